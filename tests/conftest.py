@@ -1,0 +1,50 @@
+"""Shared fixtures: every test talks HTTP to the embedded demo API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui.api import InboxClient, RetryPolicy
+from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
+
+ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DOCS = REPO.parent / "shared" / "api-docs"
+FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "api-docs"
+# The docs are the contract: read the shared copy where it is beside the repo, else ours.
+API_DOCS = SHARED_DOCS if SHARED_DOCS.is_dir() else FIXTURE_DOCS
+
+
+class SleepRecorder:
+    """Stands in for asyncio.sleep in the client's retry loop: records, does not wait."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+def make_store(threads: int = 300) -> DemoStore:
+    return DemoStore(SeedConfig(threads=threads, anchor=ANCHOR), clock=lambda: ANCHOR)
+
+
+@pytest.fixture
+def demo_api() -> DemoApi:
+    return DemoApi(make_store())
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+async def client(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[InboxClient]:
+    api_client = demo_client(demo_api, sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+    yield api_client
+    await api_client.aclose()

@@ -1,0 +1,93 @@
+"""End to end over a real socket: `inbox-tui demo-server` in its own process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tui.api import InboxClient, InboxView, ThreadQuery
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo-server", "--port", str(port), "--threads", "120"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/api/v1/team", timeout=0.5)
+            break
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                detail = proc.stderr.read().decode() if proc.stderr else "died"
+                raise RuntimeError(detail) from None
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("demo-server did not start")
+    yield url + "/api/v1"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_curl_shape(server_url: str) -> None:
+    """What the issue's curl command gets back."""
+    response = httpx.get(
+        server_url + "/threads",
+        params={"inbox": "no-reply", "limit": 5},
+        headers={"Authorization": "Bearer demo"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"threads", "nextCursor"}
+    assert len(body["threads"]) == 5
+    assert set(body["nextCursor"]) == {"id", "timestamp"}
+    assert response.headers["x-ratelimit-limit"] == "300"
+
+
+async def test_client_over_the_socket(server_url: str) -> None:
+    async with InboxClient("demo", base_url=server_url) as client:
+        assert (await client.get_team()).name
+        threads = [
+            t async for t in client.iter_threads(ThreadQuery(inbox=InboxView.NO_REPLY, limit=7))
+        ]
+        assert threads and len({t.id for t in threads}) == len(threads)
+        sent = await client.send_message(threads[0].id, "over the wire")
+        assert (await client.list_messages(threads[0].id, limit=1)).messages[0].id == sent.id
+
+
+async def test_refused_connection_is_a_transport_error() -> None:
+    from tui.api import RetryPolicy, TransportError
+
+    async def no_wait(_: float) -> None:
+        return None
+
+    client = InboxClient(
+        "demo",
+        base_url=f"http://127.0.0.1:{free_port()}/api/v1",
+        sleep=no_wait,
+        retry=RetryPolicy(max_attempts=2),
+    )
+    with pytest.raises(TransportError) as info:
+        await client.get_team()
+    assert not info.value.maybe_sent
+    await client.aclose()

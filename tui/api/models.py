@@ -1,0 +1,304 @@
+"""Pydantic models of every documented Inbox API entity.
+
+camelCase on the wire, snake_case in Python. Unknown fields are kept (the service adds fields),
+enum-like fields are plain strings so a new value never breaks parsing; the known values are
+listed next to each field for callers that want to branch on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+def parse_timestamp(value: Any) -> Any:
+    """Timestamps are timezone-aware: a naive one from the wire is taken as UTC."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+def _lenient_aware(value: Any) -> Any:
+    """For fields the spec types as a plain string: a timestamp when it parses, else None."""
+    try:
+        return parse_timestamp(value)
+    except (ValueError, TypeError):
+        return None
+
+
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+LenientTimestamp = Annotated[datetime | None, BeforeValidator(_lenient_aware)]
+
+# Known values of the open enums (kept as str on the models).
+VERIFIED_VALUES = ("none", "verified", "business", "government")
+PROFILE_TYPES = ("personal", "business", "government")
+SOURCES = ("cached", "indexed", "live", "merged")
+ORIGINS = ("external", "internal", "api")
+VARIANTS = ("unencrypted", "xChat")
+THREAD_STATUSES = ("active", "idle")
+ROLES = ("owner", "admin", "user")
+ACCOUNT_LINK_STATUSES = ("active", "offline", "paused")
+
+
+class ApiModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        frozen=False,
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready camelCase form, as the service sends it."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Color(ApiModel):
+    name: str
+    hex: str
+
+
+class Tag(ApiModel):
+    id: str
+    name: str
+    color: str | None = None
+
+
+class Status(ApiModel):
+    id: str
+    name: str
+    color: str | None = None
+    created_at: Timestamp | None = None
+
+
+class Member(ApiModel):
+    id: str
+    user_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    image: str | None = None
+    role: str = "user"
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email or self.id
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in (self.name or self.email or "?").replace(".", " ").split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or "?"
+
+
+class AccountLink(ApiModel):
+    id: str
+    platform: str = "twitter"
+    platform_id: str | None = None
+    name: str = ""
+    username: str = ""
+    image: str | None = None
+    created_at: Timestamp | None = None
+    status: str = "active"
+    synced_at: Timestamp | None = None
+
+
+class Team(ApiModel):
+    id: str
+    name: str
+    slug: str | None = None
+    image: str | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    currency: str = "USD"
+    allow_support_access: bool | None = None
+
+
+class ProspectThreadRef(ApiModel):
+    """One entry of `context.threads`: the prospect's threads across account links."""
+
+    id: str
+    account_link_id: str
+    last_message_timestamp: Timestamp | None = None
+    created_at: Timestamp | None = None
+
+
+class ProspectContext(ApiModel):
+    tags: list[str] = Field(default_factory=list)
+    status_id: str | None = None
+    valuation: float | None = None
+    notes: str | None = None
+    threads: list[ProspectThreadRef] | None = None
+
+
+class PlatformData(ApiModel):
+    is_verified_blue: bool | None = None
+    is_verified_gold: bool | None = None
+    is_verified_gray: bool | None = None
+    professional_category: Any = None
+    url_entities: list[Any] | None = None
+    banner_url: str | None = None
+    tweets_count: int | None = None
+    favorites_count: int | None = None
+    raw_data: Any = None
+
+
+class Prospect(ApiModel):
+    platform: str = "twitter"
+    platform_id: str = ""
+    external_id: str | None = None
+    document_id: int | None = None
+    display_name: str = ""
+    username: str = ""
+    handle: str | None = None
+    image: str | None = None
+    image_normalized: str | None = None
+    bio: str | None = None
+    location: str | None = None
+    profile_url: str | None = None
+    website_url: str | None = None
+    website_domain: str | None = None
+    verified: str = "none"
+    profile_type: str | None = None
+    is_protected: bool | None = None
+    follower_count: int | None = None
+    following_count: int | None = None
+    post_count: int | None = None
+    engagement_count: int | None = None
+    listed_count: int | None = None
+    platform_created_at: Timestamp | None = None
+    first_seen_at: Timestamp | None = None
+    last_updated_at: LenientTimestamp = None
+    last_enriched_at: Timestamp | None = None
+    last_active_at: Timestamp | None = None
+    source: str | None = None
+    is_fresh: bool | None = None
+    is_stale: bool | None = None
+    confidence: float | None = None
+    platform_data: PlatformData | None = None
+    context: ProspectContext = Field(default_factory=ProspectContext)
+
+    @property
+    def at_handle(self) -> str:
+        return self.handle or f"@{self.username}"
+
+    @property
+    def profile_by_id_url(self) -> str:
+        """The most reliable link to the person: usernames change, platform IDs do not."""
+        return f"https://x.com/i/user/{self.platform_id}"
+
+
+class LastMessage(ApiModel):
+    id: str
+    content: str = ""
+    author_id: str = ""
+    created_at: Timestamp | None = None
+    user_id: str | None = None
+    campaign_id: str | None = None
+
+    def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
+        return is_outbound_author(self.author_id, account_link_ids)
+
+
+class Thread(ApiModel):
+    id: str
+    platform: str = "twitter"
+    platform_id: str | None = None
+    done: bool = False
+    assignee_id: str | None = None
+    last_message_timestamp: Timestamp | None = None
+    computed_sort_timestamp: Timestamp | None = None
+    created_at: Timestamp | None = None
+    status: str = "active"
+    variant: str | None = None
+    account_link_id: str = ""
+    is_syncing: bool = False
+    is_request: bool = False
+    typing_indicators_enabled: bool | None = None
+    last_message: LastMessage | None = None
+    prospect: Prospect = Field(default_factory=Prospect)
+
+    @property
+    def sort_timestamp(self) -> datetime | None:
+        return self.computed_sort_timestamp or self.last_message_timestamp or self.created_at
+
+    @property
+    def conversation_url(self) -> str:
+        return f"https://x.com/i/chat/{self.platform_id}"
+
+
+class Reaction(ApiModel):
+    emoji: str = ""
+    sender_id: str | None = None
+
+
+class Message(ApiModel):
+    id: str
+    platform: str = "twitter"
+    platform_id: str | None = None
+    thread_id: str = ""
+    team_id: str | None = None
+    author_id: str = ""
+    user_id: str | None = None
+    campaign_id: str | None = None
+    content: str = ""
+    origin: str | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    is_edited: bool = False
+    is_encrypted: bool | None = None
+    entities: Any = None
+    attachment: Any = None
+    reactions: list[Any] = Field(default_factory=list)
+    reply_data: Any = None
+    forward_data: Any = None
+    deleted_at: Timestamp | None = None
+    platform_deleted_at: Timestamp | None = None
+
+    def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
+        return is_outbound_author(self.author_id, account_link_ids)
+
+
+class Cursor(ApiModel):
+    id: str
+    timestamp: Timestamp
+
+
+class ThreadPage(ApiModel):
+    threads: list[Thread] = Field(default_factory=list)
+    next_cursor: Cursor | None = None
+
+
+class MessagePage(ApiModel):
+    team_id: str | None = None
+    thread_id: str | None = None
+    messages: list[Message] = Field(default_factory=list)
+    next_cursor: Cursor | None = None
+    is_syncing: bool = False
+
+
+class QuickSendThread(ApiModel):
+    id: str
+    platform_id: str | None = None
+
+
+class QuickSendResult(ApiModel):
+    message: Message
+    thread: QuickSendThread
+
+
+def is_outbound_author(author_id: str, account_link_ids: AbstractSet[str]) -> bool:
+    """There is no direction field: a message is ours when one of our account links wrote it.
+
+    `userId is None` does not mean inbound (messages sent from the X app have no userId)."""
+    return author_id in account_link_ids

@@ -1,0 +1,64 @@
+"""A shared request budget so that no burst of actions, paging and polling exceeds the service's
+rate limit (300 requests a minute per team by default)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class RequestBudget:
+    """A sliding-window limiter: at most `max_requests` starts in any `window` seconds.
+
+    `acquire()` waits (without blocking the loop) until a slot frees up. `hold_until()` pauses
+    everyone, e.g. after a 429 with Retry-After.
+    """
+
+    def __init__(
+        self,
+        max_requests: int = 300,
+        window: float = 60.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_requests < 1 or window <= 0:
+            raise ValueError("max_requests must be >= 1 and window > 0")
+        self.max_requests = max_requests
+        self.window = window
+        self._clock = clock
+        self._starts: deque[float] = deque()
+        self._held_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def _trim(self, now: float) -> None:
+        while self._starts and now - self._starts[0] >= self.window:
+            self._starts.popleft()
+
+    @property
+    def used(self) -> int:
+        self._trim(self._clock())
+        return len(self._starts)
+
+    @property
+    def remaining(self) -> int:
+        return self.max_requests - self.used
+
+    def delay(self) -> float:
+        """Seconds until the next request may start (0 when it may start now)."""
+        now = self._clock()
+        self._trim(now)
+        wait = max(0.0, self._held_until - now)
+        if len(self._starts) >= self.max_requests:
+            wait = max(wait, self._starts[0] + self.window - now)
+        return wait
+
+    def hold_until(self, seconds_from_now: float) -> None:
+        self._held_until = max(self._held_until, self._clock() + seconds_from_now)
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            while (wait := self.delay()) > 0:
+                await asyncio.sleep(wait)
+            self._starts.append(self._clock())

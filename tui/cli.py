@@ -1,0 +1,120 @@
+"""The `inbox-tui` command: the app, and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .config import (
+    ENV_API_KEY,
+    ENV_API_URL,
+    ENV_CONFIG,
+    ENV_DATA_DIR,
+    ConfigError,
+    Overrides,
+    default_config_path,
+    load_settings,
+)
+
+EPILOG = f"""\
+environment variables:
+  {ENV_API_KEY}     API key (Settings -> API in the Inbox web app). Without one, the app
+                    runs on the embedded demo.
+  {ENV_API_URL}     base URL of the API (default https://inboxapp.com/api/v1)
+  {ENV_CONFIG}  path of the config file
+  {ENV_DATA_DIR} where drafts and caches are kept
+
+config file: {default_config_path()}
+  TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
+  page_size, [campaigns] (campaign ID = "name"). Flags override the environment, which
+  overrides the file.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inbox-tui",
+        description="A fast, keyboard-driven terminal client for the Inbox API.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=None,
+        help="run on the embedded demo API, even when an API key is set",
+    )
+    parser.add_argument("--api-url", metavar="URL", help="base URL of the Inbox API")
+    parser.add_argument("--config", metavar="PATH", type=Path, help="path of the config file")
+    parser.add_argument(
+        "--demo-threads",
+        metavar="N",
+        type=int,
+        help="how many threads the demo seeds (1 to 100000, default 300)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    server = sub.add_parser(
+        "demo-server",
+        help="serve the demo Inbox API over HTTP",
+        description="Serve the embedded demo Inbox API over a real socket (API key: demo).",
+    )
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    server.add_argument("--threads", type=int, default=300, help="threads to seed (default 300)")
+    server.add_argument("--seed", type=int, default=7, help="random seed of the demo data")
+    server.add_argument(
+        "--rate-limit",
+        type=int,
+        default=300,
+        help="requests a minute before 429 (0 = no limit; default 300)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo-server":
+        return run_demo_server(args)
+    try:
+        settings = load_settings(
+            args.config,
+            overrides=Overrides(
+                demo=args.demo, api_url=args.api_url, demo_threads=args.demo_threads
+            ),
+        )
+    except ConfigError as exc:
+        print(f"inbox-tui: {exc}", file=sys.stderr)
+        return 2
+    from .app import InboxApp  # Textual only when the app runs
+
+    InboxApp(settings).run()
+    return 0
+
+
+def run_demo_server(args: argparse.Namespace) -> int:
+    if not 1 <= args.threads <= 100_000:
+        print("inbox-tui: --threads must be between 1 and 100000", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print("inbox-tui: --port must be between 0 and 65535", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from .demo import DemoApi, DemoStore, SeedConfig
+
+    api = DemoApi(
+        DemoStore(SeedConfig(threads=args.threads, seed=args.seed)),
+        rate_limit=args.rate_limit or None,
+    )
+    print(
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v1 (API key: demo)", file=sys.stderr
+    )
+    uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

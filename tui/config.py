@@ -1,0 +1,125 @@
+"""Settings: a TOML file in the platform config dir, overridden by environment variables,
+overridden by command-line flags. Invalid settings raise ConfigError with a readable message."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from .api.client import DEFAULT_BASE_URL
+
+APP_NAME = "inbox-tui"
+
+ENV_API_KEY = "INBOX_API_KEY"
+ENV_API_URL = "INBOX_API_URL"
+ENV_CONFIG = "INBOX_TUI_CONFIG"
+ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message says which and how to fix it."""
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
+
+
+class Settings(BaseModel):
+    """Everything configurable. Field names are the TOML keys."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    api_key: SecretStr | None = None
+    api_url: str = DEFAULT_BASE_URL
+    demo: bool = False
+    demo_threads: int = Field(default=300, ge=1, le=100_000)
+    # Share of the service's 300 requests a minute this client may use.
+    requests_per_minute: int = Field(default=300, ge=1, le=300)
+    timeout: float = Field(default=15.0, gt=0, le=300)
+    page_size: int = Field(default=50, ge=1, le=100)
+    # Campaigns have no API endpoint: names for the IDs seen on threads.
+    campaigns: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def use_demo(self) -> bool:
+        return self.demo or self.api_key is None or not self.api_key.get_secret_value()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Values from the command line (None: not given)."""
+
+    demo: bool | None = None
+    api_url: str | None = None
+    demo_threads: int | None = None
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    overrides: Overrides | None = None,
+) -> Settings:
+    env = dict(os.environ) if env is None else env
+    if config_path is None and env.get(ENV_CONFIG):
+        config_path = Path(env[ENV_CONFIG])
+    path = config_path or default_config_path()
+    values: dict[str, Any] = _read_toml(path)
+    if env.get(ENV_API_KEY):
+        values["api_key"] = env[ENV_API_KEY]
+    if env.get(ENV_API_URL):
+        values["api_url"] = env[ENV_API_URL]
+    if overrides is not None:
+        for key in ("demo", "api_url", "demo_threads"):
+            value = getattr(overrides, key)
+            if value is not None:
+                values[key] = value
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from None
+
+
+def _describe(exc: ValidationError, path: Path) -> str:
+    lines = [f"invalid settings (config file {path}, environment or flags):"]
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            lines.append(f"  - {where}: unknown setting")
+        else:
+            # Never echo the input: it may be the API key.
+            lines.append(f"  - {where}: {error['msg']}")
+    return "\n".join(lines)

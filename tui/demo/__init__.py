@@ -1,0 +1,38 @@
+"""The embedded Inbox API: the default backend with no API key, and every test's server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..api.client import InboxClient
+from .app import DEMO_API_KEY, DemoApi
+from .faults import Fault, FaultPlan, FaultyTransport
+from .seed import SeedConfig
+from .store import DemoStore
+
+DEMO_BASE_URL = "http://demo.inbox.invalid/api/v1"
+
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_BASE_URL",
+    "DemoApi",
+    "DemoStore",
+    "Fault",
+    "FaultPlan",
+    "SeedConfig",
+    "demo_client",
+    "demo_transport",
+]
+
+
+def demo_transport(api: DemoApi) -> httpx.AsyncBaseTransport:
+    """The in-process transport to a demo API, with its connection-level faults."""
+    return FaultyTransport(httpx.ASGITransport(app=api.asgi), api.faults)
+
+
+def demo_client(api: DemoApi, **kwargs: Any) -> InboxClient:
+    """An InboxClient talking to `api` in-process, exactly as it would talk to the service."""
+    kwargs.setdefault("base_url", DEMO_BASE_URL)
+    return InboxClient(DEMO_API_KEY, transport=demo_transport(api), **kwargs)

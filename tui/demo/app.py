@@ -1,0 +1,409 @@
+"""The embedded Inbox API: a Starlette app with the documented routes, shapes and status codes.
+
+Served in-process through httpx.ASGITransport (the default backend without an API key), or over
+a real socket by `inbox-tui demo-server`. Answers under /api/v1, as the service does, and at the
+root for convenience.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from . import params as qp
+from .faults import FaultPlan
+from .records import ts
+from .store import DemoError, DemoStore
+
+DEMO_API_KEY = "demo"
+MAX_MESSAGE_LENGTH = 10_000
+
+Handler = Callable[[Request], Awaitable[Any]]
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "status": status}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class RateWindow:
+    """The service's per-team limit: a sliding window of request start times."""
+
+    def __init__(self, limit: int | None, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._starts: deque[float] = deque()
+
+    def admit(self) -> tuple[bool, dict[str, str]]:
+        now = time.monotonic()
+        while self._starts and now - self._starts[0] >= self.window:
+            self._starts.popleft()
+        limit = self.limit if self.limit is not None else 1_000_000
+        admitted = len(self._starts) < limit
+        if admitted:
+            self._starts.append(now)
+        oldest = self._starts[0] if self._starts else now
+        wait = max(0.0, oldest + self.window - now)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - len(self._starts))),
+            "X-RateLimit-Reset": str(math.ceil(time.time() + wait)),
+        }
+        if not admitted:
+            headers["Retry-After"] = str(max(1, math.ceil(wait)))
+        return admitted, headers
+
+
+class DemoApi:
+    """The demo service: a store, the keys it accepts, its rate limit and injected faults."""
+
+    def __init__(
+        self,
+        store: DemoStore | None = None,
+        *,
+        api_keys: Sequence[str] = (DEMO_API_KEY,),
+        rate_limit: int | None = 300,
+        faults: FaultPlan | None = None,
+    ) -> None:
+        self.store = store or DemoStore()
+        self.api_keys = frozenset(api_keys)
+        self.rate = RateWindow(rate_limit)
+        self.faults = faults or FaultPlan()
+        self.request_log: list[tuple[str, str]] = []
+        routes = self._routes()
+        self.asgi = Starlette(
+            routes=[Mount("/api/v1", routes=routes), *routes],
+            exception_handlers={HTTPException: self._http_exception},  # type: ignore[dict-item]
+        )
+
+    async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
+        code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
+        if exc.status_code == 405:
+            code = "METHOD_NOT_ALLOWED"
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    # --- the wrapper every endpoint goes through --------------------------------------------
+
+    def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            path = request.url.path.removeprefix("/api/v1") or "/"
+            self.request_log.append((request.method, path))
+            admitted, headers = self.rate.admit()
+            if not admitted:
+                return error_response(
+                    429, "RATE_LIMITED", "Too many requests: 300 a minute per team", headers
+                )
+            fault = self.faults.take(request.method, path)
+            if fault is not None:
+                if fault.malformed:
+                    return Response('{"threads": [{"id": ', media_type="application/json")
+                extra = dict(headers)
+                if fault.retry_after is not None:
+                    extra["Retry-After"] = str(fault.retry_after)
+                status = fault.status or 500
+                return error_response(status, _code_for(status), "Injected demo fault", extra)
+            auth = request.headers.get("authorization", "")
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
+                return error_response(401, "UNAUTHORIZED", "Missing or invalid API token", headers)
+            try:
+                result = await handler(request)
+            except DemoError as exc:
+                return error_response(exc.status, exc.code, exc.message, headers)
+            return JSONResponse(result, headers=headers)
+
+        return endpoint
+
+    def _routes(self) -> list[BaseRoute]:
+        def route(path: str, handler: Handler, methods: list[str]) -> Route:
+            return Route(path, self._endpoint(handler), methods=methods)
+
+        return [
+            route("/team", self.get_team, ["GET"]),
+            route("/account-links", self.list_account_links, ["GET"]),
+            route("/members", self.list_members, ["GET"]),
+            route("/members/{member_id}", self.get_member, ["GET"]),
+            route("/tags", self.list_tags, ["GET"]),
+            route("/tags/colors", self.list_colors, ["GET"]),
+            route("/statuses", self.list_statuses, ["GET"]),
+            route("/statuses/colors", self.list_colors, ["GET"]),
+            route("/colors", self.list_colors, ["GET"]),
+            route("/threads", self.list_threads, ["GET"]),
+            route("/threads", self.create_thread, ["POST"]),
+            route("/threads/lookup", self.lookup_thread, ["GET"]),
+            route("/threads/lookup-by-username", self.lookup_by_username, ["GET"]),
+            route("/threads/messages", self.quick_send, ["POST"]),
+            route("/threads/{thread_id}", self.get_thread, ["GET"]),
+            route("/threads/{thread_id}", self.update_thread, ["PATCH"]),
+            route("/threads/{thread_id}", self.delete_thread, ["DELETE"]),
+            route("/threads/{thread_id}/messages", self.list_messages, ["GET"]),
+            route("/threads/{thread_id}/messages", self.send_message, ["POST"]),
+            route("/prospects/lookup", self.lookup_prospect, ["GET"]),
+            route("/prospects/{prospect_id}", self.get_prospect, ["GET"]),
+            route("/prospects/{prospect_id}/context", self.update_context, ["PATCH"]),
+        ]
+
+    # --- directory --------------------------------------------------------------------------
+
+    async def get_team(self, request: Request) -> Any:
+        return self.store.team_wire()
+
+    async def list_account_links(self, request: Request) -> Any:
+        return [a.wire() for a in self.store.account_links.values()]
+
+    async def list_members(self, request: Request) -> Any:
+        return [m.wire() for m in self.store.members.values()]
+
+    async def get_member(self, request: Request) -> Any:
+        return self.store.member(request.path_params["member_id"]).wire()
+
+    async def list_tags(self, request: Request) -> Any:
+        return [t.tag_wire() for t in self.store.tags.values()]
+
+    async def list_statuses(self, request: Request) -> Any:
+        return [s.status_wire() for s in self.store.statuses.values()]
+
+    async def list_colors(self, request: Request) -> Any:
+        return self.store.colors_wire()
+
+    # --- threads ----------------------------------------------------------------------------
+
+    async def list_threads(self, request: Request) -> Any:
+        items = list(request.query_params.multi_items())
+        flt = qp.thread_filter_from(items)
+        limit = qp.int_param(request.query_params.get("limit"), "limit", 20, 1, 100)
+        cursor = qp.cursor_from(items)
+        threads, next_cursor = self.store.list_threads(flt, limit, cursor)
+        return {
+            "threads": [self.store.thread_wire(t) for t in threads],
+            "nextCursor": _cursor_wire(next_cursor),
+        }
+
+    async def create_thread(self, request: Request) -> Any:
+        body = await _json_object(
+            request, allowed={"accountLinkId", "externalPlatformId", "externalId"}
+        )
+        link_id = _required_str(body, "accountLinkId")
+        platform_id, external_id = _person(body)
+        thread = self.store.create_thread(link_id, platform_id, external_id)
+        return self.store.thread_wire(thread)
+
+    async def lookup_thread(self, request: Request) -> Any:
+        q = request.query_params
+        link_id = q.get("accountLinkId")
+        if not link_id:
+            raise qp.bad_request("accountLinkId is required")
+        platform_id, external_id = q.get("externalPlatformId"), q.get("externalId")
+        if not (platform_id or external_id):
+            raise qp.bad_request("externalPlatformId or externalId is required")
+        thread = self.store.lookup_thread(link_id, platform_id, external_id)
+        return None if thread is None else self.store.thread_wire(thread)
+
+    async def lookup_by_username(self, request: Request) -> Any:
+        username = (request.query_params.get("username") or "").strip()
+        if not username:
+            raise qp.bad_request("username is required")
+        links = qp.array_param(list(request.query_params.multi_items()), "accountLinkIds")
+        threads = self.store.lookup_by_username(username, links)
+        return [self.store.thread_wire(t) for t in threads]
+
+    async def get_thread(self, request: Request) -> Any:
+        return self.store.thread_wire(self.store.thread(request.path_params["thread_id"]))
+
+    async def update_thread(self, request: Request) -> Any:
+        thread = self.store.thread(request.path_params["thread_id"])
+        body = await _json_object(request, allowed={"assigneeId", "done"})
+        _check_types(body, {"assigneeId": (str, None), "done": (bool,)})
+        self.store.update_thread(thread, body)
+        return self.store.thread_wire(thread)
+
+    async def delete_thread(self, request: Request) -> Any:
+        self.store.delete_thread(self.store.thread(request.path_params["thread_id"]))
+        return None
+
+    # --- messages ---------------------------------------------------------------------------
+
+    async def list_messages(self, request: Request) -> Any:
+        thread = self.store.thread(request.path_params["thread_id"])
+        limit = qp.int_param(request.query_params.get("limit"), "limit", 50, 1, 100)
+        cursor = qp.cursor_from(list(request.query_params.multi_items()))
+        messages, next_cursor = self.store.list_messages(thread, limit, cursor)
+        encrypted = thread.variant == "xChat"
+        return {
+            "teamId": self.store.team_id,
+            "threadId": thread.id,
+            "messages": [m.wire(self.store.team_id, encrypted) for m in messages],
+            "nextCursor": _cursor_wire(next_cursor),
+            "isSyncing": False,
+        }
+
+    async def send_message(self, request: Request) -> Any:
+        thread = self.store.thread(request.path_params["thread_id"])
+        body = await _json_object(request, allowed={"content", "replyToMessageId"})
+        content = _content(body)
+        reply_to = body.get("replyToMessageId")
+        if reply_to is not None and not isinstance(reply_to, str):
+            raise qp.bad_request("replyToMessageId must be a string")
+        message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
+        return message.wire(self.store.team_id, thread.variant == "xChat")
+
+    async def quick_send(self, request: Request) -> Any:
+        body = await _json_object(
+            request, allowed={"accountLinkId", "content", "externalPlatformId", "externalId"}
+        )
+        link_id = _required_str(body, "accountLinkId")
+        content = _content(body)
+        platform_id, external_id = _person(body)
+        thread = self.store.lookup_thread(link_id, platform_id, external_id)
+        if thread is None:
+            thread = self.store.create_thread(link_id, platform_id, external_id)
+        message = self.store.send_message(thread, content, None, self.store.acting_member_id)
+        return {
+            "message": message.wire(self.store.team_id, thread.variant == "xChat"),
+            "thread": {"id": thread.id, "platformId": thread.platform_id},
+        }
+
+    # --- prospects --------------------------------------------------------------------------
+
+    async def lookup_prospect(self, request: Request) -> Any:
+        platform_id = request.query_params.get("platformId")
+        if not platform_id:
+            raise qp.bad_request("platformId is required")
+        prospect = self.store.prospects_by_platform_id.get(platform_id)
+        return None if prospect is None else self.store.prospect_wire(prospect)
+
+    async def get_prospect(self, request: Request) -> Any:
+        return self.store.prospect_wire(self.store.prospect(request.path_params["prospect_id"]))
+
+    async def update_context(self, request: Request) -> Any:
+        prospect = self.store.prospect(request.path_params["prospect_id"])
+        body = await _json_object(
+            request,
+            allowed={
+                "notes",
+                "valuation",
+                "statusId",
+                "addTags",
+                "removeTags",
+                "assigneeId",
+                "done",
+            },
+        )
+        _check_types(
+            body,
+            {
+                "notes": (str, None),
+                "valuation": (int, float, None),
+                "statusId": (str, None),
+                "addTags": (list,),
+                "removeTags": (list,),
+                "assigneeId": (str, None),
+                "done": (bool,),
+            },
+        )
+        for key in ("addTags", "removeTags"):
+            if not all(isinstance(x, str) for x in body.get(key, [])):
+                raise qp.bad_request(f"{key} must be an array of tag IDs")
+        valuation = body.get("valuation")
+        if isinstance(valuation, float) and not math.isfinite(valuation):
+            raise qp.bad_request("valuation must be a finite number")
+        self.store.update_context(prospect, body)
+        return self.store.prospect_wire(prospect)
+
+
+def _code_for(status: int) -> str:
+    return {
+        401: "UNAUTHORIZED",
+        403: "FORBIDDEN",
+        404: "NOT_FOUND",
+        429: "RATE_LIMITED",
+    }.get(status, "INTERNAL_SERVER_ERROR" if status >= 500 else "BAD_REQUEST")
+
+
+def _cursor_wire(cursor: Any) -> dict[str, Any] | None:
+    if cursor is None:
+        return None
+    return {"id": cursor[1], "timestamp": ts(cursor[0])}
+
+
+async def _json_object(request: Request, *, allowed: set[str]) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise qp.bad_request("the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise qp.bad_request("the request body must be a JSON object")
+    if "tagIds" in body:
+        raise qp.bad_request(
+            "there is no tagIds field: change tags with addTags and removeTags",
+            "INVALID_FIELD",
+        )
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise qp.bad_request(f"unknown field(s): {', '.join(unknown)}", "INVALID_FIELD")
+    return body
+
+
+def _check_types(body: dict[str, Any], types: dict[str, tuple[Any, ...]]) -> None:
+    names = {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true or false",
+        list: "an array",
+        None: "null",
+    }
+    for key, allowed in types.items():
+        if key not in body:
+            continue
+        value = body[key]
+        ok = any(
+            (value is None)
+            if t is None
+            else isinstance(value, t) and not (t in (int, float) and isinstance(value, bool))
+            for t in allowed
+        )
+        if not ok:
+            wanted = " or ".join(dict.fromkeys(names[t] for t in allowed))
+            raise qp.bad_request(f"{key} must be {wanted}")
+
+
+def _required_str(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise qp.bad_request(f"{key} is required")
+    return value
+
+
+def _person(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    platform_id, external_id = body.get("externalPlatformId"), body.get("externalId")
+    for key, value in (("externalPlatformId", platform_id), ("externalId", external_id)):
+        if value is not None and not isinstance(value, str):
+            raise qp.bad_request(f"{key} must be a string")
+    if not (platform_id or external_id):
+        raise qp.bad_request("externalPlatformId or externalId is required")
+    return platform_id, external_id
+
+
+def _content(body: dict[str, Any]) -> str:
+    content = body.get("content")
+    if not isinstance(content, str) or not content.strip():
+        raise qp.bad_request("content is required and cannot be empty")
+    if len(content) > MAX_MESSAGE_LENGTH:
+        raise qp.bad_request(f"content is longer than {MAX_MESSAGE_LENGTH} characters")
+    return content

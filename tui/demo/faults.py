@@ -1,0 +1,75 @@
+"""Faults the demo can inject, so clients are tested against the failures the real service has.
+
+Two kinds: scripted (the next N matching requests fail a given way, for exact tests) and
+transport faults (raised below HTTP by `FaultyTransport`, for in-process runs where there is
+no socket to drop).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure. `status` answers with that HTTP status (and Retry-After when
+    given); `malformed` answers 200 with a body that is not JSON; `drop` breaks the connection."""
+
+    status: int | None = None
+    retry_after: float | None = None
+    malformed: bool = False
+    drop: bool = False
+    method: str | None = None  # only requests of this method
+    path_prefix: str = ""  # only paths starting with this (after /api/v1)
+
+    def applies_to(self, method: str, path: str) -> bool:
+        if self.method and self.method != method:
+            return False
+        return path.startswith(self.path_prefix)
+
+
+class FaultPlan:
+    """A queue of faults consumed by the requests they apply to, in order."""
+
+    def __init__(self) -> None:
+        self._queue: deque[Fault] = deque()
+        self.injected = 0
+
+    def add(self, fault: Fault, times: int = 1) -> None:
+        self._queue.extend([fault] * times)
+
+    def clear(self) -> None:
+        self._queue.clear()
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def take(self, method: str, path: str, *, drops: bool = False) -> Fault | None:
+        """The first queued fault for this request: connection drops (taken by the transport)
+        or HTTP-level faults (taken by the server)."""
+        for i, fault in enumerate(self._queue):
+            if fault.drop == drops and fault.applies_to(method, path):
+                del self._queue[i]
+                self.injected += 1
+                return fault
+        return None
+
+
+class FaultyTransport(httpx.AsyncBaseTransport):
+    """Wraps a transport; `drop` faults become the transport errors a real network raises."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, plan: FaultPlan) -> None:
+        self.inner = inner
+        self.plan = plan
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/api/v1")
+        if self.plan.take(request.method, path, drops=True) is not None:
+            raise httpx.ReadError("connection dropped (demo fault)", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

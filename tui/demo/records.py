@@ -1,0 +1,268 @@
+"""The demo API's records: plain slotted objects, serialised to the documented wire shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..api.query import format_timestamp
+
+
+def ts(value: datetime | None) -> str | None:
+    return None if value is None else format_timestamp(value)
+
+
+@dataclass(slots=True)
+class MemberRec:
+    id: str
+    user_id: str
+    name: str
+    email: str
+    role: str
+    created_at: datetime
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "userId": self.user_id,
+            "name": self.name,
+            "email": self.email,
+            "image": None,
+            "role": self.role,
+            "createdAt": ts(self.created_at),
+            "updatedAt": None,
+        }
+
+
+@dataclass(slots=True)
+class AccountLinkRec:
+    id: str
+    platform_id: str
+    name: str
+    username: str
+    created_at: datetime
+    status: str = "active"
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "platform": "twitter",
+            "platformId": self.platform_id,
+            "name": self.name,
+            "username": self.username,
+            "image": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo.jpg",
+            "createdAt": ts(self.created_at),
+            "status": self.status,
+            "syncedAt": ts(self.created_at),
+        }
+
+
+@dataclass(slots=True)
+class LabelRec:
+    """A tag or a status: both have an id, a name and a colour."""
+
+    id: str
+    name: str
+    color: str
+    created_at: datetime
+
+    def tag_wire(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "color": self.color}
+
+    def status_wire(self) -> dict[str, Any]:
+        return {**self.tag_wire(), "createdAt": ts(self.created_at)}
+
+
+@dataclass(slots=True)
+class ProspectRec:
+    external_id: str
+    platform_id: str
+    username: str
+    display_name: str
+    bio: str | None
+    location: str | None
+    website_domain: str | None
+    verified: str
+    profile_type: str
+    follower_count: int
+    following_count: int
+    post_count: int
+    created_on_platform: datetime
+    first_seen_at: datetime
+    confidence: float
+    is_fresh: bool
+    tags: list[str] = field(default_factory=list)
+    status_id: str | None = None
+    valuation: float | None = None
+    notes: str | None = None
+
+    def wire(self, thread_refs: list[dict[str, Any]] | None) -> dict[str, Any]:
+        website = f"https://{self.website_domain}" if self.website_domain else None
+        return {
+            "platform": "twitter",
+            "platformId": self.platform_id,
+            "externalId": self.external_id,
+            "documentId": int(self.platform_id[-9:]),
+            "displayName": self.display_name,
+            "username": self.username,
+            "handle": f"@{self.username}",
+            "image": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo_normal.jpg",
+            "imageNormalized": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo.jpg",
+            "bio": self.bio,
+            "location": self.location,
+            "profileUrl": f"https://x.com/{self.username}",
+            "websiteUrl": website,
+            "websiteDomain": self.website_domain,
+            "verified": self.verified,
+            "profileType": self.profile_type,
+            "isProtected": False,
+            "followerCount": self.follower_count,
+            "followingCount": self.following_count,
+            "postCount": self.post_count,
+            "engagementCount": self.post_count * 3,
+            "listedCount": self.follower_count // 700,
+            "platformCreatedAt": ts(self.created_on_platform),
+            "firstSeenAt": ts(self.first_seen_at),
+            "lastUpdatedAt": ts(self.first_seen_at),
+            "lastEnrichedAt": ts(self.first_seen_at),
+            "lastActiveAt": None,
+            "source": "cached",
+            "isFresh": self.is_fresh,
+            "isStale": not self.is_fresh,
+            "confidence": self.confidence,
+            "platformData": {
+                "isVerifiedBlue": self.verified == "verified",
+                "isVerifiedGold": self.verified == "business",
+                "isVerifiedGray": self.verified == "government",
+                "professionalCategory": None,
+                "urlEntities": [],
+                "bannerUrl": None,
+                "tweetsCount": self.post_count,
+                "favoritesCount": self.post_count * 3,
+                "rawData": None,
+            },
+            "context": {
+                "tags": list(self.tags),
+                "statusId": self.status_id,
+                "valuation": self.valuation,
+                "notes": self.notes,
+                "threads": thread_refs,
+            },
+        }
+
+
+@dataclass(slots=True)
+class MessageRec:
+    id: str
+    thread_id: str
+    author_id: str
+    user_id: str | None
+    campaign_id: str | None
+    content: str
+    origin: str | None
+    created_at: datetime
+    platform_id: str
+    reactions: list[dict[str, Any]] = field(default_factory=list)
+    attachment: dict[str, Any] | None = None
+    reply_data: dict[str, Any] | None = None
+    forward_data: dict[str, Any] | None = None
+    is_edited: bool = False
+    updated_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        return (self.created_at, self.id)
+
+    def last_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "content": self.content,
+            "authorId": self.author_id,
+            "createdAt": ts(self.created_at),
+            "userId": self.user_id,
+            "campaignId": self.campaign_id,
+        }
+
+    def wire(self, team_id: str, encrypted: bool) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "platform": "twitter",
+            "platformId": self.platform_id,
+            "threadId": self.thread_id,
+            "teamId": team_id,
+            "authorId": self.author_id,
+            "userId": self.user_id,
+            "campaignId": self.campaign_id,
+            "content": self.content,
+            "origin": self.origin,
+            "createdAt": ts(self.created_at),
+            "updatedAt": ts(self.updated_at),
+            "isEdited": self.is_edited,
+            "isEncrypted": encrypted,
+            "entities": None,
+            "attachment": self.attachment,
+            "reactions": list(self.reactions),
+            "replyData": self.reply_data,
+            "forwardData": self.forward_data,
+            "deletedAt": None,
+            "platformDeletedAt": None,
+        }
+
+
+@dataclass(slots=True)
+class ThreadRec:
+    id: str
+    platform_id: str
+    account_link_id: str
+    prospect: ProspectRec
+    created_at: datetime
+    sort_at: datetime
+    last_message: MessageRec | None
+    message_count: int
+    seed: int
+    done: bool = False
+    assignee_id: str | None = None
+    status: str = "active"
+    variant: str = "xChat"
+    is_request: bool = False
+    campaign_id: str | None = None
+    messages: list[MessageRec] | None = None  # generated on first read
+
+    @property
+    def key(self) -> tuple[datetime, str]:
+        return (self.sort_at, self.id)
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """The prospect sent the last message."""
+        return self.last_message is not None and self.last_message.author_id != self.account_link_id
+
+    def ref_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "accountLinkId": self.account_link_id,
+            "lastMessageTimestamp": ts(self.last_message.created_at if self.last_message else None),
+            "createdAt": ts(self.created_at),
+        }
+
+    def wire(self, prospect_wire: dict[str, Any]) -> dict[str, Any]:
+        last = self.last_message
+        return {
+            "id": self.id,
+            "platform": "twitter",
+            "platformId": self.platform_id,
+            "done": self.done,
+            "assigneeId": self.assignee_id,
+            "lastMessageTimestamp": ts(last.created_at if last else None),
+            "computedSortTimestamp": ts(self.sort_at),
+            "createdAt": ts(self.created_at),
+            "status": self.status,
+            "variant": self.variant,
+            "accountLinkId": self.account_link_id,
+            "isSyncing": False,
+            "isRequest": self.is_request,
+            "typingIndicatorsEnabled": None,
+            "lastMessage": last.last_wire() if last else None,
+            "prospect": prospect_wire,
+        }

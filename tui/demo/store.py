@@ -1,0 +1,392 @@
+"""The demo API's state and its operations, independent of HTTP.
+
+Threads are kept in one list sorted newest first by (computedSortTimestamp, id); a page is a
+bisect to the cursor and a scan that stops once the page is full, so listing stays fast at
+100,000 threads. Cursors name the last item's (timestamp, id), so pages are stable under inserts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
+from .seed import COLORS, SeedConfig, Seeded, Seeder, conversation, make_id, to_millis
+
+INBOX_VIEWS = ("default", "no-reply", "requests", "archived")
+
+
+class DemoError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IdSelection:
+    selected: frozenset[str] = frozenset()
+    none_: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.selected) or self.none_
+
+
+@dataclass(frozen=True)
+class ThreadFilter:
+    inbox: str = "default"
+    account_link_ids: frozenset[str] = frozenset()
+    tags: IdSelection = field(default_factory=IdSelection)
+    statuses: IdSelection = field(default_factory=IdSelection)
+    assignees: IdSelection = field(default_factory=IdSelection)
+    campaigns: IdSelection = field(default_factory=IdSelection)
+    ascending: bool = False
+
+    def matches(self, t: ThreadRec) -> bool:
+        if self.inbox == "archived":
+            if not t.done:
+                return False
+        elif t.done or t.status != "active" or not self._in_view(t):
+            return False
+        if self.account_link_ids and t.account_link_id not in self.account_link_ids:
+            return False
+        p = t.prospect
+        return (
+            _any_of(self.tags, p.tags)
+            and _any_of(self.statuses, [p.status_id] if p.status_id else [])
+            and _any_of(self.assignees, [t.assignee_id] if t.assignee_id else [])
+            and _any_of(self.campaigns, [t.campaign_id] if t.campaign_id else [])
+        )
+
+    def _in_view(self, t: ThreadRec) -> bool:
+        if self.inbox == "no-reply":
+            return t.awaiting_reply
+        if self.inbox == "requests":
+            return t.is_request
+        return True
+
+
+def _any_of(selection: IdSelection, values: list[str]) -> bool:
+    """Within one filter: any of the selected IDs, or (with the flag) none at all."""
+    if not selection.active:
+        return True
+    if selection.none_ and not values:
+        return True
+    return any(v in selection.selected for v in values)
+
+
+class DemoStore:
+    def __init__(
+        self,
+        config: SeedConfig | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.config = config or SeedConfig()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        anchor = self.config.anchor or self._clock()
+        seeded = Seeder(self.config, anchor).build()
+        self.seeded: Seeded = seeded
+        self.team_id = seeded.team_id
+        self.members: dict[str, MemberRec] = {m.id: m for m in seeded.members}
+        self.account_links: dict[str, AccountLinkRec] = {a.id: a for a in seeded.account_links}
+        self.tags: dict[str, LabelRec] = {t.id: t for t in seeded.tags}
+        self.statuses: dict[str, LabelRec] = {s.id: s for s in seeded.statuses}
+        self.campaign_names = seeded.campaign_names
+        self.prospects: dict[str, ProspectRec] = {p.external_id: p for p in seeded.prospects}
+        self.prospects_by_platform_id = {p.platform_id: p for p in seeded.prospects}
+        self.threads: dict[str, ThreadRec] = {t.id: t for t in seeded.threads}
+        self.threads_by_prospect: dict[str, list[ThreadRec]] = {}
+        for t in seeded.threads:
+            self.threads_by_prospect.setdefault(t.prospect.external_id, []).append(t)
+        self._order: list[ThreadRec] = sorted(seeded.threads, key=_newest_first)
+        self._order_keys = [_newest_first(t) for t in self._order]
+        self._rng = random.Random(self.config.seed + 1)
+        # The member a demo key acts as (messages sent through the API carry its userId).
+        self.acting_member_id = seeded.members[0].id
+
+    def now(self) -> datetime:
+        return to_millis(self._clock())
+
+    # --- ordering ---------------------------------------------------------------------------
+
+    def _reindex(self, thread: ThreadRec, *, removed: bool = False) -> None:
+        """Move one thread to its place in the newest-first order (or drop it)."""
+        for i, existing in enumerate(self._order):
+            if existing is thread:
+                del self._order[i]
+                del self._order_keys[i]
+                break
+        if not removed:
+            key = _newest_first(thread)
+            at = bisect.bisect_left(self._order_keys, key)
+            self._order.insert(at, thread)
+            self._order_keys.insert(at, key)
+
+    # --- directory --------------------------------------------------------------------------
+
+    def team_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.team_id,
+            "name": "Acme Corp (demo)",
+            "slug": "acme-demo",
+            "image": None,
+            "createdAt": ts(self.seeded.members[0].created_at),
+            "updatedAt": None,
+            "currency": "USD",
+            "allowSupportAccess": False,
+        }
+
+    def colors_wire(self) -> list[dict[str, str]]:
+        return [{"name": n, "hex": h} for n, h in COLORS]
+
+    def member(self, member_id: str) -> MemberRec:
+        try:
+            return self.members[member_id]
+        except KeyError:
+            raise DemoError(404, "MEMBER_NOT_FOUND", f"No member with ID {member_id}") from None
+
+    # --- serialisation ----------------------------------------------------------------------
+
+    def prospect_wire(self, prospect: ProspectRec) -> dict[str, Any]:
+        refs = [t.ref_wire() for t in self.threads_by_prospect.get(prospect.external_id, [])]
+        return prospect.wire(refs)
+
+    def thread_wire(self, thread: ThreadRec) -> dict[str, Any]:
+        return thread.wire(self.prospect_wire(thread.prospect))
+
+    # --- threads ----------------------------------------------------------------------------
+
+    def thread(self, thread_id: str) -> ThreadRec:
+        try:
+            return self.threads[thread_id]
+        except KeyError:
+            raise DemoError(404, "THREAD_NOT_FOUND", f"No thread with ID {thread_id}") from None
+
+    def list_threads(
+        self, flt: ThreadFilter, limit: int, cursor: tuple[datetime, str] | None
+    ) -> tuple[list[ThreadRec], tuple[datetime, str] | None]:
+        page: list[ThreadRec] = []
+        more = False
+        for t in self._scan(flt.ascending, cursor):
+            if not flt.matches(t):
+                continue
+            if len(page) == limit:
+                more = True
+                break
+            page.append(t)
+        next_cursor = page[-1].key if more else None
+        return page, next_cursor
+
+    def _scan(self, ascending: bool, cursor: tuple[datetime, str] | None) -> Iterator[ThreadRec]:
+        order = self._order
+        if cursor is None:
+            return iter(reversed(order)) if ascending else iter(order)
+        key = (-cursor[0].timestamp(), _inverted(cursor[1]))
+        if ascending:
+            # Everything strictly older-first after the cursor: before it in newest-first order.
+            at = bisect.bisect_left(self._order_keys, key)
+            return (order[i] for i in range(at - 1, -1, -1))
+        at = bisect.bisect_right(self._order_keys, key)
+        return (order[i] for i in range(at, len(order)))
+
+    def lookup_thread(
+        self, account_link_id: str, platform_id: str | None, external_id: str | None
+    ) -> ThreadRec | None:
+        prospect = self._find_prospect(platform_id, external_id)
+        if prospect is None:
+            return None
+        for t in self.threads_by_prospect.get(prospect.external_id, []):
+            if t.account_link_id == account_link_id:
+                return t
+        return None
+
+    def lookup_by_username(self, username: str, account_link_ids: Iterable[str]) -> list[ThreadRec]:
+        wanted = username.strip().removeprefix("@").lower()
+        links = set(account_link_ids)
+        found = [
+            t
+            for p in self.prospects.values()
+            if p.username.lower() == wanted
+            for t in self.threads_by_prospect.get(p.external_id, [])
+            if not links or t.account_link_id in links
+        ]
+        return sorted(found, key=_newest_first)
+
+    def _find_prospect(
+        self, platform_id: str | None, external_id: str | None
+    ) -> ProspectRec | None:
+        if external_id:
+            return self.prospects.get(external_id)
+        if platform_id:
+            return self.prospects_by_platform_id.get(platform_id)
+        return None
+
+    def create_thread(
+        self, account_link_id: str, platform_id: str | None, external_id: str | None
+    ) -> ThreadRec:
+        link = self.account_link(account_link_id)
+        prospect = self._find_prospect(platform_id, external_id)
+        if prospect is None:
+            raise DemoError(
+                404, "PROSPECT_NOT_FOUND", "No X user with that ID could be found for this team"
+            )
+        if self.lookup_thread(link.id, None, prospect.external_id) is not None:
+            raise DemoError(
+                409,
+                "THREAD_ALREADY_EXISTS",
+                "A thread already exists between this account link and prospect",
+            )
+        now = self.now()
+        thread = ThreadRec(
+            id=make_id(self._rng),
+            platform_id=":".join(sorted((link.platform_id, prospect.platform_id), key=int)),
+            account_link_id=link.id,
+            prospect=prospect,
+            created_at=now,
+            sort_at=now,
+            last_message=None,
+            message_count=0,
+            seed=self._rng.randrange(1 << 30),
+            variant="unencrypted",
+            messages=[],
+        )
+        self.threads[thread.id] = thread
+        self.threads_by_prospect.setdefault(prospect.external_id, []).append(thread)
+        self._reindex(thread)
+        return thread
+
+    def update_thread(self, thread: ThreadRec, changes: dict[str, Any]) -> None:
+        if "assigneeId" in changes:
+            assignee = changes["assigneeId"]
+            if assignee is not None:
+                self.member(assignee)
+            thread.assignee_id = assignee
+        if "done" in changes:
+            thread.done = bool(changes["done"])
+
+    def delete_thread(self, thread: ThreadRec) -> None:
+        del self.threads[thread.id]
+        self.threads_by_prospect[thread.prospect.external_id].remove(thread)
+        self._reindex(thread, removed=True)
+
+    def account_link(self, account_link_id: str) -> AccountLinkRec:
+        try:
+            return self.account_links[account_link_id]
+        except KeyError:
+            raise DemoError(
+                404, "ACCOUNT_LINK_NOT_FOUND", f"No account link with ID {account_link_id}"
+            ) from None
+
+    # --- messages ---------------------------------------------------------------------------
+
+    def messages_of(self, thread: ThreadRec) -> list[MessageRec]:
+        """Oldest first; generated from the thread's seed on first read."""
+        if thread.messages is None:
+            thread.messages = conversation(thread, self.seeded.members, self.campaign_names)
+        return thread.messages
+
+    def list_messages(
+        self, thread: ThreadRec, limit: int, cursor: tuple[datetime, str] | None
+    ) -> tuple[list[MessageRec], tuple[datetime, str] | None]:
+        """Newest first; the cursor leads to older messages."""
+        messages = self.messages_of(thread)
+        end = len(messages)
+        if cursor is not None:
+            keys = [(m.created_at, m.id) for m in messages]
+            end = bisect.bisect_left(keys, cursor)
+        start = max(0, end - limit)
+        page = list(reversed(messages[start:end]))
+        next_cursor = page[-1].key if start > 0 and page else None
+        return page, next_cursor
+
+    def send_message(
+        self, thread: ThreadRec, content: str, reply_to: str | None, user_id: str | None
+    ) -> MessageRec:
+        messages = self.messages_of(thread)
+        reply_data = None
+        if reply_to is not None:
+            quoted = next((m for m in messages if m.id == reply_to), None)
+            if quoted is None:
+                raise DemoError(404, "MESSAGE_NOT_FOUND", f"No message with ID {reply_to}")
+            reply_data = {"messageId": quoted.id, "content": quoted.content[:80]}
+        now = max(self.now(), thread.sort_at)
+        message = MessageRec(
+            id=make_id(self._rng),
+            thread_id=thread.id,
+            author_id=thread.account_link_id,
+            user_id=user_id,
+            campaign_id=None,
+            content=content,
+            origin="api",
+            created_at=now,
+            platform_id=str(1_890_000_000_000_000_000 + self._rng.randrange(10**15)),
+            reply_data=reply_data,
+        )
+        messages.append(message)
+        thread.message_count += 1
+        thread.last_message = message
+        thread.sort_at = now
+        thread.is_request = False
+        self._reindex(thread)
+        return message
+
+    # --- prospects --------------------------------------------------------------------------
+
+    def prospect(self, prospect_id: str) -> ProspectRec:
+        try:
+            return self.prospects[prospect_id]
+        except KeyError:
+            raise DemoError(
+                404, "PROSPECT_NOT_FOUND", f"No prospect with ID {prospect_id}"
+            ) from None
+
+    def update_context(self, prospect: ProspectRec, changes: dict[str, Any]) -> None:
+        """Validate everything first, then apply: a refused request changes nothing."""
+        for tag_id in [*changes.get("addTags", []), *changes.get("removeTags", [])]:
+            if tag_id not in self.tags:
+                raise DemoError(404, "TAG_NOT_FOUND", f"No tag with ID {tag_id}")
+        status_id = changes.get("statusId")
+        if status_id is not None and status_id not in self.statuses:
+            raise DemoError(404, "STATUS_NOT_FOUND", f"No status with ID {status_id}")
+        assignee = changes.get("assigneeId")
+        if assignee is not None:
+            self.member(assignee)
+        if "notes" in changes:
+            prospect.notes = changes["notes"]
+        if "valuation" in changes:
+            value = changes["valuation"]
+            prospect.valuation = None if value is None else float(value)
+        if "statusId" in changes:
+            prospect.status_id = status_id
+        removed = set(changes.get("removeTags", []))
+        prospect.tags = [t for t in prospect.tags if t not in removed]
+        for tag_id in changes.get("addTags", []):
+            if tag_id not in prospect.tags and tag_id not in removed:
+                prospect.tags.append(tag_id)
+        thread_changes: dict[str, Any] = {
+            k: changes[k] for k in ("assigneeId", "done") if k in changes
+        }
+        if thread_changes:
+            for thread in self.threads_by_prospect.get(prospect.external_id, []):
+                self.update_thread(thread, thread_changes)
+
+
+_INVERT = {code: chr(0xFFFF - code) for code in range(128)}
+_INVERTED_END = chr(0x10FFFF)
+
+
+def _inverted(text: str) -> str:
+    """An order-reversing key for (ASCII) IDs, so one ascending list serves newest-first with
+    ties: each character mirrored, and a terminator that puts a prefix after its extensions."""
+    return text.translate(_INVERT) + _INVERTED_END
+
+
+def _newest_first(thread: ThreadRec) -> tuple[float, str]:
+    return (-thread.sort_at.timestamp(), _inverted(thread.id))
