@@ -33,7 +33,7 @@ class RequestBudget:
         self._lock = asyncio.Lock()
 
     def _trim(self, now: float) -> None:
-        while self._starts and now - self._starts[0] >= self.window:
+        while self._starts and self._starts[0] + self.window <= now:
             self._starts.popleft()
 
     @property

@@ -439,14 +439,21 @@ class Seeder:
             prospect.display_name = HOSTILE_NAME
         author = prospect.external_id if inbound_last else link.id
         member = rng.choice(seeded.members).id if not inbound_last and rng.random() < 0.7 else None
+        last_campaign = None
+        if campaign_id is not None and count == 1:
+            # A campaign opener nobody has answered yet: the campaign's own message is last.
+            inbound_last, author, member, last_campaign = False, link.id, None, campaign_id
+            first = prospect.display_name.split()[0] if prospect.display_name else "there"
+            content = CAMPAIGN_OPENERS[0].format(name=first, company="your team")
+            thread.is_request = False
         thread.last_message = MessageRec(
             id=make_id(rng),
             thread_id=thread.id,
             author_id=author,
             user_id=member,
-            campaign_id=None,
+            campaign_id=last_campaign,
             content=content,
-            origin="external" if inbound_last or member is None else "internal",
+            origin="internal" if last_campaign or (member and not inbound_last) else "external",
             created_at=sort_at,
             platform_id=str(1_880_000_000_000_000_000 + rng.randrange(10**15)),
         )

@@ -1,0 +1,472 @@
+"""InboxApp: the three panes, their keys, and the workers that talk to the API.
+
+Data flows one way: widgets post messages, the app calls the client in workers, results come
+back as messages (tui/messages.py) and update the widgets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, Tab, Tabs
+
+from .api.client import InboxClient
+from .api.errors import AuthError, InboxError, RateLimited, TransportError
+from .api.models import Cursor, Thread
+from .api.query import InboxView, ThreadQuery
+from .backend import Backend, make_backend
+from .config import Settings
+from .keymap import KEYMAP, bindings
+from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
+from .screens.filters import FilterScreen
+from .screens.help import HelpScreen
+from .screens.lookup import LookupScreen
+from .state import Directory
+from .text import one_line
+from .widgets.chips import chip_style
+from .widgets.message_view import MessageView
+from .widgets.sidebar import ProspectSidebar
+from .widgets.thread_list import ThreadList
+
+NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
+
+
+def style_paths() -> list[Path]:
+    """The TCSS files: inside the installed package (wheel) or at the repo's top level."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "styles", here.parent / "styles"):
+        if folder.is_dir():
+            return sorted(folder.glob("*.tcss"))
+    raise FileNotFoundError("the styles/ folder is missing from this installation")
+
+
+def describe_error(error: InboxError) -> str:
+    """What went wrong, in the user's terms, with what to do about it."""
+    if isinstance(error, AuthError):
+        return "The API key was refused: set INBOX_API_KEY (or api_key in the config file)."
+    if isinstance(error, RateLimited):
+        wait = f" Retry in {error.retry_after:.0f} s." if error.retry_after else ""
+        return f"Rate-limited by the Inbox API.{wait}"
+    if isinstance(error, TransportError):
+        return "Offline: cannot reach the Inbox API."
+    return one_line(str(error), 200)
+
+
+class InboxApp(App[None]):
+    TITLE = "inbox-tui"
+    CSS_PATH = style_paths()  # type: ignore[assignment]
+    BINDINGS = bindings("app")
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        backend: Backend | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.backend: Backend | None = backend
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.thread_query = ThreadQuery(limit=self.settings.page_size)
+        self.directory = Directory()
+        self.currency = "USD"
+        self.next_cursor: Cursor | None = None
+        self.loading_more = False
+        self.generation = 0
+        self.sidebar_preference: bool | None = None
+        self._older_cursor: Cursor | None = None  # where the open thread's older page starts
+        self.status_text = ""
+        self._widgets_held = False
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label("inbox-tui", id="brand")
+            yield Tabs(
+                *(
+                    Tab(f"{i} {view.label}", id=f"view-{view.value}")
+                    for i, view in enumerate(InboxView, start=1)
+                ),
+                id="views",
+            )
+            yield Label("", id="backend-badge")
+        yield Static("", id="filter-chips")
+        with Horizontal(id="panes"):
+            yield ThreadList(id="thread-list", clock=self.clock)
+            yield MessageView(id="message-view", clock=self.clock)
+            yield ProspectSidebar(id="sidebar")
+        yield Static("", id="status-line")
+        yield Footer()
+
+    def _hold_widgets(self) -> None:
+        """The main screen's widgets, held so they are reachable while a modal is on top."""
+        self.thread_list = self.query_one("#thread-list", ThreadList)
+        self.message_view = self.query_one("#message-view", MessageView)
+        self.sidebar = self.query_one("#sidebar", ProspectSidebar)
+        self.status_line = self.query_one("#status-line", Static)
+        self.filter_chips = self.query_one("#filter-chips", Static)
+        self.view_tabs = self.query_one("#views", Tabs)
+        self.backend_badge = self.query_one("#backend-badge", Label)
+        self._widgets_held = True
+
+    @property
+    def client(self) -> InboxClient:
+        assert self.backend is not None
+        return self.backend.client
+
+    def on_mount(self) -> None:
+        self._hold_widgets()
+        if self.backend is None:
+            self.backend = make_backend(self.settings)
+        badge = self.backend_badge
+        badge.update(Text("demo data" if self.backend.is_demo else ""))
+        badge.set_class(self.backend.is_demo, "demo")
+        self.directory.campaign_names = dict(self.backend.campaign_names)
+        self.thread_list.focus()
+        self._update_layout_for_width(self.size.width)
+        self._update_chips()
+        self.load_directory()
+        self.load_threads()
+
+    async def on_unmount(self) -> None:
+        if self.backend is not None:
+            await self.backend.client.aclose()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._widgets_held:  # the first resize comes before mount
+            self._update_layout_for_width(event.size.width)
+
+    def _update_layout_for_width(self, width: int) -> None:
+        visible = self.sidebar_preference
+        if visible is None:
+            visible = width >= NARROW_WIDTH
+        self.sidebar.set_class(not visible, "-hidden")
+
+    @property
+    def sidebar_visible(self) -> bool:
+        return not self.sidebar.has_class("-hidden")
+
+    # --- workers ----------------------------------------------------------------------------
+
+    @work(group="directory", exclusive=True)
+    async def load_directory(self) -> None:
+        client = self.client
+        try:
+            links, members, tags, statuses = await asyncio.gather(
+                client.list_account_links(),
+                client.list_members(),
+                client.list_tags(),
+                client.list_statuses(),
+            )
+            team = await client.get_team()
+        except InboxError as error:
+            self.post_message(RequestFailed("loading the team directory", error))
+            return
+        directory = Directory.build(links, members, tags, statuses, self.directory.campaign_names)
+        directory.campaigns_seen = self.directory.campaigns_seen
+        self.post_message(DirectoryLoaded(directory, team))
+
+    def load_threads(self) -> None:
+        """The first page of the current view and filters; supersedes any load under way."""
+        self.generation += 1
+        self.next_cursor = None
+        self.loading_more = False
+        self.thread_list.set_threads([])
+        self.thread_list.set_empty_text("Loading…")
+        self._set_status("Loading threads…")
+        self._fetch_threads(self.generation, self.thread_query, append=False)
+
+    @work(group="threads", exclusive=True)
+    async def _fetch_threads(self, generation: int, query: ThreadQuery, append: bool) -> None:
+        try:
+            page = await self.client.list_threads(query)
+        except InboxError as error:
+            self.post_message(RequestFailed("loading threads", error, generation))
+            return
+        self.post_message(ThreadsLoaded(generation, page.threads, page.next_cursor, append))
+
+    def load_more(self) -> None:
+        if self.next_cursor is None or self.loading_more:
+            return
+        self.loading_more = True
+        self._fetch_threads(
+            self.generation, self.thread_query.with_cursor(self.next_cursor), append=True
+        )
+
+    @work(group="messages", exclusive=True)
+    async def _fetch_messages(self, thread: Thread, cursor: Cursor | None) -> None:
+        try:
+            page = await self.client.list_messages(
+                thread.id, limit=self.settings.page_size, cursor=cursor
+            )
+        except InboxError as error:
+            self.post_message(RequestFailed("loading messages", error))
+            return
+        self.post_message(
+            MessagesLoaded(thread, page.messages, page.next_cursor, older=cursor is not None)
+        )
+
+    @work(group="lookup", exclusive=True)
+    async def _lookup(self, username: str) -> None:
+        try:
+            threads = await self.client.lookup_threads_by_username(username)
+        except InboxError as error:
+            self.post_message(RequestFailed("looking up a username", error))
+            return
+        self.post_message(LookupDone(username, threads))
+
+    # --- results ----------------------------------------------------------------------------
+
+    def on_directory_loaded(self, message: DirectoryLoaded) -> None:
+        self.directory = message.directory
+        if message.team is not None:
+            self.currency = message.team.currency
+            if not self.backend or not self.backend.is_demo:
+                self.backend_badge.update(Text(one_line(message.team.name, 40)))
+        self.thread_list.set_directory(self.directory)
+        self.message_view.set_directory(self.directory)
+        self._show_sidebar_for(self.thread_list.current)
+        self._update_chips()
+
+    def on_threads_loaded(self, message: ThreadsLoaded) -> None:
+        if message.generation != self.generation:
+            return  # an answer to a query the user has already replaced
+        self.directory.note_campaigns(message.threads)
+        self.next_cursor = message.next_cursor
+        thread_list = self.thread_list
+        if message.append:
+            self.loading_more = False
+            thread_list.append_threads(message.threads)
+        else:
+            thread_list.set_threads(message.threads)
+        thread_list.set_empty_text(
+            "No threads in this view."
+            + (" Press F to clear the filters." if self.thread_query.has_filters else "")
+        )
+        self._set_status(self._count_text())
+
+    def on_messages_loaded(self, message: MessagesLoaded) -> None:
+        view = self.message_view
+        for item in message.messages:
+            self.directory.note_campaign(item.campaign_id)
+        if message.older:
+            view.prepend_older(message.thread.id, message.messages, message.next_cursor is not None)
+            self._older_cursor = message.next_cursor
+            return
+        if view.thread is None or view.thread.id != message.thread.id:
+            return
+        self._older_cursor = message.next_cursor
+        if not message.messages:
+            view.show_notice("No messages in this thread yet.", message.thread)
+            return
+        view.set_messages(message.thread, message.messages, message.next_cursor is not None)
+
+    def on_lookup_done(self, message: LookupDone) -> None:
+        if isinstance(self.screen, LookupScreen):
+            self.screen.show_results(message.username, message.threads)
+
+    def on_request_failed(self, message: RequestFailed) -> None:
+        if message.generation is not None and message.generation != self.generation:
+            return
+        text = f"Failed {message.what}: {describe_error(message.error)}"
+        if message.what == "loading threads":
+            self.loading_more = False
+            if not self.thread_list.threads:
+                self.thread_list.set_empty_text("Could not load threads. ctrl+r retries.")
+        if isinstance(self.screen, LookupScreen):
+            self.screen.show_error(text)
+        self._set_status(text, error=True)
+        self.notify(text, severity="error", timeout=6)
+
+    # --- widget events ----------------------------------------------------------------------
+
+    def on_thread_list_highlighted(self, message: ThreadList.Highlighted) -> None:
+        self._show_sidebar_for(message.thread)
+
+    def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
+        self.open_thread(message.thread)
+
+    def on_thread_list_near_end(self, message: ThreadList.NearEnd) -> None:
+        self.load_more()
+
+    def on_message_view_need_older(self, message: MessageView.NeedOlder) -> None:
+        view = self.message_view
+        cursor = self._older_cursor
+        if view.thread is None or view.thread.id != message.thread_id or cursor is None:
+            view.loading_older = False
+            return
+        self._fetch_messages(view.thread, cursor)
+
+    @on(Tabs.TabActivated, "#views")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        view = InboxView((event.tab.id or "view-default").removeprefix("view-"))
+        if view is not self.thread_query.inbox:
+            self.thread_query = replace(self.thread_query, inbox=view, cursor=None)
+            self.load_threads()
+
+    def on_lookup_screen_requested(self, message: LookupScreen.Requested) -> None:
+        self._lookup(message.username)
+
+    def open_thread(self, thread: Thread) -> None:
+        view = self.message_view
+        view.show_notice("Loading messages…", thread)
+        self._older_cursor = None
+        self._show_sidebar_for(thread)
+        self._fetch_messages(thread, None)
+        view.focus()
+
+    def _show_sidebar_for(self, thread: Thread | None) -> None:
+        self.sidebar.show(thread, self.directory, self.currency)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        self.view_tabs.active = f"view-{view}"
+
+    def action_filters(self) -> None:
+        def apply(query: ThreadQuery | None) -> None:
+            if query is not None and query != self.thread_query:
+                self.thread_query = query
+                self._update_chips()
+                self.load_threads()
+
+        self.push_screen(FilterScreen(self.thread_query, self.directory), apply)
+
+    def action_clear_filters(self) -> None:
+        cleared = self.thread_query.cleared()
+        if cleared != self.thread_query:
+            self.thread_query = cleared
+            self._update_chips()
+            self.load_threads()
+
+    def action_toggle_sort(self) -> None:
+        self.thread_query = replace(
+            self.thread_query, sort_order=self.thread_query.sort_order.toggled(), cursor=None
+        )
+        self._update_chips()
+        self.load_threads()
+
+    def action_refresh(self) -> None:
+        self.load_threads()
+
+    def action_lookup(self) -> None:
+        def opened(thread: Thread | None) -> None:
+            if thread is not None:
+                self.open_thread(thread)
+
+        self.push_screen(LookupScreen(self.directory), opened)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_preference = not self.sidebar_visible
+        self._update_layout_for_width(self.size.width)
+
+    def action_focus_list(self) -> None:
+        self.thread_list.focus()
+
+    # --- status and chips -------------------------------------------------------------------
+
+    def _count_text(self) -> str:
+        count = len(self.thread_list.threads)
+        more = " (more load as you scroll)" if self.next_cursor else ""
+        return f"{count} thread{'s' if count != 1 else ''}{more}"
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.status_text = text
+        line = self.status_line
+        line.update(Text(text))
+        line.set_class(error, "-error")
+
+    def _update_chips(self) -> None:
+        q, d = self.thread_query, self.directory
+        chips = Text()
+
+        def group(title: str, names: Iterable[Text | str]) -> None:
+            names = list(names)
+            if names:
+                chips.append(f"{title}: ", "bold")
+                for i, name in enumerate(names):
+                    if i:
+                        chips.append(", ")
+                    chips.append(name)
+                chips.append("   ")
+
+        def names_of(
+            selected: tuple[str, ...],
+            none_: bool,
+            none_label: str,
+            lookup: Callable[[str], Text | str],
+        ) -> list[Text | str]:
+            out: list[Text | str] = [lookup(i) for i in selected]
+            if none_:
+                out.append(none_label)
+            return out
+
+        def tag_chip(tag_id: str) -> Text:
+            tag = d.tags.get(tag_id)
+            return Text(
+                f" {one_line(tag.name, 20) if tag else tag_id[:6]} ",
+                chip_style(tag.color if tag else None),
+            )
+
+        def status_name(i: str) -> str:
+            return one_line(d.statuses[i].name, 20) if i in d.statuses else i[:6]
+
+        def member_name(i: str) -> str:
+            return one_line(d.members[i].label, 20) if i in d.members else i[:6]
+
+        def link_name(i: str) -> str:
+            return one_line(d.account_links[i].name, 20) if i in d.account_links else i[:6]
+
+        group("tags", names_of(q.tags.selected, q.tags.none_, "no tags", tag_chip))
+        group("status", names_of(q.statuses.selected, q.statuses.none_, "no status", status_name))
+        group(
+            "assignee", names_of(q.assignees.selected, q.assignees.none_, "unassigned", member_name)
+        )
+        group(
+            "campaign",
+            names_of(
+                q.campaigns.selected,
+                q.campaigns.none_,
+                "no campaign",
+                lambda i: one_line(d.campaign_label(i), 24),
+            ),
+        )
+        group("account", [link_name(i) for i in q.account_link_ids])
+        if q.sort_order.value == "asc":
+            group("sort", ["oldest first"])
+        widget = self.filter_chips
+        if chips.plain:
+            chips.append("(F clears)", "dim")
+        widget.update(chips)
+        widget.set_class(not chips.plain, "-empty")
+
+    # --- command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in KEYMAP:
+            if not key.palette:
+                continue
+            if key.scope == "app":
+                callback = partial(self.run_action, key.action)
+            elif key.scope == "list":
+                callback = partial(self.run_action, key.action, self.thread_list)
+            else:
+                callback = partial(self.run_action, key.action, self.message_view)
+            yield SystemCommand(key.description, f"key: {key.display}", callback)

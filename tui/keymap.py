@@ -1,0 +1,85 @@
+"""The documented keymap: one table that the bindings, the help screen and the command palette
+all read, so they can never disagree. Every binding has an id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str
+    keys: str  # comma-separated Textual key names
+    action: str
+    description: str
+    scope: str  # "app", "list" or "messages"
+    show: bool = False  # in the footer
+    palette: bool = True  # offered in the command palette
+
+    @property
+    def display(self) -> str:
+        names = {
+            "question_mark": "?",
+            "slash": "/",
+            "enter": "enter",
+            "escape": "esc",
+            "shift+tab": "shift+tab",
+        }
+        return " / ".join(names.get(k, k) for k in self.keys.split(","))
+
+
+KEYMAP: tuple[Key, ...] = (
+    Key("view.default", "1", "view('default')", "Default inbox view", "app"),
+    Key("view.no_reply", "2", "view('no-reply')", "No-reply view (they wrote last)", "app"),
+    Key("view.requests", "3", "view('requests')", "Message requests view", "app"),
+    Key("view.archived", "4", "view('archived')", "Archived view", "app"),
+    Key("filters.open", "f", "filters", "Filter threads", "app", show=True),
+    Key("filters.clear", "F", "clear_filters", "Clear all filters", "app"),
+    Key("sort.toggle", "S", "toggle_sort", "Toggle sort order (newest / oldest first)", "app"),
+    Key("refresh", "ctrl+r", "refresh", "Refresh the thread list", "app"),
+    Key("lookup", "slash", "lookup", "Look up a username", "app", show=True),
+    Key("sidebar.toggle", "ctrl+b", "toggle_sidebar", "Show / hide the prospect sidebar", "app"),
+    Key("back", "escape", "focus_list", "Back to the thread list", "app", palette=False),
+    Key("help", "question_mark", "help", "Show every key", "app", show=True),
+    Key("quit", "q", "quit", "Quit", "app", show=True),
+    Key("list.down", "j,down", "cursor_down", "Next thread", "list", palette=False),
+    Key("list.up", "k,up", "cursor_up", "Previous thread", "list", palette=False),
+    Key("list.top", "g,home", "top", "First thread", "list"),
+    Key("list.bottom", "G,end", "bottom", "Last loaded thread", "list"),
+    Key("list.page_down", "pagedown", "page_down", "Page down", "list", palette=False),
+    Key("list.page_up", "pageup", "page_up", "Page up", "list", palette=False),
+    Key("list.open", "enter", "open", "Open the thread", "list", show=True),
+    Key("messages.down", "j,down", "scroll_down", "Scroll down", "messages", palette=False),
+    Key(
+        "messages.up",
+        "k,up",
+        "scroll_up",
+        "Scroll up (loads older messages)",
+        "messages",
+        palette=False,
+    ),
+    Key(
+        "messages.top", "g,home", "scroll_home", "Oldest loaded message", "messages", palette=False
+    ),
+    Key("messages.bottom", "G,end", "scroll_end", "Newest message", "messages", palette=False),
+)
+
+# Keys Textual itself provides, listed in the help screen too.
+BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
+    ("tab / shift+tab", "Cycle between panes"),
+    ("ctrl+p", "Command palette: every action by name"),
+)
+
+
+def bindings(scope: str) -> list[BindingType]:
+    return [
+        Binding(k.keys, k.action, k.description, show=k.show, id=k.id, key_display=None)
+        for k in KEYMAP
+        if k.scope == scope
+    ]
+
+
+def keys_in(scope: str) -> list[Key]:
+    return [k for k in KEYMAP if k.scope == scope]

@@ -1,0 +1,61 @@
+"""Results that workers send back to the app. Each names the request it answers, so a
+superseded answer (the user has moved on) is recognised and dropped, never painted."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from .api.errors import InboxError
+from .api.models import Cursor, Team, Thread
+from .api.models import Message as ApiMessage
+from .state import Directory
+
+
+class DirectoryLoaded(Message):
+    def __init__(self, directory: Directory, team: Team | None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.team = team
+
+
+class ThreadsLoaded(Message):
+    def __init__(
+        self, generation: int, threads: list[Thread], next_cursor: Cursor | None, append: bool
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.threads = threads
+        self.next_cursor = next_cursor
+        self.append = append
+
+
+class MessagesLoaded(Message):
+    def __init__(
+        self,
+        thread: Thread,
+        messages: list[ApiMessage],
+        next_cursor: Cursor | None,
+        older: bool,
+    ) -> None:
+        super().__init__()
+        self.thread = thread
+        self.messages = messages
+        self.next_cursor = next_cursor
+        self.older = older
+
+
+class LookupDone(Message):
+    def __init__(self, username: str, threads: list[Thread]) -> None:
+        super().__init__()
+        self.username = username
+        self.threads = threads
+
+
+class RequestFailed(Message):
+    """A request failed; `what` says what the user was doing, in their words."""
+
+    def __init__(self, what: str, error: InboxError, generation: int | None = None) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error
+        self.generation = generation

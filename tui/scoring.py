@@ -1,0 +1,38 @@
+"""The docs' lead score: followers, verification, bio keywords and a website (0 to 80)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .api.models import Prospect
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    followers_100k: int = 30
+    followers_10k: int = 20
+    followers_1k: int = 10
+    verified: int = 15
+    bio_keyword: int = 25
+    website: int = 10
+    keywords: tuple[str, ...] = field(default=("founder", "ceo", "director", "head of", "vp"))
+
+
+def lead_score(prospect: Prospect, weights: ScoreWeights | None = None) -> int:
+    w = weights or ScoreWeights()
+    score = 0
+    followers = prospect.follower_count or 0
+    if followers > 100_000:
+        score += w.followers_100k
+    elif followers > 10_000:
+        score += w.followers_10k
+    elif followers > 1_000:
+        score += w.followers_1k
+    if prospect.verified != "none":
+        score += w.verified
+    bio = (prospect.bio or "").lower()
+    if any(k in bio for k in w.keywords):
+        score += w.bio_keyword
+    if prospect.website_url:
+        score += w.website
+    return score

@@ -1,0 +1,45 @@
+"""The help screen: every key, generated from the keymap so it cannot drift."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ..keymap import BUILTIN_KEYS, keys_in
+
+SCOPES = (("app", "Everywhere"), ("list", "Thread list"), ("messages", "Message pane"))
+
+
+def keymap_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("key", no_wrap=True, style="bold")
+    table.add_column("action")
+    for scope, title in SCOPES:
+        table.add_row("", "")
+        table.add_row(title, "", style="underline")
+        for key in keys_in(scope):
+            table.add_row(key.display, key.description)
+    table.add_row("", "")
+    table.add_row("Textual", "", style="underline")
+    for keys, description in BUILTIN_KEYS:
+        table.add_row(keys, description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog"):
+            yield Label("Keys  (esc closes)", id="help-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(keymap_table())
+
+    def action_close(self) -> None:
+        self.dismiss(None)

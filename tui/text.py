@@ -1,0 +1,50 @@
+"""Untrusted text (message bodies, names, bios) made inert for the terminal.
+
+Rendering through rich.text.Text avoids markup parsing, but control characters would still
+reach the terminal: ESC starts ANSI/OSC sequences (colours, cursor moves, clipboard writes,
+links, title changes), C1 controls do the same on some terminals, and bidi overrides reorder what
+the user sees. Every such character becomes a visible stand-in; nothing is interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (except newline and tab, handled per use) -> Unicode "control pictures" (␛ for ESC).
+_C0 = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_TABLE: dict[int, str | int | None] = {
+    **_C0,
+    0x7F: "␡",
+    **{code: "\ufffd" for code in range(0x80, 0xA0)},  # C1 controls
+    # Bidi embeddings, overrides and isolates: shown, not obeyed.
+    **{code: "\ufffd" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+    0x200E: None,  # LRM / RLM marks: dropped
+    0x200F: None,
+    # Zero-width characters that hide text or break matching; ZWJ is kept for emoji.
+    0x200B: None,
+    0x200C: None,
+    0x2060: None,
+    0xFEFF: None,
+    0x2028: " ",  # line / paragraph separators
+    0x2029: " ",
+}
+_TABLE_ONE_LINE = {**_TABLE, 0x0A: " ", 0x09: " ", 0x0D: " "}
+_TABLE_MULTI_LINE = {**_TABLE, 0x09: "    ", 0x0D: None}
+_SPACES = re.compile(r" {2,}")
+
+
+def inert(text: str | None) -> str:
+    """Multi-line text, safe to show: newlines kept, every control character neutralised."""
+    if not text:
+        return ""
+    return text.translate(_TABLE_MULTI_LINE)
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """A single safe line (for previews and names), runs of spaces folded, optionally cut."""
+    if not text:
+        return ""
+    line = _SPACES.sub(" ", text.translate(_TABLE_ONE_LINE)).strip()
+    if limit is not None and len(line) > limit:
+        line = line[: max(0, limit - 1)] + "…"
+    return line

@@ -1,0 +1,249 @@
+"""The conversation: messages oldest to newest, ours on the right, theirs on the left.
+
+Rendered with the Line API: each message is wrapped once per width into strips, so a thread of
+thousands of messages scrolls without a widget per message. Direction comes from `authorId`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.message import Message as TextualMessage
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..api.models import Message, Thread
+from ..keymap import bindings
+from ..state import Directory
+from ..text import inert, one_line
+from ..timefmt import stamp
+
+OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
+
+
+class MessageView(ScrollView, can_focus=True):
+    BINDINGS = bindings("messages")
+    COMPONENT_CLASSES = {
+        "message-view--them-header",
+        "message-view--you-header",
+        "message-view--them-body",
+        "message-view--you-body",
+        "message-view--meta",
+        "message-view--badge",
+        "message-view--placeholder",
+        "message-view--reactions",
+        "message-view--notice",
+    }
+
+    class NeedOlder(TextualMessage):
+        """The user scrolled to the top and older messages exist."""
+
+        def __init__(self, thread_id: str) -> None:
+            super().__init__()
+            self.thread_id = thread_id
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime],
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.thread: Thread | None = None
+        self.messages: list[Message] = []  # oldest first
+        self.has_older = False
+        self.loading_older = False
+        self.notice = "Select a thread and press enter to read it."
+        self.directory = Directory()
+        self._clock = clock
+        self._lines: list[Strip] = []
+        self._width = 0
+        self._blocks: dict[str, list[Strip]] = {}
+
+    # --- data -------------------------------------------------------------------------------
+
+    def show_notice(self, text: str, thread: Thread | None = None) -> None:
+        self.thread = thread
+        self.messages = []
+        self.has_older = False
+        self.notice = text
+        self._rebuild(keep="top")
+
+    def set_messages(self, thread: Thread, newest_first: list[Message], has_older: bool) -> None:
+        """A freshly opened thread: show it scrolled to the newest message."""
+        self.thread = thread
+        self.messages = list(reversed(newest_first))
+        self.has_older = has_older
+        self.loading_older = False
+        self._blocks.clear()
+        self._rebuild(keep="bottom")
+
+    def prepend_older(self, thread_id: str, newest_first: list[Message], has_older: bool) -> None:
+        """An older page arrived: put it above, keeping what the user is looking at in place."""
+        if self.thread is None or self.thread.id != thread_id:
+            return  # superseded: the user opened another thread
+        known = {m.id for m in self.messages}
+        older = [m for m in reversed(newest_first) if m.id not in known]
+        self.messages = older + self.messages
+        self.has_older = has_older
+        self.loading_older = False
+        self._rebuild(keep="anchor")
+
+    def set_directory(self, directory: Directory) -> None:
+        self.directory = directory
+        self._blocks.clear()
+        self._rebuild(keep="anchor")
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._rebuild(keep="anchor")
+
+    def _rebuild(self, keep: str) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        if width != self._width:
+            self._blocks.clear()
+            self._width = width
+        old_total = len(self._lines)
+        old_y = self.scroll_y
+        at_bottom = old_y >= self.max_scroll_y - 1
+        self._lines = self._layout(width)
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
+        if keep == "bottom" or (keep == "anchor" and at_bottom and old_total == 0):
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        elif keep == "top":
+            self.scroll_to(y=0, animate=False)
+        else:
+            added = len(self._lines) - old_total
+            self.scroll_to(y=max(0, old_y + added), animate=False, immediate=True)
+
+    def _layout(self, width: int) -> list[Strip]:
+        notice_style = self.get_component_rich_style("message-view--notice")
+        blank = Strip.blank(width, self.rich_style)
+        if self.thread is None or not self.messages:
+            return [blank, _centered(self.notice, width, notice_style + self.rich_style)]
+        lines: list[Strip] = []
+        if self.has_older:
+            text = "loading older messages…" if self.loading_older else "↑ older messages"
+        else:
+            text = "— start of the conversation —"
+        lines += [_centered(text, width, notice_style + self.rich_style), blank]
+        for message in self.messages:
+            block = self._blocks.get(message.id)
+            if block is None:
+                block = self._render_message(message, width)
+                self._blocks[message.id] = block
+            lines += block
+        return lines
+
+    def _render_message(self, message: Message, width: int) -> list[Strip]:
+        style = self.get_component_rich_style
+        outbound = message.is_outbound(self.directory.account_link_ids)
+        side = "you" if outbound else "them"
+        bubble = max(20, min(width - 2, int(width * 0.8)))
+        console: Console = self.app.console
+        header = Text(no_wrap=True, overflow="ellipsis")
+        header.append(self._author_label(message, outbound), style(f"message-view--{side}-header"))
+        header.append("  " + stamp(message.created_at, self._clock()), style("message-view--meta"))
+        badge = message.origin or ""
+        if message.campaign_id:
+            badge = "campaign"
+        if badge:
+            header.append(f"  {badge}", style("message-view--badge"))
+        if message.is_edited:
+            header.append("  edited", style("message-view--meta"))
+        rows: list[Text] = [header]
+        placeholder = style("message-view--placeholder")
+        if message.reply_data:
+            quoted = _field(message.reply_data, "content") or "a message"
+            rows.append(Text("↩ replying to: " + one_line(quoted, 80), placeholder))
+        if message.forward_data:
+            rows.append(Text("↪ forwarded post", placeholder))
+        if message.attachment:
+            kind = _field(message.attachment, "type") or "file"
+            rows.append(Text(f"[attachment: {one_line(kind, 20)}]", placeholder))
+        body = Text(inert(message.content), style(f"message-view--{side}-body"))
+        rows.extend(body.wrap(console, bubble - 2))
+        if message.reactions:
+            emoji = " ".join(one_line(_field(r, "emoji") or "?", 4) for r in message.reactions)
+            rows.append(Text(emoji, style("message-view--reactions")))
+        strips = []
+        for row in rows:
+            row.truncate(bubble, overflow="ellipsis")
+            segments = list(row.render(console))
+            strip = Strip(segments).crop(0, bubble)
+            if outbound:
+                strip = Strip([Segment(" " * max(0, width - 1 - strip.cell_length)), *strip])
+            else:
+                strip = Strip([Segment(" "), *strip])
+            strips.append(strip.extend_cell_length(width).apply_style(self.rich_style))
+        strips.append(Strip.blank(width, self.rich_style))
+        return strips
+
+    def _author_label(self, message: Message, outbound: bool) -> str:
+        directory = self.directory
+        if not outbound:
+            name = self.thread.prospect.display_name if self.thread else ""
+            return one_line(name, 40) or "Them"
+        link = directory.account_links.get(message.author_id)
+        member = directory.member_for_user(message.user_id)
+        if message.campaign_id:
+            who = directory.campaign_label(message.campaign_id)
+        else:
+            who = member.label if member else "You"
+        via = f" via {link.name}" if link else ""
+        return one_line(who + via, 60)
+
+    # --- scrolling --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(width, self.rich_style)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._maybe_need_older()
+
+    def _maybe_need_older(self) -> None:
+        if (
+            self.thread is not None
+            and self.has_older
+            and not self.loading_older
+            and self.scroll_y <= OLDER_THRESHOLD
+            and self.messages
+        ):
+            self.loading_older = True
+            self.post_message(self.NeedOlder(self.thread.id))
+
+    def action_scroll_up(self) -> None:
+        super().action_scroll_up()
+        self._maybe_need_older()
+
+    def action_scroll_home(self) -> None:
+        super().action_scroll_home()
+        self._maybe_need_older()
+
+
+def _field(data: Any, name: str) -> str | None:
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _centered(text: str, width: int, style: Style) -> Strip:
+    pad = max(0, (width - len(text)) // 2)
+    return Strip([Segment(" " * pad + text, style)]).extend_cell_length(width, style).crop(0, width)

@@ -1,0 +1,296 @@
+"""The thread list: virtualised with Textual's Line API.
+
+It never creates a widget per row: it renders only the visible lines, from the loaded threads,
+so 100,000 loaded threads cost no more to move through than 100.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..api.models import Thread
+from ..keymap import bindings
+from ..state import Directory
+from ..text import one_line
+from ..timefmt import relative
+from .chips import chip_style
+
+ROW_HEIGHT = 3
+PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
+
+
+class ThreadList(ScrollView, can_focus=True):
+    BINDINGS = bindings("list")
+    COMPONENT_CLASSES = {
+        "thread-list--cursor",
+        "thread-list--cursor-blurred",
+        "thread-list--name",
+        "thread-list--handle",
+        "thread-list--time",
+        "thread-list--awaiting",
+        "thread-list--you",
+        "thread-list--them",
+        "thread-list--preview",
+        "thread-list--status",
+        "thread-list--assignee",
+        "thread-list--link",
+        "thread-list--draft",
+        "thread-list--request",
+        "thread-list--done",
+        "thread-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        def __init__(self, thread: Thread | None) -> None:
+            super().__init__()
+            self.thread = thread
+
+    class Opened(Message):
+        def __init__(self, thread: Thread) -> None:
+            super().__init__()
+            self.thread = thread
+
+    class NearEnd(Message):
+        """The cursor or the viewport is close to the last loaded thread."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime],
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.threads: list[Thread] = []
+        self.directory = Directory()
+        self.drafts: set[str] = set()
+        self.empty_text = "Loading…"
+        self._clock = clock
+        self._cache: dict[tuple[object, ...], Strip] = {}
+
+    # --- data -------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Thread | None:
+        if 0 <= self.cursor < len(self.threads):
+            return self.threads[self.cursor]
+        return None
+
+    def set_threads(self, threads: list[Thread], *, keep_selection: bool = False) -> None:
+        """Replace the rows. With keep_selection the cursor stays on the same thread when it is
+        still there, so rows moving under the user do not move their selection."""
+        selected = self.current.id if keep_selection and self.current else None
+        self.threads = list(threads)
+        index = 0
+        if selected is not None:
+            index = next((i for i, t in enumerate(self.threads) if t.id == selected), 0)
+        self._changed()
+        self.cursor = min(index, max(0, len(self.threads) - 1))
+        if not keep_selection:
+            self.scroll_to(y=0, animate=False)
+
+    def append_threads(self, threads: list[Thread]) -> None:
+        known = {t.id for t in self.threads}
+        self.threads.extend(t for t in threads if t.id not in known)
+        self._changed()
+
+    def update_thread(self, thread: Thread) -> None:
+        for i, existing in enumerate(self.threads):
+            if existing.id == thread.id:
+                self.threads[i] = thread
+        self._changed()
+
+    def set_directory(self, directory: Directory) -> None:
+        self.directory = directory
+        self._changed()
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty_text = text
+        self._changed()
+
+    def _changed(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, max(1, len(self.threads)) * ROW_HEIGHT)
+        self.refresh()
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.threads) - 1)) if self.threads else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_to_cursor()
+        self.post_message(self.Highlighted(self.current))
+        if self.threads and new >= len(self.threads) - PREFETCH_ROWS:
+            self.post_message(self.NearEnd())
+
+    def _refresh_row(self, index: int) -> None:
+        self._cache = {k: v for k, v in self._cache.items() if k[0] != index}
+        self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+
+    def _scroll_to_cursor(self) -> None:
+        top = self.cursor * ROW_HEIGHT
+        height = self.scrollable_content_region.height
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif top + ROW_HEIGHT > self.scroll_y + height:
+            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._changed()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        bottom_row = int(new + self.scrollable_content_region.height) // ROW_HEIGHT
+        if self.threads and bottom_row >= len(self.threads) - PREFETCH_ROWS:
+            self.post_message(self.NearEnd())
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_top(self) -> None:
+        self.cursor = 0
+
+    def action_bottom(self) -> None:
+        self.cursor = len(self.threads) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    async def on_click(self, event: object) -> None:
+        offset = getattr(event, "y", None)
+        if offset is None:
+            return
+        index = (int(self.scroll_y) + int(offset)) // ROW_HEIGHT
+        if 0 <= index < len(self.threads):
+            self.cursor = index
+            self.action_open()
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        _, scroll_y = self.scroll_offset
+        line = scroll_y + y
+        width = self.scrollable_content_region.width
+        index, part = divmod(line, ROW_HEIGHT)
+        if not self.threads:
+            if line == 1:
+                style = self.get_component_rich_style("thread-list--empty")
+                return _fit([Segment("  " + self.empty_text, style)], [], width, self.rich_style)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self.threads):
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (index, part, width, selected, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row_line(self.threads[index], part, width, selected)
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[key] = strip
+        return strip
+
+    def _render_row_line(self, thread: Thread, part: int, width: int, selected: bool) -> Strip:
+        base = self.rich_style
+        if selected:
+            name = "thread-list--cursor" if self.has_focus else "thread-list--cursor-blurred"
+            base = base + self.get_component_rich_style(name)
+        style = self.get_component_rich_style
+        prospect = thread.prospect
+        last = thread.last_message
+        links = self.directory.account_link_ids
+        if part == 0:
+            awaiting = last is not None and bool(links) and not last.is_outbound(links)
+            marker = Segment(" ● " if awaiting else "   ", style("thread-list--awaiting"))
+            left = [
+                marker,
+                Segment(
+                    one_line(prospect.display_name, 60) or "(no name)", style("thread-list--name")
+                ),
+                Segment(" " + one_line(prospect.at_handle, 40), style("thread-list--handle")),
+            ]
+            right = [Segment(" ")]
+            if thread.id in self.drafts:
+                right.append(Segment("✎ ", style("thread-list--draft")))
+            when = relative(thread.sort_timestamp, self._clock())
+            right.append(Segment(when + " ", style("thread-list--time")))
+            return _fit(left, right, width, base)
+        if part == 1:
+            left = [Segment("   ")]
+            if last is not None:
+                if not links:
+                    pass
+                elif last.is_outbound(links):
+                    left.append(Segment("you: ", style("thread-list--you")))
+                else:
+                    left.append(Segment("them: ", style("thread-list--them")))
+                left.append(Segment(one_line(last.content, 300), style("thread-list--preview")))
+            return _fit(left, [], width, base)
+        return _fit(self._chips(thread), [], width, base)
+
+    def _chips(self, thread: Thread) -> list[Segment]:
+        style = self.get_component_rich_style
+        directory = self.directory
+        context = thread.prospect.context
+        parts: list[Segment] = [Segment("   ")]
+        if thread.is_request:
+            parts += [Segment("request", style("thread-list--request")), Segment(" ")]
+        if thread.done:
+            parts += [Segment("done", style("thread-list--done")), Segment(" ")]
+        for tag_id in context.tags:
+            tag = directory.tags.get(tag_id)
+            if tag is not None:
+                parts += [
+                    Segment(f" {one_line(tag.name, 20)} ", chip_style(tag.color)),
+                    Segment(" "),
+                ]
+        if context.status_id and (status := directory.statuses.get(context.status_id)):
+            parts.append(Segment(f"◆ {one_line(status.name, 20)} ", style("thread-list--status")))
+        if thread.assignee_id and (member := directory.members.get(thread.assignee_id)):
+            parts.append(Segment(f"@{member.initials} ", style("thread-list--assignee")))
+        if directory.multiple_account_links and (
+            link := directory.account_links.get(thread.account_link_id)
+        ):
+            parts.append(Segment(f"via {one_line(link.username, 20)}", style("thread-list--link")))
+        return parts
+
+
+def _fit(left: list[Segment], right: list[Segment], width: int, base: Style) -> Strip:
+    """Left-aligned parts cut to fit, right-aligned parts kept, the row filled with `base`."""
+    right_len = Segment.get_line_length(right)
+    room = max(0, width - right_len)
+    left_strip = Strip(left).crop(0, room)
+    pad = max(0, width - left_strip.cell_length - right_len)
+    segments = [*left_strip, Segment(" " * pad), *right]
+    return Strip(segments).apply_style(base).crop(0, width)
