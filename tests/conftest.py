@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +12,10 @@ import pytest
 
 from tui.api import InboxClient, RetryPolicy
 from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
+
+# Times on screen are local: pin the zone so screens are the same on every machine.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent

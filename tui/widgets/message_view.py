@@ -129,16 +129,18 @@ class MessageView(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, old_y + added), animate=False, immediate=True)
 
     def _layout(self, width: int) -> list[Strip]:
-        notice_style = self.get_component_rich_style("message-view--notice")
+        notice_style = self.rich_style + self.get_component_rich_style(
+            "message-view--notice", partial=True
+        )
         blank = Strip.blank(width, self.rich_style)
         if self.thread is None or not self.messages:
-            return [blank, _centered(self.notice, width, notice_style + self.rich_style)]
+            return [blank, _centered(self.notice, width, notice_style)]
         lines: list[Strip] = []
         if self.has_older:
             text = "loading older messages…" if self.loading_older else "↑ older messages"
         else:
             text = "— start of the conversation —"
-        lines += [_centered(text, width, notice_style + self.rich_style), blank]
+        lines += [_centered(text, width, notice_style), blank]
         for message in self.messages:
             block = self._blocks.get(message.id)
             if block is None:
@@ -148,7 +150,9 @@ class MessageView(ScrollView, can_focus=True):
         return lines
 
     def _render_message(self, message: Message, width: int) -> list[Strip]:
-        style = self.get_component_rich_style
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
         outbound = message.is_outbound(self.directory.account_link_ids)
         side = "you" if outbound else "them"
         bubble = max(20, min(width - 2, int(width * 0.8)))
@@ -178,15 +182,15 @@ class MessageView(ScrollView, can_focus=True):
         if message.reactions:
             emoji = " ".join(one_line(_field(r, "emoji") or "?", 4) for r in message.reactions)
             rows.append(Text(emoji, style("message-view--reactions")))
-        strips = []
         for row in rows:
             row.truncate(bubble, overflow="ellipsis")
-            segments = list(row.render(console))
-            strip = Strip(segments).crop(0, bubble)
-            if outbound:
-                strip = Strip([Segment(" " * max(0, width - 1 - strip.cell_length)), *strip])
-            else:
-                strip = Strip([Segment(" "), *strip])
+        # A block: lines left-aligned inside it; ours sit at the right edge, theirs at the left.
+        block = max(row.cell_len for row in rows)
+        indent = max(0, width - 1 - block) if outbound else 1
+        strips = []
+        for row in rows:
+            strip = Strip(list(row.render(console))).crop(0, bubble)
+            strip = Strip([Segment(" " * indent), *strip])
             strips.append(strip.extend_cell_length(width).apply_style(self.rich_style))
         strips.append(Strip.blank(width, self.rich_style))
         return strips

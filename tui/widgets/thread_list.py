@@ -226,7 +226,7 @@ class ThreadList(ScrollView, can_focus=True):
         if selected:
             name = "thread-list--cursor" if self.has_focus else "thread-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
-        style = self.get_component_rich_style
+        style = self._part_style
         prospect = thread.prospect
         last = thread.last_message
         links = self.directory.account_link_ids
@@ -259,8 +259,13 @@ class ThreadList(ScrollView, can_focus=True):
             return _fit(left, [], width, base)
         return _fit(self._chips(thread), [], width, base)
 
+    def _part_style(self, name: str) -> Style:
+        """A component's own style, without the widget's background, so that the row's
+        background (the cursor) shows through under every part."""
+        return self.get_component_rich_style(name, partial=True)
+
     def _chips(self, thread: Thread) -> list[Segment]:
-        style = self.get_component_rich_style
+        style = self._part_style
         directory = self.directory
         context = thread.prospect.context
         parts: list[Segment] = [Segment("   ")]

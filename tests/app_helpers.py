@@ -1,0 +1,45 @@
+"""Helpers for driving InboxApp against the demo in tests."""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widget import Widget
+
+from tests.conftest import ANCHOR, make_store
+from tui.app import InboxApp
+from tui.backend import Backend
+from tui.config import Settings
+from tui.demo import DemoApi, demo_client
+
+
+def make_app(threads: int = 300, **settings: object) -> tuple[InboxApp, DemoApi]:
+    api = DemoApi(make_store(threads))
+    backend = Backend(demo_client(api), is_demo=True,
+                      campaign_names=dict(api.store.campaign_names))
+    app = InboxApp(Settings(demo=True, **settings), backend=backend,  # type: ignore[arg-type]
+                   clock=lambda: ANCHOR)
+    return app, api
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and every message be handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def lines_of(widget: Widget) -> list[str]:
+    """The text a Line API widget shows right now, line by line."""
+    height = widget.scrollable_content_region.height
+    return [widget.render_line(y).text for y in range(height)]
+
+
+def screen_text(widget: Widget) -> str:
+    return "\n".join(lines_of(widget))
+
+
+def painted_text(widget: Widget) -> str:
+    """What any widget paints, as text (its visible region, as the compositor asks for it)."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))

@@ -1,0 +1,100 @@
+"""SVG snapshots of the main screen: each view, with filters, with a thread open, narrow."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tests.app_helpers import make_app, settle
+from tui.screens.filters import FilterScreen
+
+SnapCompare = Callable[..., bool]
+
+
+def run(*keys: str, after: Callable[[Pilot[Any]], Awaitable[None]] | None = None):  # type: ignore[no-untyped-def]
+    async def before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if after is not None:
+            await after(pilot)
+            await settle(pilot)
+
+    return before
+
+
+def test_default_view(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run())
+
+
+def test_no_reply_view(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("2"))
+
+
+def test_requests_view(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("3"))
+
+
+def test_archived_view(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("4"))
+
+
+async def _filter_hot_leads_unassigned(pilot: Pilot[Any]) -> None:
+    await pilot.press("f")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FilterScreen)
+    from textual.widgets import SelectionList
+
+    tags = screen.query_one("#f-tags", SelectionList)
+    tags.select(next(iter(screen.directory.tags)))
+    screen.query_one("#f-assignees", SelectionList).select("__none__")
+    await pilot.press("ctrl+s")
+
+
+def test_with_filters(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36),
+                        run_before=run(after=_filter_hot_leads_unassigned))
+
+
+def test_filter_panel(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 40), run_before=run("f"))
+
+
+def test_thread_open(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("j", "enter"))
+
+
+def test_hostile_thread_open(snap_compare: SnapCompare) -> None:
+    """Markup and escape sequences from strangers are shown as text."""
+    app, _ = make_app()
+
+    async def open_hostile(pilot: Pilot[Any]) -> None:
+        thread_list = pilot.app.thread_list  # type: ignore[attr-defined]
+        thread_list.cursor = next(
+            i for i, t in enumerate(thread_list.threads)
+            if t.last_message and "\x1b" in t.last_message.content
+        )
+        await pilot.press("enter")
+
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run(after=open_hostile))
+
+
+def test_narrow_terminal(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run("enter"))
+
+
+def test_help_screen(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(100, 45), run_before=run("question_mark"))
