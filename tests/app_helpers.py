@@ -15,10 +15,12 @@ from tui.demo import DemoApi, demo_client
 
 def make_app(threads: int = 300, **settings: object) -> tuple[InboxApp, DemoApi]:
     api = DemoApi(make_store(threads))
-    backend = Backend(demo_client(api), is_demo=True,
-                      campaign_names=dict(api.store.campaign_names))
-    app = InboxApp(Settings(demo=True, **settings), backend=backend,  # type: ignore[arg-type]
-                   clock=lambda: ANCHOR)
+    backend = Backend(demo_client(api), is_demo=True, campaign_names=dict(api.store.campaign_names))
+    app = InboxApp(
+        Settings(demo=True, **settings),
+        backend=backend,  # type: ignore[arg-type]
+        clock=lambda: ANCHOR,
+    )
     return app, api
 
 

@@ -34,7 +34,7 @@ async def test_launch_shows_the_first_page_and_says_demo() -> None:
 
 
 async def test_rows_show_direction_tags_status_assignee_and_link() -> None:
-    app, api = make_app()
+    app, _api = make_app()
     async with app.run_test(size=(160, 60)) as pilot:
         await settle(pilot)
         text = screen_text(app.thread_list)
@@ -50,8 +50,12 @@ async def test_view_keys_switch_with_exactly_one_request_each() -> None:
     app, api = make_app()
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        for key, inbox in (("2", "no-reply"), ("3", "requests"), ("4", "archived"),
-                           ("1", "default")):
+        for key, inbox in (
+            ("2", "no-reply"),
+            ("3", "requests"),
+            ("4", "archived"),
+            ("1", "default"),
+        ):
             before = len(api.request_log)
             await pilot.press(key)
             await settle(pilot)
@@ -64,7 +68,7 @@ async def test_view_keys_switch_with_exactly_one_request_each() -> None:
 
 
 async def test_clicking_a_tab_switches_view() -> None:
-    app, api = make_app()
+    app, _api = make_app()
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.click("#view-archived")
@@ -138,13 +142,16 @@ async def test_each_filter_kind() -> None:
         cases = [
             ("f-tags", [tag.id], lambda t: tag.id in t.prospect.tags, tag.name),
             ("f-tags", [NONE], lambda t: not t.prospect.tags, "no tags"),
-            ("f-statuses", [status.id], lambda t: t.prospect.status_id == status.id,
-             status.name),
+            ("f-statuses", [status.id], lambda t: t.prospect.status_id == status.id, status.name),
             ("f-statuses", [NONE], lambda t: t.prospect.status_id is None, "no status"),
             ("f-assignees", [member.id], lambda t: t.assignee_id == member.id, member.name),
             ("f-assignees", [NONE], lambda t: t.assignee_id is None, "unassigned"),
-            ("f-campaigns", [campaign], lambda t: t.campaign_id == campaign,
-             store.campaign_names[campaign]),
+            (
+                "f-campaigns",
+                [campaign],
+                lambda t: t.campaign_id == campaign,
+                store.campaign_names[campaign],
+            ),
             ("f-campaigns", [NONE], lambda t: t.campaign_id is None, "no campaign"),
             ("f-links", [link.id], lambda t: t.account_link_id == link.id, link.name),
         ]
@@ -193,8 +200,11 @@ async def test_open_thread_direction_and_literal_text() -> None:
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         # The seeded thread with Rich markup and escape sequences in its last message.
-        index = next(i for i, t in enumerate(app.thread_list.threads)
-                     if t.last_message and "[bold red]" in t.last_message.content)
+        index = next(
+            i
+            for i, t in enumerate(app.thread_list.threads)
+            if t.last_message and "[bold red]" in t.last_message.content
+        )
         app.thread_list.cursor = index
         await pilot.press("enter")
         await settle(pilot)
@@ -204,8 +214,9 @@ async def test_open_thread_direction_and_literal_text() -> None:
         assert "[bold red]URGENT[/]" in text
         assert "\x1b" not in text
         # Direction: a thread with both sides.
-        thread = next(t for t in app.thread_list.threads
-                      if api.store.threads[t.id].message_count >= 6)
+        thread = next(
+            t for t in app.thread_list.threads if api.store.threads[t.id].message_count >= 6
+        )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
         await pilot.press("escape", "enter")
         await settle(pilot)
@@ -230,9 +241,14 @@ async def test_messages_name_the_sending_member() -> None:
     app, api = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
-        thread = next(t for t in app.thread_list.threads
-                      if any(m.user_id and m.author_id == t.account_link_id
-                             for m in api.store.messages_of(api.store.threads[t.id])[-8:]))
+        thread = next(
+            t
+            for t in app.thread_list.threads
+            if any(
+                m.user_id and m.author_id == t.account_link_id
+                for m in api.store.messages_of(api.store.threads[t.id])[-8:]
+            )
+        )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
         await pilot.press("enter")
         await settle(pilot)
@@ -263,11 +279,14 @@ async def test_older_messages_load_as_you_scroll_up() -> None:
 
 
 async def test_sidebar_shows_prospect_and_context() -> None:
-    app, api = make_app()
+    app, _api = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
-        thread = next(t for t in app.thread_list.threads
-                      if t.prospect.context.valuation and t.prospect.context.status_id)
+        thread = next(
+            t
+            for t in app.thread_list.threads
+            if t.prospect.context.valuation and t.prospect.context.status_id
+        )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
         await pilot.pause()
         sidebar = app.query_one(ProspectSidebar)
@@ -281,11 +300,12 @@ async def test_sidebar_shows_prospect_and_context() -> None:
 
 
 async def test_sidebar_lists_other_threads_on_other_account_links() -> None:
-    app, api = make_app()
+    app, _api = make_app()
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
-        thread = next(t for t in app.thread_list.threads
-                      if len(t.prospect.context.threads or []) > 1)
+        thread = next(
+            t for t in app.thread_list.threads if len(t.prospect.context.threads or []) > 1
+        )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
         await pilot.pause()
         others = str(app.sidebar.query_one("#sb-others", Static).render())
@@ -317,12 +337,14 @@ async def test_lookup_finds_every_thread_or_says_none() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert "No conversation with @nobody_here" in str(
-            app.screen.query_one("#lookup-message").render())
+            app.screen.query_one("#lookup-message").render()
+        )
         app.screen.query_one(Input).value = "bad name!"
         await pilot.press("enter")
         await settle(pilot)
         assert "letters, digits and underscores" in str(
-            app.screen.query_one("#lookup-message").render())
+            app.screen.query_one("#lookup-message").render()
+        )
 
 
 async def test_help_lists_every_binding() -> None:
@@ -417,4 +439,3 @@ async def test_api_failure_is_shown_not_raised() -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.thread_list.threads
-

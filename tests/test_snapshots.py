@@ -61,8 +61,9 @@ async def _filter_hot_leads_unassigned(pilot: Pilot[Any]) -> None:
 
 def test_with_filters(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
-    assert snap_compare(app, terminal_size=(130, 36),
-                        run_before=run(after=_filter_hot_leads_unassigned))
+    assert snap_compare(
+        app, terminal_size=(130, 36), run_before=run(after=_filter_hot_leads_unassigned)
+    )
 
 
 def test_filter_panel(snap_compare: SnapCompare) -> None:
@@ -82,7 +83,8 @@ def test_hostile_thread_open(snap_compare: SnapCompare) -> None:
     async def open_hostile(pilot: Pilot[Any]) -> None:
         thread_list = pilot.app.thread_list  # type: ignore[attr-defined]
         thread_list.cursor = next(
-            i for i, t in enumerate(thread_list.threads)
+            i
+            for i, t in enumerate(thread_list.threads)
             if t.last_message and "\x1b" in t.last_message.content
         )
         await pilot.press("enter")
