@@ -8,17 +8,15 @@ from textual.widget import Widget
 
 from tests.conftest import ANCHOR, make_store
 from tui.app import InboxApp
-from tui.backend import Backend
 from tui.config import Settings
-from tui.demo import DemoApi, demo_client
+from tui.demo import DemoApi, demo_backend
 
 
 def make_app(threads: int = 300, **settings: object) -> tuple[InboxApp, DemoApi]:
     api = DemoApi(make_store(threads))
-    backend = Backend(demo_client(api), is_demo=True, campaign_names=dict(api.store.campaign_names))
     app = InboxApp(
-        Settings(demo=True, **settings),
-        backend=backend,  # type: ignore[arg-type]
+        Settings(demo=True, **settings),  # type: ignore[arg-type]
+        backend=demo_backend(api),
         clock=lambda: ANCHOR,
     )
     return app, api

@@ -89,6 +89,7 @@ class InboxApp(App[None]):
         self._older_cursor: Cursor | None = None  # where the open thread's older page starts
         self.status_text = ""
         self._widgets_held = False
+        self._sidebar_pending = False
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -294,7 +295,15 @@ class InboxApp(App[None]):
     # --- widget events ----------------------------------------------------------------------
 
     def on_thread_list_highlighted(self, message: ThreadList.Highlighted) -> None:
-        self._show_sidebar_for(message.thread)
+        # The sidebar follows the cursor after the list has painted, once per frame: held-down
+        # keys move the cursor at full speed and the sidebar catches up.
+        if not self._sidebar_pending:
+            self._sidebar_pending = True
+            self.call_after_refresh(self._sidebar_follow_cursor)
+
+    def _sidebar_follow_cursor(self) -> None:
+        self._sidebar_pending = False
+        self._show_sidebar_for(self.thread_list.current)
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)

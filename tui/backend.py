@@ -18,13 +18,13 @@ class Backend:
 def make_backend(settings: Settings) -> Backend:
     budget = RequestBudget(settings.requests_per_minute)
     if settings.use_demo:
-        from .demo import DemoApi, DemoStore, SeedConfig, demo_client
+        from .demo import DemoApi, DemoStore, SeedConfig, demo_backend
 
         store = DemoStore(SeedConfig(threads=settings.demo_threads))
-        client = demo_client(DemoApi(store), budget=budget, timeout=settings.timeout)
+        backend = demo_backend(DemoApi(store), budget=budget, timeout=settings.timeout)
         # The demo's campaigns are named as a user would name theirs in the config file.
-        names = {**store.campaign_names, **settings.campaigns}
-        return Backend(client, is_demo=True, campaign_names=names)
+        backend.campaign_names.update(settings.campaigns)
+        return backend
     assert settings.api_key is not None
     client = InboxClient(
         settings.api_key.get_secret_value(),

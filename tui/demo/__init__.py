@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from ..api.client import InboxClient
+from ..backend import Backend
 from .app import DEMO_API_KEY, DemoApi
 from .faults import Fault, FaultPlan, FaultyTransport
 from .seed import SeedConfig
@@ -22,6 +23,7 @@ __all__ = [
     "Fault",
     "FaultPlan",
     "SeedConfig",
+    "demo_backend",
     "demo_client",
     "demo_transport",
 ]
@@ -30,6 +32,12 @@ __all__ = [
 def demo_transport(api: DemoApi) -> httpx.AsyncBaseTransport:
     """The in-process transport to a demo API, with its connection-level faults."""
     return FaultyTransport(httpx.ASGITransport(app=api.asgi), api.faults)
+
+
+def demo_backend(api: DemoApi, **kwargs: Any) -> Backend:
+    """The app's backend over a given demo API (tests, screenshots, benchmarks)."""
+    return Backend(demo_client(api, **kwargs), is_demo=True,
+                   campaign_names=dict(api.store.campaign_names))
 
 
 def demo_client(api: DemoApi, **kwargs: Any) -> InboxClient:

@@ -1,0 +1,57 @@
+"""Regenerate screenshots/*.svg (shown in the README) from the demo, deterministically."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tui.app import InboxApp  # noqa: E402
+from tui.config import Settings  # noqa: E402
+from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend  # noqa: E402
+
+ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+OUT = REPO / "screenshots"
+
+SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
+    ("inbox", (130, 36), ["j", "enter"]),
+    ("no-reply", (130, 36), ["2"]),
+    ("filters", (130, 40), ["f"]),
+    ("narrow", (80, 24), ["enter"]),
+    ("help", (100, 45), ["question_mark"]),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
+    store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
+    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)),
+                   clock=lambda: ANCHOR)
+    async with app.run_test(size=size) as pilot:
+        for key in ["", *keys]:
+            if key:
+                await pilot.press(key)
+            for _ in range(3):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+        path = OUT / f"{name}.svg"
+        path.write_text(app.export_screenshot(title=f"inbox-tui: {name}"), encoding="utf-8")
+    return path
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, size, keys in SHOTS:
+        print(await shoot(name, size, keys))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
