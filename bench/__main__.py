@@ -27,7 +27,7 @@ def median_ms(samples: list[float]) -> float:
 
 def percentile_ms(samples: list[float], pct: float) -> float:
     ordered = sorted(samples)
-    index = min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))
+    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return round(ordered[index] * 1000, 2)
 
 
@@ -61,10 +61,14 @@ async def cursor_latency(loaded: int, presses: int = 200) -> list[float]:
         await app.workers.wait_for_complete()
         await pilot.pause()
         template = app.thread_list.threads[0]
-        many = [
-            Thread.model_validate({**template.to_wire(), "id": f"t{i:07d}"})
-            for i in range(loaded)
-        ] if loaded > len(app.thread_list.threads) else app.thread_list.threads
+        many = (
+            [
+                Thread.model_validate({**template.to_wire(), "id": f"t{i:07d}"})
+                for i in range(loaded)
+            ]
+            if loaded > len(app.thread_list.threads)
+            else app.thread_list.threads
+        )
         app.thread_list.set_threads(many)
         await pilot.pause()
         frames = paint_clock(app)
@@ -100,9 +104,7 @@ async def main() -> None:
     results: dict[str, float] = {}
     results["seed 300 threads (ms)"] = seed_time(300)
     results["seed 10,000 threads (ms)"] = seed_time(10_000)
-    results["first row, 300 threads, headless (ms)"] = await repeated(
-        lambda: first_row(300), 5
-    )
+    results["first row, 300 threads, headless (ms)"] = await repeated(lambda: first_row(300), 5)
     results["first row, 10,000 threads, headless (ms)"] = await repeated(
         lambda: first_row(10_000), 3
     )

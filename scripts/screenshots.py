@@ -33,8 +33,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
-    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)),
-                   clock=lambda: ANCHOR)
+    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
     async with app.run_test(size=size) as pilot:
         for key in ["", *keys]:
             if key:

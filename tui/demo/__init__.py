@@ -36,8 +36,9 @@ def demo_transport(api: DemoApi) -> httpx.AsyncBaseTransport:
 
 def demo_backend(api: DemoApi, **kwargs: Any) -> Backend:
     """The app's backend over a given demo API (tests, screenshots, benchmarks)."""
-    return Backend(demo_client(api, **kwargs), is_demo=True,
-                   campaign_names=dict(api.store.campaign_names))
+    return Backend(
+        demo_client(api, **kwargs), is_demo=True, campaign_names=dict(api.store.campaign_names)
+    )
 
 
 def demo_client(api: DemoApi, **kwargs: Any) -> InboxClient:
