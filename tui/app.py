@@ -17,24 +17,29 @@ from typing import Any
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, Tabs
 
-from .api.client import InboxClient
 from .api.errors import AuthError, InboxError, RateLimited, TransportError
 from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
 from .backend import Backend, make_backend
 from .config import Settings
-from .keymap import KEYMAP, bindings
+from .conversations import ConversationsMixin
+from .drafts import DraftStore
+from .keymap import KEYMAP, app_actions, bindings
+from .live import LiveMixin
 from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
+from .reply import ReplyMixin
 from .screens.filters import FilterScreen
 from .screens.help import HelpScreen
 from .screens.lookup import LookupScreen
 from .state import Directory
 from .text import one_line
+from .triage import TriageMixin
 from .widgets.chips import chip_style
+from .widgets.composer import Composer
 from .widgets.message_view import MessageView
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
@@ -63,7 +68,7 @@ def describe_error(error: InboxError) -> str:
     return one_line(str(error), 200)
 
 
-class InboxApp(App[None]):
+class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]):
     TITLE = "inbox-tui"
     CSS_PATH = style_paths()  # type: ignore[assignment]
     BINDINGS = bindings("app")
@@ -90,6 +95,8 @@ class InboxApp(App[None]):
         self.status_text = ""
         self._widgets_held = False
         self._sidebar_pending = False
+        self.drafts = DraftStore(self.settings.resolved_data_dir())
+        self.undo_stack = []
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -107,7 +114,9 @@ class InboxApp(App[None]):
         yield Static("", id="filter-chips")
         with Horizontal(id="panes"):
             yield ThreadList(id="thread-list", clock=self.clock)
-            yield MessageView(id="message-view", clock=self.clock)
+            with Vertical(id="conversation"):
+                yield MessageView(id="message-view", clock=self.clock)
+                yield Composer(id="composer")
             yield ProspectSidebar(id="sidebar")
         yield Static("", id="status-line")
         yield Footer()
@@ -119,19 +128,18 @@ class InboxApp(App[None]):
         self.sidebar = self.query_one("#sidebar", ProspectSidebar)
         self.status_line = self.query_one("#status-line", Static)
         self.filter_chips = self.query_one("#filter-chips", Static)
+        self.composer = self.query_one("#composer", Composer)
         self.view_tabs = self.query_one("#views", Tabs)
         self.backend_badge = self.query_one("#backend-badge", Label)
         self._widgets_held = True
-
-    @property
-    def client(self) -> InboxClient:
-        assert self.backend is not None
-        return self.backend.client
 
     def on_mount(self) -> None:
         self._hold_widgets()
         if self.backend is None:
             self.backend = make_backend(self.settings)
+        self.client = self.backend.client
+        self.composer.add_class("-hidden")
+        self.thread_list.drafts = self.drafts.thread_ids()
         badge = self.backend_badge
         badge.update(Text("demo data" if self.backend.is_demo else ""))
         badge.set_class(self.backend.is_demo, "demo")
@@ -141,8 +149,11 @@ class InboxApp(App[None]):
         self._update_chips()
         self.load_directory()
         self.load_threads()
+        self.start_live_updates()
 
     async def on_unmount(self) -> None:
+        if self._widgets_held:
+            self.flush_draft()
         if self.backend is not None:
             await self.backend.client.aclose()
 
@@ -334,6 +345,7 @@ class InboxApp(App[None]):
         view.show_notice("Loading messages…", thread)
         self._older_cursor = None
         self._show_sidebar_for(thread)
+        self.load_composer_for(thread)
         self._fetch_messages(thread, None)
         view.focus()
 
@@ -464,6 +476,21 @@ class InboxApp(App[None]):
             chips.append("(F clears)", "dim")
         widget.update(chips)
         widget.set_class(not chips.plain, "-empty")
+
+    def on_thread_list_marks_changed(self, message: ThreadList.MarksChanged) -> None:
+        self._set_status(
+            f"{message.count} marked: e a t s apply to all of them"
+            if message.count
+            else self._count_text()
+        )
+
+    # --- keys under dialogs -----------------------------------------------------------------
+
+    _APP_ACTIONS = app_actions()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """App-wide keys act on the inbox, not on what a dialog shows: off under a dialog."""
+        return not (action in self._APP_ACTIONS and len(self.screen_stack) > 1)
 
     # --- command palette --------------------------------------------------------------------
 

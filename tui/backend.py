@@ -20,7 +20,8 @@ def make_backend(settings: Settings) -> Backend:
     if settings.use_demo:
         from .demo import DemoApi, DemoStore, SeedConfig, demo_backend
 
-        store = DemoStore(SeedConfig(threads=settings.demo_threads))
+        # A running demo visibly receives DMs: one every 40 s or so.
+        store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0))
         backend = demo_backend(DemoApi(store), budget=budget, timeout=settings.timeout)
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)

@@ -28,8 +28,8 @@ environment variables:
 
 config file: {default_config_path()}
   TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
-  page_size, [campaigns] (campaign ID = "name"). Flags override the environment, which
-  overrides the file.
+  page_size, data_dir, poll_interval, poll_share, [campaigns] (campaign ID = "name").
+  Flags override the environment, which overrides the file.
 """
 
 

@@ -52,6 +52,15 @@ class Settings(BaseModel):
     page_size: int = Field(default=50, ge=1, le=100)
     # Campaigns have no API endpoint: names for the IDs seen on threads.
     campaigns: dict[str, str] = Field(default_factory=dict)
+    # Where drafts are kept (default: the platform's user data dir).
+    data_dir: Path | None = None
+    # Live updates: seconds between polls of the visible view and the open thread, and the
+    # share of the service's 300 requests a minute that polling may spend.
+    poll_interval: float = Field(default=15.0, ge=2, le=3600)
+    poll_share: float = Field(default=0.1, gt=0, le=0.5)
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir or default_data_dir()
 
     @field_validator("api_url")
     @classmethod
@@ -89,6 +98,8 @@ def load_settings(
         values["api_key"] = env[ENV_API_KEY]
     if env.get(ENV_API_URL):
         values["api_url"] = env[ENV_API_URL]
+    if env.get(ENV_DATA_DIR):
+        values["data_dir"] = env[ENV_DATA_DIR]
     if overrides is not None:
         for key in ("demo", "api_url", "demo_threads"):
             value = getattr(overrides, key)

@@ -17,6 +17,7 @@ class Key:
     scope: str  # "app", "list" or "messages"
     show: bool = False  # in the footer
     palette: bool = True  # offered in the command palette
+    short: str = ""  # the footer's label (the description is for help and the palette)
 
     @property
     def display(self) -> str:
@@ -35,22 +36,45 @@ KEYMAP: tuple[Key, ...] = (
     Key("view.no_reply", "2", "view('no-reply')", "No-reply view (they wrote last)", "app"),
     Key("view.requests", "3", "view('requests')", "Message requests view", "app"),
     Key("view.archived", "4", "view('archived')", "Archived view", "app"),
-    Key("filters.open", "f", "filters", "Filter threads", "app", show=True),
+    Key("filters.open", "f", "filters", "Filter threads", "app", show=True, short="Filter"),
     Key("filters.clear", "F", "clear_filters", "Clear all filters", "app"),
     Key("sort.toggle", "S", "toggle_sort", "Toggle sort order (newest / oldest first)", "app"),
     Key("refresh", "ctrl+r", "refresh", "Refresh the thread list", "app"),
-    Key("lookup", "slash", "lookup", "Look up a username", "app", show=True),
+    Key("lookup", "slash", "lookup", "Look up a username", "app", show=True, short="Lookup"),
     Key("sidebar.toggle", "ctrl+b", "toggle_sidebar", "Show / hide the prospect sidebar", "app"),
+    Key("reply", "r", "reply", "Reply (focus the composer)", "app", show=True, short="Reply"),
+    Key("reply.retry", "R", "retry_send", "Retry the last failed send", "app"),
+    Key(
+        "triage.done",
+        "e",
+        "toggle_done",
+        "Archive / unarchive, then the next thread",
+        "app",
+        show=True,
+        short="Done",
+    ),
+    Key("triage.assign", "a", "assign", "Assign (or unassign)", "app"),
+    Key("triage.tags", "t", "tag", "Tags", "app"),
+    Key("triage.status", "s", "status", "Pipeline status", "app"),
+    Key("triage.valuation", "v", "valuation", "Valuation", "app"),
+    Key("triage.notes", "n", "notes", "Notes", "app"),
+    Key("triage.undo", "u", "undo", "Undo the last triage action", "app"),
+    Key("thread.delete", "D", "delete", "Delete the thread (asks first)", "app"),
+    Key("thread.new", "N", "new_conversation", "New conversation", "app"),
+    Key("open.profile", "o", "open_profile", "Open the prospect's X profile", "app"),
+    Key("open.conversation", "O", "open_conversation", "Open the DM conversation on X", "app"),
+    Key("copy.handle", "y", "copy_handle", "Copy the @handle", "app"),
     Key("back", "escape", "focus_list", "Back to the thread list", "app", palette=False),
-    Key("help", "question_mark", "help", "Show every key", "app", show=True),
-    Key("quit", "q", "quit", "Quit", "app", show=True),
+    Key("help", "question_mark", "help", "Show every key", "app", show=True, short="Help"),
+    Key("quit", "q", "quit", "Quit", "app", show=True, short="Quit"),
     Key("list.down", "j,down", "cursor_down", "Next thread", "list", palette=False),
     Key("list.up", "k,up", "cursor_up", "Previous thread", "list", palette=False),
     Key("list.top", "g,home", "top", "First thread", "list"),
     Key("list.bottom", "G,end", "bottom", "Last loaded thread", "list"),
     Key("list.page_down", "pagedown", "page_down", "Page down", "list", palette=False),
     Key("list.page_up", "pageup", "page_up", "Page up", "list", palette=False),
-    Key("list.open", "enter", "open", "Open the thread", "list", show=True),
+    Key("list.open", "enter", "open", "Open the thread", "list", show=True, short="Open"),
+    Key("list.mark", "x,space", "toggle_mark", "Mark / unmark (e a t s apply to marked)", "list"),
     Key("messages.down", "j,down", "scroll_down", "Scroll down", "messages", palette=False),
     Key(
         "messages.up",
@@ -68,6 +92,8 @@ KEYMAP: tuple[Key, ...] = (
 
 # Keys Textual itself provides, listed in the help screen too.
 BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
+    ("ctrl+s / alt+enter", "In the composer: send"),
+    ("ctrl+e", "In the composer: write in $EDITOR"),
     ("tab / shift+tab", "Cycle between panes"),
     ("ctrl+p", "Command palette: every action by name"),
 )
@@ -75,10 +101,17 @@ BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
 
 def bindings(scope: str) -> list[BindingType]:
     return [
-        Binding(k.keys, k.action, k.description, show=k.show, id=k.id, key_display=None)
+        Binding(
+            k.keys, k.action, k.short or k.description, show=k.show, id=k.id, tooltip=k.description
+        )
         for k in KEYMAP
         if k.scope == scope
     ]
+
+
+def app_actions() -> frozenset[str]:
+    """The names of the app-wide actions (without their arguments)."""
+    return frozenset(k.action.split("(")[0] for k in KEYMAP if k.scope == "app")
 
 
 def keys_in(scope: str) -> list[Key]:

@@ -57,6 +57,13 @@ class RequestBudget:
     def hold_until(self, seconds_from_now: float) -> None:
         self._held_until = max(self._held_until, self._clock() + seconds_from_now)
 
+    def try_acquire(self) -> bool:
+        """Take a slot if one is free now; never waits (for optional work such as polling)."""
+        if self.delay() > 0:
+            return False
+        self._starts.append(self._clock())
+        return True
+
     async def acquire(self) -> None:
         async with self._lock:
             while (wait := self.delay()) > 0:

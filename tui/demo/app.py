@@ -109,6 +109,8 @@ class DemoApi:
             if fault is not None:
                 if fault.malformed:
                     return Response('{"threads": [{"id": ', media_type="application/json")
+                if fault.body is not None:
+                    return Response(fault.body, media_type="application/json", headers=headers)
                 extra = dict(headers)
                 if fault.retry_after is not None:
                     extra["Retry-After"] = str(fault.retry_after)
@@ -118,6 +120,7 @@ class DemoApi:
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
                 return error_response(401, "UNAUTHORIZED", "Missing or invalid API token", headers)
+            self.store.simulate_activity()
             try:
                 result = await handler(request)
             except DemoError as exc:

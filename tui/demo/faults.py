@@ -22,6 +22,8 @@ class Fault:
     retry_after: float | None = None
     malformed: bool = False
     drop: bool = False
+    drop_response: bool = False  # the server handles the request; the answer is lost
+    body: str | None = None  # answer 200 with this body instead (a stale read)
     method: str | None = None  # only requests of this method
     path_prefix: str = ""  # only paths starting with this (after /api/v1)
 
@@ -51,7 +53,8 @@ class FaultPlan:
         """The first queued fault for this request: connection drops (taken by the transport)
         or HTTP-level faults (taken by the server)."""
         for i, fault in enumerate(self._queue):
-            if fault.drop == drops and fault.applies_to(method, path):
+            is_drop = fault.drop or fault.drop_response
+            if is_drop == drops and fault.applies_to(method, path):
                 del self._queue[i]
                 self.injected += 1
                 return fault
@@ -67,9 +70,16 @@ class FaultyTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
-        if self.plan.take(request.method, path, drops=True) is not None:
+        fault = self.plan.take(request.method, path, drops=True)
+        if fault is not None and fault.drop:
             raise httpx.ReadError("connection dropped (demo fault)", request=request)
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        if fault is not None:  # drop_response: the server did the work, the answer is lost
+            await response.aread()
+            raise httpx.ReadError(
+                "connection dropped after the request (demo fault)", request=request
+            )
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -277,6 +277,7 @@ class SeedConfig:
     anchor: datetime | None = None  # "now" of the seed; defaults to the store's clock
     long_thread_messages: int = 300
     uncontacted_people: int = 20
+    inbound_every: float | None = None  # seconds between simulated inbound DMs (None: off)
 
 
 @dataclass

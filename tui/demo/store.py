@@ -11,11 +11,20 @@ import bisect
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
-from .seed import COLORS, SeedConfig, Seeded, Seeder, conversation, make_id, to_millis
+from .seed import (
+    COLORS,
+    INBOUND_LINES,
+    SeedConfig,
+    Seeded,
+    Seeder,
+    conversation,
+    make_id,
+    to_millis,
+)
 
 INBOX_VIEWS = ("default", "no-reply", "requests", "archived")
 
@@ -110,6 +119,7 @@ class DemoStore:
         self._rng = random.Random(self.config.seed + 1)
         # The member a demo key acts as (messages sent through the API carry its userId).
         self.acting_member_id = seeded.members[0].id
+        self._next_inbound: datetime | None = None
 
     def now(self) -> datetime:
         return to_millis(self._clock())
@@ -336,6 +346,45 @@ class DemoStore:
         thread.is_request = False
         self._reindex(thread)
         return message
+
+    def receive_message(self, thread: ThreadRec, content: str) -> MessageRec:
+        """An inbound DM from the prospect (the demo's stand-in for X delivering one)."""
+        messages = self.messages_of(thread)
+        now = max(self.now(), thread.sort_at)
+        message = MessageRec(
+            id=make_id(self._rng),
+            thread_id=thread.id,
+            author_id=thread.prospect.external_id,
+            user_id=None,
+            campaign_id=None,
+            content=content,
+            origin="external",
+            created_at=now,
+            platform_id=str(1_890_000_000_000_000_000 + self._rng.randrange(10**15)),
+        )
+        messages.append(message)
+        thread.message_count += 1
+        thread.last_message = message
+        thread.sort_at = now
+        thread.done = False  # a new message brings an archived thread back
+        self._reindex(thread)
+        return message
+
+    def simulate_activity(self) -> None:
+        """When inbound simulation is on, deliver the DMs 'due' since the last call."""
+        every = self.config.inbound_every
+        if every is None:
+            return
+        now = self.now()
+        if self._next_inbound is None:
+            self._next_inbound = now + timedelta(seconds=every)
+            return
+        while now >= self._next_inbound:
+            candidates = [t for t in self._order[:40] if t.status == "active"]
+            if candidates:
+                thread = self._rng.choice(candidates)
+                self.receive_message(thread, self._rng.choice(INBOUND_LINES))
+            self._next_inbound += timedelta(seconds=every)
 
     # --- prospects --------------------------------------------------------------------------
 

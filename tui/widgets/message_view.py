@@ -7,6 +7,7 @@ thousands of messages scrolls without a widget per message. Direction comes from
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,18 @@ from ..timefmt import stamp
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 
 
+@dataclass
+class Pending:
+    """A message we are sending: shown at once, then confirmed, failed, or being checked."""
+
+    local_id: str
+    thread_id: str
+    text: str
+    state: str = "sending"  # sending | checking | failed
+    error: str = ""
+    attempts: int = 1
+
+
 class MessageView(ScrollView, can_focus=True):
     BINDINGS = bindings("messages")
     COMPONENT_CLASSES = {
@@ -40,6 +53,8 @@ class MessageView(ScrollView, can_focus=True):
         "message-view--placeholder",
         "message-view--reactions",
         "message-view--notice",
+        "message-view--pending",
+        "message-view--failed",
     }
 
     class NeedOlder(TextualMessage):
@@ -59,6 +74,7 @@ class MessageView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.thread: Thread | None = None
         self.messages: list[Message] = []  # oldest first
+        self.pending: list[Pending] = []  # ours, not yet confirmed by the server
         self.has_older = False
         self.loading_older = False
         self.notice = "Select a thread and press enter to read it."
@@ -97,6 +113,37 @@ class MessageView(ScrollView, can_focus=True):
         self.loading_older = False
         self._rebuild(keep="anchor")
 
+    def add_pending(self, pending: Pending) -> None:
+        self.pending.append(pending)
+        self._rebuild(keep="bottom")
+
+    def update_pending(self, pending: Pending) -> None:
+        self._blocks.pop(pending.local_id, None)
+        self._rebuild(keep="anchor")
+
+    def confirm_pending(self, pending: Pending, message: Message) -> None:
+        """The server has the message: it replaces the pending one."""
+        self.pending = [p for p in self.pending if p.local_id != pending.local_id]
+        self._blocks.pop(pending.local_id, None)
+        if (
+            self.thread is not None
+            and self.thread.id == message.thread_id
+            and all(m.id != message.id for m in self.messages)
+        ):
+            self.messages.append(message)
+        self._rebuild(keep="bottom")
+
+    def append_new(self, thread_id: str, newest_first: list[Message]) -> list[Message]:
+        """Messages that arrived since the thread was opened (live updates); returns those new."""
+        if self.thread is None or self.thread.id != thread_id:
+            return []
+        known = {m.id for m in self.messages}
+        fresh = [m for m in reversed(newest_first) if m.id not in known]
+        if fresh:
+            self.messages.extend(fresh)
+            self._rebuild(keep="anchor")
+        return fresh
+
     def set_directory(self, directory: Directory) -> None:
         self.directory = directory
         self._blocks.clear()
@@ -133,7 +180,8 @@ class MessageView(ScrollView, can_focus=True):
             "message-view--notice", partial=True
         )
         blank = Strip.blank(width, self.rich_style)
-        if self.thread is None or not self.messages:
+        mine = [p for p in self.pending if self.thread and p.thread_id == self.thread.id]
+        if self.thread is None or not (self.messages or mine):
             return [blank, _centered(self.notice, width, notice_style)]
         lines: list[Strip] = []
         if self.has_older:
@@ -147,7 +195,23 @@ class MessageView(ScrollView, can_focus=True):
                 block = self._render_message(message, width)
                 self._blocks[message.id] = block
             lines += block
+        for pending in mine:
+            lines += self._render_pending(pending, width)
         return lines
+
+    def _render_pending(self, pending: Pending, width: int) -> list[Strip]:
+        state = {
+            "sending": "sending…",
+            "checking": "checking whether it arrived…",
+            "failed": f"not sent: {pending.error} · R retries",
+        }[pending.state]
+        kind = "failed" if pending.state == "failed" else "pending"
+        style = self.get_component_rich_style(f"message-view--{kind}", partial=True)
+        rows = [Text(f"You  {state}", style)]
+        body = Text(inert(pending.text), style)
+        bubble = max(20, min(width - 2, int(width * 0.8)))
+        rows.extend(body.wrap(self.app.console, bubble - 2))
+        return self._place(rows, width, bubble, outbound=True)
 
     def _render_message(self, message: Message, width: int) -> list[Strip]:
         def style(name: str) -> Style:
@@ -182,9 +246,13 @@ class MessageView(ScrollView, can_focus=True):
         if message.reactions:
             emoji = " ".join(one_line(_field(r, "emoji") or "?", 4) for r in message.reactions)
             rows.append(Text(emoji, style("message-view--reactions")))
+        return self._place(rows, width, bubble, outbound)
+
+    def _place(self, rows: list[Text], width: int, bubble: int, outbound: bool) -> list[Strip]:
+        """A block: lines left-aligned inside it; ours at the right edge, theirs at the left."""
+        console: Console = self.app.console
         for row in rows:
             row.truncate(bubble, overflow="ellipsis")
-        # A block: lines left-aligned inside it; ours sit at the right edge, theirs at the left.
         block = max(row.cell_len for row in rows)
         indent = max(0, width - 1 - block) if outbound else 1
         strips = []
@@ -219,8 +287,14 @@ class MessageView(ScrollView, can_focus=True):
             return self._lines[index]
         return Strip.blank(width, self.rich_style)
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
+    # Older messages are asked for only when the user scrolls up (keys or wheel), never when
+    # the program scrolls (opening a thread, a resize), so opening costs exactly one request.
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self._maybe_need_older)
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
         self._maybe_need_older()
 
     def _maybe_need_older(self) -> None:

@@ -47,6 +47,7 @@ class ThreadList(ScrollView, can_focus=True):
         "thread-list--request",
         "thread-list--done",
         "thread-list--empty",
+        "thread-list--mark",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
@@ -64,6 +65,11 @@ class ThreadList(ScrollView, can_focus=True):
     class NearEnd(Message):
         """The cursor or the viewport is close to the last loaded thread."""
 
+    class MarksChanged(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def __init__(
         self,
         *,
@@ -75,6 +81,7 @@ class ThreadList(ScrollView, can_focus=True):
         self.threads: list[Thread] = []
         self.directory = Directory()
         self.drafts: set[str] = set()
+        self.marked: set[str] = set()
         self.empty_text = "Loading…"
         self._clock = clock
         self._cache: dict[tuple[object, ...], Strip] = {}
@@ -110,6 +117,32 @@ class ThreadList(ScrollView, can_focus=True):
             if existing.id == thread.id:
                 self.threads[i] = thread
         self._changed()
+
+    def select_id(self, thread_id: str) -> None:
+        index = next((i for i, t in enumerate(self.threads) if t.id == thread_id), None)
+        if index is not None:
+            self.cursor = index
+
+    def marked_threads(self) -> list[Thread]:
+        return [t for t in self.threads if t.id in self.marked]
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self._changed()
+
+    def refresh_rows(self) -> None:
+        """Repaint after the rows were changed in place."""
+        self._changed()
+        self.cursor = self.cursor  # re-validate against the new length
+
+    def action_toggle_mark(self) -> None:
+        if self.current is None:
+            return
+        self.marked.symmetric_difference_update({self.current.id})
+        self._refresh_row(self.cursor)
+        self.post_message(self.MarksChanged(len(self.marked)))
+        self.cursor += 1
 
     def set_directory(self, directory: Directory) -> None:
         self.directory = directory
@@ -232,8 +265,10 @@ class ThreadList(ScrollView, can_focus=True):
         links = self.directory.account_link_ids
         if part == 0:
             awaiting = last is not None and bool(links) and not last.is_outbound(links)
-            marker = Segment(" ● " if awaiting else "   ", style("thread-list--awaiting"))
+            mark = Segment("▐" if thread.id in self.marked else " ", style("thread-list--mark"))
+            marker = Segment("● " if awaiting else "  ", style("thread-list--awaiting"))
             left = [
+                mark,
                 marker,
                 Segment(
                     one_line(prospect.display_name, 60) or "(no name)", style("thread-list--name")

@@ -1,0 +1,79 @@
+"""Per-thread reply drafts, kept on disk so they survive failures, crashes and restarts.
+
+One JSON file in the data dir, replaced atomically (write to a temp file, fsync, rename), so a
+crash mid-write leaves the previous version intact. A draft goes only when its message is
+confirmed sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+FILE_NAME = "drafts.json"
+
+
+class DraftStore:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / FILE_NAME
+        self._drafts: dict[str, dict[str, str]] = self._read()
+
+    def _read(self) -> dict[str, dict[str, str]]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # Unreadable: keep it aside rather than overwrite what the user typed.
+            with contextlib.suppress(OSError):
+                self.path.replace(self.path.with_suffix(".unreadable.json"))
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        return {
+            str(k): v
+            for k, v in raw.items()
+            if isinstance(v, dict) and isinstance(v.get("text"), str)
+        }
+
+    def get(self, thread_id: str) -> str:
+        entry = self._drafts.get(thread_id)
+        return entry["text"] if entry else ""
+
+    def thread_ids(self) -> set[str]:
+        return set(self._drafts)
+
+    def put(self, thread_id: str, text: str) -> None:
+        """Remember `text` for the thread (empty or whitespace removes the draft) and save."""
+        if text.strip():
+            if self.get(thread_id) == text:
+                return
+            self._drafts[thread_id] = {"text": text, "updated": datetime.now(UTC).isoformat()}
+        elif thread_id in self._drafts:
+            del self._drafts[thread_id]
+        else:
+            return
+        self._write()
+
+    def discard(self, thread_id: str) -> None:
+        if self._drafts.pop(thread_id, None) is not None:
+            self._write()
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".drafts-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self._drafts, handle, ensure_ascii=False, indent=1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)  # drafts are private correspondence
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise

@@ -1,0 +1,190 @@
+"""Live updates: the visible view and the open thread are re-read at an interval.
+
+Polling spends its own small budget (a share of the service's 300 requests a minute), backs off
+when the user is idle, when rate-limited and when offline, and resumes at once on input. New
+rows merge into the list without moving the user's selection.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import events, work
+from textual.app import App
+from textual.message import Message
+
+from .api.client import InboxClient
+from .api.errors import AuthError, InboxError, RateLimited, TransportError
+from .api.models import Message as ApiMessage
+from .api.models import Thread
+from .api.pacing import RequestBudget
+from .api.query import ThreadQuery
+from .config import Settings
+from .state import Directory
+from .text import one_line
+from .widgets.message_view import MessageView
+from .widgets.thread_list import ThreadList
+
+IDLE_AFTER = 120.0  # seconds without input before polling slows down
+MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline
+
+
+class Polled(Message):
+    def __init__(
+        self,
+        generation: int,
+        threads: list[Thread],
+        thread_id: str | None,
+        messages: list[ApiMessage],
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.threads = threads
+        self.thread_id = thread_id
+        self.messages = messages
+
+
+class PollFailed(Message):
+    def __init__(self, error: InboxError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LiveMixin(App[None]):
+    settings: Settings
+    client: InboxClient
+    thread_list: ThreadList
+    message_view: MessageView
+    directory: Directory
+    thread_query: ThreadQuery
+    generation: int
+
+    poll_budget: RequestBudget
+    _next_poll = 0.0
+    _backoff = 1.0
+    _last_input = 0.0
+    _polling_stopped = False
+
+    def start_live_updates(self) -> None:
+        per_minute = max(1, int(300 * self.settings.poll_share))
+        self.poll_budget = RequestBudget(per_minute, 60.0)
+        self._last_input = time.monotonic()
+        self._next_poll = time.monotonic() + self.settings.poll_interval
+        self.set_interval(1.0, self._poll_tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._note_input()
+        await super().on_event(event)
+
+    def _note_input(self) -> None:
+        now = time.monotonic()
+        was_idle = now - self._last_input > IDLE_AFTER
+        self._last_input = now
+        if was_idle and not self._polling_stopped:
+            self._backoff = 1.0
+            self._next_poll = min(self._next_poll, now + 1.0)  # resume on input
+
+    def _poll_tick(self) -> None:
+        now = time.monotonic()
+        if self._polling_stopped or now < self._next_poll:
+            return
+        idle = now - self._last_input > IDLE_AFTER
+        if idle:
+            self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+        self._next_poll = now + self.settings.poll_interval * self._backoff
+        self.poll_now()
+
+    def poll_now(self) -> None:
+        if not self.poll_budget.try_acquire():
+            return  # polling's share is spent: the user's own requests come first
+        open_thread = self.message_view.thread
+        with_thread = open_thread is not None and self.poll_budget.try_acquire()
+        self._poll(
+            self.generation,
+            self.thread_query,
+            open_thread.id if with_thread and open_thread else None,
+        )
+
+    @work(group="poll", exclusive=True)
+    async def _poll(self, generation: int, query: ThreadQuery, thread_id: str | None) -> None:
+        try:
+            page = await self.client.list_threads(query.with_cursor(None))
+            messages: list[ApiMessage] = []
+            if thread_id is not None:
+                messages = (await self.client.list_messages(thread_id, limit=20)).messages
+        except InboxError as error:
+            self.post_message(PollFailed(error))
+            return
+        self.post_message(Polled(generation, page.threads, thread_id, messages))
+
+    def on_polled(self, event: Polled) -> None:
+        if (
+            not self._polling_stopped
+            and self._backoff > 1
+            and not (time.monotonic() - self._last_input > IDLE_AFTER)
+        ):
+            self._backoff = 1.0
+        self._clear_live_status()
+        if event.generation != self.generation:
+            return
+        thread_list = self.thread_list
+        before = {t.id: t for t in thread_list.threads}
+        links = self.directory.account_link_ids
+        fresh_inbound = [
+            t
+            for t in event.threads
+            if t.last_message is not None
+            and not t.last_message.is_outbound(links)
+            and _last_id(before.get(t.id)) != t.last_message.id
+        ]
+        page_ids = {t.id for t in event.threads}
+        merged = event.threads + [t for t in thread_list.threads if t.id not in page_ids]
+        if [t.id for t in merged] != list(before) or any(
+            before.get(t.id) != t for t in event.threads
+        ):
+            thread_list.set_threads(merged, keep_selection=True)
+        if event.thread_id is not None:
+            self.message_view.append_new(event.thread_id, event.messages)
+        for thread in fresh_inbound[:3]:
+            name = one_line(thread.prospect.display_name, 40)
+            preview = one_line(thread.last_message.content if thread.last_message else "", 60)
+            self.notify(f"{name}: {preview}", title="New message", timeout=6)
+
+    def on_poll_failed(self, event: PollFailed) -> None:
+        error = event.error
+        now = time.monotonic()
+        if isinstance(error, AuthError):
+            self._polling_stopped = True
+            self._set_live_status(
+                "Session expired: set INBOX_API_KEY (or api_key in the "
+                "config file) and restart. Live updates paused."
+            )
+            return
+        if isinstance(error, RateLimited):
+            wait = error.retry_after or self.settings.poll_interval * 2
+            self._next_poll = now + wait
+            self._set_live_status(f"Rate-limited: live updates resume in {wait:.0f} s.")
+            return
+        self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+        wait = self.settings.poll_interval * self._backoff
+        self._next_poll = now + wait
+        if isinstance(error, TransportError):
+            self._set_live_status(f"Offline: retrying in {wait:.0f} s.")
+        else:
+            self._set_live_status(
+                f"Live updates failed ({error.message}): retrying in {wait:.0f} s."
+            )
+
+    def _set_live_status(self, text: str) -> None:
+        self._live_status = text
+        self._set_status(text, error=True)  # type: ignore[attr-defined]
+
+    def _clear_live_status(self) -> None:
+        if getattr(self, "_live_status", ""):
+            self._live_status = ""
+            self._set_status(self._count_text())  # type: ignore[attr-defined]
+
+
+def _last_id(thread: Thread | None) -> str | None:
+    return thread.last_message.id if thread is not None and thread.last_message else None

@@ -1,0 +1,269 @@
+"""Replying: the composer, drafts on disk, and sends that are never lost and never doubled.
+
+A send shows at once as pending. Confirmed: it becomes the server's message and the draft goes.
+Refused: it stays, marked failed, its text back in the composer, R retries. Outcome unknown (the
+request may have left): never resent automatically; the thread is re-read to see if it arrived.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.timer import Timer
+
+from .api.client import InboxClient
+from .api.errors import InboxError, TransportError
+from .api.models import LastMessage, Thread
+from .api.models import Message as ApiMessage
+from .drafts import DraftStore
+from .widgets.composer import X_DM_LIMIT, Composer, ComposerInput
+from .widgets.message_view import MessageView, Pending
+from .widgets.thread_list import ThreadList
+
+DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
+
+
+class SendSettled(Message):
+    """A send ended: `message` when the server has it, else `error` (and `unknown` when the
+    outcome could not be known)."""
+
+    def __init__(
+        self,
+        pending: Pending,
+        message: ApiMessage | None,
+        error: str = "",
+        unknown: bool = False,
+    ) -> None:
+        super().__init__()
+        self.pending = pending
+        self.message = message
+        self.error = error
+        self.unknown = unknown
+
+
+class ReplyMixin(App[None]):
+    # Provided by InboxApp.
+    thread_list: ThreadList
+    message_view: MessageView
+    composer: Composer
+    drafts: DraftStore
+    client: InboxClient
+
+    _draft_timer: Timer | None = None
+    _composer_thread_id: str | None = None
+    _composer_loading = False
+    # What the composer holds, and whether the user changed it since it was last saved: a
+    # flush never reads a torn-down widget, and never erases the draft of a pending send.
+    _composer_text = ""
+    _composer_dirty = False
+
+    # --- the composer follows the open thread -----------------------------------------------
+
+    def load_composer_for(self, thread: Thread) -> None:
+        """Show the composer for `thread`, with its saved draft."""
+        self.flush_draft()
+        self._composer_thread_id = thread.id
+        self._set_composer_text(self.drafts.get(thread.id))
+        self.composer.remove_class("-hidden")
+
+    def _set_composer_text(self, text: str) -> None:
+        """Change the composer's text from the program (not the user's typing)."""
+        self._composer_loading = True
+        self.composer.input.text = text
+        self._composer_loading = False
+        self._composer_text = text
+        self._composer_dirty = False
+
+    def flush_draft(self) -> None:
+        """Write what the user typed for the composer's thread now (switch, send, exit)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self._composer_thread_id is not None and self._composer_dirty:
+            self.drafts.put(self._composer_thread_id, self._composer_text)
+            self._composer_dirty = False
+            self._mark_draft(self._composer_thread_id)
+
+    async def action_quit(self) -> None:
+        """Quitting writes the draft from the live composer first, whatever the debounce."""
+        if self._composer_thread_id is not None and self.composer.input.text != (
+            self._composer_text
+        ):
+            self._composer_text = self.composer.input.text
+            self._composer_dirty = True
+        self.flush_draft()
+        await super().action_quit()
+
+    def _mark_draft(self, thread_id: str) -> None:
+        has = bool(self.drafts.get(thread_id))
+        if has != (thread_id in self.thread_list.drafts):
+            self.thread_list.drafts.symmetric_difference_update({thread_id})
+            self.thread_list.set_directory(self.thread_list.directory)  # repaint rows
+
+    def on_text_area_changed(self, event: ComposerInput.Changed) -> None:
+        if event.text_area is not self.composer.input or self._composer_loading:
+            return
+        self._composer_text = event.text_area.text
+        self._composer_dirty = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft)
+
+    def action_reply(self) -> None:
+        thread = self.message_view.thread
+        if thread is None:
+            current = self.thread_list.current
+            if current is None:
+                return
+            self.open_thread(current)  # type: ignore[attr-defined]
+        self.composer.input.focus()
+
+    def on_composer_input_leave(self, message: ComposerInput.Leave) -> None:
+        self.flush_draft()
+        self.thread_list.focus()
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def on_composer_input_send(self, message: ComposerInput.Send) -> None:
+        thread = self.message_view.thread
+        text = message.text
+        if thread is None or self._composer_thread_id != thread.id:
+            self.notify("Open a thread first (enter on the list).", severity="warning")
+            return
+        if not text.strip():
+            self.notify("Nothing to send: the reply is empty.", severity="warning")
+            return
+        if len(text) > X_DM_LIMIT:
+            self.notify(
+                f"Too long for an X DM: {len(text):,} of {X_DM_LIMIT:,} characters.",
+                severity="error",
+            )
+            return
+        self.flush_draft()  # the draft stays on disk until the server confirms
+        pending = Pending(uuid.uuid4().hex, thread.id, text)
+        self.message_view.add_pending(pending)
+        self._set_composer_text("")
+        self._send(pending)
+
+    def action_retry_send(self) -> None:
+        failed = [p for p in self.message_view.pending if p.state == "failed"]
+        if not failed:
+            self.notify("Nothing to retry.")
+            return
+        pending = failed[-1]
+        pending.state, pending.error = "sending", ""
+        pending.attempts += 1
+        self.message_view.update_pending(pending)
+        self._send(pending)
+
+    @work(group="send")
+    async def _send(self, pending: Pending) -> None:
+        known = {m.id for m in self.message_view.messages}
+        try:
+            sent = await self.client.send_message(pending.thread_id, pending.text)
+        except TransportError as error:
+            if not error.maybe_sent:
+                self.post_message(SendSettled(pending, None, "cannot reach the Inbox API"))
+                return
+            pending.state = "checking"
+            self.post_message(SendSettled(pending, None, str(error), unknown=True))
+            self.post_message(SendSettled(pending, await self._find_sent(pending, known)))
+            return
+        except InboxError as error:
+            self.post_message(SendSettled(pending, None, error.message))
+            return
+        self.post_message(SendSettled(pending, sent))
+
+    async def _find_sent(self, pending: Pending, known: set[str]) -> ApiMessage | None:
+        """After an unknown outcome: is there a message of ours with this text that we did not
+        have before sending? (Clocks differ; identity and content do not.)"""
+        try:
+            page = await self.client.list_messages(pending.thread_id, limit=20)
+        except InboxError:
+            return None
+        thread = self.message_view.thread
+        ours = thread.account_link_id if thread is not None else None
+        for message in page.messages:
+            if (
+                message.id not in known
+                and message.content == pending.text
+                and (ours is None or message.author_id == ours)
+            ):
+                return message
+        return None
+
+    def on_send_settled(self, event: SendSettled) -> None:
+        pending, view = event.pending, self.message_view
+        if event.unknown:
+            view.update_pending(pending)
+            self.notify("The connection dropped while sending: checking whether it arrived.")
+            return
+        if event.message is not None:
+            view.confirm_pending(pending, event.message)
+            if self.drafts.get(pending.thread_id) == pending.text or not self.drafts.get(
+                pending.thread_id
+            ):
+                self.drafts.discard(pending.thread_id)
+                self._mark_draft(pending.thread_id)
+            self._show_as_last(pending.thread_id, event.message)
+            return
+        pending.state = "failed"
+        pending.error = event.error or "it did not arrive"
+        view.update_pending(pending)
+        # The text goes back where the user can edit it (unless they are writing another).
+        if self._composer_thread_id == pending.thread_id and not self._composer_text.strip():
+            self._set_composer_text(pending.text)
+        self.notify(f"Not sent: {pending.error}. R retries.", severity="error", timeout=8)
+
+    def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
+        for thread in self.thread_list.threads:
+            if thread.id == thread_id:
+                last = LastMessage(
+                    id=message.id,
+                    content=message.content,
+                    author_id=message.author_id,
+                    created_at=message.created_at,
+                    user_id=message.user_id,
+                )
+                self.thread_list.update_thread(
+                    thread.model_copy(
+                        update={"last_message": last, "computed_sort_timestamp": message.created_at}
+                    )
+                )
+
+    # --- $EDITOR ----------------------------------------------------------------------------
+
+    def on_composer_input_editor_requested(self) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $EDITOR to compose in your editor.", severity="warning")
+            return
+        text = self.composer.input.text
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".txt", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+            path = Path(handle.name)
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except Exception as exc:
+                self.notify(f"Cannot open the editor here: {type(exc).__name__}", severity="error")
+                return
+            edited = path.read_text(encoding="utf-8")
+        finally:
+            path.unlink(missing_ok=True)
+        self.composer.input.text = edited.rstrip("\n")  # a user edit: saved as a draft
+        self._composer_text = self.composer.input.text
+        self._composer_dirty = True
+        self.flush_draft()
+        self.composer.input.focus()

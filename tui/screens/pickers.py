@@ -1,0 +1,320 @@
+"""Pickers and small dialogs for triage: choose from a list (type to filter), enter a valuation,
+edit notes, confirm, start a conversation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from ..edits import Scope, parse_valuation
+
+
+@dataclass(frozen=True)
+class PickResult:
+    values: tuple[str, ...]
+    scope: Scope = Scope.THREAD
+
+
+def scope_choice(prospect_threads: int) -> ComposeResult:
+    """This thread, or every thread of the prospect (shown only when there are several)."""
+    with RadioSet(id="pick-scope"):
+        yield RadioButton("This thread", True, id="scope-thread")
+        yield RadioButton(f"All {prospect_threads} threads of this prospect", id="scope-prospect")
+
+
+def chosen_scope(screen: ModalScreen[PickResult | None]) -> Scope:
+    for button in screen.query("#scope-prospect").results(RadioButton):
+        if button.value:
+            return Scope.PROSPECT
+    return Scope.THREAD
+
+
+class PickerScreen(ModalScreen[PickResult | None]):
+    """One of a list (enter picks) or several (space toggles, enter applies); typing filters."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="picker.apply"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, Text]],
+        *,
+        multi: bool = False,
+        selected: tuple[str, ...] = (),
+        prospect_threads: int = 1,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.multi = multi
+        self.selected: set[str] = set(selected)
+        self.prospect_threads = prospect_threads
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-dialog", classes="dialog"):
+            hint = "space toggles · ctrl+s applies" if self.multi else "enter picks"
+            yield Label(
+                Text(f"{self.title_text}  ({hint} · type to filter · esc cancels)"),
+                classes="dialog-title",
+            )
+            yield Input(placeholder="filter", id="pick-filter", select_on_focus=False)
+            if self.multi:
+                yield SelectionList[str](id="pick-list")
+            else:
+                yield OptionList(id="pick-list")
+            if self.prospect_threads > 1:
+                yield from scope_choice(self.prospect_threads)
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#pick-list").focus()
+
+    def _fill(self, needle: str) -> None:
+        needle = needle.strip().lower()
+        shown = [(v, label) for v, label in self.options if needle in label.plain.lower()]
+        if self.multi:
+            selection = self.query_one("#pick-list", SelectionList)
+            selection.clear_options()
+            selection.add_options(
+                [Selection(label, value, value in self.selected) for value, label in shown]
+            )
+        else:
+            options = self.query_one("#pick-list", OptionList)
+            options.clear_options()
+            options.add_options([Option(label, id=value) for value, label in shown])
+            if shown:
+                current = next((i for i, (v, _) in enumerate(shown) if v in self.selected), 0)
+                options.highlighted = current
+
+    @on(Input.Changed, "#pick-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#pick-filter")
+    def _filter_submitted(self) -> None:
+        if self.multi:
+            self.action_apply()
+        else:
+            options = self.query_one("#pick-list", OptionList)
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                self.dismiss(PickResult((option.id or "",), chosen_scope(self)))
+
+    def on_key(self, event: object) -> None:
+        """Typing a letter anywhere in the picker goes to the filter."""
+        character = getattr(event, "character", None)
+        filter_input = self.query_one("#pick-filter", Input)
+        if (
+            character
+            and character.isprintable()
+            and character != " "
+            and not filter_input.has_focus
+        ):
+            filter_input.value += character
+            filter_input.cursor_position = len(filter_input.value)
+            filter_input.focus()
+            getattr(event, "stop", lambda: None)()
+
+    @on(SelectionList.SelectedChanged, "#pick-list")
+    def _selection_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """Options hidden by the filter keep their state; the visible ones say theirs."""
+        selection = event.selection_list
+        visible = {selection.get_option_at_index(i).value for i in range(selection.option_count)}
+        self.selected = (self.selected - visible) | set(selection.selected)
+
+    @on(OptionList.OptionSelected, "#pick-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(PickResult((event.option.id or "",), chosen_scope(self)))
+
+    def action_apply(self) -> None:
+        if self.multi:
+            order = [v for v, _ in self.options if v in self.selected]
+            self.dismiss(PickResult(tuple(order), chosen_scope(self)))
+        else:
+            self._filter_submitted()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ValuationScreen(ModalScreen[tuple[float | None] | None]):
+    """A deal value: numbers only, formatted back, empty clears. Returns (value,) or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="valuation.cancel")]
+
+    def __init__(self, current: float | None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="valuation-dialog", classes="dialog"):
+            yield Label(
+                Text("Valuation (empty clears · enter saves · esc cancels)"), classes="dialog-title"
+            )
+            value = "" if self.current is None else f"{self.current:,.2f}".removesuffix(".00")
+            yield Input(value=value, placeholder="e.g. 75,000 or 75k", id="valuation-input")
+            yield Label("", id="valuation-message")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        message = self.query_one("#valuation-message", Label)
+        try:
+            value = parse_valuation(event.value)
+        except ValueError as exc:
+            message.update(Text(str(exc)))
+            message.add_class("-error")
+            return
+        message.remove_class("-error")
+        message.update(Text("clears the valuation" if value is None else f"= {value:,.2f}"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            value = parse_valuation(event.value)
+        except ValueError as exc:
+            message = self.query_one("#valuation-message", Label)
+            message.update(Text(str(exc)))
+            message.add_class("-error")
+            return
+        self.dismiss((value,))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """A question with named answers (buttons); escape answers None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, title: str, body: str, choices: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.choices = choices  # (answer id, label, button variant)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(self.body), id="confirm-body")
+            with Horizontal(classes="dialog-buttons"):
+                for answer, label, variant in self.choices:
+                    yield Button(label, id=f"answer-{answer}", variant=variant)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        self.query(Button).last().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("answer-") or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NotesScreen(ModalScreen[tuple[str | None] | None]):
+    """Multi-line notes: ctrl+s saves (empty clears), escape asks before dropping changes."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="notes.save"),
+        Binding("escape", "cancel", "Cancel", id="notes.cancel"),
+    ]
+
+    def __init__(self, current: str | None) -> None:
+        super().__init__()
+        self.current = current or ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notes-dialog", classes="dialog"):
+            yield Label(Text("Notes (ctrl+s saves · esc cancels)"), classes="dialog-title")
+            yield TextArea(self.current, id="notes-input", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def action_save(self) -> None:
+        text = self.text
+        self.dismiss((text if text.strip() else None,))
+
+    def action_cancel(self) -> None:
+        if self.text == self.current:
+            self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.dismiss(None)
+            elif answer == "save":
+                self.action_save()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard your changes to the notes?",
+                "The notes were edited and not saved.",
+                [
+                    ("save", "Save", "primary"),
+                    ("discard", "Discard", "error"),
+                    ("keep", "Keep editing", "default"),
+                ],
+            ),
+            answered,
+        )
+
+
+class NewConversationScreen(ModalScreen[tuple[str, str] | None]):
+    """Who (a username or an X user ID) and from which account link."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="new.cancel")]
+
+    def __init__(self, account_links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.account_links = account_links  # (id, label)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="new-dialog", classes="dialog"):
+            yield Label(
+                Text("New conversation (enter starts · esc cancels)"), classes="dialog-title"
+            )
+            yield Input(placeholder="username (without @) or X user ID", id="new-who")
+            with RadioSet(id="new-link"):
+                for i, (link_id, label) in enumerate(self.account_links):
+                    yield RadioButton(label, i == 0, id=f"link-{link_id}")
+            yield Label("", id="new-message")
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#new-message", Label).update(Text(text))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        who = event.value.strip().removeprefix("@")
+        if not who:
+            self.show_message("Type a username or an X user ID.")
+            return
+        radio = self.query_one("#new-link", RadioSet)
+        pressed = radio.pressed_button
+        link_id = (pressed.id or "").removeprefix("link-") if pressed else self.account_links[0][0]
+        self.dismiss((who, link_id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

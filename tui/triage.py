@@ -1,0 +1,409 @@
+"""Triage and pipeline actions: done, assignee, tags, status, valuation, notes, delete.
+
+Optimistic: the UI changes at once; the edits are sent in a worker; what the API refuses is
+rolled back with the reason. `u` undoes the last group. With threads marked (x / space),
+e, a, t and s apply to all of them, with progress and a summary of failures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from .api.client import InboxClient
+from .api.errors import InboxError
+from .api.models import Thread
+from .api.query import InboxView, ThreadQuery
+from .edits import EditField, FieldEdit, apply_locally, edit_for, send_edit
+from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResult, ValuationScreen
+from .state import Directory
+from .text import one_line
+from .widgets.chips import dot_style
+from .widgets.message_view import MessageView
+from .widgets.sidebar import ProspectSidebar
+from .widgets.thread_list import ThreadList
+
+NONE = "__none__"
+UNDO_DEPTH = 50
+
+
+@dataclass
+class EditGroup:
+    """Edits made by one user action, and the rows they took out of the current view."""
+
+    label: str
+    edits: list[FieldEdit]
+    removed: list[tuple[int, Thread]] = field(default_factory=list)
+
+
+class EditsSettled(Message):
+    def __init__(self, group: EditGroup, failures: list[tuple[FieldEdit, str]], undo: bool):
+        super().__init__()
+        self.group = group
+        self.failures = failures
+        self.undo = undo
+
+
+class EditProgress(Message):
+    def __init__(self, label: str, done: int, total: int) -> None:
+        super().__init__()
+        self.label = label
+        self.done = done
+        self.total = total
+
+
+class ThreadDeleted(Message):
+    def __init__(self, thread: Thread, index: int, error: str | None) -> None:
+        super().__init__()
+        self.thread = thread
+        self.index = index
+        self.error = error
+
+
+def belongs_to_view(thread: Thread, view: InboxView) -> bool:
+    """Whether a thread still belongs to the view after a done change."""
+    return thread.done if view is InboxView.ARCHIVED else not thread.done
+
+
+class TriageMixin(App[None]):
+    # Provided by InboxApp.
+    thread_list: ThreadList
+    message_view: MessageView
+    sidebar: ProspectSidebar
+    directory: Directory
+    thread_query: ThreadQuery
+    client: InboxClient
+    currency: str
+
+    undo_stack: list[EditGroup]
+
+    # --- what an action applies to ----------------------------------------------------------
+
+    def triage_targets(self) -> list[Thread]:
+        """The marked threads, else the thread in front of the user."""
+        marked = self.thread_list.marked_threads()
+        if marked:
+            return marked
+        if self.focused is not self.thread_list and self.message_view.thread is not None:
+            return [self._latest(self.message_view.thread)]
+        current = self.thread_list.current
+        return [current] if current is not None else []
+
+    def _latest(self, thread: Thread) -> Thread:
+        return next((t for t in self.thread_list.threads if t.id == thread.id), thread)
+
+    def _prospect_thread_count(self, targets: list[Thread]) -> int:
+        if len(targets) != 1:
+            return 1
+        return len(targets[0].prospect.context.threads or []) or 1
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_toggle_done(self) -> None:
+        targets = self.triage_targets()
+        if not targets:
+            return
+        new = not all(t.done for t in targets)
+        label = "Archived" if new else "Moved back to the inbox"
+        self.apply_edits([edit_for(t, EditField.DONE, new) for t in targets], label)
+
+    def action_assign(self) -> None:
+        targets = self.triage_targets()
+        if not targets:
+            return
+        options = [(NONE, Text("Unassigned"))] + [
+            (m.id, Text(one_line(m.label, 40))) for m in self.directory.members.values()
+        ]
+        current = targets[0].assignee_id if len(targets) == 1 else None
+
+        def picked(result: PickResult | None) -> None:
+            if result is None or not result.values:
+                return
+            value = None if result.values[0] == NONE else result.values[0]
+            who = self.directory.members[value].label if value in self.directory.members else None
+            label = f"Assigned to {who}" if who else "Unassigned"
+            self.apply_edits(
+                [edit_for(t, EditField.ASSIGNEE, value, result.scope) for t in targets], label
+            )
+
+        self.push_screen(
+            PickerScreen(
+                "Assign",
+                options,
+                selected=(current or NONE,),
+                prospect_threads=self._prospect_thread_count(targets),
+            ),
+            picked,
+        )
+
+    def action_tag(self) -> None:
+        targets = self.triage_targets()
+        if not targets:
+            return
+        options = []
+        for tag in self.directory.tags.values():
+            label = Text("● ", dot_style(tag.color))
+            label.append(one_line(tag.name, 40))
+            options.append((tag.id, label))
+        common = set.intersection(*(set(t.prospect.context.tags) for t in targets))
+
+        def picked(result: PickResult | None) -> None:
+            if result is None:
+                return
+            chosen = set(result.values)
+            added, removed = chosen - common, common - chosen
+            edits = []
+            for thread in targets:
+                old = thread.prospect.context.tags
+                new = [t for t in old if t not in removed] + sorted(added - set(old))
+                edits.append(edit_for(thread, EditField.TAGS, new))
+            self.apply_edits(edits, "Tags updated")
+
+        self.push_screen(PickerScreen("Tags", options, multi=True, selected=tuple(common)), picked)
+
+    def action_status(self) -> None:
+        targets = self.triage_targets()
+        if not targets:
+            return
+        options = [(NONE, Text("No status"))]
+        for status in self.directory.statuses.values():
+            label = Text("● ", dot_style(status.color))
+            label.append(one_line(status.name, 40))
+            options.append((status.id, label))
+        current = targets[0].prospect.context.status_id if len(targets) == 1 else None
+
+        def picked(result: PickResult | None) -> None:
+            if result is None or not result.values:
+                return
+            value = None if result.values[0] == NONE else result.values[0]
+            name = self.directory.statuses[value].name if value in self.directory.statuses else ""
+            self.apply_edits(
+                [edit_for(t, EditField.STATUS, value) for t in targets],
+                f"Status: {name}" if name else "Status cleared",
+            )
+
+        self.push_screen(PickerScreen("Status", options, selected=(current or NONE,)), picked)
+
+    def action_valuation(self) -> None:
+        targets = self.triage_targets()[:1]
+        if not targets:
+            return
+
+        def entered(result: tuple[float | None] | None) -> None:
+            if result is not None:
+                self.apply_edits(
+                    [edit_for(targets[0], EditField.VALUATION, result[0])], "Valuation saved"
+                )
+
+        self.push_screen(ValuationScreen(targets[0].prospect.context.valuation), entered)
+
+    def action_notes(self) -> None:
+        targets = self.triage_targets()[:1]
+        if not targets:
+            return
+
+        def saved(result: tuple[str | None] | None) -> None:
+            if result is not None:
+                self.apply_edits([edit_for(targets[0], EditField.NOTES, result[0])], "Notes saved")
+
+        self.push_screen(NotesScreen(targets[0].prospect.context.notes), saved)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.")
+            return
+        group = self.undo_stack.pop()
+        inverse = EditGroup(f"Undone: {group.label}", [e.inverse() for e in group.edits])
+        self._apply_local(inverse)
+        for index, thread in sorted(group.removed):
+            self._reinsert(index, thread, inverse.edits)
+        self._send_edits(inverse, undo=True)
+
+    # --- the edit pipeline ------------------------------------------------------------------
+
+    def apply_edits(self, edits: list[FieldEdit], label: str) -> None:
+        edits = [e for e in edits if e.changes_anything]
+        if not edits:
+            return
+        group = EditGroup(label, edits)
+        self._apply_local(group)
+        self.thread_list.clear_marks()
+        self._send_edits(group, undo=False)
+
+    def _apply_local(self, group: EditGroup) -> None:
+        thread_list = self.thread_list
+        current = thread_list.current
+        updated: list[Thread] = []
+        for index, thread in enumerate(thread_list.threads):
+            for edit in group.edits:
+                thread = apply_locally(thread, edit)
+            if any(e.field is EditField.DONE and e.affects(thread) for e in group.edits) and (
+                not belongs_to_view(thread, self.thread_query.inbox)
+            ):
+                group.removed.append((index, thread))
+                continue
+            updated.append(thread)
+        keep = current.id if current and all(current.id != t.id for _, t in group.removed) else None
+        next_index = min((i for i, _ in group.removed), default=None)
+        thread_list.threads = updated
+        thread_list.refresh_rows()
+        if keep is not None:
+            thread_list.select_id(keep)
+        elif next_index is not None:
+            # Archived from the list: the next thread takes its place under the cursor.
+            thread_list.cursor = min(next_index, len(updated) - 1)
+        view = self.message_view
+        if view.thread is not None:
+            view.thread = self._latest_or_applied(view.thread, group.edits)
+        self._refresh_sidebar()
+
+    def _latest_or_applied(self, thread: Thread, edits: list[FieldEdit]) -> Thread:
+        for edit in edits:
+            thread = apply_locally(thread, edit)
+        return thread
+
+    def _reinsert(self, index: int, thread: Thread, edits: list[FieldEdit]) -> None:
+        thread = self._latest_or_applied(thread, edits)
+        if any(t.id == thread.id for t in self.thread_list.threads):
+            return
+        if belongs_to_view(thread, self.thread_query.inbox):
+            self.thread_list.threads.insert(min(index, len(self.thread_list.threads)), thread)
+            self.thread_list.refresh_rows()
+
+    def _refresh_sidebar(self) -> None:
+        shown = self.thread_list.current
+        if self.focused is not self.thread_list and self.message_view.thread is not None:
+            shown = self.message_view.thread
+        self.sidebar.show(shown, self.directory, self.currency)
+
+    @work(group="edits")
+    async def _send_edits(self, group: EditGroup, undo: bool) -> None:
+        failures: list[tuple[FieldEdit, str]] = []
+        total = len(group.edits)
+        for done, edit in enumerate(group.edits, start=1):
+            try:
+                await send_edit(self.client, edit)
+            except (InboxError, ValueError) as error:
+                failures.append((edit, str(getattr(error, "message", error))))
+            if total > 1:
+                self.post_message(EditProgress(group.label, done, total))
+        self.post_message(EditsSettled(group, failures, undo))
+
+    def on_edit_progress(self, event: EditProgress) -> None:
+        self._set_status(f"{event.label}: {event.done} of {event.total}…")  # type: ignore[attr-defined]
+
+    def on_edits_settled(self, event: EditsSettled) -> None:
+        group, failures = event.group, event.failures
+        if failures:
+            failed = {id(edit) for edit, _ in failures}
+            rollback = EditGroup("rollback", [edit.inverse() for edit, _ in failures])
+            self._apply_local(rollback)
+            for index, thread in sorted(group.removed):
+                if any(id(e) in failed and e.affects(thread) for e in group.edits):
+                    self._reinsert(index, thread, rollback.edits)
+            reason = failures[0][1]
+            if len(group.edits) > 1:
+                text = (
+                    f"{group.label}: {len(failures)} of {len(group.edits)} failed "
+                    f"and were rolled back ({reason})."
+                )
+            else:
+                text = f"Not saved, rolled back: {reason}"
+            self.notify(text, severity="error", timeout=8)
+            self._set_status(text, error=True)  # type: ignore[attr-defined]
+        else:
+            count = len({e.thread_id for e in group.edits})
+            suffix = f" ({count} threads)" if count > 1 else ""
+            self.notify(f"{group.label}{suffix}" + ("" if event.undo else " · u undoes"), timeout=3)
+            self._set_status(f"{group.label}{suffix}")  # type: ignore[attr-defined]
+        succeeded = [e for e in group.edits if all(e is not f for f, _ in failures)]
+        if succeeded and not event.undo:
+            kept = EditGroup(
+                group.label,
+                succeeded,
+                [
+                    (i, t)
+                    for i, t in group.removed
+                    if any(e.affects(t) for e in succeeded if e.field is EditField.DONE)
+                ],
+            )
+            self.undo_stack.append(kept)
+            del self.undo_stack[:-UNDO_DEPTH]
+
+    # --- delete, browser, clipboard ---------------------------------------------------------
+
+    def action_delete(self) -> None:
+        targets = self.triage_targets()[:1]
+        if not targets:
+            return
+        thread = targets[0]
+        name = one_line(thread.prospect.display_name, 40)
+
+        def answered(answer: str | None) -> None:
+            if answer == "archive":
+                self.apply_edits([edit_for(thread, EditField.DONE, True)], "Archived")
+            elif answer == "delete":
+                index = next(
+                    (i for i, t in enumerate(self.thread_list.threads) if t.id == thread.id), 0
+                )
+                self.thread_list.threads = [
+                    t for t in self.thread_list.threads if t.id != thread.id
+                ]
+                self.thread_list.refresh_rows()
+                self.thread_list.cursor = index
+                if self.message_view.thread and self.message_view.thread.id == thread.id:
+                    self.message_view.show_notice("Thread deleted.")
+                self._delete(thread, index)
+
+        self.push_screen(
+            ConfirmScreen(
+                f"Delete the conversation with {name}?",
+                "Deleting is permanent: it cannot be undone, and it also deletes the "
+                "conversation on X. Archiving hides it and keeps it.",
+                [
+                    ("delete", "Delete permanently", "error"),
+                    ("archive", "Archive instead", "primary"),
+                    ("cancel", "Cancel", "default"),
+                ],
+            ),
+            answered,
+        )
+
+    @work(group="delete")
+    async def _delete(self, thread: Thread, index: int) -> None:
+        try:
+            await self.client.delete_thread(thread.id)
+        except InboxError as error:
+            self.post_message(ThreadDeleted(thread, index, error.message))
+            return
+        self.post_message(ThreadDeleted(thread, index, None))
+
+    def on_thread_deleted(self, event: ThreadDeleted) -> None:
+        if event.error is None:
+            self.notify(
+                f"Deleted the conversation with {one_line(event.thread.prospect.display_name, 40)}."
+            )
+            return
+        self._reinsert(event.index, event.thread, [])
+        self.notify(f"Not deleted: {event.error}", severity="error", timeout=8)
+
+    def action_open_profile(self) -> None:
+        targets = self.triage_targets()[:1]
+        if targets:
+            self.open_url(targets[0].prospect.profile_by_id_url)
+
+    def action_open_conversation(self) -> None:
+        targets = self.triage_targets()[:1]
+        if targets and targets[0].platform_id:
+            self.open_url(targets[0].conversation_url)
+
+    def action_copy_handle(self) -> None:
+        targets = self.triage_targets()[:1]
+        if targets:
+            handle = one_line(targets[0].prospect.at_handle, 60)
+            self.copy_to_clipboard(handle)
+            self.notify(f"Copied {handle}")
