@@ -631,3 +631,31 @@ async def test_polling_backs_off_when_offline_and_recovers(data_dir: Path) -> No
         app.poll_now()
         await settle(pilot)
         assert "Offline" not in app.status_text
+
+
+async def test_tag_picker_from_the_keyboard_only(data_dir: Path) -> None:
+    """Type to filter, arrows, enter toggles, ctrl+s applies: no mouse, no focus juggling."""
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        index = next(i for i, t in enumerate(app.thread_list.threads)
+                     if not t.prospect.context.tags)
+        thread = app.thread_list.threads[index]
+        app.thread_list.cursor = index
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press("e", "n", "t")  # Enterprise
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press("ctrl+u")  # clear the filter: all tags again
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # the third tag in the team's order
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        tags = list(app.directory.tags.values())
+        enterprise = next(t.id for t in tags if t.name == "Enterprise")
+        assert tags[2].id != enterprise
+        expected = {enterprise, tags[2].id}
+        assert thread.prospect.external_id
+        prospect = await reader(api).get_prospect(thread.prospect.external_id)
+        assert set(prospect.context.tags) == expected

@@ -99,6 +99,8 @@ class PickerScreen(ModalScreen[PickResult | None]):
             selection.add_options(
                 [Selection(label, value, value in self.selected) for value, label in shown]
             )
+            if shown:
+                selection.highlighted = 0
         else:
             options = self.query_one("#pick-list", OptionList)
             options.clear_options()
@@ -113,13 +115,26 @@ class PickerScreen(ModalScreen[PickResult | None]):
 
     @on(Input.Submitted, "#pick-filter")
     def _filter_submitted(self) -> None:
+        """Enter in the filter: picks the highlighted option, or (several) toggles it."""
         if self.multi:
-            self.action_apply()
-        else:
-            options = self.query_one("#pick-list", OptionList)
-            if options.highlighted is not None:
-                option = options.get_option_at_index(options.highlighted)
-                self.dismiss(PickResult((option.id or "",), chosen_scope(self)))
+            selection = self.query_one("#pick-list", SelectionList)
+            if selection.highlighted is not None:
+                value = selection.get_option_at_index(selection.highlighted).value
+                selection.toggle(value)
+            return
+        options = self.query_one("#pick-list", OptionList)
+        if options.highlighted is not None:
+            option = options.get_option_at_index(options.highlighted)
+            self.dismiss(PickResult((option.id or "",), chosen_scope(self)))
+
+    def key_down(self) -> None:
+        """Arrows move through the options even while typing in the filter."""
+        if self.query_one("#pick-filter", Input).has_focus:
+            self.query_one("#pick-list", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        if self.query_one("#pick-filter", Input).has_focus:
+            self.query_one("#pick-list", OptionList).action_cursor_up()
 
     def on_key(self, event: object) -> None:
         """Typing a letter anywhere in the picker goes to the filter."""
