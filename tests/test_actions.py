@@ -638,8 +638,9 @@ async def test_tag_picker_from_the_keyboard_only(data_dir: Path) -> None:
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        index = next(i for i, t in enumerate(app.thread_list.threads)
-                     if not t.prospect.context.tags)
+        index = next(
+            i for i, t in enumerate(app.thread_list.threads) if not t.prospect.context.tags
+        )
         thread = app.thread_list.threads[index]
         app.thread_list.cursor = index
         await pilot.press("t")

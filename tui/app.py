@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -35,6 +36,7 @@ from .reply import ReplyMixin
 from .screens.filters import FilterScreen
 from .screens.help import HelpScreen
 from .screens.lookup import LookupScreen
+from .secrets import redact
 from .state import Directory
 from .text import one_line
 from .triage import TriageMixin
@@ -407,7 +409,12 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         more = " (more load as you scroll)" if self.next_cursor else ""
         return f"{count} thread{'s' if count != 1 else ''}{more}"
 
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """Every notification passes through redaction: no secret reaches the screen."""
+        super().notify(redact(message), **kwargs)
+
     def _set_status(self, text: str, *, error: bool = False) -> None:
+        text = redact(text)
         self.status_text = text
         line = self.status_line
         line.update(Text(text))
@@ -483,6 +490,23 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
             if message.count
             else self._count_text()
         )
+
+    # --- crashes ----------------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """A crash report without local variables (they can hold the API key), and with any
+        known secret redacted. Replaces Textual's default, which shows locals."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        console = self.console
+        with console.capture() as capture:
+            console.print(Traceback(show_locals=False, width=None, suppress=[rich]))
+        report = redact(capture.get())
+        self._exit_renderables.append(Segments([Segment(report)]))
+        self._close_messages_no_wait()
 
     # --- keys under dialogs -----------------------------------------------------------------
 

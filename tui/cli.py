@@ -14,6 +14,7 @@ from .config import (
     ENV_DATA_DIR,
     ConfigError,
     Overrides,
+    config_warnings,
     default_config_path,
     load_settings,
 )
@@ -27,6 +28,7 @@ environment variables:
   {ENV_DATA_DIR} where drafts and caches are kept
 
 config file: {default_config_path()}
+  `inbox-tui set-key` stores the key there without echoing it (file mode 0600).
   TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
   page_size, data_dir, poll_interval, poll_share, [campaigns] (campaign ID = "name").
   Flags override the environment, which overrides the file.
@@ -64,11 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
     server.add_argument("--threads", type=int, default=300, help="threads to seed (default 300)")
     server.add_argument("--seed", type=int, default=7, help="random seed of the demo data")
+    server.add_argument("--key", default="demo", help="the API key it accepts (default demo)")
     server.add_argument(
         "--rate-limit",
         type=int,
         default=300,
         help="requests a minute before 429 (0 = no limit; default 300)",
+    )
+    set_key = sub.add_parser(
+        "set-key",
+        help="store the API key in the config file (asked without echo)",
+        description="Ask for the API key without echoing it, check it against the API, and "
+        "store it in the config file, readable only by you (0600).",
+    )
+    set_key.add_argument(
+        "--no-check", action="store_true", help="store without checking the key against the API"
     )
     return parser
 
@@ -78,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo-server":
         return run_demo_server(args)
+    if args.command == "set-key":
+        return run_set_key(args)
     try:
         settings = load_settings(
             args.config,
@@ -88,9 +102,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"inbox-tui: {exc}", file=sys.stderr)
         return 2
+    for warning in config_warnings(args.config):
+        print(f"inbox-tui: warning: {warning}", file=sys.stderr)
     from .app import InboxApp  # Textual only when the app runs
 
     InboxApp(settings).run()
+    return 0
+
+
+def run_set_key(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from .api import AuthError, InboxClient, InboxError
+    from .secrets import register_secret, with_api_key, write_private
+
+    path: Path = args.config or default_config_path()
+    try:
+        key = getpass.getpass("Inbox API key (not shown): ").strip()
+    except (EOFError, KeyboardInterrupt):
+        print("\ninbox-tui: no key given; nothing changed", file=sys.stderr)
+        return 2
+    if not key:
+        print("inbox-tui: no key given; nothing changed", file=sys.stderr)
+        return 2
+    register_secret(key)
+    if not args.no_check:
+        settings = load_settings(args.config)
+
+        async def check() -> str:
+            async with InboxClient(key, base_url=settings.api_url) as client:
+                return (await client.get_team()).name
+
+        try:
+            team = asyncio.run(check())
+        except AuthError:
+            print("inbox-tui: the API refused that key; nothing changed", file=sys.stderr)
+            return 1
+        except InboxError as error:
+            print(
+                f"inbox-tui: could not check the key ({error}); use --no-check to store it anyway",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Key accepted for the team {team!r}.")
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_private(path, with_api_key(existing, key))
+    print(f"Stored in {path} (readable only by you).")
     return 0
 
 
@@ -107,10 +165,13 @@ def run_demo_server(args: argparse.Namespace) -> int:
 
     api = DemoApi(
         DemoStore(SeedConfig(threads=args.threads, seed=args.seed)),
+        api_keys=(args.key,),
         rate_limit=args.rate_limit or None,
     )
+    shown = "demo" if args.key == "demo" else "as given"
     print(
-        f"demo Inbox API on http://{args.host}:{args.port}/api/v1 (API key: demo)", file=sys.stderr
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v1 (API key: {shown})",
+        file=sys.stderr,
     )
     uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")
     return 0

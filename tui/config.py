@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .api.client import DEFAULT_BASE_URL
+from .secrets import readable_by_others, register_secret
 
 APP_NAME = "inbox-tui"
 
@@ -106,9 +107,24 @@ def load_settings(
             if value is not None:
                 values[key] = value
     try:
-        return Settings.model_validate(values)
+        settings = Settings.model_validate(values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from None
+    if settings.api_key is not None:
+        register_secret(settings.api_key.get_secret_value())
+    return settings
+
+
+def config_warnings(config_path: Path | None = None) -> list[str]:
+    """Problems worth telling the user at start that do not stop the app."""
+    path = config_path or default_config_path()
+    warnings = []
+    if path.exists() and readable_by_others(path) and "api_key" in _read_toml(path):
+        warnings.append(
+            f"the config file {path} holds the API key and other users can read it: "
+            f"run `chmod 600 {path}`"
+        )
+    return warnings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -1,0 +1,175 @@
+"""The API key never appears on screen, in files we write, in output, or in a crash report."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import settle
+from tests.test_socket import free_port
+from tui.app import InboxApp
+from tui.backend import make_backend
+from tui.config import Settings, config_warnings, load_settings
+from tui.secrets import REDACTED, redact, register_secret, with_api_key
+
+KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+
+
+@pytest.fixture(scope="module")
+def keyed_server() -> object:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "demo-server",
+            "--port",
+            str(port),
+            "--key",
+            KEY,
+            "--threads",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    import time
+
+    import httpx
+
+    url = f"http://127.0.0.1:{port}/api/v1"
+    for _ in range(200):
+        try:
+            httpx.get(url + "/team", timeout=0.5)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    out, err = proc.communicate(timeout=10)
+    assert KEY.encode() not in out + err
+
+
+async def test_a_whole_session_never_shows_or_writes_the_key(
+    keyed_server: str, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    settings = Settings(api_key=KEY, api_url=keyed_server, data_dir=data_dir)  # type: ignore[arg-type]
+    register_secret(KEY)
+    app = InboxApp(settings, backend=make_backend(settings))
+    seen: list[str] = []
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert app.thread_list.threads  # talking to the server with the key
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r")
+        app.composer.input.insert("a draft that mentions nothing secret")
+        await pilot.pause(0.4)
+        await pilot.press("escape", "question_mark")
+        await pilot.pause()
+        seen.append(app.export_screenshot())
+        await pilot.press("escape", "e", "s")
+        await settle(pilot)
+        await pilot.press("escape")
+        # An error path: the server refuses the key (as if revoked).
+        app.client._http.headers["Authorization"] = "Bearer wrong"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "API key was refused" in app.status_text
+        seen.append(app.export_screenshot())
+        seen.append(app.status_text)
+        seen.extend(n.message for n in app._notifications)
+        seen.append(repr(app.client))
+        seen.append(repr(settings))
+        seen.append(settings.model_dump_json())
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            seen.append(path.read_text(encoding="utf-8", errors="replace"))
+    assert seen
+    for text in seen:
+        assert KEY not in text
+
+
+def test_help_and_cli_errors_never_print_the_key(tmp_path: Path) -> None:
+    env = {**os.environ, "INBOX_API_KEY": KEY, "INBOX_TUI_CONFIG": str(tmp_path / "c.toml")}
+    for args in (["--help"], ["demo-server", "--help"], ["--demo-threads", "0"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert KEY not in result.stdout + result.stderr
+
+
+def test_set_key_asks_without_echo_and_stores_0600(tmp_path: Path) -> None:
+    config = tmp_path / "conf" / "config.toml"
+    config.parent.mkdir()
+    config.write_text('# my settings\npage_size = 30\n\n[campaigns]\nabc = "Q4"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--config", str(config), "set-key", "--no-check"],
+        input=KEY + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert KEY not in result.stdout + result.stderr
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    settings = load_settings(config, env={})
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == KEY
+    assert settings.page_size == 30 and settings.campaigns == {"abc": "Q4"}
+    assert "# my settings" in config.read_text()
+
+
+def test_a_config_others_can_read_gets_a_warning(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(with_api_key("", KEY))
+    config.chmod(0o644)
+    warnings = config_warnings(config)
+    assert warnings and "chmod 600" in warnings[0]
+    assert KEY not in warnings[0]
+    config.chmod(0o600)
+    assert config_warnings(config) == []
+
+
+def test_settings_never_show_the_key() -> None:
+    settings = Settings(api_key=KEY)  # type: ignore[arg-type]
+    assert KEY not in repr(settings) and KEY not in str(settings)
+    assert KEY not in settings.model_dump_json()
+
+
+def test_redaction() -> None:
+    register_secret(KEY)
+    assert redact(f"Authorization: Bearer {KEY}!") == f"Authorization: Bearer {REDACTED}!"
+
+
+async def test_crash_report_has_no_locals_and_no_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.app_helpers import make_app
+
+    register_secret(KEY)
+    app, _ = make_app(data_dir=tmp_path)
+
+    def explode() -> None:
+        api_key = KEY  # a local that Textual's default crash screen would print
+        raise RuntimeError(f"boom with {api_key}")
+
+    with pytest.raises(RuntimeError):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            app.call_later(explode)
+            await pilot.pause()
+    report = capsys.readouterr().err
+    assert "RuntimeError" in report and "boom with" in report
+    assert KEY not in report
+    assert "─ locals ─" not in report  # no locals panel

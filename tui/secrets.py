@@ -1,0 +1,57 @@
+"""Keeping the API key off screens, logs, exceptions, crash reports and screenshots."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+REDACTED = "«redacted»"
+_known: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a secret so that `redact` removes it from any text."""
+    if value and len(value) >= 4:
+        _known.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in sorted(_known, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def readable_by_others(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (0600), creating its folder (0700)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def with_api_key(config_text: str, key: str) -> str:
+    """The config file's text with `api_key` set (other settings and comments kept)."""
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    line = f'api_key = "{escaped}"'
+    lines = config_text.splitlines()
+    table_start = next((i for i, x in enumerate(lines) if x.lstrip().startswith("[")), len(lines))
+    for i, existing in enumerate(lines[:table_start]):
+        if existing.split("=", 1)[0].strip() == "api_key":
+            lines[i] = line
+            return "\n".join(lines) + "\n"
+    lines.insert(0, line)
+    return "\n".join(lines) + "\n"
