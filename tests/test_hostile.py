@@ -78,7 +78,7 @@ async def test_corpus_case_renders_inert(case: str, text: str, seen: str, tmp_pa
             "sidebar": "\n".join(painted_text(w) for w in app.sidebar.query(Static)),
             "chips": painted_text(app.filter_chips),
         }
-        for where, text_on_screen in screens.items():
+        for text_on_screen in screens.values():
             assert_inert(text_on_screen)
         assert seen in screens["list"], "display name / preview / chips"
         assert seen in screens["messages"], "message body"
