@@ -7,16 +7,26 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from tests.conftest import ANCHOR, make_store
+from tui.api import RetryPolicy
 from tui.app import InboxApp
 from tui.config import Settings
 from tui.demo import DemoApi, demo_backend
 
 
-def make_app(threads: int = 300, **settings: object) -> tuple[InboxApp, DemoApi]:
-    api = DemoApi(make_store(threads))
+def make_app(
+    threads: int = 300,
+    *,
+    api: DemoApi | None = None,
+    fast_retry: bool = False,
+    **settings: object,
+) -> tuple[InboxApp, DemoApi]:
+    api = api or DemoApi(make_store(threads))
+    client_kwargs = {}
+    if fast_retry:  # fault tests: retry at once instead of waiting seconds
+        client_kwargs["retry"] = RetryPolicy(base_delay=0.01, max_delay=0.05)
     app = InboxApp(
         Settings(demo=True, **settings),  # type: ignore[arg-type]
-        backend=demo_backend(api),
+        backend=demo_backend(api, **client_kwargs),
         clock=lambda: ANCHOR,
     )
     return app, api

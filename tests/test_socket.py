@@ -91,3 +91,41 @@ async def test_refused_connection_is_a_transport_error() -> None:
         await client.get_team()
     assert not info.value.maybe_sent
     await client.aclose()
+
+
+def test_demo_server_fault_mode_over_a_socket() -> None:
+    """`demo-server --faults`: drops break the connection mid-answer; 5xx and 429 answer."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "demo-server",
+            "--port",
+            str(port),
+            "--threads",
+            "30",
+            "--faults",
+            "drop=0.3,5xx=0.2,429=0.1,retry_after=0,seed=4",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/tags"
+    outcomes: list[str] = []
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and len(outcomes) < 60:
+            try:
+                response = httpx.get(url, headers={"Authorization": "Bearer demo"}, timeout=2)
+                outcomes.append(str(response.status_code))
+            except httpx.ConnectError:
+                time.sleep(0.1)  # not up yet
+            except httpx.TransportError:
+                outcomes.append("dropped")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "dropped" in outcomes and "200" in outcomes
+    assert {"500", "502", "503"} & set(outcomes) and "429" in outcomes

@@ -26,6 +26,7 @@ from .api.errors import AuthError, InboxError, RateLimited, TransportError
 from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
 from .backend import Backend, make_backend
+from .cache import ViewCache
 from .config import Settings
 from .conversations import ConversationsMixin
 from .drafts import DraftStore
@@ -98,6 +99,9 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         self._widgets_held = False
         self._sidebar_pending = False
         self.drafts = DraftStore(self.settings.resolved_data_dir())
+        self.view_cache = ViewCache(self.settings.resolved_data_dir())
+        self.showing_cache = False  # the list shows cached (stale) threads: offline
+        self._offline_retry = 2.0
         self.undo_stack = []
 
     # --- layout -----------------------------------------------------------------------------
@@ -246,6 +250,8 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
 
     def on_directory_loaded(self, message: DirectoryLoaded) -> None:
         self.directory = message.directory
+        if message.team is not None:  # fresh from the API (not from the cache)
+            self.view_cache.save_directory(message.directory)
         if message.team is not None:
             self.currency = message.team.currency
             if not self.backend or not self.backend.is_demo:
@@ -261,6 +267,12 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         self.directory.note_campaigns(message.threads)
         self.next_cursor = message.next_cursor
         thread_list = self.thread_list
+        if not message.append:
+            self.view_cache.save_threads(self.thread_query, message.threads)
+            if self.showing_cache:
+                self.showing_cache = False
+                self._offline_retry = 2.0
+                self.notify("Back online: the list is up to date.")
         if message.append:
             self.loading_more = False
             thread_list.append_threads(message.threads)
@@ -288,6 +300,36 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
             return
         view.set_messages(message.thread, message.messages, message.next_cursor is not None)
 
+    def _use_cached_directory(self) -> None:
+        cached = self.view_cache.load_directory(self.directory.campaign_names)
+        if cached is not None and not self.directory.loaded:
+            self.post_message(DirectoryLoaded(cached, None))
+        self.set_timer(self._offline_retry, self.load_directory)
+
+    def _show_cached_threads(self) -> bool:
+        """Offline: the last threads this view showed, marked stale; retry with backoff."""
+        cached = self.view_cache.load_threads(self.thread_query)
+        if cached is None:
+            return False
+        saved_at, threads = cached
+        if not self.showing_cache or not self.thread_list.threads:
+            self.thread_list.set_threads(threads, keep_selection=True)
+        self.showing_cache = True
+        wait = self._offline_retry
+        self._offline_retry = min(60.0, self._offline_retry * 2)
+        when = saved_at.astimezone().strftime("%b %-d %H:%M")
+        self._set_status(
+            f"Offline: showing threads cached {when} (stale). Retrying in {wait:.0f} s.",
+            error=True,
+        )
+        self.set_timer(wait, self._retry_offline)
+        return True
+
+    def _retry_offline(self) -> None:
+        if self.showing_cache:
+            self.generation += 1
+            self._fetch_threads(self.generation, self.thread_query, append=False)
+
     def on_lookup_done(self, message: LookupDone) -> None:
         if isinstance(self.screen, LookupScreen):
             self.screen.show_results(message.username, message.threads)
@@ -296,8 +338,15 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         if message.generation is not None and message.generation != self.generation:
             return
         text = f"Failed {message.what}: {describe_error(message.error)}"
+        offline = isinstance(message.error, TransportError)
+        if message.what == "loading the team directory" and offline:
+            self._use_cached_directory()
+            if self.showing_cache:
+                return  # the status line already says we are offline, on the cache
         if message.what == "loading threads":
             self.loading_more = False
+            if offline and self._show_cached_threads():
+                return
             if not self.thread_list.threads:
                 self.thread_list.set_empty_text("Could not load threads. ctrl+r retries.")
         if isinstance(self.screen, LookupScreen):

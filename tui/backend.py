@@ -18,11 +18,13 @@ class Backend:
 def make_backend(settings: Settings) -> Backend:
     budget = RequestBudget(settings.requests_per_minute)
     if settings.use_demo:
-        from .demo import DemoApi, DemoStore, SeedConfig, demo_backend
+        from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig, demo_backend
 
         # A running demo visibly receives DMs: one every 40 s or so.
         store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0))
-        backend = demo_backend(DemoApi(store), budget=budget, timeout=settings.timeout)
+        faults = FaultPlan(FaultRates.parse(settings.demo_faults))
+        api = DemoApi(store, faults=faults)
+        backend = demo_backend(api, budget=budget, timeout=settings.timeout)
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)
         return backend

@@ -30,7 +30,8 @@ environment variables:
 config file: {default_config_path()}
   `inbox-tui set-key` stores the key there without echoing it (file mode 0600).
   TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
-  page_size, data_dir, poll_interval, poll_share, [campaigns] (campaign ID = "name").
+  page_size, data_dir, poll_interval, poll_share, demo_faults,
+  [campaigns] (campaign ID = "name").
   Flags override the environment, which overrides the file.
 """
 
@@ -50,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--api-url", metavar="URL", help="base URL of the Inbox API")
     parser.add_argument("--config", metavar="PATH", type=Path, help="path of the config file")
+    parser.add_argument(
+        "--demo-faults",
+        metavar="SPEC",
+        help="with the demo: inject faults (same SPEC as demo-server --faults)",
+    )
     parser.add_argument(
         "--demo-threads",
         metavar="N",
@@ -72,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=300,
         help="requests a minute before 429 (0 = no limit; default 300)",
+    )
+    server.add_argument(
+        "--faults",
+        metavar="SPEC",
+        default="",
+        help="inject faults: rates per request, e.g. "
+        "429=0.1,5xx=0.1,slow=0.1,drop=0.05,malformed=0.05,401after=500 "
+        "(also slow_seconds=, retry_after=, seed=)",
     )
     set_key = sub.add_parser(
         "set-key",
@@ -96,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(
             args.config,
             overrides=Overrides(
-                demo=args.demo, api_url=args.api_url, demo_threads=args.demo_threads
+                demo_faults=args.demo_faults,
+                demo=args.demo,
+                api_url=args.api_url,
+                demo_threads=args.demo_threads,
             ),
         )
     except ConfigError as exc:
@@ -161,13 +178,21 @@ def run_demo_server(args: argparse.Namespace) -> int:
         return 2
     import uvicorn
 
-    from .demo import DemoApi, DemoStore, SeedConfig
+    from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
+
+    try:
+        rates = FaultRates.parse(args.faults)
+    except ValueError as exc:
+        print(f"inbox-tui: --faults: {exc}", file=sys.stderr)
+        return 2
 
     api = DemoApi(
         DemoStore(SeedConfig(threads=args.threads, seed=args.seed)),
         api_keys=(args.key,),
         rate_limit=args.rate_limit or None,
+        faults=FaultPlan(rates),
     )
+    api.serve_drops_over_sockets()
     shown = "demo" if args.key == "demo" else "as given"
     print(
         f"demo Inbox API on http://{args.host}:{args.port}/api/v1 (API key: {shown})",

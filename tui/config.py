@@ -59,6 +59,17 @@ class Settings(BaseModel):
     # share of the service's 300 requests a minute that polling may spend.
     poll_interval: float = Field(default=15.0, ge=2, le=3600)
     poll_share: float = Field(default=0.1, gt=0, le=0.5)
+    # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
+    # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
+    demo_faults: str = ""
+
+    @field_validator("demo_faults")
+    @classmethod
+    def _faults(cls, value: str) -> str:
+        from .demo.faults import FaultRates
+
+        FaultRates.parse(value)  # raises ValueError with what is wrong
+        return value
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
@@ -82,6 +93,7 @@ class Overrides:
     demo: bool | None = None
     api_url: str | None = None
     demo_threads: int | None = None
+    demo_faults: str | None = None
 
 
 def load_settings(
@@ -102,7 +114,7 @@ def load_settings(
     if env.get(ENV_DATA_DIR):
         values["data_dir"] = env[ENV_DATA_DIR]
     if overrides is not None:
-        for key in ("demo", "api_url", "demo_threads"):
+        for key in ("demo", "api_url", "demo_threads", "demo_faults"):
             value = getattr(overrides, key)
             if value is not None:
                 values[key] = value

@@ -9,7 +9,7 @@ import httpx
 from ..api.client import InboxClient
 from ..backend import Backend
 from .app import DEMO_API_KEY, DemoApi
-from .faults import Fault, FaultPlan, FaultyTransport
+from .faults import Fault, FaultPlan, FaultRates, FaultyTransport
 from .seed import SeedConfig
 from .store import DemoStore
 
@@ -22,6 +22,7 @@ __all__ = [
     "DemoStore",
     "Fault",
     "FaultPlan",
+    "FaultRates",
     "SeedConfig",
     "demo_backend",
     "demo_client",

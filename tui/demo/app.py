@@ -7,6 +7,7 @@ root for convenience.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import time
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import params as qp
 from .faults import FaultPlan
@@ -80,13 +82,19 @@ class DemoApi:
         self.store = store or DemoStore()
         self.api_keys = frozenset(api_keys)
         self.rate = RateWindow(rate_limit)
-        self.faults = faults or FaultPlan()
+        self.faults = faults if faults is not None else FaultPlan()
         self.request_log: list[tuple[str, str]] = []
         routes = self._routes()
-        self.asgi = Starlette(
+        self.starlette = Starlette(
             routes=[Mount("/api/v1", routes=routes), *routes],
             exception_handlers={HTTPException: self._http_exception},  # type: ignore[dict-item]
         )
+        self.asgi: ASGIApp = self.starlette
+
+    def serve_drops_over_sockets(self) -> None:
+        """Over a real socket a drop is the server breaking the connection mid-answer
+        (in-process, FaultyTransport raises the transport error instead)."""
+        self.asgi = SocketDrops(self.starlette, self.faults)
 
     async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
         code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
@@ -105,7 +113,12 @@ class DemoApi:
                 return error_response(
                     429, "RATE_LIMITED", "Too many requests: 300 a minute per team", headers
                 )
-            fault = self.faults.take(request.method, path)
+            fault = self.faults.take(request.method, path) or self.faults.draw(drops=False)
+            if fault is not None and fault.slow:
+                await asyncio.sleep(fault.slow)
+                fault = None
+            if fault is not None and fault.status == 401:
+                return error_response(401, "UNAUTHORIZED", "The API token has expired", headers)
             if fault is not None:
                 if fault.malformed:
                     return Response('{"threads": [{"id": ', media_type="application/json")
@@ -410,3 +423,28 @@ def _content(body: dict[str, Any]) -> str:
     if len(content) > MAX_MESSAGE_LENGTH:
         raise qp.bad_request(f"content is longer than {MAX_MESSAGE_LENGTH} characters")
     return content
+
+
+class SocketDrops:
+    """ASGI middleware: for a drawn drop, start an answer and break off mid-body, so the client
+    sees the connection fail as it does on a real network."""
+
+    def __init__(self, app: ASGIApp, faults: FaultPlan) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.faults.draw(drops=True) is not None:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", b"1000"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b'{"threads": [', "more_body": True})
+            raise ConnectionAbortedError("demo fault: connection dropped")
+        await self.app(scope, receive, send)

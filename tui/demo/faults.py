@@ -7,8 +7,9 @@ no socket to drop).
 
 from __future__ import annotations
 
+import random
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import httpx
 
@@ -24,6 +25,7 @@ class Fault:
     drop: bool = False
     drop_response: bool = False  # the server handles the request; the answer is lost
     body: str | None = None  # answer 200 with this body instead (a stale read)
+    slow: float = 0.0  # seconds to wait before answering normally
     method: str | None = None  # only requests of this method
     path_prefix: str = ""  # only paths starting with this (after /api/v1)
 
@@ -33,12 +35,99 @@ class Fault:
         return path.startswith(self.path_prefix)
 
 
-class FaultPlan:
-    """A queue of faults consumed by the requests they apply to, in order."""
+@dataclass(frozen=True)
+class FaultRates:
+    """Random faults, each a probability per request (0 to 1), and a session that expires."""
 
-    def __init__(self) -> None:
+    rate_limited: float = 0.0  # 429 with Retry-After
+    server_error: float = 0.0  # 500, 502 or 503
+    slow: float = 0.0  # answered after `slow_seconds`
+    drop: float = 0.0  # connection dropped
+    malformed: float = 0.0  # 200 with truncated JSON
+    unauthorized_after: int | None = None  # every request after the Nth: 401
+    slow_seconds: float = 2.0
+    retry_after: float = 2.0
+    seed: int = 1
+
+    SPEC_NAMES = {
+        "429": "rate_limited",
+        "5xx": "server_error",
+        "slow": "slow",
+        "drop": "drop",
+        "malformed": "malformed",
+        "401after": "unauthorized_after",
+        "slow_seconds": "slow_seconds",
+        "retry_after": "retry_after",
+        "seed": "seed",
+    }
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultRates:
+        """From `429=0.1,5xx=0.05,slow=0.1,drop=0.02,malformed=0.02,401after=500`."""
+        values: dict[str, float | int] = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, _, raw = part.partition("=")
+            field = cls.SPEC_NAMES.get(name.strip())
+            if field is None:
+                known = ", ".join(cls.SPEC_NAMES)
+                raise ValueError(f"unknown fault {name.strip()!r} (known: {known})")
+            try:
+                number = float(raw)
+            except ValueError:
+                raise ValueError(f"fault {name.strip()!r} needs a number, got {raw!r}") from None
+            if field in ("unauthorized_after", "seed"):
+                values[field] = int(number)
+            elif field in ("slow_seconds", "retry_after"):
+                values[field] = max(0.0, number)
+            elif not 0 <= number <= 1:
+                raise ValueError(f"fault {name.strip()!r} is a rate between 0 and 1")
+            else:
+                values[field] = number
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def active(self) -> bool:
+        return any(
+            getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("slow_seconds", "retry_after", "seed")
+        )
+
+
+class FaultPlan:
+    """Scripted faults (a queue consumed by the requests they apply to, in order), and random
+    ones drawn from `rates`."""
+
+    def __init__(self, rates: FaultRates | None = None) -> None:
         self._queue: deque[Fault] = deque()
         self.injected = 0
+        self.rates = rates or FaultRates()
+        self._rng = random.Random(self.rates.seed)
+        self.requests = 0
+
+    def set_rates(self, rates: FaultRates) -> None:
+        self.rates = rates
+        self._rng = random.Random(rates.seed)
+
+    def draw(self, *, drops: bool) -> Fault | None:
+        """A random fault for one request, by the rates (drops for the transport)."""
+        r = self.rates
+        if drops:
+            return Fault(drop=True) if r.drop and self._rng.random() < r.drop else None
+        self.requests += 1
+        if r.unauthorized_after is not None and self.requests > r.unauthorized_after:
+            return Fault(status=401)
+        roll = self._rng.random()
+        for rate, fault in (
+            (r.rate_limited, Fault(status=429, retry_after=r.retry_after)),
+            (r.server_error, Fault(status=self._rng.choice((500, 502, 503)))),
+            (r.malformed, Fault(malformed=True)),
+            (r.slow, Fault(slow=r.slow_seconds)),
+        ):
+            if roll < rate:
+                return fault
+            roll -= rate
+        return None
 
     def add(self, fault: Fault, times: int = 1) -> None:
         self._queue.extend([fault] * times)
@@ -70,7 +159,7 @@ class FaultyTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api/v1")
-        fault = self.plan.take(request.method, path, drops=True)
+        fault = self.plan.take(request.method, path, drops=True) or self.plan.draw(drops=True)
         if fault is not None and fault.drop:
             raise httpx.ReadError("connection dropped (demo fault)", request=request)
         response = await self.inner.handle_async_request(request)

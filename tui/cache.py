@@ -1,0 +1,82 @@
+"""The last threads each view showed, and the team directory, kept on disk so that the app
+opens on them when the API cannot be reached (marked stale), and refreshes when it can."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .api.models import AccountLink, Member, Status, Tag, Thread
+from .api.query import ThreadQuery
+from .secrets import write_private
+from .state import Directory
+
+
+def view_key(query: ThreadQuery) -> str:
+    """One cache entry per view and filters (not per page)."""
+    params = [p for p in query.with_cursor(None).to_params() if p[0] != "limit"]
+    return hashlib.sha256(json.dumps(params).encode()).hexdigest()[:20]
+
+
+class ViewCache:
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = data_dir / "cache"
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def _write(self, name: str, payload: dict[str, Any]) -> None:
+        payload = {"savedAt": datetime.now(UTC).isoformat(), **payload}
+        write_private(self._path(name), json.dumps(payload))
+
+    def _read(self, name: str) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self._path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_threads(self, query: ThreadQuery, threads: list[Thread]) -> None:
+        self._write(f"view-{view_key(query)}", {"threads": [t.to_wire() for t in threads]})
+
+    def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
+        data = self._read(f"view-{view_key(query)}")
+        if data is None:
+            return None
+        try:
+            threads = [Thread.model_validate(t) for t in data.get("threads", [])]
+            saved = datetime.fromisoformat(data["savedAt"])
+        except (ValidationError, KeyError, TypeError, ValueError):
+            return None
+        return saved, threads
+
+    def save_directory(self, directory: Directory) -> None:
+        self._write(
+            "directory",
+            {
+                "accountLinks": [a.to_wire() for a in directory.account_links.values()],
+                "members": [m.to_wire() for m in directory.members.values()],
+                "tags": [t.to_wire() for t in directory.tags.values()],
+                "statuses": [s.to_wire() for s in directory.statuses.values()],
+            },
+        )
+
+    def load_directory(self, campaign_names: dict[str, str]) -> Directory | None:
+        data = self._read("directory")
+        if data is None:
+            return None
+        try:
+            return Directory.build(
+                [AccountLink.model_validate(x) for x in data["accountLinks"]],
+                [Member.model_validate(x) for x in data["members"]],
+                [Tag.model_validate(x) for x in data["tags"]],
+                [Status.model_validate(x) for x in data["statuses"]],
+                campaign_names,
+            )
+        except (ValidationError, KeyError, TypeError):
+            return None
