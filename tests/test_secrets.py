@@ -173,3 +173,57 @@ async def test_crash_report_has_no_locals_and_no_key(
     assert "RuntimeError" in report and "boom with" in report
     assert KEY not in report
     assert "─ locals ─" not in report  # no locals panel
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps passwords in memory (keyring's own backend interface)."""
+
+    def __new__(cls):  # type: ignore[no-untyped-def]
+        from keyring.backend import KeyringBackend
+
+        class _Memory(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.store: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.store.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.store[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                self.store.pop((service, username), None)
+
+        return _Memory()
+
+
+def test_the_os_keyring_is_used_where_available(tmp_path: Path) -> None:
+    import keyring
+
+    from tui.config import store_in_keyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        assert store_in_keyring(KEY)
+        settings = load_settings(tmp_path / "none.toml", env={})
+        assert settings.api_key is not None and settings.api_key.get_secret_value() == KEY
+        assert not settings.use_demo
+        from_env = load_settings(tmp_path / "none.toml", env={"INBOX_API_KEY": "from-env"})
+        assert from_env.api_key is not None
+        assert from_env.api_key.get_secret_value() == "from-env"
+    finally:
+        keyring.set_keyring(previous)
+
+
+async def test_config_warnings_show_in_the_app(tmp_path: Path) -> None:
+    from tests.app_helpers import make_app
+
+    app, _ = make_app(data_dir=tmp_path)
+    app.startup_warnings = ["the config file holds the API key and other users can read it"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("other users can read it" in n.message for n in app._notifications)

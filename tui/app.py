@@ -82,8 +82,10 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         *,
         backend: Backend | None = None,
         clock: Callable[[], datetime] | None = None,
+        startup_warnings: list[str] | None = None,
     ) -> None:
         super().__init__()
+        self.startup_warnings = list(startup_warnings or [])
         self.settings = settings or Settings()
         self.backend: Backend | None = backend
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -156,6 +158,8 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         self.load_directory()
         self.load_threads()
         self.start_live_updates()
+        for warning in self.startup_warnings:
+            self.notify(warning, title="Warning", severity="warning", timeout=15)
 
     async def on_unmount(self) -> None:
         if self._widgets_held:

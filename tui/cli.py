@@ -28,7 +28,8 @@ environment variables:
   {ENV_DATA_DIR} where drafts and caches are kept
 
 config file: {default_config_path()}
-  `inbox-tui set-key` stores the key there without echoing it (file mode 0600).
+  `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
+  --keyring in the OS keyring (read when neither the environment nor the file has a key).
   TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
   page_size, data_dir, poll_interval, poll_share, demo_faults,
   [campaigns] (campaign ID = "name").
@@ -96,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     set_key.add_argument(
         "--no-check", action="store_true", help="store without checking the key against the API"
     )
+    set_key.add_argument(
+        "--keyring",
+        action="store_true",
+        help="store it in the OS keyring instead (needs the `keyring` package)",
+    )
     return parser
 
 
@@ -119,11 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"inbox-tui: {exc}", file=sys.stderr)
         return 2
-    for warning in config_warnings(args.config):
+    warnings = config_warnings(args.config)
+    for warning in warnings:
         print(f"inbox-tui: warning: {warning}", file=sys.stderr)
     from .app import InboxApp  # Textual only when the app runs
 
-    InboxApp(settings).run()
+    InboxApp(settings, startup_warnings=warnings).run()
     return 0
 
 
@@ -163,6 +170,17 @@ def run_set_key(args: argparse.Namespace) -> int:
             )
             return 1
         print(f"Key accepted for the team {team!r}.")
+    if args.keyring:
+        from .config import store_in_keyring
+
+        if not store_in_keyring(key):
+            print(
+                "inbox-tui: no OS keyring is available here (pip install keyring); nothing changed",
+                file=sys.stderr,
+            )
+            return 1
+        print("Stored in the OS keyring.")
+        return 0
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     write_private(path, with_api_key(existing, key))
     print(f"Stored in {path} (readable only by you).")

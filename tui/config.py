@@ -22,6 +22,33 @@ ENV_CONFIG = "INBOX_TUI_CONFIG"
 ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
 
 
+KEYRING_SERVICE = "inbox-tui"
+KEYRING_USER = "api_key"
+
+
+def keyring_key() -> str | None:
+    """The key from the OS keyring, where the `keyring` package and a backend are available."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+    except Exception:
+        return None
+
+
+def store_in_keyring(key: str) -> bool:
+    """Store the key in the OS keyring; False where there is none."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+    except Exception:
+        return False
+    return True
+
+
 class ConfigError(Exception):
     """A setting is wrong; the message says which and how to fix it."""
 
@@ -107,6 +134,14 @@ def load_settings(
         config_path = Path(env[ENV_CONFIG])
     path = config_path or default_config_path()
     values: dict[str, Any] = _read_toml(path)
+    demo_forced = bool(values.get("demo")) or bool(overrides and overrides.demo)
+    if (
+        "api_key" not in values
+        and not env.get(ENV_API_KEY)
+        and not demo_forced  # the keyring look-up costs startup time the demo does not need
+        and (stored := keyring_key())
+    ):
+        values["api_key"] = stored
     if env.get(ENV_API_KEY):
         values["api_key"] = env[ENV_API_KEY]
     if env.get(ENV_API_URL):

@@ -28,7 +28,8 @@ class ConversationReady(Message):
 
 
 def valid_user_id(text: str) -> bool:
-    return text.isdigit() and 1 <= len(text) <= 20
+    """X user IDs are ASCII digits (str.isdigit alone also accepts other scripts' digits)."""
+    return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
 
 
 class ConversationsMixin(App[None]):
