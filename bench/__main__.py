@@ -9,14 +9,23 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
+from textual.pilot import Pilot
+
+from bench.coldstart import app_first_row, minimal_first_line
 from tui.api.models import Thread
+from tui.api.query import IdFilter
 from tui.app import InboxApp
 from tui.config import Settings
 from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend
+from tui.edits import EditField, edit_for
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -100,8 +109,151 @@ async def repeated(fn: Callable[[], Awaitable[float]], runs: int) -> float:
     return median_ms([await fn() for _ in range(runs)])
 
 
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def record_calls(target: object, name: str) -> list[float]:
+    """Times at which `target.name(...)` is called (the moment new content is handed over)."""
+    calls: list[float] = []
+    method = getattr(target, name)
+
+    def timed(*args: object, **kwargs: object) -> object:
+        calls.append(time.perf_counter())
+        return method(*args, **kwargs)
+
+    setattr(target, name, timed)
+    return calls
+
+
+def first_after(frames: list[float], moment: float) -> float:
+    return next((t for t in frames if t >= moment), moment)
+
+
+async def view_switch_latency(switches: int = 20) -> list[float]:
+    """Key press to the first frame showing the new view's threads (demo in-process). Times
+    come from the app's own callbacks and frames, not from the test harness's waits."""
+    api = DemoApi(DemoStore(SeedConfig(threads=10_000)))
+    app = InboxApp(Settings(demo=True), backend=demo_backend(api))
+    samples: list[float] = []
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        frames = paint_clock(app)
+        shown = record_calls(app.thread_list, "set_threads")
+        for i in range(switches):
+            key, view = ("2", "no-reply") if i % 2 == 0 else ("1", "default")
+            start = time.perf_counter()
+            await pilot.press(key)
+            while not (app.thread_query.inbox.value == view and app.thread_list.threads):
+                await pilot.pause(0.0005)
+            await pilot.pause()
+            samples.append(first_after(frames, shown[-1]) - start)
+    return samples
+
+
+async def long_thread(messages: int = 1000) -> dict[str, float]:
+    """Open a thread of `messages` messages and page up through all of it."""
+    store = DemoStore(SeedConfig(threads=300, long_thread_messages=messages))
+    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)))
+    long_id = max(store.threads.values(), key=lambda t: t.message_count).id
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        frames = paint_clock(app)
+        app.thread_list.cursor = next(
+            i for i, t in enumerate(app.thread_list.threads) if t.id == long_id
+        )
+        await pilot.pause()
+        shown = record_calls(app.message_view, "set_messages")
+        start = time.perf_counter()
+        await pilot.press("enter")
+        while not app.message_view.messages:
+            await pilot.pause(0.0005)
+        await pilot.pause()
+        open_ms = (first_after(frames, shown[-1]) - start) * 1000
+        pages: list[float] = []
+        scroll_start = time.perf_counter()
+        prepended = record_calls(app.message_view, "prepend_older")
+        while len(app.message_view.messages) < messages:
+            before = time.perf_counter()
+            app.message_view.action_scroll_up()  # at the top: asks for the older page
+            app.message_view.scroll_to(y=0, animate=False)
+            app.message_view.action_scroll_up()
+            await settle(pilot)
+            if prepended:
+                pages.append(first_after(frames, prepended[-1]) - before)
+        total = (time.perf_counter() - scroll_start) * 1000
+    return {
+        f"open a {messages:,}-message thread, first page painted (ms)": round(open_ms, 2),
+        f"scroll through all {messages:,} messages (ms)": round(total, 2),
+        "load and paint one older page p95 (ms)": percentile_ms(pages, 95),
+    }
+
+
+async def requests_per_action() -> dict[str, int]:
+    """HTTP requests each user action makes (the minimum for each is 1)."""
+    api = DemoApi(DemoStore(SeedConfig(threads=300)))
+    app = InboxApp(Settings(demo=True), backend=demo_backend(api))
+    counts: dict[str, int] = {}
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+
+        async def count(name: str, *keys: str) -> None:
+            before = len(api.request_log)
+            await pilot.press(*keys)
+            await settle(pilot)
+            counts[f"requests: {name} (minimum 1)"] = len(api.request_log) - before
+
+        await count("switch view", "2")
+        await count("clear to default view", "1")
+        app.thread_query = replace(
+            app.thread_query, tags=IdFilter((next(iter(app.directory.tags)),))
+        )
+        before = len(api.request_log)
+        app.load_threads()
+        await settle(pilot)
+        counts["requests: apply a filter (minimum 1)"] = len(api.request_log) - before
+        app.thread_query = app.thread_query.cleared()
+        app.load_threads()
+        await settle(pilot)
+        await count("open a thread", "enter")
+        app.thread_list.focus()
+        before = len(api.request_log)
+        current = app.thread_list.current
+        assert current is not None
+        tag = next(t for t in app.directory.tags if t not in current.prospect.context.tags)
+        app.apply_edits(
+            [edit_for(current, EditField.TAGS, [*current.prospect.context.tags, tag])],
+            "tag",
+        )
+        await settle(pilot)
+        counts["requests: add a tag (minimum 1)"] = len(api.request_log) - before
+        await count("scroll to the end of a page", "G")
+    return counts
+
+
+def peak_rss_mb(threads: int) -> float:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.rss", str(threads)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return round(float(result.stdout.strip().splitlines()[-1]), 1)
+
+
 async def main() -> None:
     results: dict[str, float] = {}
+    data_dir = Path(tempfile.mkdtemp(prefix="inbox-bench-"))
+    minimal = [minimal_first_line() for _ in range(5)]
+    app_rows = [app_first_row(10_000, data_dir) for _ in range(5)]
+    results["cold start: minimal Textual app, first line (ms)"] = median_ms(minimal)
+    results["cold start: inbox-tui --demo, 10,000 threads, first row (ms)"] = median_ms(app_rows)
+    results["cold start ratio (target <= 1.5)"] = round(
+        statistics.median(app_rows) / statistics.median(minimal), 2
+    )
     results["seed 300 threads (ms)"] = seed_time(300)
     results["seed 10,000 threads (ms)"] = seed_time(10_000)
     results["first row, 300 threads, headless (ms)"] = await repeated(lambda: first_row(300), 5)
@@ -112,6 +264,13 @@ async def main() -> None:
         samples = await cursor_latency(loaded)
         results[f"cursor move p50, {loaded:,} loaded (ms)"] = percentile_ms(samples, 50)
         results[f"cursor move p95, {loaded:,} loaded (ms)"] = percentile_ms(samples, 95)
+    switches = await view_switch_latency()
+    results["view switch p50, 10,000-thread demo (ms)"] = percentile_ms(switches, 50)
+    results["view switch p95, 10,000-thread demo (ms)"] = percentile_ms(switches, 95)
+    results.update(await long_thread())
+    results.update(await requests_per_action())
+    for loaded in (10_000, 100_000):
+        results[f"peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(loaded)
     width = max(len(k) for k in results)
     print(f"{'measure':<{width}}  value")
     for key, value in results.items():

@@ -1,0 +1,50 @@
+"""Cold start in a real pseudo-terminal (tmux): launch to the first thread row on screen."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def time_to_screen(command: str, pattern: str, timeout: float = 30.0) -> float:
+    """Seconds from starting `command` in a fresh tmux pane until `pattern` is on screen."""
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    regex = re.compile(pattern, re.MULTILINE)
+    start = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
+        check=True,
+    )
+    try:
+        while time.perf_counter() - start < timeout:
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
+            if regex.search(screen):
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise TimeoutError(f"{pattern!r} did not appear within {timeout} s")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def app_first_row(threads: int, data_dir: Path) -> float:
+    python = shlex.quote(sys.executable)
+    command = (
+        f"env INBOX_TUI_DATA_DIR={shlex.quote(str(data_dir))} "
+        f"{python} -m tui --demo --demo-threads {threads}"
+    )
+    # A thread row: the marker column, a name, then an @handle.
+    return time_to_screen(command, r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s")
+
+
+def minimal_first_line() -> float:
+    python = shlex.quote(sys.executable)
+    return time_to_screen(f"{python} {REPO / 'bench' / 'minimal_app.py'}", "minimal app ready")
