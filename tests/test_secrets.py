@@ -6,12 +6,13 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.app_helpers import settle
-from tests.test_socket import free_port
+from tests.servers import demo_server
 from tui.app import InboxApp
 from tui.backend import make_backend
 from tui.config import Settings, config_warnings, load_settings
@@ -21,38 +22,11 @@ KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
 
 @pytest.fixture(scope="module")
-def keyed_server() -> object:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "demo-server",
-            "--port",
-            str(port),
-            "--key",
-            KEY,
-            "--threads",
-            "60",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    import time
-
-    import httpx
-
-    url = f"http://127.0.0.1:{port}/api/v1"
-    for _ in range(200):
-        try:
-            httpx.get(url + "/team", timeout=0.5)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    yield url
-    proc.terminate()
-    out, err = proc.communicate(timeout=10)
+def keyed_server() -> Iterator[str]:
+    with demo_server("--key", KEY, "--threads", "60") as (url, proc):
+        yield url
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
     assert KEY.encode() not in out + err
 
 

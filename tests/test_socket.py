@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
+from tests.servers import demo_server, free_port
 from tui.api import InboxClient, InboxView, ThreadQuery
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server_url() -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo-server", "--port", str(port), "--threads", "120"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url + "/api/v1/team", timeout=0.5)
-            break
-        except httpx.TransportError:
-            if proc.poll() is not None:
-                detail = proc.stderr.read().decode() if proc.stderr else "died"
-                raise RuntimeError(detail) from None
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("demo-server did not start")
-    yield url + "/api/v1"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with demo_server("--threads", "120") as (url, _):
+        yield url
 
 
 def test_curl_shape(server_url: str) -> None:
@@ -95,37 +63,16 @@ async def test_refused_connection_is_a_transport_error() -> None:
 
 def test_demo_server_fault_mode_over_a_socket() -> None:
     """`demo-server --faults`: drops break the connection mid-answer; 5xx and 429 answer."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "demo-server",
-            "--port",
-            str(port),
-            "--threads",
-            "30",
-            "--faults",
-            "drop=0.3,5xx=0.2,429=0.1,retry_after=0,seed=4",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/api/v1/tags"
+    spec = "drop=0.3,5xx=0.2,429=0.1,retry_after=0,seed=4"
     outcomes: list[str] = []
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and len(outcomes) < 60:
+    with demo_server("--threads", "30", "--faults", spec) as (url, _):
+        for _ in range(60):
             try:
-                response = httpx.get(url, headers={"Authorization": "Bearer demo"}, timeout=2)
+                response = httpx.get(
+                    url + "/tags", headers={"Authorization": "Bearer demo"}, timeout=2
+                )
                 outcomes.append(str(response.status_code))
-            except httpx.ConnectError:
-                time.sleep(0.1)  # not up yet
             except httpx.TransportError:
                 outcomes.append("dropped")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     assert "dropped" in outcomes and "200" in outcomes
     assert {"500", "502", "503"} & set(outcomes) and "429" in outcomes

@@ -319,46 +319,38 @@ class DemoStore:
     def send_message(
         self, thread: ThreadRec, content: str, reply_to: str | None, user_id: str | None
     ) -> MessageRec:
-        messages = self.messages_of(thread)
+        """Ours, through the API: authored by the thread's account link."""
         reply_data = None
         if reply_to is not None:
-            quoted = next((m for m in messages if m.id == reply_to), None)
+            quoted = next((m for m in self.messages_of(thread) if m.id == reply_to), None)
             if quoted is None:
                 raise DemoError(404, "MESSAGE_NOT_FOUND", f"No message with ID {reply_to}")
             reply_data = {"messageId": quoted.id, "content": quoted.content[:80]}
-        now = max(self.now(), thread.sort_at)
-        message = MessageRec(
-            id=make_id(self._rng),
-            thread_id=thread.id,
-            author_id=thread.account_link_id,
-            user_id=user_id,
-            campaign_id=None,
-            content=content,
-            origin="api",
-            created_at=now,
-            platform_id=str(1_890_000_000_000_000_000 + self._rng.randrange(10**15)),
-            reply_data=reply_data,
-        )
-        messages.append(message)
-        thread.message_count += 1
-        thread.last_message = message
-        thread.sort_at = now
-        thread.is_request = False
-        self._reindex(thread)
+        message = self._append(thread, thread.account_link_id, user_id, content, "api")
+        message.reply_data = reply_data
+        thread.is_request = False  # replying accepts a message request
         return message
 
     def receive_message(self, thread: ThreadRec, content: str) -> MessageRec:
         """An inbound DM from the prospect (the demo's stand-in for X delivering one)."""
+        message = self._append(thread, thread.prospect.external_id, None, content, "external")
+        thread.done = False  # a new message brings an archived thread back
+        return message
+
+    def _append(
+        self, thread: ThreadRec, author_id: str, user_id: str | None, content: str, origin: str
+    ) -> MessageRec:
+        """A new last message: the thread moves to the top of the newest-first order."""
         messages = self.messages_of(thread)
         now = max(self.now(), thread.sort_at)
         message = MessageRec(
             id=make_id(self._rng),
             thread_id=thread.id,
-            author_id=thread.prospect.external_id,
-            user_id=None,
+            author_id=author_id,
+            user_id=user_id,
             campaign_id=None,
             content=content,
-            origin="external",
+            origin=origin,
             created_at=now,
             platform_id=str(1_890_000_000_000_000_000 + self._rng.randrange(10**15)),
         )
@@ -366,7 +358,6 @@ class DemoStore:
         thread.message_count += 1
         thread.last_message = message
         thread.sort_at = now
-        thread.done = False  # a new message brings an archived thread back
         self._reindex(thread)
         return message
 
