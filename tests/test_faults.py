@@ -172,3 +172,23 @@ async def test_expired_key_is_an_auth_error_for_the_client() -> None:
     else:
         raise AssertionError("expected the session to expire")
     await client.aclose()
+
+
+async def test_low_rate_limit_budget_is_shown_and_polling_waits(tmp_path: Path) -> None:
+    api = DemoApi(make_store(), rate_limit=14)
+    app, _ = make_app(api=api, data_dir=tmp_path, fast_retry=True)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)  # the directory (5) and the first page (1)
+        for key in ("2", "3", "1"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.client.rate_limit.remaining is not None
+        assert app.client.rate_limit.low
+        assert "API budget low" in app.status_text
+        before = len(api.request_log)
+        app.poll_now()
+        await settle(pilot)
+        assert len(api.request_log) == before  # background work waits; the user's does not
+        await pilot.press("2")
+        await settle(pilot)
+        assert len(api.request_log) == before + 1

@@ -467,6 +467,9 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         super().notify(redact(message), **kwargs)
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
+        budget = self.backend.client.rate_limit if self.backend is not None else None
+        if budget is not None and budget.low:
+            text = f"{text} · {budget.describe()}"
         text = redact(text)
         self.status_text = text
         line = self.status_line

@@ -96,6 +96,11 @@ class LiveMixin(App[None]):
         self.poll_now()
 
     def poll_now(self) -> None:
+        if self.client.rate_limit.low:
+            # Leave what remains to the user's own actions; resume after the window resets.
+            self._next_poll = time.monotonic() + max(self.settings.poll_interval, 20.0)
+            self._set_status(self._count_text())  # type: ignore[attr-defined]
+            return
         if not self.poll_budget.try_acquire():
             return  # polling's share is spent: the user's own requests come first
         open_thread = self.message_view.thread

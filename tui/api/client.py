@@ -76,6 +76,16 @@ class RateLimitInfo:
     remaining: int | None = None
     reset: float | None = None
 
+    @property
+    def low(self) -> bool:
+        """Few requests left in the window: background work should wait for the reset."""
+        if self.limit is None or self.remaining is None:
+            return False
+        return self.remaining <= max(5, self.limit // 10)
+
+    def describe(self) -> str:
+        return f"API budget low: {self.remaining} of {self.limit} requests left this minute"
+
 
 def encode_segment(value: str) -> str:
     """One URL path segment, fully encoded: `/`, `?`, `#` and dot-segments cannot escape it."""
