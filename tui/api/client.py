@@ -269,8 +269,62 @@ class InboxClient:
     async def list_statuses(self) -> list[Status]:
         return await self._get_list(Status, "/statuses")
 
-    async def list_colors(self) -> list[Color]:
-        return await self._get_list(Color, "/colors")
+    async def list_colors(self, kind: str | None = None) -> list[Color]:
+        """The predefined colours (`kind` "tags" or "statuses" for their own lists)."""
+        path = f"/{kind}/colors" if kind in ("tags", "statuses") else "/colors"
+        return await self._get_list(Color, path)
+
+    # --- tag and status management (one shape, two collections) ----------------------------
+
+    async def create_tag(self, name: str, color: str | None = None) -> Tag:
+        return await self._create_label(Tag, "tags", name, color)
+
+    async def update_tag(
+        self, tag_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
+    ) -> Tag:
+        return await self._update_label(Tag, "tags", tag_id, name, color)
+
+    async def delete_tag(self, tag_id: str) -> None:
+        await self._request("DELETE", f"/tags/{encode_segment(tag_id)}")
+
+    async def get_tag(self, tag_id: str) -> Tag:
+        return await self._get_model(Tag, f"/tags/{encode_segment(tag_id)}")
+
+    async def create_status(self, name: str, color: str | None = None) -> Status:
+        return await self._create_label(Status, "statuses", name, color)
+
+    async def update_status(
+        self, status_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
+    ) -> Status:
+        return await self._update_label(Status, "statuses", status_id, name, color)
+
+    async def delete_status(self, status_id: str) -> None:
+        await self._request("DELETE", f"/statuses/{encode_segment(status_id)}")
+
+    async def get_status(self, status_id: str) -> Status:
+        return await self._get_model(Status, f"/statuses/{encode_segment(status_id)}")
+
+    async def _create_label(
+        self, model: type[ModelT], kind: str, name: str, color: str | None
+    ) -> ModelT:
+        if not name.strip():
+            raise ValueError("a name cannot be empty")
+        body: dict[str, Any] = {"name": name.strip()}
+        if color is not None:
+            body["color"] = color
+        return _parse(model, await self._request("POST", f"/{kind}", body=body))
+
+    async def _update_label(
+        self,
+        model: type[ModelT],
+        kind: str,
+        label_id: str,
+        name: str | Unset,
+        color: str | Unset | None,
+    ) -> ModelT:
+        body = _given(name=name, color=color)
+        path = f"/{kind}/{encode_segment(label_id)}"
+        return _parse(model, await self._request("PATCH", path, body=body))
 
     # --- threads ----------------------------------------------------------------------------
 

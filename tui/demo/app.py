@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -25,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import params as qp
 from .faults import FaultPlan
 from .records import ts
+from .seed import COLORS
 from .store import DemoError, DemoStore
 
 DEMO_API_KEY = "demo"
@@ -152,9 +155,17 @@ class DemoApi:
             route("/members", self.list_members, ["GET"]),
             route("/members/{member_id}", self.get_member, ["GET"]),
             route("/tags", self.list_tags, ["GET"]),
+            route("/tags", partial(self.create_label, "tags"), ["POST"]),
             route("/tags/colors", self.list_colors, ["GET"]),
+            route("/tags/{label_id}", partial(self.get_label, "tags"), ["GET"]),
+            route("/tags/{label_id}", partial(self.update_label, "tags"), ["PATCH"]),
+            route("/tags/{label_id}", partial(self.delete_label, "tags"), ["DELETE"]),
             route("/statuses", self.list_statuses, ["GET"]),
+            route("/statuses", partial(self.create_label, "statuses"), ["POST"]),
             route("/statuses/colors", self.list_colors, ["GET"]),
+            route("/statuses/{label_id}", partial(self.get_label, "statuses"), ["GET"]),
+            route("/statuses/{label_id}", partial(self.update_label, "statuses"), ["PATCH"]),
+            route("/statuses/{label_id}", partial(self.delete_label, "statuses"), ["DELETE"]),
             route("/colors", self.list_colors, ["GET"]),
             route("/threads", self.list_threads, ["GET"]),
             route("/threads", self.create_thread, ["POST"]),
@@ -193,6 +204,33 @@ class DemoApi:
 
     async def list_colors(self, request: Request) -> Any:
         return self.store.colors_wire()
+
+    def _label_wire(self, kind: str, label: Any) -> Any:
+        return label.tag_wire() if kind == "tags" else label.status_wire()
+
+    async def get_label(self, kind: str, request: Request) -> Any:
+        return self._label_wire(kind, self.store.label(kind, request.path_params["label_id"]))
+
+    async def create_label(self, kind: str, request: Request) -> Any:
+        body = await _json_object(request, allowed={"name", "color"})
+        name = _label_name(body, required=True)
+        color = _label_color(body)
+        return self._label_wire(kind, self.store.create_label(kind, name, color))
+
+    async def update_label(self, kind: str, request: Request) -> Any:
+        label = self.store.label(kind, request.path_params["label_id"])
+        body = await _json_object(request, allowed={"name", "color"})
+        changes: dict[str, Any] = {}
+        if "name" in body:
+            changes["name"] = _label_name(body, required=True)
+        if "color" in body:
+            changes["color"] = _label_color(body)
+        self.store.update_label(label, kind, changes)
+        return self._label_wire(kind, label)
+
+    async def delete_label(self, kind: str, request: Request) -> Any:
+        self.store.delete_label(kind, self.store.label(kind, request.path_params["label_id"]))
+        return None
 
     # --- threads ----------------------------------------------------------------------------
 
@@ -448,3 +486,30 @@ class SocketDrops:
             await send({"type": "http.response.body", "body": b'{"threads": [', "more_body": True})
             raise ConnectionAbortedError("demo fault: connection dropped")
         await self.app(scope, receive, send)
+
+
+_HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def _label_name(body: dict[str, Any], *, required: bool) -> str:
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise qp.bad_request("name is required and cannot be empty")
+    if len(name) > 255:
+        raise qp.bad_request("name is longer than 255 characters")
+    return name.strip()
+
+
+def _label_color(body: dict[str, Any]) -> str | None:
+    """A predefined colour name (GET /colors) or a hex code; null for none."""
+    color = body.get("color")
+    if color is None:
+        return None
+    if not isinstance(color, str):
+        raise qp.bad_request("color must be a colour name or a hex code")
+    if _HEX.match(color) or color in {name for name, _ in COLORS}:
+        return color
+    raise qp.bad_request(
+        f"color must be a predefined name (GET /colors) or a hex code like "
+        f"#ef4444, got {color[:20]!r}"
+    )

@@ -377,6 +377,51 @@ class DemoStore:
                 self.receive_message(thread, self._rng.choice(INBOUND_LINES))
             self._next_inbound += timedelta(seconds=every)
 
+    # --- tags and statuses -------------------------------------------------------------------
+
+    def labels(self, kind: str) -> dict[str, LabelRec]:
+        return self.tags if kind == "tags" else self.statuses
+
+    def label(self, kind: str, label_id: str) -> LabelRec:
+        found = self.labels(kind).get(label_id)
+        if found is None:
+            code = "TAG_NOT_FOUND" if kind == "tags" else "STATUS_NOT_FOUND"
+            raise DemoError(
+                404, code, f"No {kind[:-1] if kind == 'tags' else 'status'} with ID {label_id}"
+            )
+        return found
+
+    def _check_name(self, kind: str, name: str, except_id: str | None = None) -> None:
+        for existing in self.labels(kind).values():
+            if existing.id != except_id and existing.name.lower() == name.lower():
+                raise DemoError(
+                    409,
+                    "NAME_TAKEN",
+                    f"A {kind[:-1] if kind == 'tags' else 'status'} named {name!r} already exists",
+                )
+
+    def create_label(self, kind: str, name: str, color: str | None) -> LabelRec:
+        self._check_name(kind, name)
+        label = LabelRec(make_id(self._rng), name, color or "gray", self.now())
+        self.labels(kind)[label.id] = label
+        return label
+
+    def update_label(self, label: LabelRec, kind: str, changes: dict[str, Any]) -> None:
+        if "name" in changes:
+            self._check_name(kind, changes["name"], except_id=label.id)
+            label.name = changes["name"]
+        if "color" in changes:
+            label.color = changes["color"] or "gray"
+
+    def delete_label(self, kind: str, label: LabelRec) -> None:
+        """Gone from the team, and from every prospect that carried it."""
+        del self.labels(kind)[label.id]
+        for prospect in self.prospects.values():
+            if kind == "tags" and label.id in prospect.tags:
+                prospect.tags.remove(label.id)
+            elif kind == "statuses" and prospect.status_id == label.id:
+                prospect.status_id = None
+
     # --- prospects --------------------------------------------------------------------------
 
     def prospect(self, prospect_id: str) -> ProspectRec:
