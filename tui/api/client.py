@@ -24,6 +24,7 @@ from .models import (
     AccountLink,
     Color,
     Cursor,
+    EventPage,
     Member,
     Message,
     MessagePage,
@@ -273,6 +274,16 @@ class InboxClient:
         """The predefined colours (`kind` "tags" or "statuses" for their own lists)."""
         path = f"/{kind}/colors" if kind in ("tags", "statuses") else "/colors"
         return await self._get_list(Color, path)
+
+    async def list_events(self, after_seq: int | None = None, *, limit: int = 100) -> EventPage:
+        """What changed since `after_seq` (oldest first; kept 7 days): one cheap request
+        instead of re-listing threads."""
+        if not 1 <= limit <= 1000:
+            raise ValueError("limit must be between 1 and 1000")
+        params = [("limit", str(limit))]
+        if after_seq is not None:
+            params.append(("afterSeq", str(after_seq)))
+        return await self._get_model(EventPage, "/events", params)
 
     # --- tag and status management (one shape, two collections) ----------------------------
 

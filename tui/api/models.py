@@ -302,3 +302,21 @@ def is_outbound_author(author_id: str, account_link_ids: AbstractSet[str]) -> bo
 
     `userId is None` does not mean inbound (messages sent from the X app have no userId)."""
     return author_id in account_link_ids
+
+
+class Event(ApiModel):
+    """One entry of the team's event log (`GET /events`)."""
+
+    id: str
+    seq: int
+    team_id: str | None = None
+    type: str
+    timestamp: Timestamp | None = None
+    version: str | None = None
+    data: Any = None
+
+
+class EventPage(ApiModel):
+    events: list[Event] = Field(default_factory=list)
+    has_more: bool = False
+    last_seq: int | None = None

@@ -167,6 +167,7 @@ class DemoApi:
             route("/statuses/{label_id}", partial(self.update_label, "statuses"), ["PATCH"]),
             route("/statuses/{label_id}", partial(self.delete_label, "statuses"), ["DELETE"]),
             route("/colors", self.list_colors, ["GET"]),
+            route("/events", self.list_events, ["GET"]),
             route("/threads", self.list_threads, ["GET"]),
             route("/threads", self.create_thread, ["POST"]),
             route("/threads/lookup", self.lookup_thread, ["GET"]),
@@ -204,6 +205,12 @@ class DemoApi:
 
     async def list_colors(self, request: Request) -> Any:
         return self.store.colors_wire()
+
+    async def list_events(self, request: Request) -> Any:
+        q = request.query_params
+        after = qp.int_param(q.get("afterSeq"), "afterSeq", 0, 0, 9_007_199_254_740_991)
+        limit = qp.int_param(q.get("limit"), "limit", 100, 1, 1000)
+        return self.store.events.page(after, limit)
 
     def _label_wire(self, kind: str, label: Any) -> Any:
         return label.tag_wire() if kind == "tags" else label.status_wire()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .events import EventLog
 from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
 from .seed import (
     COLORS,
@@ -120,6 +121,7 @@ class DemoStore:
         # The member a demo key acts as (messages sent through the API carry its userId).
         self.acting_member_id = seeded.members[0].id
         self._next_inbound: datetime | None = None
+        self.events = EventLog(self.team_id, self.now)
 
     def now(self) -> datetime:
         return to_millis(self._clock())
@@ -270,6 +272,12 @@ class DemoStore:
         self.threads[thread.id] = thread
         self.threads_by_prospect.setdefault(prospect.external_id, []).append(thread)
         self._reindex(thread)
+        self.events.record(
+            "thread.created",
+            threadId=thread.id,
+            accountLinkId=link.id,
+            prospectId=prospect.external_id,
+        )
         return thread
 
     def update_thread(self, thread: ThreadRec, changes: dict[str, Any]) -> None:
@@ -277,14 +285,22 @@ class DemoStore:
             assignee = changes["assigneeId"]
             if assignee is not None:
                 self.member(assignee)
+            if assignee != thread.assignee_id:
+                kind = "thread.assigned" if assignee else "thread.unassigned"
+                self.events.record(kind, threadId=thread.id, assigneeId=assignee)
             thread.assignee_id = assignee
         if "done" in changes:
-            thread.done = bool(changes["done"])
+            done = bool(changes["done"])
+            if done != thread.done:
+                kind = "thread.archived" if done else "thread.unarchived"
+                self.events.record(kind, threadId=thread.id)
+            thread.done = done
 
     def delete_thread(self, thread: ThreadRec) -> None:
         del self.threads[thread.id]
         self.threads_by_prospect[thread.prospect.external_id].remove(thread)
         self._reindex(thread, removed=True)
+        self.events.record("thread.deleted", threadId=thread.id)
 
     def account_link(self, account_link_id: str) -> AccountLinkRec:
         try:
@@ -334,7 +350,9 @@ class DemoStore:
     def receive_message(self, thread: ThreadRec, content: str) -> MessageRec:
         """An inbound DM from the prospect (the demo's stand-in for X delivering one)."""
         message = self._append(thread, thread.prospect.external_id, None, content, "external")
-        thread.done = False  # a new message brings an archived thread back
+        if thread.done:  # a new message brings an archived thread back
+            thread.done = False
+            self.events.record("thread.unarchived", threadId=thread.id)
         return message
 
     def _append(
@@ -359,6 +377,9 @@ class DemoStore:
         thread.last_message = message
         thread.sort_at = now
         self._reindex(thread)
+        self.events.record(
+            "message.created", threadId=thread.id, messageId=message.id, authorId=author_id
+        )
         return message
 
     def simulate_activity(self) -> None:
@@ -404,6 +425,7 @@ class DemoStore:
         self._check_name(kind, name)
         label = LabelRec(make_id(self._rng), name, color or "gray", self.now())
         self.labels(kind)[label.id] = label
+        self.events.record(f"{_singular(kind)}.created", id=label.id)
         return label
 
     def update_label(self, label: LabelRec, kind: str, changes: dict[str, Any]) -> None:
@@ -412,10 +434,12 @@ class DemoStore:
             label.name = changes["name"]
         if "color" in changes:
             label.color = changes["color"] or "gray"
+        self.events.record(f"{_singular(kind)}.updated", id=label.id)
 
     def delete_label(self, kind: str, label: LabelRec) -> None:
         """Gone from the team, and from every prospect that carried it."""
         del self.labels(kind)[label.id]
+        self.events.record(f"{_singular(kind)}.deleted", id=label.id)
         for prospect in self.prospects.values():
             if kind == "tags" and label.id in prospect.tags:
                 prospect.tags.remove(label.id)
@@ -443,24 +467,43 @@ class DemoStore:
         assignee = changes.get("assigneeId")
         if assignee is not None:
             self.member(assignee)
-        if "notes" in changes:
+        pid = prospect.external_id
+        if "notes" in changes and changes["notes"] != prospect.notes:
             prospect.notes = changes["notes"]
+            self.events.record("prospect.notesChanged", prospectId=pid)
         if "valuation" in changes:
             value = changes["valuation"]
-            prospect.valuation = None if value is None else float(value)
-        if "statusId" in changes:
+            value = None if value is None else float(value)
+            if value != prospect.valuation:
+                prospect.valuation = value
+                self.events.record("prospect.valuationChanged", prospectId=pid, valuation=value)
+        if "statusId" in changes and status_id != prospect.status_id:
             prospect.status_id = status_id
+            self.events.record("prospect.statusChanged", prospectId=pid, statusId=status_id)
+        before = list(prospect.tags)
         removed = set(changes.get("removeTags", []))
         prospect.tags = [t for t in prospect.tags if t not in removed]
         for tag_id in changes.get("addTags", []):
             if tag_id not in prospect.tags and tag_id not in removed:
                 prospect.tags.append(tag_id)
+        if prospect.tags != before:
+            self.events.record(
+                "prospect.tagsChanged",
+                prospectId=pid,
+                tags=list(prospect.tags),
+                added=[t for t in prospect.tags if t not in before],
+                removed=[t for t in before if t not in prospect.tags],
+            )
         thread_changes: dict[str, Any] = {
             k: changes[k] for k in ("assigneeId", "done") if k in changes
         }
         if thread_changes:
             for thread in self.threads_by_prospect.get(prospect.external_id, []):
                 self.update_thread(thread, thread_changes)
+
+
+def _singular(kind: str) -> str:
+    return "tag" if kind == "tags" else "status"
 
 
 _INVERT = {code: chr(0xFFFF - code) for code in range(128)}

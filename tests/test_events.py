@@ -1,0 +1,78 @@
+"""The event log: every change the demo makes is recorded, in order, paged by seq, kept 7 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import ANCHOR, make_store
+from tui.api import ApiError, InboxClient
+from tui.demo import DemoApi, demo_client
+
+
+async def test_changes_are_recorded_in_order(client: InboxClient, demo_api: DemoApi) -> None:
+    start = (await client.list_events()).last_seq
+    assert start is None  # a fresh demo has no history
+    thread = (await client.list_threads()).threads[0]
+    pid = thread.prospect.external_id
+    assert pid
+    tags = await client.list_tags()
+    members = await client.list_members()
+    await client.send_message(thread.id, "hello")
+    await client.update_thread(thread.id, done=True)
+    await client.update_thread(thread.id, done=True)  # no change: no event
+    await client.update_thread(thread.id, assignee_id=members[0].id)
+    await client.update_prospect_context(
+        pid, add_tags=[t.id for t in tags[:2]], notes="n", valuation=10, status_id=None
+    )
+    demo_api.store.receive_message(demo_api.store.threads[thread.id], "inbound")
+    await client.delete_thread(thread.id)
+    page = await client.list_events()
+    types = [e.type for e in page.events]
+    assert types[0] == "message.created"
+    assert types[1:3] == ["thread.archived", "thread.assigned"]
+    assert "prospect.tagsChanged" in types and "prospect.notesChanged" in types
+    assert types[-3:] == ["message.created", "thread.unarchived", "thread.deleted"]
+    seqs = [e.seq for e in page.events]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert page.last_seq == seqs[-1] and not page.has_more
+    assert page.events[0].data["threadId"] == thread.id
+
+
+async def test_paging_by_seq(client: InboxClient) -> None:
+    thread = (await client.list_threads()).threads[0]
+    for n in range(7):
+        await client.send_message(thread.id, f"m{n}")
+    first = await client.list_events(limit=3)
+    assert len(first.events) == 3 and first.has_more
+    second = await client.list_events(first.last_seq, limit=3)
+    third = await client.list_events(second.last_seq, limit=3)
+    seqs = [e.seq for p in (first, second, third) for e in p.events]
+    assert seqs == list(range(1, 8)) and not third.has_more
+    empty = await client.list_events(third.last_seq)
+    assert empty.events == [] and empty.last_seq is None
+
+
+async def test_limits_are_checked(client: InboxClient) -> None:
+    with pytest.raises(ValueError):
+        await client.list_events(limit=1001)
+    with pytest.raises(ApiError) as info:
+        await client.list_events(-1)
+    assert info.value.status == 400
+
+
+async def test_events_older_than_seven_days_are_gone() -> None:
+    now = [ANCHOR]
+    store = make_store()
+    store._clock = lambda: now[0]
+    store.events._clock = store.now
+    api = DemoApi(store)
+    client = demo_client(api)
+    thread = (await client.list_threads()).threads[0]
+    await client.send_message(thread.id, "old news")
+    now[0] = ANCHOR + timedelta(days=8)
+    await client.send_message(thread.id, "fresh")
+    page = await client.list_events()
+    assert [e.seq for e in page.events] == [2]  # seq 1 expired: a client sees the gap
+    await client.aclose()
