@@ -599,7 +599,12 @@ async def test_polling_brings_new_messages_and_keeps_the_selection(data_dir: Pat
         before = len(api.request_log)
         app.poll_now()
         await settle(pilot)
-        assert len(api.request_log) - before == 2  # the view's first page, the open thread
+        # The first poll learns where the event log ends, then re-lists as before.
+        assert api.request_log[before:] == [
+            ("GET", "/events"),
+            ("GET", "/threads"),
+            ("GET", f"/threads/{opened.id}/messages"),
+        ]
         assert app.thread_list.threads[0].id == far.id
         assert app.thread_list.current is not None
         assert app.thread_list.current.id == selected.id
@@ -615,7 +620,8 @@ async def test_polling_spends_only_its_share(data_dir: Path) -> None:
         for _ in range(5):
             app.poll_now()
             await settle(pilot)
-        assert len(api.request_log) - before == 3
+        polled = len(api.request_log) - before
+        assert 1 <= polled <= 3
 
 
 async def test_polling_backs_off_when_offline_and_recovers(data_dir: Path) -> None:

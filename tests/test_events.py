@@ -76,3 +76,65 @@ async def test_events_older_than_seven_days_are_gone() -> None:
     page = await client.list_events()
     assert [e.seq for e in page.events] == [2]  # seq 1 expired: a client sees the gap
     await client.aclose()
+
+
+async def test_the_app_applies_events_instead_of_re_listing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.app_helpers import make_app, settle
+
+    app, api = make_app(data_dir=tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.poll_now()  # learns where the log ends
+        await settle(pilot)
+        other = demo_client(api)
+        rows = app.thread_list.threads
+        archived, retagged = rows[1], rows[2]
+        member = next(iter(app.directory.members))
+        tag = next(t for t in app.directory.tags if t not in retagged.prospect.context.tags)
+        assert retagged.prospect.external_id
+        # A teammate archives one thread, assigns and tags another.
+        await other.update_thread(archived.id, done=True)
+        await other.update_thread(retagged.id, assignee_id=member)
+        await other.update_prospect_context(retagged.prospect.external_id, add_tags=[tag])
+        before = len(api.request_log)
+        app.poll_now()
+        await settle(pilot)
+        assert api.request_log[before:] == [("GET", "/events")]  # nothing re-listed
+        ids = [t.id for t in app.thread_list.threads]
+        assert archived.id not in ids
+        shown = next(t for t in app.thread_list.threads if t.id == retagged.id)
+        assert shown.assignee_id == member and tag in shown.prospect.context.tags
+        # A new inbound message needs the page: one events request, then the re-list.
+        api.store.receive_message(api.store.threads[retagged.id], "news")
+        before = len(api.request_log)
+        app.poll_now()
+        await settle(pilot)
+        assert api.request_log[before:] == [("GET", "/events"), ("GET", "/threads")]
+        assert app.thread_list.threads[0].id == retagged.id
+        await other.aclose()
+
+
+async def test_a_gap_in_the_log_heals_by_re_listing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.app_helpers import make_app, settle
+
+    app, api = make_app(data_dir=tmp_path)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.poll_now()
+        await settle(pilot)
+        other = demo_client(api)
+        victim = app.thread_list.threads[3]
+        first = app.thread_list.threads[5]
+        assert first.prospect.external_id
+        tag = next(t for t in app.directory.tags if t not in first.prospect.context.tags)
+        await other.update_prospect_context(first.prospect.external_id, add_tags=[tag])
+        assert api.store.events.last_seq == 1
+        await other.update_thread(victim.id, done=True)
+        api.store.events._events.popleft()  # the oldest unseen event expired: a gap
+        before = len(api.request_log)
+        app.poll_now()
+        await settle(pilot)
+        assert ("GET", "/threads") in api.request_log[before:]
+        assert victim.id not in [t.id for t in app.thread_list.threads][:20]
+        assert app._event_seq == api.store.events.last_seq
+        await other.aclose()

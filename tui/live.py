@@ -8,20 +8,22 @@ rows merge into the list without moving the user's selection.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from textual import events, work
 from textual.app import App
 from textual.message import Message
 
 from .api.client import InboxClient
-from .api.errors import AuthError, InboxError, RateLimited, TransportError
+from .api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
+from .api.models import Event, Thread
 from .api.models import Message as ApiMessage
-from .api.models import Thread
 from .api.pacing import RequestBudget
 from .api.query import ThreadQuery
 from .config import Settings
 from .state import Directory
 from .text import one_line
+from .triage import belongs_to_view
 from .widgets.message_view import MessageView
 from .widgets.thread_list import ThreadList
 
@@ -29,19 +31,42 @@ IDLE_AFTER = 120.0  # seconds without input before polling slows down
 MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline
 
 
+# Events whose effect cannot be applied from the event alone: the visible page is re-listed.
+RELIST_EVENTS = frozenset(
+    {
+        "message.created",
+        "message.edited",
+        "message.deleted",
+        "thread.created",
+        "thread.unarchived",
+        "prospect.notesChanged",
+        "prospect.enriched",
+        "prospect.created",
+        "tag.created",
+        "tag.updated",
+        "tag.deleted",
+        "status.created",
+        "status.updated",
+        "status.deleted",
+    }
+)
+
+
 class Polled(Message):
     def __init__(
         self,
         generation: int,
-        threads: list[Thread],
+        threads: list[Thread] | None,
         thread_id: str | None,
         messages: list[ApiMessage],
+        events: list[Event] | None = None,
     ) -> None:
         super().__init__()
         self.generation = generation
-        self.threads = threads
+        self.threads = threads  # None: the events said the page need not be re-listed
         self.thread_id = thread_id
         self.messages = messages
+        self.events = events or []
 
 
 class PollFailed(Message):
@@ -64,6 +89,8 @@ class LiveMixin(App[None]):
     _backoff = 1.0
     _last_input = 0.0
     _polling_stopped = False
+    _event_seq: int | None = None
+    _events_unavailable = False
 
     def start_live_updates(self) -> None:
         per_minute = max(1, int(300 * self.settings.poll_share))
@@ -101,8 +128,12 @@ class LiveMixin(App[None]):
             self._next_poll = time.monotonic() + max(self.settings.poll_interval, 20.0)
             self._set_status(self._count_text())  # type: ignore[attr-defined]
             return
-        if not self.poll_budget.try_acquire():
-            return  # polling's share is spent: the user's own requests come first
+        # A poll costs the events request and, when the log says so, the page: both are
+        # reserved from polling's share (the user's own requests come first).
+        if self.poll_budget.remaining < 2:
+            return
+        self.poll_budget.try_acquire()
+        self.poll_budget.try_acquire()
         open_thread = self.message_view.thread
         with_thread = open_thread is not None and self.poll_budget.try_acquire()
         self._poll(
@@ -113,15 +144,52 @@ class LiveMixin(App[None]):
 
     @work(group="poll", exclusive=True)
     async def _poll(self, generation: int, query: ThreadQuery, thread_id: str | None) -> None:
+        """One cheap events request tells what changed; the visible page is re-listed only
+        when the log says it must be (new messages, a gap, or no log at all)."""
         try:
-            page = await self.client.list_threads(query.with_cursor(None))
+            events, relist = await self._read_events()
+            threads: list[Thread] | None = None
+            if relist:
+                threads = (await self.client.list_threads(query.with_cursor(None))).threads
             messages: list[ApiMessage] = []
-            if thread_id is not None:
+            touched = {e.data.get("threadId") for e in events if isinstance(e.data, dict)}
+            if thread_id is not None and (relist or thread_id in touched):
                 messages = (await self.client.list_messages(thread_id, limit=20)).messages
         except InboxError as error:
             self.post_message(PollFailed(error))
             return
-        self.post_message(Polled(generation, page.threads, thread_id, messages))
+        self.post_message(Polled(generation, threads, thread_id, messages, events))
+
+    async def _read_events(self) -> tuple[list[Event], bool]:
+        """(events since the last poll, whether the visible page must be re-listed)."""
+        if self._events_unavailable:
+            return [], True
+        try:
+            if self._event_seq is None:
+                # Learn where the log ends; until then, re-list as before.
+                seq = 0
+                for _ in range(5):
+                    page = await self.client.list_events(seq or None, limit=1000)
+                    seq = page.last_seq or seq
+                    if not page.has_more:
+                        self._event_seq = seq
+                        break
+                return [], True
+            page = await self.client.list_events(self._event_seq, limit=1000)
+        except NotFound:
+            self._events_unavailable = True  # no event log here: re-list every time
+            return [], True
+        except ApiError as error:
+            if isinstance(error, AuthError | RateLimited):
+                raise
+            self._event_seq = None  # the position was refused: learn it again
+            return [], True
+        gap = bool(page.events) and page.events[0].seq != self._event_seq + 1
+        self._event_seq = page.last_seq or self._event_seq
+        if gap or page.has_more:
+            return [], True  # the log has a gap (or too much changed): re-list the page
+        relist = any(e.type in RELIST_EVENTS for e in page.events)
+        return page.events, relist
 
     def on_polled(self, event: Polled) -> None:
         if (
@@ -134,6 +202,12 @@ class LiveMixin(App[None]):
         if event.generation != self.generation:
             return
         thread_list = self.thread_list
+        if event.events:
+            self._apply_events(event.events)
+        if event.thread_id is not None and event.messages:
+            self.message_view.append_new(event.thread_id, event.messages)
+        if event.threads is None:
+            return
         before = {t.id: t for t in thread_list.threads}
         links = self.directory.account_link_ids
         fresh_inbound = [
@@ -149,12 +223,29 @@ class LiveMixin(App[None]):
             before.get(t.id) != t for t in event.threads
         ):
             thread_list.set_threads(merged, keep_selection=True)
-        if event.thread_id is not None:
-            self.message_view.append_new(event.thread_id, event.messages)
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)
             self.notify(f"{name}: {preview}", title="New message", timeout=6)
+
+    def _apply_events(self, events: list[Event]) -> None:
+        """Changes the log describes in full, applied to the rows on screen, in seq order."""
+        view = self.thread_query.inbox
+        rows = list(self.thread_list.threads)
+        changed = False
+        for item in events:
+            data = item.data if isinstance(item.data, dict) else {}
+            updated: list[Thread] = []
+            for thread in rows:
+                new: Thread | None = _apply_event(thread, item.type, data)
+                if new is not None and new.done != thread.done and not belongs_to_view(new, view):
+                    new = None  # archived elsewhere: it leaves this view
+                changed = changed or new is not thread
+                if new is not None:
+                    updated.append(new)
+            rows = updated
+        if changed:
+            self.thread_list.set_threads(rows, keep_selection=True)
 
     def on_poll_failed(self, event: PollFailed) -> None:
         error = event.error
@@ -193,3 +284,28 @@ class LiveMixin(App[None]):
 
 def _last_id(thread: Thread | None) -> str | None:
     return thread.last_message.id if thread is not None and thread.last_message else None
+
+
+def _apply_event(thread: Thread, kind: str, data: dict[str, Any]) -> Thread | None:
+    """`thread` after the event (the same object when it is not concerned; None: deleted)."""
+    if data.get("threadId") == thread.id:
+        if kind == "thread.deleted":
+            return None
+        if kind in ("thread.archived", "thread.unarchived"):
+            return thread.model_copy(update={"done": kind == "thread.archived"})
+        if kind in ("thread.assigned", "thread.unassigned"):
+            return thread.model_copy(update={"assignee_id": data.get("assigneeId")})
+        return thread
+    if data.get("prospectId") != thread.prospect.external_id or not kind.startswith("prospect."):
+        return thread
+    context = thread.prospect.context
+    if kind == "prospect.tagsChanged" and isinstance(data.get("tags"), list):
+        context = context.model_copy(update={"tags": list(data["tags"])})
+    elif kind == "prospect.statusChanged":
+        context = context.model_copy(update={"status_id": data.get("statusId")})
+    elif kind == "prospect.valuationChanged":
+        context = context.model_copy(update={"valuation": data.get("valuation")})
+    else:
+        return thread
+    prospect = thread.prospect.model_copy(update={"context": context})
+    return thread.model_copy(update={"prospect": prospect})
