@@ -21,6 +21,7 @@ from .api.models import Message as ApiMessage
 from .api.pacing import RequestBudget
 from .api.query import ThreadQuery
 from .config import Settings
+from .edits import EditField, apply_locally, edit_for
 from .state import Directory
 from .text import one_line
 from .triage import belongs_to_view
@@ -90,6 +91,7 @@ class LiveMixin(App[None]):
     _last_input = 0.0
     _polling_stopped = False
     _event_seq: int | None = None
+    _live_status = ""  # what live updates last said on the status line (cleared on success)
     _events_unavailable = False
 
     def start_live_updates(self) -> None:
@@ -277,7 +279,7 @@ class LiveMixin(App[None]):
         self._set_status(text, error=True)  # type: ignore[attr-defined]
 
     def _clear_live_status(self) -> None:
-        if getattr(self, "_live_status", ""):
+        if self._live_status:
             self._live_status = ""
             self._set_status(self._count_text())  # type: ignore[attr-defined]
 
@@ -286,26 +288,34 @@ def _last_id(thread: Thread | None) -> str | None:
     return thread.last_message.id if thread is not None and thread.last_message else None
 
 
+# Events that say a field's new value in full, and where the value is in their data.
+EVENT_FIELDS: dict[str, tuple[EditField, str | None]] = {
+    "thread.archived": (EditField.DONE, None),
+    "thread.unarchived": (EditField.DONE, None),
+    "thread.assigned": (EditField.ASSIGNEE, "assigneeId"),
+    "thread.unassigned": (EditField.ASSIGNEE, "assigneeId"),
+    "prospect.tagsChanged": (EditField.TAGS, "tags"),
+    "prospect.statusChanged": (EditField.STATUS, "statusId"),
+    "prospect.valuationChanged": (EditField.VALUATION, "valuation"),
+}
+
+
 def _apply_event(thread: Thread, kind: str, data: dict[str, Any]) -> Thread | None:
-    """`thread` after the event (the same object when it is not concerned; None: deleted)."""
-    if data.get("threadId") == thread.id:
-        if kind == "thread.deleted":
-            return None
-        if kind in ("thread.archived", "thread.unarchived"):
-            return thread.model_copy(update={"done": kind == "thread.archived"})
-        if kind in ("thread.assigned", "thread.unassigned"):
-            return thread.model_copy(update={"assignee_id": data.get("assigneeId")})
+    """`thread` after the event (the same object when it is not concerned; None: deleted).
+    An event is applied as the edit it describes, by the same code as the user's own edits."""
+    if kind == "thread.deleted":
+        return None if data.get("threadId") == thread.id else thread
+    if kind not in EVENT_FIELDS:
         return thread
-    if data.get("prospectId") != thread.prospect.external_id or not kind.startswith("prospect."):
+    field, key = EVENT_FIELDS[kind]
+    if field.on_thread:
+        if data.get("threadId") != thread.id:
+            return thread
+    elif thread.prospect.external_id is None or data.get("prospectId") != (
+        thread.prospect.external_id
+    ):
         return thread
-    context = thread.prospect.context
-    if kind == "prospect.tagsChanged" and isinstance(data.get("tags"), list):
-        context = context.model_copy(update={"tags": list(data["tags"])})
-    elif kind == "prospect.statusChanged":
-        context = context.model_copy(update={"status_id": data.get("statusId")})
-    elif kind == "prospect.valuationChanged":
-        context = context.model_copy(update={"valuation": data.get("valuation")})
-    else:
+    value = kind == "thread.archived" if field is EditField.DONE else data.get(key or "")
+    if field is EditField.TAGS and not isinstance(value, list):
         return thread
-    prospect = thread.prospect.model_copy(update={"context": context})
-    return thread.model_copy(update={"prospect": prospect})
+    return apply_locally(thread, edit_for(thread, field, value))

@@ -220,7 +220,7 @@ class DemoApi:
 
     async def create_label(self, kind: str, request: Request) -> Any:
         body = await _json_object(request, allowed={"name", "color"})
-        name = _label_name(body, required=True)
+        name = _label_name(body)
         color = _label_color(body)
         return self._label_wire(kind, self.store.create_label(kind, name, color))
 
@@ -229,7 +229,7 @@ class DemoApi:
         body = await _json_object(request, allowed={"name", "color"})
         changes: dict[str, Any] = {}
         if "name" in body:
-            changes["name"] = _label_name(body, required=True)
+            changes["name"] = _label_name(body)
         if "color" in body:
             changes["color"] = _label_color(body)
         self.store.update_label(label, kind, changes)
@@ -498,7 +498,7 @@ class SocketDrops:
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
-def _label_name(body: dict[str, Any], *, required: bool) -> str:
+def _label_name(body: dict[str, Any]) -> str:
     name = body.get("name")
     if not isinstance(name, str) or not name.strip():
         raise qp.bad_request("name is required and cannot be empty")

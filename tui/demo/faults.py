@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import httpx
 
@@ -84,14 +84,6 @@ class FaultRates:
             else:
                 values[field] = number
         return cls(**values)  # type: ignore[arg-type]
-
-    @property
-    def active(self) -> bool:
-        return any(
-            getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in ("slow_seconds", "retry_after", "seed")
-        )
 
 
 class FaultPlan:

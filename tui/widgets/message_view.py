@@ -209,7 +209,7 @@ class MessageView(ScrollView, can_focus=True):
         style = self.get_component_rich_style(f"message-view--{kind}", partial=True)
         rows = [Text(f"You  {state}", style)]
         body = Text(inert(pending.text), style)
-        bubble = max(20, min(width - 2, int(width * 0.8)))
+        bubble = _bubble_width(width)
         rows.extend(body.wrap(self.app.console, bubble - 2))
         return self._place(rows, width, bubble, outbound=True)
 
@@ -219,7 +219,7 @@ class MessageView(ScrollView, can_focus=True):
 
         outbound = message.is_outbound(self.directory.account_link_ids)
         side = "you" if outbound else "them"
-        bubble = max(20, min(width - 2, int(width * 0.8)))
+        bubble = _bubble_width(width)
         console: Console = self.app.console
         header = Text(no_wrap=True, overflow="ellipsis")
         header.append(self._author_label(message, outbound), style(f"message-view--{side}-header"))
@@ -315,6 +315,11 @@ class MessageView(ScrollView, can_focus=True):
     def action_scroll_home(self) -> None:
         super().action_scroll_home()
         self._maybe_need_older()
+
+
+def _bubble_width(width: int) -> int:
+    """A message takes at most 80% of the pane, so the two sides stay apart."""
+    return max(20, min(width - 2, int(width * 0.8)))
 
 
 def _field(data: Any, name: str) -> str | None:
