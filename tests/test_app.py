@@ -225,7 +225,8 @@ async def test_open_thread_direction_and_literal_text() -> None:
         links = app.directory.account_link_ids
         assert any(m.is_outbound(links) for m in messages)
         assert any(not m.is_outbound(links) for m in messages)
-        lines = lines_of(view)
+        # The selected message's marker takes the first column: alignment is about the rest.
+        lines = [" " + line[1:] if line.startswith("▌") else line for line in lines_of(view)]
         link_names = [a.name for a in app.directory.account_links.values()]
         ours = [line for line in lines if any(f"via {n}" in line for n in link_names)]
         theirs = [line for line in lines if line.lstrip().startswith(thread.prospect.display_name)]

@@ -6,7 +6,14 @@ import pytest
 
 from tests.conftest import SleepRecorder
 from tui.api import InboxClient, RateLimited, RetryPolicy, ServerError, TransportError
-from tui.api.errors import ApiError, AuthError, Conflict, NotFound, error_for_status
+from tui.api.errors import (
+    ApiError,
+    AuthError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    error_for_status,
+)
 from tui.demo import DemoApi, Fault, demo_client
 
 
@@ -145,7 +152,7 @@ async def test_the_demo_enforces_its_rate_limit(demo_api: DemoApi, sleeps: Sleep
             "Unauthorized",
             "bad token",
         ),
-        (403, {"error": {"code": "FORBIDDEN", "message": "no"}}, AuthError, "FORBIDDEN", "no"),
+        (403, {"error": {"code": "FORBIDDEN", "message": "no"}}, Forbidden, "FORBIDDEN", "no"),
         (409, {"error": "Conflict"}, Conflict, "Conflict", "Conflict"),
         (422, None, ApiError, None, "HTTP 422"),
         (502, "<html>bad gateway</html>", ServerError, None, "HTTP 502"),

@@ -22,16 +22,19 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, Tabs
 
-from .api.errors import AuthError, InboxError, RateLimited, TransportError
+from .api.errors import InboxError, TransportError
 from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
 from .backend import Backend, make_backend
 from .cache import ViewCache
 from .config import Settings
 from .conversations import ConversationsMixin
+from .describe import describe_error
 from .drafts import DraftStore
 from .keymap import KEYMAP, app_actions, bindings
+from .labels import LabelsMixin
 from .live import LiveMixin
+from .message_actions import MessageActionsMixin
 from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
 from .reply import ReplyMixin
 from .screens.filters import FilterScreen
@@ -59,19 +62,15 @@ def style_paths() -> list[Path]:
     raise FileNotFoundError("the styles/ folder is missing from this installation")
 
 
-def describe_error(error: InboxError) -> str:
-    """What went wrong, in the user's terms, with what to do about it."""
-    if isinstance(error, AuthError):
-        return "The API key was refused: set INBOX_API_KEY (or api_key in the config file)."
-    if isinstance(error, RateLimited):
-        wait = f" Retry in {error.retry_after:.0f} s." if error.retry_after else ""
-        return f"Rate-limited by the Inbox API.{wait}"
-    if isinstance(error, TransportError):
-        return "Offline: cannot reach the Inbox API."
-    return one_line(str(error), 200)
-
-
-class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]):
+class InboxApp(
+    ReplyMixin,
+    MessageActionsMixin,
+    TriageMixin,
+    LabelsMixin,
+    ConversationsMixin,
+    LiveMixin,
+    App[None],
+):
     TITLE = "inbox-tui"
     CSS_PATH = style_paths()  # type: ignore[assignment]
     BINDINGS = bindings("app")
@@ -105,6 +104,7 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         self.showing_cache = False  # the list shows cached (stale) threads: offline
         self._offline_retry = 2.0
         self.undo_stack = []
+        self._unsaved_edits = {}
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -229,17 +229,38 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         )
 
     @work(group="messages", exclusive=True)
-    async def _fetch_messages(self, thread: Thread, cursor: Cursor | None) -> None:
+    async def _fetch_messages(
+        self, thread: Thread, cursor: Cursor | None, recheck: bool = False
+    ) -> None:
         try:
             page = await self.client.list_messages(
                 thread.id, limit=self.settings.page_size, cursor=cursor
             )
         except InboxError as error:
+            if recheck:
+                self._recheck_sync_later(thread)
+                return
             self.post_message(RequestFailed("loading messages", error))
             return
         self.post_message(
-            MessagesLoaded(thread, page.messages, page.next_cursor, older=cursor is not None)
+            MessagesLoaded(
+                thread,
+                page.messages,
+                page.next_cursor,
+                older=cursor is not None,
+                syncing=page.is_syncing,
+                recheck=recheck,
+            )
         )
+
+    def _recheck_sync_later(self, thread: Thread) -> None:
+        """A syncing thread is read again shortly, while it is still the one on screen."""
+
+        def recheck() -> None:
+            if self.message_view.thread is not None and self.message_view.thread.id == thread.id:
+                self._fetch_messages(thread, None, recheck=True)
+
+        self.set_timer(self.settings.sync_recheck, recheck)
 
     @work(group="lookup", exclusive=True)
     async def _lookup(self, username: str) -> None:
@@ -299,10 +320,21 @@ class InboxApp(ReplyMixin, TriageMixin, ConversationsMixin, LiveMixin, App[None]
         if view.thread is None or view.thread.id != message.thread.id:
             return
         self._older_cursor = message.next_cursor
-        if not message.messages:
-            view.show_notice("No messages in this thread yet.", message.thread)
+        if message.syncing:
+            self._recheck_sync_later(message.thread)
+        has_older = message.next_cursor is not None
+        if message.recheck and view.messages:
+            view.sync_checked(message.thread.id, message.messages, has_older, message.syncing)
             return
-        view.set_messages(message.thread, message.messages, message.next_cursor is not None)
+        if not message.messages:
+            view.show_notice(
+                "Messages are still importing from X: checking again shortly."
+                if message.syncing
+                else "No messages in this thread yet.",
+                message.thread,
+            )
+            return
+        view.set_messages(message.thread, message.messages, has_older, message.syncing)
 
     def _use_cached_directory(self) -> None:
         cached = self.view_cache.load_directory(self.directory.campaign_names)

@@ -138,7 +138,7 @@ def run_set_key(args: argparse.Namespace) -> int:
     import asyncio
     import getpass
 
-    from .api import AuthError, InboxClient, InboxError
+    from .api import AuthError, Forbidden, InboxClient, InboxError
     from .secrets import register_secret, with_api_key, write_private
 
     path: Path = args.config or default_config_path()
@@ -160,7 +160,7 @@ def run_set_key(args: argparse.Namespace) -> int:
 
         try:
             team = asyncio.run(check())
-        except AuthError:
+        except (AuthError, Forbidden):
             print("inbox-tui: the API refused that key; nothing changed", file=sys.stderr)
             return 1
         except InboxError as error:

@@ -86,6 +86,8 @@ class Settings(BaseModel):
     # share of the service's 300 requests a minute that polling may spend.
     poll_interval: float = Field(default=15.0, ge=2, le=3600)
     poll_share: float = Field(default=0.1, gt=0, le=0.5)
+    # Seconds before a thread whose older messages are still importing is read again.
+    sync_recheck: float = Field(default=4.0, ge=0.05, le=600)
     # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
     # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
     demo_faults: str = ""

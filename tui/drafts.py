@@ -13,8 +13,16 @@ import os
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 FILE_NAME = "drafts.json"
+
+
+class Quote(NamedTuple):
+    """The message a reply answers: its ID and what it said (shown above the reply)."""
+
+    message_id: str
+    text: str
 
 
 class DraftStore:
@@ -44,15 +52,27 @@ class DraftStore:
         entry = self._drafts.get(thread_id)
         return entry["text"] if entry else ""
 
+    def reply_to(self, thread_id: str) -> Quote | None:
+        """The message the draft answers, when it is a reply to a specific one."""
+        entry = self._drafts.get(thread_id) or {}
+        message_id, quote = entry.get("replyToId"), entry.get("replyToQuote")
+        if isinstance(message_id, str) and message_id:
+            return Quote(message_id, quote if isinstance(quote, str) else "")
+        return None
+
     def thread_ids(self) -> set[str]:
         return set(self._drafts)
 
-    def put(self, thread_id: str, text: str) -> None:
-        """Remember `text` for the thread (empty or whitespace removes the draft) and save."""
+    def put(self, thread_id: str, text: str, reply_to: Quote | None = None) -> None:
+        """Remember `text` (and the message it answers) for the thread and save; empty or
+        whitespace removes the draft."""
         if text.strip():
-            if self.get(thread_id) == text:
+            if self.get(thread_id) == text and self.reply_to(thread_id) == reply_to:
                 return
-            self._drafts[thread_id] = {"text": text, "updated": datetime.now(UTC).isoformat()}
+            entry = {"text": text, "updated": datetime.now(UTC).isoformat()}
+            if reply_to is not None:
+                entry["replyToId"], entry["replyToQuote"] = reply_to.message_id, reply_to.text
+            self._drafts[thread_id] = entry
         elif thread_id in self._drafts:
             del self._drafts[thread_id]
         else:

@@ -26,6 +26,7 @@ class Key:
             "slash": "/",
             "enter": "enter",
             "escape": "esc",
+            "plus": "+",
             "shift+tab": "shift+tab",
         }
         return " / ".join(names.get(k, k) for k in self.keys.split(","))
@@ -60,7 +61,14 @@ KEYMAP: tuple[Key, ...] = (
     Key("triage.notes", "n", "notes", "Notes", "app"),
     Key("triage.undo", "u", "undo", "Undo the last triage action", "app"),
     Key("thread.delete", "D", "delete", "Delete the thread (asks first)", "app"),
-    Key("thread.new", "N", "new_conversation", "New conversation", "app"),
+    Key(
+        "thread.new",
+        "N",
+        "new_conversation",
+        "New conversation (optionally with a first message)",
+        "app",
+    ),
+    Key("labels.manage", "L", "manage_labels", "Manage tags and statuses", "app"),
     Key("open.profile", "o", "open_profile", "Open the prospect's X profile", "app"),
     Key("open.conversation", "O", "open_conversation", "Open the DM conversation on X", "app"),
     Key("copy.handle", "y", "copy_handle", "Copy the @handle", "app"),
@@ -75,25 +83,69 @@ KEYMAP: tuple[Key, ...] = (
     Key("list.page_up", "pageup", "page_up", "Page up", "list", palette=False),
     Key("list.open", "enter", "open", "Open the thread", "list", show=True, short="Open"),
     Key("list.mark", "x,space", "toggle_mark", "Mark / unmark (e a t s apply to marked)", "list"),
-    Key("messages.down", "j,down", "scroll_down", "Scroll down", "messages", palette=False),
+    Key("messages.next", "j", "select_next", "Next message", "messages", palette=False),
     Key(
-        "messages.up",
-        "k,up",
-        "scroll_up",
-        "Scroll up (loads older messages)",
+        "messages.previous",
+        "k",
+        "select_previous",
+        "Previous message (loads older messages)",
         "messages",
         palette=False,
     ),
+    Key("messages.down", "down", "scroll_down", "Scroll down", "messages", palette=False),
+    Key("messages.up", "up", "scroll_up", "Scroll up", "messages", palette=False),
     Key(
-        "messages.top", "g,home", "scroll_home", "Oldest loaded message", "messages", palette=False
+        "messages.top", "g,home", "select_first", "Oldest loaded message", "messages", palette=False
     ),
-    Key("messages.bottom", "G,end", "scroll_end", "Newest message", "messages", palette=False),
+    Key("messages.bottom", "G,end", "select_last", "Newest message", "messages", palette=False),
+    Key(
+        "messages.reply_to",
+        "r",
+        "app.reply_to_message",
+        "Reply to the selected message (quoted)",
+        "messages",
+        show=True,
+        short="Reply to",
+    ),
+    Key(
+        "messages.edit",
+        "E",
+        "app.edit_message",
+        "Edit your message (X Chat threads)",
+        "messages",
+        show=True,
+        short="Edit",
+    ),
+    Key(
+        "messages.delete",
+        "d",
+        "app.delete_message",
+        "Delete the message (X Chat threads; asks first)",
+        "messages",
+    ),
+    Key(
+        "messages.history",
+        "h",
+        "app.message_history",
+        "The message's edit history (X Chat threads)",
+        "messages",
+    ),
+    Key(
+        "messages.react",
+        "plus",
+        "app.react",
+        "Add or remove reactions (X Chat threads)",
+        "messages",
+        show=True,
+        short="React",
+    ),
 )
 
 # Keys Textual itself provides, listed in the help screen too.
 BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+s / alt+enter", "In the composer: send"),
     ("ctrl+e", "In the composer: write in $EDITOR"),
+    ("ctrl+g", "In the composer: drop the quoted message"),
     ("tab / shift+tab", "Cycle between panes"),
     ("ctrl+p", "Command palette: every action by name"),
 )

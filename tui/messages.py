@@ -36,12 +36,16 @@ class MessagesLoaded(Message):
         messages: list[ApiMessage],
         next_cursor: Cursor | None,
         older: bool,
+        syncing: bool = False,
+        recheck: bool = False,
     ) -> None:
         super().__init__()
         self.thread = thread
         self.messages = messages
         self.next_cursor = next_cursor
         self.older = older
+        self.syncing = syncing  # older messages are still importing
+        self.recheck = recheck  # a syncing thread read again
 
 
 class LookupDone(Message):

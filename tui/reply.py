@@ -23,7 +23,7 @@ from .api.client import InboxClient
 from .api.errors import InboxError, TransportError
 from .api.models import LastMessage, Thread
 from .api.models import Message as ApiMessage
-from .drafts import DraftStore
+from .drafts import DraftStore, Quote
 from .widgets.composer import X_DM_LIMIT, Composer, ComposerInput
 from .widgets.message_view import MessageView, Pending
 from .widgets.thread_list import ThreadList
@@ -64,6 +64,7 @@ class ReplyMixin(App[None]):
     # flush never reads a torn-down widget, and never erases the draft of a pending send.
     _composer_text = ""
     _composer_dirty = False
+    _reply_to: Quote | None = None  # the message the composer's reply answers
 
     # --- the composer follows the open thread -----------------------------------------------
 
@@ -72,7 +73,12 @@ class ReplyMixin(App[None]):
         self.flush_draft()
         self._composer_thread_id = thread.id
         self._set_composer_text(self.drafts.get(thread.id))
+        self._set_reply_to(self.drafts.reply_to(thread.id))
         self.composer.remove_class("-hidden")
+
+    def _set_reply_to(self, quote: Quote | None) -> None:
+        self._reply_to = quote
+        self.composer.show_quote(None if quote is None else quote.text)
 
     def _set_composer_text(self, text: str) -> None:
         """Change the composer's text from the program (not the user's typing)."""
@@ -88,7 +94,7 @@ class ReplyMixin(App[None]):
             self._draft_timer.stop()
             self._draft_timer = None
         if self._composer_thread_id is not None and self._composer_dirty:
-            self.drafts.put(self._composer_thread_id, self._composer_text)
+            self.drafts.put(self._composer_thread_id, self._composer_text, self._reply_to)
             self._composer_dirty = False
             self._mark_draft(self._composer_thread_id)
 
@@ -126,6 +132,26 @@ class ReplyMixin(App[None]):
             self.open_thread(current)  # type: ignore[attr-defined]
         self.composer.input.focus()
 
+    def action_reply_to_message(self) -> None:
+        """Reply quoting the message selected in the conversation."""
+        message = self.message_view.selected_message
+        if message is None:
+            self.notify("Select a message first (j / k in the conversation).")
+            return
+        if message.is_deleted:
+            self.notify("That message was deleted: reply to another one.", severity="warning")
+            return
+        self._set_reply_to(Quote(message.id, message.content))
+        self._composer_dirty = True
+        self.flush_draft()
+        self.composer.input.focus()
+
+    def on_composer_input_drop_quote(self, message: ComposerInput.DropQuote) -> None:
+        if self._reply_to is not None:
+            self._set_reply_to(None)
+            self._composer_dirty = True
+            self.flush_draft()
+
     def on_composer_input_leave(self, message: ComposerInput.Leave) -> None:
         self.flush_draft()
         self.thread_list.focus()
@@ -149,8 +175,11 @@ class ReplyMixin(App[None]):
             return
         self.flush_draft()  # the draft stays on disk until the server confirms
         pending = Pending(uuid.uuid4().hex, thread.id, text)
+        if self._reply_to is not None:
+            pending.reply_to, pending.quote = self._reply_to
         self.message_view.add_pending(pending)
         self._set_composer_text("")
+        self._set_reply_to(None)
         self._send(pending)
 
     def action_retry_send(self) -> None:
@@ -168,7 +197,9 @@ class ReplyMixin(App[None]):
     async def _send(self, pending: Pending) -> None:
         known = {m.id for m in self.message_view.messages}
         try:
-            sent = await self.client.send_message(pending.thread_id, pending.text)
+            sent = await self.client.send_message(
+                pending.thread_id, pending.text, reply_to_message_id=pending.reply_to
+            )
         except TransportError as error:
             if not error.maybe_sent:
                 self.post_message(SendSettled(pending, None, "cannot reach the Inbox API"))
@@ -221,6 +252,8 @@ class ReplyMixin(App[None]):
         # The text goes back where the user can edit it (unless they are writing another).
         if self._composer_thread_id == pending.thread_id and not self._composer_text.strip():
             self._set_composer_text(pending.text)
+            if pending.reply_to is not None:
+                self._set_reply_to(Quote(pending.reply_to, pending.quote))
         self.notify(f"Not sent: {pending.error}. R retries.", severity="error", timeout=8)
 
     def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:

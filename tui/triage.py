@@ -19,7 +19,15 @@ from .api.errors import InboxError
 from .api.models import Thread
 from .api.query import InboxView, ThreadQuery
 from .edits import EditField, FieldEdit, apply_locally, edit_for, send_edit
-from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResult, ValuationScreen
+from .screens.pickers import (
+    CREATE,
+    ConfirmScreen,
+    NotesScreen,
+    PickerScreen,
+    PickResult,
+    ValuationScreen,
+    created_names,
+)
 from .state import Directory
 from .text import one_line
 from .widgets.chips import dot_style
@@ -151,10 +159,7 @@ class TriageMixin(App[None]):
             options.append((tag.id, label))
         common = set.intersection(*(set(t.prospect.context.tags) for t in targets))
 
-        def picked(result: PickResult | None) -> None:
-            if result is None:
-                return
-            chosen = set(result.values)
+        def apply(chosen: set[str]) -> None:
             added, removed = chosen - common, common - chosen
             edits = []
             for thread in targets:
@@ -163,7 +168,22 @@ class TriageMixin(App[None]):
                 edits.append(edit_for(thread, EditField.TAGS, new))
             self.apply_edits(edits, "Tags updated")
 
-        self.push_screen(PickerScreen("Tags", options, multi=True, selected=tuple(common)), picked)
+        def picked(result: PickResult | None) -> None:
+            if result is None:
+                return
+            existing = {v for v in result.values if not v.startswith(CREATE)}
+            new_names = created_names(result.values)
+            if not new_names:
+                apply(existing)
+                return
+            self.create_labels_then(  # type: ignore[attr-defined]
+                "tags", new_names, lambda ids: apply(existing | set(ids))
+            )
+
+        self.push_screen(
+            PickerScreen("Tags", options, multi=True, selected=tuple(common), create="tag"),
+            picked,
+        )
 
     def action_status(self) -> None:
         targets = self.triage_targets()
@@ -176,17 +196,27 @@ class TriageMixin(App[None]):
             options.append((status.id, label))
         current = targets[0].prospect.context.status_id if len(targets) == 1 else None
 
-        def picked(result: PickResult | None) -> None:
-            if result is None or not result.values:
-                return
-            value = None if result.values[0] == NONE else result.values[0]
+        def apply(value: str | None) -> None:
             name = self.directory.statuses[value].name if value in self.directory.statuses else ""
             self.apply_edits(
                 [edit_for(t, EditField.STATUS, value) for t in targets],
                 f"Status: {name}" if name else "Status cleared",
             )
 
-        self.push_screen(PickerScreen("Status", options, selected=(current or NONE,)), picked)
+        def picked(result: PickResult | None) -> None:
+            if result is None or not result.values:
+                return
+            new_names = created_names(result.values)
+            if new_names:
+                self.create_labels_then(  # type: ignore[attr-defined]
+                    "statuses", new_names, lambda ids: apply(ids[0])
+                )
+                return
+            apply(None if result.values[0] == NONE else result.values[0])
+
+        self.push_screen(
+            PickerScreen("Status", options, selected=(current or NONE,), create="status"), picked
+        )
 
     def action_valuation(self) -> None:
         targets = self.triage_targets()[:1]

@@ -27,6 +27,9 @@ from .models import (
     EventPage,
     Member,
     Message,
+    MessageDeleted,
+    MessageEdited,
+    MessageHistory,
     MessagePage,
     Prospect,
     QuickSendResult,
@@ -444,6 +447,37 @@ class InboxClient:
             body["replyToMessageId"] = reply_to_message_id
         path = f"/threads/{encode_segment(thread_id)}/messages"
         return _parse(Message, await self._request("POST", path, body=body))
+
+    # Edit, delete, history and reactions work only on encrypted (xChat) threads: the service
+    # refuses them elsewhere, and the app does not offer them there.
+
+    def _message_path(self, thread_id: str, message_id: str) -> str:
+        return f"/threads/{encode_segment(thread_id)}/messages/{encode_segment(message_id)}"
+
+    async def edit_message(self, thread_id: str, message_id: str, content: str) -> MessageEdited:
+        if not content.strip():
+            raise ValueError("a message cannot be empty")
+        path = self._message_path(thread_id, message_id)
+        return _parse(MessageEdited, await self._request("PATCH", path, body={"content": content}))
+
+    async def delete_message(
+        self, thread_id: str, message_id: str, *, for_everyone: bool = True
+    ) -> MessageDeleted:
+        path = self._message_path(thread_id, message_id)
+        body = {"deleteForAll": for_everyone}
+        return _parse(MessageDeleted, await self._request("DELETE", path, body=body))
+
+    async def message_history(self, thread_id: str, message_id: str) -> MessageHistory:
+        path = self._message_path(thread_id, message_id) + "/history"
+        return await self._get_model(MessageHistory, path)
+
+    async def add_reaction(self, thread_id: str, message_id: str, emoji: str) -> None:
+        path = self._message_path(thread_id, message_id) + "/reactions/reactions"
+        await self._request("POST", path, body={"emoji": emoji})
+
+    async def remove_reaction(self, thread_id: str, message_id: str, emoji: str) -> None:
+        path = self._message_path(thread_id, message_id) + "/reactions/reactions"
+        await self._request("DELETE", path, body={"emoji": emoji})
 
     async def quick_send(
         self,

@@ -25,7 +25,12 @@ class ApiError(InboxError):
 
 
 class AuthError(ApiError):
-    """401 / 403: the key is missing, wrong, revoked or lacks access."""
+    """401: the key is missing, wrong or revoked."""
+
+
+class Forbidden(ApiError):
+    """403: the key is valid, but this action is not allowed (e.g. editing someone else's
+    message). Not an authentication failure: the session goes on."""
 
 
 class NotFound(ApiError):
@@ -76,8 +81,10 @@ def error_for_status(status: int, body: Any, *, retry_after: float | None = None
     if not message:
         message = f"HTTP {status}"
     kwargs: dict[str, Any] = {"status": status, "code": code}
-    if status in (401, 403):
+    if status == 401:
         return AuthError(message, **kwargs)
+    if status == 403:
+        return Forbidden(message, **kwargs)
     if status == 404:
         return NotFound(message, **kwargs)
     if status == 409:

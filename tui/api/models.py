@@ -268,6 +268,61 @@ class Message(ApiModel):
     def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
         return is_outbound_author(self.author_id, account_link_ids)
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None or self.platform_deleted_at is not None
+
+    @property
+    def reply_to_id(self) -> str | None:
+        value = self.reply_data.get("messageId") if isinstance(self.reply_data, dict) else None
+        return value if isinstance(value, str) else None
+
+    def emoji_by(self, sender_id: str) -> list[str]:
+        """The emoji that `sender_id` reacted with."""
+        return [
+            r["emoji"]
+            for r in self.reactions
+            if isinstance(r, dict)
+            and isinstance(r.get("emoji"), str)
+            and r.get("senderId") == sender_id
+        ]
+
+
+class MessageVersion(ApiModel):
+    """One version of a message: the original (edit_origin None), then each edit."""
+
+    id: str = ""
+    content: str = ""
+    author_id: str = ""
+    created_at: Timestamp | None = None
+    origin: str | None = None
+    edit_origin: str | None = None
+
+
+class MessageDeletion(ApiModel):
+    deleted_at: Timestamp | None = None
+    deletion_type: str = "all"  # "self" or "all"
+    deletion_author_platform_id: str | None = None
+    origin: str | None = None
+
+
+class MessageHistory(ApiModel):
+    versions: list[MessageVersion] = Field(default_factory=list)
+    deletion: MessageDeletion | None = None
+
+
+class MessageEdited(ApiModel):
+    success: bool = True
+    message_id: str
+    content: str = ""
+    edited_at: Timestamp | None = None
+
+
+class MessageDeleted(ApiModel):
+    success: bool = True
+    message_id: str
+    deleted_at: Timestamp | None = None
+
 
 class Cursor(ApiModel):
     id: str

@@ -25,13 +25,15 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import params as qp
+from . import xchat
 from .faults import FaultPlan
-from .records import ts
+from .records import ThreadRec, ts
 from .seed import COLORS
 from .store import DemoError, DemoStore
 
 DEMO_API_KEY = "demo"
 MAX_MESSAGE_LENGTH = 10_000
+MESSAGE = "/threads/{thread_id}/messages/{message_id}"
 
 Handler = Callable[[Request], Awaitable[Any]]
 
@@ -178,6 +180,11 @@ class DemoApi:
             route("/threads/{thread_id}", self.delete_thread, ["DELETE"]),
             route("/threads/{thread_id}/messages", self.list_messages, ["GET"]),
             route("/threads/{thread_id}/messages", self.send_message, ["POST"]),
+            route(MESSAGE, self.edit_message, ["PATCH"]),
+            route(MESSAGE, self.delete_message, ["DELETE"]),
+            route(MESSAGE + "/history", self.message_history, ["GET"]),
+            route(MESSAGE + "/reactions/reactions", partial(self.react, True), ["POST"]),
+            route(MESSAGE + "/reactions/reactions", partial(self.react, False), ["DELETE"]),
             route("/prospects/lookup", self.lookup_prospect, ["GET"]),
             route("/prospects/{prospect_id}", self.get_prospect, ["GET"]),
             route("/prospects/{prospect_id}/context", self.update_context, ["PATCH"]),
@@ -307,7 +314,7 @@ class DemoApi:
             "threadId": thread.id,
             "messages": [m.wire(self.store.team_id, encrypted) for m in messages],
             "nextCursor": _cursor_wire(next_cursor),
-            "isSyncing": False,
+            "isSyncing": thread.sync_seconds > 0,
         }
 
     async def send_message(self, request: Request) -> Any:
@@ -319,6 +326,34 @@ class DemoApi:
             raise qp.bad_request("replyToMessageId must be a string")
         message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
         return message.wire(self.store.team_id, thread.variant == "xChat")
+
+    async def edit_message(self, request: Request) -> Any:
+        thread, message_id = self._message_target(request)
+        body = await _json_object(request, allowed={"content"})
+        return xchat.edit_message(self.store, thread, message_id, _content(body))
+
+    async def delete_message(self, request: Request) -> Any:
+        thread, message_id = self._message_target(request)
+        body = await _json_object(request, allowed={"deleteForAll"})
+        _check_types(body, {"deleteForAll": (bool,)})
+        for_all = body.get("deleteForAll", True)
+        return xchat.delete_message(self.store, thread, message_id, for_all)
+
+    async def message_history(self, request: Request) -> Any:
+        thread, message_id = self._message_target(request)
+        return xchat.history(self.store, thread, message_id)
+
+    async def react(self, add: bool, request: Request) -> Any:
+        thread, message_id = self._message_target(request)
+        body = await _json_object(request, allowed={"emoji"})
+        emoji = _required_str(body, "emoji")
+        if len(emoji) > xchat.MAX_EMOJI_LENGTH or not emoji.strip():
+            raise qp.bad_request("emoji must be a single emoji")
+        return xchat.react(self.store, thread, message_id, emoji, add)
+
+    def _message_target(self, request: Request) -> tuple[ThreadRec, str]:
+        thread = self.store.thread(request.path_params["thread_id"])
+        return thread, request.path_params["message_id"]
 
     async def quick_send(self, request: Request) -> Any:
         body = await _json_object(

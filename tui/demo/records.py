@@ -153,6 +153,31 @@ class ProspectRec:
 
 
 @dataclass(slots=True)
+class VersionRec:
+    """One version of a message's content: the original, then each edit."""
+
+    content: str
+    created_at: datetime
+    edit_origin: str | None  # None for the original
+
+
+@dataclass(slots=True)
+class DeletionRec:
+    deleted_at: datetime
+    deletion_type: str  # "self" or "all"
+    author_platform_id: str | None
+    origin: str | None
+
+    def wire(self) -> dict[str, Any]:
+        return {
+            "deletedAt": ts(self.deleted_at),
+            "deletionType": self.deletion_type,
+            "deletionAuthorPlatformId": self.author_platform_id,
+            "origin": self.origin,
+        }
+
+
+@dataclass(slots=True)
 class MessageRec:
     id: str
     thread_id: str
@@ -169,6 +194,8 @@ class MessageRec:
     forward_data: dict[str, Any] | None = None
     is_edited: bool = False
     updated_at: datetime | None = None
+    versions: list[VersionRec] = field(default_factory=list)  # empty until the first edit
+    deletion: DeletionRec | None = None
 
     @property
     def key(self) -> tuple[datetime, str]:
@@ -205,9 +232,24 @@ class MessageRec:
             "reactions": list(self.reactions),
             "replyData": self.reply_data,
             "forwardData": self.forward_data,
-            "deletedAt": None,
-            "platformDeletedAt": None,
+            "deletedAt": ts(self.deletion.deleted_at if self.deletion else None),
+            "platformDeletedAt": ts(
+                self.deletion.deleted_at
+                if self.deletion and self.deletion.deletion_type == "all"
+                else None
+            ),
         }
+
+    def version_wire(self, team_id: str, version: VersionRec, encrypted: bool) -> dict[str, Any]:
+        wire = self.wire(team_id, encrypted)
+        for key in ("updatedAt", "isEdited", "deletedAt", "platformDeletedAt"):
+            del wire[key]
+        wire.update(
+            content=version.content,
+            createdAt=ts(version.created_at),
+            editOrigin=version.edit_origin,
+        )
+        return wire
 
 
 @dataclass(slots=True)
@@ -228,6 +270,10 @@ class ThreadRec:
     is_request: bool = False
     campaign_id: str | None = None
     messages: list[MessageRec] | None = None  # generated on first read
+    # Older messages still importing from X: for this long after the first read, only the
+    # newest few are listed and isSyncing is true.
+    sync_seconds: float = 0.0
+    sync_started: datetime | None = None
 
     @property
     def key(self) -> tuple[datetime, str]:
@@ -260,7 +306,7 @@ class ThreadRec:
             "status": self.status,
             "variant": self.variant,
             "accountLinkId": self.account_link_id,
-            "isSyncing": False,
+            "isSyncing": self.sync_seconds > 0,
             "isRequest": self.is_request,
             "typingIndicatorsEnabled": None,
             "lastMessage": last.last_wire() if last else None,

@@ -270,6 +270,9 @@ ACCOUNT_LINKS = (("Acme Corp", "acmecorp"), ("Jordan at Acme", "jordan_acme"))
 CAMPAIGNS = (("Q4 Founders outreach",), ("SDR hiring signal",))
 
 
+SYNCING_INDEX = 3
+
+
 @dataclass
 class SeedConfig:
     threads: int = 300
@@ -278,6 +281,8 @@ class SeedConfig:
     long_thread_messages: int = 300
     uncontacted_people: int = 20
     inbound_every: float | None = None  # seconds between simulated inbound DMs (None: off)
+    # One thread (the fourth) is still importing its history for this long after first read.
+    syncing_seconds: float = 8.0
 
 
 @dataclass
@@ -407,6 +412,8 @@ class Seeder:
             count = self.config.long_thread_messages
         else:
             count = min(300, max(1, int(rng.lognormvariate(1.6, 0.9))))
+        if index == SYNCING_INDEX:
+            count = max(count, 24)
         is_request = rng.random() < 0.07 or index == 5
         inbound_last = is_request or rng.random() < 0.45 or index in (0, 6, 9, 11, 14)
         done = not is_request and index > 12 and rng.random() < 0.15
@@ -429,6 +436,7 @@ class Seeder:
             variant="unencrypted" if is_request or count == 1 else "xChat",
             is_request=is_request,
             campaign_id=campaign_id,
+            sync_seconds=self.config.syncing_seconds if index == SYNCING_INDEX else 0.0,
         )
         if index in (6, 9, 11, 14):
             content = HOSTILE_LINES[(6, 9, 11, 14).index(index)]

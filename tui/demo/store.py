@@ -91,6 +91,9 @@ def _any_of(selection: IdSelection, values: list[str]) -> bool:
     return any(v in selection.selected for v in values)
 
 
+SYNCED_FIRST = 3  # messages listed while a thread's history is still importing
+
+
 class DemoStore:
     def __init__(
         self,
@@ -318,11 +321,26 @@ class DemoStore:
             thread.messages = conversation(thread, self.seeded.members, self.campaign_names)
         return thread.messages
 
+    def syncing(self, thread: ThreadRec) -> bool:
+        """Whether older messages are still importing (the clock starts at the first read)."""
+        if thread.sync_seconds <= 0:
+            return False
+        now = self.now()
+        if thread.sync_started is None:
+            thread.sync_started = now
+        if now - thread.sync_started >= timedelta(seconds=thread.sync_seconds):
+            thread.sync_seconds = 0.0
+            return False
+        return True
+
     def list_messages(
         self, thread: ThreadRec, limit: int, cursor: tuple[datetime, str] | None
     ) -> tuple[list[MessageRec], tuple[datetime, str] | None]:
-        """Newest first; the cursor leads to older messages."""
+        """Newest first; the cursor leads to older messages. While the thread is syncing only
+        the newest few have arrived."""
         messages = self.messages_of(thread)
+        if self.syncing(thread):
+            messages = messages[-SYNCED_FIRST:]
         end = len(messages)
         if cursor is not None:
             keys = [(m.created_at, m.id) for m in messages]

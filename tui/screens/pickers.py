@@ -25,6 +25,19 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ..edits import Scope, parse_valuation
+from ..text import one_line
+
+# The value of a picker option that creates what the filter names (the name follows it).
+CREATE = "\x00create:"
+
+
+def created_names(values: tuple[str, ...]) -> list[str]:
+    return [v.removeprefix(CREATE) for v in values if v.startswith(CREATE)]
+
+
+def _name_of(label: Text) -> str:
+    """An option's name as typed: without the colour dot that leads tag and status labels."""
+    return label.plain.removeprefix("● ").strip().lower()
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class PickerScreen(ModalScreen[PickResult | None]):
         multi: bool = False,
         selected: tuple[str, ...] = (),
         prospect_threads: int = 1,
+        create: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -70,6 +84,7 @@ class PickerScreen(ModalScreen[PickResult | None]):
         self.multi = multi
         self.selected: set[str] = set(selected)
         self.prospect_threads = prospect_threads
+        self.create = create  # e.g. "tag": a filter naming no option offers to create it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-dialog", classes="dialog"):
@@ -91,8 +106,11 @@ class PickerScreen(ModalScreen[PickResult | None]):
         self.query_one("#pick-list").focus()
 
     def _fill(self, needle: str) -> None:
-        needle = needle.strip().lower()
+        typed = needle.strip()
+        needle = typed.lower()
         shown = [(v, label) for v, label in self.options if needle in label.plain.lower()]
+        if self.create and typed and all(_name_of(label) != needle for _, label in self.options):
+            shown.append((CREATE + typed, Text(f"+ Create {self.create} “{one_line(typed, 40)}”")))
         if self.multi:
             selection = self.query_one("#pick-list", SelectionList)
             selection.clear_options()
@@ -165,6 +183,7 @@ class PickerScreen(ModalScreen[PickResult | None]):
     def action_apply(self) -> None:
         if self.multi:
             order = [v for v, _ in self.options if v in self.selected]
+            order += sorted(v for v in self.selected if v.startswith(CREATE))
             self.dismiss(PickResult(tuple(order), chosen_scope(self)))
         else:
             self._filter_submitted()
@@ -246,21 +265,29 @@ class ConfirmScreen(ModalScreen[str | None]):
 
 
 class NotesScreen(ModalScreen[tuple[str | None] | None]):
-    """Multi-line notes: ctrl+s saves (empty clears), escape asks before dropping changes."""
+    """Multi-line text (notes, or a message being edited): ctrl+s saves (empty clears, where
+    clearing is allowed), escape asks before dropping changes."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="notes.save"),
         Binding("escape", "cancel", "Cancel", id="notes.cancel"),
     ]
 
-    def __init__(self, current: str | None) -> None:
+    def __init__(
+        self, current: str | None, *, title: str = "Notes", empty_clears: bool = True
+    ) -> None:
         super().__init__()
         self.current = current or ""
+        self.title_text = title
+        self.empty_clears = empty_clears
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notes-dialog", classes="dialog"):
-            yield Label(Text("Notes (ctrl+s saves · esc cancels)"), classes="dialog-title")
+            yield Label(
+                Text(f"{self.title_text} (ctrl+s saves · esc cancels)"), classes="dialog-title"
+            )
             yield TextArea(self.current, id="notes-input", soft_wrap=True)
+            yield Label("", id="notes-message")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -271,6 +298,9 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
 
     def action_save(self) -> None:
         text = self.text
+        if not text.strip() and not self.empty_clears:
+            self.query_one("#notes-message", Label).update(Text("It cannot be empty."))
+            return
         self.dismiss((text if text.strip() else None,))
 
     def action_cancel(self) -> None:
@@ -286,8 +316,8 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Discard your changes to the notes?",
-                "The notes were edited and not saved.",
+                "Discard your changes?",
+                f"{self.title_text}: edited and not saved.",
                 [
                     ("save", "Save", "primary"),
                     ("discard", "Discard", "error"),
@@ -298,38 +328,83 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
         )
 
 
-class NewConversationScreen(ModalScreen[tuple[str, str] | None]):
-    """Who (a username or an X user ID) and from which account link."""
+@dataclass(frozen=True)
+class NewConversation:
+    """Who (a username or an X user ID), from which account link, and optionally the first
+    message (sent at once with quick send)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="new.cancel")]
+    who: str
+    account_link_id: str
+    text: str = ""
 
-    def __init__(self, account_links: list[tuple[str, str]]) -> None:
+
+class NewConversationScreen(ModalScreen[NewConversation | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new.cancel"),
+        Binding("ctrl+s", "submit", "Start / send", id="new.submit"),
+    ]
+
+    def __init__(
+        self, account_links: list[tuple[str, str]], given: NewConversation | None = None
+    ) -> None:
         super().__init__()
         self.account_links = account_links  # (id, label)
+        self.given = given  # what the user typed before, when a send has to be tried again
 
     def compose(self) -> ComposeResult:
+        given = self.given
         with Vertical(id="new-dialog", classes="dialog"):
             yield Label(
-                Text("New conversation (enter starts · esc cancels)"), classes="dialog-title"
+                Text(
+                    "New conversation (enter opens it · with a first message, ctrl+s sends it · "
+                    "esc cancels)"
+                ),
+                classes="dialog-title",
             )
-            yield Input(placeholder="username (without @) or X user ID", id="new-who")
+            yield Input(
+                value=given.who if given else "",
+                placeholder="username (without @) or X user ID",
+                id="new-who",
+            )
             with RadioSet(id="new-link"):
                 for i, (link_id, label) in enumerate(self.account_links):
-                    yield RadioButton(label, i == 0, id=f"link-{link_id}")
+                    pressed = link_id == given.account_link_id if given else i == 0
+                    yield RadioButton(label, pressed, id=f"link-{link_id}")
+            yield Label(Text("First message (optional)"), classes="new-label")
+            yield TextArea(given.text if given else "", id="new-text", soft_wrap=True)
             yield Label("", id="new-message")
 
     def show_message(self, text: str) -> None:
         self.query_one("#new-message", Label).update(Text(text))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        who = event.value.strip().removeprefix("@")
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        who = self.query_one("#new-who", Input).value.strip().removeprefix("@")
         if not who:
             self.show_message("Type a username or an X user ID.")
             return
         radio = self.query_one("#new-link", RadioSet)
         pressed = radio.pressed_button
         link_id = (pressed.id or "").removeprefix("link-") if pressed else self.account_links[0][0]
-        self.dismiss((who, link_id))
+        text = self.query_one("#new-text", TextArea).text
+        self.dismiss(NewConversation(who, link_id, text if text.strip() else ""))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.query_one("#new-text", TextArea).text.strip():
+            self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard the first message?",
+                "It was not sent.",
+                [("discard", "Discard", "error"), ("keep", "Keep writing", "default")],
+            ),
+            answered,
+        )

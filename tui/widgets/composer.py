@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Label, TextArea
 
+from ..text import one_line
+
 X_DM_LIMIT = 10_000
 
 
@@ -18,6 +20,7 @@ class ComposerInput(TextArea):
         Binding("alt+enter", "send", "Send", show=False, id="composer.send_alt"),
         Binding("ctrl+e", "external_editor", "$EDITOR", show=True, id="composer.editor"),
         Binding("escape", "leave", "Back to list", show=False, id="composer.leave"),
+        Binding("ctrl+g", "drop_quote", "Unquote", show=False, id="composer.unquote"),
     ]
 
     class Send(Message):
@@ -31,6 +34,9 @@ class ComposerInput(TextArea):
     class EditorRequested(Message):
         pass
 
+    class DropQuote(Message):
+        pass
+
     def action_send(self) -> None:
         self.post_message(self.Send(self.text))
 
@@ -39,6 +45,9 @@ class ComposerInput(TextArea):
 
     def action_external_editor(self) -> None:
         self.post_message(self.EditorRequested())
+
+    def action_drop_quote(self) -> None:
+        self.post_message(self.DropQuote())
 
 
 class Composer(Vertical):
@@ -54,6 +63,7 @@ class Composer(Vertical):
                 Text("r reply · ctrl+s send · ctrl+e $EDITOR · esc back"), id="composer-hint"
             )
             yield Label("", id="composer-count")
+        yield Label("", id="composer-quote", classes="-hidden")
         yield ComposerInput(
             id="composer-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
         )
@@ -64,6 +74,13 @@ class Composer(Vertical):
 
     def on_mount(self) -> None:
         self.update_count()
+
+    def show_quote(self, quoted: str | None) -> None:
+        """The message the reply answers, above the input (None: a plain reply)."""
+        label = self.query_one("#composer-quote", Label)
+        label.set_class(quoted is None, "-hidden")
+        if quoted is not None:
+            label.update(Text("↩ replying to: " + one_line(quoted, 70) + "  · ctrl+g unquotes"))
 
     def on_text_area_changed(self) -> None:
         self.update_count()

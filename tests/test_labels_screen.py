@@ -1,0 +1,180 @@
+"""Managing tags and statuses from the keyboard (L), and creating one from a picker; every
+change read back from the server through a second client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList
+
+from tests.app_helpers import make_app, settle
+from tests.test_actions import reader
+from tui.app import InboxApp
+from tui.screens.labels import LabelFormScreen, LabelsScreen
+from tui.screens.pickers import ConfirmScreen, PickerScreen
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+async def open_labels(pilot: Pilot[None]) -> LabelsScreen:
+    await pilot.press("L")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, LabelsScreen)
+    return screen
+
+
+async def fill_form(pilot: Pilot[None], name: str | None, color: str | None) -> None:
+    form = pilot.app.screen
+    assert isinstance(form, LabelFormScreen)
+    if name is not None:
+        form.query_one("#label-name", Input).value = name
+    if color is not None:
+        form.query_one("#label-color", Input).value = color
+    form.query_one("#label-name", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def highlight(screen: LabelsScreen, name: str) -> None:
+    options = screen.query_one(OptionList)
+    rows = screen.rows[screen.kind]
+    options.highlighted = next(i for i, r in enumerate(rows) if r.name == name)
+
+
+async def test_create_rename_recolour_a_tag(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_labels(pilot)
+        colour_reads = [e for e in api.request_log if e[1].endswith("/colors")]
+        assert colour_reads == [("GET", "/tags/colors"), ("GET", "/statuses/colors")]
+        await pilot.press("n")
+        await fill_form(pilot, "Warm intro", "teal")
+        tags = {t.name: t for t in await reader(api).list_tags()}
+        assert tags["Warm intro"].color == "teal"
+        assert any(r.name == "Warm intro" for r in screen.rows["tags"])
+        assert "Warm intro" in app.directory.tags[tags["Warm intro"].id].name
+
+        highlight(screen, "Warm intro")
+        await pilot.press("r")
+        await fill_form(pilot, "Warm referral", None)
+        highlight(screen, "Warm referral")
+        await pilot.press("c")
+        await fill_form(pilot, None, "#14b8a6")
+        tag = await reader(api).get_tag(tags["Warm intro"].id)
+        assert (tag.name, tag.color) == ("Warm referral", "#14b8a6")
+
+        await pilot.press("escape")
+        await open_labels(pilot)  # the colours are not fetched twice
+        assert len([e for e in api.request_log if e[1].endswith("/colors")]) == 2
+
+
+async def test_a_bad_colour_or_empty_name_is_refused_in_the_form(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await open_labels(pilot)
+        await pilot.press("n")
+        before = len(api.request_log)
+        await fill_form(pilot, "Fine name", "not-a-colour")
+        form = app.screen
+        assert isinstance(form, LabelFormScreen)
+        assert "#3b82f6" in str(form.query_one("#label-message", Label).render())
+        await fill_form(pilot, "  ", "red")
+        assert "name is needed" in str(form.query_one("#label-message", Label).render())
+        assert len(api.request_log) == before
+
+
+async def test_deleting_a_tag_says_who_carries_it_and_clears_it(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_labels(pilot)
+        row = max(screen.rows["tags"], key=lambda r: r.carried_by)
+        carriers = {
+            t.prospect.external_id
+            for t in app.thread_list.threads
+            if row.id in t.prospect.context.tags
+        }
+        assert row.carried_by == len(carriers) > 0
+        highlight(screen, row.name)
+        await pilot.press("d")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert f"{len(carriers)} loaded prospects carry it" in confirm.body
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+        assert row.id not in {t.id for t in await reader(api).list_tags()}
+        assert row.id not in app.directory.tags
+        assert all(row.id not in t.prospect.context.tags for t in app.thread_list.threads)
+        some = next(iter(carriers))
+        assert some is not None
+        assert row.id not in (await reader(api).get_prospect(some)).context.tags
+
+
+async def test_statuses_tab_creates_a_status(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_labels(pilot)
+        await pilot.press("tab")
+        assert screen.kind == "statuses"
+        await pilot.press("n")
+        await fill_form(pilot, "Negotiating", "amber")
+        statuses = {s.name: s for s in await reader(api).list_statuses()}
+        assert statuses["Negotiating"].color == "amber"
+        assert any(r.name == "Negotiating" for r in screen.rows["statuses"])
+
+
+async def test_a_taken_name_is_reported(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_labels(pilot)
+        taken = screen.rows["tags"][0].name
+        count = len(await reader(api).list_tags())
+        await pilot.press("n")
+        await fill_form(pilot, taken.upper(), None)
+        assert len(await reader(api).list_tags()) == count
+        assert any("was not created" in n.message for n in app._notifications)
+
+
+async def test_the_tag_picker_creates_a_tag_in_place(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app, InboxApp)
+        thread = app.thread_list.threads[0]
+        pid = thread.prospect.external_id
+        assert pid is not None
+        before = set(thread.prospect.context.tags)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"Brand new", "enter", "ctrl+s")
+        await settle(pilot)
+        tags = {t.name: t.id for t in await reader(api).list_tags()}
+        assert "Brand new" in tags
+        prospect = await reader(api).get_prospect(pid)
+        assert set(prospect.context.tags) == before | {tags["Brand new"]}
+        assert tags["Brand new"] in app.directory.tags
+
+
+async def test_the_status_picker_creates_a_status_in_place(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        pid = app.thread_list.threads[0].prospect.external_id
+        assert pid is not None
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"On hold", "enter")
+        await settle(pilot)
+        statuses = {s.name: s.id for s in await reader(api).list_statuses()}
+        assert (await reader(api).get_prospect(pid)).context.status_id == statuses["On hold"]
