@@ -178,3 +178,20 @@ async def test_the_status_picker_creates_a_status_in_place(data_dir: Path) -> No
         await settle(pilot)
         statuses = {s.name: s.id for s in await reader(api).list_statuses()}
         assert (await reader(api).get_prospect(pid)).context.status_id == statuses["On hold"]
+
+
+async def test_new_status_from_the_command_palette(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"New status")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        form = app.screen
+        assert isinstance(form, LabelFormScreen) and form.title_text == "New status"
+        await fill_form(pilot, "Paused", "gray")
+        assert "Paused" in {s.name for s in await reader(api).list_statuses()}

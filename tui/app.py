@@ -618,3 +618,9 @@ class InboxApp(
             else:
                 callback = partial(self.run_action, key.action, self.message_view)
             yield SystemCommand(key.description, f"key: {key.display}", callback)
+        for kind, word in (("tags", "tag"), ("statuses", "status")):
+            yield SystemCommand(
+                f"New {word}",
+                f"Create a {word} (name and colour)",
+                partial(self.run_action, f"manage_labels('{kind}', True)"),
+            )

@@ -27,9 +27,11 @@ Label = Tag | Status
 
 
 class LabelsReady(Message):
-    def __init__(self, colors: dict[str, list[Color]]) -> None:
+    def __init__(self, colors: dict[str, list[Color]], kind: str, create: bool) -> None:
         super().__init__()
         self.colors = colors
+        self.kind = kind
+        self.create = create
 
 
 class LabelChanged(Message):
@@ -94,24 +96,29 @@ class LabelsMixin(App[None]):
 
     # --- the management screen --------------------------------------------------------------
 
-    def action_manage_labels(self) -> None:
+    def action_manage_labels(self, kind: str = "tags", create: bool = False) -> None:
+        """The management screen (on `kind`; `create` opens the new-label form at once)."""
         if self._label_colors is not None:
-            self.push_screen(LabelsScreen(self.label_rows(), self._label_colors))
+            self._push_labels(kind, create)
             return
-        self._load_label_colors()
+        self._load_label_colors(kind, create)
+
+    def _push_labels(self, kind: str, create: bool) -> None:
+        rows, colors = self.label_rows(), self._label_colors or {}
+        self.push_screen(LabelsScreen(rows, colors, kind if kind in KINDS else "tags", create))
 
     @work(group="labels", exclusive=True)
-    async def _load_label_colors(self) -> None:
+    async def _load_label_colors(self, kind: str, create: bool) -> None:
         try:
-            colors = {kind: await self.client.list_colors(kind) for kind in KINDS}
+            colors = {k: await self.client.list_colors(k) for k in KINDS}
         except InboxError as error:
             self.post_message(LabelFailed("Could not load the colours", error))
-            colors = {kind: [] for kind in KINDS}  # names still work; hex codes too
-        self.post_message(LabelsReady(colors))
+            colors = {k: [] for k in KINDS}  # colour names still work, and hex codes
+        self.post_message(LabelsReady(colors, kind, create))
 
     def on_labels_ready(self, event: LabelsReady) -> None:
         self._label_colors = event.colors
-        self.push_screen(LabelsScreen(self.label_rows(), event.colors))
+        self._push_labels(event.kind, event.create)
 
     def on_labels_screen_changed(self, event: LabelsScreen.Changed) -> None:
         self._change_label(event.change)

@@ -133,11 +133,13 @@ class LabelsScreen(ModalScreen[None]):
         rows: dict[str, list[LabelRow]],
         colors: dict[str, list[Color]],
         kind: str = "tags",
+        create: bool = False,
     ) -> None:
         super().__init__()
         self.rows = rows
         self.palette = colors
         self.kind = kind
+        self.create_now = create  # opened to create one (from the command palette)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="labels-dialog", classes="dialog"):
@@ -153,6 +155,9 @@ class LabelsScreen(ModalScreen[None]):
         self.query_one(Tabs).active = self.kind
         self._fill()
         self.query_one(OptionList).focus()
+        if self.create_now:
+            kind = self.kind  # the tabs settle after this: ask for this kind regardless
+            self.call_after_refresh(lambda: self.action_create(kind))
 
     def show(self, rows: dict[str, list[LabelRow]], colors: dict[str, list[Color]]) -> None:
         """New lists from the server, keeping the highlighted label where it still is."""
@@ -192,8 +197,8 @@ class LabelsScreen(ModalScreen[None]):
     def action_switch(self) -> None:
         self.query_one(Tabs).active = "statuses" if self.kind == "tags" else "tags"
 
-    def action_create(self) -> None:
-        kind = self.kind
+    def action_create(self, kind: str | None = None) -> None:
+        kind = kind or self.kind
 
         def entered(result: tuple[str, str | None] | None) -> None:
             if result is not None:
