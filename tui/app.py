@@ -31,12 +31,15 @@ from .config import Settings
 from .conversations import ConversationsMixin
 from .describe import describe_error
 from .drafts import DraftStore
-from .keymap import KEYMAP, app_actions, bindings
+from .exporting import ExportMixin
+from .keymap import app_actions, bindings, check_overrides, effective, normalise_keys
 from .labels import LabelsMixin
 from .live import LiveMixin
 from .message_actions import MessageActionsMixin
 from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
+from .preferences import Preferences
 from .reply import ReplyMixin
+from .saved_views import SavedViewsMixin
 from .screens.filters import FilterScreen
 from .screens.help import HelpScreen
 from .screens.lookup import LookupScreen
@@ -67,6 +70,8 @@ class InboxApp(
     MessageActionsMixin,
     TriageMixin,
     LabelsMixin,
+    SavedViewsMixin,
+    ExportMixin,
     ConversationsMixin,
     LiveMixin,
     App[None],
@@ -105,6 +110,15 @@ class InboxApp(
         self._offline_retry = 2.0
         self.undo_stack = []
         self._unsaved_edits = {}
+        self.preferences = Preferences(self.settings.resolved_data_dir())
+        self.key_problems = check_overrides(self.settings.keys)
+        if self.settings.keys:
+            self.set_keymap(
+                {
+                    binding_id: normalise_keys(keys)
+                    for binding_id, keys in self.settings.keys.items()
+                }
+            )
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -158,8 +172,23 @@ class InboxApp(
         self.load_directory()
         self.load_threads()
         self.start_live_updates()
-        for warning in self.startup_warnings:
+        self.key_problems += self.bind_saved_view_keys()
+        for warning in self.startup_warnings + self.key_problems:
             self.notify(warning, title="Warning", severity="warning", timeout=15)
+        self._restore_theme()
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (from the palette), else the config file's, is applied;
+        a later choice is remembered."""
+        wanted = self.preferences.theme or self.settings.theme
+        if wanted and wanted in self.available_themes:
+            self.theme = wanted
+        elif self.settings.theme and self.settings.theme not in self.available_themes:
+            self.notify(
+                f"Unknown theme {self.settings.theme!r}: choose one with ctrl+p → Change theme.",
+                severity="warning",
+            )
+        self.watch(self, "theme", self.preferences.remember_theme, init=False)
 
     async def on_unmount(self) -> None:
         if self._widgets_held:
@@ -478,7 +507,7 @@ class InboxApp(
         self.push_screen(LookupScreen(self.directory), opened)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.settings.keys))
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_preference = not self.sidebar_visible
@@ -549,6 +578,10 @@ class InboxApp(
         def link_name(i: str) -> str:
             return one_line(d.account_links[i].name, 20) if i in d.account_links else i[:6]
 
+        saved = self.saved_view_shown()
+        if saved:
+            chips.append(f" ★ {one_line(saved, 30)} ", "reverse")
+            chips.append("   ")
         group("tags", names_of(q.tags.selected, q.tags.none_, "no tags", tag_chip))
         group("status", names_of(q.statuses.selected, q.statuses.none_, "no status", status_name))
         group(
@@ -567,7 +600,7 @@ class InboxApp(
         if q.sort_order.value == "asc":
             group("sort", ["oldest first"])
         widget = self.filter_chips
-        if chips.plain:
+        if q.has_filters or q.sort_order.value == "asc":
             chips.append("(F clears)", "dim")
         widget.update(chips)
         widget.set_class(not chips.plain, "-empty")
@@ -608,7 +641,7 @@ class InboxApp(
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key in KEYMAP:
+        for key in effective(self.settings.keys):
             if not key.palette:
                 continue
             if key.scope == "app":
@@ -618,6 +651,17 @@ class InboxApp(
             else:
                 callback = partial(self.run_action, key.action, self.message_view)
             yield SystemCommand(key.description, f"key: {key.display}", callback)
+        for index, view in enumerate(self.settings.views):
+            yield SystemCommand(
+                f"View: {view.name}",
+                "Switch to this saved view" + (f" (key: {view.key})" if view.key else ""),
+                partial(self.run_action, f"saved_view({index})"),
+            )
+        yield SystemCommand(
+            "Save the current view…",
+            "Name the current view and filters; written to the config file",
+            partial(self.run_action, "save_view"),
+        )
         for kind, word in (("tags", "tag"), ("statuses", "status")):
             yield SystemCommand(
                 f"New {word}",

@@ -18,6 +18,7 @@ from .config import (
     default_config_path,
     load_settings,
 )
+from .export_cli import add_export_parser
 
 EPILOG = f"""\
 environment variables:
@@ -31,8 +32,10 @@ config file: {default_config_path()}
   `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
   --keyring in the OS keyring (read when neither the environment nor the file has a key).
   TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
-  page_size, data_dir, poll_interval, poll_share, demo_faults,
-  [campaigns] (campaign ID = "name").
+  page_size, data_dir, poll_interval, poll_share, demo_faults, theme, export_dir,
+  [campaigns] (campaign ID = "name"), [score] (lead-score weights and keywords),
+  [[views]] (saved views), [keys] (binding id = "keys"), [crm] (base_url, api_key,
+  stage_map, pipeline_id, user_id).
   Flags override the environment, which overrides the file.
 """
 
@@ -102,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="store it in the OS keyring instead (needs the `keyring` package)",
     )
+    add_export_parser(sub)
     return parser
 
 
@@ -128,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings = config_warnings(args.config)
     for warning in warnings:
         print(f"inbox-tui: warning: {warning}", file=sys.stderr)
+    if args.command == "export":
+        from .export_cli import run_export
+
+        return run_export(settings, args)
     from .app import InboxApp  # Textual only when the app runs
 
     InboxApp(settings, startup_warnings=warnings).run()

@@ -9,10 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from .api.client import DEFAULT_BASE_URL
 from .secrets import readable_by_others, register_secret
+from .views import ViewSpec
 
 APP_NAME = "inbox-tui"
 
@@ -65,6 +74,38 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME))
 
 
+class ScoreSettings(BaseModel):
+    """`[score]`: the lead score's weights and bio keywords (the docs' scoring by default)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    followers_100k: int = Field(default=30, ge=0, le=1000)
+    followers_10k: int = Field(default=20, ge=0, le=1000)
+    followers_1k: int = Field(default=10, ge=0, le=1000)
+    verified: int = Field(default=15, ge=0, le=1000)
+    bio_keyword: int = Field(default=25, ge=0, le=1000)
+    website: int = Field(default=10, ge=0, le=1000)
+    keywords: list[str] = Field(
+        default_factory=lambda: ["founder", "ceo", "director", "head of", "vp"]
+    )
+
+
+class CrmSettings(BaseModel):
+    """`[crm]`: the CRM that `C` hands prospects to (05-crm-prospects-api)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None  # e.g. "https://crm.example.com/api"; "demo" for the demo CRM
+    api_key: SecretStr | None = None
+    stage_map: dict[str, str] = Field(default_factory=dict)  # status name -> CRM stageId
+    pipeline_id: str | None = None  # used when no stage is mapped
+    user_id: str | None = None  # sent as userId (who performs the write)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
 class Settings(BaseModel):
     """Everything configurable. Field names are the TOML keys."""
 
@@ -88,6 +129,21 @@ class Settings(BaseModel):
     poll_share: float = Field(default=0.1, gt=0, le=0.5)
     # Seconds before a thread whose older messages are still importing is read again.
     sync_recheck: float = Field(default=4.0, ge=0.05, le=600)
+    score: ScoreSettings = Field(default_factory=ScoreSettings)
+    # Saved views ([[views]]): named view + filters + account links + sort, in the header.
+    views: list[ViewSpec] = Field(default_factory=list)
+    # Key overrides by binding id (see `?`): e.g. triage.done = "E,ctrl+d".
+    keys: dict[str, str] = Field(default_factory=dict)
+    theme: str | None = None  # a Textual theme name; the last one chosen is remembered
+    crm: CrmSettings = Field(default_factory=CrmSettings)
+    # Where the in-app export writes (default: the current directory).
+    export_dir: Path | None = None
+    _path: Path | None = PrivateAttr(default=None)  # the config file it came from
+
+    @property
+    def config_path(self) -> Path:
+        return self._path or default_config_path()
+
     # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
     # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
     demo_faults: str = ""
@@ -135,7 +191,7 @@ def load_settings(
     if config_path is None and env.get(ENV_CONFIG):
         config_path = Path(env[ENV_CONFIG])
     path = config_path or default_config_path()
-    values: dict[str, Any] = _read_toml(path)
+    values: dict[str, Any] = read_toml(path)
     demo_forced = bool(values.get("demo")) or bool(overrides and overrides.demo)
     if (
         "api_key" not in values
@@ -161,6 +217,9 @@ def load_settings(
         raise ConfigError(_describe(exc, path)) from None
     if settings.api_key is not None:
         register_secret(settings.api_key.get_secret_value())
+    if settings.crm.api_key is not None:
+        register_secret(settings.crm.api_key.get_secret_value())
+    settings._path = path
     return settings
 
 
@@ -168,7 +227,7 @@ def config_warnings(config_path: Path | None = None) -> list[str]:
     """Problems worth telling the user at start that do not stop the app."""
     path = config_path or default_config_path()
     warnings = []
-    if path.exists() and readable_by_others(path) and "api_key" in _read_toml(path):
+    if path.exists() and readable_by_others(path) and "api_key" in read_toml(path):
         warnings.append(
             f"the config file {path} holds the API key and other users can read it: "
             f"run `chmod 600 {path}`"
@@ -176,7 +235,7 @@ def config_warnings(config_path: Path | None = None) -> list[str]:
     return warnings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -3,7 +3,7 @@ all read, so they can never disagree. Every binding has an id."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
 
@@ -69,6 +69,8 @@ KEYMAP: tuple[Key, ...] = (
         "app",
     ),
     Key("labels.manage", "L", "manage_labels", "Manage tags and statuses", "app"),
+    Key("views.switch", "V", "views", "Saved views: switch, or save the current one", "app"),
+    Key("export", "X", "export", "Export the current view to a CSV file", "app"),
     Key("open.profile", "o", "open_profile", "Open the prospect's X profile", "app"),
     Key("open.conversation", "O", "open_conversation", "Open the DM conversation on X", "app"),
     Key("copy.handle", "y", "copy_handle", "Copy the @handle", "app"),
@@ -168,3 +170,54 @@ def app_actions() -> frozenset[str]:
 
 def keys_in(scope: str) -> list[Key]:
     return [k for k in KEYMAP if k.scope == scope]
+
+
+# Bindings outside the main table that can be overridden too (dialogs and the composer).
+OTHER_BINDING_IDS: frozenset[str] = frozenset(
+    {
+        "composer.send",
+        "composer.send_alt",
+        "composer.editor",
+        "composer.leave",
+        "composer.unquote",
+    }
+)
+
+
+def normalise_keys(keys: str) -> str:
+    """ "ctrl+d, E" -> "ctrl+d,E": the form Textual's keymaps take."""
+    return ",".join(part.strip() for part in keys.split(",") if part.strip())
+
+
+def effective(overrides: dict[str, str]) -> tuple[Key, ...]:
+    """The table with the user's keys in place of the defaults (for help and the palette)."""
+    return tuple(
+        replace(k, keys=normalise_keys(overrides[k.id])) if k.id in overrides else k for k in KEYMAP
+    )
+
+
+def check_overrides(overrides: dict[str, str]) -> list[str]:
+    """What is wrong with the user's key overrides: unknown binding ids, empty keys, and two
+    actions of the same pane on one key."""
+    known = {k.id for k in KEYMAP} | OTHER_BINDING_IDS
+    problems = [
+        f"[keys] {binding_id!r} is not a binding id (see ? for the ids)"
+        for binding_id in overrides
+        if binding_id not in known
+    ]
+    problems += [
+        f"[keys] {binding_id!r} has no key"
+        for binding_id, keys in overrides.items()
+        if not normalise_keys(keys)
+    ]
+    for scope in ("app", "list", "messages"):
+        owners: dict[str, list[str]] = {}
+        for key in effective(overrides):
+            if key.scope != scope:
+                continue
+            for name in key.keys.split(","):
+                owners.setdefault(name, []).append(key.id)
+        for name, ids in owners.items():
+            if len(ids) > 1:
+                problems.append(f"[keys] {name!r} is bound to {' and '.join(ids)}")
+    return problems

@@ -99,6 +99,9 @@ class ThreadQuery:
     def with_cursor(self, cursor: Cursor | None) -> ThreadQuery:
         return replace(self, cursor=cursor)
 
+    def with_limit(self, limit: int) -> ThreadQuery:
+        return replace(self, limit=limit)
+
     def cleared(self) -> ThreadQuery:
         """Same view and sort order, no filters, from the first page."""
         return ThreadQuery(inbox=self.inbox, sort_order=self.sort_order, limit=self.limit)

@@ -9,24 +9,28 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from ..keymap import BUILTIN_KEYS, keys_in
+from ..keymap import BUILTIN_KEYS, effective
 
 SCOPES = (("app", "Everywhere"), ("list", "Thread list"), ("messages", "Message pane"))
 
 
-def keymap_table() -> Table:
+def keymap_table(overrides: dict[str, str] | None = None) -> Table:
+    """Every key (with the user's overrides) and the binding id to override it with."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column("key", no_wrap=True, style="bold")
     table.add_column("action")
+    table.add_column("id", style="dim", no_wrap=True)
+    keys = effective(overrides or {})
     for scope, title in SCOPES:
-        table.add_row("", "")
-        table.add_row(title, "", style="underline")
-        for key in keys_in(scope):
-            table.add_row(key.display, key.description)
-    table.add_row("", "")
-    table.add_row("Textual", "", style="underline")
-    for keys, description in BUILTIN_KEYS:
-        table.add_row(keys, description)
+        table.add_row("", "", "")
+        table.add_row(title, "", "", style="underline")
+        for key in keys:
+            if key.scope == scope:
+                table.add_row(key.display, key.description, key.id)
+    table.add_row("", "", "")
+    table.add_row("Textual", "", "", style="underline")
+    for shortcut, description in BUILTIN_KEYS:
+        table.add_row(shortcut, description, "")
     return table
 
 
@@ -35,11 +39,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]
 
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.overrides = overrides or {}
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Label("Keys  (esc closes)", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(keymap_table())
+                yield Static(keymap_table(self.overrides))
 
     def action_close(self) -> None:
         self.dismiss(None)

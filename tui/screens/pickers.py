@@ -408,3 +408,32 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
             ),
             answered,
         )
+
+
+class TextPromptScreen(ModalScreen[str | None]):
+    """One line of text (e.g. a name): enter returns it stripped, escape returns None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-dialog", classes="dialog"):
+            yield Label(
+                Text(f"{self.title_text} (enter saves · esc cancels)"), classes="dialog-title"
+            )
+            yield Input(value=self.value, id="prompt-input")
+            yield Label("", id="prompt-message")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#prompt-message", Label).update(Text("It cannot be empty."))
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
