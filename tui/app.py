@@ -26,6 +26,7 @@ from .api.errors import InboxError, TransportError
 from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
 from .backend import Backend, make_backend
+from .board import BoardMixin
 from .cache import ViewCache
 from .config import Settings
 from .conversations import ConversationsMixin
@@ -38,6 +39,7 @@ from .live import LiveMixin
 from .message_actions import MessageActionsMixin
 from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
 from .preferences import Preferences
+from .ranking import RankingMixin
 from .reply import ReplyMixin
 from .saved_views import SavedViewsMixin
 from .screens.filters import FilterScreen
@@ -72,6 +74,8 @@ class InboxApp(
     LabelsMixin,
     SavedViewsMixin,
     ExportMixin,
+    RankingMixin,
+    BoardMixin,
     ConversationsMixin,
     LiveMixin,
     App[None],
@@ -162,6 +166,7 @@ class InboxApp(
         self.client = self.backend.client
         self.composer.add_class("-hidden")
         self.thread_list.drafts = self.drafts.thread_ids()
+        self.setup_scores()
         badge = self.backend_badge
         badge.update(Text("demo data" if self.backend.is_demo else ""))
         badge.set_class(self.backend.is_demo, "demo")
@@ -521,7 +526,9 @@ class InboxApp(
     def _count_text(self) -> str:
         count = len(self.thread_list.threads)
         more = " (more load as you scroll)" if self.next_cursor else ""
-        return f"{count} thread{'s' if count != 1 else ''}{more}"
+        hidden = len(self.thread_list.hidden)
+        under = f", {hidden} loaded under the minimum score" if hidden else ""
+        return f"{count} thread{'s' if count != 1 else ''}{under}{more}"
 
     def notify(self, message: str, **kwargs: Any) -> None:
         """Every notification passes through redaction: no secret reaches the screen."""
@@ -599,6 +606,10 @@ class InboxApp(
         group("account", [link_name(i) for i in q.account_link_ids])
         if q.sort_order.value == "asc":
             group("sort", ["oldest first"])
+        if self.min_score is not None:
+            group("loaded", [f"score ≥ {self.min_score}"])
+        if self.by_score:
+            group("order", ["by lead score (loaded)"])
         widget = self.filter_chips
         if q.has_filters or q.sort_order.value == "asc":
             chips.append("(F clears)", "dim")

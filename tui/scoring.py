@@ -1,8 +1,10 @@
-"""The docs' lead score: followers, verification, bio keywords and a website (0 to 80)."""
+"""The lead score: the docs' scoring (followers, verification, bio keywords, a website; 0 to
+80) by default, with weights and keywords from the config's `[score]` table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .api.models import Prospect
 
@@ -16,6 +18,17 @@ class ScoreWeights:
     bio_keyword: int = 25
     website: int = 10
     keywords: tuple[str, ...] = field(default=("founder", "ceo", "director", "head of", "vp"))
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ScoreWeights:
+        """From the config's `[score]` table (any object with the same attribute names)."""
+        values = {name: getattr(settings, name) for name in cls.__dataclass_fields__}
+        values["keywords"] = tuple(k.lower() for k in values["keywords"])
+        return cls(**values)
+
+    @property
+    def maximum(self) -> int:
+        return self.followers_100k + self.verified + self.bio_keyword + self.website
 
 
 def lead_score(prospect: Prospect, weights: ScoreWeights | None = None) -> int:

@@ -415,10 +415,11 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, allow_empty: bool = False) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
+        self.allow_empty = allow_empty
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog", classes="dialog"):
@@ -430,7 +431,7 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if not text:
+        if not text and not self.allow_empty:
             self.query_one("#prompt-message", Label).update(Text("It cannot be empty."))
             return
         self.dismiss(text)

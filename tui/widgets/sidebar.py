@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..api.models import Thread
-from ..scoring import lead_score
+from ..scoring import ScoreWeights, lead_score
 from ..state import Directory
 from ..text import inert, one_line
 from .chips import chip_style
@@ -41,6 +41,8 @@ def format_money(value: float | None, currency: str = "USD") -> str:
 
 
 class ProspectSidebar(VerticalScroll, can_focus=True):
+    weights = ScoreWeights()  # the app sets the configured ones
+
     def compose(self) -> ComposeResult:
         yield Static("", id="sb-name", classes="sb-name")
         yield Static("", id="sb-handle", classes="sb-handle")
@@ -92,7 +94,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             f"Location  {one_line(p.location, 60) or '–'}",
             f"Website   {one_line(p.website_url, 60) or '–'}",
             f"Data      {freshness}{confidence}",
-            f"Score     {lead_score(p)}/80",
+            f"Score     {lead_score(p, self.weights)}/{self.weights.maximum}",
             f"Profile   {p.profile_by_id_url}",
         ]
         self._set("sb-facts", "\n".join(facts))

@@ -43,6 +43,7 @@ class ThreadList(ScrollView, can_focus=True):
         "thread-list--status",
         "thread-list--assignee",
         "thread-list--link",
+        "thread-list--score",
         "thread-list--draft",
         "thread-list--request",
         "thread-list--done",
@@ -79,6 +80,11 @@ class ThreadList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.threads: list[Thread] = []
+        # Client-side arrangement of the loaded rows (lead-score sort and minimum): the rows it
+        # leaves out wait in `hidden` and come back when it changes.
+        self.arranger: Callable[[list[Thread]], tuple[list[Thread], list[Thread]]] | None = None
+        self.hidden: list[Thread] = []
+        self.score_of: Callable[[Thread], int] | None = None  # shown on each row when set
         self.directory = Directory()
         self.drafts: set[str] = set()
         self.marked: set[str] = set()
@@ -98,7 +104,9 @@ class ThreadList(ScrollView, can_focus=True):
         """Replace the rows. With keep_selection the cursor stays on the same thread when it is
         still there, so rows moving under the user do not move their selection."""
         selected = self.current.id if keep_selection and self.current else None
-        self.threads = list(threads)
+        if not keep_selection:
+            self.hidden = []  # a new list (another view or filter): nothing of the old waits
+        self.threads = self._arranged(list(threads))
         index = 0
         if selected is not None:
             index = next((i for i, t in enumerate(self.threads) if t.id == selected), 0)
@@ -108,9 +116,30 @@ class ThreadList(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False)
 
     def append_threads(self, threads: list[Thread]) -> None:
-        known = {t.id for t in self.threads}
-        self.threads.extend(t for t in threads if t.id not in known)
+        known = {t.id for t in self.threads} | {t.id for t in self.hidden}
+        fresh = [t for t in threads if t.id not in known]
+        if self.arranger is None:
+            self.threads.extend(fresh)
+        else:
+            selected = self.current.id if self.current else None
+            self.threads = self._arranged(self.threads + fresh)
+            if selected is not None:
+                self.select_id(selected)
         self._changed()
+
+    def _arranged(self, threads: list[Thread]) -> list[Thread]:
+        """Rows as the arrangement shows them; with none, the hidden ones come back."""
+        ids = {t.id for t in threads}
+        waiting = [t for t in self.hidden if t.id not in ids]
+        if self.arranger is None:
+            self.hidden = []
+            return threads + waiting
+        shown, self.hidden = self.arranger(threads + waiting)
+        return shown
+
+    def rearrange(self) -> None:
+        """The arrangement changed: show the loaded rows anew, keeping the selection."""
+        self.set_threads(self.threads, keep_selection=True)
 
     def update_thread(self, thread: Thread) -> None:
         for i, existing in enumerate(self.threads):
@@ -292,7 +321,12 @@ class ThreadList(ScrollView, can_focus=True):
                     left.append(Segment("them: ", style("thread-list--them")))
                 left.append(Segment(one_line(last.content, 300), style("thread-list--preview")))
             return _fit(left, [], width, base)
-        return _fit(self._chips(thread), [], width, base)
+        score = (
+            []
+            if self.score_of is None
+            else [Segment(f" ★{self.score_of(thread)} ", style("thread-list--score"))]
+        )
+        return _fit(self._chips(thread), score, width, base)
 
     def _part_style(self, name: str) -> Style:
         """A component's own style, without the widget's background, so that the row's

@@ -1,0 +1,90 @@
+"""Lead scores on the loaded rows: sort them by score, or hide those under a minimum. Both are
+client-side (the API has no score): they apply to the pages loaded so far, and to each new
+page as it arrives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import App
+
+from .api.models import Thread
+from .api.query import SortOrder, ThreadQuery
+from .config import Settings
+from .scoring import ScoreWeights, lead_score
+from .screens.pickers import TextPromptScreen
+from .widgets.sidebar import ProspectSidebar
+from .widgets.thread_list import ThreadList
+
+EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class RankingMixin(App[None]):
+    # Provided by InboxApp.
+    settings: Settings
+    thread_list: ThreadList
+    sidebar: ProspectSidebar
+    thread_query: ThreadQuery
+
+    by_score = False
+    min_score: int | None = None
+    score_weights = ScoreWeights()
+
+    def setup_scores(self) -> None:
+        self.score_weights = ScoreWeights.from_settings(self.settings.score)
+        self.sidebar.weights = self.score_weights
+        self.thread_list.score_of = self.score
+
+    def score(self, thread: Thread) -> int:
+        return lead_score(thread.prospect, self.score_weights)
+
+    def _arrange(self, threads: list[Thread]) -> tuple[list[Thread], list[Thread]]:
+        minimum = self.min_score
+        shown = [t for t in threads if minimum is None or self.score(t) >= minimum]
+        hidden = [t for t in threads if minimum is not None and self.score(t) < minimum]
+        if self.by_score:
+            shown.sort(key=self.score, reverse=True)  # stable: server order among equals
+        else:
+            shown = self._server_order(shown)
+        return shown, hidden
+
+    def _server_order(self, threads: list[Thread]) -> list[Thread]:
+        newest_first = self.thread_query.sort_order is SortOrder.DESC
+        return sorted(
+            threads,
+            key=lambda t: (t.sort_timestamp or EPOCH, t.id),
+            reverse=newest_first,
+        )
+
+    def _apply_ranking(self) -> None:
+        active = self.by_score or self.min_score is not None
+        self.thread_list.arranger = self._arrange
+        self.thread_list.rearrange()  # with the arranger on, so hidden rows come back in order
+        if not active:
+            self.thread_list.arranger = None
+        self._update_chips()  # type: ignore[attr-defined]
+        self._set_status(self._count_text())  # type: ignore[attr-defined]
+
+    def action_sort_by_score(self) -> None:
+        self.by_score = not self.by_score
+        self._apply_ranking()
+        self.notify(
+            "Loaded threads sorted by lead score." if self.by_score else "Back to the API's order."
+        )
+
+    def action_minimum_score(self) -> None:
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            if text.strip().lower() in ("", "0", "none", "off"):
+                self.min_score = None
+            elif text.strip().isdigit():
+                self.min_score = int(text.strip())
+            else:
+                self.notify(f"{text!r} is not a number of points.", severity="error")
+                return
+            self._apply_ranking()
+
+        current = "" if self.min_score is None else str(self.min_score)
+        title = f"Minimum lead score, 0 to {self.score_weights.maximum} (0 clears)"
+        self.push_screen(TextPromptScreen(title, current, allow_empty=True), entered)
