@@ -34,6 +34,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
     app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
+    app.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
     async with app.run_test(size=size) as pilot:
         for key in ["", *keys]:
             if key:

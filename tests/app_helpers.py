@@ -29,6 +29,7 @@ def make_app(
         backend=demo_backend(api, **client_kwargs),
         clock=lambda: ANCHOR,
     )
+    app.crm_match_delay = 0  # the sidebar's CRM matches arrive before `settle` returns
     return app, api
 
 

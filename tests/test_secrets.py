@@ -201,3 +201,17 @@ async def test_config_warnings_show_in_the_app(tmp_path: Path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert any("other users can read it" in n.message for n in app._notifications)
+
+
+def test_a_crm_key_in_a_readable_config_gets_a_warning_and_is_redacted(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[crm]\nbase_url = "https://crm.example.com/api"\napi_key = "crm-secret-123"\n'
+    )
+    config.chmod(0o644)
+    assert any("chmod 600" in w for w in config_warnings(config))
+    settings = load_settings(config, env={})
+    assert "crm-secret-123" not in repr(settings)
+    from tui.secrets import redact
+
+    assert "crm-secret-123" not in redact("failed with crm-secret-123")

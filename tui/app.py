@@ -30,6 +30,7 @@ from .board import BoardMixin
 from .cache import ViewCache
 from .config import Settings
 from .conversations import ConversationsMixin
+from .crm_handoff import CrmMixin
 from .describe import describe_error
 from .drafts import DraftStore
 from .exporting import ExportMixin
@@ -76,6 +77,7 @@ class InboxApp(
     ExportMixin,
     RankingMixin,
     BoardMixin,
+    CrmMixin,
     ConversationsMixin,
     LiveMixin,
     App[None],
@@ -200,6 +202,8 @@ class InboxApp(
             self.flush_draft()
         if self.backend is not None:
             await self.backend.client.aclose()
+            if self.backend.crm is not None:
+                await self.backend.crm.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._widgets_held:  # the first resize comes before mount
@@ -472,6 +476,7 @@ class InboxApp(
 
     def _show_sidebar_for(self, thread: Thread | None) -> None:
         self.sidebar.show(thread, self.directory, self.currency)
+        self.show_crm_matches(thread)
 
     # --- actions ----------------------------------------------------------------------------
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .api import InboxClient, RequestBudget
 from .config import Settings
+
+if TYPE_CHECKING:
+    from .crm.client import CrmClient
 
 
 @dataclass
@@ -13,6 +17,40 @@ class Backend:
     client: InboxClient
     is_demo: bool
     campaign_names: dict[str, str] = field(default_factory=dict)
+    crm: CrmClient | None = None  # the CRM prospects are handed to, when there is one
+    stage_map: dict[str, str] = field(default_factory=dict)  # status name -> CRM stageId
+
+
+def attach_crm(backend: Backend, settings: Settings) -> Backend:
+    """The configured CRM; with the demo (or `base_url = "demo"`), the embedded demo CRM."""
+    crm = settings.crm
+    if crm.base_url and crm.base_url != "demo":
+        from .crm.client import CrmClient
+
+        key = crm.api_key.get_secret_value() if crm.api_key else None
+        backend.crm = CrmClient(crm.base_url, key, timeout=settings.timeout)
+        backend.stage_map = dict(crm.stage_map)
+    elif crm.base_url == "demo" or backend.is_demo:
+        backend.crm = backend.crm or demo_crm_client()
+        backend.stage_map = dict(crm.stage_map) or demo_stage_map()
+    return backend
+
+
+def demo_crm_client() -> CrmClient:
+    import httpx
+
+    from .crm.client import CrmClient
+    from .demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DemoCrm
+
+    crm = DemoCrm()
+    transport = httpx.ASGITransport(app=crm.asgi)
+    return CrmClient(DEMO_CRM_BASE_URL, DEMO_CRM_KEY, transport=transport)
+
+
+def demo_stage_map() -> dict[str, str]:
+    from .demo.crm import DEMO_STAGE_MAP
+
+    return dict(DEMO_STAGE_MAP)
 
 
 def make_backend(settings: Settings) -> Backend:
@@ -27,7 +65,7 @@ def make_backend(settings: Settings) -> Backend:
         backend = demo_backend(api, budget=budget, timeout=settings.timeout)
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)
-        return backend
+        return attach_crm(backend, settings)
     assert settings.api_key is not None
     client = InboxClient(
         settings.api_key.get_secret_value(),
@@ -35,4 +73,6 @@ def make_backend(settings: Settings) -> Backend:
         budget=budget,
         timeout=settings.timeout,
     )
-    return Backend(client, is_demo=False, campaign_names=dict(settings.campaigns))
+    return attach_crm(
+        Backend(client, is_demo=False, campaign_names=dict(settings.campaigns)), settings
+    )

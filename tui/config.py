@@ -227,9 +227,12 @@ def config_warnings(config_path: Path | None = None) -> list[str]:
     """Problems worth telling the user at start that do not stop the app."""
     path = config_path or default_config_path()
     warnings = []
-    if path.exists() and readable_by_others(path) and "api_key" in read_toml(path):
+    values = read_toml(path) if path.exists() else {}
+    crm = values.get("crm")
+    holds_key = "api_key" in values or (isinstance(crm, dict) and "api_key" in crm)
+    if holds_key and readable_by_others(path):
         warnings.append(
-            f"the config file {path} holds the API key and other users can read it: "
+            f"the config file {path} holds an API key and other users can read it: "
             f"run `chmod 600 {path}`"
         )
     return warnings

@@ -80,6 +80,7 @@ KEYMAP: tuple[Key, ...] = (
         short="Board",
     ),
     Key("labels.manage", "L", "manage_labels", "Manage tags and statuses", "app"),
+    Key("crm.push", "C", "crm_push", "Hand the prospect to the CRM (create or update)", "app"),
     Key("views.switch", "V", "views", "Saved views: switch, or save the current one", "app"),
     Key("export", "X", "export", "Export the current view to a CSV file", "app"),
     Key(

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from ..api.client import InboxClient
-from ..backend import Backend
+from ..backend import Backend, demo_crm_client, demo_stage_map
 from .app import DEMO_API_KEY, DemoApi
 from .faults import Fault, FaultPlan, FaultRates, FaultyTransport
 from .seed import SeedConfig
@@ -36,9 +36,14 @@ def demo_transport(api: DemoApi) -> httpx.AsyncBaseTransport:
 
 
 def demo_backend(api: DemoApi, **kwargs: Any) -> Backend:
-    """The app's backend over a given demo API (tests, screenshots, benchmarks)."""
+    """The app's backend over a given demo API, with the demo CRM (tests, screenshots,
+    benchmarks)."""
     return Backend(
-        demo_client(api, **kwargs), is_demo=True, campaign_names=dict(api.store.campaign_names)
+        demo_client(api, **kwargs),
+        is_demo=True,
+        campaign_names=dict(api.store.campaign_names),
+        crm=demo_crm_client(),
+        stage_map=demo_stage_map(),
     )
 
 

@@ -56,6 +56,15 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         yield Static("", id="sb-notes", classes="sb-notes")
         yield Static("Other threads", classes="sb-heading", id="sb-others-heading")
         yield Static("", id="sb-others", classes="sb-others")
+        yield Static("In the CRM", classes="sb-heading -hidden", id="sb-crm-heading")
+        yield Static("", id="sb-crm", classes="sb-crm -hidden")
+
+    def show_crm(self, lines: list[str] | None) -> None:
+        """CRM prospects matching this one (None: no CRM configured, the section hides)."""
+        for widget_id in ("sb-crm-heading", "sb-crm"):
+            self.query_one(f"#{widget_id}").set_class(lines is None, "-hidden")
+        if lines is not None:
+            self._set("sb-crm", "\n".join(lines) or "No match")
 
     def _set(self, widget_id: str, text: str) -> None:
         """Always a Text: untrusted content is never parsed as markup."""

@@ -85,6 +85,7 @@ class ThreadList(ScrollView, can_focus=True):
         self.arranger: Callable[[list[Thread]], tuple[list[Thread], list[Thread]]] | None = None
         self.hidden: list[Thread] = []
         self.score_of: Callable[[Thread], int] | None = None  # shown on each row when set
+        self._quiet = False
         self.directory = Directory()
         self.drafts: set[str] = set()
         self.marked: set[str] = set()
@@ -111,9 +112,15 @@ class ThreadList(ScrollView, can_focus=True):
         if selected is not None:
             index = next((i for i, t in enumerate(self.threads) if t.id == selected), 0)
         self._changed()
-        self.cursor = min(index, max(0, len(self.threads) - 1))
-        if not keep_selection:
-            self.scroll_to(y=0, animate=False)
+        # Rows replaced by the program (a merge, a re-arrangement) must not ask for more pages:
+        # only the user's own movement toward the end does.
+        self._quiet = True
+        try:
+            self.cursor = min(index, max(0, len(self.threads) - 1))
+            if not keep_selection:
+                self.scroll_to(y=0, animate=False)
+        finally:
+            self._quiet = False
 
     def append_threads(self, threads: list[Thread]) -> None:
         known = {t.id for t in self.threads} | {t.id for t in self.hidden}
@@ -196,7 +203,7 @@ class ThreadList(ScrollView, can_focus=True):
         self._refresh_row(new)
         self._scroll_to_cursor()
         self.post_message(self.Highlighted(self.current))
-        if self.threads and new >= len(self.threads) - PREFETCH_ROWS:
+        if self.threads and new >= len(self.threads) - PREFETCH_ROWS and not self._quiet:
             self.post_message(self.NearEnd())
 
     def _refresh_row(self, index: int) -> None:
@@ -225,7 +232,7 @@ class ThreadList(ScrollView, can_focus=True):
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         bottom_row = int(new + self.scrollable_content_region.height) // ROW_HEIGHT
-        if self.threads and bottom_row >= len(self.threads) - PREFETCH_ROWS:
+        if self.threads and bottom_row >= len(self.threads) - PREFETCH_ROWS and not self._quiet:
             self.post_message(self.NearEnd())
 
     def action_cursor_down(self) -> None:
