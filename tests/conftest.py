@@ -40,6 +40,12 @@ def make_store(threads: int = 300) -> DemoStore:
 
 
 @pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Where an app under test keeps drafts, caches and preferences."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
 def demo_api() -> DemoApi:
     return DemoApi(make_store())
 

@@ -50,11 +50,6 @@ def reader(api: DemoApi) -> InboxClient:
     return demo_client(api)
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
 # --- reply ------------------------------------------------------------------------------------
 
 

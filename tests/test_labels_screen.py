@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
@@ -14,11 +13,6 @@ from tests.test_actions import reader
 from tui.app import InboxApp
 from tui.screens.labels import LabelFormScreen, LabelsScreen
 from tui.screens.pickers import ConfirmScreen, PickerScreen
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 async def open_labels(pilot: Pilot[None]) -> LabelsScreen:

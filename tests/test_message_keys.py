@@ -4,11 +4,11 @@ back through a second client."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -16,7 +16,7 @@ from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread, reader, stranger
 from tests.test_xchat import read_message
-from tui.api.models import Thread
+from tui.api.models import Message, Thread
 from tui.app import InboxApp
 from tui.demo import DemoApi, Fault
 from tui.demo.seed import SeedConfig
@@ -24,11 +24,6 @@ from tui.demo.store import DemoStore
 from tui.drafts import DraftStore
 from tui.screens.history import HistoryScreen
 from tui.screens.pickers import ConfirmScreen, NewConversationScreen, NotesScreen, PickerScreen
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
 
 
 async def both_sides(api: DemoApi) -> str:
@@ -47,12 +42,31 @@ def with_id(thread_id: str) -> Callable[[Thread], bool]:
     return lambda t: t.id == thread_id
 
 
-async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_dir: Path) -> None:
+@asynccontextmanager
+async def open_conversation(
+    data_dir: Path,
+) -> AsyncIterator[tuple[InboxApp, DemoApi, Pilot[None], Thread]]:
+    """The app on the demo with an encrypted conversation (both sides) open."""
     app, api = make_app(data_dir=data_dir)
     chosen = await both_sides(api)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = await open_thread(pilot, with_id(chosen))
+        yield app, api, pilot, thread
+
+
+def select_newest(app: InboxApp, thread: Thread, *, ours: bool) -> Message:
+    """Select the newest loaded message of ours (or theirs) in the open conversation."""
+    view = app.message_view
+    message = next(
+        m for m in reversed(view.messages) if (m.author_id == thread.account_link_id) == ours
+    )
+    view.selected_id = message.id
+    return message
+
+
+async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_dir: Path) -> None:
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         assert app.focused is view and view.selected_id == view.messages[-1].id
         await pilot.press("k")
@@ -81,11 +95,7 @@ async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_di
 
 
 async def test_a_quoted_draft_survives_a_restart_and_ctrl_g_unquotes(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         await pilot.press("k", "r")
         app.composer.input.insert("Half-written")
         await pilot.press("escape")
@@ -103,14 +113,9 @@ async def test_a_quoted_draft_survives_a_restart_and_ctrl_g_unquotes(data_dir: P
 
 
 async def test_edit_our_message(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
-        view.selected_id = ours.id
+        ours = select_newest(app, thread, ours=True)
         await pilot.press("E")
         assert isinstance(app.screen, NotesScreen)
         editor = app.screen.query_one(TextArea)
@@ -126,11 +131,7 @@ async def test_edit_our_message(data_dir: Path) -> None:
 
 
 async def test_their_message_cannot_be_edited_and_nothing_is_sent(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         theirs = next(m for m in view.messages if m.author_id != thread.account_link_id)
         view.selected_id = theirs.id
@@ -158,14 +159,9 @@ async def test_on_unencrypted_threads_the_keys_explain_and_send_nothing(data_dir
 
 
 async def test_delete_asks_then_deletes_for_everyone(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
-        view.selected_id = ours.id
+        ours = select_newest(app, thread, ours=True)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.click("#answer-all")
@@ -184,11 +180,7 @@ async def test_delete_asks_then_deletes_for_everyone(data_dir: Path) -> None:
 
 
 async def test_delete_of_their_message_offers_only_for_me(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         theirs = next(m for m in view.messages if m.author_id != thread.account_link_id)
         view.selected_id = theirs.id
@@ -201,11 +193,7 @@ async def test_delete_of_their_message_offers_only_for_me(data_dir: Path) -> Non
 
 
 async def test_history_lists_every_version(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
         client = reader(api)
@@ -219,14 +207,9 @@ async def test_history_lists_every_version(data_dir: Path) -> None:
 
 
 async def test_reactions_from_the_picker(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        theirs = next(m for m in reversed(view.messages) if m.author_id != thread.account_link_id)
-        view.selected_id = theirs.id
+        theirs = select_newest(app, thread, ours=False)
         await pilot.press("plus")
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("space", "down", "down", "down", "space", "ctrl+s")  # 👍 and 🔥
@@ -263,11 +246,7 @@ async def test_a_syncing_thread_says_so_and_fills_in(data_dir: Path) -> None:
 
 
 async def test_live_updates_show_an_edit_made_elsewhere(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
-    chosen = await both_sides(api)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await settle(pilot)
-        thread = await open_thread(pilot, with_id(chosen))
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
         app.poll_now()  # learn where the event log ends

@@ -18,12 +18,6 @@ from tui.demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DEMO_STAGE_MAP, DemoCr
 from tui.scoring import ScoreWeights, lead_score
 from tui.screens.board import NO_STATUS, BoardScreen
 
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
 # --- the board --------------------------------------------------------------------------------
 
 
