@@ -14,6 +14,7 @@ import pytest
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import notifications, reader
 from tui.api.query import InboxView, ThreadQuery
+from tui.app import overridable_elsewhere
 from tui.cli import main
 from tui.config import Settings, load_settings
 from tui.config_file import with_view
@@ -216,6 +217,13 @@ def test_saving_a_view_of_the_same_name_replaces_it() -> None:
 
 def test_key_override_problems_are_reported() -> None:
     assert check_overrides({"triage.done": "E,ctrl+d"}) == []
+    # Dialog and composer bindings can be rebound too.
+    assert (
+        check_overrides(
+            {"composer.send": "ctrl+enter", "picker.apply": "ctrl+a"}, overridable_elsewhere()
+        )
+        == []
+    )
     problems = check_overrides({"nope": "z", "triage.assign": "t", "list.open": " "})
     assert any("'nope' is not a binding id" in p for p in problems)
     assert any("'t' is bound to triage.assign and triage.tags" in p for p in problems)

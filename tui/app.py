@@ -34,7 +34,14 @@ from .crm_handoff import CrmMixin
 from .describe import describe_error
 from .drafts import DraftStore
 from .exporting import ExportMixin
-from .keymap import app_actions, bindings, check_overrides, effective, normalise_keys
+from .keymap import (
+    app_actions,
+    binding_ids,
+    bindings,
+    check_overrides,
+    effective,
+    normalise_keys,
+)
 from .labels import LabelsMixin
 from .live import LiveMixin
 from .message_actions import MessageActionsMixin
@@ -51,7 +58,7 @@ from .state import Directory
 from .text import one_line
 from .triage import TriageMixin
 from .widgets.chips import chip_style
-from .widgets.composer import Composer
+from .widgets.composer import Composer, ComposerInput
 from .widgets.message_view import MessageView
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
@@ -66,6 +73,40 @@ def style_paths() -> list[Path]:
         if folder.is_dir():
             return sorted(folder.glob("*.tcss"))
     raise FileNotFoundError("the styles/ folder is missing from this installation")
+
+
+def overridable_elsewhere() -> frozenset[str]:
+    """Binding ids of the composer and every dialog: the config's [keys] can rebind them."""
+    from .screens.board import BoardScreen
+    from .screens.history import HistoryScreen
+    from .screens.labels import LabelFormScreen, LabelsScreen
+    from .screens.pickers import (
+        ConfirmScreen,
+        NewConversationScreen,
+        NotesScreen,
+        PickerScreen,
+        TextPromptScreen,
+        ValuationScreen,
+    )
+
+    return binding_ids(
+        [
+            ComposerInput,
+            FilterScreen,
+            LookupScreen,
+            HelpScreen,
+            PickerScreen,
+            ValuationScreen,
+            ConfirmScreen,
+            NotesScreen,
+            NewConversationScreen,
+            TextPromptScreen,
+            LabelsScreen,
+            LabelFormScreen,
+            HistoryScreen,
+            BoardScreen,
+        ]
+    )
 
 
 class InboxApp(
@@ -117,7 +158,7 @@ class InboxApp(
         self.undo_stack = []
         self._unsaved_edits = {}
         self.preferences = Preferences(self.settings.resolved_data_dir())
-        self.key_problems = check_overrides(self.settings.keys)
+        self.key_problems = check_overrides(self.settings.keys, overridable_elsewhere())
         if self.settings.keys:
             self.set_keymap(
                 {

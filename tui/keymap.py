@@ -3,9 +3,11 @@ all read, so they can never disagree. Every binding has an id."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 
 
 @dataclass(frozen=True)
@@ -198,18 +200,6 @@ def keys_in(scope: str) -> list[Key]:
     return [k for k in KEYMAP if k.scope == scope]
 
 
-# Bindings outside the main table that can be overridden too (dialogs and the composer).
-OTHER_BINDING_IDS: frozenset[str] = frozenset(
-    {
-        "composer.send",
-        "composer.send_alt",
-        "composer.editor",
-        "composer.leave",
-        "composer.unquote",
-    }
-)
-
-
 def normalise_keys(keys: str) -> str:
     """ "ctrl+d, E" -> "ctrl+d,E": the form Textual's keymaps take."""
     return ",".join(part.strip() for part in keys.split(",") if part.strip())
@@ -222,10 +212,23 @@ def effective(overrides: dict[str, str]) -> tuple[Key, ...]:
     )
 
 
-def check_overrides(overrides: dict[str, str]) -> list[str]:
+def binding_ids(classes: Iterable[type[DOMNode]]) -> frozenset[str]:
+    """The ids of the bindings that widgets and screens declare (dialogs, the composer)."""
+    return frozenset(
+        binding.id
+        for cls in classes
+        for binding in cls.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    )
+
+
+def check_overrides(
+    overrides: dict[str, str], other_ids: frozenset[str] = frozenset()
+) -> list[str]:
     """What is wrong with the user's key overrides: unknown binding ids, empty keys, and two
-    actions of the same pane on one key."""
-    known = {k.id for k in KEYMAP} | OTHER_BINDING_IDS
+    actions of the same pane on one key. `other_ids`: bindings outside the main table that
+    can be overridden too (dialogs, the composer)."""
+    known = {k.id for k in KEYMAP} | other_ids
     problems = [
         f"[keys] {binding_id!r} is not a binding id (see ? for the ids)"
         for binding_id in overrides
