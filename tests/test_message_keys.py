@@ -342,3 +342,28 @@ async def test_escape_with_a_first_message_asks_before_dropping_it(data_dir: Pat
         await pilot.press("escape")  # keep writing
         assert isinstance(app.screen, NewConversationScreen)
         assert app.screen.query_one("#new-text", TextArea).text == "Careful"
+
+
+async def test_a_refused_edit_is_kept_across_a_restart(data_dir: Path) -> None:
+    async with open_conversation(data_dir) as (app, api, pilot, thread):
+        ours = select_newest(app, thread, ours=True)
+        api.faults.add(Fault(status=503, method="PATCH"))
+        await pilot.press("E")
+        app.screen.query_one(TextArea).text = "Typed, then refused"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert any(n.startswith("Not edited") for n in notifications(app))
+        assert (await read_message(api, thread.id, ours.id)).content == ours.content
+    again, _ = make_app(api=api, data_dir=data_dir)
+    async with again.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await open_thread(pilot, with_id(thread.id))
+        select_newest(again, thread, ours=True)
+        await pilot.press("E")
+        editor = again.screen.query_one(TextArea)
+        assert editor.text == "Typed, then refused"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (await read_message(api, thread.id, ours.id)).content == "Typed, then refused"
+        assert DraftStore(data_dir).get(f"edit:{ours.id}") == ""
+        assert thread.id not in again.thread_list.drafts

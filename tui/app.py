@@ -156,7 +156,6 @@ class InboxApp(
         self.showing_cache = False  # the list shows cached (stale) threads: offline
         self._offline_retry = 2.0
         self.undo_stack = []
-        self._unsaved_edits = {}
         self.preferences = Preferences(self.settings.resolved_data_dir())
         self.key_problems = check_overrides(self.settings.keys, overridable_elsewhere())
         if self.settings.keys:

@@ -18,6 +18,14 @@ from typing import NamedTuple
 FILE_NAME = "drafts.json"
 
 
+EDIT_PREFIX = "edit:"
+
+
+def edit_key(message_id: str) -> str:
+    """Where an edit of a message waits until the server has it."""
+    return EDIT_PREFIX + message_id
+
+
 class Quote(NamedTuple):
     """The message a reply answers: its ID and what it said (shown above the reply)."""
 
@@ -61,7 +69,8 @@ class DraftStore:
         return None
 
     def thread_ids(self) -> set[str]:
-        return set(self._drafts)
+        """The threads with a reply draft (not the message edits kept here too)."""
+        return {key for key in self._drafts if not key.startswith(EDIT_PREFIX)}
 
     def put(self, thread_id: str, text: str, reply_to: Quote | None = None) -> None:
         """Remember `text` (and the message it answers) for the thread and save; empty or

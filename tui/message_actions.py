@@ -20,6 +20,7 @@ from .api.errors import InboxError
 from .api.models import Message as ApiMessage
 from .api.models import MessageHistory, Thread
 from .describe import describe_error
+from .drafts import DraftStore, edit_key
 from .screens.history import HistoryScreen
 from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResult
 from .state import Directory
@@ -50,6 +51,14 @@ class MessageChanged(Message):
         self.note = note
 
 
+class EditSaved(Message):
+    """The server has the edit: its draft goes."""
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__()
+        self.message_id = message_id
+
+
 class MessageActionFailed(Message):
     def __init__(self, what: str, error: InboxError) -> None:
         super().__init__()
@@ -70,8 +79,9 @@ class MessageActionsMixin(App[None]):
     client: InboxClient
     clock: Callable[[], datetime]
 
-    # Edits the server refused, by message ID: offered again on the next E.
-    _unsaved_edits: dict[str, str]
+    # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
+    # cut off by a crash, is offered again on the next E.
+    drafts: DraftStore
 
     def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
         """The open thread and its selected message, when `what` is possible on them."""
@@ -104,12 +114,12 @@ class MessageActionsMixin(App[None]):
         if not self._is_ours(message):
             self.notify("Only your own messages can be edited.", severity="warning")
             return
-        current = self._unsaved_edits.get(message.id, message.content)
+        current = self.drafts.get(edit_key(message.id)) or message.content
 
         def saved(result: tuple[str | None] | None) -> None:
             if result is None or result[0] is None or result[0] == message.content:
                 return
-            self._unsaved_edits[message.id] = result[0]
+            self.drafts.put(edit_key(message.id), result[0])
             self._send_edit(thread.id, message, result[0])
 
         self.push_screen(NotesScreen(current, title="Edit your message", empty_clears=False), saved)
@@ -121,7 +131,7 @@ class MessageActionsMixin(App[None]):
         except InboxError as error:
             self.post_message(MessageActionFailed("Not edited (E tries again)", error))
             return
-        self._unsaved_edits.pop(message.id, None)
+        self.post_message(EditSaved(message.id))
         changed = message.model_copy(
             update={"content": edited.content, "is_edited": True, "updated_at": edited.edited_at}
         )
@@ -235,6 +245,9 @@ class MessageActionsMixin(App[None]):
         self.post_message(MessageChanged(message.model_copy(update={"reactions": reactions}), note))
 
     # --- results ----------------------------------------------------------------------------
+
+    def on_edit_saved(self, event: EditSaved) -> None:
+        self.drafts.discard(edit_key(event.message_id))
 
     def on_message_changed(self, event: MessageChanged) -> None:
         self.message_view.replace_message(event.message)
