@@ -213,7 +213,7 @@ def run_demo_server(args: argparse.Namespace) -> int:
         return 2
 
     api = DemoApi(
-        DemoStore(SeedConfig(threads=args.threads, seed=args.seed)),
+        DemoStore(SeedConfig(threads=args.threads, seed=args.seed, lazy=True)),
         api_keys=(args.key,),
         rate_limit=args.rate_limit or None,
         faults=FaultPlan(rates),

@@ -377,7 +377,7 @@ class DemoApi:
         platform_id = request.query_params.get("platformId")
         if not platform_id:
             raise qp.bad_request("platformId is required")
-        prospect = self.store.prospects_by_platform_id.get(platform_id)
+        prospect = self.store.find_prospect(platform_id, None)
         return None if prospect is None else self.store.prospect_wire(prospect)
 
     async def get_prospect(self, request: Request) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -283,6 +284,9 @@ class SeedConfig:
     inbound_every: float | None = None  # seconds between simulated inbound DMs (None: off)
     # One thread (the fourth) is still importing its history for this long after first read.
     syncing_seconds: float = 8.0
+    # Generate threads only as requests reach them (fast start for large demos); the answers
+    # are the same as an eager store's.
+    lazy: bool = False
 
 
 @dataclass
@@ -305,6 +309,20 @@ class Seeder:
         self.rng = random.Random(config.seed)
 
     def build(self) -> Seeded:
+        """Everything at once."""
+        seeded = self.build_directory()
+        for _ in self.thread_stream(seeded):
+            pass
+        self.finish(seeded)
+        return seeded
+
+    def finish(self, seeded: Seeded) -> None:
+        """After the last thread: the people nobody has written to yet."""
+        for _ in range(self.config.uncontacted_people):
+            seeded.prospects.append(self._prospect(seeded, len(seeded.prospects)))
+
+    def build_directory(self) -> Seeded:
+        """The team, members, account links, labels and campaigns; no threads yet."""
         rng, anchor = self.rng, self.anchor
         founded = anchor - timedelta(days=400)
         members = [
@@ -329,9 +347,6 @@ class Seeder:
             prospects=[],
             threads=[],
         )
-        self._seed_threads(seeded)
-        for _ in range(self.config.uncontacted_people):
-            seeded.prospects.append(self._prospect(seeded, len(seeded.prospects)))
         return seeded
 
     def _prospect(self, seeded: Seeded, index: int) -> ProspectRec:
@@ -379,7 +394,9 @@ class Seeder:
             )
         return prospect
 
-    def _seed_threads(self, seeded: Seeded) -> None:
+    def thread_stream(self, seeded: Seeded) -> Iterator[ThreadRec]:
+        """The threads newest first, one at a time (each also appended to `seeded`): a lazy
+        store takes only what its first pages need."""
         rng, cfg = self.rng, self.config
         n = cfg.threads
         mean_gap = min(4 * 3600.0, 90 * 86400.0 / max(n, 1))
@@ -397,7 +414,9 @@ class Seeder:
                 prospect = self._prospect(seeded, len(seeded.prospects))
                 seeded.prospects.append(prospect)
                 link = seeded.account_links[0 if rng.random() < 0.7 else 1]
-            seeded.threads.append(self._thread(seeded, i, prospect, link, sort_at))
+            thread = self._thread(seeded, i, prospect, link, sort_at)
+            seeded.threads.append(thread)
+            yield thread
 
     def _thread(
         self,

@@ -104,7 +104,8 @@ class DemoStore:
         self.config = config or SeedConfig()
         self._clock = clock or (lambda: datetime.now(UTC))
         anchor = self.config.anchor or self._clock()
-        seeded = Seeder(self.config, anchor).build()
+        seeder = Seeder(self.config, anchor)
+        seeded = seeder.build_directory() if self.config.lazy else seeder.build()
         self.seeded: Seeded = seeded
         self.team_id = seeded.team_id
         self.members: dict[str, MemberRec] = {m.id: m for m in seeded.members}
@@ -112,14 +113,22 @@ class DemoStore:
         self.tags: dict[str, LabelRec] = {t.id: t for t in seeded.tags}
         self.statuses: dict[str, LabelRec] = {s.id: s for s in seeded.statuses}
         self.campaign_names = seeded.campaign_names
-        self.prospects: dict[str, ProspectRec] = {p.external_id: p for p in seeded.prospects}
-        self.prospects_by_platform_id = {p.platform_id: p for p in seeded.prospects}
-        self.threads: dict[str, ThreadRec] = {t.id: t for t in seeded.threads}
+        self.prospects: dict[str, ProspectRec] = {}
+        self.prospects_by_platform_id: dict[str, ProspectRec] = {}
+        self.threads: dict[str, ThreadRec] = {}
         self.threads_by_prospect: dict[str, list[ThreadRec]] = {}
-        for t in seeded.threads:
-            self.threads_by_prospect.setdefault(t.prospect.external_id, []).append(t)
-        self._order: list[ThreadRec] = sorted(seeded.threads, key=_newest_first)
-        self._order_keys = [_newest_first(t) for t in self._order]
+        self._order: list[ThreadRec] = []
+        self._order_keys: list[tuple[float, str]] = []
+        # Lazy: the rest of the seed, generated newest first as requests reach it.
+        self._seeder: Seeder | None = None
+        self._stream: Iterator[ThreadRec] | None = None
+        if self.config.lazy:
+            self._seeder, self._stream = seeder, seeder.thread_stream(seeded)
+        else:
+            for prospect in seeded.prospects:
+                self._add_prospect(prospect)
+            for thread in sorted(seeded.threads, key=_newest_first):
+                self._add_thread(thread)
         self._rng = random.Random(self.config.seed + 1)
         # The member a demo key acts as (messages sent through the API carry its userId).
         self.acting_member_id = seeded.members[0].id
@@ -128,6 +137,52 @@ class DemoStore:
 
     def now(self) -> datetime:
         return to_millis(self._clock())
+
+    # --- lazy seeding -----------------------------------------------------------------------
+
+    def _add_prospect(self, prospect: ProspectRec) -> None:
+        self.prospects[prospect.external_id] = prospect
+        self.prospects_by_platform_id[prospect.platform_id] = prospect
+
+    def _add_thread(self, thread: ThreadRec) -> None:
+        """A seeded thread, older than every thread already in the order."""
+        self.threads[thread.id] = thread
+        self.threads_by_prospect.setdefault(thread.prospect.external_id, []).append(thread)
+        if thread.prospect.external_id not in self.prospects:
+            self._add_prospect(thread.prospect)
+        self._order.append(thread)
+        self._order_keys.append(_newest_first(thread))
+
+    def _pull(self, count: int) -> bool:
+        """Generate up to `count` more seeded threads; False when the seed is exhausted."""
+        if self._stream is None:
+            return False
+        for _ in range(count):
+            thread = next(self._stream, None)
+            if thread is None:
+                self.ensure_all()
+                return False
+            self._add_thread(thread)
+        # A person's two threads are seeded one after the other: one more keeps every
+        # served thread's list of the prospect's threads complete.
+        thread = next(self._stream, None)
+        if thread is None:
+            self.ensure_all()
+        else:
+            self._add_thread(thread)
+        return True
+
+    def ensure_all(self) -> None:
+        """The whole seed, for what needs every thread or person (lookups, label deletes)."""
+        if self._stream is None or self._seeder is None:
+            return
+        for thread in self._stream:
+            self._add_thread(thread)
+        self._stream = None
+        self._seeder.finish(self.seeded)
+        for prospect in self.seeded.prospects:
+            if prospect.external_id not in self.prospects:
+                self._add_prospect(prospect)
 
     # --- ordering ---------------------------------------------------------------------------
 
@@ -179,6 +234,8 @@ class DemoStore:
     # --- threads ----------------------------------------------------------------------------
 
     def thread(self, thread_id: str) -> ThreadRec:
+        if thread_id not in self.threads:
+            self.ensure_all()
         try:
             return self.threads[thread_id]
         except KeyError:
@@ -200,6 +257,11 @@ class DemoStore:
         return page, next_cursor
 
     def _scan(self, ascending: bool, cursor: tuple[datetime, str] | None) -> Iterator[ThreadRec]:
+        if self._stream is not None:
+            if ascending:
+                self.ensure_all()  # oldest first: the end of the seed is needed
+            else:
+                return self._lazy_scan(cursor)
         order = self._order
         if cursor is None:
             return iter(reversed(order)) if ascending else iter(order)
@@ -211,10 +273,26 @@ class DemoStore:
         at = bisect.bisect_right(self._order_keys, key)
         return (order[i] for i in range(at, len(order)))
 
+    def _lazy_scan(self, cursor: tuple[datetime, str] | None) -> Iterator[ThreadRec]:
+        """Newest first from the cursor, generating threads as the scan reaches them."""
+        at = 0
+        if cursor is not None:
+            key = (-cursor[0].timestamp(), _inverted(cursor[1]))
+            while (not self._order_keys or self._order_keys[-1] <= key) and self._pull(100):
+                pass
+            at = bisect.bisect_right(self._order_keys, key)
+        while True:
+            if at >= len(self._order):
+                if not self._pull(100) and at >= len(self._order):
+                    return
+                continue
+            yield self._order[at]
+            at += 1
+
     def lookup_thread(
         self, account_link_id: str, platform_id: str | None, external_id: str | None
     ) -> ThreadRec | None:
-        prospect = self._find_prospect(platform_id, external_id)
+        prospect = self.find_prospect(platform_id, external_id)
         if prospect is None:
             return None
         for t in self.threads_by_prospect.get(prospect.external_id, []):
@@ -223,6 +301,7 @@ class DemoStore:
         return None
 
     def lookup_by_username(self, username: str, account_link_ids: Iterable[str]) -> list[ThreadRec]:
+        self.ensure_all()
         wanted = username.strip().removeprefix("@").lower()
         links = set(account_link_ids)
         found = [
@@ -234,12 +313,16 @@ class DemoStore:
         ]
         return sorted(found, key=_newest_first)
 
-    def _find_prospect(
+    def find_prospect(
         self, platform_id: str | None, external_id: str | None
     ) -> ProspectRec | None:
         if external_id:
+            if external_id not in self.prospects:
+                self.ensure_all()
             return self.prospects.get(external_id)
         if platform_id:
+            if platform_id not in self.prospects_by_platform_id:
+                self.ensure_all()
             return self.prospects_by_platform_id.get(platform_id)
         return None
 
@@ -247,7 +330,7 @@ class DemoStore:
         self, account_link_id: str, platform_id: str | None, external_id: str | None
     ) -> ThreadRec:
         link = self.account_link(account_link_id)
-        prospect = self._find_prospect(platform_id, external_id)
+        prospect = self.find_prospect(platform_id, external_id)
         if prospect is None:
             raise DemoError(
                 404, "PROSPECT_NOT_FOUND", "No X user with that ID could be found for this team"
@@ -455,6 +538,7 @@ class DemoStore:
         self.events.record(f"{_singular(kind)}.updated", id=label.id)
 
     def delete_label(self, kind: str, label: LabelRec) -> None:
+        self.ensure_all()  # every person who carries it
         """Gone from the team, and from every prospect that carried it."""
         del self.labels(kind)[label.id]
         self.events.record(f"{_singular(kind)}.deleted", id=label.id)
@@ -467,6 +551,8 @@ class DemoStore:
     # --- prospects --------------------------------------------------------------------------
 
     def prospect(self, prospect_id: str) -> ProspectRec:
+        if prospect_id not in self.prospects:
+            self.ensure_all()
         try:
             return self.prospects[prospect_id]
         except KeyError:
