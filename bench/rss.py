@@ -24,11 +24,14 @@ async def main(count: int) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         del store
-        loaded: list[Thread] = []
-        for page in range(count // 100):
-            for wire in wires:
-                loaded.append(Thread.model_validate({**wire, "id": f"{wire['id'][:12]}{page:07d}"}))
-        app.thread_list.set_threads(loaded)
+        app.thread_list.set_threads([])
+        for page in range(count // 100):  # page by page, as scrolling loads them
+            app.thread_list.append_threads(
+                [
+                    Thread.model_validate({**wire, "id": f"{wire['id'][:12]}{page:07d}"})
+                    for wire in wires
+                ]
+            )
         await pilot.pause()
         await pilot.press("G")
         await pilot.pause()

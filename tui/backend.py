@@ -59,9 +59,7 @@ def make_backend(settings: Settings) -> Backend:
         from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig, demo_backend
 
         # A running demo visibly receives DMs: one every 40 s or so.
-        store = DemoStore(
-            SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True)
-        )
+        store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True))
         faults = FaultPlan(FaultRates.parse(settings.demo_faults))
         api = DemoApi(store, faults=faults)
         backend = demo_backend(api, budget=budget, timeout=settings.timeout)

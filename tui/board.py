@@ -107,10 +107,8 @@ class BoardMixin(App[None]):
             screen.board.move_card(thread, thread.prospect.context.status_id or "")
         prospect = thread.prospect.external_id
         status = thread.prospect.context.status_id
-        rows = [
-            apply_locally(t, edit_for(t, EditField.STATUS, status))
-            if t.prospect.external_id == prospect
-            else t
-            for t in self.thread_list.threads
-        ]
-        self.thread_list.set_threads(rows, keep_selection=True)
+        rows = self.thread_list.threads
+        for at in rows.positions_of_prospect(prospect) if prospect else []:
+            row = rows[at]
+            rows.replace(apply_locally(row, edit_for(row, EditField.STATUS, status)))
+        self.thread_list.refresh_rows()

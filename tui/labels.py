@@ -16,7 +16,7 @@ from textual.message import Message
 
 from .api.client import UNSET, InboxClient
 from .api.errors import InboxError
-from .api.models import Color, Status, Tag, Thread
+from .api.models import Color, Status, Tag
 from .describe import describe_error
 from .edits import EditField, apply_locally, edit_for
 from .screens.labels import KINDS, LabelChange, LabelRow, LabelsScreen
@@ -158,16 +158,15 @@ class LabelsMixin(App[None]):
 
     def _forget_label(self, kind: str, label_id: str) -> None:
         """A deleted label leaves the loaded prospects that carried it (as on the server)."""
-        rows: list[Thread] = []
-        for thread in self.thread_list.threads:
+        rows = self.thread_list.threads
+        for thread in list(rows):
             context = thread.prospect.context
             if kind == "tags" and label_id in context.tags:
                 remaining = [t for t in context.tags if t != label_id]
-                thread = apply_locally(thread, edit_for(thread, EditField.TAGS, remaining))
+                rows.replace(apply_locally(thread, edit_for(thread, EditField.TAGS, remaining)))
             elif kind == "statuses" and context.status_id == label_id:
-                thread = apply_locally(thread, edit_for(thread, EditField.STATUS, None))
-            rows.append(thread)
-        self.thread_list.set_threads(rows, keep_selection=True)
+                rows.replace(apply_locally(thread, edit_for(thread, EditField.STATUS, None)))
+        self.thread_list.refresh_rows()
 
     def _labels_changed(self) -> None:
         self.thread_list.set_directory(self.directory)

@@ -26,6 +26,7 @@ from .state import Directory
 from .text import one_line
 from .triage import belongs_to_view
 from .widgets.message_view import MessageView
+from .widgets.rows import ThreadRows
 from .widgets.thread_list import ThreadList
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
@@ -210,21 +211,16 @@ class LiveMixin(App[None]):
             self.message_view.append_new(event.thread_id, event.messages)
         if event.threads is None:
             return
-        before = {t.id: t for t in thread_list.threads}
+        rows = thread_list.threads
         links = self.directory.account_link_ids
         fresh_inbound = [
             t
             for t in event.threads
             if t.last_message is not None
             and not t.last_message.is_outbound(links)
-            and _last_id(before.get(t.id)) != t.last_message.id
+            and _last_id(rows.find(t.id)) != t.last_message.id
         ]
-        page_ids = {t.id for t in event.threads}
-        merged = event.threads + [t for t in thread_list.threads if t.id not in page_ids]
-        if [t.id for t in merged] != list(before) or any(
-            before.get(t.id) != t for t in event.threads
-        ):
-            thread_list.set_threads(merged, keep_selection=True)
+        thread_list.merge_page(event.threads)
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)
@@ -233,21 +229,27 @@ class LiveMixin(App[None]):
     def _apply_events(self, events: list[Event]) -> None:
         """Changes the log describes in full, applied to the rows on screen, in seq order."""
         view = self.thread_query.inbox
-        rows = list(self.thread_list.threads)
+        rows = self.thread_list.threads
         changed = False
         for item in events:
             data = item.data if isinstance(item.data, dict) else {}
-            updated: list[Thread] = []
-            for thread in rows:
+            # Only the rows the event names are read (by thread, or by prospect).
+            concerned = {rows.id_at(at) for at in _positions_named(rows, data)}
+            for thread_id in concerned:
+                thread = rows.find(thread_id or "")
+                if thread is None:
+                    continue
                 new: Thread | None = _apply_event(thread, item.type, data)
                 if new is not None and new.done != thread.done and not belongs_to_view(new, view):
                     new = None  # archived elsewhere: it leaves this view
-                changed = changed or new is not thread
-                if new is not None:
-                    updated.append(new)
-            rows = updated
+                if new is None:
+                    rows.remove_id(thread.id)
+                    changed = True
+                elif new is not thread:
+                    rows.replace(new)
+                    changed = True
         if changed:
-            self.thread_list.set_threads(rows, keep_selection=True)
+            self.thread_list.refresh_rows()
 
     def on_poll_failed(self, event: PollFailed) -> None:
         error = event.error
@@ -282,6 +284,16 @@ class LiveMixin(App[None]):
         if self._live_status:
             self._live_status = ""
             self._set_status(self._count_text())  # type: ignore[attr-defined]
+
+
+def _positions_named(rows: ThreadRows, data: dict[str, Any]) -> list[int]:
+    thread_id, prospect_id = data.get("threadId"), data.get("prospectId")
+    found = []
+    if isinstance(thread_id, str) and (at := rows.position(thread_id)) is not None:
+        found.append(at)
+    if isinstance(prospect_id, str):
+        found += rows.positions_of_prospect(prospect_id)
+    return found
 
 
 def _last_id(thread: Thread | None) -> str | None:

@@ -257,20 +257,21 @@ class ReplyMixin(App[None]):
         self.notify(f"Not sent: {pending.error}. R retries.", severity="error", timeout=8)
 
     def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
-        for thread in self.thread_list.threads:
-            if thread.id == thread_id:
-                last = LastMessage(
-                    id=message.id,
-                    content=message.content,
-                    author_id=message.author_id,
-                    created_at=message.created_at,
-                    user_id=message.user_id,
-                )
-                self.thread_list.update_thread(
-                    thread.model_copy(
-                        update={"last_message": last, "computed_sort_timestamp": message.created_at}
-                    )
-                )
+        thread = self.thread_list.threads.find(thread_id)
+        if thread is None:
+            return
+        last = LastMessage(
+            id=message.id,
+            content=message.content,
+            author_id=message.author_id,
+            created_at=message.created_at,
+            user_id=message.user_id,
+        )
+        self.thread_list.update_thread(
+            thread.model_copy(
+                update={"last_message": last, "computed_sort_timestamp": message.created_at}
+            )
+        )
 
     # --- $EDITOR ----------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.models import Thread
 from .api.query import InboxView, ThreadQuery
-from .edits import EditField, FieldEdit, apply_locally, edit_for, send_edit
+from .edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
 from .screens.pickers import (
     CREATE,
     ConfirmScreen,
@@ -32,6 +32,7 @@ from .state import Directory
 from .text import one_line
 from .widgets.chips import dot_style
 from .widgets.message_view import MessageView
+from .widgets.rows import ThreadRows
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
@@ -77,6 +78,19 @@ def belongs_to_view(thread: Thread, view: InboxView) -> bool:
     return thread.done if view is InboxView.ARCHIVED else not thread.done
 
 
+def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
+    """The rows some edit changes: its thread, or every thread of its prospect."""
+    found: set[int] = set()
+    for edit in edits:
+        if edit.field.on_thread and edit.scope is Scope.THREAD:
+            at = rows.position(edit.thread_id)
+            if at is not None:
+                found.add(at)
+        elif edit.prospect_id is not None:
+            found.update(rows.positions_of_prospect(edit.prospect_id))
+    return sorted(found)
+
+
 class TriageMixin(App[None]):
     # Provided by InboxApp.
     thread_list: ThreadList
@@ -102,7 +116,7 @@ class TriageMixin(App[None]):
         return [current] if current is not None else []
 
     def _latest(self, thread: Thread) -> Thread:
-        return next((t for t in self.thread_list.threads if t.id == thread.id), thread)
+        return self.thread_list.threads.find(thread.id) or thread
 
     def _prospect_thread_count(self, targets: list[Thread]) -> int:
         if len(targets) != 1:
@@ -266,26 +280,30 @@ class TriageMixin(App[None]):
 
     def _apply_local(self, group: EditGroup) -> None:
         thread_list = self.thread_list
+        rows = thread_list.threads
         current = thread_list.current
-        updated: list[Thread] = []
-        for index, thread in enumerate(thread_list.threads):
+        removed: list[str] = []
+        for index in affected_positions(rows, group.edits):  # only those rows are read
+            thread = rows[index]
             for edit in group.edits:
                 thread = apply_locally(thread, edit)
             if any(e.field is EditField.DONE and e.affects(thread) for e in group.edits) and (
                 not belongs_to_view(thread, self.thread_query.inbox)
             ):
                 group.removed.append((index, thread))
+                removed.append(thread.id)
                 continue
-            updated.append(thread)
-        keep = current.id if current and all(current.id != t.id for _, t in group.removed) else None
+            rows.replace(thread)
+        for thread_id in removed:
+            rows.remove_id(thread_id)
+        keep = current.id if current and current.id not in removed else None
         next_index = min((i for i, _ in group.removed), default=None)
-        thread_list.threads = updated
         thread_list.refresh_rows()
         if keep is not None:
             thread_list.select_id(keep)
         elif next_index is not None:
             # Archived from the list: the next thread takes its place under the cursor.
-            thread_list.cursor = min(next_index, len(updated) - 1)
+            thread_list.cursor = min(next_index, len(rows) - 1)
         view = self.message_view
         if view.thread is not None:
             view.thread = self._latest_or_applied(view.thread, group.edits)
@@ -298,7 +316,7 @@ class TriageMixin(App[None]):
 
     def _reinsert(self, index: int, thread: Thread, edits: list[FieldEdit]) -> None:
         thread = self._latest_or_applied(thread, edits)
-        if any(t.id == thread.id for t in self.thread_list.threads):
+        if self.thread_list.threads.position(thread.id) is not None:
             return
         if belongs_to_view(thread, self.thread_query.inbox):
             self.thread_list.threads.insert(min(index, len(self.thread_list.threads)), thread)
@@ -377,12 +395,8 @@ class TriageMixin(App[None]):
             if answer == "archive":
                 self.apply_edits([edit_for(thread, EditField.DONE, True)], "Archived")
             elif answer == "delete":
-                index = next(
-                    (i for i, t in enumerate(self.thread_list.threads) if t.id == thread.id), 0
-                )
-                self.thread_list.threads = [
-                    t for t in self.thread_list.threads if t.id != thread.id
-                ]
+                index = self.thread_list.threads.position(thread.id) or 0
+                self.thread_list.threads.remove_id(thread.id)
                 self.thread_list.refresh_rows()
                 self.thread_list.cursor = index
                 if self.message_view.thread and self.message_view.thread.id == thread.id:

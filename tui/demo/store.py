@@ -313,9 +313,7 @@ class DemoStore:
         ]
         return sorted(found, key=_newest_first)
 
-    def find_prospect(
-        self, platform_id: str | None, external_id: str | None
-    ) -> ProspectRec | None:
+    def find_prospect(self, platform_id: str | None, external_id: str | None) -> ProspectRec | None:
         if external_id:
             if external_id not in self.prospects:
                 self.ensure_all()

@@ -6,7 +6,7 @@ so 100,000 loaded threads cost no more to move through than 100.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from rich.segment import Segment
@@ -23,6 +23,7 @@ from ..state import Directory
 from ..text import one_line
 from ..timefmt import relative
 from .chips import chip_style
+from .rows import Packer, ThreadRows
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
@@ -79,7 +80,8 @@ class ThreadList(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.threads: list[Thread] = []
+        self._packer = Packer()  # one compression dictionary for every row of this list
+        self._rows = ThreadRows((), self._packer)
         # Client-side arrangement of the loaded rows (lead-score sort and minimum): the rows it
         # leaves out wait in `hidden` and come back when it changes.
         self.arranger: Callable[[list[Thread]], tuple[list[Thread], list[Thread]]] | None = None
@@ -96,40 +98,67 @@ class ThreadList(ScrollView, can_focus=True):
     # --- data -------------------------------------------------------------------------------
 
     @property
+    def threads(self) -> ThreadRows:
+        """The rows shown, compact (see rows.py): index, iterate, find by id."""
+        return self._rows
+
+    @threads.setter
+    def threads(self, value: Iterable[Thread]) -> None:
+        self._rows = value if isinstance(value, ThreadRows) else ThreadRows(value, self._packer)
+
+    @property
     def current(self) -> Thread | None:
-        if 0 <= self.cursor < len(self.threads):
-            return self.threads[self.cursor]
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
         return None
 
-    def set_threads(self, threads: list[Thread], *, keep_selection: bool = False) -> None:
+    def set_threads(self, threads: Iterable[Thread], *, keep_selection: bool = False) -> None:
         """Replace the rows. With keep_selection the cursor stays on the same thread when it is
         still there, so rows moving under the user do not move their selection."""
-        selected = self.current.id if keep_selection and self.current else None
+        selected = self._rows.id_at(self.cursor) if keep_selection else None
         if not keep_selection:
             self.hidden = []  # a new list (another view or filter): nothing of the old waits
-        self.threads = self._arranged(list(threads))
-        index = 0
-        if selected is not None:
-            index = next((i for i, t in enumerate(self.threads) if t.id == selected), 0)
+        if self.arranger is None and not self.hidden:
+            self.threads = threads
+        else:
+            self.threads = self._arranged(list(threads))
+        index = (self._rows.position(selected) if selected else None) or 0
         self._changed()
         # Rows replaced by the program (a merge, a re-arrangement) must not ask for more pages:
         # only the user's own movement toward the end does.
         self._quiet = True
         try:
-            self.cursor = min(index, max(0, len(self.threads) - 1))
+            self.cursor = min(index, max(0, len(self._rows) - 1))
             if not keep_selection:
                 self.scroll_to(y=0, animate=False)
         finally:
             self._quiet = False
 
+    def merge_page(self, page: list[Thread]) -> bool:
+        """A fresh first page (live updates): its threads first, then the other loaded rows as
+        they were (not parsed again). Returns whether anything changed."""
+        rows = self._rows
+        unchanged = [t.id for t in page] == rows.ids[: len(page)] and all(
+            rows.find(t.id) == t for t in page
+        )
+        if unchanged:
+            return False
+        merged = ThreadRows(page, self._packer)
+        on_page = {t.id for t in page}
+        for i, thread_id in enumerate(rows.ids):
+            if thread_id not in on_page:
+                rows.copy_row(i, merged)
+        self.set_threads(merged, keep_selection=True)
+        return True
+
     def append_threads(self, threads: list[Thread]) -> None:
-        known = {t.id for t in self.threads} | {t.id for t in self.hidden}
-        fresh = [t for t in threads if t.id not in known]
+        waiting = {t.id for t in self.hidden}
+        fresh = [t for t in threads if self._rows.position(t.id) is None and t.id not in waiting]
         if self.arranger is None:
-            self.threads.extend(fresh)
+            self._rows.extend(fresh)
         else:
             selected = self.current.id if self.current else None
-            self.threads = self._arranged(self.threads + fresh)
+            self.threads = self._arranged([*self._rows, *fresh])
             if selected is not None:
                 self.select_id(selected)
         self._changed()
@@ -146,21 +175,22 @@ class ThreadList(ScrollView, can_focus=True):
 
     def rearrange(self) -> None:
         """The arrangement changed: show the loaded rows anew, keeping the selection."""
-        self.set_threads(self.threads, keep_selection=True)
+        self.set_threads(list(self._rows), keep_selection=True)
 
     def update_thread(self, thread: Thread) -> None:
-        for i, existing in enumerate(self.threads):
-            if existing.id == thread.id:
-                self.threads[i] = thread
+        self._rows.replace(thread)
         self._changed()
 
     def select_id(self, thread_id: str) -> None:
-        index = next((i for i, t in enumerate(self.threads) if t.id == thread_id), None)
+        index = self._rows.position(thread_id)
         if index is not None:
             self.cursor = index
 
     def marked_threads(self) -> list[Thread]:
-        return [t for t in self.threads if t.id in self.marked]
+        positions = sorted(
+            at for thread_id in self.marked if (at := self._rows.position(thread_id)) is not None
+        )
+        return [self._rows[at] for at in positions]
 
     def clear_marks(self) -> None:
         if self.marked:
