@@ -267,7 +267,8 @@ async def main() -> None:
     switches = await view_switch_latency()
     results["view switch p50, 10,000-thread demo (ms)"] = percentile_ms(switches, 50)
     results["view switch p95, 10,000-thread demo (ms)"] = percentile_ms(switches, 95)
-    results.update(await long_thread())
+    long_runs = [await long_thread() for _ in range(3)]
+    results.update({key: statistics.median(r[key] for r in long_runs) for key in long_runs[0]})
     results.update(await requests_per_action())
     for loaded in (10_000, 100_000):
         results[f"peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(loaded)
