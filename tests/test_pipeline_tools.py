@@ -20,9 +20,9 @@ from tui.config import Settings, load_settings
 from tui.config_file import with_view
 from tui.demo import DemoApi, DemoStore
 from tui.export import COLUMNS, ExportWriter, export_record, spreadsheet_safe
-from tui.export_cli import load_directory
 from tui.keymap import check_overrides
 from tui.screens.pickers import PickerScreen, TextPromptScreen
+from tui.state import fetch_directory
 from tui.views import ViewSpec, to_query
 
 # --- export -----------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def test_cells_never_start_like_a_formula(value: str, safe: str) -> None:
 
 async def test_records_carry_names_and_csv_rows_are_safe(demo_api: DemoApi) -> None:
     client = reader(demo_api)
-    directory = await load_directory(client, {})
+    directory = await fetch_directory(client, {})
     thread = next(
         t
         for t in (await client.list_threads()).threads
@@ -75,7 +75,7 @@ def run_cli(args: list[str], tmp_path: Path) -> int:
 
 async def hot_lead_thread_ids() -> list[str]:
     client = reader(DemoApi(DemoStore()))
-    directory = await load_directory(client, {})
+    directory = await fetch_directory(client, {})
     query, _ = to_query(ViewSpec(tags=["Hot Lead"]), directory, 100)
     return [t.id async for t in client.iter_threads(query)]
 

@@ -6,7 +6,6 @@ back as messages (tui/messages.py) and update the widgets.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -45,7 +44,14 @@ from .keymap import (
 from .labels import LabelsMixin
 from .live import LiveMixin
 from .message_actions import MessageActionsMixin
-from .messages import DirectoryLoaded, LookupDone, MessagesLoaded, RequestFailed, ThreadsLoaded
+from .messages import (
+    ActionFailed,
+    DirectoryLoaded,
+    LookupDone,
+    MessagesLoaded,
+    RequestFailed,
+    ThreadsLoaded,
+)
 from .preferences import Preferences
 from .ranking import RankingMixin
 from .reply import ReplyMixin
@@ -54,7 +60,7 @@ from .screens.filters import FilterScreen
 from .screens.help import HelpScreen
 from .screens.lookup import LookupScreen
 from .secrets import redact
-from .state import Directory
+from .state import Directory, fetch_directory
 from .text import one_line
 from .triage import TriageMixin
 from .widgets.chips import chip_style
@@ -265,17 +271,11 @@ class InboxApp(
     async def load_directory(self) -> None:
         client = self.client
         try:
-            links, members, tags, statuses = await asyncio.gather(
-                client.list_account_links(),
-                client.list_members(),
-                client.list_tags(),
-                client.list_statuses(),
-            )
+            directory = await fetch_directory(client, self.directory.campaign_names)
             team = await client.get_team()
         except InboxError as error:
             self.post_message(RequestFailed("loading the team directory", error))
             return
-        directory = Directory.build(links, members, tags, statuses, self.directory.campaign_names)
         directory.campaigns_seen = self.directory.campaigns_seen
         self.post_message(DirectoryLoaded(directory, team))
 
@@ -467,6 +467,9 @@ class InboxApp(
             self.screen.show_error(text)
         self._set_status(text, error=True)
         self.notify(text, severity="error", timeout=6)
+
+    def on_action_failed(self, event: ActionFailed) -> None:
+        self.notify(f"{event.what}: {describe_error(event.error)}", severity="error", timeout=8)
 
     # --- widget events ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from .backend import Backend
 from .crm.client import CrmClient, CrmProspect
 from .crm.handoff import crm_body, split_name
 from .describe import describe_error
+from .messages import ActionFailed
 from .state import Directory
 from .text import one_line
 from .widgets.sidebar import ProspectSidebar
@@ -34,13 +35,6 @@ class CrmMatches(Message):
         super().__init__()
         self.thread_id = thread_id
         self.lines = lines
-
-
-class CrmFailed(Message):
-    def __init__(self, what: str, error: InboxError) -> None:
-        super().__init__()
-        self.what = what
-        self.error = error
 
 
 def describe_match(prospect: CrmProspect, how: str) -> str:
@@ -104,7 +98,7 @@ class CrmMixin(App[None]):
             )
             result = await crm.upsert_prospect(body)
         except InboxError as error:
-            self.post_message(CrmFailed("Not handed to the CRM", error))
+            self.post_message(ActionFailed("Not handed to the CRM", error))
             return
         self.post_message(CrmPushed(result, match is not None, thread))
 
@@ -117,9 +111,6 @@ class CrmMixin(App[None]):
             self.notify(f"CRM: {one_line(prospect.message, 200)}", severity="warning", timeout=10)
         self._crm_shown_for = None
         self.show_crm_matches(event.thread)
-
-    def on_crm_failed(self, event: CrmFailed) -> None:
-        self.notify(f"{event.what}: {describe_error(event.error)}", severity="error", timeout=8)
 
     # --- the sidebar's matches -----------------------------------------------------------------
 

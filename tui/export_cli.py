@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.query import InboxView
 from .backend import make_backend
 from .config import Settings
 from .describe import describe_error
 from .export import FORMATS, ExportWriter, export_threads
-from .state import Directory
+from .state import fetch_directory
 from .views import ViewSpec, to_query
 
 
@@ -61,16 +60,6 @@ def spec_from_args(args: argparse.Namespace) -> ViewSpec:
     )
 
 
-async def load_directory(client: InboxClient, campaign_names: dict[str, str]) -> Directory:
-    return Directory.build(
-        await client.list_account_links(),
-        await client.list_members(),
-        await client.list_tags(),
-        await client.list_statuses(),
-        campaign_names,
-    )
-
-
 class Progress:
     """A line on stderr, rewritten in place when stderr is a terminal."""
 
@@ -97,7 +86,7 @@ class Progress:
 async def _export(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     backend = make_backend(settings)
     async with backend.client as client:
-        directory = await load_directory(client, backend.campaign_names)
+        directory = await fetch_directory(client, backend.campaign_names)
         query, unknown = to_query(spec_from_args(args), directory, limit=100)
         if unknown:
             raise ValueError("not found: " + ", ".join(unknown))

@@ -17,8 +17,8 @@ from textual.message import Message
 from .api.client import UNSET, InboxClient
 from .api.errors import InboxError
 from .api.models import Color, Status, Tag
-from .describe import describe_error
 from .edits import EditField, apply_locally, edit_for
+from .messages import ActionFailed
 from .screens.labels import KINDS, LabelChange, LabelRow, LabelsScreen
 from .state import Directory
 from .widgets.thread_list import ThreadList
@@ -52,13 +52,6 @@ class LabelsCreated(Message):
         self.kind = kind
         self.labels = labels
         self.then = then
-
-
-class LabelFailed(Message):
-    def __init__(self, what: str, error: InboxError) -> None:
-        super().__init__()
-        self.what = what
-        self.error = error
 
 
 class LabelsMixin(App[None]):
@@ -112,7 +105,7 @@ class LabelsMixin(App[None]):
         try:
             colors = {k: await self.client.list_colors(k) for k in KINDS}
         except InboxError as error:
-            self.post_message(LabelFailed("Could not load the colours", error))
+            self.post_message(ActionFailed("Could not load the colours", error))
             colors = {k: [] for k in KINDS}  # colour names still work, and hex codes
         self.post_message(LabelsReady(colors, kind, create))
 
@@ -140,7 +133,7 @@ class LabelsMixin(App[None]):
                 await delete(change.label_id)
         except InboxError as error:
             word = KINDS[change.kind]
-            self.post_message(LabelFailed(f"The {word} was not {_past(change.op)}", error))
+            self.post_message(ActionFailed(f"The {word} was not {_past(change.op)}", error))
             return
         self.post_message(LabelChanged(change, label))
 
@@ -176,9 +169,6 @@ class LabelsMixin(App[None]):
         current = self.thread_list.current
         self._show_sidebar_for(current)  # type: ignore[attr-defined]
 
-    def on_label_failed(self, event: LabelFailed) -> None:
-        self.notify(f"{event.what}: {describe_error(event.error)}", severity="error", timeout=8)
-
     # --- created from a picker --------------------------------------------------------------
 
     def create_labels_then(
@@ -198,7 +188,7 @@ class LabelsMixin(App[None]):
         except InboxError as error:
             self.post_message(LabelsCreated(kind, created, None))
             word = KINDS[kind]
-            self.post_message(LabelFailed(f"The new {word} was not created", error))
+            self.post_message(ActionFailed(f"The new {word} was not created", error))
             return
         self.post_message(LabelsCreated(kind, created, then))
 

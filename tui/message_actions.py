@@ -19,8 +19,8 @@ from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.models import Message as ApiMessage
 from .api.models import MessageHistory, Thread
-from .describe import describe_error
 from .drafts import DraftStore, edit_key
+from .messages import ActionFailed
 from .screens.history import HistoryScreen
 from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResult
 from .state import Directory
@@ -57,13 +57,6 @@ class EditSaved(Message):
     def __init__(self, message_id: str) -> None:
         super().__init__()
         self.message_id = message_id
-
-
-class MessageActionFailed(Message):
-    def __init__(self, what: str, error: InboxError) -> None:
-        super().__init__()
-        self.what = what
-        self.error = error
 
 
 class HistoryLoaded(Message):
@@ -129,7 +122,7 @@ class MessageActionsMixin(App[None]):
         try:
             edited = await self.client.edit_message(thread_id, message.id, content)
         except InboxError as error:
-            self.post_message(MessageActionFailed("Not edited (E tries again)", error))
+            self.post_message(ActionFailed("Not edited (E tries again)", error))
             return
         self.post_message(EditSaved(message.id))
         changed = message.model_copy(
@@ -164,7 +157,7 @@ class MessageActionsMixin(App[None]):
                 thread_id, message.id, for_everyone=for_everyone
             )
         except InboxError as error:
-            self.post_message(MessageActionFailed("Not deleted", error))
+            self.post_message(ActionFailed("Not deleted", error))
             return
         when = deleted.deleted_at or self.clock()
         update = {"deleted_at": when, "platform_deleted_at": when if for_everyone else None}
@@ -183,7 +176,7 @@ class MessageActionsMixin(App[None]):
         try:
             history = await self.client.message_history(thread_id, message_id)
         except InboxError as error:
-            self.post_message(MessageActionFailed("No history", error))
+            self.post_message(ActionFailed("No history", error))
             return
         self.post_message(HistoryLoaded(history))
 
@@ -236,7 +229,7 @@ class MessageActionsMixin(App[None]):
                     )
                 ]
         except InboxError as error:
-            self.post_message(MessageActionFailed("Reaction not changed", error))
+            self.post_message(ActionFailed("Reaction not changed", error))
             if reactions == list(message.reactions):
                 return
             note = "Some reactions changed."
@@ -252,6 +245,3 @@ class MessageActionsMixin(App[None]):
     def on_message_changed(self, event: MessageChanged) -> None:
         self.message_view.replace_message(event.message)
         self.notify(event.note)
-
-    def on_message_action_failed(self, event: MessageActionFailed) -> None:
-        self.notify(f"{event.what}: {describe_error(event.error)}", severity="error", timeout=8)

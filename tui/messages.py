@@ -63,3 +63,12 @@ class RequestFailed(Message):
         self.what = what
         self.error = error
         self.generation = generation
+
+
+class ActionFailed(Message):
+    """Something the user asked for was refused or failed; `what` says what did not happen."""
+
+    def __init__(self, what: str, error: InboxError) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error

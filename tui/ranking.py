@@ -40,10 +40,11 @@ class RankingMixin(App[None]):
 
     def _arrange(self, threads: list[Thread]) -> tuple[list[Thread], list[Thread]]:
         minimum = self.min_score
-        shown = [t for t in threads if minimum is None or self.score(t) >= minimum]
-        hidden = [t for t in threads if minimum is not None and self.score(t) < minimum]
+        scores = {t.id: self.score(t) for t in threads}  # each scored once
+        shown = [t for t in threads if minimum is None or scores[t.id] >= minimum]
+        hidden = [t for t in threads if minimum is not None and scores[t.id] < minimum]
         if self.by_score:
-            shown.sort(key=self.score, reverse=True)  # stable: server order among equals
+            shown.sort(key=lambda t: scores[t.id], reverse=True)  # stable among equals
         else:
             shown = self._server_order(shown)
         return shown, hidden

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .api.models import AccountLink, Member, Status, Tag, Thread
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 
 @dataclass
@@ -73,3 +78,14 @@ class Directory:
         ids = dict.fromkeys(self.campaign_names)
         ids.update(self.campaigns_seen)
         return list(ids)
+
+
+async def fetch_directory(client: InboxClient, campaign_names: dict[str, str]) -> Directory:
+    """The team's account links, members, tags and statuses, asked for together."""
+    links, members, tags, statuses = await asyncio.gather(
+        client.list_account_links(),
+        client.list_members(),
+        client.list_tags(),
+        client.list_statuses(),
+    )
+    return Directory.build(links, members, tags, statuses, campaign_names)
