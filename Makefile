@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench screenshots demo-server clean
+.PHONY: install bytecode run test lint bench screenshots demo-server clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# Bytecode for the package, as a wheel install has it: with PYTHONDONTWRITEBYTECODE set, an
+# editable install would compile every module of the app again at each start.
+bytecode: $(STAMP)
+	$(PY) -m compileall -q tui bench
+
+run: bytecode
 	$(VENV)/bin/inbox-tui --demo
 
 lint: $(STAMP)
@@ -24,7 +29,7 @@ lint: $(STAMP)
 test: lint
 	$(VENV)/bin/pytest
 
-bench: $(STAMP)
+bench: bytecode
 	$(PY) -m bench
 
 screenshots: $(STAMP)

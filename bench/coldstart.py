@@ -8,9 +8,23 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def tmux_server() -> Iterator[None]:
+    """One tmux server for all the runs: without a session holding it, the server exits after
+    each run and the next launch can race its shutdown (and would pay for starting it)."""
+    holder = f"bench-hold-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", holder, "sleep 3600"], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", holder], capture_output=True)
 
 
 def time_to_screen(command: str, pattern: str, timeout: float = 30.0) -> float:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.text import Text
@@ -24,7 +24,6 @@ from textual.widgets import Footer, Label, Static, Tab, Tabs
 from .api.errors import InboxError, TransportError
 from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
-from .backend import Backend, make_backend
 from .board import BoardMixin
 from .cache import ViewCache
 from .config import Settings
@@ -56,9 +55,6 @@ from .preferences import Preferences
 from .ranking import RankingMixin
 from .reply import ReplyMixin
 from .saved_views import SavedViewsMixin
-from .screens.filters import FilterScreen
-from .screens.help import HelpScreen
-from .screens.lookup import LookupScreen
 from .secrets import redact
 from .state import Directory, fetch_directory
 from .text import one_line
@@ -68,6 +64,10 @@ from .widgets.composer import Composer, ComposerInput
 from .widgets.message_view import MessageView
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .screens.lookup import LookupScreen
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 
@@ -84,8 +84,11 @@ def style_paths() -> list[Path]:
 def overridable_elsewhere() -> frozenset[str]:
     """Binding ids of the composer and every dialog: the config's [keys] can rebind them."""
     from .screens.board import BoardScreen
+    from .screens.filters import FilterScreen
+    from .screens.help import HelpScreen
     from .screens.history import HistoryScreen
     from .screens.labels import LabelFormScreen, LabelsScreen
+    from .screens.lookup import LookupScreen
     from .screens.pickers import (
         ConfirmScreen,
         NewConversationScreen,
@@ -158,12 +161,20 @@ class InboxApp(
         self._widgets_held = False
         self._sidebar_pending = False
         self.drafts = DraftStore(self.settings.resolved_data_dir())
-        self.view_cache = ViewCache(self.settings.resolved_data_dir())
+        self.view_cache = ViewCache(self.settings.resolved_data_dir(), self.settings.cache_scope)
         self.showing_cache = False  # the list shows cached (stale) threads: offline
+        self.startup_cache = False  # the list shows cached threads until the first page arrives
+        self.connected = False  # the backend is made and the first loads have started
+        self._held_input: list[events.Event] = []
         self._offline_retry = 2.0
         self.undo_stack = []
         self.preferences = Preferences(self.settings.resolved_data_dir())
-        self.key_problems = check_overrides(self.settings.keys, overridable_elsewhere())
+        # Knowing every dialog's binding ids means importing every screen: only with overrides.
+        self.key_problems = (
+            check_overrides(self.settings.keys, overridable_elsewhere())
+            if self.settings.keys
+            else []
+        )
         if self.settings.keys:
             self.set_keymap(
                 {
@@ -209,26 +220,63 @@ class InboxApp(
 
     def on_mount(self) -> None:
         self._hold_widgets()
-        if self.backend is None:
-            self.backend = make_backend(self.settings)
-        self.client = self.backend.client
         self.composer.add_class("-hidden")
         self.thread_list.drafts = self.drafts.thread_ids()
         self.setup_scores()
-        badge = self.backend_badge
-        badge.update(Text("demo data" if self.backend.is_demo else ""))
-        badge.set_class(self.backend.is_demo, "demo")
-        self.directory.campaign_names = dict(self.backend.campaign_names)
         self.thread_list.focus()
         self._update_layout_for_width(self.size.width)
         self._update_chips()
-        self.load_directory()
-        self.load_threads()
-        self.start_live_updates()
         self.key_problems += self.bind_saved_view_keys()
         for warning in self.startup_warnings + self.key_problems:
             self.notify(warning, title="Warning", severity="warning", timeout=15)
         self._restore_theme()
+        if self.backend is None and self._show_startup_cache():
+            # Making the backend imports httpx and the API client (and the demo): the last
+            # threads this view showed are painted first, and the connection is made after
+            # that frame. Input that arrives meanwhile waits for it (see on_event).
+            self.call_after_refresh(self._connect)
+        else:
+            self._connect()
+
+    def _show_startup_cache(self) -> bool:
+        """The threads this view showed last time (and the directory), until fresh ones come.
+        False when there are none."""
+        cached = self.view_cache.load_threads(self.thread_query)
+        if cached is None:
+            return False
+        directory = self.view_cache.load_directory(self.settings.campaigns)
+        if directory is not None:
+            self._apply_directory(directory)
+        self.thread_list.set_threads(cached[1])
+        self.startup_cache = True
+        self._set_status("Refreshing…")
+        return True
+
+    def _connect(self) -> None:
+        """Make the backend (unless one was given), then load the directory and the threads and
+        start live updates; input held until now is handled after."""
+        if self.backend is None:
+            from .backend import make_backend
+
+            self.backend = make_backend(self.settings)
+        self.client = self.backend.client
+        badge = self.backend_badge
+        badge.update(Text("demo data" if self.backend.is_demo else ""))
+        badge.set_class(self.backend.is_demo, "demo")
+        self.directory.campaign_names = dict(self.backend.campaign_names)
+        self.load_directory()
+        self.load_threads()
+        self.start_live_updates()
+        self.connected = True
+        held, self._held_input = self._held_input, []
+        for event in held:
+            self.post_message(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.connected and isinstance(event, events.InputEvent | events.Paste):
+            self._held_input.append(event)  # handled once connected, in the order typed
+            return
+        await super().on_event(event)
 
     def _restore_theme(self) -> None:
         """The theme chosen last time (from the palette), else the config file's, is applied;
@@ -284,9 +332,13 @@ class InboxApp(
         self.generation += 1
         self.next_cursor = None
         self.loading_more = False
-        self.thread_list.set_threads([])
-        self.thread_list.set_empty_text("Loading…")
-        self._set_status("Loading threads…")
+        # The first load after the connection keeps the cached rows on screen until its
+        # answer replaces them; any later load (another view, a filter) starts from empty.
+        self.startup_cache = self.startup_cache and not self.connected
+        if not self.startup_cache:
+            self.thread_list.set_threads([])
+            self.thread_list.set_empty_text("Loading…")
+            self._set_status("Loading threads…")
         self._fetch_threads(self.generation, self.thread_query, append=False)
 
     @work(group="threads", exclusive=True)
@@ -352,13 +404,15 @@ class InboxApp(
     # --- results ----------------------------------------------------------------------------
 
     def on_directory_loaded(self, message: DirectoryLoaded) -> None:
-        self.directory = message.directory
         if message.team is not None:  # fresh from the API (not from the cache)
             self.view_cache.save_directory(message.directory)
-        if message.team is not None:
             self.currency = message.team.currency
             if not self.backend or not self.backend.is_demo:
                 self.backend_badge.update(Text(one_line(message.team.name, 40)))
+        self._apply_directory(message.directory)
+
+    def _apply_directory(self, directory: Directory) -> None:
+        self.directory = directory
         self.thread_list.set_directory(self.directory)
         self.message_view.set_directory(self.directory)
         self._show_sidebar_for(self.thread_list.current)
@@ -379,6 +433,10 @@ class InboxApp(
         if message.append:
             self.loading_more = False
             thread_list.append_threads(message.threads)
+        elif self.startup_cache:
+            # The fresh page replaces the cached one; a cursor the user has moved stays put.
+            self.startup_cache = False
+            thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
         else:
             thread_list.set_threads(message.threads)
         thread_list.set_empty_text(
@@ -444,9 +502,14 @@ class InboxApp(
             self.generation += 1
             self._fetch_threads(self.generation, self.thread_query, append=False)
 
+    def _open_lookup(self) -> LookupScreen | None:
+        from .screens.lookup import LookupScreen
+
+        return self.screen if isinstance(self.screen, LookupScreen) else None
+
     def on_lookup_done(self, message: LookupDone) -> None:
-        if isinstance(self.screen, LookupScreen):
-            self.screen.show_results(message.username, message.threads)
+        if lookup := self._open_lookup():
+            lookup.show_results(message.username, message.threads)
 
     def on_request_failed(self, message: RequestFailed) -> None:
         if message.generation is not None and message.generation != self.generation:
@@ -463,8 +526,8 @@ class InboxApp(
                 return
             if not self.thread_list.threads:
                 self.thread_list.set_empty_text("Could not load threads. ctrl+r retries.")
-        if isinstance(self.screen, LookupScreen):
-            self.screen.show_error(text)
+        if lookup := self._open_lookup():
+            lookup.show_error(text)
         self._set_status(text, error=True)
         self.notify(text, severity="error", timeout=6)
 
@@ -527,6 +590,8 @@ class InboxApp(
         self.view_tabs.active = f"view-{view}"
 
     def action_filters(self) -> None:
+        from .screens.filters import FilterScreen
+
         def apply(query: ThreadQuery | None) -> None:
             if query is not None and query != self.thread_query:
                 self.thread_query = query
@@ -553,6 +618,8 @@ class InboxApp(
         self.load_threads()
 
     def action_lookup(self) -> None:
+        from .screens.lookup import LookupScreen
+
         def opened(thread: Thread | None) -> None:
             if thread is not None:
                 self.open_thread(thread)
@@ -560,6 +627,8 @@ class InboxApp(
         self.push_screen(LookupScreen(self.directory), opened)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.settings.keys))
 
     def action_toggle_sidebar(self) -> None:

@@ -4,11 +4,12 @@ shown at once and rolled back if the API refuses."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.models import Cursor, Thread
 from .api.query import ThreadQuery
@@ -17,6 +18,9 @@ from .edits import EditField, apply_locally, edit_for
 from .screens.board import Board, BoardScreen
 from .state import Directory
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 BOARD_PAGE = 100
 

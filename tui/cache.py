@@ -1,5 +1,5 @@
-"""The last threads each view showed, and the team directory, kept on disk so that the app
-opens on them when the API cannot be reached (marked stale), and refreshes when it can."""
+"""The last threads each view showed, and the team directory, kept on disk: the app paints them
+at start while it connects, and shows them (marked stale) when the API cannot be reached."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def view_key(query: ThreadQuery) -> str:
 
 
 class ViewCache:
-    def __init__(self, data_dir: Path) -> None:
-        self.folder = data_dir / "cache"
+    def __init__(self, data_dir: Path, scope: str) -> None:
+        self.folder = data_dir / "cache" / scope  # one folder per account (Settings.cache_scope)
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.json"

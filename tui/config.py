@@ -3,6 +3,7 @@ overridden by command-line flags. Invalid settings raise ConfigError with a read
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pydantic import (
     field_validator,
 )
 
-from .api.client import DEFAULT_BASE_URL
+from .api.query import DEFAULT_BASE_URL
 from .secrets import readable_by_others, register_secret
 from .views import ViewSpec
 
@@ -169,6 +170,15 @@ class Settings(BaseModel):
     @property
     def use_demo(self) -> bool:
         return self.demo or self.api_key is None or not self.api_key.get_secret_value()
+
+    @property
+    def cache_scope(self) -> str:
+        """Whose data the on-disk caches hold: one account (a digest of the URL and the key,
+        never the key) or one demo size, so a cache never shows another account's threads."""
+        if self.use_demo:
+            return f"demo-{self.demo_threads}"
+        key = self.api_key.get_secret_value() if self.api_key else ""
+        return "api-" + hashlib.sha256(f"{self.api_url}\n{key}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,21 @@ the thread in one request.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import Conflict, InboxError, NotFound, TransportError
 from .api.models import Thread
 from .screens.lookup import normalise_username
 from .screens.pickers import NewConversation, NewConversationScreen
 from .state import Directory
 from .text import one_line
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 
 class ConversationReady(Message):

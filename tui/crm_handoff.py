@@ -3,6 +3,8 @@ selected one. Both run only when a CRM is configured (or with the demo's own CRM
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import App
 from textual.message import Message
@@ -10,14 +12,16 @@ from textual.timer import Timer
 
 from .api.errors import InboxError
 from .api.models import Thread
-from .backend import Backend
-from .crm.client import CrmClient, CrmProspect
 from .crm.handoff import crm_body, split_name
 from .describe import describe_error
 from .messages import ActionFailed
 from .state import Directory
 from .text import one_line
 from .widgets.sidebar import ProspectSidebar
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .crm.client import CrmClient, CrmProspect
 
 MATCH_DELAY = 0.25  # seconds the selection must rest before the CRM is asked
 

@@ -11,10 +11,12 @@ import math
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .api.client import InboxClient
 from .api.models import Thread
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 
 class EditField(StrEnum):

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .api.client import InboxClient
 from .api.models import Thread
 from .api.query import ThreadQuery
 from .state import Directory
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = (

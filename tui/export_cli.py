@@ -12,7 +12,6 @@ from typing import TextIO
 
 from .api.errors import InboxError
 from .api.query import InboxView
-from .backend import make_backend
 from .config import Settings
 from .describe import describe_error
 from .export import FORMATS, ExportWriter, export_threads
@@ -84,6 +83,8 @@ class Progress:
 
 
 async def _export(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+    from .backend import make_backend  # httpx: not on the path of `inbox-tui` opening the app
+
     backend = make_backend(settings)
     async with backend.client as client:
         directory = await fetch_directory(client, backend.campaign_names)

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.query import ThreadQuery
 from .config import Settings
 from .describe import describe_error
 from .export import ExportWriter, export_threads
 from .state import Directory
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 
 class ExportProgress(Message):

@@ -8,13 +8,12 @@ prospects that carried it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import UNSET, InboxClient
 from .api.errors import InboxError
 from .api.models import Color, Status, Tag
 from .edits import EditField, apply_locally, edit_for
@@ -22,6 +21,9 @@ from .messages import ActionFailed
 from .screens.labels import KINDS, LabelChange, LabelRow, LabelsScreen
 from .state import Directory
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 Label = Tag | Status
 
@@ -118,6 +120,8 @@ class LabelsMixin(App[None]):
 
     @work(group="labels")
     async def _change_label(self, change: LabelChange) -> None:
+        from .api.client import UNSET  # the client is loaded by now: the app made it
+
         client, tags = self.client, change.kind == "tags"
         label: Label | None = None
         try:

@@ -8,13 +8,12 @@ rows merge into the list without moving the user's selection.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
 from .api.models import Event, Thread
 from .api.models import Message as ApiMessage
@@ -28,6 +27,9 @@ from .triage import belongs_to_view
 from .widgets.message_view import MessageView
 from .widgets.rows import ThreadRows
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
 MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.models import Message as ApiMessage
 from .api.models import MessageHistory, Thread
@@ -26,6 +26,9 @@ from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResul
 from .state import Directory
 from .text import one_line
 from .widgets.message_view import MessageView, emoji_cell
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 # Offered in the reaction picker (any emoji the platform accepts works through the API).
 REACTIONS: tuple[tuple[str, str], ...] = (

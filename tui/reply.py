@@ -13,13 +13,13 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
-from .api.client import InboxClient
 from .api.errors import InboxError, TransportError
 from .api.models import LastMessage, Thread
 from .api.models import Message as ApiMessage
@@ -27,6 +27,9 @@ from .drafts import DraftStore, Quote
 from .widgets.composer import X_DM_LIMIT, Composer, ComposerInput
 from .widgets.message_view import MessageView, Pending
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
 

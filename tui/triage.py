@@ -8,13 +8,13 @@ e, a, t and s apply to all of them, with progress and a summary of failures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import App
 from textual.message import Message
 
-from .api.client import InboxClient
 from .api.errors import InboxError
 from .api.models import Thread
 from .api.query import InboxView, ThreadQuery
@@ -35,6 +35,9 @@ from .widgets.message_view import MessageView
 from .widgets.rows import ThreadRows
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.client import InboxClient
 
 NONE = "__none__"
 UNDO_DEPTH = 50

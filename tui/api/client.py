@@ -40,9 +40,8 @@ from .models import (
     ThreadPage,
 )
 from .pacing import RequestBudget
-from .query import ThreadQuery, account_link_params, cursor_params
+from .query import DEFAULT_BASE_URL, ThreadQuery, account_link_params, cursor_params
 
-DEFAULT_BASE_URL: Final = "https://inboxapp.com/api/v1"
 DEFAULT_MESSAGE_LIMIT: Final = 50
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

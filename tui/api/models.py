@@ -56,6 +56,9 @@ class ApiModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         frozen=False,
+        # Validators are built when a model is first used, not at import: the app's first
+        # frame needs a handful of the models, not all of them.
+        defer_build=True,
     )
 
     def to_wire(self) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from .models import Cursor
 
+# Here rather than in the client, so that the config can name it without importing httpx.
+DEFAULT_BASE_URL = "https://inboxapp.com/api/v1"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 

@@ -1,0 +1,130 @@
+"""Starting up: the last threads of the view are painted before the API stack is loaded, the
+fresh page replaces them, and keys typed meanwhile are handled once the app is connected."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from tests.app_helpers import lines_of, settle
+from tui.api.query import ThreadQuery
+from tui.app import InboxApp
+from tui.cache import ViewCache
+from tui.config import Settings
+
+
+def demo_settings(data_dir: Path) -> Settings:
+    return Settings(demo=True, demo_threads=300, data_dir=data_dir)
+
+
+async def first_page_ids(settings: Settings) -> list[str]:
+    """Run the app once (it makes its own demo backend): its first page is cached on disk."""
+    app = InboxApp(settings)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        return app.thread_list.threads.ids
+
+
+def record_frames(app: InboxApp) -> list[float]:
+    frames: list[float] = []
+    display = app._display
+
+    def counted(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        frames.append(time.monotonic())
+
+    app._display = counted  # type: ignore[method-assign]
+    return frames
+
+
+async def test_the_cached_threads_are_painted_before_connecting(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    cached = await first_page_ids(settings)
+    app = InboxApp(settings)
+    frames = record_frames(app)
+    at_connect: dict[str, object] = {}
+    connect = app._connect
+
+    def observed_connect() -> None:
+        at_connect.update(frames=len(frames), rows=app.thread_list.threads.ids, backend=app.backend)
+        connect()
+
+    app._connect = observed_connect  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert at_connect["frames"] and at_connect["rows"] == cached
+        assert at_connect["backend"] is None  # httpx and the demo were not loaded yet
+        assert app.connected and not app.startup_cache
+        assert app.thread_list.threads.ids[: len(cached)] == cached
+        assert "Refreshing" not in app.status_text
+
+
+async def test_the_fresh_page_replaces_the_cached_one(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    await first_page_ids(settings)
+    cache = ViewCache(tmp_path, settings.cache_scope)
+    query = ThreadQuery(limit=settings.page_size)
+    saved = cache.load_threads(query)
+    assert saved is not None
+    threads = saved[1]
+    stale = threads[0].model_copy(deep=True)
+    stale.prospect.display_name = "Stale Cached Name"
+    cache.save_threads(query, [stale, *threads[1:]])
+
+    app = InboxApp(settings)
+    shown_at_start: list[str] = []
+    connect = app._connect
+
+    def observed_connect() -> None:
+        shown_at_start.extend(lines_of(app.thread_list))
+        connect()
+
+    app._connect = observed_connect  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert any("Stale Cached Name" in line for line in shown_at_start)
+        assert not any("Stale Cached Name" in line for line in lines_of(app.thread_list))
+        assert app.thread_list.current is not None
+        assert app.thread_list.current.id == threads[0].id  # the cursor stayed at the top
+
+
+async def test_keys_typed_before_the_connection_are_handled_after_it(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    cached = await first_page_ids(settings)
+    app = InboxApp(settings)
+    connect = app._connect
+
+    def slow_connect() -> None:
+        app.set_timer(0.3, connect)  # a slow start: the user types before it is done
+
+    app._connect = slow_connect  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.press("j", "j")
+        assert not app.connected
+        assert app.thread_list.cursor == 0  # held, not lost and not run without a client
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.connected
+        assert app.thread_list.current is not None
+        assert app.thread_list.current.id == cached[2]  # both keys, in order, after it
+
+
+async def test_a_first_start_without_a_cache_connects_at_once(tmp_path: Path) -> None:
+    app = InboxApp(demo_settings(tmp_path))
+    async with app.run_test(size=(130, 40)) as pilot:
+        assert app.connected  # nothing to paint first: no frame is spent waiting
+        await settle(pilot)
+        assert len(app.thread_list.threads) > 0
+
+
+def test_each_account_has_its_own_cache_and_the_key_is_not_in_its_name() -> None:
+    demo = Settings(demo=True)
+    one = Settings(api_key=SecretStr("key-one-secret"))
+    other = Settings(api_key=SecretStr("key-two-secret"))
+    elsewhere = Settings(api_key=SecretStr("key-one-secret"), api_url="https://eu.example/api/v1")
+    scopes = {demo.cache_scope, one.cache_scope, other.cache_scope, elsewhere.cache_scope}
+    assert len(scopes) == 4
+    assert Settings(demo=True, demo_threads=10_000).cache_scope != demo.cache_scope
+    assert not any("secret" in scope or "key-" in scope for scope in scopes)
