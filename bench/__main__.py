@@ -29,6 +29,11 @@ from tui.edits import EditField, edit_for
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLD_RUNS = 9
+STARTUP_IMPORTS = {  # name -> modules, cumulative
+    "pydantic and the settings": "tui.config",
+    "the command line": "tui.config,tui.cli",
+    "the command line and the app": "tui.config,tui.cli,tui.app",
+}
 
 
 def median_ms(samples: list[float]) -> float:
@@ -90,6 +95,48 @@ async def cursor_latency(loaded: int, presses: int = 200) -> list[float]:
             if painted:
                 samples.append(painted[0] - start)
     return samples
+
+
+async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, float]:
+    """Client-side work over every loaded row, with `loaded` threads in the list (distinct
+    pages of the demo, so scores and labels vary): the lead-score sort (`%`), a minimum
+    score (`#`), and the label counts of the `L` screen."""
+    store = DemoStore(SeedConfig(threads=300))
+    wires = [store.thread_wire(t) for t in store._order[:300]]
+    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)))
+    sort: list[float] = []
+    minimum: list[float] = []
+    counts: list[float] = []
+    async with app.run_test(size=(130, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.thread_list.set_threads([])
+        for page in range(loaded // 300):
+            app.thread_list.append_threads(
+                [
+                    Thread.model_validate({**wire, "id": f"{wire['id'][:12]}{page:07d}"})
+                    for wire in wires
+                ]
+            )
+        await pilot.pause()
+        for _ in range(runs):
+            start = time.perf_counter()
+            app.action_sort_by_score()
+            sort.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            app.min_score = 40
+            app._apply_ranking()
+            minimum.append(time.perf_counter() - start)
+            app.by_score, app.min_score = False, None
+            app._apply_ranking()
+            start = time.perf_counter()
+            app.label_rows()
+            counts.append(time.perf_counter() - start)
+    return {
+        f"lead-score sort (%), {loaded:,} loaded (ms)": median_ms(sort),
+        f"minimum score (#), {loaded:,} loaded (ms)": median_ms(minimum),
+        f"label counts (L), {loaded:,} loaded (ms)": median_ms(counts),
+    }
 
 
 def paint_clock(app: InboxApp) -> list[float]:
@@ -253,12 +300,17 @@ async def main() -> None:
     minimal: list[float] = []
     first_launch: list[float] = []
     later_launch: list[float] = []
+    # The same minimal app after importing what the app's first frame needs: its imports
+    # alone, before it does anything.
+    with_imports: dict[str, list[float]] = {name: [] for name in STARTUP_IMPORTS}
     with tmux_server():
         app_first_row(10_000, data_dir)  # leaves the cache a later launch starts from
         for _ in range(COLD_RUNS):
             minimal.append(minimal_first_line())
             first_launch.append(app_first_row(10_000, Path(tempfile.mkdtemp(prefix="inbox-b-"))))
             later_launch.append(app_first_row(10_000, data_dir))
+            for name, modules in STARTUP_IMPORTS.items():
+                with_imports[name].append(minimal_first_line(modules))
     baseline = statistics.median(minimal)
     results["cold start: minimal Textual app, first line (ms)"] = median_ms(minimal)
     results["cold start: first launch, 10,000-thread demo, first row (ms)"] = median_ms(
@@ -269,6 +321,10 @@ async def main() -> None:
     results["cold start: later launch ratio (target <= 1.5)"] = round(
         statistics.median(later_launch) / baseline, 2
     )
+    for name, samples in with_imports.items():
+        results[f"cold start: minimal app importing {name} first, ratio"] = round(
+            statistics.median(samples) / baseline, 2
+        )
     results["seed 300 threads (ms)"] = seed_time(300)
     results["seed 10,000 threads (ms)"] = seed_time(10_000)
     results["first row, 300 threads, headless (ms)"] = await repeated(lambda: first_row(300), 5)
@@ -279,6 +335,7 @@ async def main() -> None:
         samples = await cursor_latency(loaded)
         results[f"cursor move p50, {loaded:,} loaded (ms)"] = percentile_ms(samples, 50)
         results[f"cursor move p95, {loaded:,} loaded (ms)"] = percentile_ms(samples, 95)
+    results.update(await arrangement_times())
     switches = await view_switch_latency()
     results["view switch p50, 10,000-thread demo (ms)"] = percentile_ms(switches, 50)
     results["view switch p95, 10,000-thread demo (ms)"] = percentile_ms(switches, 95)

@@ -59,6 +59,10 @@ def app_first_row(threads: int, data_dir: Path) -> float:
     return time_to_screen(command, r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s")
 
 
-def minimal_first_line() -> float:
+def minimal_first_line(importing: str = "") -> float:
+    """The minimal app; with `importing`, after importing those modules first (how much of the
+    app's start is its imports alone)."""
     python = shlex.quote(sys.executable)
-    return time_to_screen(f"{python} {REPO / 'bench' / 'minimal_app.py'}", "minimal app ready")
+    script = shlex.quote(str(REPO / "bench" / "minimal_app.py"))
+    arguments = f" {shlex.quote(importing)}" if importing else ""
+    return time_to_screen(f"{python} {script}{arguments}", "minimal app ready")

@@ -1,4 +1,8 @@
-"""The baseline for cold start: a minimal Textual app that shows one line."""
+"""The baseline for cold start: a minimal Textual app that shows one line. With a
+comma-separated list of modules as its argument, it imports them first."""
+
+import importlib
+import sys
 
 from textual.app import App, ComposeResult
 from textual.widgets import Static
@@ -10,4 +14,6 @@ class Minimal(App[None]):
 
 
 if __name__ == "__main__":
+    for module in filter(None, (sys.argv[1] if len(sys.argv) > 1 else "").split(",")):
+        importlib.import_module(module)
     Minimal().run()

@@ -62,3 +62,62 @@ def test_the_same_thread_twice_keeps_one_row() -> None:
     newer = originals[2].model_copy(update={"assignee_id": None, "done": True})
     rows.extend([newer])
     assert len(rows) == 5 and rows[2] == newer
+
+
+def count_parses(rows: ThreadRows) -> list[int]:
+    """How many rows were parsed back from their bytes from now on."""
+    parses = [0]
+    unpack = rows.packer.unpack
+
+    def counted(packed: bytes) -> Thread:
+        parses[0] += 1
+        return unpack(packed)
+
+    rows.packer.unpack = counted  # type: ignore[method-assign]
+    return parses
+
+
+def test_keys_kept_with_each_row_answer_without_parsing() -> None:
+    originals = threads(PARSED_KEPT + 100)
+    rows = ThreadRows(originals, scorer=lambda t: t.prospect.follower_count or 0)
+    rows._parsed.clear()  # nothing parsed is at hand: every read would parse
+    parses = count_parses(rows)
+    tag = next(t for thread in originals for t in thread.prospect.context.tags)
+    carriers, by_status = rows.label_carriers()
+    expected = {
+        t.prospect.external_id or t.id for t in originals if tag in t.prospect.context.tags
+    }
+    assert carriers[tag] == expected
+    assert sum(len(v) for v in by_status.values()) == len(
+        {t.prospect.external_id or t.id for t in originals if t.prospect.context.status_id}
+    )
+    assert [rows.id_at(i) for i in rows.positions_with_label("tags", tag)] == [
+        t.id for t in originals if tag in t.prospect.context.tags
+    ]
+    ordered = sorted(range(len(rows)), key=rows.score_at, reverse=True)
+    subset = rows.subset(ordered[:50])
+    assert [subset.score_at(i) for i in range(50)] == sorted(
+        (t.prospect.follower_count or 0 for t in originals), reverse=True
+    )[:50]
+    assert rows.stamp_at(0) == originals[0].sort_timestamp.timestamp()  # type: ignore[union-attr]
+    assert parses[0] == 0
+
+
+def test_a_score_is_taken_once_for_rows_packed_before_the_scorer() -> None:
+    originals = threads(20)
+    rows = ThreadRows(originals)
+    calls: list[str] = []
+
+    def scorer(thread: Thread) -> int:
+        calls.append(thread.id)
+        return len(thread.id)
+
+    rows.scorer = scorer
+    assert rows.score_at(3) == len(originals[3].id) and rows.score_at(3) == len(originals[3].id)
+    assert calls == [originals[3].id]
+    changed = originals[3].model_copy(update={"id": originals[3].id})
+    rows.replace(changed)  # a replaced row is scored when it is packed
+    rows.insert(0, originals[4].model_copy(update={"id": "new-row"}))
+    rows.remove_id(originals[5].id)
+    assert calls == [originals[3].id, originals[3].id, "new-row"]
+    assert rows.score_at(0) == len("new-row") and len(rows) == 20

@@ -95,16 +95,18 @@ async def test_keys_typed_before_the_connection_are_handled_after_it(tmp_path: P
     cached = await first_page_ids(settings)
     app = InboxApp(settings)
     connect = app._connect
+    held: list[bool] = []
 
     def slow_connect() -> None:
-        app.set_timer(0.3, connect)  # a slow start: the user types before it is done
+        held.append(True)  # a slow start: the test connects once the user has typed
 
     app._connect = slow_connect  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.press("j", "j")
-        assert not app.connected
+        await pilot.pause()
+        assert held and not app.connected
         assert app.thread_list.cursor == 0  # held, not lost and not run without a client
-        await pilot.pause(0.5)
+        connect()
         await settle(pilot)
         assert app.connected
         assert app.thread_list.current is not None

@@ -68,16 +68,9 @@ class LabelsMixin(App[None]):
         return self.directory.tags if kind == "tags" else self.directory.statuses
 
     def label_rows(self) -> dict[str, list[LabelRow]]:
-        """Each label with how many loaded prospects carry it."""
-        tag_carriers: dict[str, set[str]] = {}
-        status_carriers: dict[str, set[str]] = {}
-        for thread in self.thread_list.threads:
-            context = thread.prospect.context
-            who = thread.prospect.external_id or thread.id
-            for tag_id in context.tags:
-                tag_carriers.setdefault(tag_id, set()).add(who)
-            if context.status_id:
-                status_carriers.setdefault(context.status_id, set()).add(who)
+        """Each label with how many loaded prospects carry it (from the labels each row keeps:
+        no row is parsed)."""
+        tag_carriers, status_carriers = self.thread_list.threads.label_carriers()
         return {
             "tags": [
                 LabelRow(t.id, t.name, t.color, len(tag_carriers.get(t.id, ())))
@@ -156,7 +149,7 @@ class LabelsMixin(App[None]):
     def _forget_label(self, kind: str, label_id: str) -> None:
         """A deleted label leaves the loaded prospects that carried it (as on the server)."""
         rows = self.thread_list.threads
-        for thread in list(rows):
+        for thread in [rows[at] for at in rows.positions_with_label(kind, label_id)]:
             context = thread.prospect.context
             if kind == "tags" and label_id in context.tags:
                 remaining = [t for t in context.tags if t != label_id]

@@ -13,6 +13,7 @@ from .api.query import SortOrder, ThreadQuery
 from .config import Settings
 from .scoring import ScoreWeights, lead_score
 from .screens.pickers import TextPromptScreen
+from .widgets.rows import ThreadRows
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
@@ -38,16 +39,22 @@ class RankingMixin(App[None]):
     def score(self, thread: Thread) -> int:
         return lead_score(thread.prospect, self.score_weights)
 
-    def _arrange(self, threads: list[Thread]) -> tuple[list[Thread], list[Thread]]:
+    def _arrange(self, rows: ThreadRows) -> tuple[ThreadRows, ThreadRows]:
+        """The rows to show and those to leave out, from the score and sort time each row
+        keeps (no row is parsed)."""
         minimum = self.min_score
-        scores = {t.id: self.score(t) for t in threads}  # each scored once
-        shown = [t for t in threads if minimum is None or scores[t.id] >= minimum]
-        hidden = [t for t in threads if minimum is not None and scores[t.id] < minimum]
+        everything = range(len(rows))
+        scores = (
+            [rows.score_at(i) for i in everything] if self.by_score or minimum is not None else []
+        )
+        shown = [i for i in everything if minimum is None or scores[i] >= minimum]
+        hidden = [i for i in everything if minimum is not None and scores[i] < minimum]
         if self.by_score:
-            shown.sort(key=lambda t: scores[t.id], reverse=True)  # stable among equals
+            shown.sort(key=lambda i: scores[i], reverse=True)  # stable among equals
         else:
-            shown = self._server_order(shown)
-        return shown, hidden
+            newest_first = self.thread_query.sort_order is SortOrder.DESC
+            shown.sort(key=lambda i: (rows.stamp_at(i), rows.id_at(i) or ""), reverse=newest_first)
+        return rows.subset(shown), rows.subset(hidden)
 
     def _server_order(self, threads: list[Thread]) -> list[Thread]:
         newest_first = self.thread_query.sort_order is SortOrder.DESC

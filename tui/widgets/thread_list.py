@@ -23,7 +23,7 @@ from ..state import Directory
 from ..text import one_line
 from ..timefmt import relative
 from .chips import chip_style
-from .rows import Packer, ThreadRows
+from .rows import Packer, Scorer, ThreadRows
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
@@ -81,12 +81,13 @@ class ThreadList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self._packer = Packer()  # one compression dictionary for every row of this list
-        self._rows = ThreadRows((), self._packer)
-        # Client-side arrangement of the loaded rows (lead-score sort and minimum): the rows it
-        # leaves out wait in `hidden` and come back when it changes.
-        self.arranger: Callable[[list[Thread]], tuple[list[Thread], list[Thread]]] | None = None
-        self.hidden: list[Thread] = []
-        self.score_of: Callable[[Thread], int] | None = None  # shown on each row when set
+        self._score_of: Scorer | None = None
+        self._rows = self._new_rows()
+        # Client-side arrangement of the loaded rows (lead-score sort and minimum): it gets the
+        # rows and returns those to show and those to leave out, which wait in `hidden` (still
+        # compact) and come back when it changes.
+        self.arranger: Callable[[ThreadRows], tuple[ThreadRows, ThreadRows]] | None = None
+        self.hidden = self._new_rows()
         self._quiet = False
         self.directory = Directory()
         self.drafts: set[str] = set()
@@ -104,7 +105,19 @@ class ThreadList(ScrollView, can_focus=True):
 
     @threads.setter
     def threads(self, value: Iterable[Thread]) -> None:
-        self._rows = value if isinstance(value, ThreadRows) else ThreadRows(value, self._packer)
+        self._rows = value if isinstance(value, ThreadRows) else self._new_rows(value)
+
+    def _new_rows(self, threads: Iterable[Thread] = ()) -> ThreadRows:
+        return ThreadRows(threads, self._packer, self._score_of)
+
+    @property
+    def score_of(self) -> Scorer | None:
+        """The lead score: shown on each row, and kept with each row for re-arranging."""
+        return self._score_of
+
+    @score_of.setter
+    def score_of(self, scorer: Scorer | None) -> None:
+        self._score_of = self._rows.scorer = self.hidden.scorer = scorer
 
     @property
     def current(self) -> Thread | None:
@@ -117,11 +130,12 @@ class ThreadList(ScrollView, can_focus=True):
         still there, so rows moving under the user do not move their selection."""
         selected = self._rows.id_at(self.cursor) if keep_selection else None
         if not keep_selection:
-            self.hidden = []  # a new list (another view or filter): nothing of the old waits
+            self.hidden = self._new_rows()  # a new list (another view or filter): none waits
         if self.arranger is None and not self.hidden:
             self.threads = threads
         else:
-            self.threads = self._arranged(list(threads))
+            rows = threads if isinstance(threads, ThreadRows) else self._new_rows(threads)
+            self.threads = self._arranged(rows)
         index = (self._rows.position(selected) if selected else None) or 0
         self._changed()
         # Rows replaced by the program (a merge, a re-arrangement) must not ask for more pages:
@@ -143,7 +157,7 @@ class ThreadList(ScrollView, can_focus=True):
         )
         if unchanged:
             return False
-        merged = ThreadRows(page, self._packer)
+        merged = self._new_rows(page)
         on_page = {t.id for t in page}
         for i, thread_id in enumerate(rows.ids):
             if thread_id not in on_page:
@@ -152,30 +166,38 @@ class ThreadList(ScrollView, can_focus=True):
         return True
 
     def append_threads(self, threads: list[Thread]) -> None:
-        waiting = {t.id for t in self.hidden}
-        fresh = [t for t in threads if self._rows.position(t.id) is None and t.id not in waiting]
+        fresh = [
+            t
+            for t in threads
+            if self._rows.position(t.id) is None and self.hidden.position(t.id) is None
+        ]
         if self.arranger is None:
             self._rows.extend(fresh)
         else:
-            selected = self.current.id if self.current else None
-            self.threads = self._arranged([*self._rows, *fresh])
+            selected = self._rows.id_at(self.cursor)
+            combined = self._rows.subset(range(len(self._rows)))
+            combined.extend(fresh)
+            self.threads = self._arranged(combined)
             if selected is not None:
                 self.select_id(selected)
         self._changed()
 
-    def _arranged(self, threads: list[Thread]) -> list[Thread]:
-        """Rows as the arrangement shows them; with none, the hidden ones come back."""
-        ids = {t.id for t in threads}
-        waiting = [t for t in self.hidden if t.id not in ids]
+    def _arranged(self, rows: ThreadRows) -> ThreadRows:
+        """Rows as the arrangement shows them; with none, the hidden ones come back. Nothing is
+        parsed: the arrangement reads the keys each row keeps."""
+        hidden = self.hidden
+        for i in range(len(hidden)):
+            if rows.position(hidden.id_at(i) or "") is None:
+                hidden.copy_row(i, rows)
         if self.arranger is None:
-            self.hidden = []
-            return threads + waiting
-        shown, self.hidden = self.arranger(threads + waiting)
+            self.hidden = self._new_rows()
+            return rows
+        shown, self.hidden = self.arranger(rows)
         return shown
 
     def rearrange(self) -> None:
         """The arrangement changed: show the loaded rows anew, keeping the selection."""
-        self.set_threads(list(self._rows), keep_selection=True)
+        self.set_threads(self._rows, keep_selection=True)
 
     def update_thread(self, thread: Thread) -> None:
         self._rows.replace(thread)
