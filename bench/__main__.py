@@ -17,7 +17,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+from textual.app import App, ComposeResult
+from textual.binding import Binding
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from bench.coldstart import app_first_row, minimal_first_line, tmux_server
 from tui.api.models import Thread
@@ -46,6 +49,53 @@ def percentile_ms(samples: list[float], pct: float) -> float:
     return round(ordered[index] * 1000, 2)
 
 
+def machine_reference(runs: int = 5) -> float:
+    """A pure-Python loop: how fast this machine runs Python today, so that runs on different
+    days (or hosts) can be compared. Every absolute figure below scales with it."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        samples.append(time.perf_counter() - start)
+    return median_ms(samples)
+
+
+class Stepper(App[None]):
+    """The framework's own key-to-paint: one line that changes with each key."""
+
+    BINDINGS = [Binding("j", "step(1)"), Binding("k", "step(-1)")]
+    row = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("row 0")
+
+    def action_step(self, by: int) -> None:
+        self.row += by
+        self.query_one(Static).update(f"row {self.row}")
+
+
+async def press_to_paint(app: App[None], pilot: Pilot[None], presses: int) -> list[float]:
+    """Key press to the next frame handed to the terminal, for j/k presses."""
+    frames = paint_clock(app)
+    samples: list[float] = []
+    for i in range(presses):
+        start = time.perf_counter()
+        await pilot.press("j" if i % 50 < 40 else "k")
+        await pilot.pause()
+        painted = [t for t in frames if t > start]
+        if painted:
+            samples.append(painted[0] - start)
+    return samples
+
+
+async def framework_latency(presses: int = 200) -> list[float]:
+    app = Stepper()
+    async with app.run_test(size=(130, 36)) as pilot:
+        return await press_to_paint(app, pilot, presses)
+
+
 def seed_time(threads: int, runs: int = 3) -> float:
     samples = []
     for _ in range(runs):
@@ -71,7 +121,6 @@ async def cursor_latency(loaded: int, presses: int = 200) -> list[float]:
     """Key press to painted frame for moving the cursor, with `loaded` threads in the list."""
     api = DemoApi(DemoStore(SeedConfig(threads=300)))
     app = InboxApp(Settings(demo=True), backend=demo_backend(api))
-    samples: list[float] = []
     async with app.run_test(size=(130, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -86,15 +135,7 @@ async def cursor_latency(loaded: int, presses: int = 200) -> list[float]:
         )
         app.thread_list.set_threads(many)
         await pilot.pause()
-        frames = paint_clock(app)
-        for i in range(presses):
-            start = time.perf_counter()
-            await pilot.press("j" if i % 50 < 40 else "k")
-            await pilot.pause()
-            painted = [t for t in frames if t > start]
-            if painted:
-                samples.append(painted[0] - start)
-    return samples
+        return await press_to_paint(app, pilot, presses)
 
 
 async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, float]:
@@ -294,6 +335,7 @@ def peak_rss_mb(threads: int) -> float:
 
 async def main() -> None:
     results: dict[str, float] = {}
+    results["machine: pure-Python loop, 5M additions (ms)"] = machine_reference()
     data_dir = Path(tempfile.mkdtemp(prefix="inbox-bench-"))
     # Interleaved, so that a busy moment of the machine weighs on all three alike. A first
     # launch has an empty data dir; a later launch finds the last run's cached first page.
@@ -331,6 +373,9 @@ async def main() -> None:
     results["first row, 10,000 threads, headless (ms)"] = await repeated(
         lambda: first_row(10_000), 3
     )
+    floor = await framework_latency()
+    results["key to paint, one-line Textual app p50 (ms)"] = percentile_ms(floor, 50)
+    results["key to paint, one-line Textual app p95 (ms)"] = percentile_ms(floor, 95)
     for loaded in (10_000, 100_000):
         samples = await cursor_latency(loaded)
         results[f"cursor move p50, {loaded:,} loaded (ms)"] = percentile_ms(samples, 50)

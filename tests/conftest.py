@@ -25,6 +25,18 @@ FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "api-docs"
 API_DOCS = SHARED_DOCS if SHARED_DOCS.is_dir() else FIXTURE_DOCS
 
 
+@pytest.fixture(autouse=True)
+def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own config, data and cache dirs: nothing a test saves (a theme,
+    drafts, the view cache) reaches the user's home or another test, and nothing there
+    reaches a test."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    for name in ("INBOX_TUI_DATA_DIR", "INBOX_TUI_CONFIG", "INBOX_API_KEY", "INBOX_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 class SleepRecorder:
     """Stands in for asyncio.sleep in the client's retry loop: records, does not wait."""
 

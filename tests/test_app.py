@@ -440,3 +440,21 @@ async def test_api_failure_is_shown_not_raised() -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.thread_list.threads
+
+
+async def test_the_list_scrolls_to_keep_the_cursor_row_on_screen() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        rows = app.thread_list
+        visible = rows.scrollable_content_region.height // 3
+        await pilot.press(*["j"] * (visible + 5))
+        await settle(pilot)
+        current = rows.current
+        assert current is not None and rows.cursor == visible + 5
+        assert rows.scroll_y > 0
+        name = current.prospect.display_name
+        assert name and any(name in line for line in lines_of(rows))
+        await pilot.press("g")
+        await settle(pilot)
+        assert rows.cursor == 0 and rows.scroll_y == 0

@@ -25,6 +25,7 @@ from ..keymap import bindings
 from ..state import Directory
 from ..text import inert, one_line
 from ..timefmt import stamp
+from .restyle import Restyling
 
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 
@@ -43,7 +44,7 @@ class Pending:
     quote: str = ""  # what that message said, shown above the text
 
 
-class MessageView(ScrollView, can_focus=True):
+class MessageView(Restyling, ScrollView, can_focus=True):
     BINDINGS = bindings("messages")
     COMPONENT_CLASSES = {
         "message-view--them-header",
@@ -205,6 +206,10 @@ class MessageView(ScrollView, can_focus=True):
     # --- layout -----------------------------------------------------------------------------
 
     def on_resize(self) -> None:
+        self._rebuild(keep="anchor")
+
+    def restyled(self) -> None:
+        self._blocks.clear()
         self._rebuild(keep="anchor")
 
     def _rebuild(self, keep: str) -> None:

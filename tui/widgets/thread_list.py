@@ -23,13 +23,14 @@ from ..state import Directory
 from ..text import one_line
 from ..timefmt import relative
 from .chips import chip_style
+from .restyle import Restyling
 from .rows import Packer, Scorer, ThreadRows
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
 
 
-class ThreadList(ScrollView, can_focus=True):
+class ThreadList(Restyling, ScrollView, can_focus=True):
     BINDINGS = bindings("list")
     COMPONENT_CLASSES = {
         "thread-list--cursor",
@@ -269,6 +270,10 @@ class ThreadList(ScrollView, can_focus=True):
             self.scroll_to(y=top, animate=False)
         elif top + ROW_HEIGHT > self.scroll_y + height:
             self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+
+    def restyled(self) -> None:
+        self._cache.clear()
+        self.refresh()
 
     def on_focus(self) -> None:
         self._cache.clear()
