@@ -84,9 +84,7 @@ def test_keys_kept_with_each_row_answer_without_parsing() -> None:
     parses = count_parses(rows)
     tag = next(t for thread in originals for t in thread.prospect.context.tags)
     carriers, by_status = rows.label_carriers()
-    expected = {
-        t.prospect.external_id or t.id for t in originals if tag in t.prospect.context.tags
-    }
+    expected = {t.prospect.external_id or t.id for t in originals if tag in t.prospect.context.tags}
     assert carriers[tag] == expected
     assert sum(len(v) for v in by_status.values()) == len(
         {t.prospect.external_id or t.id for t in originals if t.prospect.context.status_id}
