@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -221,6 +222,34 @@ def first_after(frames: list[float], moment: float) -> float:
     return next((t for t in frames if t >= moment), moment)
 
 
+async def held_key(repeats: int = 40, rate: float = 30.0) -> tuple[float, float]:
+    """A held-down j: key repeats arrive at the terminal's rate from another thread (as the
+    driver's do), whether or not the app keeps up. Returns the CPU time spent per repeat and
+    how long after the last repeat the list reaches its row (0 when it kept up)."""
+    api = DemoApi(DemoStore(SeedConfig(threads=3_000)))
+    app = InboxApp(Settings(demo=True), backend=demo_backend(api))
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        app.thread_list.focus()
+        await pilot.pause()
+        start = app.thread_list.cursor
+        loop = asyncio.get_running_loop()
+
+        def hold_key() -> None:
+            for _ in range(repeats):
+                loop.call_soon_threadsafe(app.post_message, events.Key("j", "j"))
+                time.sleep(1 / rate)
+
+        cpu = time.process_time()
+        await asyncio.to_thread(hold_key)
+        released = time.perf_counter()
+        while app.thread_list.cursor < start + repeats:
+            await asyncio.sleep(0.001)
+        lag = time.perf_counter() - released
+        await settle(pilot)  # the sidebar catching up counts too
+        return (time.process_time() - cpu) / repeats, lag
+
+
 async def view_switch_latency(switches: int = 20) -> list[float]:
     """Key press to the first frame showing the new view's threads (demo in-process). Times
     come from the app's own callbacks and frames, not from the test harness's waits."""
@@ -381,6 +410,11 @@ async def main() -> None:
         samples = await cursor_latency(loaded)
         results[f"cursor move p50, {loaded:,} loaded (ms)"] = percentile_ms(samples, 50)
         results[f"cursor move p95, {loaded:,} loaded (ms)"] = percentile_ms(samples, 95)
+    holds = [await held_key() for _ in range(3)]
+    results["held j, 30 repeats/s: CPU per repeat (ms)"] = median_ms([h[0] for h in holds])
+    results["held j, 30 repeats/s: list behind after release (ms)"] = median_ms(
+        [h[1] for h in holds]
+    )
     results.update(await arrangement_times())
     switches = await view_switch_latency()
     results["view switch p50, 10,000-thread demo (ms)"] = percentile_ms(switches, 50)

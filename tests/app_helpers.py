@@ -33,6 +33,7 @@ def make_app(
         clock=lambda: ANCHOR,
     )
     app.crm_match_delay = 0  # the sidebar's CRM matches arrive before `settle` returns
+    app.sidebar_follow_delay = 0  # the sidebar follows the cursor before `settle` returns
     return app, api
 
 

@@ -458,3 +458,27 @@ async def test_the_list_scrolls_to_keep_the_cursor_row_on_screen() -> None:
         await pilot.press("g")
         await settle(pilot)
         assert rows.cursor == 0 and rows.scroll_y == 0
+
+
+async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests() -> None:
+    app, _api = make_app()
+    app.sidebar_follow_delay = 1.0  # longer than any gap between the presses below
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(ProspectSidebar)
+        shown: list[str | None] = []
+        show = sidebar.show
+
+        def counted_show(thread: object, *args: object) -> None:
+            shown.append(getattr(thread, "id", None))
+            show(thread, *args)  # type: ignore[arg-type]
+
+        sidebar.show = counted_show  # type: ignore[method-assign]
+        await pilot.press("j", "j", "j", "j")
+        assert app.thread_list.cursor == 4
+        assert shown == []  # no relayout of the screen while the key is down
+        await pilot.pause(1.3)
+        current = app.thread_list.current
+        assert current is not None and shown == [current.id]
+        name = str(sidebar.query_one("#sb-name", Static).render())
+        assert current.prospect.display_name in name

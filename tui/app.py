@@ -7,6 +7,7 @@ back as messages (tui/messages.py) and update the widgets.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -18,6 +19,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, Tabs
 
@@ -66,6 +68,8 @@ from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from .backend import Backend
     from .screens.lookup import LookupScreen
 
@@ -135,6 +139,9 @@ class InboxApp(
     TITLE = "inbox-tui"
     CSS_PATH = style_paths()  # type: ignore[assignment]
     BINDINGS = bindings("app")
+    # Seconds the cursor rests before the sidebar follows it. Tests set 0: the sidebar
+    # follows after the list's next frame, so a settled app shows it.
+    sidebar_follow_delay = 0.06
 
     def __init__(
         self,
@@ -160,6 +167,7 @@ class InboxApp(
         self.status_text = ""
         self._widgets_held = False
         self._sidebar_pending = False
+        self._sidebar_timer: Timer | None = None
         self.drafts = DraftStore(self.settings.resolved_data_dir())
         self.view_cache = ViewCache(self.settings.resolved_data_dir(), self.settings.cache_scope)
         self.showing_cache = False  # the list shows cached (stale) threads: offline
@@ -537,15 +545,26 @@ class InboxApp(
     # --- widget events ----------------------------------------------------------------------
 
     def on_thread_list_highlighted(self, message: ThreadList.Highlighted) -> None:
-        # The sidebar follows the cursor after the list has painted, once per frame: held-down
-        # keys move the cursor at full speed and the sidebar catches up.
-        if not self._sidebar_pending:
+        # The sidebar follows the cursor once it rests: showing a prospect relayouts the
+        # screen (tens of ms on a slow machine), so a held-down key moves the list at full
+        # speed and the sidebar catches up when the key is released.
+        if self._sidebar_timer is not None:
+            self._sidebar_timer.stop()
+            self._sidebar_timer = None
+        if self.sidebar_follow_delay:
+            self._sidebar_timer = self.set_timer(
+                self.sidebar_follow_delay, self._sidebar_follow_cursor
+            )
+        elif not self._sidebar_pending:
             self._sidebar_pending = True
             self.call_after_refresh(self._sidebar_follow_cursor)
 
     def _sidebar_follow_cursor(self) -> None:
         self._sidebar_pending = False
-        self._show_sidebar_for(self.thread_list.current)
+        self._sidebar_timer = None
+        # When the app is closing, the sidebar's parts may already be gone.
+        with suppress(NoMatches):
+            self._show_sidebar_for(self.thread_list.current)
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)
