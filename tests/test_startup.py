@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from pydantic import SecretStr
+from textual.widgets import Footer
 
 from tests.app_helpers import lines_of, settle
 from tui.api.query import ThreadQuery
@@ -59,6 +60,37 @@ async def test_the_cached_threads_are_painted_before_connecting(tmp_path: Path) 
         assert app.connected and not app.startup_cache
         assert app.thread_list.threads.ids[: len(cached)] == cached
         assert "Refreshing" not in app.status_text
+
+
+async def test_the_first_frame_is_the_list_and_the_rest_joins_without_moving_it(
+    tmp_path: Path,
+) -> None:
+    settings = demo_settings(tmp_path)
+    await first_page_ids(settings)
+    app = InboxApp(settings)
+    first: dict[str, object] = {}
+    display = app._display
+
+    def observed(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        if not first:
+            first.update(
+                rows=len(app.thread_list.threads),
+                list_region=app.thread_list.region,
+                message_panes=len(app.query("#message-view")),
+                footers=len(app.query(Footer)),
+            )
+
+    app._display = observed  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert first["rows"] and first["message_panes"] == 0 and first["footers"] == 0
+        assert app.thread_list.region == first["list_region"]  # nothing shifted
+        assert len(app.query("#message-view")) == 1 and len(app.query(Footer)) == 1
+        assert not app.query("#footer-slot")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.message_view.thread is not None
 
 
 async def test_the_fresh_page_replaces_the_cached_one(tmp_path: Path) -> None:

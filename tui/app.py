@@ -62,7 +62,6 @@ from .state import Directory, fetch_directory
 from .text import one_line
 from .triage import TriageMixin
 from .widgets.chips import chip_style
-from .widgets.composer import Composer, ComposerInput
 from .widgets.message_view import MessageView
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
@@ -101,6 +100,7 @@ def overridable_elsewhere() -> frozenset[str]:
         TextPromptScreen,
         ValuationScreen,
     )
+    from .widgets.composer import ComposerInput
 
     return binding_ids(
         [
@@ -165,7 +165,8 @@ class InboxApp(
         self.sidebar_preference: bool | None = None
         self._older_cursor: Cursor | None = None  # where the open thread's older page starts
         self.status_text = ""
-        self._widgets_held = False
+        self._widgets_held = False  # every pane is mounted (see _complete)
+        self._panes_held = False  # those of the first frame are
         self._sidebar_pending = False
         self._sidebar_timer: Timer | None = None
         self.drafts = DraftStore(self.settings.resolved_data_dir())
@@ -207,44 +208,54 @@ class InboxApp(
         yield Static("", id="filter-chips")
         with Horizontal(id="panes"):
             yield ThreadList(id="thread-list", clock=self.clock)
-            with Vertical(id="conversation"):
-                yield MessageView(id="message-view", clock=self.clock)
-                yield Composer(id="composer")
+            yield Vertical(id="conversation")  # the message pane and the composer: see _complete
             yield ProspectSidebar(id="sidebar")
         yield Static("", id="status-line")
-        yield Footer()
+        yield Static("", id="footer-slot")  # the footer's row until the footer is mounted
 
     def _hold_widgets(self) -> None:
         """The main screen's widgets, held so they are reachable while a modal is on top."""
         self.thread_list = self.query_one("#thread-list", ThreadList)
-        self.message_view = self.query_one("#message-view", MessageView)
         self.sidebar = self.query_one("#sidebar", ProspectSidebar)
         self.status_line = self.query_one("#status-line", Static)
         self.filter_chips = self.query_one("#filter-chips", Static)
-        self.composer = self.query_one("#composer", Composer)
         self.view_tabs = self.query_one("#views", Tabs)
         self.backend_badge = self.query_one("#backend-badge", Label)
-        self._widgets_held = True
+        self._panes_held = True
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._hold_widgets()
-        self.composer.add_class("-hidden")
         self.thread_list.drafts = self.drafts.thread_ids()
         self.setup_scores()
         self.thread_list.focus()
         self._update_layout_for_width(self.size.width)
         self._update_chips()
+        self._restore_theme()
+        if self.backend is None and self._show_startup_cache():
+            # The last threads this view showed are painted first; the rest of the screen
+            # and the connection (which imports httpx, the API client and the demo) come after
+            # that frame. Input that arrives meanwhile waits for them (see on_event).
+            self.call_after_refresh(self._complete)
+        else:
+            await self._complete()
+
+    async def _complete(self) -> None:
+        """What the first frame does without: the message pane, the composer and the footer
+        (mounting them costs more than painting the list), then the connection."""
+        from .widgets.composer import Composer  # the text area's module: after the first frame
+
+        self.message_view = MessageView(id="message-view", clock=self.clock)
+        self.composer = Composer(id="composer")
+        self.composer.add_class("-hidden")
+        await self.query_one("#conversation").mount(self.message_view, self.composer)
+        await self.mount(Footer())
+        await self.query_one("#footer-slot").remove()
+        self.message_view.set_directory(self.directory)
+        self._widgets_held = True
         self.key_problems += self.bind_saved_view_keys()
         for warning in self.startup_warnings + self.key_problems:
             self.notify(warning, title="Warning", severity="warning", timeout=15)
-        self._restore_theme()
-        if self.backend is None and self._show_startup_cache():
-            # Making the backend imports httpx and the API client (and the demo): the last
-            # threads this view showed are painted first, and the connection is made after
-            # that frame. Input that arrives meanwhile waits for it (see on_event).
-            self.call_after_refresh(self._connect)
-        else:
-            self._connect()
+        self._connect()
 
     def _show_startup_cache(self) -> bool:
         """The threads this view showed last time (and the directory), until fresh ones come.
@@ -254,7 +265,9 @@ class InboxApp(
             return False
         directory = self.view_cache.load_directory(self.settings.campaigns)
         if directory is not None:
-            self._apply_directory(directory)
+            self.directory = directory
+            self.thread_list.set_directory(directory)
+            self._update_chips()
         self.thread_list.set_threads(cached[1])
         self.startup_cache = True
         self._set_status("Refreshing…")
@@ -308,7 +321,7 @@ class InboxApp(
                 await self.backend.crm.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._widgets_held:  # the first resize comes before mount
+        if self._panes_held:  # the first resize comes before mount
             self._update_layout_for_width(event.size.width)
 
     def _update_layout_for_width(self, width: int) -> None:

@@ -15,12 +15,12 @@ from .api.models import Cursor, Thread
 from .api.query import ThreadQuery
 from .describe import describe_error
 from .edits import EditField, apply_locally, edit_for
-from .screens.board import Board, BoardScreen
 from .state import Directory
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .screens.board import BoardScreen
 
 BOARD_PAGE = 100
 
@@ -51,6 +51,8 @@ class BoardMixin(App[None]):
     _board_query: ThreadQuery | None = None
 
     def action_board(self) -> None:
+        from .screens.board import Board, BoardScreen  # the board's widgets: only when opened
+
         if not self.directory.loaded:
             self.notify("The team's statuses are still loading.", severity="warning")
             return
@@ -79,6 +81,8 @@ class BoardMixin(App[None]):
         self.post_message(BoardPage(page.threads, page.next_cursor))
 
     def on_board_page(self, event: BoardPage) -> None:
+        from .screens.board import BoardScreen
+
         self._board_cursor = event.next_cursor
         screen = self.screen
         if isinstance(screen, BoardScreen):
@@ -106,6 +110,8 @@ class BoardMixin(App[None]):
 
     def _board_show(self, thread: Thread) -> None:
         """The card in its column, and the same prospect's rows in the list."""
+        from .screens.board import BoardScreen
+
         screen = self.screen
         if isinstance(screen, BoardScreen):
             screen.board.move_card(thread, thread.prospect.context.status_id or "")

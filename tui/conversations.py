@@ -16,8 +16,7 @@ from textual.message import Message
 
 from .api.errors import Conflict, InboxError, NotFound, TransportError
 from .api.models import Thread
-from .screens.lookup import normalise_username
-from .screens.pickers import NewConversation, NewConversationScreen
+from .picks import NewConversation
 from .state import Directory
 from .text import one_line
 
@@ -63,6 +62,8 @@ class ConversationsMixin(App[None]):
     directory: Directory
 
     def action_new_conversation(self, given: NewConversation | None = None) -> None:
+        from .screens.pickers import NewConversationScreen
+
         links = [
             (a.id, one_line(f"{a.name} (@{a.username})", 50))
             for a in self.directory.account_links.values()
@@ -98,6 +99,8 @@ class ConversationsMixin(App[None]):
         self.post_message(ready)
 
     async def _find_person(self, who: str, link_id: str) -> Person:
+        from .screens.lookup import normalise_username
+
         if who.isdigit():
             if not valid_user_id(who):
                 return Person(None, note="An X user ID is a number of up to 20 digits.")

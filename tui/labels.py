@@ -17,13 +17,14 @@ from textual.message import Message
 from .api.errors import InboxError
 from .api.models import Color, Status, Tag
 from .edits import EditField, apply_locally, edit_for
+from .label_kinds import KINDS, LabelChange, LabelRow
 from .messages import ActionFailed
-from .screens.labels import KINDS, LabelChange, LabelRow, LabelsScreen
 from .state import Directory
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .screens.labels import LabelsScreen
 
 Label = Tag | Status
 
@@ -92,6 +93,8 @@ class LabelsMixin(App[None]):
         self._load_label_colors(kind, create)
 
     def _push_labels(self, kind: str, create: bool) -> None:
+        from .screens.labels import LabelsScreen
+
         rows, colors = self.label_rows(), self._label_colors or {}
         self.push_screen(LabelsScreen(rows, colors, kind if kind in KINDS else "tags", create))
 
@@ -159,6 +162,8 @@ class LabelsMixin(App[None]):
         self.thread_list.refresh_rows()
 
     def _labels_changed(self) -> None:
+        from .screens.labels import LabelsScreen
+
         self.thread_list.set_directory(self.directory)
         for screen in self.screen_stack:
             if isinstance(screen, LabelsScreen):

@@ -21,8 +21,7 @@ from .api.models import Message as ApiMessage
 from .api.models import MessageHistory, Thread
 from .drafts import DraftStore, edit_key
 from .messages import ActionFailed
-from .screens.history import HistoryScreen
-from .screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, PickResult
+from .picks import PickResult
 from .state import Directory
 from .text import one_line
 from .widgets.message_view import MessageView, emoji_cell
@@ -103,6 +102,8 @@ class MessageActionsMixin(App[None]):
     # --- edit -------------------------------------------------------------------------------
 
     def action_edit_message(self) -> None:
+        from .screens.pickers import NotesScreen
+
         target = self._message_target("Editing")
         if target is None:
             return
@@ -136,6 +137,8 @@ class MessageActionsMixin(App[None]):
     # --- delete -----------------------------------------------------------------------------
 
     def action_delete_message(self) -> None:
+        from .screens.pickers import ConfirmScreen
+
         target = self._message_target("Deleting")
         if target is None:
             return
@@ -184,11 +187,15 @@ class MessageActionsMixin(App[None]):
         self.post_message(HistoryLoaded(history))
 
     def on_history_loaded(self, event: HistoryLoaded) -> None:
+        from .screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen(event.history, self.clock))
 
     # --- reactions --------------------------------------------------------------------------
 
     def action_react(self) -> None:
+        from .screens.pickers import PickerScreen
+
         target = self._message_target("Reacting")
         if target is None:
             return

@@ -12,7 +12,6 @@ from .api.models import Thread
 from .api.query import SortOrder, ThreadQuery
 from .config import Settings
 from .scoring import ScoreWeights, lead_score
-from .screens.pickers import TextPromptScreen
 from .widgets.rows import ThreadRows
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
@@ -81,6 +80,8 @@ class RankingMixin(App[None]):
         )
 
     def action_minimum_score(self) -> None:
+        from .screens.pickers import TextPromptScreen
+
         def entered(text: str | None) -> None:
             if text is None:
                 return

@@ -24,12 +24,12 @@ from .api.errors import InboxError, TransportError
 from .api.models import LastMessage, Thread
 from .api.models import Message as ApiMessage
 from .drafts import DraftStore, Quote
-from .widgets.composer import X_DM_LIMIT, Composer, ComposerInput
 from .widgets.message_view import MessageView, Pending
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .widgets.composer import Composer, ComposerInput
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
 
@@ -170,9 +170,10 @@ class ReplyMixin(App[None]):
         if not text.strip():
             self.notify("Nothing to send: the reply is empty.", severity="warning")
             return
-        if len(text) > X_DM_LIMIT:
+        limit = self.composer.limit
+        if len(text) > limit:
             self.notify(
-                f"Too long for an X DM: {len(text):,} of {X_DM_LIMIT:,} characters.",
+                f"Too long for an X DM: {len(text):,} of {limit:,} characters.",
                 severity="error",
             )
             return

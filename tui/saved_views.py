@@ -12,7 +12,7 @@ from .api.query import ThreadQuery
 from .config import ConfigError, Settings, read_toml
 from .config_file import with_view
 from .keymap import effective
-from .screens.pickers import PickerScreen, PickResult, TextPromptScreen
+from .picks import PickResult
 from .secrets import write_private
 from .state import Directory
 from .text import one_line
@@ -71,6 +71,8 @@ class SavedViewsMixin(App[None]):
 
     def action_views(self) -> None:
         """The switcher: every saved view, and saving the current one."""
+        from .screens.pickers import PickerScreen
+
         options = [
             (str(i), Text(one_line(spec.name, 50) + (f"  ({spec.key})" if spec.key else "")))
             for i, spec in enumerate(self.settings.views)
@@ -88,6 +90,8 @@ class SavedViewsMixin(App[None]):
         self.push_screen(PickerScreen("Saved views", options), picked)
 
     def action_save_view(self) -> None:
+        from .screens.pickers import TextPromptScreen
+
         def named(name: str | None) -> None:
             if name:
                 self._save_view(name)

@@ -19,15 +19,7 @@ from .api.errors import InboxError
 from .api.models import Thread
 from .api.query import InboxView, ThreadQuery
 from .edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
-from .screens.pickers import (
-    CREATE,
-    ConfirmScreen,
-    NotesScreen,
-    PickerScreen,
-    PickResult,
-    ValuationScreen,
-    created_names,
-)
+from .picks import CREATE, PickResult, created_names
 from .state import Directory
 from .text import one_line
 from .widgets.chips import dot_style
@@ -137,6 +129,8 @@ class TriageMixin(App[None]):
         self.apply_edits([edit_for(t, EditField.DONE, new) for t in targets], label)
 
     def action_assign(self) -> None:
+        from .screens.pickers import PickerScreen
+
         targets = self.triage_targets()
         if not targets:
             return
@@ -166,6 +160,8 @@ class TriageMixin(App[None]):
         )
 
     def action_tag(self) -> None:
+        from .screens.pickers import PickerScreen
+
         targets = self.triage_targets()
         if not targets:
             return
@@ -203,6 +199,8 @@ class TriageMixin(App[None]):
         )
 
     def action_status(self) -> None:
+        from .screens.pickers import PickerScreen
+
         targets = self.triage_targets()
         if not targets:
             return
@@ -236,6 +234,8 @@ class TriageMixin(App[None]):
         )
 
     def action_valuation(self) -> None:
+        from .screens.pickers import ValuationScreen
+
         targets = self.triage_targets()[:1]
         if not targets:
             return
@@ -249,6 +249,8 @@ class TriageMixin(App[None]):
         self.push_screen(ValuationScreen(targets[0].prospect.context.valuation), entered)
 
     def action_notes(self) -> None:
+        from .screens.pickers import NotesScreen
+
         targets = self.triage_targets()[:1]
         if not targets:
             return
@@ -388,6 +390,8 @@ class TriageMixin(App[None]):
     # --- delete, browser, clipboard ---------------------------------------------------------
 
     def action_delete(self) -> None:
+        from .screens.pickers import ConfirmScreen
+
         targets = self.triage_targets()[:1]
         if not targets:
             return

@@ -7,7 +7,6 @@ through the API, then hands the screen the new lists.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -20,31 +19,12 @@ from textual.widgets import Input, Label, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
 from ..api.models import Color
+from ..label_kinds import KINDS, LabelChange, LabelRow
 from ..text import one_line
 from ..widgets.chips import dot_style
 from .pickers import ConfirmScreen
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-KINDS = {"tags": "tag", "statuses": "status"}
-
-
-@dataclass(frozen=True)
-class LabelRow:
-    id: str
-    name: str
-    color: str | None
-    carried_by: int  # loaded prospects carrying it
-
-
-@dataclass(frozen=True)
-class LabelChange:
-    """What the user asked for: op is "create", "update" or "delete"."""
-
-    kind: str  # "tags" or "statuses"
-    op: str
-    label_id: str | None = None
-    name: str | None = None
-    color: str | None = None
 
 
 def check_color(value: str, colors: list[Color]) -> str | None:

@@ -3,8 +3,6 @@ edit notes, confirm, start a conversation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,25 +23,13 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ..edits import Scope, parse_valuation
+from ..picks import CREATE, NewConversation, PickResult
 from ..text import one_line
-
-# The value of a picker option that creates what the filter names (the name follows it).
-CREATE = "\x00create:"
-
-
-def created_names(values: tuple[str, ...]) -> list[str]:
-    return [v.removeprefix(CREATE) for v in values if v.startswith(CREATE)]
 
 
 def _name_of(label: Text) -> str:
     """An option's name as typed: without the colour dot that leads tag and status labels."""
     return label.plain.removeprefix("● ").strip().lower()
-
-
-@dataclass(frozen=True)
-class PickResult:
-    values: tuple[str, ...]
-    scope: Scope = Scope.THREAD
 
 
 def scope_choice(prospect_threads: int) -> ComposeResult:
@@ -326,16 +312,6 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
             ),
             answered,
         )
-
-
-@dataclass(frozen=True)
-class NewConversation:
-    """Who (a username or an X user ID), from which account link, and optionally the first
-    message (sent at once with quick send)."""
-
-    who: str
-    account_link_id: str
-    text: str = ""
 
 
 class NewConversationScreen(ModalScreen[NewConversation | None]):

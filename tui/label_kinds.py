@@ -1,0 +1,27 @@
+"""What the tags-and-statuses screen lists and what a change asks for: plain data, so the
+app can use it without importing the screen (and its widgets) at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KINDS = {"tags": "tag", "statuses": "status"}
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    id: str
+    name: str
+    color: str | None
+    carried_by: int  # loaded prospects carrying it
+
+
+@dataclass(frozen=True)
+class LabelChange:
+    """What the user asked for: op is "create", "update" or "delete"."""
+
+    kind: str  # "tags" or "statuses"
+    op: str
+    label_id: str | None = None
+    name: str | None = None
+    color: str | None = None
