@@ -3,6 +3,7 @@ fresh page replaces them, and keys typed meanwhile are handled once the app is c
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -162,3 +163,25 @@ def test_each_account_has_its_own_cache_and_the_key_is_not_in_its_name() -> None
     assert len(scopes) == 4
     assert Settings(demo=True, demo_threads=10_000).cache_scope != demo.cache_scope
     assert not any("secret" in scope or "key-" in scope for scope in scopes)
+
+
+async def test_start_up_objects_are_frozen_once_the_first_page_is_shown(tmp_path: Path) -> None:
+    """The command line's app (freeze_heap) exempts what it made at start from later full
+    collections; an app made without it (tests, the bench's other runs) leaves the heap be."""
+    gc.unfreeze()
+    try:
+        plain = InboxApp(demo_settings(tmp_path))
+        async with plain.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            assert plain.thread_list.threads and gc.get_freeze_count() == 0
+        app = InboxApp(demo_settings(tmp_path), freeze_heap=True)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            assert app.thread_list.threads
+            assert gc.get_freeze_count() > 0
+            frozen = gc.get_freeze_count()
+            await pilot.press("2")  # later pages: collected as usual, nothing more is frozen
+            await settle(pilot)
+            assert gc.get_freeze_count() <= frozen  # (frozen objects still die by refcount)
+    finally:
+        gc.unfreeze()

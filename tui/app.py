@@ -34,6 +34,7 @@ from .crm_handoff import CrmMixin
 from .describe import describe_error
 from .drafts import DraftStore
 from .exporting import ExportMixin
+from .heap import freeze_long_lived
 from .keymap import (
     app_actions,
     binding_ids,
@@ -150,8 +151,12 @@ class InboxApp(
         backend: Backend | None = None,
         clock: Callable[[], datetime] | None = None,
         startup_warnings: list[str] | None = None,
+        freeze_heap: bool = False,
     ) -> None:
         super().__init__()
+        # The command line runs one app per process: its start-up objects are frozen once the
+        # first page is on screen (see tui/heap.py). Tests run many apps in one process.
+        self.freeze_heap = freeze_heap
         self.startup_warnings = list(startup_warnings or [])
         self.settings = settings or Settings()
         self.backend: Backend | None = backend
@@ -460,6 +465,9 @@ class InboxApp(
             thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
         else:
             thread_list.set_threads(message.threads)
+        if self.freeze_heap:
+            self.freeze_heap = False
+            self.call_after_refresh(freeze_long_lived)
         thread_list.set_empty_text(
             "No threads in this view."
             + (" Press F to clear the filters." if self.thread_query.has_filters else "")

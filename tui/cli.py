@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_export(settings, args)
     from .app import InboxApp  # Textual only when the app runs
 
-    InboxApp(settings, startup_warnings=warnings).run()
+    InboxApp(settings, startup_warnings=warnings, freeze_heap=True).run()
     return 0
 
 
