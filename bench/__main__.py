@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.worker import WorkerCancelled
 
 from bench.coldstart import app_first_row, minimal_first_line, tmux_server
 from tui.api.models import Thread
@@ -212,8 +214,12 @@ async def repeated(fn: Callable[[], Awaitable[float]], runs: int) -> float:
 
 
 async def settle(pilot: Pilot[None]) -> None:
+    """Let every worker finish and every message be handled."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            # A worker superseded by a newer poll or page ends cancelled: that is not an error.
+            with suppress(WorkerCancelled):
+                await worker.wait()
         await pilot.pause()
 
 

@@ -276,12 +276,10 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.refresh()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._refresh_row(self.cursor)  # the cursor row is drawn differently without focus
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._refresh_row(self.cursor)
 
     def on_resize(self) -> None:
         self._changed()
