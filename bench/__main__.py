@@ -37,7 +37,7 @@ from tui.edits import EditField, edit_for
 RESULTS = Path(__file__).resolve().parent / "results"
 COLD_RUNS = 9
 STARTUP_IMPORTS = {  # name -> modules, cumulative
-    "pydantic and the settings": "tui.config",
+    "the settings": "tui.config",
     "the command line": "tui.config,tui.cli",
     "the command line and the app": "tui.config,tui.cli,tui.app",
 }

@@ -119,3 +119,27 @@ def test_a_score_is_taken_once_for_rows_packed_before_the_scorer() -> None:
     rows.remove_id(originals[5].id)
     assert calls == [originals[3].id, originals[3].id, "new-row"]
     assert rows.score_at(0) == len("new-row") and len(rows) == 20
+
+
+def test_row_summaries_come_back_equal_from_json_and_damaged_ones_do_not() -> None:
+    import json
+
+    from tui.state import Directory
+    from tui.widgets.row_summary import RowSummary, summarize
+
+    directory = Directory()
+    summaries = [summarize(t, directory, lambda t: len(t.id)) for t in threads(60)]
+    wire = json.loads(json.dumps([s.to_json() for s in summaries]))
+    assert [RowSummary.from_json(entry) for entry in wire] == summaries
+    good = wire[0]
+    damaged = [
+        good[:-1],  # a field short (an older format)
+        [None, *good[1:]],  # no id
+        [*good[:1], 5, *good[2:]],  # a name that is not text
+        [*good[:8], [["Hot", "#fff", "extra"]], *good[9:]],  # a tag that is not (name, colour)
+        [*good[:6], "yes", *good[7:]],  # a flag that is not a boolean
+        [*good[:-1], True],  # a score that is not a number
+        {"id": good[0]},
+        "row",
+    ]
+    assert all(RowSummary.from_json(entry) is None for entry in damaged)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from tests.servers import demo_server
 from tui.app import InboxApp
 from tui.backend import make_backend
 from tui.config import Settings, config_warnings, load_settings
-from tui.secrets import REDACTED, redact, register_secret, with_api_key
+from tui.secrets import REDACTED, Secret, redact, register_secret, with_api_key
 
 KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
@@ -34,7 +36,7 @@ async def test_a_whole_session_never_shows_or_writes_the_key(
     keyed_server: str, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    settings = Settings(api_key=KEY, api_url=keyed_server, data_dir=data_dir)  # type: ignore[arg-type]
+    settings = Settings(api_key=Secret(KEY), api_url=keyed_server, data_dir=data_dir)
     register_secret(KEY)
     app = InboxApp(settings, backend=make_backend(settings))
     seen: list[str] = []
@@ -62,7 +64,7 @@ async def test_a_whole_session_never_shows_or_writes_the_key(
         seen.extend(n.message for n in app._notifications)
         seen.append(repr(app.client))
         seen.append(repr(settings))
-        seen.append(settings.model_dump_json())
+        seen.append(json.dumps(asdict(settings), default=str))
     for path in data_dir.rglob("*"):
         if path.is_file():
             seen.append(path.read_text(encoding="utf-8", errors="replace"))
@@ -116,9 +118,9 @@ def test_a_config_others_can_read_gets_a_warning(tmp_path: Path) -> None:
 
 
 def test_settings_never_show_the_key() -> None:
-    settings = Settings(api_key=KEY)  # type: ignore[arg-type]
+    settings = Settings(api_key=Secret(KEY))
     assert KEY not in repr(settings) and KEY not in str(settings)
-    assert KEY not in settings.model_dump_json()
+    assert KEY not in json.dumps(asdict(settings), default=str)
 
 
 def test_redaction() -> None:

@@ -4,10 +4,12 @@ fresh page replaces them, and keys typed meanwhile are handled once the app is c
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-from pydantic import SecretStr
 from textual.widgets import Footer
 
 from tests.app_helpers import lines_of, settle
@@ -15,6 +17,7 @@ from tui.api.query import ThreadQuery
 from tui.app import InboxApp
 from tui.cache import ViewCache
 from tui.config import Settings
+from tui.secrets import Secret
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -76,7 +79,8 @@ async def test_the_first_frame_is_the_list_and_the_rest_joins_without_moving_it(
         display(screen, renderable)  # type: ignore[arg-type]
         if not first:
             first.update(
-                rows=len(app.thread_list.threads),
+                rows=app.thread_list.row_count,
+                threads=len(app.thread_list.threads),
                 list_region=app.thread_list.region,
                 message_panes=len(app.query("#message-view")),
                 footers=len(app.query(Footer)),
@@ -85,13 +89,76 @@ async def test_the_first_frame_is_the_list_and_the_rest_joins_without_moving_it(
     app._display = observed  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        assert first["rows"] and first["message_panes"] == 0 and first["footers"] == 0
+        # The rows shown last time, painted before any thread model is made.
+        assert first["rows"] and first["threads"] == 0
+        assert first["message_panes"] == 0 and first["footers"] == 0
         assert app.thread_list.region == first["list_region"]  # nothing shifted
         assert len(app.query("#message-view")) == 1 and len(app.query(Footer)) == 1
         assert not app.query("#footer-slot")
         await pilot.press("enter")
         await settle(pilot)
         assert app.message_view.thread is not None
+
+
+async def test_the_first_rows_are_the_ones_shown_last_time(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    app = InboxApp(settings)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        shown_last_time = lines_of(app.thread_list)
+    app = InboxApp(settings)
+    at_first_frame: list[str] = []
+    display = app._display
+
+    def observed(screen: object, renderable: object) -> None:
+        display(screen, renderable)  # type: ignore[arg-type]
+        if not at_first_frame:
+            at_first_frame.extend(lines_of(app.thread_list))
+
+    app._display = observed  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+    # The same names, handles, previews, chips and scores (the cursor row aside: focus).
+    both = min(len(at_first_frame), len(shown_last_time))
+    assert both > 9 and at_first_frame[3:both] == shown_last_time[3:both]
+    assert any("★" in line for line in at_first_frame)
+
+
+def test_the_first_frame_is_drawn_before_pydantic_is_imported(tmp_path: Path) -> None:
+    """Importing pydantic and building the models costs more than the rest of the start: the
+    command line's path to the first frame must not import it (a new import would)."""
+    import asyncio
+
+    asyncio.run(first_page_ids(demo_settings(tmp_path)))
+    script = f"""
+import asyncio, sys
+from tui.cli import build_parser
+from tui.config import Overrides, load_settings
+from tui.app import InboxApp
+build_parser()
+settings = load_settings(None, env={{"INBOX_TUI_DATA_DIR": {str(tmp_path)!r}}},
+                         overrides=Overrides(demo=True, demo_threads=300))
+app = InboxApp(settings)
+seen = []
+display = app._display
+def observed(screen, renderable):
+    display(screen, renderable)
+    if not seen:
+        seen.append((app.thread_list.row_count, "pydantic" in sys.modules))
+app._display = observed
+async def main():
+    async with app.run_test(size=(130, 40)) as pilot:
+        await pilot.pause()
+asyncio.run(main())
+print(seen[0][0], seen[0][1], "pydantic" in sys.modules)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    rows, pydantic_at_first_frame, pydantic_later = result.stdout.split()
+    assert int(rows) > 0 and pydantic_at_first_frame == "False"
+    assert pydantic_later == "True"  # the models come right after that frame
 
 
 async def test_the_fresh_page_replaces_the_cached_one(tmp_path: Path) -> None:
@@ -104,7 +171,9 @@ async def test_the_fresh_page_replaces_the_cached_one(tmp_path: Path) -> None:
     threads = saved[1]
     stale = threads[0].model_copy(deep=True)
     stale.prospect.display_name = "Stale Cached Name"
-    cache.save_threads(query, [stale, *threads[1:]])
+    rows = cache.load_rows(query)
+    assert rows is not None
+    cache.save_threads(query, [stale, *threads[1:]], rows)
 
     app = InboxApp(settings)
     shown_at_start: list[str] = []
@@ -156,9 +225,9 @@ async def test_a_first_start_without_a_cache_connects_at_once(tmp_path: Path) ->
 
 def test_each_account_has_its_own_cache_and_the_key_is_not_in_its_name() -> None:
     demo = Settings(demo=True)
-    one = Settings(api_key=SecretStr("key-one-secret"))
-    other = Settings(api_key=SecretStr("key-two-secret"))
-    elsewhere = Settings(api_key=SecretStr("key-one-secret"), api_url="https://eu.example/api/v1")
+    one = Settings(api_key=Secret("key-one-secret"))
+    other = Settings(api_key=Secret("key-two-secret"))
+    elsewhere = Settings(api_key=Secret("key-one-secret"), api_url="https://eu.example/api/v1")
     scopes = {demo.cache_scope, one.cache_scope, other.cache_scope, elsewhere.cache_scope}
     assert len(scopes) == 4
     assert Settings(demo=True, demo_threads=10_000).cache_scope != demo.cache_scope
@@ -185,3 +254,62 @@ async def test_start_up_objects_are_frozen_once_the_first_page_is_shown(tmp_path
             assert gc.get_freeze_count() <= frozen  # (frozen objects still die by refcount)
     finally:
         gc.unfreeze()
+
+
+async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(
+    tmp_path: Path,
+) -> None:
+    """The command line pauses the collector until the first frame (tui/heap.py); the app
+    (freeze_heap: the command line's) resumes it then, and an app made without it leaves the
+    collector as it found it."""
+    settings = demo_settings(tmp_path)
+    await first_page_ids(settings)
+    try:
+        gc.disable()
+        plain = InboxApp(settings)
+        async with plain.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            assert not gc.isenabled()
+        app = InboxApp(settings, freeze_heap=True)
+        at_first_frame: list[bool] = []
+        display = app._display
+
+        def observed(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if not at_first_frame:
+                at_first_frame.append(gc.isenabled())
+
+        app._display = observed  # type: ignore[method-assign]
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            assert at_first_frame == [False] and gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def test_damaged_cached_rows_fall_back_to_the_cached_threads(tmp_path: Path) -> None:
+    settings = demo_settings(tmp_path)
+    cached = await first_page_ids(settings)
+    cache = ViewCache(tmp_path, settings.cache_scope)
+    query = ThreadQuery(limit=settings.page_size)
+    saved = cache.load_threads(query)
+    assert saved is not None and cache.load_rows(query)
+    path = next(cache.folder.glob("view-*.json"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["rows"][3] = ["not", "a", "row"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert cache.load_rows(query) is None
+    app = InboxApp(settings)
+    at_connect: list[str] = []
+    connect = app._connect
+
+    def observed_connect() -> None:
+        at_connect.extend(app.thread_list.threads.ids)
+        connect()
+
+    app._connect = observed_connect  # type: ignore[method-assign]
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert at_connect == cached  # painted from the cached threads, before connecting
+        assert cache.load_rows(query)  # and the rows are whole again

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.style import Style
 
 from tests.app_helpers import make_app, settle
+from tui.widgets.row_summary import summarize
 
 
 def styles_of(strip: object) -> list[Style | None]:
@@ -26,7 +27,8 @@ async def test_switching_theme_repaints_rows_and_messages_in_its_colours() -> No
         await settle(pilot)
 
         width = rows.scrollable_content_region.width
-        fresh_row = rows._render_row_line(rows.threads[1], 1, width, selected=False)
+        summary = summarize(rows.threads[1], rows.directory, rows.score_of)
+        fresh_row = rows._render_row_line(summary, 1, width, selected=False)
         assert styles_of(rows.render_line(4)) == styles_of(fresh_row) != row_before
         messages._blocks.clear()
         fresh_message = messages._layout(messages.scrollable_content_region.width)[

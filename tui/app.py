@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, Tab, Tabs
 
 from .api.errors import InboxError, TransportError
-from .api.models import Cursor, Thread
 from .api.query import InboxView, ThreadQuery
 from .board import BoardMixin
 from .cache import ViewCache
@@ -34,7 +33,7 @@ from .crm_handoff import CrmMixin
 from .describe import describe_error
 from .drafts import DraftStore
 from .exporting import ExportMixin
-from .heap import freeze_long_lived
+from .heap import freeze_long_lived, resume_collection
 from .keymap import (
     app_actions,
     binding_ids,
@@ -70,10 +69,16 @@ from .widgets.thread_list import ThreadList
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from .api.models import Cursor, Thread
     from .backend import Backend
     from .screens.lookup import LookupScreen
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
+
+
+# The styles the first frame needs (the list, the sidebar, the bars); the message pane's and
+# the dialogs' are read after it (see InboxApp._complete): parsing CSS is a good part of a start.
+FIRST_FRAME_STYLES = ("app", "threads", "sidebar")
 
 
 def style_paths() -> list[Path]:
@@ -83,6 +88,10 @@ def style_paths() -> list[Path]:
         if folder.is_dir():
             return sorted(folder.glob("*.tcss"))
     raise FileNotFoundError("the styles/ folder is missing from this installation")
+
+
+def first_frame_style_paths() -> list[Path]:
+    return [path for path in style_paths() if path.stem in FIRST_FRAME_STYLES]
 
 
 def overridable_elsewhere() -> frozenset[str]:
@@ -123,6 +132,13 @@ def overridable_elsewhere() -> frozenset[str]:
     )
 
 
+class MainScreen(Screen[None]):
+    """The screen the app composes into: focus starts on the thread list, not on the first
+    focusable widget (the tabs), which would cost the first frame two restyles."""
+
+    AUTO_FOCUS = "#thread-list"
+
+
 class InboxApp(
     ReplyMixin,
     MessageActionsMixin,
@@ -138,7 +154,7 @@ class InboxApp(
     App[None],
 ):
     TITLE = "inbox-tui"
-    CSS_PATH = style_paths()  # type: ignore[assignment]
+    CSS_PATH = first_frame_style_paths()  # type: ignore[assignment]
     BINDINGS = bindings("app")
     # Seconds the cursor rests before the sidebar follows it. Tests set 0: the sidebar
     # follows after the list's next frame, so a settled app shows it.
@@ -165,6 +181,7 @@ class InboxApp(
         self.directory = Directory()
         self.currency = "USD"
         self.next_cursor: Cursor | None = None
+        self._first_page: list[Thread] | None = None  # of the view shown, once it has come
         self.loading_more = False
         self.generation = 0
         self.sidebar_preference: bool | None = None
@@ -198,6 +215,9 @@ class InboxApp(
             )
 
     # --- layout -----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -236,25 +256,32 @@ class InboxApp(
         self._update_layout_for_width(self.size.width)
         self._update_chips()
         self._restore_theme()
-        if self.backend is None and self._show_startup_cache():
-            # The last threads this view showed are painted first; the rest of the screen
-            # and the connection (which imports httpx, the API client and the demo) come after
-            # that frame. Input that arrives meanwhile waits for them (see on_event).
+        if self.backend is None and self._show_startup_rows():
+            # The rows this view showed last time are painted first; the rest of the screen,
+            # the models (pydantic) and the connection (httpx, the API client, the demo) come
+            # after that frame. Input that arrives meanwhile waits for them (see on_event).
             self.call_after_refresh(self._complete)
         else:
             await self._complete()
 
     async def _complete(self) -> None:
         """What the first frame does without: the message pane, the composer and the footer
-        (mounting them costs more than painting the list), then the connection."""
+        (mounting them costs more than painting the list), the cached threads, then the
+        connection."""
         from .widgets.composer import Composer  # the text area's module: after the first frame
 
+        if self.freeze_heap:
+            resume_collection()  # paused by the command line until the first frame
+        self._read_later_styles()
+        await self.sidebar.fill()
+        self._show_startup_cache()
         self.message_view = MessageView(id="message-view", clock=self.clock)
         self.composer = Composer(id="composer")
         self.composer.add_class("-hidden")
         await self.query_one("#conversation").mount(self.message_view, self.composer)
         await self.mount(Footer())
         await self.query_one("#footer-slot").remove()
+        self.screen.refresh_bindings()  # focus was set before the footer was there to hear it
         self.message_view.set_directory(self.directory)
         self._widgets_held = True
         self.key_problems += self.bind_saved_view_keys()
@@ -262,21 +289,40 @@ class InboxApp(
             self.notify(warning, title="Warning", severity="warning", timeout=15)
         self._connect()
 
-    def _show_startup_cache(self) -> bool:
-        """The threads this view showed last time (and the directory), until fresh ones come.
+    def _read_later_styles(self) -> None:
+        """The styles of what the first frame does not show; they style only widgets mounted
+        from now on (the message pane, the composer, the dialogs), so nothing is restyled."""
+        later = [path for path in style_paths() if path.stem not in FIRST_FRAME_STYLES]
+        self.stylesheet.read_all(later)
+        self.css_path = [*self.css_path, *later]
+
+    def _show_startup_rows(self) -> bool:
+        """The rows this view showed last time, as they were shown: read without the models.
         False when there are none."""
-        cached = self.view_cache.load_threads(self.thread_query)
-        if cached is None:
+        rows = self.view_cache.load_rows(self.thread_query)
+        if rows is None:
             return False
+        self.thread_list.show_preview(rows)
+        self._set_status("Refreshing…")
+        return True
+
+    def _show_startup_cache(self) -> None:
+        """The threads this view showed last time (and the directory), until fresh ones come:
+        they take the place of the rows painted first, or paint the list when there were
+        none. Nothing when the view has no cache."""
+        if self.backend is not None:
+            return  # a backend given (tests, the bench): nothing is read from disk
+        cached = self.view_cache.load_threads(self.thread_query)
         directory = self.view_cache.load_directory(self.settings.campaigns)
         if directory is not None:
             self.directory = directory
             self.thread_list.set_directory(directory)
             self._update_chips()
+        if cached is None:
+            return
         self.thread_list.set_threads(cached[1])
         self.startup_cache = True
         self._set_status("Refreshing…")
-        return True
 
     def _connect(self) -> None:
         """Make the backend (unless one was given), then load the directory and the threads and
@@ -356,6 +402,7 @@ class InboxApp(
     def load_threads(self) -> None:
         """The first page of the current view and filters; supersedes any load under way."""
         self.generation += 1
+        self._first_page = None
         self.next_cursor = None
         self.loading_more = False
         # The first load after the connection keeps the cached rows on screen until its
@@ -436,6 +483,8 @@ class InboxApp(
             if not self.backend or not self.backend.is_demo:
                 self.backend_badge.update(Text(one_line(message.team.name, 40)))
         self._apply_directory(message.directory)
+        if message.team is not None:
+            self._save_view_cache()  # its rows, now with the team's names and colours
 
     def _apply_directory(self, directory: Directory) -> None:
         self.directory = directory
@@ -451,7 +500,7 @@ class InboxApp(
         self.next_cursor = message.next_cursor
         thread_list = self.thread_list
         if not message.append:
-            self.view_cache.save_threads(self.thread_query, message.threads)
+            self._first_page = message.threads
             if self.showing_cache:
                 self.showing_cache = False
                 self._offline_retry = 2.0
@@ -465,6 +514,8 @@ class InboxApp(
             thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
         else:
             thread_list.set_threads(message.threads)
+        if not message.append:
+            self._save_view_cache()
         if self.freeze_heap:
             self.freeze_heap = False
             self.call_after_refresh(freeze_long_lived)
@@ -473,6 +524,13 @@ class InboxApp(
             + (" Press F to clear the filters." if self.thread_query.has_filters else "")
         )
         self._set_status(self._count_text())
+
+    def _save_view_cache(self) -> None:
+        """The view's first page, and its rows as shown, for the next start (and offline)."""
+        page = self._first_page
+        if page is not None:
+            rows = self.thread_list.summaries(len(page))
+            self.view_cache.save_threads(self.thread_query, page, rows)
 
     def on_messages_loaded(self, message: MessagesLoaded) -> None:
         view = self.message_view

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .api import InboxClient, RequestBudget
-from .config import Settings
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .crm.client import CrmClient
 
 

@@ -11,16 +11,16 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.models import Cursor, Thread
-from .api.query import ThreadQuery
 from .describe import describe_error
 from .edits import EditField, apply_locally, edit_for
-from .state import Directory
-from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Cursor, Thread
+    from .api.query import ThreadQuery
     from .screens.board import BoardScreen
+    from .state import Directory
+    from .widgets.thread_list import ThreadList
 
 BOARD_PAGE = 100
 

@@ -7,14 +7,15 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from .api.models import AccountLink, Member, Status, Tag, Thread
-from .api.query import ThreadQuery
 from .secrets import write_private
 from .state import Directory
+from .widgets.row_summary import RowSummary
+
+if TYPE_CHECKING:
+    from .api.models import Thread
+    from .api.query import ThreadQuery
 
 
 def view_key(query: ThreadQuery) -> str:
@@ -41,10 +42,31 @@ class ViewCache:
             return None
         return data if isinstance(data, dict) else None
 
-    def save_threads(self, query: ThreadQuery, threads: list[Thread]) -> None:
-        self._write(f"view-{view_key(query)}", {"threads": [t.to_wire() for t in threads]})
+    def save_threads(
+        self, query: ThreadQuery, threads: list[Thread], rows: list[RowSummary]
+    ) -> None:
+        """The view's first page, and its first rows as they were shown (painted at start
+        before the models are loaded)."""
+        self._write(
+            f"view-{view_key(query)}",
+            {"threads": [t.to_wire() for t in threads], "rows": [r.to_json() for r in rows]},
+        )
+
+    def load_rows(self, query: ThreadQuery) -> list[RowSummary] | None:
+        """The rows the view showed last time, read without the models; None when there are
+        none (or the file is damaged or from an older version)."""
+        data = self._read(f"view-{view_key(query)}")
+        entries = None if data is None else data.get("rows")
+        if not isinstance(entries, list) or not entries:
+            return None
+        rows = [RowSummary.from_json(entry) for entry in entries]
+        return None if None in rows else [row for row in rows if row is not None]
 
     def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
+        from pydantic import ValidationError
+
+        from .api.models import Thread
+
         data = self._read(f"view-{view_key(query)}")
         if data is None:
             return None
@@ -67,6 +89,10 @@ class ViewCache:
         )
 
     def load_directory(self, campaign_names: dict[str, str]) -> Directory | None:
+        from pydantic import ValidationError
+
+        from .api.models import AccountLink, Member, Status, Tag
+
         data = self._read("directory")
         if data is None:
             return None

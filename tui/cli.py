@@ -136,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .export_cli import run_export
 
         return run_export(settings, args)
+    from .heap import pause_collection
+
+    pause_collection()  # until the first frame (see tui/heap.py)
     from .app import InboxApp  # Textual only when the app runs
 
     InboxApp(settings, startup_warnings=warnings, freeze_heap=True).run()

@@ -5,24 +5,29 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    SecretStr,
-    ValidationError,
-    field_validator,
-)
-
 from .api.query import DEFAULT_BASE_URL
-from .secrets import readable_by_others, register_secret
-from .views import ViewSpec
+from .checks import (
+    Invalid,
+    Problems,
+    Table,
+    flag,
+    number,
+    optional,
+    path,
+    text,
+    text_map,
+    texts,
+    whole,
+)
+from .secrets import Secret, readable_by_others, register_secret
+from .views import ViewSpec, read_view
 
 APP_NAME = "inbox-tui"
 
@@ -63,42 +68,52 @@ class ConfigError(Exception):
     """A setting is wrong; the message says which and how to fix it."""
 
 
+def _xdg_home(variable: str, fallback: str) -> Path | None:
+    """On Linux, the XDG base directory (as platformdirs finds it, without importing it: ~6 ms
+    of every start); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return Path(os.environ.get(variable, "").strip() or os.path.expanduser(fallback))
+
+
 def default_config_path() -> Path:
+    if (home := _xdg_home("XDG_CONFIG_HOME", "~/.config")) is not None:
+        return home / APP_NAME / "config.toml"
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME)) / "config.toml"
 
 
 def default_data_dir() -> Path:
+    if (home := _xdg_home("XDG_DATA_HOME", "~/.local/share")) is not None:
+        return home / APP_NAME
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME))
 
 
-class ScoreSettings(BaseModel):
+@dataclass
+class ScoreSettings:
     """`[score]`: the lead score's weights and bio keywords (the docs' scoring by default)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    followers_100k: int = Field(default=30, ge=0, le=1000)
-    followers_10k: int = Field(default=20, ge=0, le=1000)
-    followers_1k: int = Field(default=10, ge=0, le=1000)
-    verified: int = Field(default=15, ge=0, le=1000)
-    bio_keyword: int = Field(default=25, ge=0, le=1000)
-    website: int = Field(default=10, ge=0, le=1000)
-    keywords: list[str] = Field(
+    followers_100k: int = 30
+    followers_10k: int = 20
+    followers_1k: int = 10
+    verified: int = 15
+    bio_keyword: int = 25
+    website: int = 10
+    keywords: list[str] = field(
         default_factory=lambda: ["founder", "ceo", "director", "head of", "vp"]
     )
 
 
-class CrmSettings(BaseModel):
+@dataclass
+class CrmSettings:
     """`[crm]`: the CRM that `C` hands prospects to (05-crm-prospects-api)."""
 
-    model_config = ConfigDict(extra="forbid")
-
     base_url: str | None = None  # e.g. "https://crm.example.com/api"; "demo" for the demo CRM
-    api_key: SecretStr | None = None
-    stage_map: dict[str, str] = Field(default_factory=dict)  # status name -> CRM stageId
+    api_key: Secret | None = None
+    stage_map: dict[str, str] = field(default_factory=dict)  # status name -> CRM stageId
     pipeline_id: str | None = None  # used when no stage is mapped
     user_id: str | None = None  # sent as userId (who performs the write)
 
@@ -107,65 +122,48 @@ class CrmSettings(BaseModel):
         return bool(self.base_url)
 
 
-class Settings(BaseModel):
-    """Everything configurable. Field names are the TOML keys."""
+@dataclass
+class Settings:
+    """Everything configurable. Field names are the TOML keys; `read_settings` checks them."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-    api_key: SecretStr | None = None
+    api_key: Secret | None = None
     api_url: str = DEFAULT_BASE_URL
     demo: bool = False
-    demo_threads: int = Field(default=300, ge=1, le=100_000)
+    demo_threads: int = 300  # 1 to 100,000
     # Share of the service's 300 requests a minute this client may use.
-    requests_per_minute: int = Field(default=300, ge=1, le=300)
-    timeout: float = Field(default=15.0, gt=0, le=300)
-    page_size: int = Field(default=50, ge=1, le=100)
+    requests_per_minute: int = 300
+    timeout: float = 15.0
+    page_size: int = 50  # 1 to 100
     # Campaigns have no API endpoint: names for the IDs seen on threads.
-    campaigns: dict[str, str] = Field(default_factory=dict)
+    campaigns: dict[str, str] = field(default_factory=dict)
     # Where drafts are kept (default: the platform's user data dir).
     data_dir: Path | None = None
     # Live updates: seconds between polls of the visible view and the open thread, and the
     # share of the service's 300 requests a minute that polling may spend.
-    poll_interval: float = Field(default=15.0, ge=2, le=3600)
-    poll_share: float = Field(default=0.1, gt=0, le=0.5)
+    poll_interval: float = 15.0
+    poll_share: float = 0.1
     # Seconds before a thread whose older messages are still importing is read again.
-    sync_recheck: float = Field(default=4.0, ge=0.05, le=600)
-    score: ScoreSettings = Field(default_factory=ScoreSettings)
+    sync_recheck: float = 4.0
+    score: ScoreSettings = field(default_factory=ScoreSettings)
     # Saved views ([[views]]): named view + filters + account links + sort, in the header.
-    views: list[ViewSpec] = Field(default_factory=list)
+    views: list[ViewSpec] = field(default_factory=list)
     # Key overrides by binding id (see `?`): e.g. triage.done = "E,ctrl+d".
-    keys: dict[str, str] = Field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
     theme: str | None = None  # a Textual theme name; the last one chosen is remembered
-    crm: CrmSettings = Field(default_factory=CrmSettings)
+    crm: CrmSettings = field(default_factory=CrmSettings)
     # Where the in-app export writes (default: the current directory).
     export_dir: Path | None = None
-    _path: Path | None = PrivateAttr(default=None)  # the config file it came from
+    # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
+    # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
+    demo_faults: str = ""
+    _path: Path | None = field(default=None, repr=False, compare=False)  # the file read
 
     @property
     def config_path(self) -> Path:
         return self._path or default_config_path()
 
-    # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
-    # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
-    demo_faults: str = ""
-
-    @field_validator("demo_faults")
-    @classmethod
-    def _faults(cls, value: str) -> str:
-        from .demo.faults import FaultRates
-
-        FaultRates.parse(value)  # raises ValueError with what is wrong
-        return value
-
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
-
-    @field_validator("api_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
 
     @property
     def use_demo(self) -> bool:
@@ -179,6 +177,102 @@ class Settings(BaseModel):
             return f"demo-{self.demo_threads}"
         key = self.api_key.get_secret_value() if self.api_key else ""
         return "api-" + hashlib.sha256(f"{self.api_url}\n{key}".encode()).hexdigest()[:16]
+
+
+def _secret(value: object) -> Secret:
+    return Secret(text(value))
+
+
+def _url(value: object) -> str:
+    url = text(value)
+    if not url.startswith(("http://", "https://")):
+        raise Invalid("must start with http:// or https://")
+    return url.rstrip("/")
+
+
+def _faults(value: object) -> str:
+    spec = text(value)
+    if spec:
+        from .demo.faults import FaultRates  # the demo only when faults are asked for
+
+        try:
+            FaultRates.parse(spec)
+        except ValueError as error:  # it says what is wrong
+            raise Invalid(str(error)) from None
+    return spec
+
+
+def _fields(kind: Any) -> set[str]:
+    return {f.name for f in fields(kind) if not f.name.startswith("_")}
+
+
+def _read_score(table: Table) -> ScoreSettings:
+    table.reject_unknown(_fields(ScoreSettings))
+    score, weight = ScoreSettings(), whole(0, 1000)
+    return ScoreSettings(
+        followers_100k=table.take("followers_100k", weight, score.followers_100k),
+        followers_10k=table.take("followers_10k", weight, score.followers_10k),
+        followers_1k=table.take("followers_1k", weight, score.followers_1k),
+        verified=table.take("verified", weight, score.verified),
+        bio_keyword=table.take("bio_keyword", weight, score.bio_keyword),
+        website=table.take("website", weight, score.website),
+        keywords=table.take("keywords", texts, score.keywords),
+    )
+
+
+def _read_crm(table: Table) -> CrmSettings:
+    table.reject_unknown(_fields(CrmSettings))
+    return CrmSettings(
+        base_url=table.take("base_url", optional(text), None),
+        api_key=table.take("api_key", optional(_secret), None),
+        stage_map=table.take("stage_map", text_map, {}),
+        pipeline_id=table.take("pipeline_id", optional(text), None),
+        user_id=table.take("user_id", optional(text), None),
+    )
+
+
+def _read_views(table: Table) -> list[ViewSpec]:
+    entries = table.values.get("views", [])
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        table.problems.append(("views", "must be a list of tables ([[views]])"))
+        return []
+    return [
+        read_view(Table(entry, where=f"views.{i}.", problems=table.problems))
+        for i, entry in enumerate(entries)
+    ]
+
+
+def read_settings(values: Mapping[str, Any]) -> Settings:
+    """Settings from the file's, environment's and flags' values, every field checked; raises
+    Problems listing all that is wrong."""
+    table = Table(values)
+    table.reject_unknown(_fields(Settings))
+    default = Settings()
+    settings = Settings(
+        api_key=table.take("api_key", optional(_secret), None),
+        api_url=table.take("api_url", _url, default.api_url),
+        demo=table.take("demo", flag, default.demo),
+        demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),
+        requests_per_minute=table.take(
+            "requests_per_minute", whole(1, 300), default.requests_per_minute
+        ),
+        timeout=table.take("timeout", number(0, 300, above=True), default.timeout),
+        page_size=table.take("page_size", whole(1, 100), default.page_size),
+        campaigns=table.take("campaigns", text_map, default.campaigns),
+        data_dir=table.take("data_dir", optional(path), None),
+        poll_interval=table.take("poll_interval", number(2, 3600), default.poll_interval),
+        poll_share=table.take("poll_share", number(0, 0.5, above=True), default.poll_share),
+        sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
+        score=_read_score(table.nested("score")),
+        views=_read_views(table),
+        keys=table.take("keys", text_map, default.keys),
+        theme=table.take("theme", optional(text), None),
+        crm=_read_crm(table.nested("crm")),
+        export_dir=table.take("export_dir", optional(path), None),
+        demo_faults=table.take("demo_faults", _faults, default.demo_faults),
+    )
+    table.raise_problems()
+    return settings
 
 
 @dataclass(frozen=True)
@@ -222,9 +316,9 @@ def load_settings(
             if value is not None:
                 values[key] = value
     try:
-        settings = Settings.model_validate(values)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, path)) from None
+        settings = read_settings(values)
+    except Problems as problems:
+        raise ConfigError(_describe(problems, path)) from None
     if settings.api_key is not None:
         register_secret(settings.api_key.get_secret_value())
     if settings.crm.api_key is not None:
@@ -261,13 +355,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from None
 
 
-def _describe(exc: ValidationError, path: Path) -> str:
+def _describe(problems: Problems, path: Path) -> str:
     lines = [f"invalid settings (config file {path}, environment or flags):"]
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        if error["type"] == "extra_forbidden":
-            lines.append(f"  - {where}: unknown setting")
-        else:
-            # Never echo the input: it may be the API key.
-            lines.append(f"  - {where}: {error['msg']}")
+    # Each says what the value must be, never what it is: it may be the API key.
+    lines += [f"  - {where}: {what}" for where, what in problems.found]
     return "\n".join(lines)

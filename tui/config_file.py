@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import asdict
 
 from .views import ViewSpec
 
@@ -22,7 +23,7 @@ def view_table(spec: ViewSpec) -> str:
     """The `[[views]]` table for a view: its name and what differs from the defaults."""
     lines = ["[[views]]", f"name = {_toml_value(spec.name)}"]
     defaults = ViewSpec()
-    for field, value in spec.model_dump().items():
+    for field, value in asdict(spec).items():
         if field == "name" or value == getattr(defaults, field):
             continue
         lines.append(f"{field} = {_toml_value(value)}")

@@ -15,13 +15,13 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import Conflict, InboxError, NotFound, TransportError
-from .api.models import Thread
-from .picks import NewConversation
-from .state import Directory
 from .text import one_line
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Thread
+    from .picks import NewConversation
+    from .state import Directory
 
 
 class ConversationReady(Message):

@@ -11,17 +11,17 @@ from textual.message import Message
 from textual.timer import Timer
 
 from .api.errors import InboxError
-from .api.models import Thread
 from .crm.handoff import crm_body, split_name
 from .describe import describe_error
 from .messages import ActionFailed
-from .state import Directory
 from .text import one_line
-from .widgets.sidebar import ProspectSidebar
 
 if TYPE_CHECKING:
+    from .api.models import Thread
     from .backend import Backend
     from .crm.client import CrmClient, CrmProspect
+    from .state import Directory
+    from .widgets.sidebar import ProspectSidebar
 
 MATCH_DELAY = 0.25  # seconds the selection must rest before the CRM is asked
 

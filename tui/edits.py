@@ -13,10 +13,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .api.models import Thread
-
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Thread
 
 
 class EditField(StrEnum):

@@ -7,17 +7,15 @@ carriage return) is prefixed with an apostrophe so it is shown, never run.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .api.models import Thread
-from .api.query import ThreadQuery
-from .state import Directory
-
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Thread
+    from .api.query import ThreadQuery
+    from .state import Directory
 
 FORMATS = ("csv", "jsonl")
 COLUMNS = (
@@ -79,6 +77,8 @@ class ExportWriter:
         self.out = out
         self._csv: Any = None
         if fmt == "csv":
+            import csv  # only when exporting: the module is on the app's start-up path
+
             self._csv = csv.writer(out, lineterminator="\n")
             self._csv.writerow(COLUMNS)
 

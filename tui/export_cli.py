@@ -8,15 +8,17 @@ import asyncio
 import contextlib
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .api.errors import InboxError
 from .api.query import InboxView
-from .config import Settings
 from .describe import describe_error
 from .export import FORMATS, ExportWriter, export_threads
 from .state import fetch_directory
 from .views import ViewSpec, to_query
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 def add_export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

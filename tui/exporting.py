@@ -12,14 +12,14 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.query import ThreadQuery
-from .config import Settings
 from .describe import describe_error
 from .export import ExportWriter, export_threads
-from .state import Directory
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.query import ThreadQuery
+    from .config import Settings
+    from .state import Directory
 
 
 class ExportProgress(Message):

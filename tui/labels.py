@@ -8,25 +8,25 @@ prospects that carried it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from textual import work
 from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.models import Color, Status, Tag
 from .edits import EditField, apply_locally, edit_for
 from .label_kinds import KINDS, LabelChange, LabelRow
 from .messages import ActionFailed
-from .state import Directory
-from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Color, Status, Tag
     from .screens.labels import LabelsScreen
+    from .state import Directory
+    from .widgets.thread_list import ThreadList
 
-Label = Tag | Status
+Label: TypeAlias = "Tag | Status"
 
 
 class LabelsReady(Message):

@@ -15,21 +15,21 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
-from .api.models import Event, Thread
-from .api.models import Message as ApiMessage
 from .api.pacing import RequestBudget
-from .api.query import ThreadQuery
-from .config import Settings
 from .edits import EditField, apply_locally, edit_for
-from .state import Directory
 from .text import one_line
 from .triage import belongs_to_view
-from .widgets.message_view import MessageView
-from .widgets.rows import ThreadRows
-from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Event, Thread
+    from .api.models import Message as ApiMessage
+    from .api.query import ThreadQuery
+    from .config import Settings
+    from .state import Directory
+    from .widgets.message_view import MessageView
+    from .widgets.rows import ThreadRows
+    from .widgets.thread_list import ThreadList
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
 MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline

@@ -17,17 +17,17 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.models import Message as ApiMessage
-from .api.models import MessageHistory, Thread
 from .drafts import DraftStore, edit_key
 from .messages import ActionFailed
-from .picks import PickResult
-from .state import Directory
 from .text import one_line
 from .widgets.message_view import MessageView, emoji_cell
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Message as ApiMessage
+    from .api.models import MessageHistory, Thread
+    from .picks import PickResult
+    from .state import Directory
 
 # Offered in the reaction picker (any emoji the platform accepts works through the API).
 REACTIONS: tuple[tuple[str, str], ...] = (

@@ -3,12 +3,15 @@ superseded answer (the user has moved on) is recognised and dropped, never paint
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
-from .api.errors import InboxError
-from .api.models import Cursor, Team, Thread
-from .api.models import Message as ApiMessage
-from .state import Directory
+if TYPE_CHECKING:
+    from .api.errors import InboxError
+    from .api.models import Cursor, Team, Thread
+    from .api.models import Message as ApiMessage
+    from .state import Directory
 
 
 class DirectoryLoaded(Message):

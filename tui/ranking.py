@@ -5,16 +5,19 @@ page as it arrives."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from .api.models import Thread
 from .api.query import SortOrder, ThreadQuery
-from .config import Settings
 from .scoring import ScoreWeights, lead_score
-from .widgets.rows import ThreadRows
-from .widgets.sidebar import ProspectSidebar
-from .widgets.thread_list import ThreadList
+
+if TYPE_CHECKING:
+    from .api.models import Thread
+    from .config import Settings
+    from .widgets.rows import ThreadRows
+    from .widgets.sidebar import ProspectSidebar
+    from .widgets.thread_list import ThreadList
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 

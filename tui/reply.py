@@ -21,15 +21,15 @@ from textual.message import Message
 from textual.timer import Timer
 
 from .api.errors import InboxError, TransportError
-from .api.models import LastMessage, Thread
-from .api.models import Message as ApiMessage
 from .drafts import DraftStore, Quote
 from .widgets.message_view import MessageView, Pending
-from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Message as ApiMessage
+    from .api.models import Thread
     from .widgets.composer import Composer, ComposerInput
+    from .widgets.thread_list import ThreadList
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
 
@@ -264,6 +264,8 @@ class ReplyMixin(App[None]):
         thread = self.thread_list.threads.find(thread_id)
         if thread is None:
             return
+        from .api.models import LastMessage
+
         last = LastMessage(
             id=message.id,
             content=message.content,

@@ -4,19 +4,24 @@ and sort order from the config file; a switcher (V), palette commands, optional 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import App
 from textual.widgets import Tabs
 
-from .api.query import ThreadQuery
 from .config import ConfigError, Settings, read_toml
 from .config_file import with_view
 from .keymap import effective
-from .picks import PickResult
 from .secrets import write_private
-from .state import Directory
 from .text import one_line
 from .views import from_query, to_query
+
+if TYPE_CHECKING:
+    from .api.query import ThreadQuery
+    from .picks import PickResult
+    from .state import Directory
 
 SAVE = "\x00save"
 
@@ -101,7 +106,7 @@ class SavedViewsMixin(App[None]):
     def _save_view(self, name: str) -> None:
         keyed = next((v.key for v in self.settings.views if v.name == name), None)
         spec = from_query(name, self.thread_query, self.directory)
-        spec = spec.model_copy(update={"key": keyed})
+        spec = replace(spec, key=keyed)
         path = self.settings.config_path
         try:
             read_toml(path)  # refuse to touch a file that does not parse

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .api.models import Prospect
+if TYPE_CHECKING:
+    from .api.models import Prospect
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,30 @@ def redact(text: str) -> str:
     return text
 
 
+class Secret:
+    """A secret string (an API key): its value only on request, stars wherever it is shown."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    def __str__(self) -> str:
+        return "**********"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
 def readable_by_others(path: Path) -> bool:
     try:
         mode = path.stat().st_mode

@@ -6,10 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .api.models import AccountLink, Member, Status, Tag, Thread
-
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import AccountLink, Member, Status, Tag, Thread
 
 
 @dataclass

@@ -16,20 +16,20 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.models import Thread
 from .api.query import InboxView, ThreadQuery
 from .edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
 from .picks import CREATE, PickResult, created_names
-from .state import Directory
 from .text import one_line
 from .widgets.chips import dot_style
-from .widgets.message_view import MessageView
-from .widgets.rows import ThreadRows
-from .widgets.sidebar import ProspectSidebar
-from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
+    from .api.models import Thread
+    from .state import Directory
+    from .widgets.message_view import MessageView
+    from .widgets.rows import ThreadRows
+    from .widgets.sidebar import ProspectSidebar
+    from .widgets.thread_list import ThreadList
 
 NONE = "__none__"
 UNDO_DEPTH = 50

@@ -4,40 +4,65 @@ and back again to save the current view."""
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Literal
 
 from .api.query import IdFilter, InboxView, SortOrder, ThreadQuery
-from .state import Directory
+from .checks import Invalid, Table, flag, one_of, optional, short_text, text, texts
+
+if TYPE_CHECKING:
+    from .state import Directory
+
+Sort = Literal["newest", "oldest"]
 
 
-class ViewSpec(BaseModel):
+@dataclass
+class ViewSpec:
     """One `[[views]]` entry of the config file (also the export command's filters)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(default="", max_length=60)
+    name: str = ""
     view: str = "default"
-    tags: list[str] = Field(default_factory=list)  # names or IDs, any of
+    tags: list[str] = field(default_factory=list)  # names or IDs, any of
     no_tags: bool = False
-    statuses: list[str] = Field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
     no_status: bool = False
-    assignees: list[str] = Field(default_factory=list)  # member names, emails or IDs
+    assignees: list[str] = field(default_factory=list)  # member names, emails or IDs
     unassigned: bool = False
-    campaigns: list[str] = Field(default_factory=list)
+    campaigns: list[str] = field(default_factory=list)
     no_campaign: bool = False
-    account_links: list[str] = Field(default_factory=list)  # names, @usernames or IDs
-    sort: Literal["newest", "oldest"] = "newest"
+    account_links: list[str] = field(default_factory=list)  # names, @usernames or IDs
+    sort: Sort = "newest"
     key: str | None = None  # a key that switches to it, e.g. "ctrl+1"
 
-    @field_validator("view")
-    @classmethod
-    def _view(cls, value: str) -> str:
-        if value not in {v.value for v in InboxView}:
-            names = ", ".join(v.value for v in InboxView)
-            raise ValueError(f"must be one of {names}")
+
+VIEW_FIELDS = {f.name for f in fields(ViewSpec)}
+
+
+def _sort(value: object) -> Sort:
+    if value == "newest" or value == "oldest":
         return value
+    raise Invalid("must be newest or oldest")
+
+
+def read_view(table: Table) -> ViewSpec:
+    """A `[[views]]` table, checked (problems go to the table)."""
+    table.reject_unknown(VIEW_FIELDS)
+    spec = ViewSpec()
+    return ViewSpec(
+        name=table.take("name", short_text(60), spec.name),
+        view=table.take("view", one_of(*(v.value for v in InboxView)), spec.view),
+        tags=table.take("tags", texts, spec.tags),
+        no_tags=table.take("no_tags", flag, spec.no_tags),
+        statuses=table.take("statuses", texts, spec.statuses),
+        no_status=table.take("no_status", flag, spec.no_status),
+        assignees=table.take("assignees", texts, spec.assignees),
+        unassigned=table.take("unassigned", flag, spec.unassigned),
+        campaigns=table.take("campaigns", texts, spec.campaigns),
+        no_campaign=table.take("no_campaign", flag, spec.no_campaign),
+        account_links=table.take("account_links", texts, spec.account_links),
+        sort=table.take("sort", _sort, spec.sort),
+        key=table.take("key", optional(text), spec.key),
+    )
 
 
 def _find(wanted: str, candidates: dict[str, list[str]]) -> str | None:

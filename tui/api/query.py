@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from .models import Cursor
+if TYPE_CHECKING:
+    from .models import Cursor
 
 # Here rather than in the client, so that the config can name it without importing httpx.
 DEFAULT_BASE_URL = "https://inboxapp.com/api/v1"

@@ -9,10 +9,11 @@ status-to-stage map, else the configured pipeline routes it to its default stage
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api.models import Thread
-from ..state import Directory
+if TYPE_CHECKING:
+    from ..api.models import Thread
+    from ..state import Directory
 
 # "<title> at|@ <company>" or "<title>, <company>" at the start of a bio sentence.
 _ROLE = re.compile(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,10 +18,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label
 
 from ..api.models import Thread
-from ..state import Directory
 from ..text import one_line
 from ..widgets.chips import chip_style, dot_style
 from ..widgets.sidebar import format_money
+
+if TYPE_CHECKING:
+    from ..state import Directory
 
 NO_STATUS = ""
 CARD_HEIGHT = 4  # three lines and a gap

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,9 +14,11 @@ from textual.widgets import Button, Label, RadioButton, RadioSet, SelectionList
 from textual.widgets.selection_list import Selection
 
 from ..api.query import IdFilter, SortOrder, ThreadQuery
-from ..state import Directory
 from ..text import one_line
 from ..widgets.chips import dot_style
+
+if TYPE_CHECKING:
+    from ..state import Directory
 
 NONE = "__none__"
 

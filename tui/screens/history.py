@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,9 +13,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from ..api.models import MessageHistory
 from ..text import inert, one_line
 from ..timefmt import stamp
+
+if TYPE_CHECKING:
+    from ..api.models import MessageHistory
 
 
 def history_text(history: MessageHistory, now: datetime) -> Text:

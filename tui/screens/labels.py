@@ -7,6 +7,7 @@ through the API, then hands the screen the new lists.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -18,11 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
-from ..api.models import Color
 from ..label_kinds import KINDS, LabelChange, LabelRow
 from ..text import one_line
 from ..widgets.chips import dot_style
 from .pickers import ConfirmScreen
+
+if TYPE_CHECKING:
+    from ..api.models import Color
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +14,10 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..api.models import Thread
-from ..state import Directory
 from ..text import one_line
+
+if TYPE_CHECKING:
+    from ..state import Directory
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.segment import Segment
@@ -20,12 +20,14 @@ from textual.message import Message as TextualMessage
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..api.models import Message, Thread
 from ..keymap import bindings
 from ..state import Directory
 from ..text import inert, one_line
 from ..timefmt import stamp
 from .restyle import Restyling
+
+if TYPE_CHECKING:
+    from ..api.models import Message, Thread
 
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 

@@ -31,6 +31,12 @@ class Restyling(_WidgetMixin):
 
     def _check_restyle(self) -> None:
         self._restyle_pending = False
+        if self._style_signature is None:
+            # The first update (at start): nothing was rendered with older styles. Reading the
+            # components' styles now would cost the first frame a few ms; the next update
+            # reads them and takes them as changed (one repaint).
+            self._style_signature = ()
+            return
         components = sorted(self.COMPONENT_CLASSES)
         signature = (
             self.rich_style,

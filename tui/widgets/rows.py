@@ -14,9 +14,10 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import NamedTuple, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
-from ..api.models import Thread
+if TYPE_CHECKING:
+    from ..api.models import Thread
 
 PARSED_KEPT = 512  # parsed threads kept for the rows most recently read
 DICTIONARY_SAMPLE = 24  # threads whose JSON makes the shared compression dictionary
@@ -39,12 +40,20 @@ class Packer:
         return compressor.compress(_json(thread)) + compressor.flush()
 
     def unpack(self, packed: bytes) -> Thread:
+        from ..api.models import Thread  # rows are only packed once the models are loaded
+
         decompressor = zlib.decompressobj(zdict=self.dictionary or b"")
         return Thread.model_validate_json(decompressor.decompress(packed) + decompressor.flush())
 
 
 def _json(thread: Thread) -> bytes:
     return thread.model_dump_json(by_alias=True).encode()
+
+
+def _thread_id(value: object) -> str | None:
+    from ..api.models import Thread
+
+    return value.id if isinstance(value, Thread) else None
 
 
 class RowKeys(NamedTuple):
@@ -57,7 +66,7 @@ class RowKeys(NamedTuple):
     score: int | None  # None until a scorer has seen the row
 
 
-Scorer = Callable[[Thread], int]
+Scorer = Callable[["Thread"], int]
 NO_SCORE = -1  # lead scores are never negative
 
 
@@ -121,7 +130,7 @@ def _keys(thread: Thread, scorer: Scorer | None) -> RowKeys:
     )
 
 
-class ThreadRows(Sequence[Thread]):
+class ThreadRows(Sequence["Thread"]):
     def __init__(
         self,
         threads: Iterable[Thread] = (),
@@ -169,12 +178,13 @@ class ThreadRows(Sequence[Thread]):
             yield self[i]
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, Thread) and value.id in self._positions
+        return _thread_id(value) in self._positions
 
     def index(self, value: object, start: int = 0, stop: int | None = None) -> int:
         """The position of the row with this thread's id."""
-        if isinstance(value, Thread) and value.id in self._positions:
-            at = self._positions[value.id]
+        thread_id = _thread_id(value)
+        if thread_id in self._positions:
+            at = self._positions[thread_id]
             if start <= at < (len(self) if stop is None else stop):
                 return at
         raise ValueError("not in the rows")

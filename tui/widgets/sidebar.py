@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ..api.models import Thread
 from ..scoring import ScoreWeights, lead_score
-from ..state import Directory
 from ..text import inert, one_line
 from .chips import chip_style
+
+if TYPE_CHECKING:
+    from ..api.models import Thread
+    from ..state import Directory
 
 VERIFIED_BADGES = {
     "verified": "✔ verified",
@@ -43,7 +47,7 @@ def format_money(value: float | None, currency: str = "USD") -> str:
 class ProspectSidebar(VerticalScroll, can_focus=True):
     weights = ScoreWeights()  # the app sets the configured ones
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> ComposeResult:
         yield Static("", id="sb-name", classes="sb-name")
         yield Static("", id="sb-handle", classes="sb-handle")
         yield Static("", id="sb-badges", classes="sb-badges")
@@ -58,6 +62,11 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         yield Static("", id="sb-others", classes="sb-others")
         yield Static("In the CRM", classes="sb-heading -hidden", id="sb-crm-heading")
         yield Static("", id="sb-crm", classes="sb-crm -hidden")
+
+    async def fill(self) -> None:
+        """Mount the fields. Not composed: the first frame shows no thread (see InboxApp), and
+        each widget in it costs start-up time, so the app calls this after that frame."""
+        await self.mount_all(self.fields())
 
     def show_crm(self, lines: list[str] | None) -> None:
         """CRM prospects matching this one (None: no CRM configured, the section hides)."""

@@ -7,7 +7,8 @@ so 100,000 loaded threads cost no more to move through than 100.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,14 +18,17 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..api.models import Thread
 from ..keymap import bindings
 from ..state import Directory
 from ..text import one_line
 from ..timefmt import relative
 from .chips import chip_style
 from .restyle import Restyling
+from .row_summary import RowSummary, summarize
 from .rows import Packer, Scorer, ThreadRows
+
+if TYPE_CHECKING:
+    from ..api.models import Thread
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
@@ -96,6 +100,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.empty_text = "Loading…"
         self._clock = clock
         self._cache: dict[tuple[object, ...], Strip] = {}
+        # The rows shown last time (see row_summary.py), until the threads are loaded.
+        self._preview: list[RowSummary] = []
 
     # --- data -------------------------------------------------------------------------------
 
@@ -121,6 +127,22 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._score_of = self._rows.scorer = self.hidden.scorer = scorer
 
     @property
+    def row_count(self) -> int:
+        """Rows on screen: the threads, or the preview until there are some."""
+        return len(self._rows) or len(self._preview)
+
+    def show_preview(self, rows: list[RowSummary]) -> None:
+        """Paint these rows (the ones shown last time) until threads are set; no row can be
+        selected or opened meanwhile."""
+        self._preview = rows
+        self._changed()
+
+    def summaries(self, count: int) -> list[RowSummary]:
+        """The first `count` rows as shown, to be painted next time before anything loads."""
+        rows, directory, score_of = self._rows, self.directory, self.score_of
+        return [summarize(rows[i], directory, score_of) for i in range(min(count, len(rows)))]
+
+    @property
     def current(self) -> Thread | None:
         if 0 <= self.cursor < len(self._rows):
             return self._rows[self.cursor]
@@ -130,6 +152,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         """Replace the rows. With keep_selection the cursor stays on the same thread when it is
         still there, so rows moving under the user do not move their selection."""
         selected = self._rows.id_at(self.cursor) if keep_selection else None
+        self._preview = []
         if not keep_selection:
             self.hidden = self._new_rows()  # a new list (another view or filter): none waits
         if self.arranger is None and not self.hidden:
@@ -243,7 +266,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
 
     def _changed(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, max(1, len(self.threads)) * ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, max(1, self.row_count) * ROW_HEIGHT)
         self.refresh()
 
     # --- cursor -----------------------------------------------------------------------------
@@ -328,97 +351,82 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         line = scroll_y + y
         width = self.scrollable_content_region.width
         index, part = divmod(line, ROW_HEIGHT)
-        if not self.threads:
+        count = self.row_count
+        if not count:
             if line == 1:
                 style = self.get_component_rich_style("thread-list--empty")
                 return _fit([Segment("  " + self.empty_text, style)], [], width, self.rich_style)
             return Strip.blank(width, self.rich_style)
-        if index >= len(self.threads):
+        if index >= count:
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         key = (index, part, width, selected, self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row_line(self.threads[index], part, width, selected)
+            if self.threads:
+                row = summarize(self.threads[index], self.directory, self.score_of)
+            else:
+                row = self._preview[index]
+            strip = self._render_row_line(row, part, width, selected)
             if len(self._cache) > 2000:
                 self._cache.clear()
             self._cache[key] = strip
         return strip
 
-    def _render_row_line(self, thread: Thread, part: int, width: int, selected: bool) -> Strip:
+    def _render_row_line(self, row: RowSummary, part: int, width: int, selected: bool) -> Strip:
         base = self.rich_style
         if selected:
             name = "thread-list--cursor" if self.has_focus else "thread-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
         style = self._part_style
-        prospect = thread.prospect
-        last = thread.last_message
-        links = self.directory.account_link_ids
         if part == 0:
-            awaiting = last is not None and bool(links) and not last.is_outbound(links)
-            mark = Segment("▐" if thread.id in self.marked else " ", style("thread-list--mark"))
-            marker = Segment("● " if awaiting else "  ", style("thread-list--awaiting"))
+            mark = Segment("▐" if row.id in self.marked else " ", style("thread-list--mark"))
+            marker = Segment("● " if row.awaiting else "  ", style("thread-list--awaiting"))
             left = [
                 mark,
                 marker,
-                Segment(
-                    one_line(prospect.display_name, 60) or "(no name)", style("thread-list--name")
-                ),
-                Segment(" " + one_line(prospect.at_handle, 40), style("thread-list--handle")),
+                Segment(one_line(row.name, 60) or "(no name)", style("thread-list--name")),
+                Segment(" " + one_line(row.handle, 40), style("thread-list--handle")),
             ]
             right = [Segment(" ")]
-            if thread.id in self.drafts:
+            if row.id in self.drafts:
                 right.append(Segment("✎ ", style("thread-list--draft")))
-            when = relative(thread.sort_timestamp, self._clock())
+            stamp = None if row.stamp is None else datetime.fromtimestamp(row.stamp, UTC)
+            when = relative(stamp, self._clock())
             right.append(Segment(when + " ", style("thread-list--time")))
             return _fit(left, right, width, base)
         if part == 1:
             left = [Segment("   ")]
-            if last is not None:
-                if not links:
-                    pass
-                elif last.is_outbound(links):
-                    left.append(Segment("you: ", style("thread-list--you")))
-                else:
-                    left.append(Segment("them: ", style("thread-list--them")))
-                left.append(Segment(one_line(last.content, 300), style("thread-list--preview")))
+            if row.author is not None:
+                left.append(Segment(f"{row.author}: ", style(f"thread-list--{row.author}")))
+            if row.preview is not None:
+                left.append(Segment(one_line(row.preview, 300), style("thread-list--preview")))
             return _fit(left, [], width, base)
         score = (
-            []
-            if self.score_of is None
-            else [Segment(f" ★{self.score_of(thread)} ", style("thread-list--score"))]
+            [] if row.score is None else [Segment(f" ★{row.score} ", style("thread-list--score"))]
         )
-        return _fit(self._chips(thread), score, width, base)
+        return _fit(self._chips(row), score, width, base)
 
     def _part_style(self, name: str) -> Style:
         """A component's own style, without the widget's background, so that the row's
         background (the cursor) shows through under every part."""
         return self.get_component_rich_style(name, partial=True)
 
-    def _chips(self, thread: Thread) -> list[Segment]:
+    def _chips(self, row: RowSummary) -> list[Segment]:
         style = self._part_style
-        directory = self.directory
-        context = thread.prospect.context
         parts: list[Segment] = [Segment("   ")]
-        if thread.is_request:
+        if row.request:
             parts += [Segment("request", style("thread-list--request")), Segment(" ")]
-        if thread.done:
+        if row.done:
             parts += [Segment("done", style("thread-list--done")), Segment(" ")]
-        for tag_id in context.tags:
-            tag = directory.tags.get(tag_id)
-            if tag is not None:
-                parts += [
-                    Segment(f" {one_line(tag.name, 20)} ", chip_style(tag.color)),
-                    Segment(" "),
-                ]
-        if context.status_id and (status := directory.statuses.get(context.status_id)):
-            parts.append(Segment(f"◆ {one_line(status.name, 20)} ", style("thread-list--status")))
-        if thread.assignee_id and (member := directory.members.get(thread.assignee_id)):
-            parts.append(Segment(f"@{member.initials} ", style("thread-list--assignee")))
-        if directory.multiple_account_links and (
-            link := directory.account_links.get(thread.account_link_id)
-        ):
-            parts.append(Segment(f"via {one_line(link.username, 20)}", style("thread-list--link")))
+        for name, color in row.tags:
+            parts += [Segment(f" {one_line(name, 20)} ", chip_style(color)), Segment(" ")]
+        if row.status is not None:
+            parts.append(Segment(f"◆ {one_line(row.status, 20)} ", style("thread-list--status")))
+        if row.assignee is not None:
+            parts.append(Segment(f"@{row.assignee} ", style("thread-list--assignee")))
+        if row.via is not None:
+            parts.append(Segment(f"via {one_line(row.via, 20)}", style("thread-list--link")))
         return parts
 
 
