@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static, Tab, Tabs
+from textual.widgets import Label, Static, Tab, Tabs
 
 from .api.errors import InboxError, TransportError
 from .api.query import InboxView, ThreadQuery
@@ -62,7 +62,6 @@ from .state import Directory, fetch_directory
 from .text import one_line
 from .triage import TriageMixin
 from .widgets.chips import chip_style
-from .widgets.message_view import MessageView
 from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
@@ -72,6 +71,7 @@ if TYPE_CHECKING:
     from .api.models import Cursor, Thread
     from .backend import Backend
     from .screens.lookup import LookupScreen
+    from .widgets.message_view import MessageView
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 
@@ -268,7 +268,10 @@ class InboxApp(
         """What the first frame does without: the message pane, the composer and the footer
         (mounting them costs more than painting the list), the cached threads, then the
         connection."""
+        from textual.widgets import Footer
+
         from .widgets.composer import Composer  # the text area's module: after the first frame
+        from .widgets.message_view import MessageView
 
         if self.freeze_heap:
             resume_collection()  # paused by the command line until the first frame

@@ -6,11 +6,10 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .api.query import DEFAULT_BASE_URL
 from .checks import (
@@ -275,8 +274,7 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
     return settings
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """Values from the command line (None: not given)."""
 
     demo: bool | None = None
@@ -349,6 +347,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    import tomllib  # only when there is a file: ~2 ms of a start without one
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -4,7 +4,6 @@ appended as `[[views]]` tables (one of the same name is replaced); everything el
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import asdict
 
 from .views import ViewSpec
@@ -48,6 +47,8 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
 
 def with_view(config_text: str, spec: ViewSpec) -> str:
     """The config text with `spec` saved (replacing a saved view of the same name)."""
+    import tomllib  # when a view is saved, not at start
+
     lines = config_text.splitlines()
     for start, end in reversed(_blocks(lines)):
         block = "\n".join(lines[start:end])

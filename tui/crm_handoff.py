@@ -11,7 +11,6 @@ from textual.message import Message
 from textual.timer import Timer
 
 from .api.errors import InboxError
-from .crm.handoff import crm_body, split_name
 from .describe import describe_error
 from .messages import ActionFailed
 from .text import one_line
@@ -83,6 +82,8 @@ class CrmMixin(App[None]):
 
     @work(group="crm-push")
     async def _crm_push(self, thread: Thread) -> None:
+        from .crm.handoff import crm_body, split_name  # only with a CRM configured
+
         crm, backend = self.crm, self.backend
         assert crm is not None and backend is not None
         first, last = split_name(thread.prospect.display_name or thread.prospect.username or "")
@@ -136,6 +137,8 @@ class CrmMixin(App[None]):
 
     @work(group="crm-matches", exclusive=True)
     async def _crm_lookup(self, thread: Thread) -> None:
+        from .crm.handoff import split_name  # only with a CRM configured
+
         crm = self.crm
         assert crm is not None
         prospect = thread.prospect

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
@@ -36,8 +35,7 @@ class Scope(StrEnum):
     PROSPECT = "prospect"  # every thread of the prospect (PATCH /prospects/{id}/context)
 
 
-@dataclass(frozen=True)
-class FieldEdit:
+class FieldEdit(NamedTuple):
     field: EditField
     thread_id: str
     prospect_id: str | None
@@ -46,7 +44,7 @@ class FieldEdit:
     scope: Scope = Scope.THREAD
 
     def inverse(self) -> FieldEdit:
-        return replace(self, old=self.new, new=self.old)
+        return self._replace(old=self.new, new=self.old)
 
     @property
     def changes_anything(self) -> bool:

@@ -4,14 +4,13 @@ all read, so they can never disagree. Every binding has an id."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     id: str
     keys: str  # comma-separated Textual key names
     action: str
@@ -208,7 +207,7 @@ def normalise_keys(keys: str) -> str:
 def effective(overrides: dict[str, str]) -> tuple[Key, ...]:
     """The table with the user's keys in place of the defaults (for help and the palette)."""
     return tuple(
-        replace(k, keys=normalise_keys(overrides[k.id])) if k.id in overrides else k for k in KEYMAP
+        k._replace(keys=normalise_keys(overrides[k.id])) if k.id in overrides else k for k in KEYMAP
     )
 
 

@@ -3,21 +3,19 @@ app can use it without importing the screen (and its widgets) at start."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KINDS = {"tags": "tag", "statuses": "status"}
 
 
-@dataclass(frozen=True)
-class LabelRow:
+class LabelRow(NamedTuple):
     id: str
     name: str
     color: str | None
     carried_by: int  # loaded prospects carrying it
 
 
-@dataclass(frozen=True)
-class LabelChange:
+class LabelChange(NamedTuple):
     """What the user asked for: op is "create", "update" or "delete"."""
 
     kind: str  # "tags" or "statuses"

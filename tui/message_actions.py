@@ -20,7 +20,6 @@ from .api.errors import InboxError
 from .drafts import DraftStore, edit_key
 from .messages import ActionFailed
 from .text import one_line
-from .widgets.message_view import MessageView, emoji_cell
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from .api.models import MessageHistory, Thread
     from .picks import PickResult
     from .state import Directory
+    from .widgets.message_view import MessageView
 
 # Offered in the reaction picker (any emoji the platform accepts works through the API).
 REACTIONS: tuple[tuple[str, str], ...] = (
@@ -195,6 +195,7 @@ class MessageActionsMixin(App[None]):
 
     def action_react(self) -> None:
         from .screens.pickers import PickerScreen
+        from .widgets.message_view import emoji_cell
 
         target = self._message_target("Reacting")
         if target is None:

@@ -3,7 +3,7 @@ importing the dialogs (and their widgets) at start."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .edits import Scope
 
@@ -15,14 +15,12 @@ def created_names(values: tuple[str, ...]) -> list[str]:
     return [v.removeprefix(CREATE) for v in values if v.startswith(CREATE)]
 
 
-@dataclass(frozen=True)
-class PickResult:
+class PickResult(NamedTuple):
     values: tuple[str, ...]
     scope: Scope = Scope.THREAD
 
 
-@dataclass(frozen=True)
-class NewConversation:
+class NewConversation(NamedTuple):
     """Who (a username or an X user ID), from which account link, and optionally the first
     message (sent at once with quick send)."""
 

@@ -22,13 +22,13 @@ from textual.timer import Timer
 
 from .api.errors import InboxError, TransportError
 from .drafts import DraftStore, Quote
-from .widgets.message_view import MessageView, Pending
 
 if TYPE_CHECKING:
     from .api.client import InboxClient
     from .api.models import Message as ApiMessage
     from .api.models import Thread
     from .widgets.composer import Composer, ComposerInput
+    from .widgets.message_view import MessageView, Pending
     from .widgets.thread_list import ThreadList
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
@@ -178,6 +178,8 @@ class ReplyMixin(App[None]):
             )
             return
         self.flush_draft()  # the draft stays on disk until the server confirms
+        from .widgets.message_view import Pending  # mounted after the first frame, as is its module
+
         pending = Pending(uuid.uuid4().hex, thread.id, text)
         if self._reply_to is not None:
             pending.reply_to, pending.quote = self._reply_to

@@ -3,27 +3,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from .api.models import Prospect
 
 
-@dataclass(frozen=True)
-class ScoreWeights:
+class ScoreWeights(NamedTuple):
     followers_100k: int = 30
     followers_10k: int = 20
     followers_1k: int = 10
     verified: int = 15
     bio_keyword: int = 25
     website: int = 10
-    keywords: tuple[str, ...] = field(default=("founder", "ceo", "director", "head of", "vp"))
+    keywords: tuple[str, ...] = ("founder", "ceo", "director", "head of", "vp")
 
     @classmethod
     def from_settings(cls, settings: Any) -> ScoreWeights:
         """From the config's `[score]` table (any object with the same attribute names)."""
-        values = {name: getattr(settings, name) for name in cls.__dataclass_fields__}
+        values = {name: getattr(settings, name) for name in cls._fields}
         values["keywords"] = tuple(k.lower() for k in values["keywords"])
         return cls(**values)
 

@@ -7,8 +7,7 @@ InboxApp.on_mount): the first frame costs a JSON read, not a schema build.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,8 +16,7 @@ if TYPE_CHECKING:
     from ..state import Directory
 
 
-@dataclass(frozen=True, slots=True)
-class RowSummary:
+class RowSummary(NamedTuple):
     id: str
     name: str
     handle: str
@@ -39,13 +37,13 @@ class RowSummary:
         return self.author == "them"
 
     def to_json(self) -> list[Any]:
-        return list(astuple(self))
+        return list(self)
 
     @classmethod
     def from_json(cls, data: object) -> RowSummary | None:
         """A summary read back from the cache; None when it is not one (an older format, or a
         damaged file)."""
-        if not isinstance(data, list) or len(data) != len(cls.__slots__):
+        if not isinstance(data, list) or len(data) != len(cls._fields):
             return None
         (id_, name, handle, stamp, author, preview, request, done, tags, *rest) = data
         status, assignee, via, score = rest
