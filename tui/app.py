@@ -518,7 +518,7 @@ class InboxApp(
         else:
             thread_list.set_threads(message.threads)
         if not message.append:
-            self._save_view_cache()
+            self.call_after_refresh(self._save_view_cache)  # the write waits for the frame
         if self.freeze_heap:
             self.freeze_heap = False
             self.call_after_refresh(freeze_long_lived)
