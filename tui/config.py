@@ -25,6 +25,7 @@ from .checks import (
     texts,
     whole,
 )
+from .scoring import ScoreWeights
 from .secrets import Secret, readable_by_others, register_secret
 from .views import ViewSpec, read_view
 
@@ -91,19 +92,20 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME))
 
 
+_DOCS_SCORING = ScoreWeights()
+
+
 @dataclass
 class ScoreSettings:
     """`[score]`: the lead score's weights and bio keywords (the docs' scoring by default)."""
 
-    followers_100k: int = 30
-    followers_10k: int = 20
-    followers_1k: int = 10
-    verified: int = 15
-    bio_keyword: int = 25
-    website: int = 10
-    keywords: list[str] = field(
-        default_factory=lambda: ["founder", "ceo", "director", "head of", "vp"]
-    )
+    followers_100k: int = _DOCS_SCORING.followers_100k
+    followers_10k: int = _DOCS_SCORING.followers_10k
+    followers_1k: int = _DOCS_SCORING.followers_1k
+    verified: int = _DOCS_SCORING.verified
+    bio_keyword: int = _DOCS_SCORING.bio_keyword
+    website: int = _DOCS_SCORING.website
+    keywords: list[str] = field(default_factory=lambda: list(_DOCS_SCORING.keywords))
 
 
 @dataclass
