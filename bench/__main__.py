@@ -26,7 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
-from bench.coldstart import app_first_row, minimal_first_line, tmux_server
+from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
 from tui.api.models import Thread
 from tui.api.query import IdFilter
 from tui.app import InboxApp
@@ -195,7 +195,7 @@ async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, f
     }
 
 
-def paint_clock(app: InboxApp) -> list[float]:
+def paint_clock(app: App[None]) -> list[float]:
     """Records when each frame is handed to the terminal driver: key-to-paint ends there,
     not when the test harness finishes waiting."""
     frames: list[float] = []
@@ -400,7 +400,11 @@ async def main() -> None:
     # alone, before it does anything.
     with_imports: dict[str, list[float]] = {name: [] for name in STARTUP_IMPORTS}
     with tmux_server():
-        app_first_row(10_000, data_dir)  # leaves the cache a later launch starts from
+        # Leaves the cache a later launch starts from: the app writes it once the first page
+        # is painted, so it is given time to before it is closed.
+        app_first_row(10_000, data_dir, linger=3.0)
+        if not has_cached_rows(data_dir):
+            raise RuntimeError("the first launch left no cached rows: later launches would not be")
         for _ in range(COLD_RUNS):
             minimal.append(minimal_first_line())
             first_launch.append(app_first_row(10_000, Path(tempfile.mkdtemp(prefix="inbox-b-"))))

@@ -27,8 +27,9 @@ def tmux_server() -> Iterator[None]:
         subprocess.run(["tmux", "kill-session", "-t", holder], capture_output=True)
 
 
-def time_to_screen(command: str, pattern: str, timeout: float = 30.0) -> float:
-    """Seconds from starting `command` in a fresh tmux pane until `pattern` is on screen."""
+def time_to_screen(command: str, pattern: str, timeout: float = 30.0, linger: float = 0.0) -> float:
+    """Seconds from starting `command` in a fresh tmux pane until `pattern` is on screen; with
+    `linger`, the program keeps running that long after (not timed) before it is closed."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
     regex = re.compile(pattern, re.MULTILINE)
     start = time.perf_counter()
@@ -42,21 +43,31 @@ def time_to_screen(command: str, pattern: str, timeout: float = 30.0) -> float:
                 ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
             ).stdout
             if regex.search(screen):
-                return time.perf_counter() - start
+                elapsed = time.perf_counter() - start
+                time.sleep(linger)
+                return elapsed
             time.sleep(0.005)
         raise TimeoutError(f"{pattern!r} did not appear within {timeout} s")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
-def app_first_row(threads: int, data_dir: Path) -> float:
+def app_first_row(threads: int, data_dir: Path, linger: float = 0.0) -> float:
     python = shlex.quote(sys.executable)
     command = (
         f"env INBOX_TUI_DATA_DIR={shlex.quote(str(data_dir))} "
         f"{python} -m tui --demo --demo-threads {threads}"
     )
     # A thread row: the marker column, a name, then an @handle.
-    return time_to_screen(command, r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s")
+    return time_to_screen(command, r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s", linger=linger)
+
+
+def has_cached_rows(data_dir: Path) -> bool:
+    """Whether a launch left the rows a later launch paints first (see tui/cache.py)."""
+    for path in data_dir.glob("cache/*/view-*.json"):
+        if '"rows": [[' in path.read_text(encoding="utf-8"):
+            return True
+    return False
 
 
 def minimal_first_line(importing: str = "") -> float:
