@@ -463,6 +463,7 @@ async def test_the_list_scrolls_to_keep_the_cursor_row_on_screen() -> None:
 async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests() -> None:
     app, _api = make_app()
     app.sidebar_follow_delay = 1.0  # longer than any gap between the presses below
+    app.key_repeat_gap = 60.0  # every move below comes within it of the one before: a hold
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         sidebar = app.query_one(ProspectSidebar)
@@ -482,3 +483,25 @@ async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests()
         assert current is not None and shown == [current.id]
         name = str(sidebar.query_one("#sb-name", Static).render())
         assert current.prospect.display_name in name
+
+
+async def test_a_move_on_its_own_shows_its_prospect_without_waiting_for_the_rest() -> None:
+    app, _api = make_app()
+    app.sidebar_follow_delay = 5.0  # the rest a held key waits for: far longer than below
+    app.key_repeat_gap = 0.05
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(ProspectSidebar)
+        shown: list[str | None] = []
+        show = sidebar.show
+
+        def counted_show(thread: object, *args: object) -> None:
+            shown.append(getattr(thread, "id", None))
+            show(thread, *args)  # type: ignore[arg-type]
+
+        sidebar.show = counted_show  # type: ignore[method-assign]
+        await pilot.pause(0.2)  # longer than a key repeat: the next move is on its own
+        await pilot.press("j")
+        await pilot.pause(0.3)
+        current = app.thread_list.current
+        assert current is not None and shown == [current.id]

@@ -6,6 +6,7 @@ back as messages (tui/messages.py) and update the widgets.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
@@ -159,6 +160,8 @@ class InboxApp(
     # Seconds the cursor rests before the sidebar follows it. Tests set 0: the sidebar
     # follows after the list's next frame, so a settled app shows it.
     sidebar_follow_delay = 0.06
+    # Moves closer together than this are a key repeat (a held key repeats every ~30-40 ms).
+    key_repeat_gap = 0.05
 
     def __init__(
         self,
@@ -191,6 +194,7 @@ class InboxApp(
         self._panes_held = False  # those of the first frame are
         self._sidebar_pending = False
         self._sidebar_timer: Timer | None = None
+        self._last_highlight = 0.0  # when the cursor last moved (time.monotonic)
         self.drafts = DraftStore(self.settings.resolved_data_dir())
         self.view_cache = ViewCache(self.settings.resolved_data_dir(), self.settings.cache_scope)
         self.showing_cache = False  # the list shows cached (stale) threads: offline
@@ -627,23 +631,32 @@ class InboxApp(
     # --- widget events ----------------------------------------------------------------------
 
     def on_thread_list_highlighted(self, message: ThreadList.Highlighted) -> None:
-        # The sidebar follows the cursor once it rests: showing a prospect relayouts the
-        # screen (tens of ms on a slow machine), so a held-down key moves the list at full
-        # speed and the sidebar catches up when the key is released.
+        # Showing a prospect relayouts the screen (tens of ms on a slow machine). A move that
+        # comes soon after the last one is a held-down key (or a fast burst): the sidebar
+        # follows once the cursor rests, so the list moves at full speed. A move on its own
+        # is shown right after the list's frame: the work is done before a next key is likely,
+        # rather than landing on it a rest-delay later.
+        now = time.monotonic()
+        repeating = now - self._last_highlight < self.key_repeat_gap
+        self._last_highlight = now
         if self._sidebar_timer is not None:
             self._sidebar_timer.stop()
             self._sidebar_timer = None
-        if self.sidebar_follow_delay:
-            self._sidebar_timer = self.set_timer(
-                self.sidebar_follow_delay, self._sidebar_follow_cursor
-            )
+        if self.sidebar_follow_delay and repeating:
+            self._sidebar_timer = self.set_timer(self.sidebar_follow_delay, self._sidebar_rested)
         elif not self._sidebar_pending:
             self._sidebar_pending = True
-            self.call_after_refresh(self._sidebar_follow_cursor)
+            self.call_after_refresh(self._sidebar_after_frame)
+
+    def _sidebar_rested(self) -> None:
+        self._sidebar_timer = None
+        self._sidebar_follow_cursor()
+
+    def _sidebar_after_frame(self) -> None:
+        self._sidebar_pending = False  # (a timer set meanwhile is still held, and stoppable)
+        self._sidebar_follow_cursor()
 
     def _sidebar_follow_cursor(self) -> None:
-        self._sidebar_pending = False
-        self._sidebar_timer = None
         # When the app is closing, the sidebar's parts may already be gone.
         with suppress(NoMatches):
             self._show_sidebar_for(self.thread_list.current)
