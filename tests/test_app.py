@@ -460,6 +460,19 @@ async def test_the_list_scrolls_to_keep_the_cursor_row_on_screen() -> None:
         assert rows.cursor == 0 and rows.scroll_y == 0
 
 
+def record_shown_threads(sidebar: ProspectSidebar) -> list[str | None]:
+    """The ids of the threads the sidebar is asked to show from now on, in order."""
+    shown: list[str | None] = []
+    show = sidebar.show
+
+    def recorded_show(thread: object, *args: object) -> None:
+        shown.append(getattr(thread, "id", None))
+        show(thread, *args)  # type: ignore[arg-type]
+
+    sidebar.show = recorded_show  # type: ignore[method-assign]
+    return shown
+
+
 async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests() -> None:
     app, _api = make_app()
     app.sidebar_follow_delay = 1.0  # longer than any gap between the presses below
@@ -467,14 +480,7 @@ async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests()
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         sidebar = app.query_one(ProspectSidebar)
-        shown: list[str | None] = []
-        show = sidebar.show
-
-        def counted_show(thread: object, *args: object) -> None:
-            shown.append(getattr(thread, "id", None))
-            show(thread, *args)  # type: ignore[arg-type]
-
-        sidebar.show = counted_show  # type: ignore[method-assign]
+        shown = record_shown_threads(sidebar)
         await pilot.press("j", "j", "j", "j")
         assert app.thread_list.cursor == 4
         assert shown == []  # no relayout of the screen while the key is down
@@ -492,14 +498,7 @@ async def test_a_move_on_its_own_shows_its_prospect_without_waiting_for_the_rest
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         sidebar = app.query_one(ProspectSidebar)
-        shown: list[str | None] = []
-        show = sidebar.show
-
-        def counted_show(thread: object, *args: object) -> None:
-            shown.append(getattr(thread, "id", None))
-            show(thread, *args)  # type: ignore[arg-type]
-
-        sidebar.show = counted_show  # type: ignore[method-assign]
+        shown = record_shown_threads(sidebar)
         await pilot.pause(0.2)  # longer than a key repeat: the next move is on its own
         await pilot.press("j")
         await pilot.pause(0.3)
