@@ -359,18 +359,22 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         if index >= count:
             return Strip.blank(width, self.rich_style)
-        selected = index == self.cursor
-        key = (index, part, width, selected, self.has_focus)
+        selected, focus = index == self.cursor, self.has_focus
+        key = (index, part, width, selected, focus)
         strip = self._cache.get(key)
         if strip is None:
+            # A row's lines are drawn together: its summary (a parse, the lead score and the
+            # directory look-ups) is made once, not once per line.
             if self.threads:
                 row = summarize(self.threads[index], self.directory, self.score_of)
             else:
                 row = self._preview[index]
-            strip = self._render_row_line(row, part, width, selected)
             if len(self._cache) > 2000:
                 self._cache.clear()
-            self._cache[key] = strip
+            for row_line in range(ROW_HEIGHT):
+                drawn = self._render_row_line(row, row_line, width, selected)
+                self._cache[(index, row_line, width, selected, focus)] = drawn
+            strip = self._cache[key]
         return strip
 
     def _render_row_line(self, row: RowSummary, part: int, width: int, selected: bool) -> Strip:
