@@ -115,3 +115,69 @@ def test_inert_text_never_holds_a_control_character(text: str) -> None:
     for rendered in (inert(text), one_line(text)):
         assert_inert(rendered)
     assert "\n" not in one_line(text)
+
+
+# --- every output channel -------------------------------------------------------------------
+
+HOSTILE = "[link=https://e.x]x[/link] [/] [@click=app.quit]q[/] \x1b]0;pwned\x07 \x1b[2J \u202e"
+
+
+def frame_text(app) -> str:  # type: ignore[no-untyped-def]
+    """The whole frame the terminal would get (the screen on top, its toasts included)."""
+    update = app.screen._compositor.render_full_update(simplify=True)
+    return "\n".join("".join(strip.text for strip in line) for line in update.strips)
+
+
+async def test_hostile_text_is_inert_in_every_channel(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A stranger's DM arriving live (the toast that crashed the app), names in the status
+    line, the conversation header, dialogs, the board, the CRM's answer; errors reach the
+    screen through the same two doors (toasts and the status line)."""
+    app, api = make_app(data_dir=tmp_path)
+    thread_id = plant(api, HOSTILE)
+    seen: dict[str, str] = {}
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        # A new DM with markup in its text, by live update: a toast.
+        far = api.store.threads[app.thread_list.threads[30].id]
+        far.prospect.display_name = HOSTILE
+        api.store.receive_message(far, HOSTILE)
+        app.poll_now()
+        await settle(pilot)
+        assert app.is_running
+        seen["live toast"] = frame_text(app)
+        assert any("[link=https://e.x]" in n.message for n in app._notifications)
+        app.clear_notifications()
+        # The planted thread: its status chosen again (the status name goes to a toast and
+        # to the status line), its conversation (the header), then the delete dialog.
+        app.thread_list.focus()
+        app.thread_list.select_id(thread_id)
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        seen["status line"] = frame_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        seen["conversation header"] = frame_text(app)
+        await pilot.press("escape", "D")
+        await pilot.pause()
+        seen["dialog"] = frame_text(app)
+        await pilot.press("escape")
+        await pilot.press("C")  # the CRM's answer names the prospect
+        await settle(pilot)
+        seen["crm"] = frame_text(app)
+        await pilot.press("P")
+        await settle(pilot)
+        seen["board"] = frame_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        # Errors: a server's message goes through these two, whatever it says.
+        app.notify(HOSTILE, title=HOSTILE, severity="error")
+        app._set_status(f"Failed: {HOSTILE}", error=True)
+        await pilot.pause()
+        seen["error"] = frame_text(app)
+        assert app.is_running
+    for channel, text in seen.items():
+        assert_inert(text)
+        assert "[link=https://e.x]" in text, f"{channel}: the hostile text is shown, literally"

@@ -56,11 +56,12 @@ from .messages import (
 )
 from .preferences import Preferences
 from .ranking import RankingMixin
+from .reloads import Reloads
 from .reply import ReplyMixin
 from .saved_views import SavedViewsMixin
 from .secrets import redact
 from .state import Directory, fetch_directory
-from .text import one_line
+from .text import inert, one_line
 from .triage import TriageMixin
 from .widgets.chips import chip_style
 from .widgets.sidebar import ProspectSidebar
@@ -192,7 +193,10 @@ class InboxApp(
         self.status_text = ""
         self._widgets_held = False  # every pane is mounted (see _complete)
         self._panes_held = False  # those of the first frame are
-        self._sidebar_pending = False
+        # The thread the sidebar shows: the one person every action acts on (see target()).
+        self.shown_target: Thread | None = None
+        self._sidebar_pending = False  # an after-frame follow is scheduled
+        self._sidebar_stale = False  # the cursor moved and the sidebar has not caught up yet
         self._sidebar_timer: Timer | None = None
         self._last_highlight = 0.0  # when the cursor last moved (time.monotonic)
         self.drafts = DraftStore(self.settings.resolved_data_dir())
@@ -202,6 +206,8 @@ class InboxApp(
         self.connected = False  # the backend is made and the first loads have started
         self._held_input: list[events.Event] = []
         self._offline_retry = 2.0
+        self.reloads = Reloads(self.set_timer)
+        self._restore_sighup: Callable[[], object] | None = None
         self.undo_stack = []
         self.preferences = Preferences(self.settings.resolved_data_dir())
         # Knowing every dialog's binding ids means importing every screen: only with overrides.
@@ -254,6 +260,7 @@ class InboxApp(
 
     async def on_mount(self) -> None:
         self._hold_widgets()
+        self._watch_terminal()
         self.thread_list.drafts = self.drafts.thread_ids()
         self.setup_scores()
         self.thread_list.focus()
@@ -282,10 +289,13 @@ class InboxApp(
         self._read_later_styles()
         await self.sidebar.fill()
         self._show_startup_cache()
+        self.conversation_header = Static("", id="conversation-header", classes="-hidden")
         self.message_view = MessageView(id="message-view", clock=self.clock)
         self.composer = Composer(id="composer")
         self.composer.add_class("-hidden")
-        await self.query_one("#conversation").mount(self.message_view, self.composer)
+        await self.query_one("#conversation").mount(
+            self.conversation_header, self.message_view, self.composer
+        )
         await self.mount(Footer())
         await self.query_one("#footer-slot").remove()
         self.screen.refresh_bindings()  # focus was set before the footer was there to hear it
@@ -293,7 +303,7 @@ class InboxApp(
         self._widgets_held = True
         self.key_problems += self.bind_saved_view_keys()
         for warning in self.startup_warnings + self.key_problems:
-            self.notify(warning, title="Warning", severity="warning", timeout=15)
+            self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
         self._connect()
 
     def _read_later_styles(self) -> None:
@@ -367,10 +377,36 @@ class InboxApp(
             self.notify(
                 f"Unknown theme {self.settings.theme!r}: choose one with ctrl+p → Change theme.",
                 severity="warning",
+                markup=False,
             )
         self.watch(self, "theme", self.preferences.remember_theme, init=False)
 
+    def _watch_terminal(self) -> None:
+        """Exit, drafts kept, when the terminal goes away (see tui/hangup.py)."""
+        if self.is_headless:
+            return
+        import sys
+
+        from .hangup import on_hangup, terminal_gone
+
+        stdin = sys.__stdin__
+        fd = stdin.fileno() if stdin is not None else 0
+        self._restore_sighup = on_hangup(lambda: self.call_later(self._terminal_lost))
+
+        def check() -> None:
+            if terminal_gone(fd):
+                self._terminal_lost()
+
+        self.set_interval(1.0, check, name="terminal watch")
+
+    def _terminal_lost(self) -> None:
+        if self._widgets_held:
+            self.flush_draft()
+        self.exit(return_code=129)  # as a shell reports a hang-up (128 + SIGHUP)
+
     async def on_unmount(self) -> None:
+        if self._restore_sighup is not None:
+            self._restore_sighup()
         if self._widgets_held:
             self.flush_draft()
         if self.backend is not None:
@@ -450,7 +486,7 @@ class InboxApp(
             if recheck:
                 self._recheck_sync_later(thread)
                 return
-            self.post_message(RequestFailed("loading messages", error))
+            self.post_message(RequestFailed("loading messages", error, thread=thread))
             return
         self.post_message(
             MessagesLoaded(
@@ -485,6 +521,7 @@ class InboxApp(
 
     def on_directory_loaded(self, message: DirectoryLoaded) -> None:
         if message.team is not None:  # fresh from the API (not from the cache)
+            self.reloads.answered()
             self.view_cache.save_directory(message.directory)
             self.currency = message.team.currency
             if not self.backend or not self.backend.is_demo:
@@ -497,10 +534,12 @@ class InboxApp(
         self.directory = directory
         self.thread_list.set_directory(self.directory)
         self.message_view.set_directory(self.directory)
-        self._show_sidebar_for(self.thread_list.current)
+        self._show_sidebar_for(self.target_or_cursor())
+        self._show_conversation_header(self.message_view.thread)
         self._update_chips()
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
+        self.reloads.answered()
         if message.generation != self.generation:
             return  # an answer to a query the user has already replaced
         self.directory.note_campaigns(message.threads)
@@ -511,7 +550,7 @@ class InboxApp(
             if self.showing_cache:
                 self.showing_cache = False
                 self._offline_retry = 2.0
-                self.notify("Back online: the list is up to date.")
+                self.notify("Back online: the list is up to date.", markup=False)
         if message.append:
             self.loading_more = False
             thread_list.append_threads(message.threads)
@@ -526,6 +565,7 @@ class InboxApp(
         if self.freeze_heap:
             self.freeze_heap = False
             self.call_after_refresh(freeze_long_lived)
+        self.refresh_target()
         thread_list.set_empty_text(
             "No threads in this view."
             + (" Press F to clear the filters." if self.thread_query.has_filters else "")
@@ -540,6 +580,7 @@ class InboxApp(
             self.view_cache.save_threads(self.thread_query, page, rows)
 
     def on_messages_loaded(self, message: MessagesLoaded) -> None:
+        self.reloads.answered()
         view = self.message_view
         for item in message.messages:
             self.directory.note_campaign(item.campaign_id)
@@ -570,7 +611,25 @@ class InboxApp(
         cached = self.view_cache.load_directory(self.directory.campaign_names)
         if cached is not None and not self.directory.loaded:
             self.post_message(DirectoryLoaded(cached, None))
-        self.set_timer(self._offline_retry, self.load_directory)
+
+    def _messages_failed(self, thread: Thread, error: InboxError) -> None:
+        """The conversation did not load: it says so (not "Loading…" for ever), and loads
+        again when the connection is back, if it is still the one on screen."""
+        view = self.message_view
+        if view.thread is None or view.thread.id != thread.id or view.messages:
+            return
+        view.show_notice(
+            f"Messages did not load ({describe_error(error)}). They load again by themselves "
+            "when the connection is back.",
+            thread,
+        )
+
+        def reload() -> None:
+            if view.thread is not None and view.thread.id == thread.id and not view.messages:
+                view.show_notice("Loading messages…", thread)
+                self._fetch_messages(thread, None)
+
+        self.reloads.failed("messages", reload)
 
     def _show_cached_threads(self) -> bool:
         """Offline: the last threads this view showed, marked stale; retry with backoff."""
@@ -610,27 +669,43 @@ class InboxApp(
             return
         text = f"Failed {message.what}: {describe_error(message.error)}"
         offline = isinstance(message.error, TransportError)
-        if message.what == "loading the team directory" and offline:
-            self._use_cached_directory()
-            if self.showing_cache:
-                return  # the status line already says we are offline, on the cache
+        if message.what == "loading the team directory":
+            # Without it rows lose direction, tags and status: it loads again, whatever failed.
+            self.reloads.failed("directory", self.load_directory)
+            if offline:
+                self._use_cached_directory()
+                if self.showing_cache:
+                    return  # the status line already says we are offline, on the cache
+        if message.what == "loading messages" and message.thread is not None:
+            self._messages_failed(message.thread, message.error)
         if message.what == "loading threads":
             self.loading_more = False
             if offline and self._show_cached_threads():
                 return
             if not self.thread_list.threads:
-                self.thread_list.set_empty_text("Could not load threads. ctrl+r retries.")
+                self.thread_list.set_empty_text(
+                    "Could not load threads: they load again when the connection is back "
+                    "(ctrl+r retries now)."
+                )
+                self.reloads.failed("threads", self.load_threads)
         if lookup := self._open_lookup():
             lookup.show_error(text)
         self._set_status(text, error=True)
-        self.notify(text, severity="error", timeout=6)
+        self.notify(text, severity="error", timeout=6, markup=False)
 
     def on_action_failed(self, event: ActionFailed) -> None:
-        self.notify(f"{event.what}: {describe_error(event.error)}", severity="error", timeout=8)
+        self.notify(
+            f"{event.what}: {describe_error(event.error)}",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
     # --- widget events ----------------------------------------------------------------------
 
     def on_thread_list_highlighted(self, message: ThreadList.Highlighted) -> None:
+        if not self._list_drives_target():
+            return  # rows moved under an open conversation or a dialog: the target stays
         # Showing a prospect relayouts the screen (tens of ms on a slow machine). A move that
         # comes soon after the last one is a held-down key (or a fast burst): the sidebar
         # follows once the cursor rests, so the list moves at full speed. A move on its own
@@ -639,6 +714,7 @@ class InboxApp(
         now = time.monotonic()
         repeating = now - self._last_highlight < self.key_repeat_gap
         self._last_highlight = now
+        self._sidebar_stale = True
         if self._sidebar_timer is not None:
             self._sidebar_timer.stop()
             self._sidebar_timer = None
@@ -648,18 +724,54 @@ class InboxApp(
             self._sidebar_pending = True
             self.call_after_refresh(self._sidebar_after_frame)
 
+    def _list_drives_target(self) -> bool:
+        """The list's cursor picks the target while the list has focus (or nothing is shown):
+        not while the user reads a conversation, edits in the sidebar or answers a dialog."""
+        return self.shown_target is None or self.focused is self.thread_list
+
     def _sidebar_rested(self) -> None:
         self._sidebar_timer = None
         self._sidebar_follow_cursor()
 
     def _sidebar_after_frame(self) -> None:
         self._sidebar_pending = False  # (a timer set meanwhile is still held, and stoppable)
-        self._sidebar_follow_cursor()
+        if self._sidebar_stale:
+            self._sidebar_follow_cursor()
 
     def _sidebar_follow_cursor(self) -> None:
+        self._sidebar_stale = False
         # When the app is closing, the sidebar's parts may already be gone.
         with suppress(NoMatches):
             self._show_sidebar_for(self.thread_list.current)
+
+    def target(self) -> Thread | None:
+        """The thread every action acts on: the one the sidebar shows, as it is now. A cursor
+        move the sidebar has not caught up with yet is shown first, so the action lands on
+        the person the user sees."""
+        if self._sidebar_stale:
+            if self._sidebar_timer is not None:
+                self._sidebar_timer.stop()
+                self._sidebar_timer = None
+            self._sidebar_follow_cursor()
+        return self.latest(self.shown_target)
+
+    def target_or_cursor(self) -> Thread | None:
+        """The target as it is now, or the list's current thread when there is none yet."""
+        return self.latest(self.shown_target) or self.thread_list.current
+
+    def refresh_target(self) -> None:
+        """The sidebar shows the target again when the list holds newer values for it (a
+        fresh page, a live update): the same person, never another one."""
+        shown = self.shown_target
+        fresh = self.latest(shown)
+        if fresh is not None and fresh != shown:
+            self._show_sidebar_for(fresh)
+
+    def latest(self, thread: Thread | None) -> Thread | None:
+        """`thread` as the list holds it now (edits and live updates applied)."""
+        if thread is None:
+            return None
+        return self.thread_list.threads.find(thread.id) or thread
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)
@@ -687,16 +799,36 @@ class InboxApp(
 
     def open_thread(self, thread: Thread) -> None:
         view = self.message_view
+        thread = self.latest(thread) or thread
         view.show_notice("Loading messages…", thread)
         self._older_cursor = None
         self._show_sidebar_for(thread)
+        self._show_conversation_header(thread)
         self.load_composer_for(thread)
         self._fetch_messages(thread, None)
         view.focus()
+        # The list's cursor joins the conversation when it is loaded (lookup, board, N).
+        self.thread_list.select_id(thread.id)
 
     def _show_sidebar_for(self, thread: Thread | None) -> None:
+        self.shown_target = thread
         self.sidebar.show(thread, self.directory, self.currency)
         self.show_crm_matches(thread)
+
+    def _show_conversation_header(self, thread: Thread | None) -> None:
+        """Whose conversation the message pane shows: name, handle and our account link."""
+        header = self.conversation_header
+        header.set_class(thread is None, "-hidden")
+        if thread is None:
+            return
+        line = Text()
+        line.append(one_line(thread.prospect.display_name, 40) or "(no name)", "bold")
+        line.append("  ")
+        line.append(one_line(thread.prospect.at_handle, 30))
+        link = self.directory.account_links.get(thread.account_link_id)
+        line.append("  · via ")
+        line.append(one_line(link.name, 30) if link else thread.account_link_id[:8])
+        header.update(line)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -761,15 +893,20 @@ class InboxApp(
         under = f", {hidden} loaded under the minimum score" if hidden else ""
         return f"{count} thread{'s' if count != 1 else ''}{under}{more}"
 
-    def notify(self, message: str, **kwargs: Any) -> None:
-        """Every notification passes through redaction: no secret reaches the screen."""
-        super().notify(redact(message), **kwargs)
+    def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs: Any) -> None:
+        """Every toast is plain text: never parsed as markup (a stranger's DM, a name or a
+        server's error would be markup otherwise, and bad markup crashes the app), control
+        characters shown as stand-ins, and no secret reaches the screen. `markup` is taken and
+        ignored: the calls say False, the override makes sure."""
+        super().notify(
+            inert(redact(message)), title=one_line(redact(title)), markup=False, **kwargs
+        )
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         budget = self.backend.client.rate_limit if self.backend is not None else None
         if budget is not None and budget.low:
             text = f"{text} · {budget.describe()}"
-        text = redact(text)
+        text = one_line(redact(text))
         self.status_text = text
         line = self.status_line
         line.update(Text(text))

@@ -54,7 +54,7 @@ class BoardMixin(App[None]):
         from .screens.board import Board, BoardScreen  # the board's widgets: only when opened
 
         if not self.directory.loaded:
-            self.notify("The team's statuses are still loading.", severity="warning")
+            self.notify("The team's statuses are still loading.", severity="warning", markup=False)
             return
         self._board_query = self.thread_query.with_cursor(None).with_limit(BOARD_PAGE)
         self._board_cursor = None
@@ -76,7 +76,11 @@ class BoardMixin(App[None]):
         try:
             page = await self.client.list_threads(query)
         except InboxError as error:
-            self.notify(f"The pipeline did not load: {describe_error(error)}", severity="error")
+            self.notify(
+                f"The pipeline did not load: {describe_error(error)}",
+                severity="error",
+                markup=False,
+            )
             return
         self.post_message(BoardPage(page.threads, page.next_cursor))
 
@@ -106,7 +110,9 @@ class BoardMixin(App[None]):
 
     def on_board_move_failed(self, event: BoardMoveFailed) -> None:
         self._board_show(event.before)
-        self.notify(f"Not moved: {describe_error(event.error)}", severity="error", timeout=8)
+        self.notify(
+            f"Not moved: {describe_error(event.error)}", severity="error", timeout=8, markup=False
+        )
 
     def _board_show(self, thread: Thread) -> None:
         """The card in its column, and the same prospect's rows in the list."""

@@ -141,8 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pause_collection()  # until the first frame (see tui/heap.py)
     from .app import InboxApp  # Textual only when the app runs
 
-    InboxApp(settings, startup_warnings=warnings, freeze_heap=True).run()
-    return 0
+    app = InboxApp(settings, startup_warnings=warnings, freeze_heap=True)
+    app.run()
+    return app.return_code or 0
 
 
 def run_set_key(args: argparse.Namespace) -> int:

@@ -69,7 +69,9 @@ class ConversationsMixin(App[None]):
             for a in self.directory.account_links.values()
         ]
         if not links:
-            self.notify("The team's account links are still loading.", severity="warning")
+            self.notify(
+                "The team's account links are still loading.", severity="warning", markup=False
+            )
             return
 
         def chosen(answer: NewConversation | None) -> None:
@@ -170,11 +172,11 @@ class ConversationsMixin(App[None]):
 
     def on_conversation_ready(self, event: ConversationReady) -> None:
         if event.thread is None:
-            self.notify(event.note, severity="error", timeout=8)
+            self.notify(event.note, severity="error", timeout=8, markup=False)
             if event.retry is not None and event.retry.text:
                 self.action_new_conversation(event.retry)  # what they typed is not lost
             return
-        self.notify(event.note)
+        self.notify(event.note, markup=False)
         self.open_thread(event.thread)  # type: ignore[attr-defined]
         if not event.sent:
             self.action_reply()  # type: ignore[attr-defined]

@@ -71,13 +71,14 @@ class CrmMixin(App[None]):
                 "No CRM configured: set [crm] base_url and api_key in the config file.",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
             return
         targets = self.triage_targets()  # type: ignore[attr-defined]
         if len(targets) != 1:
-            self.notify("Select one thread to hand to the CRM.", severity="warning")
+            self.notify("Select one thread to hand to the CRM.", severity="warning", markup=False)
             return
-        self.notify("Sending to the CRM…")
+        self.notify("Sending to the CRM…", markup=False)
         self._crm_push(targets[0])
 
     @work(group="crm-push")
@@ -111,9 +112,14 @@ class CrmMixin(App[None]):
         prospect = event.prospect
         stage = f" · {prospect.current_stage}" if prospect.current_stage else ""
         verb = "Updated" if event.updated else "Created"
-        self.notify(f"{verb} in the CRM: {one_line(prospect.name, 40)}{stage}")
+        self.notify(f"{verb} in the CRM: {one_line(prospect.name, 40)}{stage}", markup=False)
         if prospect.message:
-            self.notify(f"CRM: {one_line(prospect.message, 200)}", severity="warning", timeout=10)
+            self.notify(
+                f"CRM: {one_line(prospect.message, 200)}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         self._crm_shown_for = None
         self.show_crm_matches(event.thread)
 

@@ -51,7 +51,7 @@ class ExportMixin(App[None]):
     def action_export(self) -> None:
         folder = self.settings.export_dir or Path.cwd()
         path = export_path(folder, self.thread_query, datetime.now())
-        self.notify(f"Exporting the current view to {path.name}…")
+        self.notify(f"Exporting the current view to {path.name}…", markup=False)
         self._export(self.thread_query, path)
 
     @work(group="export", exclusive=True)
@@ -75,11 +75,15 @@ class ExportMixin(App[None]):
     def on_export_progress(self, event: ExportProgress) -> None:
         if event.done:
             self._set_status(self._count_text())  # type: ignore[attr-defined]
-            self.notify(f"Exported {event.written:,} threads to {event.path}", timeout=10)
+            self.notify(
+                f"Exported {event.written:,} threads to {event.path}", timeout=10, markup=False
+            )
         else:
             self._set_status(f"Exporting… {event.written:,} threads")  # type: ignore[attr-defined]
 
     def on_export_failed(self, event: ExportFailed) -> None:
         error = event.error
         reason = describe_error(error) if isinstance(error, InboxError) else error.strerror
-        self.notify(f"Export to {event.path} failed: {reason}", severity="error", timeout=10)
+        self.notify(
+            f"Export to {event.path} failed: {reason}", severity="error", timeout=10, markup=False
+        )

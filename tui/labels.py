@@ -142,11 +142,11 @@ class LabelsMixin(App[None]):
         word = KINDS[change.kind].capitalize()
         if event.label is not None:
             labels[event.label.id] = event.label
-            self.notify(f"{word} “{event.label.name}” {_past(change.op)}.")
+            self.notify(f"{word} “{event.label.name}” {_past(change.op)}.", markup=False)
         elif change.label_id is not None:
             labels.pop(change.label_id, None)
             self._forget_label(change.kind, change.label_id)
-            self.notify(f"{word} “{change.name}” deleted.")
+            self.notify(f"{word} “{change.name}” deleted.", markup=False)
         self._labels_changed()
 
     def _forget_label(self, kind: str, label_id: str) -> None:
@@ -168,8 +168,7 @@ class LabelsMixin(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LabelsScreen):
                 screen.show(self.label_rows(), self._label_colors or {})
-        current = self.thread_list.current
-        self._show_sidebar_for(current)  # type: ignore[attr-defined]
+        self._show_sidebar_for(self.target_or_cursor())  # type: ignore[attr-defined]
 
     # --- created from a picker --------------------------------------------------------------
 

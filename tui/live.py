@@ -197,6 +197,7 @@ class LiveMixin(App[None]):
         return page.events, relist
 
     def on_polled(self, event: Polled) -> None:
+        self.reloads.answered()  # type: ignore[attr-defined]
         if (
             not self._polling_stopped
             and self._backoff > 1
@@ -209,6 +210,7 @@ class LiveMixin(App[None]):
         thread_list = self.thread_list
         if event.events:
             self._apply_events(event.events)
+            self.refresh_target()  # type: ignore[attr-defined]
         if event.thread_id is not None and event.messages:
             self.message_view.append_new(event.thread_id, event.messages)
         if event.threads is None:
@@ -223,10 +225,11 @@ class LiveMixin(App[None]):
             and _last_id(rows.find(t.id)) != t.last_message.id
         ]
         thread_list.merge_page(event.threads)
+        self.refresh_target()  # type: ignore[attr-defined]
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)
-            self.notify(f"{name}: {preview}", title="New message", timeout=6)
+            self.notify(f"{name}: {preview}", title="New message", timeout=6, markup=False)
 
     def _apply_events(self, events: list[Event]) -> None:
         """Changes the log describes in full, applied to the rows on screen, in seq order."""

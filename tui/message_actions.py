@@ -82,17 +82,18 @@ class MessageActionsMixin(App[None]):
         """The open thread and its selected message, when `what` is possible on them."""
         thread, message = self.message_view.thread, self.message_view.selected_message
         if thread is None or message is None:
-            self.notify("Open a thread and select a message (j / k) first.")
+            self.notify("Open a thread and select a message (j / k) first.", markup=False)
             return None
         if thread.variant != "xChat":
             self.notify(
                 f"{what} works only on encrypted X Chat threads; this one is "
                 f"{one_line(thread.variant or 'an older kind of DM', 20)}.",
                 severity="warning",
+                markup=False,
             )
             return None
         if message.is_deleted and what != "History":
-            self.notify("That message was deleted.", severity="warning")
+            self.notify("That message was deleted.", severity="warning", markup=False)
             return None
         return thread, message
 
@@ -109,7 +110,7 @@ class MessageActionsMixin(App[None]):
             return
         thread, message = target
         if not self._is_ours(message):
-            self.notify("Only your own messages can be edited.", severity="warning")
+            self.notify("Only your own messages can be edited.", severity="warning", markup=False)
             return
         current = self.drafts.get(edit_key(message.id)) or message.content
 
@@ -255,4 +256,4 @@ class MessageActionsMixin(App[None]):
 
     def on_message_changed(self, event: MessageChanged) -> None:
         self.message_view.replace_message(event.message)
-        self.notify(event.note)
+        self.notify(event.note, markup=False)

@@ -61,11 +61,19 @@ class LookupDone(Message):
 class RequestFailed(Message):
     """A request failed; `what` says what the user was doing, in their words."""
 
-    def __init__(self, what: str, error: InboxError, generation: int | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        error: InboxError,
+        generation: int | None = None,
+        *,
+        thread: Thread | None = None,
+    ) -> None:
         super().__init__()
         self.what = what
         self.error = error
         self.generation = generation
+        self.thread = thread  # the conversation that did not load
 
 
 class ActionFailed(Message):

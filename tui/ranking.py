@@ -79,7 +79,8 @@ class RankingMixin(App[None]):
         self.by_score = not self.by_score
         self._apply_ranking()
         self.notify(
-            "Loaded threads sorted by lead score." if self.by_score else "Back to the API's order."
+            "Loaded threads sorted by lead score." if self.by_score else "Back to the API's order.",
+            markup=False,
         )
 
     def action_minimum_score(self) -> None:
@@ -93,7 +94,7 @@ class RankingMixin(App[None]):
             elif text.strip().isdigit():
                 self.min_score = int(text.strip())
             else:
-                self.notify(f"{text!r} is not a number of points.", severity="error")
+                self.notify(f"{text!r} is not a number of points.", severity="error", markup=False)
                 return
             self._apply_ranking()
 

@@ -127,22 +127,27 @@ class ReplyMixin(App[None]):
         self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft)
 
     def action_reply(self) -> None:
+        """Reply to the target (the person the sidebar shows): their conversation is opened
+        first when the message pane shows another one, or none."""
+        target = self.target()  # type: ignore[attr-defined]
+        if target is None:
+            return
         thread = self.message_view.thread
-        if thread is None:
-            current = self.thread_list.current
-            if current is None:
-                return
-            self.open_thread(current)  # type: ignore[attr-defined]
+        if thread is None or thread.id != target.id:
+            self.open_thread(target)  # type: ignore[attr-defined]
         self.composer.input.focus()
 
     def action_reply_to_message(self) -> None:
-        """Reply quoting the message selected in the conversation."""
+        """Reply quoting the message selected in the conversation; with none selected yet
+        (the messages are still loading), a plain reply: the keys typed next are text."""
         message = self.message_view.selected_message
         if message is None:
-            self.notify("Select a message first (j / k in the conversation).")
+            self.action_reply()
             return
         if message.is_deleted:
-            self.notify("That message was deleted: reply to another one.", severity="warning")
+            self.notify(
+                "That message was deleted: reply to another one.", severity="warning", markup=False
+            )
             return
         self._set_reply_to(Quote(message.id, message.content))
         self._composer_dirty = True
@@ -165,16 +170,19 @@ class ReplyMixin(App[None]):
         thread = self.message_view.thread
         text = message.text
         if thread is None or self._composer_thread_id != thread.id:
-            self.notify("Open a thread first (enter on the list).", severity="warning")
+            self.notify(
+                "Open a thread first (enter on the list).", severity="warning", markup=False
+            )
             return
         if not text.strip():
-            self.notify("Nothing to send: the reply is empty.", severity="warning")
+            self.notify("Nothing to send: the reply is empty.", severity="warning", markup=False)
             return
         limit = self.composer.limit
         if len(text) > limit:
             self.notify(
                 f"Too long for an X DM: {len(text):,} of {limit:,} characters.",
                 severity="error",
+                markup=False,
             )
             return
         self.flush_draft()  # the draft stays on disk until the server confirms
@@ -191,7 +199,7 @@ class ReplyMixin(App[None]):
     def action_retry_send(self) -> None:
         failed = [p for p in self.message_view.pending if p.state == "failed"]
         if not failed:
-            self.notify("Nothing to retry.")
+            self.notify("Nothing to retry.", markup=False)
             return
         pending = failed[-1]
         pending.state, pending.error = "sending", ""
@@ -241,10 +249,19 @@ class ReplyMixin(App[None]):
         pending, view = event.pending, self.message_view
         if event.unknown:
             view.update_pending(pending)
-            self.notify("The connection dropped while sending: checking whether it arrived.")
+            self.notify(
+                "The connection dropped while sending: checking whether it arrived.", markup=False
+            )
             return
         if event.message is not None:
             view.confirm_pending(pending, event.message)
+            if self._composer_thread_id == pending.thread_id and (
+                self._composer_text == pending.text
+            ):
+                # A retried send: its text went back to the composer when it failed; now that
+                # it is sent, it leaves (a second ctrl+s would send it again).
+                self._set_composer_text("")
+                self._set_reply_to(None)
             if self.drafts.get(pending.thread_id) == pending.text or not self.drafts.get(
                 pending.thread_id
             ):
@@ -260,7 +277,9 @@ class ReplyMixin(App[None]):
             self._set_composer_text(pending.text)
             if pending.reply_to is not None:
                 self._set_reply_to(Quote(pending.reply_to, pending.quote))
-        self.notify(f"Not sent: {pending.error}. R retries.", severity="error", timeout=8)
+        self.notify(
+            f"Not sent: {pending.error}. R retries.", severity="error", timeout=8, markup=False
+        )
 
     def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
         thread = self.thread_list.threads.find(thread_id)
@@ -286,7 +305,7 @@ class ReplyMixin(App[None]):
     def on_composer_input_editor_requested(self) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
-            self.notify("Set $EDITOR to compose in your editor.", severity="warning")
+            self.notify("Set $EDITOR to compose in your editor.", severity="warning", markup=False)
             return
         text = self.composer.input.text
         with tempfile.NamedTemporaryFile(
@@ -299,7 +318,11 @@ class ReplyMixin(App[None]):
                 with self.suspend():
                     subprocess.run([*shlex.split(editor), str(path)], check=False)
             except Exception as exc:
-                self.notify(f"Cannot open the editor here: {type(exc).__name__}", severity="error")
+                self.notify(
+                    f"Cannot open the editor here: {type(exc).__name__}",
+                    severity="error",
+                    markup=False,
+                )
                 return
             edited = path.read_text(encoding="utf-8")
         finally:

@@ -66,6 +66,7 @@ class SavedViewsMixin(App[None]):
                 f"View {spec.name!r}: not found and left out: {', '.join(unknown)}",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
         self.active_view_name = spec.name
         self._active_view_query = query
@@ -113,10 +114,10 @@ class SavedViewsMixin(App[None]):
             existing = path.read_text(encoding="utf-8") if path.exists() else ""
             write_private(path, with_view(existing, spec))
         except (ConfigError, OSError, ValueError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10)
+            self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
             return
         self.settings.views = [*(v for v in self.settings.views if v.name != name), spec]
         self.active_view_name = name
         self._active_view_query = self.thread_query.with_cursor(None)
         self._update_chips()  # type: ignore[attr-defined]
-        self.notify(f"Saved the view {name!r} in {path}")
+        self.notify(f"Saved the view {name!r} in {path}", markup=False)

@@ -95,23 +95,19 @@ class TriageMixin(App[None]):
     thread_query: ThreadQuery
     client: InboxClient
     currency: str
+    shown_target: Thread | None
 
     undo_stack: list[EditGroup]
 
     # --- what an action applies to ----------------------------------------------------------
 
     def triage_targets(self) -> list[Thread]:
-        """The marked threads, else the thread in front of the user."""
+        """The marked threads, else the target: the thread the sidebar shows."""
         marked = self.thread_list.marked_threads()
         if marked:
             return marked
-        if self.focused is not self.thread_list and self.message_view.thread is not None:
-            return [self._latest(self.message_view.thread)]
-        current = self.thread_list.current
-        return [current] if current is not None else []
-
-    def _latest(self, thread: Thread) -> Thread:
-        return self.thread_list.threads.find(thread.id) or thread
+        target = self.target()  # type: ignore[attr-defined]
+        return [target] if target is not None else []
 
     def _prospect_thread_count(self, targets: list[Thread]) -> int:
         if len(targets) != 1:
@@ -263,7 +259,7 @@ class TriageMixin(App[None]):
 
     def action_undo(self) -> None:
         if not self.undo_stack:
-            self.notify("Nothing to undo.")
+            self.notify("Nothing to undo.", markup=False)
             return
         group = self.undo_stack.pop()
         inverse = EditGroup(f"Undone: {group.label}", [e.inverse() for e in group.edits])
@@ -312,7 +308,12 @@ class TriageMixin(App[None]):
         view = self.message_view
         if view.thread is not None:
             view.thread = self._latest_or_applied(view.thread, group.edits)
-        self._refresh_sidebar()
+        target = self.shown_target
+        if target is not None:
+            # The same person, with the edit: from the rows, else (a lookup's thread, or one
+            # this edit took out of the view) applied here.
+            fresh = rows.find(target.id) or self._latest_or_applied(target, group.edits)
+            self._show_sidebar_for(fresh)  # type: ignore[attr-defined]
 
     def _latest_or_applied(self, thread: Thread, edits: list[FieldEdit]) -> Thread:
         for edit in edits:
@@ -326,12 +327,6 @@ class TriageMixin(App[None]):
         if belongs_to_view(thread, self.thread_query.inbox):
             self.thread_list.threads.insert(min(index, len(self.thread_list.threads)), thread)
             self.thread_list.refresh_rows()
-
-    def _refresh_sidebar(self) -> None:
-        shown = self.thread_list.current
-        if self.focused is not self.thread_list and self.message_view.thread is not None:
-            shown = self.message_view.thread
-        self.sidebar.show(shown, self.directory, self.currency)
 
     @work(group="edits")
     async def _send_edits(self, group: EditGroup, undo: bool) -> None:
@@ -366,12 +361,16 @@ class TriageMixin(App[None]):
                 )
             else:
                 text = f"Not saved, rolled back: {reason}"
-            self.notify(text, severity="error", timeout=8)
+            self.notify(text, severity="error", timeout=8, markup=False)
             self._set_status(text, error=True)  # type: ignore[attr-defined]
         else:
             count = len({e.thread_id for e in group.edits})
             suffix = f" ({count} threads)" if count > 1 else ""
-            self.notify(f"{group.label}{suffix}" + ("" if event.undo else " · u undoes"), timeout=3)
+            self.notify(
+                f"{group.label}{suffix}" + ("" if event.undo else " · u undoes"),
+                timeout=3,
+                markup=False,
+            )
             self._set_status(f"{group.label}{suffix}")  # type: ignore[attr-defined]
         succeeded = [e for e in group.edits if all(e is not f for f, _ in failures)]
         if succeeded and not event.undo:
@@ -408,6 +407,7 @@ class TriageMixin(App[None]):
                 self.thread_list.cursor = index
                 if self.message_view.thread and self.message_view.thread.id == thread.id:
                     self.message_view.show_notice("Thread deleted.")
+                    self._show_conversation_header(None)  # type: ignore[attr-defined]
                 self._delete(thread, index)
 
         self.push_screen(
@@ -435,12 +435,11 @@ class TriageMixin(App[None]):
 
     def on_thread_deleted(self, event: ThreadDeleted) -> None:
         if event.error is None:
-            self.notify(
-                f"Deleted the conversation with {one_line(event.thread.prospect.display_name, 40)}."
-            )
+            name = one_line(event.thread.prospect.display_name, 40)
+            self.notify(f"Deleted the conversation with {name}.", markup=False)
             return
         self._reinsert(event.index, event.thread, [])
-        self.notify(f"Not deleted: {event.error}", severity="error", timeout=8)
+        self.notify(f"Not deleted: {event.error}", severity="error", timeout=8, markup=False)
 
     def action_open_profile(self) -> None:
         targets = self.triage_targets()[:1]
@@ -457,4 +456,4 @@ class TriageMixin(App[None]):
         if targets:
             handle = one_line(targets[0].prospect.at_handle, 60)
             self.copy_to_clipboard(handle)
-            self.notify(f"Copied {handle}")
+            self.notify(f"Copied {handle}", markup=False)

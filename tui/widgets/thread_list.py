@@ -60,6 +60,9 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
+        """Another thread is under the cursor (not sent when rows move or are re-read under
+        the same thread: the user's selection did not change)."""
+
         def __init__(self, thread: Thread | None) -> None:
             super().__init__()
             self.thread = thread
@@ -102,6 +105,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._cache: dict[tuple[object, ...], Strip] = {}
         # The rows shown last time (see row_summary.py), until the threads are loaded.
         self._preview: list[RowSummary] = []
+        self._highlighted_id: str | None = None  # the thread last announced as Highlighted
 
     # --- data -------------------------------------------------------------------------------
 
@@ -278,7 +282,10 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_to_cursor()
-        self.post_message(self.Highlighted(self.current))
+        current_id = self._rows.id_at(new) if self._rows else None
+        if current_id != self._highlighted_id:
+            self._highlighted_id = current_id
+            self.post_message(self.Highlighted(self.current))
         if self.threads and new >= len(self.threads) - PREFETCH_ROWS and not self._quiet:
             self.post_message(self.NearEnd())
 
