@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,6 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo_server(args)
     if args.command == "set-key":
         return run_set_key(args)
+    named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)
+    if named is not None and not named.is_file():
+        # A config file asked for by name must be there: silently running without it would
+        # leave the user wondering why their settings do nothing.
+        print(f"inbox-tui: the config file {named} does not exist", file=sys.stderr)
+        return 2
     try:
         settings = load_settings(
             args.config,

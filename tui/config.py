@@ -347,6 +347,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the config file {path} is not UTF-8 text (byte {exc.start} cannot be read): "
+            "save it as UTF-8"
+        ) from None
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
     import tomllib  # only when there is a file: ~2 ms of a start without one

@@ -238,7 +238,7 @@ def check_overrides(
         for binding_id, keys in overrides.items()
         if not normalise_keys(keys)
     ]
-    for scope in ("app", "list", "messages"):
+    for scope in PANES:
         owners: dict[str, list[str]] = {}
         for key in effective(overrides):
             if key.scope != scope:
@@ -248,4 +248,31 @@ def check_overrides(
         for name, ids in owners.items():
             if len(ids) > 1:
                 problems.append(f"[keys] {name!r} is bound to {' and '.join(ids)}")
+    # An app-wide key that a pane also binds does nothing in that pane: the pane's wins.
+    # The defaults do this on purpose (r replies to the selected message in the conversation).
+    intended = set(_shadowed({}))
+    for name, app_id, pane, pane_id in _shadowed(overrides):
+        if (name, app_id, pane, pane_id) not in intended:
+            problems.append(
+                f"[keys] {name!r} is bound to {app_id}, but in the {PANES[pane]} it is "
+                f"{pane_id}: there {app_id} cannot be reached"
+            )
     return problems
+
+
+# The panes with bindings of their own, and what the user calls them.
+PANES = {"app": "app", "list": "thread list", "messages": "message pane"}
+
+
+def _shadowed(overrides: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """(key, app-wide binding id, pane, the pane's binding id) for each app-wide key that a
+    pane binds too."""
+    keys = effective(overrides)
+    app_keys = {name: k.id for k in keys if k.scope == "app" for name in k.keys.split(",")}
+    return [
+        (name, app_keys[name], k.scope, k.id)
+        for k in keys
+        if k.scope != "app"
+        for name in k.keys.split(",")
+        if name in app_keys
+    ]

@@ -86,18 +86,20 @@ class RankingMixin(App[None]):
     def action_minimum_score(self) -> None:
         from .screens.pickers import TextPromptScreen
 
+        def cleared(text: str) -> bool:
+            return text.lower() in ("", "0", "none", "off")
+
+        def check(text: str) -> str | None:
+            if cleared(text) or text.isdigit():
+                return None
+            return f"A whole number of points, 0 to {self.score_weights.maximum} (0 clears)."
+
         def entered(text: str | None) -> None:
             if text is None:
                 return
-            if text.strip().lower() in ("", "0", "none", "off"):
-                self.min_score = None
-            elif text.strip().isdigit():
-                self.min_score = int(text.strip())
-            else:
-                self.notify(f"{text!r} is not a number of points.", severity="error", markup=False)
-                return
+            self.min_score = None if cleared(text) else int(text)
             self._apply_ranking()
 
         current = "" if self.min_score is None else str(self.min_score)
         title = f"Minimum lead score, 0 to {self.score_weights.maximum} (0 clears)"
-        self.push_screen(TextPromptScreen(title, current, allow_empty=True), entered)
+        self.push_screen(TextPromptScreen(title, current, allow_empty=True, check=check), entered)

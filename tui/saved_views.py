@@ -95,14 +95,36 @@ class SavedViewsMixin(App[None]):
 
         self.push_screen(PickerScreen("Saved views", options), picked)
 
-    def action_save_view(self) -> None:
-        from .screens.pickers import TextPromptScreen
+    def action_save_view(self, name: str | None = None) -> None:
+        from .screens.pickers import ConfirmScreen, TextPromptScreen
 
         def named(name: str | None) -> None:
-            if name:
+            if not name:
+                return
+            if all(view.name != name for view in self.settings.views):
                 self._save_view(name)
+                return
 
-        self.push_screen(TextPromptScreen("Save the current view as", self.active_view_name), named)
+            def answered(answer: str | None) -> None:
+                if answer == "replace":
+                    self._save_view(name)
+                else:  # back to the name, as typed
+                    self.action_save_view(name)
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"Replace the saved view “{one_line(name, 40)}”?",
+                    "Its filters, account links and sort order become the current ones.",
+                    [
+                        ("replace", "Replace", "error"),
+                        ("rename", "Choose another name", "primary"),
+                    ],
+                ),
+                answered,
+            )
+
+        prompt = TextPromptScreen("Save the current view as", name or self.active_view_name)
+        self.push_screen(prompt, named)
 
     def _save_view(self, name: str) -> None:
         keyed = next((v.key for v in self.settings.views if v.name == name), None)

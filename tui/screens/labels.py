@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..api.models import Color
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_NAME_LENGTH = 255  # the API's limit for tag and status names
 
 
 def check_color(value: str, colors: list[Color]) -> str | None:
@@ -38,6 +39,18 @@ def check_color(value: str, colors: list[Color]) -> str | None:
         return None
     names = ", ".join(c.name for c in colors) or "none loaded"
     return f"Colour: one of {names}, or a code like #3b82f6."
+
+
+def check_name(name: str, taken: frozenset[str]) -> str | None:
+    """What is wrong with a tag or status name (the API's rules: 1 to 255 characters, unique
+    in the team), said before anything is sent: the dialog stays open with what was typed."""
+    if not name:
+        return "A name is needed."
+    if len(name) > MAX_NAME_LENGTH:
+        return f"At most {MAX_NAME_LENGTH} characters ({len(name)} typed)."
+    if name.lower() in taken:
+        return f"“{one_line(name, 30)}” exists already: choose another name."
+    return None
 
 
 class LabelFormScreen(ModalScreen[tuple[str, str | None] | None]):
@@ -52,9 +65,11 @@ class LabelFormScreen(ModalScreen[tuple[str, str | None] | None]):
         name: str = "",
         color: str | None = None,
         focus_color: bool = False,
+        taken: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.taken = taken  # the other names of this kind, lower-cased: names are unique
         self.palette = colors
         self.label_name = name
         self.color = color or ""
@@ -81,10 +96,7 @@ class LabelFormScreen(ModalScreen[tuple[str, str | None] | None]):
         name = self.query_one("#label-name", Input).value.strip()
         color = self.query_one("#label-color", Input).value.strip()
         message = self.query_one("#label-message", Label)
-        if not name:
-            message.update(Text("A name is needed."))
-            return
-        problem = check_color(color, self.palette)
+        problem = check_name(name, self.taken) or check_color(color, self.palette)
         if problem is not None:
             message.update(Text(problem))
             return
@@ -188,7 +200,11 @@ class LabelsScreen(ModalScreen[None]):
                 self.post_message(self.Changed(LabelChange(kind, "create", None, *result)))
 
         title = f"New {KINDS[kind]}"
-        self.app.push_screen(LabelFormScreen(title, self.palette.get(kind, [])), entered)
+        form = LabelFormScreen(title, self.palette.get(kind, []), taken=self._names(kind))
+        self.app.push_screen(form, entered)
+
+    def _names(self, kind: str, but: str | None = None) -> frozenset[str]:
+        return frozenset(row.name.lower() for row in self.rows.get(kind, []) if row.id != but)
 
     def _edit(self, focus_color: bool) -> None:
         row, kind = self.current, self.kind
@@ -210,6 +226,7 @@ class LabelsScreen(ModalScreen[None]):
             row.name,
             row.color,
             focus_color,
+            taken=self._names(kind, but=row.id),
         )
         self.app.push_screen(form, entered)
 

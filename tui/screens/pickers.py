@@ -3,8 +3,10 @@ edit notes, confirm, start a conversation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -140,20 +142,32 @@ class PickerScreen(ModalScreen[PickResult | None]):
         if self.query_one("#pick-filter", Input).has_focus:
             self.query_one("#pick-list", OptionList).action_cursor_up()
 
-    def on_key(self, event: object) -> None:
-        """Typing a letter anywhere in the picker goes to the filter."""
-        character = getattr(event, "character", None)
+    def on_key(self, event: events.Key) -> None:
+        """Typing a letter anywhere in the picker goes to the filter. Keys typed fast were
+        handed to the list before the focus moved: reaching here while the filter has focus,
+        they are text too, the space included (else it would toggle an option, or vanish)."""
+        character = event.character
         filter_input = self.query_one("#pick-filter", Input)
         if (
             character
             and character.isprintable()
-            and character != " "
-            and not filter_input.has_focus
+            and (character != " " or self.focused is filter_input)
         ):
-            filter_input.value += character
-            filter_input.cursor_position = len(filter_input.value)
-            filter_input.focus()
-            getattr(event, "stop", lambda: None)()
+            self._type_into_filter(character)
+            event.stop()
+            event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste is text for the filter, wherever the focus is."""
+        if self.focused is not self.query_one("#pick-filter", Input):
+            self._type_into_filter(one_line(event.text))
+            event.stop()
+
+    def _type_into_filter(self, text: str) -> None:
+        filter_input = self.query_one("#pick-filter", Input)
+        filter_input.value += text
+        filter_input.cursor_position = len(filter_input.value)
+        self.set_focus(filter_input)
 
     @on(SelectionList.SelectedChanged, "#pick-list")
     def _selection_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
@@ -391,11 +405,20 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "", *, allow_empty: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        allow_empty: bool = False,
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.allow_empty = allow_empty
+        # What is wrong with the text, or None: the dialog stays open with what was typed.
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-dialog", classes="dialog"):
@@ -407,8 +430,11 @@ class TextPromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if not text and not self.allow_empty:
-            self.query_one("#prompt-message", Label).update(Text("It cannot be empty."))
+        problem = "It cannot be empty." if not text and not self.allow_empty else None
+        if problem is None and self.check is not None:
+            problem = self.check(text)
+        if problem is not None:
+            self.query_one("#prompt-message", Label).update(Text(problem))
             return
         self.dismiss(text)
 
