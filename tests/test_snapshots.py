@@ -100,3 +100,18 @@ def test_narrow_terminal(snap_compare: SnapCompare) -> None:
 def test_help_screen(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
     assert snap_compare(app, terminal_size=(100, 45), run_before=run("question_mark"))
+
+
+async def _edit_valuation_in_the_sidebar(pilot: Pilot[Any]) -> None:
+    pilot.app.sidebar.focus()  # type: ignore[attr-defined]
+    await pilot.pause()
+    await pilot.press("j", "j", "enter")
+    await pilot.pause()
+    await pilot.press(*"75k")
+
+
+def test_sidebar_in_edit_mode(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(
+        app, terminal_size=(130, 40), run_before=run(after=_edit_valuation_in_the_sidebar)
+    )

@@ -191,7 +191,7 @@ async def test_keys_act_on_the_person_the_sidebar_shows(how: str, data_dir: Path
 
         # The sidebar still shows the same person, with what was just saved.
         assert shown(app).id == target.id
-        assert "4,321" in painted_text(app.sidebar.query_one("#sb-context"))
+        assert "4,321" in painted_text(app.sidebar.query_one("#sb-field-valuation"))
 
         await pilot.press("r")
         await settle(pilot)

@@ -159,6 +159,8 @@ def parse_valuation(text: str) -> float | None:
         raise ValueError("A valuation cannot be negative.")
     if _PLAIN.match(raw) or _GROUPED.match(raw):
         value = float(raw.replace(",", "")) * multiplier
+    elif re.match(r"^0?\.\d+$", raw) or re.match(r"^\d+\.\d{4,}$", raw):
+        raise ValueError("At most two decimals (cents), like 75000.50.")
     elif re.match(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$", raw):
         raise ValueError("Use a dot for decimals and commas for thousands, like 1,000.50.")
     else:

@@ -15,7 +15,7 @@ class Key(NamedTuple):
     keys: str  # comma-separated Textual key names
     action: str
     description: str
-    scope: str  # "app", "list" or "messages"
+    scope: str  # "app", "list", "messages" or "sidebar"
     show: bool = False  # in the footer
     palette: bool = True  # offered in the command palette
     short: str = ""  # the footer's label (the description is for help and the palette)
@@ -170,6 +170,37 @@ KEYMAP: tuple[Key, ...] = (
     ),
 )
 
+KEYMAP += (
+    Key("sidebar.next", "j,down", "next_field", "Next field", "sidebar", palette=False),
+    Key("sidebar.previous", "k,up", "previous_field", "Previous field", "sidebar", palette=False),
+    Key(
+        "sidebar.edit",
+        "enter",
+        "edit_field",
+        "Edit the field",
+        "sidebar",
+        show=True,
+        short="Edit",
+        palette=False,
+    ),
+    Key(
+        "sidebar.save",
+        "ctrl+s",
+        "save_edit",
+        "Save the notes",
+        "sidebar",
+        palette=False,
+    ),
+    Key(
+        "sidebar.cancel",
+        "escape",
+        "cancel_edit",
+        "Cancel the edit, or back to the list",
+        "sidebar",
+        palette=False,
+    ),
+)
+
 # Keys Textual itself provides, listed in the help screen too.
 BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+s / alt+enter", "In the composer: send"),
@@ -261,7 +292,12 @@ def check_overrides(
 
 
 # The panes with bindings of their own, and what the user calls them.
-PANES = {"app": "app", "list": "thread list", "messages": "message pane"}
+PANES = {
+    "app": "app",
+    "list": "thread list",
+    "messages": "message pane",
+    "sidebar": "prospect sidebar",
+}
 
 
 def _shadowed(overrides: dict[str, str]) -> list[tuple[str, str, str, str]]:

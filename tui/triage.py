@@ -23,6 +23,8 @@ from .text import one_line
 from .widgets.chips import dot_style
 
 if TYPE_CHECKING:
+    from textual.geometry import Region
+
     from .api.client import InboxClient
     from .api.models import Thread
     from .state import Directory
@@ -124,7 +126,7 @@ class TriageMixin(App[None]):
         label = "Archived" if new else "Moved back to the inbox"
         self.apply_edits([edit_for(t, EditField.DONE, new) for t in targets], label)
 
-    def action_assign(self) -> None:
+    def action_assign(self, anchor: Region | None = None) -> None:
         from .screens.pickers import PickerScreen
 
         targets = self.triage_targets()
@@ -151,11 +153,12 @@ class TriageMixin(App[None]):
                 options,
                 selected=(current or NONE,),
                 prospect_threads=self._prospect_thread_count(targets),
+                anchor=anchor,
             ),
             picked,
         )
 
-    def action_tag(self) -> None:
+    def action_tag(self, anchor: Region | None = None) -> None:
         from .screens.pickers import PickerScreen
 
         targets = self.triage_targets()
@@ -190,11 +193,18 @@ class TriageMixin(App[None]):
             )
 
         self.push_screen(
-            PickerScreen("Tags", options, multi=True, selected=tuple(common), create="tag"),
+            PickerScreen(
+                "Tags",
+                options,
+                multi=True,
+                selected=tuple(common),
+                create="tag",
+                anchor=anchor,
+            ),
             picked,
         )
 
-    def action_status(self) -> None:
+    def action_status(self, anchor: Region | None = None) -> None:
         from .screens.pickers import PickerScreen
 
         targets = self.triage_targets()
@@ -226,7 +236,10 @@ class TriageMixin(App[None]):
             apply(None if result.values[0] == NONE else result.values[0])
 
         self.push_screen(
-            PickerScreen("Status", options, selected=(current or NONE,), create="status"), picked
+            PickerScreen(
+                "Status", options, selected=(current or NONE,), create="status", anchor=anchor
+            ),
+            picked,
         )
 
     def action_valuation(self) -> None:
@@ -256,6 +269,32 @@ class TriageMixin(App[None]):
                 self.apply_edits([edit_for(targets[0], EditField.NOTES, result[0])], "Notes saved")
 
         self.push_screen(NotesScreen(targets[0].prospect.context.notes), saved)
+
+    # --- edited in the sidebar --------------------------------------------------------------
+
+    def on_prospect_sidebar_edit_requested(self, event: ProspectSidebar.EditRequested) -> None:
+        if event.field == "done":
+            self.action_toggle_done()
+        elif event.field == "status":
+            self.action_status(anchor=event.region)
+        elif event.field == "tags":
+            self.action_tag(anchor=event.region)
+        elif event.field == "assignee":
+            self.action_assign(anchor=event.region)
+
+    def on_prospect_sidebar_valuation_entered(
+        self, event: ProspectSidebar.ValuationEntered
+    ) -> None:
+        targets = self.triage_targets()[:1]
+        if targets:
+            self.apply_edits(
+                [edit_for(targets[0], EditField.VALUATION, event.value)], "Valuation saved"
+            )
+
+    def on_prospect_sidebar_notes_entered(self, event: ProspectSidebar.NotesEntered) -> None:
+        targets = self.triage_targets()[:1]
+        if targets:
+            self.apply_edits([edit_for(targets[0], EditField.NOTES, event.text)], "Notes saved")
 
     def action_undo(self) -> None:
         if not self.undo_stack:

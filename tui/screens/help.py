@@ -11,7 +11,12 @@ from textual.widgets import Label, Static
 
 from ..keymap import BUILTIN_KEYS, effective
 
-SCOPES = (("app", "Everywhere"), ("list", "Thread list"), ("messages", "Message pane"))
+SCOPES = (
+    ("app", "Everywhere"),
+    ("list", "Thread list"),
+    ("messages", "Message pane"),
+    ("sidebar", "Prospect sidebar (tab into it)"),
+)
 
 
 def keymap_table(overrides: dict[str, str] | None = None) -> Table:

@@ -10,6 +10,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
@@ -65,9 +66,11 @@ class PickerScreen(ModalScreen[PickResult | None]):
         selected: tuple[str, ...] = (),
         prospect_threads: int = 1,
         create: str | None = None,
+        anchor: Region | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.beside = anchor  # the field it edits (the sidebar's): opened beside it
         self.options = options
         self.multi = multi
         self.selected: set[str] = set(selected)
@@ -92,6 +95,17 @@ class PickerScreen(ModalScreen[PickResult | None]):
     def on_mount(self) -> None:
         self._fill("")
         self.query_one("#pick-list").focus()
+        if self.beside is not None:
+            self.add_class("-anchored")
+            self.call_after_refresh(self._place_beside_anchor)
+
+    def _place_beside_anchor(self) -> None:
+        """Its right edge at the field's left, its top at the field's row (kept on screen)."""
+        assert self.beside is not None
+        dialog = self.query_one("#picker-dialog")
+        height = dialog.outer_size.height
+        top = max(0, min(self.beside.y - 1, self.size.height - height))
+        dialog.styles.offset = (self.beside.x - self.size.width, top)
 
     def _fill(self, needle: str) -> None:
         typed = needle.strip()
