@@ -26,6 +26,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("inbox", (130, 36), ["j", "enter"]),
     ("no-reply", (130, 36), ["2"]),
     ("filters", (130, 40), ["f"]),
+    ("sidebar-edit", (130, 40), ["j", "tab", "tab", "enter"]),
     ("narrow", (80, 24), ["enter"]),
     ("help", (100, 45), ["question_mark"]),
 ]

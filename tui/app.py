@@ -68,6 +68,7 @@ from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
+    from textual.notifications import Notify
     from textual.timer import Timer
 
     from .api.models import Cursor, Thread
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     from .widgets.message_view import MessageView
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
+STATUS_LINGER = 5.0  # seconds an action's outcome stays in the status line
 
 
 # The styles the first frame needs (the list, the sidebar, the bars); the message pane's and
@@ -208,6 +210,7 @@ class InboxApp(
         self._offline_retry = 2.0
         self.reloads = Reloads(self.set_timer)
         self._restore_sighup: Callable[[], object] | None = None
+        self._status_timer: Timer | None = None
         self.undo_stack = []
         self.preferences = Preferences(self.settings.resolved_data_dir())
         # Knowing every dialog's binding ids means importing every screen: only with overrides.
@@ -902,7 +905,18 @@ class InboxApp(
             inert(redact(message)), title=one_line(redact(title)), markup=False, **kwargs
         )
 
-    def _set_status(self, text: str, *, error: bool = False) -> None:
+    def _on_notify(self, event: Notify) -> None:
+        """Over a dialog, one toast at a time: a pile of them hid the dialog's fields. (App's
+        own handler, which shows the new one, runs after this one.)"""
+        if len(self.screen_stack) > 1:
+            self.clear_notifications()
+
+    def _set_status(self, text: str, *, error: bool = False, transient: bool = False) -> None:
+        """The status line. `transient`: what an action did ("Archived"), which gives way to
+        the list's count after a few seconds unless something else was said meanwhile."""
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
         budget = self.backend.client.rate_limit if self.backend is not None else None
         if budget is not None and budget.low:
             text = f"{text} · {budget.describe()}"
@@ -911,6 +925,10 @@ class InboxApp(
         line = self.status_line
         line.update(Text(text))
         line.set_class(error, "-error")
+        if transient:
+            self._status_timer = self.set_timer(
+                STATUS_LINGER, lambda: self._set_status(self._count_text())
+            )
 
     def _update_chips(self) -> None:
         q, d = self.thread_query, self.directory

@@ -178,6 +178,7 @@ class ConversationsMixin(App[None]):
             return
         self.notify(event.note, markup=False)
         self.open_thread(event.thread)  # type: ignore[attr-defined]
+        self.poll_now()  # type: ignore[attr-defined]  # the list shows it now, not at the next poll
         if not event.sent:
             self.action_reply()  # type: ignore[attr-defined]
 

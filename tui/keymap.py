@@ -203,9 +203,6 @@ KEYMAP += (
 
 # Keys Textual itself provides, listed in the help screen too.
 BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
-    ("ctrl+s / alt+enter", "In the composer: send"),
-    ("ctrl+e", "In the composer: write in $EDITOR"),
-    ("ctrl+g", "In the composer: drop the quoted message"),
     ("tab / shift+tab", "Cycle between panes"),
     ("ctrl+p", "Command palette: every action by name"),
 )

@@ -13,7 +13,7 @@ def relative(when: datetime | None, now: datetime) -> str:
         return "now"
     minutes = seconds / 60
     if minutes < 60:
-        return f"{int(minutes)}m"
+        return f"{max(1, int(minutes))}m"  # 45 to 59 seconds: "1m" (not "0m" beside "now")
     hours = minutes / 60
     if hours < 24:
         return f"{int(hours)}h"

@@ -410,7 +410,7 @@ class TriageMixin(App[None]):
                 timeout=3,
                 markup=False,
             )
-            self._set_status(f"{group.label}{suffix}")  # type: ignore[attr-defined]
+            self._set_status(f"{group.label}{suffix}", transient=True)  # type: ignore[attr-defined]
         succeeded = [e for e in group.edits if all(e is not f for f, _ in failures)]
         if succeeded and not event.undo:
             kept = EditGroup(
@@ -483,12 +483,18 @@ class TriageMixin(App[None]):
     def action_open_profile(self) -> None:
         targets = self.triage_targets()[:1]
         if targets:
-            self.open_url(targets[0].prospect.profile_by_id_url)
+            self._open_in_browser(targets[0].prospect.profile_by_id_url)
 
     def action_open_conversation(self) -> None:
         targets = self.triage_targets()[:1]
         if targets and targets[0].platform_id:
-            self.open_url(targets[0].conversation_url)
+            self._open_in_browser(targets[0].conversation_url)
+
+    def _open_in_browser(self, url: str) -> None:
+        """Opened, and said with the link: over ssh or in a container no browser may open,
+        and the link is then there to copy."""
+        self.open_url(url)
+        self.notify(f"Opening in your browser: {url}", timeout=8, markup=False)
 
     def action_copy_handle(self) -> None:
         targets = self.triage_targets()[:1]

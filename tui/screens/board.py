@@ -154,8 +154,8 @@ class Board(Widget, can_focus=True):
             header = Text("● ", dot_style(column.color))
             header.append(one_line(column.name, 20), "bold")
             header.append(f"  {len(cards)}", "dim")
-            if total:
-                header.append(f" · {format_money(total, self.currency)}", "dim")
+            if total:  # on a line of its own: cut beside the name, it read "$304,5…"
+                header.append(f"\n{format_money(total, self.currency)}", "dim")
             table.add_column(header, ratio=1, no_wrap=True, overflow="ellipsis")
             selected = index == self.column
             first = max(0, self.row - rows_fit + 1) if selected else 0
@@ -198,15 +198,37 @@ class BoardScreen(Screen[Thread | None]):
     """Dismisses with the thread to open (enter), or None."""
 
     BINDINGS = [
-        Binding("escape,q,P", "close", "Close", id="board.close"),
-        Binding("h,left", "column(-1)", "Column", show=False, id="board.left"),
-        Binding("l,right", "column(1)", "Column", show=False, id="board.right"),
-        Binding("j,down", "row(1)", "Card", show=False, id="board.down"),
-        Binding("k,up", "row(-1)", "Card", show=False, id="board.up"),
-        Binding("less_than_sign,H", "move(-1)", "Previous status", id="board.move_back"),
-        Binding("greater_than_sign,L", "move(1)", "Next status", id="board.move_on"),
-        Binding("enter", "open", "Open thread", id="board.open"),
-        Binding("s", "score_order", "Sort by score", id="board.score"),
+        Binding("escape,q,P", "close", "Close", id="board.close", tooltip="Close the board"),
+        Binding(
+            "h,left", "column(-1)", "Column", show=False, id="board.left", tooltip="Column left"
+        ),
+        Binding(
+            "l,right", "column(1)", "Column", show=False, id="board.right", tooltip="Column right"
+        ),
+        Binding("j,down", "row(1)", "Card", show=False, id="board.down", tooltip="Next card"),
+        Binding("k,up", "row(-1)", "Card", show=False, id="board.up", tooltip="Previous card"),
+        Binding(
+            "less_than_sign,H",
+            "move(-1)",
+            "Previous status",
+            id="board.move_back",
+            tooltip="Move the card to the previous status",
+        ),
+        Binding(
+            "greater_than_sign,L",
+            "move(1)",
+            "Next status",
+            id="board.move_on",
+            tooltip="Move the card to the next status",
+        ),
+        Binding("enter", "open", "Open thread", id="board.open", tooltip="Open the card's thread"),
+        Binding(
+            "s",
+            "score_order",
+            "Sort by score",
+            id="board.score",
+            tooltip="Sort cards by lead score",
+        ),
     ]
 
     class NeedPage(Message):

@@ -15,6 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from ..api.query import IdFilter, SortOrder, ThreadQuery
 from ..text import one_line
+from ..widgets.checklist import CheckList
 from ..widgets.chips import dot_style
 
 if TYPE_CHECKING:
@@ -68,27 +69,27 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):
                         yield Label("Tags (any of)")
-                        yield SelectionList[str](*_options(tags, "No tags", q.tags), id="f-tags")
+                        yield CheckList[str](*_options(tags, "No tags", q.tags), id="f-tags")
                     with Vertical(classes="filter-group"):
                         yield Label("Status")
-                        yield SelectionList[str](
+                        yield CheckList[str](
                             *_options(statuses, "No status", q.statuses), id="f-statuses"
                         )
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):
                         yield Label("Assignee")
-                        yield SelectionList[str](
+                        yield CheckList[str](
                             *_options(members, "Unassigned", q.assignees), id="f-assignees"
                         )
                     with Vertical(classes="filter-group"):
                         yield Label("Campaign")
-                        yield SelectionList[str](
+                        yield CheckList[str](
                             *_options(campaigns, "No campaign", q.campaigns), id="f-campaigns"
                         )
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):
                         yield Label("Account links (none selected: all)")
-                        yield SelectionList[str](
+                        yield CheckList[str](
                             *[
                                 Selection(label, value, value in q.account_link_ids)
                                 for value, label in links
@@ -108,6 +109,10 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
                 yield Button("Apply", variant="primary", id="apply")
                 yield Button("Clear all", id="clear")
                 yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        # Arrows and space work at once: the first list has focus (nothing had, until tab).
+        self.query_one("#f-tags").focus()
 
     def _selected(self, widget_id: str) -> list[str]:
         return list(self.query_one(f"#{widget_id}", SelectionList).selected)

@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 
 from ..keymap import BUILTIN_KEYS, effective
 
+NAMES = {"less_than_sign": "<", "greater_than_sign": ">", "escape": "esc"}
 SCOPES = (
     ("app", "Everywhere"),
     ("list", "Thread list"),
@@ -32,6 +33,17 @@ def keymap_table(overrides: dict[str, str] | None = None) -> Table:
         for key in keys:
             if key.scope == scope:
                 table.add_row(key.display, key.description, key.id)
+    from ..widgets.composer import ComposerInput
+    from .board import BoardScreen
+
+    for title, owner in (("Composer", ComposerInput), ("Pipeline board (P)", BoardScreen)):
+        table.add_row("", "", "")
+        table.add_row(title, "", "", style="underline")
+        for binding in owner.BINDINGS:
+            if isinstance(binding, Binding):
+                bound = (overrides or {}).get(binding.id or "", binding.key)
+                display = " / ".join(NAMES.get(k.strip(), k.strip()) for k in bound.split(","))
+                table.add_row(display, binding.tooltip or binding.description, binding.id or "")
     table.add_row("", "", "")
     table.add_row("Textual", "", "", style="underline")
     for shortcut, description in BUILTIN_KEYS:

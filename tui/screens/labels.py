@@ -240,9 +240,13 @@ class LabelsScreen(ModalScreen[None]):
         row, kind = self.current, self.kind
         if row is None:
             return
+        who = (
+            "1 loaded prospect carries"
+            if row.carried_by == 1
+            else (f"{row.carried_by} loaded prospects carry")
+        )
         carried = (
-            f"{row.carried_by} loaded prospect{'s' if row.carried_by != 1 else ''} carry it: "
-            "it is removed from them."
+            f"{who} it: it is removed from them."
             if row.carried_by
             else "No loaded prospect carries it."
         )

@@ -53,6 +53,9 @@ class LookupScreen(ModalScreen[Thread | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         username = normalise_username(event.value)
         message = self.query_one("#lookup-message", Label)
+        if not event.value.strip().removeprefix("@"):
+            message.update(Text("Type a username (the @ is optional)."))
+            return
         if username is None:
             message.update(Text("A username has only letters, digits and underscores."))
             return

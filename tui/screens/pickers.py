@@ -28,6 +28,7 @@ from textual.widgets.selection_list import Selection
 from ..edits import Scope, parse_valuation
 from ..picks import CREATE, NewConversation, PickResult
 from ..text import one_line
+from ..widgets.checklist import CheckList
 
 
 def _name_of(label: Text) -> str:
@@ -86,7 +87,7 @@ class PickerScreen(ModalScreen[PickResult | None]):
             )
             yield Input(placeholder="filter", id="pick-filter", select_on_focus=False)
             if self.multi:
-                yield SelectionList[str](id="pick-list")
+                yield CheckList[str](id="pick-list")
             else:
                 yield OptionList(id="pick-list")
             if self.prospect_threads > 1:
@@ -278,6 +279,19 @@ class ConfirmScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+def discard_changes(what: str) -> ConfirmScreen:
+    """Asked when an editor with unsaved text is left: save, discard, or keep editing."""
+    return ConfirmScreen(
+        "Discard your changes?",
+        f"{what}: edited and not saved.",
+        [
+            ("save", "Save", "primary"),
+            ("discard", "Discard", "error"),
+            ("keep", "Keep editing", "default"),
+        ],
+    )
+
+
 class NotesScreen(ModalScreen[tuple[str | None] | None]):
     """Multi-line text (notes, or a message being edited): ctrl+s saves (empty clears, where
     clearing is allowed), escape asks before dropping changes."""
@@ -328,18 +342,7 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
             elif answer == "save":
                 self.action_save()
 
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard your changes?",
-                f"{self.title_text}: edited and not saved.",
-                [
-                    ("save", "Save", "primary"),
-                    ("discard", "Discard", "error"),
-                    ("keep", "Keep editing", "default"),
-                ],
-            ),
-            answered,
-        )
+        self.app.push_screen(discard_changes(self.title_text), answered)
 
 
 class NewConversationScreen(ModalScreen[NewConversation | None]):

@@ -16,11 +16,39 @@ X_DM_LIMIT = 10_000
 
 class ComposerInput(TextArea):
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", show=True, id="composer.send"),
-        Binding("alt+enter", "send", "Send", show=False, id="composer.send_alt"),
-        Binding("ctrl+e", "external_editor", "$EDITOR", show=True, id="composer.editor"),
-        Binding("escape", "leave", "Back to list", show=False, id="composer.leave"),
-        Binding("ctrl+g", "drop_quote", "Unquote", show=False, id="composer.unquote"),
+        Binding("ctrl+s", "send", "Send", show=True, id="composer.send", tooltip="Send"),
+        Binding(
+            "alt+enter",
+            "send",
+            "Send",
+            show=False,
+            id="composer.send_alt",
+            tooltip="Send (inside tmux it arrives as enter: a new line)",
+        ),
+        Binding(
+            "ctrl+e",
+            "external_editor",
+            "$EDITOR",
+            show=True,
+            id="composer.editor",
+            tooltip="Write the reply in $EDITOR",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Back to list",
+            show=False,
+            id="composer.leave",
+            tooltip="Back to the list, keeping the draft",
+        ),
+        Binding(
+            "ctrl+g",
+            "drop_quote",
+            "Unquote",
+            show=False,
+            id="composer.unquote",
+            tooltip="Drop the quoted message (reply to the thread)",
+        ),
     ]
 
     class Send(Message):
@@ -59,9 +87,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
-            yield Label(
-                Text("r reply · ctrl+s send · ctrl+e $EDITOR · esc back"), id="composer-hint"
-            )
+            yield Label(Text("ctrl+s send · ctrl+e $EDITOR · esc back"), id="composer-hint")
             yield Label("", id="composer-count")
         yield Label("", id="composer-quote", classes="-hidden")
         yield ComposerInput(
@@ -80,7 +106,8 @@ class Composer(Vertical):
         label = self.query_one("#composer-quote", Label)
         label.set_class(quoted is None, "-hidden")
         if quoted is not None:
-            label.update(Text("↩ replying to: " + one_line(quoted, 70) + "  · ctrl+g unquotes"))
+            # The key first: a long quote wraps below it rather than hiding it.
+            label.update(Text("↩ ctrl+g unquotes · replying to: " + one_line(quoted, 120)))
 
     def on_text_area_changed(self) -> None:
         self.update_count()

@@ -325,7 +325,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         if self.editing == "notes":
             from textual.widgets import TextArea
 
-            from ..screens.pickers import ConfirmScreen
+            from ..screens.pickers import discard_changes
 
             if self.query_one("#sb-notes-input", TextArea).text != self.notes:
 
@@ -336,18 +336,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
                     elif answer == "save":
                         self.action_save_edit()
 
-                self.app.push_screen(
-                    ConfirmScreen(
-                        "Discard your changes?",
-                        "Notes: edited and not saved.",
-                        [
-                            ("save", "Save", "primary"),
-                            ("discard", "Discard", "error"),
-                            ("keep", "Keep editing", "default"),
-                        ],
-                    ),
-                    answered,
-                )
+                self.app.push_screen(discard_changes("Notes"), answered)
                 return
         self.close_editor()
         self.focus()
