@@ -246,3 +246,14 @@ async def test_the_message_pane_names_whose_conversation_it_is(data_dir: Path) -
         await pilot.press("escape", "j")
         await settle(pilot)
         assert painted_text(app.conversation_header) == header
+
+
+async def test_a_highlight_that_arrives_while_the_app_closes_is_ignored(data_dir: Path) -> None:
+    """The list's last messages can be handled after the screens are gone (seen at exit)."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+    assert not app.screen_stack
+    from tui.widgets.thread_list import ThreadList
+
+    app.on_thread_list_highlighted(ThreadList.Highlighted(None))  # no ScreenStackError

@@ -404,7 +404,7 @@ class InboxApp(
 
     def _terminal_lost(self) -> None:
         if self._widgets_held:
-            self.flush_draft()
+            self.save_live_draft()
         self.exit(return_code=129)  # as a shell reports a hang-up (128 + SIGHUP)
 
     async def on_unmount(self) -> None:
@@ -730,6 +730,8 @@ class InboxApp(
     def _list_drives_target(self) -> bool:
         """The list's cursor picks the target while the list has focus (or nothing is shown):
         not while the user reads a conversation, edits in the sidebar or answers a dialog."""
+        if not self.screen_stack:
+            return False  # the app is closing: a late highlight changes nothing
         return self.shown_target is None or self.focused is self.thread_list
 
     def _sidebar_rested(self) -> None:

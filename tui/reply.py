@@ -101,14 +101,17 @@ class ReplyMixin(App[None]):
             self._composer_dirty = False
             self._mark_draft(self._composer_thread_id)
 
-    async def action_quit(self) -> None:
-        """Quitting writes the draft from the live composer first, whatever the debounce."""
+    def save_live_draft(self) -> None:
+        """Write the draft from the live composer now, whatever the debounce (quit, hang-up)."""
         if self._composer_thread_id is not None and self.composer.input.text != (
             self._composer_text
         ):
             self._composer_text = self.composer.input.text
             self._composer_dirty = True
         self.flush_draft()
+
+    async def action_quit(self) -> None:
+        self.save_live_draft()
         await super().action_quit()
 
     def _mark_draft(self, thread_id: str) -> None:
