@@ -263,7 +263,6 @@ class InboxApp(
 
     async def on_mount(self) -> None:
         self._hold_widgets()
-        self._watch_terminal()
         self.thread_list.drafts = self.drafts.thread_ids()
         self.setup_scores()
         self.thread_list.focus()
@@ -290,6 +289,7 @@ class InboxApp(
         if self.freeze_heap:
             resume_collection()  # paused by the command line until the first frame
         self._read_later_styles()
+        self._watch_terminal()
         await self.sidebar.fill()
         self._show_startup_cache()
         self.conversation_header = Static("", id="conversation-header", classes="-hidden")
