@@ -25,6 +25,7 @@ run: bytecode
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tui tests bench scripts
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 test: lint
 	$(VENV)/bin/pytest
