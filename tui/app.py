@@ -207,7 +207,6 @@ class InboxApp(
         self.startup_cache = False  # the list shows cached threads until the first page arrives
         self.connected = False  # the backend is made and the first loads have started
         self._held_input: list[events.Event] = []
-        self._offline_retry = 2.0
         self.reloads = Reloads(self.set_timer)
         self._restore_sighup: Callable[[], object] | None = None
         self._status_timer: Timer | None = None
@@ -552,7 +551,6 @@ class InboxApp(
             self._first_page = message.threads
             if self.showing_cache:
                 self.showing_cache = False
-                self._offline_retry = 2.0
                 self.notify("Back online: the list is up to date.", markup=False)
         if message.append:
             self.loading_more = False
@@ -643,14 +641,12 @@ class InboxApp(
         if not self.showing_cache or not self.thread_list.threads:
             self.thread_list.set_threads(threads, keep_selection=True)
         self.showing_cache = True
-        wait = self._offline_retry
-        self._offline_retry = min(60.0, self._offline_retry * 2)
+        wait = self.reloads.failed("threads", self._retry_offline)
         when = saved_at.astimezone().strftime("%b %-d %H:%M")
         self._set_status(
             f"Offline: showing threads cached {when} (stale). Retrying in {wait:.0f} s.",
             error=True,
         )
-        self.set_timer(wait, self._retry_offline)
         return True
 
     def _retry_offline(self) -> None:

@@ -4,6 +4,7 @@ open conversation, the view)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,13 +25,17 @@ class Reloads:
         self._pending: dict[str, Callable[[], object]] = {}
         self._timer: Stoppable | None = None
         self._delay = FIRST_DELAY
+        self._due = 0.0  # when the timer fires (time.monotonic)
 
-    def failed(self, name: str, reload: Callable[[], object]) -> None:
-        """`name` did not load: `reload` loads it again (the latest one for a name wins)."""
+    def failed(self, name: str, reload: Callable[[], object]) -> float:
+        """`name` did not load: `reload` loads it again (the latest one for a name wins).
+        Returns the seconds until the timer's try, for the user to be told."""
         self._pending[name] = reload
         if self._timer is None:
             self._timer = self._schedule(self._delay, self._run)
+            self._due = time.monotonic() + self._delay
             self._delay = min(MAX_DELAY, self._delay * 2)
+        return max(0.0, self._due - time.monotonic())
 
     def answered(self) -> None:
         """The API answered: the connection is back, everything pending loads now."""
