@@ -257,3 +257,28 @@ async def test_a_highlight_that_arrives_while_the_app_closes_is_ignored(data_dir
     from tui.widgets.thread_list import ThreadList
 
     app.on_thread_list_highlighted(ThreadList.Highlighted(None))  # no ScreenStackError
+
+
+async def test_one_person_actions_ignore_the_marks_and_act_on_the_target(data_dir: Path) -> None:
+    """Marks are for e a t s; valuation, notes, delete, open and copy act on the one person the
+    sidebar shows, not on the first marked thread."""
+    app, api = make_app(data_dir=data_dir)
+    reader = demo_client(api)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x")  # marks the first two; the cursor goes on to the third
+        await settle(pilot)
+        third = app.thread_list.threads[2]
+        assert shown(app).id == third.id and len(app.thread_list.marked) == 2
+        await pilot.press("y")
+        assert app.clipboard == third.prospect.at_handle
+        app.sidebar.focus()
+        await pilot.pause()
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        app.sidebar.query_one("#sb-valuation-input", Input).value = "999"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert third.prospect.external_id
+        assert (await reader.get_prospect(third.prospect.external_id)).context.valuation == 999
+        await reader.aclose()

@@ -210,10 +210,10 @@ class LiveMixin(App[None]):
         thread_list = self.thread_list
         if event.events:
             self._apply_events(event.events)
-            self.refresh_target()  # type: ignore[attr-defined]
         if event.thread_id is not None and event.messages:
             self.message_view.append_new(event.thread_id, event.messages)
         if event.threads is None:
+            self.refresh_target()  # type: ignore[attr-defined]
             return
         rows = thread_list.threads
         links = self.directory.account_link_ids

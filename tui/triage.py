@@ -111,6 +111,12 @@ class TriageMixin(App[None]):
         target = self.target()  # type: ignore[attr-defined]
         return [target] if target is not None else []
 
+    def single_target(self) -> list[Thread]:
+        """For what acts on one person (valuation, notes, delete, open, copy): the target, not
+        the first marked thread, which the sidebar may not show."""
+        target = self.target()  # type: ignore[attr-defined]
+        return [target] if target is not None else []
+
     def _prospect_thread_count(self, targets: list[Thread]) -> int:
         if len(targets) != 1:
             return 1
@@ -245,7 +251,7 @@ class TriageMixin(App[None]):
     def action_valuation(self) -> None:
         from .screens.pickers import ValuationScreen
 
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if not targets:
             return
 
@@ -260,7 +266,7 @@ class TriageMixin(App[None]):
     def action_notes(self) -> None:
         from .screens.pickers import NotesScreen
 
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if not targets:
             return
 
@@ -285,14 +291,14 @@ class TriageMixin(App[None]):
     def on_prospect_sidebar_valuation_entered(
         self, event: ProspectSidebar.ValuationEntered
     ) -> None:
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if targets:
             self.apply_edits(
                 [edit_for(targets[0], EditField.VALUATION, event.value)], "Valuation saved"
             )
 
     def on_prospect_sidebar_notes_entered(self, event: ProspectSidebar.NotesEntered) -> None:
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if targets:
             self.apply_edits([edit_for(targets[0], EditField.NOTES, event.text)], "Notes saved")
 
@@ -430,7 +436,7 @@ class TriageMixin(App[None]):
     def action_delete(self) -> None:
         from .screens.pickers import ConfirmScreen
 
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if not targets:
             return
         thread = targets[0]
@@ -481,12 +487,12 @@ class TriageMixin(App[None]):
         self.notify(f"Not deleted: {event.error}", severity="error", timeout=8, markup=False)
 
     def action_open_profile(self) -> None:
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if targets:
             self._open_in_browser(targets[0].prospect.profile_by_id_url)
 
     def action_open_conversation(self) -> None:
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if targets and targets[0].platform_id:
             self._open_in_browser(targets[0].conversation_url)
 
@@ -497,7 +503,7 @@ class TriageMixin(App[None]):
         self.notify(f"Opening in your browser: {url}", timeout=8, markup=False)
 
     def action_copy_handle(self) -> None:
-        targets = self.triage_targets()[:1]
+        targets = self.single_target()
         if targets:
             handle = one_line(targets[0].prospect.at_handle, 60)
             self.copy_to_clipboard(handle)

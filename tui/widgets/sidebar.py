@@ -92,10 +92,8 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.notes = ""  # the target's notes, as the inline editor starts them
-        self.valuation: float | None = None
         self.editing: str | None = None  # the field edited in place, if any
-        self.shown_id: str | None = None  # the thread shown
+        self.thread: Thread | None = None  # the one shown (its values start the editors)
 
     def fields(self) -> ComposeResult:
         yield Static("", id="sb-name", classes="sb-name")
@@ -139,9 +137,11 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._set(f"sb-field-{name}", line)
 
     def show(self, thread: Thread | None, directory: Directory, currency: str = "USD") -> None:
-        if self.editing is not None and (thread is None or thread.id != self.shown_id):
+        if self.editing is not None and (
+            thread is None or self.thread is None or thread.id != self.thread.id
+        ):
             self.close_editor()  # another person: the edit was theirs
-        self.shown_id = thread.id if thread is not None else None
+        self.thread = thread
         if thread is None:
             for widget_id in (
                 "sb-handle",
@@ -186,7 +186,6 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             tags.append(f" {label} ", chip_style(tag.color if tag else None))
             tags.append(" ")
         self._field("tags", tags if p.context.tags else Text("No tags"))
-        self.valuation = p.context.valuation
         self._field("valuation", format_money(p.context.valuation, currency))
         member = directory.members.get(thread.assignee_id or "")
         self._field("assignee", one_line(member.label, 30) if member else "Unassigned")
@@ -197,7 +196,6 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             account = f"Account   {one_line(link.name, 30) if link else '?'}"
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
-        self.notes = p.context.notes or ""
         self._field("notes", inert(p.context.notes) or "No notes")
         others = [ref for ref in (p.context.threads or []) if ref.id != thread.id]
         lines = []
@@ -249,7 +247,8 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             self.action_edit_field()
 
     def _open_valuation_editor(self) -> None:
-        value = "" if self.valuation is None else f"{self.valuation:,.2f}".removesuffix(".00")
+        current = self.thread.prospect.context.valuation if self.thread else None
+        value = "" if current is None else f"{current:,.2f}".removesuffix(".00")
         editor = Input(value=value, placeholder="e.g. 75,000 or 75k", id="sb-valuation-input")
         message = Label(Text("enter saves · esc cancels"), id="sb-edit-message")
         self._open_editor("valuation", editor, message)
@@ -257,9 +256,12 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
     def _open_notes_editor(self) -> None:
         from textual.widgets import TextArea  # the text area's module: only when editing
 
-        editor = TextArea(self.notes, id="sb-notes-input", soft_wrap=True)
+        editor = TextArea(self._notes(), id="sb-notes-input", soft_wrap=True)
         message = Label(Text("ctrl+s saves · esc cancels"), id="sb-edit-message")
         self._open_editor("notes", editor, message)
+
+    def _notes(self) -> str:
+        return (self.thread.prospect.context.notes if self.thread else None) or ""
 
     def _open_editor(self, name: str, editor: Input | TextArea, message: Label) -> None:
         self.close_editor()
@@ -327,7 +329,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
 
             from ..screens.pickers import discard_changes
 
-            if self.query_one("#sb-notes-input", TextArea).text != self.notes:
+            if self.query_one("#sb-notes-input", TextArea).text != self._notes():
 
                 def answered(answer: str | None) -> None:
                     if answer == "discard":
