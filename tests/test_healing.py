@@ -100,11 +100,14 @@ async def test_r_while_the_messages_load_opens_the_composer(data_dir: Path) -> N
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        api.faults.add(Fault(slow=0.5, path_prefix="/threads/", method="GET"))
+        # The messages take far longer than the test: they are still loading throughout,
+        # however slow the machine (a short delay could end before the keys on a busy CI).
+        api.faults.add(Fault(slow=60, path_prefix="/threads/", method="GET"))
         await pilot.press("enter")
         await pilot.pause()
         assert app.message_view.selected_message is None  # still loading
         await pilot.press("r", "o", "k")
+        assert app.message_view.selected_message is None
         assert app.focused is app.composer.input
         assert app.composer.input.text == "ok", "what is typed next is text, not shortcuts"
-        await settle(pilot)
+        app.workers.cancel_group(app, "messages")
