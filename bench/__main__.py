@@ -27,10 +27,11 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
-from tui.api.models import Thread
-from tui.api.query import IdFilter
+from tui.api.versions import ApiVersion
 from tui.app import InboxApp
 from tui.config import Settings
+from tui.core.model import Thread
+from tui.core.query import IdFilter
 from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend
 from tui.edits import EditField, edit_for
 
@@ -66,10 +67,14 @@ def machine_reference(runs: int = 5) -> float:
     return median_ms(samples)
 
 
-def app_on(api: DemoApi) -> InboxApp:
-    """The app on an in-process demo, made as the command line makes it (its start-up objects
-    frozen once the first page is shown, see tui/heap.py)."""
-    return InboxApp(Settings(demo=True), backend=demo_backend(api), freeze_heap=True)
+VERSIONS = ("v2", "v1")
+
+
+def app_on(api: DemoApi, version: ApiVersion = "v2") -> InboxApp:
+    """The app on an in-process demo, speaking `version`, made as the command line makes it
+    (its start-up objects frozen once the first page is shown, see tui/heap.py)."""
+    settings = Settings(demo=True, api_version=version)
+    return InboxApp(settings, backend=demo_backend(api, version), freeze_heap=True)
 
 
 class Stepper(App[None]):
@@ -115,10 +120,10 @@ def seed_time(threads: int, runs: int = 3) -> float:
     return median_ms(samples)
 
 
-async def first_row(threads: int) -> float:
+async def first_row(threads: int, version: ApiVersion = "v2") -> float:
     """From app start (headless) until the first thread row is in the list."""
     api = DemoApi(DemoStore(SeedConfig(threads=threads)))
-    app = app_on(api)
+    app = app_on(api, version)
     start = time.perf_counter()
     async with app.run_test(size=(130, 36)) as pilot:
         while not app.thread_list.threads:
@@ -268,11 +273,11 @@ async def held_key(repeats: int = 40, rate: float = 30.0) -> tuple[float, float]
         return (time.process_time() - cpu) / repeats, lag
 
 
-async def view_switch_latency(switches: int = 20) -> list[float]:
+async def view_switch_latency(switches: int = 20, version: ApiVersion = "v2") -> list[float]:
     """Key press to the first frame showing the new view's threads (demo in-process). Times
     come from the app's own callbacks and frames, not from the test harness's waits."""
     api = DemoApi(DemoStore(SeedConfig(threads=10_000)))
-    app = app_on(api)
+    app = app_on(api, version)
     samples: list[float] = []
     async with app.run_test(size=(130, 36)) as pilot:
         await settle(pilot)
@@ -289,7 +294,9 @@ async def view_switch_latency(switches: int = 20) -> list[float]:
     return samples
 
 
-async def long_thread(messages: int = 1000, opens: int = 5) -> dict[str, float]:
+async def long_thread(
+    messages: int = 1000, opens: int = 5, version: ApiVersion = "v2"
+) -> dict[str, float]:
     """Open a thread of `messages` messages (a fresh app each time; the median of `opens`),
     then page up through all of it."""
     store = DemoStore(SeedConfig(threads=300, long_thread_messages=messages))
@@ -298,7 +305,7 @@ async def long_thread(messages: int = 1000, opens: int = 5) -> dict[str, float]:
     pages: list[float] = []
     total = 0.0
     for run in range(opens):
-        app = app_on(DemoApi(store))
+        app = app_on(DemoApi(store), version)
         async with app.run_test(size=(130, 36)) as pilot:
             await settle(pilot)
             frames = paint_clock(app)
@@ -333,10 +340,10 @@ async def long_thread(messages: int = 1000, opens: int = 5) -> dict[str, float]:
     }
 
 
-async def requests_per_action() -> dict[str, int]:
+async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
     """HTTP requests each user action makes (the minimum for each is 1)."""
     api = DemoApi(DemoStore(SeedConfig(threads=300)))
-    app = app_on(api)
+    app = app_on(api, version)
     counts: dict[str, int] = {}
     async with app.run_test(size=(130, 36)) as pilot:
         await settle(pilot)
@@ -375,9 +382,9 @@ async def requests_per_action() -> dict[str, int]:
     return counts
 
 
-def peak_rss_mb(threads: int) -> float:
+def peak_rss_mb(threads: int, version: ApiVersion = "v2") -> float:
     result = subprocess.run(
-        [sys.executable, "-m", "bench.rss", str(threads)],
+        [sys.executable, "-m", "bench.rss", str(threads), version],
         capture_output=True,
         text=True,
         check=True,
@@ -390,47 +397,63 @@ async def main() -> None:
     results: dict[str, float] = {}
     # Shared machines change speed during a run: the reference is taken at both ends.
     results["machine: pure-Python loop, 5M additions, at start (ms)"] = machine_reference()
-    data_dir = Path(tempfile.mkdtemp(prefix="inbox-bench-"))
     # Interleaved, so that a busy moment of the machine weighs on all three alike. A first
     # launch has an empty data dir; a later launch finds the last run's cached first page.
     minimal: list[float] = []
-    first_launch: list[float] = []
-    later_launch: list[float] = []
+    first_launch: dict[str, list[float]] = {v: [] for v in VERSIONS}
+    later_launch: dict[str, list[float]] = {v: [] for v in VERSIONS}
+    data_dirs = {v: Path(tempfile.mkdtemp(prefix=f"inbox-bench-{v}-")) for v in VERSIONS}
     # The same minimal app after importing what the app's first frame needs: its imports
     # alone, before it does anything.
     with_imports: dict[str, list[float]] = {name: [] for name in STARTUP_IMPORTS}
     with tmux_server():
         # Leaves the cache a later launch starts from: the app writes it once the first page
         # is painted, so it is given time to before it is closed.
-        app_first_row(10_000, data_dir, linger=3.0)
-        if not has_cached_rows(data_dir):
-            raise RuntimeError("the first launch left no cached rows: later launches would not be")
+        for version in VERSIONS:
+            app_first_row(10_000, data_dirs[version], linger=3.0, version=version)
+            if not has_cached_rows(data_dirs[version]):
+                raise RuntimeError(f"the first {version} launch left no cached rows")
         for _ in range(COLD_RUNS):
             minimal.append(minimal_first_line())
-            first_launch.append(app_first_row(10_000, Path(tempfile.mkdtemp(prefix="inbox-b-"))))
-            later_launch.append(app_first_row(10_000, data_dir))
+            for version in VERSIONS:
+                fresh = Path(tempfile.mkdtemp(prefix="inbox-b-"))
+                first_launch[version].append(app_first_row(10_000, fresh, version=version))
+                later_launch[version].append(
+                    app_first_row(10_000, data_dirs[version], version=version)
+                )
             for name, modules in STARTUP_IMPORTS.items():
                 with_imports[name].append(minimal_first_line(modules))
     baseline = statistics.median(minimal)
     results["cold start: minimal Textual app, first line (ms)"] = median_ms(minimal)
-    results["cold start: first launch, 10,000-thread demo, first row (ms)"] = median_ms(
-        first_launch
-    )
-    results["cold start: first launch ratio"] = round(statistics.median(first_launch) / baseline, 2)
-    results["cold start: later launch (cached page), first row (ms)"] = median_ms(later_launch)
-    results["cold start: later launch ratio (target <= 1.5)"] = round(
-        statistics.median(later_launch) / baseline, 2
-    )
+    for version in VERSIONS:
+        first, later = first_launch[version], later_launch[version]
+        results[f"[{version}] cold start: first launch, 10,000-thread demo, first row (ms)"] = (
+            median_ms(first)
+        )
+        results[f"[{version}] cold start: first launch ratio (target < 2)"] = round(
+            statistics.median(first) / baseline, 2
+        )
+        results[f"[{version}] cold start: later launch (cached page), first row (ms)"] = median_ms(
+            later
+        )
+        results[f"[{version}] cold start: later launch ratio (target <= 1.5)"] = round(
+            statistics.median(later) / baseline, 2
+        )
     for name, samples in with_imports.items():
         results[f"cold start: minimal app importing {name} first, ratio"] = round(
             statistics.median(samples) / baseline, 2
         )
     results["seed 300 threads (ms)"] = seed_time(300)
     results["seed 10,000 threads (ms)"] = seed_time(10_000)
-    results["first row, 300 threads, headless (ms)"] = await repeated(lambda: first_row(300), 5)
-    results["first row, 10,000 threads, headless (ms)"] = await repeated(
-        lambda: first_row(10_000), 3
-    )
+    for version in VERSIONS:
+        results[f"[{version}] first row, 300 threads, headless (ms)"] = await repeated(
+            lambda v=version: first_row(300, v),
+            5,  # type: ignore[misc]
+        )
+        results[f"[{version}] first row, 10,000 threads, headless (ms)"] = await repeated(
+            lambda v=version: first_row(10_000, v),
+            3,  # type: ignore[misc]
+        )
     floor = await framework_latency()
     results["key to paint, one-line Textual app p50 (ms)"] = percentile_ms(floor, 50)
     results["key to paint, one-line Textual app p95 (ms)"] = percentile_ms(floor, 95)
@@ -444,14 +467,27 @@ async def main() -> None:
         [h[1] for h in holds]
     )
     results.update(await arrangement_times())
-    switches = await view_switch_latency()
-    results["view switch p50, 10,000-thread demo (ms)"] = percentile_ms(switches, 50)
-    results["view switch p95, 10,000-thread demo (ms)"] = percentile_ms(switches, 95)
-    long_runs = [await long_thread() for _ in range(3)]
-    results.update({key: statistics.median(r[key] for r in long_runs) for key in long_runs[0]})
-    results.update(await requests_per_action())
-    for loaded in (10_000, 100_000):
-        results[f"peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(loaded)
+    for version in VERSIONS:
+        switches = await view_switch_latency(version=version)
+        results[f"[{version}] view switch p50, 10,000-thread demo (ms)"] = percentile_ms(
+            switches, 50
+        )
+        results[f"[{version}] view switch p95, 10,000-thread demo (ms)"] = percentile_ms(
+            switches, 95
+        )
+        long_runs = [await long_thread(version=version) for _ in range(3)]
+        results.update(
+            {
+                f"[{version}] {key}": statistics.median(r[key] for r in long_runs)
+                for key in long_runs[0]
+            }
+        )
+        counts = await requests_per_action(version)
+        results.update({f"[{version}] {key}": value for key, value in counts.items()})
+        for loaded in (10_000, 100_000):
+            results[f"[{version}] peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(
+                loaded, version
+            )
     results["machine: pure-Python loop, 5M additions, at end (ms)"] = machine_reference()
     width = max(len(k) for k in results)
     print(f"{'measure':<{width}}  value")

@@ -52,10 +52,10 @@ def time_to_screen(command: str, pattern: str, timeout: float = 30.0, linger: fl
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
 
-def app_first_row(threads: int, data_dir: Path, linger: float = 0.0) -> float:
+def app_first_row(threads: int, data_dir: Path, linger: float = 0.0, version: str = "v2") -> float:
     python = shlex.quote(sys.executable)
     command = (
-        f"env INBOX_TUI_DATA_DIR={shlex.quote(str(data_dir))} "
+        f"env INBOX_TUI_DATA_DIR={shlex.quote(str(data_dir))} INBOX_API_VERSION={version} "
         f"{python} -m tui --demo --demo-threads {threads}"
     )
     # A thread row: the marker column, a name, then an @handle.

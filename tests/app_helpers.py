@@ -24,12 +24,12 @@ def make_app(
     **settings: object,
 ) -> tuple[InboxApp, DemoApi]:
     api = api or DemoApi(make_store(threads))
-    client_kwargs = {}
+    client_kwargs: dict[str, object] = {}
     if fast_retry:  # fault tests: retry at once instead of waiting seconds
         client_kwargs["retry"] = RetryPolicy(base_delay=0.01, max_delay=0.05)
     app = InboxApp(
         Settings(demo=True, **settings),  # type: ignore[arg-type]
-        backend=demo_backend(api, **client_kwargs),
+        backend=demo_backend(api, str(settings.get("api_version", "v2")), **client_kwargs),  # type: ignore[arg-type]
         clock=lambda: ANCHOR,
     )
     app.crm_match_delay = 0  # the sidebar's CRM matches arrive before `settle` returns

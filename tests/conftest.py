@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.api import InboxClient, RetryPolicy
+from tui.api import RetryPolicy, V1Client, V2Api
 from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
 
 # Times on screen are local: pin the zone so screens are the same on every machine.
@@ -33,7 +33,13 @@ def own_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     home = tmp_path_factory.mktemp("home")
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(name, str(home / name.lower()))
-    for name in ("INBOX_TUI_DATA_DIR", "INBOX_TUI_CONFIG", "INBOX_API_KEY", "INBOX_API_URL"):
+    for name in (
+        "INBOX_TUI_DATA_DIR",
+        "INBOX_TUI_CONFIG",
+        "INBOX_API_KEY",
+        "INBOX_API_URL",
+        "INBOX_API_VERSION",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -68,7 +74,18 @@ def sleeps() -> SleepRecorder:
 
 
 @pytest.fixture
-async def client(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[InboxClient]:
-    api_client = demo_client(demo_api, sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+async def client(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V1Client]:
+    """The v1 client (its own tests: bracket spelling, flat cursors, v1 error shapes)."""
+    api_client = demo_client(demo_api, "v1", sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+    assert isinstance(api_client, V1Client)
+    yield api_client
+    await api_client.aclose()
+
+
+@pytest.fixture
+async def v2(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V2Api]:
+    """The v2 client, in the app's types (`v2.wire` is the raw V2Client)."""
+    api_client = demo_client(demo_api, "v2", sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+    assert isinstance(api_client, V2Api)
     yield api_client
     await api_client.aclose()

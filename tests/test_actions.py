@@ -10,10 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, SelectionList, TextArea
 
 from tests.app_helpers import make_app, settle
-from tui.api import InboxClient
+from tui.api import V1Client
 from tui.api.errors import NotFound
-from tui.api.models import Thread
 from tui.app import InboxApp
+from tui.core.model import Thread
 from tui.demo import DemoApi, Fault, demo_client
 from tui.drafts import DraftStore
 from tui.screens.pickers import (
@@ -27,6 +27,9 @@ from tui.screens.pickers import (
 
 def notifications(app: InboxApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
 
 
 async def open_thread(pilot: Pilot[None], where: Callable[[Thread], bool]) -> Thread:
@@ -45,7 +48,7 @@ async def select_in_list(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
-def reader(api: DemoApi) -> InboxClient:
+def reader(api: DemoApi) -> V1Client:
     """A second client, as another team member's: what the server really holds."""
     return demo_client(api)
 
@@ -53,8 +56,9 @@ def reader(api: DemoApi) -> InboxClient:
 # --- reply ------------------------------------------------------------------------------------
 
 
-async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = await open_thread(pilot, lambda t: True)
@@ -68,14 +72,15 @@ async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path) -> None:
         await settle(pilot)
         page = await reader(api).list_messages(thread.id, limit=5)
         sent = [m for m in page.messages if m.content == "Thanks! Sending the proposal today."]
-        assert len(sent) == 1 and sent[0].author_id == thread.account_link_id
+        assert len(sent) == 1 and sent[0].is_outbound({thread.account_link_id})
         assert app.message_view.pending == []
         assert app.message_view.messages[-1].id == sent[0].id
         assert app.composer.input.text == ""
         assert DraftStore(data_dir).get(thread.id) == ""
         assert thread.id not in app.thread_list.drafts
         posts = [e for e in api.request_log if e[0] == "POST"]
-        assert posts == [("POST", f"/threads/{thread.id}/messages")]
+        path = "/messages" if version == "v2" else f"/threads/{thread.id}/messages"
+        assert posts == [("POST", path)]
 
 
 async def test_alt_enter_also_sends(data_dir: Path) -> None:
@@ -134,12 +139,14 @@ async def test_escape_leaves_the_composer_keeping_the_draft(data_dir: Path) -> N
         assert DraftStore(data_dir).get(thread.id) == "half a thought"
 
 
-async def test_failed_send_keeps_the_text_and_retries_once(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_failed_send_keeps_the_text_and_retries_once(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = await open_thread(pilot, lambda t: True)
-        api.faults.add(Fault(status=503, method="POST"))
+        # v2 retries a keyed send by itself: it fails only once its attempts are spent.
+        api.faults.add(Fault(status=500, method="POST"), times=4 if version == "v2" else 1)
         await pilot.press("r")
         app.composer.input.insert("Will this arrive?")
         await pilot.press("ctrl+s")
@@ -157,8 +164,11 @@ async def test_failed_send_keeps_the_text_and_retries_once(data_dir: Path) -> No
         assert DraftStore(data_dir).get(thread.id) == ""
 
 
-async def test_unknown_outcome_is_checked_not_resent(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_unknown_outcome_is_checked_not_resent(data_dir: Path, version: str) -> None:
+    """The server stores the message and the answer is lost: shown once, never twice. v1
+    re-reads the thread; v2 resends with the same Idempotency-Key and gets the first answer."""
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = await open_thread(pilot, lambda t: True)
@@ -170,17 +180,21 @@ async def test_unknown_outcome_is_checked_not_resent(data_dir: Path) -> None:
         await settle(pilot)
         page = await reader(api).list_messages(thread.id, limit=5)
         assert [m.content for m in page.messages].count("Did it arrive?") == 1
-        assert len([e for e in api.request_log if e[0] == "POST"]) == 1
+        posts = len([e for e in api.request_log if e[0] == "POST"])
+        assert posts == (2 if version == "v2" else 1)
         assert app.message_view.pending == []
         assert app.message_view.messages[-1].content == "Did it arrive?"
 
 
-async def test_unknown_outcome_that_did_not_arrive_is_marked_failed(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_unknown_outcome_that_did_not_arrive_is_marked_failed(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await open_thread(pilot, lambda t: True)
-        api.faults.add(Fault(drop=True, method="POST"))
+        api.faults.add(Fault(drop=True, method="POST"), times=4 if version == "v2" else 1)
         await pilot.press("r")
         app.composer.input.insert("Lost in transit")
         await pilot.press("ctrl+s")
@@ -210,8 +224,9 @@ async def test_draft_survives_a_restart(data_dir: Path) -> None:
 # --- triage -----------------------------------------------------------------------------------
 
 
-async def test_e_archives_moves_on_and_u_undoes(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_e_archives_moves_on_and_u_undoes(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         first, second = app.thread_list.threads[:2]
@@ -226,8 +241,9 @@ async def test_e_archives_moves_on_and_u_undoes(data_dir: Path) -> None:
         assert app.thread_list.threads[0].id == first.id
 
 
-async def test_refused_edit_rolls_back(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_refused_edit_rolls_back(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         first = app.thread_list.threads[0]
@@ -265,8 +281,9 @@ async def test_assign_this_thread(data_dir: Path) -> None:
         assert (await reader(api).get_thread(thread.id)).assignee_id is None
 
 
-async def test_assign_all_threads_of_a_prospect(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_assign_all_threads_of_a_prospect(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         index = next(
@@ -293,8 +310,9 @@ async def test_assign_all_threads_of_a_prospect(data_dir: Path) -> None:
             assert (await reader(api).get_thread(ref.id)).assignee_id == member.id
 
 
-async def test_tags_apply_only_the_difference(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_tags_apply_only_the_difference(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         index = next(
@@ -320,8 +338,9 @@ async def test_tags_apply_only_the_difference(data_dir: Path) -> None:
         assert set(prospect.context.tags) == (set(before) - {dropped}) | {added, other}
 
 
-async def test_status_and_no_status(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_status_and_no_status(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = app.thread_list.threads[0]
@@ -342,8 +361,9 @@ async def test_status_and_no_status(data_dir: Path) -> None:
         assert (await reader(api).get_prospect(pid)).context.status_id is None
 
 
-async def test_valuation_input(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_valuation_input(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = app.thread_list.threads[0]
@@ -372,8 +392,9 @@ async def test_valuation_input(data_dir: Path) -> None:
         assert len(patches) == 2
 
 
-async def test_notes_editor(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_notes_editor(data_dir: Path, version: str) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = app.thread_list.threads[0]
@@ -531,7 +552,8 @@ async def start(pilot: Pilot[None], who: str) -> None:
 
 
 async def test_new_conversation_creates_and_opens_the_composer(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+    """v1: a conversation can be opened empty (POST /threads)."""
+    app, api = make_app(data_dir=data_dir, api_version="v1")
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         person = stranger(api)
@@ -546,29 +568,38 @@ async def test_new_conversation_creates_and_opens_the_composer(data_dir: Path) -
         assert [e for e in api.request_log if e == ("POST", "/threads")] == [("POST", "/threads")]
 
 
-async def test_new_conversation_by_username_and_unknowns(data_dir: Path) -> None:
-    app, _api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_new_conversation_by_username_and_unknowns(data_dir: Path, version: str) -> None:
+    app, _api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        existing = app.thread_list.threads[0]
+        link = next(iter(app.directory.account_links))  # the dialog's first choice
+        existing = next(t for t in app.thread_list.threads if t.account_link_id == link)
         await start(pilot, "@" + existing.prospect.username)
         assert app.message_view.thread is not None
         assert app.message_view.thread.prospect.username == existing.prospect.username
         await start(pilot, "no_such_person_here")
         assert any("no conversation with your team" in n for n in notifications(app))
         await start(pilot, "424242")
-        assert any("No X user with the ID 424242" in n for n in notifications(app))
+        if version == "v1":
+            assert any("No X user with the ID 424242" in n for n in notifications(app))
+        else:  # v2 sends to a profile: with no first message there is nothing to look up yet
+            assert any("starts with its first message" in n for n in notifications(app))
+            await pilot.press("escape")
         await start(pilot, "not a name!")
         assert any("neither a username nor an X user ID" in n for n in notifications(app))
 
 
 async def test_new_conversation_409_opens_the_existing_thread(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+    """v1: a conversation can be opened empty (POST /threads)."""
+    app, api = make_app(data_dir=data_dir, api_version="v1")
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         person = stranger(api)
         link = next(iter(app.directory.account_links))
-        theirs = await reader(api).create_thread(link, external_platform_id=person.platform_id)
+        theirs = await demo_client(api, "v1").create_thread(
+            link, external_platform_id=person.platform_id
+        )
         # Our lookup reads a moment too early (null); the create then meets the 409.
         api.faults.add(Fault(body="null", method="GET", path_prefix="/threads/lookup"))
         await start(pilot, person.platform_id)
@@ -576,11 +607,37 @@ async def test_new_conversation_409_opens_the_existing_thread(data_dir: Path) ->
         assert any("already existed" in n for n in notifications(app))
 
 
+async def test_v2_new_conversation_starts_with_its_first_message(data_dir: Path) -> None:
+    """v2 has no empty conversations: without a first message the dialog asks for one, and the
+    send to the person's profile creates the thread."""
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        person = stranger(api)
+        await start(pilot, person.platform_id)
+        assert not [e for e in api.request_log if e[0] == "POST"]
+        assert any("starts with its first message" in n for n in notifications(app))
+        screen = app.screen
+        assert isinstance(screen, NewConversationScreen)  # open again, for the message
+        assert screen.query_one("#new-who", Input).value == person.platform_id
+        screen.query_one("#new-text", TextArea).insert("Hi! Saw your talk on pricing.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [e for e in api.request_log if e[0] == "POST"] == [("POST", "/messages")]
+        opened = app.message_view.thread
+        assert opened is not None and opened.prospect.platform_id == person.platform_id
+        assert app.message_view.messages[-1].content == "Hi! Saw your talk on pricing."
+        assert app.thread_list.threads.find(opened.id) is not None  # in the list at once
+
+
 # --- live updates -------------------------------------------------------------------------------
 
 
-async def test_polling_brings_new_messages_and_keeps_the_selection(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_polling_brings_new_messages_and_keeps_the_selection(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         opened = await open_thread(pilot, lambda t: True)
@@ -600,7 +657,8 @@ async def test_polling_brings_new_messages_and_keeps_the_selection(data_dir: Pat
             ("GET", "/threads"),
             ("GET", f"/threads/{opened.id}/messages"),
         ]
-        assert app.thread_list.threads[0].id == far.id
+        # Both answered at the same instant (the test clock stands still): the top two.
+        assert {t.id for t in app.thread_list.threads[:2]} == {far.id, opened.id}
         assert app.thread_list.current is not None
         assert app.thread_list.current.id == selected.id
         assert app.message_view.messages[-1].content == "One more question"

@@ -2,31 +2,46 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, OptionList, SelectionList, Static
 
 from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle
-from tui.api.query import InboxView, SortOrder
+from tui.core.query import InboxView, SortOrder
 from tui.screens.filters import NONE, FilterScreen
 from tui.screens.help import HelpScreen
 from tui.screens.lookup import LookupScreen
 from tui.widgets.sidebar import ProspectSidebar
 
+VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
+FOLDERS = {
+    "default": "inbox",
+    "no-reply": "noReply",
+    "requests": "requests",
+    "archived": "archived",
+    "all": "all",
+}
 
-def expected_ids(api, inbox: str = "default", pred=lambda t: True) -> list[str]:  # type: ignore[no-untyped-def]
-    """Thread IDs of a view in server order, read from the demo's own state."""
+
+def expected_ids(
+    api, inbox: str = "default", pred=lambda t: True, version: str = "v2"
+) -> list[str]:  # type: ignore[no-untyped-def]
+    """Thread IDs of a view in server order, read from the demo's own state (each version's
+    views: v2's inbox leaves message requests out, v1's default view has them)."""
     from tui.demo.store import ThreadFilter
+    from tui.demo.v2 import FolderFilter
 
-    flt = ThreadFilter(inbox=inbox)
+    flt = ThreadFilter(inbox=inbox) if version == "v1" else FolderFilter(folder=FOLDERS[inbox])
     return [t.id for t in api.store._order if flt.matches(t) and pred(t)]
 
 
-async def test_launch_shows_the_first_page_and_says_demo() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_launch_shows_the_first_page_and_says_demo(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        assert str(app.backend_badge.render()) == "demo data"
+        assert str(app.backend_badge.render()) == f"demo data · API {version}"
         threads = app.thread_list.threads
-        assert [t.id for t in threads] == expected_ids(api)[: len(threads)]
+        assert [t.id for t in threads] == expected_ids(api, version=version)[: len(threads)]
         text = screen_text(app.thread_list)
         first = threads[0].prospect
         assert first.display_name in text and first.at_handle in text
@@ -46,16 +61,15 @@ async def test_rows_show_direction_tags_status_assignee_and_link() -> None:
         assert any(f"@{m.initials}" in text for m in app.directory.members.values())
 
 
-async def test_view_keys_switch_with_exactly_one_request_each() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_view_keys_switch_with_exactly_one_request_each(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        for key, inbox in (
-            ("2", "no-reply"),
-            ("3", "requests"),
-            ("4", "archived"),
-            ("1", "default"),
-        ):
+        views = [("2", "no-reply"), ("3", "requests"), ("4", "archived"), ("1", "default")]
+        if version == "v2":
+            views.insert(3, ("5", "all"))
+        for key, inbox in views:
             before = len(api.request_log)
             await pilot.press(key)
             await settle(pilot)
@@ -63,8 +77,21 @@ async def test_view_keys_switch_with_exactly_one_request_each() -> None:
             assert new == [("GET", "/threads")], new
             assert app.thread_query.inbox is InboxView(inbox)
             shown = [t.id for t in app.thread_list.threads]
-            assert shown == expected_ids(api, inbox)[: len(shown)] and shown
+            assert shown == expected_ids(api, inbox, version=version)[: len(shown)] and shown
             assert app.view_tabs.active == f"view-{inbox}"
+
+
+async def test_the_all_view_needs_v2() -> None:
+    app, api = make_app(api_version="v1")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert "All" not in painted_text(app.view_tabs)
+        before = len(api.request_log)
+        await pilot.press("5")
+        await settle(pilot)
+        assert api.request_log[before:] == []
+        assert app.thread_query.inbox is InboxView.DEFAULT
+        assert any("needs API v2" in str(n.message) for n in app._notifications)
 
 
 async def test_clicking_a_tab_switches_view() -> None:
@@ -87,8 +114,9 @@ async def test_superseded_answers_are_never_painted() -> None:
         assert shown == expected_ids(api, "archived")[: len(shown)]
 
 
-async def test_paging_loads_more_before_the_end_without_duplicates() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_paging_loads_more_before_the_end_without_duplicates(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert len(app.thread_list.threads) == 50
@@ -96,19 +124,20 @@ async def test_paging_loads_more_before_the_end_without_duplicates() -> None:
             await pilot.press("G")
             await settle(pilot)
         ids = [t.id for t in app.thread_list.threads]
-        assert len(ids) == len(set(ids)) == len(expected_ids(api))
+        assert len(ids) == len(set(ids)) == len(expected_ids(api, version=version))
         assert app.next_cursor is None
         assert "more load" not in app.status_text
 
 
-async def test_sort_toggle_and_refresh() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_sort_toggle_and_refresh(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.press("S")
         await settle(pilot)
         assert app.thread_query.sort_order is SortOrder.ASC
-        oldest = list(reversed(expected_ids(api)))
+        oldest = list(reversed(expected_ids(api, version=version)))
         assert [t.id for t in app.thread_list.threads] == oldest[:50]
         assert "oldest first" in str(app.filter_chips.render())
         before = len(api.request_log)
@@ -129,8 +158,9 @@ async def apply_filter(pilot, list_id: str, values: list[str]) -> None:  # type:
     await settle(pilot)
 
 
-async def test_each_filter_kind() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_each_filter_kind(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         store = api.store
@@ -155,10 +185,21 @@ async def test_each_filter_kind() -> None:
             ("f-campaigns", [NONE], lambda t: t.campaign_id is None, "no campaign"),
             ("f-links", [link.id], lambda t: t.account_link_id == link.id, link.name),
         ]
+        if version == "v2":  # v2 has no "no tags / no status / no campaign" filter
+            cases = [c for c in cases if c[1] != [NONE] or c[0] == "f-assignees"]
+            await pilot.press("f")
+            await pilot.pause()
+            for list_id in ("f-tags", "f-statuses", "f-campaigns"):
+                options = app.screen.query_one(f"#{list_id}", SelectionList)
+                assert NONE not in [
+                    options.get_option_at_index(i).value for i in range(options.option_count)
+                ]
+            await pilot.press("escape")
+            await settle(pilot)
         for list_id, values, pred, chip in cases:
             await apply_filter(pilot, list_id, values)
             shown = [t.id for t in app.thread_list.threads]
-            expected = expected_ids(api, pred=pred)
+            expected = expected_ids(api, pred=pred, version=version)
             assert shown and shown == expected[: len(shown)], list_id
             assert chip in str(app.filter_chips.render()), chip
             await pilot.press("F")
@@ -167,8 +208,9 @@ async def test_each_filter_kind() -> None:
             assert app.filter_chips.has_class("-empty")
 
 
-async def test_filters_combine_with_and() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_filters_combine_with_and(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         tag = next(iter(api.store.tags.values()))
@@ -176,7 +218,7 @@ async def test_filters_combine_with_and() -> None:
         await apply_filter(pilot, "f-assignees", [NONE])
         shown = [t.id for t in app.thread_list.threads]
         expected = expected_ids(
-            api, pred=lambda t: tag.id in t.prospect.tags and t.assignee_id is None
+            api, pred=lambda t: tag.id in t.prospect.tags and t.assignee_id is None, version=version
         )
         assert shown == expected[: len(shown)] and shown
         assert app.thread_query.tags.selected == (tag.id,)
@@ -313,8 +355,9 @@ async def test_sidebar_lists_other_threads_on_other_account_links() -> None:
         assert "via " in others and others != "None"
 
 
-async def test_lookup_finds_every_thread_or_says_none() -> None:
-    app, api = make_app()
+@VERSIONS
+async def test_lookup_finds_every_thread_or_says_none(version: str) -> None:
+    app, api = make_app(api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         shared = next(p for p, ts in api.store.threads_by_prospect.items() if len(ts) > 1)

@@ -1,4 +1,4 @@
-"""InboxClient against the embedded demo, one test per documented operation."""
+"""V1Client against the embedded demo, one test per documented operation."""
 
 from __future__ import annotations
 
@@ -9,25 +9,23 @@ from tui.api import (
     UNSET,
     AuthError,
     Conflict,
-    InboxClient,
-    InboxView,
     NotFound,
-    ThreadQuery,
+    V1Client,
 )
-from tui.api.client import encode_segment
 from tui.api.errors import ApiError
-from tui.api.query import IdFilter
+from tui.api.http import encode_segment
+from tui.core.query import IdFilter, InboxView, ThreadQuery
 from tui.demo import DemoApi, demo_transport
 
 
-async def test_team_checks_the_key(client: InboxClient) -> None:
+async def test_team_checks_the_key(client: V1Client) -> None:
     team = await client.get_team()
     assert team.name
     assert team.currency == "USD"
 
 
 async def test_a_wrong_key_is_an_auth_error(demo_api: DemoApi) -> None:
-    bad = InboxClient("not-the-key", base_url="http://x/api/v1", transport=demo_transport(demo_api))
+    bad = V1Client("not-the-key", base_url="http://x/api/v1", transport=demo_transport(demo_api))
     with pytest.raises(AuthError) as info:
         await bad.get_team()
     assert info.value.status == 401
@@ -37,7 +35,7 @@ async def test_a_wrong_key_is_an_auth_error(demo_api: DemoApi) -> None:
     await bad.aclose()
 
 
-async def test_directory_endpoints(client: InboxClient) -> None:
+async def test_directory_endpoints(client: V1Client) -> None:
     links = await client.list_account_links()
     members = await client.list_members()
     tags = await client.list_tags()
@@ -50,7 +48,7 @@ async def test_directory_endpoints(client: InboxClient) -> None:
     assert (await client.get_member(members[1].id)).name == members[1].name
 
 
-async def test_list_threads_first_page(client: InboxClient) -> None:
+async def test_list_threads_first_page(client: V1Client) -> None:
     page = await client.list_threads()
     assert len(page.threads) == 20
     assert page.next_cursor is not None
@@ -59,7 +57,7 @@ async def test_list_threads_first_page(client: InboxClient) -> None:
 
 
 async def test_pagination_to_exhaustion_has_no_duplicates_or_gaps(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     seen = [t.id async for t in client.iter_threads(ThreadQuery(limit=17))]
     assert len(seen) == len(set(seen))
@@ -67,7 +65,7 @@ async def test_pagination_to_exhaustion_has_no_duplicates_or_gaps(
     assert seen == expected
 
 
-async def test_pages_are_stable_under_inserts(client: InboxClient) -> None:
+async def test_pages_are_stable_under_inserts(client: V1Client) -> None:
     first = await client.list_threads(ThreadQuery(limit=10))
     all_before = [t.id async for t in client.iter_threads(ThreadQuery(limit=100))]
     # New activity on a thread further down moves it to the top: it must not shift page two.
@@ -82,15 +80,15 @@ async def test_pages_are_stable_under_inserts(client: InboxClient) -> None:
     assert rest == [tid for tid in all_before[10:] if tid != mover]
 
 
-async def test_ascending_order_is_the_reverse(client: InboxClient) -> None:
-    from tui.api.query import SortOrder
+async def test_ascending_order_is_the_reverse(client: V1Client) -> None:
+    from tui.core.query import SortOrder
 
     desc = [t.id async for t in client.iter_threads(ThreadQuery(limit=100))]
     asc = [t.id async for t in client.iter_threads(ThreadQuery(limit=33, sort_order=SortOrder.ASC))]
     assert asc == list(reversed(desc))
 
 
-async def test_views(client: InboxClient) -> None:
+async def test_views(client: V1Client) -> None:
     links = {a.id for a in await client.list_account_links()}
     no_reply = [t async for t in client.iter_threads(ThreadQuery(inbox=InboxView.NO_REPLY))]
     assert no_reply and all(
@@ -104,7 +102,7 @@ async def test_views(client: InboxClient) -> None:
     assert all(not t.done and t.status == "active" for t in default)
 
 
-async def test_filters_combine_with_and(client: InboxClient) -> None:
+async def test_filters_combine_with_and(client: V1Client) -> None:
     tags = await client.list_tags()
     members = await client.list_members()
     links = await client.list_account_links()
@@ -126,7 +124,7 @@ async def test_filters_combine_with_and(client: InboxClient) -> None:
     assert expected and [t.id for t in found] == expected
 
 
-async def test_none_flags(client: InboxClient) -> None:
+async def test_none_flags(client: V1Client) -> None:
     for kind, check in (
         ("tags", lambda t: not t.prospect.context.tags),
         ("statuses", lambda t: t.prospect.context.status_id is None),
@@ -137,7 +135,7 @@ async def test_none_flags(client: InboxClient) -> None:
         assert found and all(check(t) for t in found), kind
 
 
-async def test_campaign_filter(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_campaign_filter(client: V1Client, demo_api: DemoApi) -> None:
     campaign = demo_api.store.seeded.campaign_ids[0]
     found = [
         t
@@ -157,7 +155,7 @@ async def test_campaign_filter(client: InboxClient, demo_api: DemoApi) -> None:
     )
 
 
-async def test_get_update_delete_thread(client: InboxClient) -> None:
+async def test_get_update_delete_thread(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     members = await client.list_members()
     assert (await client.get_thread(thread.id)).id == thread.id
@@ -170,7 +168,7 @@ async def test_get_update_delete_thread(client: InboxClient) -> None:
         await client.get_thread(thread.id)
 
 
-async def test_lookup_and_create(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_lookup_and_create(client: V1Client, demo_api: DemoApi) -> None:
     links = await client.list_account_links()
     thread = (await client.list_threads()).threads[0]
     found = await client.lookup_thread(
@@ -198,7 +196,7 @@ async def test_lookup_and_create(client: InboxClient, demo_api: DemoApi) -> None
         await client.create_thread(other_link, external_platform_id="999")
 
 
-async def test_lookup_by_username(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_lookup_by_username(client: V1Client, demo_api: DemoApi) -> None:
     shared = next(p for p, ts in demo_api.store.threads_by_prospect.items() if len(ts) > 1)
     prospect = demo_api.store.prospects[shared]
     threads = await client.lookup_threads_by_username("@" + prospect.username.upper())
@@ -211,7 +209,7 @@ async def test_lookup_by_username(client: InboxClient, demo_api: DemoApi) -> Non
     assert await client.lookup_threads_by_username("nobody_by_this_name") == []
 
 
-async def test_messages_pages_and_send(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_messages_pages_and_send(client: V1Client, demo_api: DemoApi) -> None:
     long_thread = max(demo_api.store.threads.values(), key=lambda t: t.message_count)
     page = await client.list_messages(long_thread.id)
     assert len(page.messages) == 50 and page.next_cursor is not None
@@ -229,21 +227,21 @@ async def test_messages_pages_and_send(client: InboxClient, demo_api: DemoApi) -
     assert refreshed.last_message is not None and refreshed.last_message.id == sent.id
 
 
-async def test_reply_to_message(client: InboxClient) -> None:
+async def test_reply_to_message(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     quoted = (await client.list_messages(thread.id)).messages[0]
     sent = await client.send_message(thread.id, "replying", reply_to_message_id=quoted.id)
     assert sent.reply_data["messageId"] == quoted.id
 
 
-async def test_empty_message_is_refused_before_sending(client: InboxClient) -> None:
+async def test_empty_message_is_refused_before_sending(client: V1Client) -> None:
     before = client.request_count
     with pytest.raises(ValueError):
         await client.send_message("anything", "   \n")
     assert client.request_count == before
 
 
-async def test_quick_send(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_quick_send(client: V1Client, demo_api: DemoApi) -> None:
     links = await client.list_account_links()
     stranger = next(
         p
@@ -256,7 +254,7 @@ async def test_quick_send(client: InboxClient, demo_api: DemoApi) -> None:
     assert again.thread.id == result.thread.id
 
 
-async def test_prospect_lookup_and_get(client: InboxClient) -> None:
+async def test_prospect_lookup_and_get(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     prospect = await client.lookup_prospect(thread.prospect.platform_id)
     assert prospect is not None and prospect.external_id == thread.prospect.external_id
@@ -266,7 +264,7 @@ async def test_prospect_lookup_and_get(client: InboxClient) -> None:
     assert got.context.threads and got.context.threads[0].id == thread.id
 
 
-async def test_update_context_sends_only_given_fields(client: InboxClient) -> None:
+async def test_update_context_sends_only_given_fields(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     pid = thread.prospect.external_id
     assert pid is not None
@@ -294,7 +292,7 @@ async def test_update_context_sends_only_given_fields(client: InboxClient) -> No
 
 
 async def test_context_assignee_and_done_apply_to_all_threads(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     shared = next(p for p, ts in demo_api.store.threads_by_prospect.items() if len(ts) > 1)
     members = await client.list_members()
@@ -304,7 +302,7 @@ async def test_context_assignee_and_done_apply_to_all_threads(
         assert thread.assignee_id == members[1].id and thread.done
 
 
-async def test_invalid_context_is_refused_and_changes_nothing(client: InboxClient) -> None:
+async def test_invalid_context_is_refused_and_changes_nothing(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     pid = thread.prospect.external_id
     assert pid is not None
@@ -313,7 +311,7 @@ async def test_invalid_context_is_refused_and_changes_nothing(client: InboxClien
     assert (await client.get_prospect(pid)).context.notes != "never saved"
 
 
-async def test_path_segments_are_encoded(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_path_segments_are_encoded(client: V1Client, demo_api: DemoApi) -> None:
     for hostile in ("../team", "a/b", "x?inbox=archived", "x#frag", "..", "."):
         with pytest.raises(ApiError) as info:
             await client.get_thread(hostile)

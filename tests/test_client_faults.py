@@ -5,20 +5,20 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SleepRecorder
-from tui.api import InboxClient, RateLimited, RetryPolicy, ServerError, TransportError
+from tui.api import RateLimited, RetryPolicy, ServerError, TransportError, V1Client
 from tui.api.errors import (
     ApiError,
     AuthError,
     Conflict,
     Forbidden,
     NotFound,
-    error_for_status,
+    error_from_body,
 )
 from tui.demo import DemoApi, Fault, demo_client
 
 
 async def test_get_honours_retry_after(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     demo_api.faults.add(Fault(status=429, retry_after=7), times=2)
     team = await client.get_team()
@@ -28,32 +28,32 @@ async def test_get_honours_retry_after(
 
 
 async def test_get_retries_server_errors_with_growing_backoff(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     for status in (500, 502, 503):
         demo_api.faults.add(Fault(status=status))
     assert await client.list_tags()
     assert len(sleeps.delays) == 3
-    policy = client.retry
+    policy = client.http.retry
     for attempt, delay in enumerate(sleeps.delays):
         ceiling = min(policy.max_delay, policy.base_delay * 2**attempt)
         assert ceiling / 2 <= delay <= ceiling
 
 
 async def test_get_gives_up_after_its_budget(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     demo_api.faults.add(Fault(status=503), times=10)
     with pytest.raises(ServerError) as info:
         await client.list_tags()
     assert info.value.status == 503
-    assert len(sleeps.delays) == client.retry.max_attempts - 1
+    assert len(sleeps.delays) == client.http.retry.max_attempts - 1
 
 
 async def test_retry_after_beyond_the_budget_is_not_waited(
     demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
-    api_client = demo_client(demo_api, sleep=sleeps, retry=RetryPolicy(max_total_delay=10))
+    api_client = demo_client(demo_api, "v1", sleep=sleeps, retry=RetryPolicy(max_total_delay=10))
     demo_api.faults.add(Fault(status=429, retry_after=3600))
     with pytest.raises(RateLimited) as info:
         await api_client.get_team()
@@ -63,7 +63,7 @@ async def test_retry_after_beyond_the_budget_is_not_waited(
 
 
 async def test_dropped_connections_are_retried_for_reads(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     demo_api.faults.add(Fault(drop=True), times=2)
     assert await client.list_members()
@@ -71,7 +71,7 @@ async def test_dropped_connections_are_retried_for_reads(
 
 
 async def test_malformed_json_is_a_transport_error_and_retried(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     demo_api.faults.add(Fault(malformed=True, path_prefix="/threads"))
     page = await client.list_threads()
@@ -80,7 +80,7 @@ async def test_malformed_json_is_a_transport_error_and_retried(
 
 
 async def test_a_send_is_never_retried(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     thread = (await client.list_threads()).threads[0]
     before = demo_api.store.threads[thread.id].message_count
@@ -98,7 +98,7 @@ async def test_a_send_is_never_retried(
 
 
 async def test_edits_are_not_retried(
-    client: InboxClient, demo_api: DemoApi, sleeps: SleepRecorder
+    client: V1Client, demo_api: DemoApi, sleeps: SleepRecorder
 ) -> None:
     thread = (await client.list_threads()).threads[0]
     demo_api.faults.add(Fault(status=500, method="PATCH"))
@@ -108,7 +108,7 @@ async def test_edits_are_not_retried(
     assert not (await client.get_thread(thread.id)).done
 
 
-async def test_429_pauses_the_shared_budget(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_429_pauses_the_shared_budget(client: V1Client, demo_api: DemoApi) -> None:
     demo_api.faults.add(Fault(status=429, retry_after=2, method="PATCH"))
     thread = (await client.list_threads()).threads[0]
     with pytest.raises(RateLimited):
@@ -116,7 +116,7 @@ async def test_429_pauses_the_shared_budget(client: InboxClient, demo_api: DemoA
     assert client.budget.delay() > 1.5
 
 
-async def test_rate_limit_headers_are_read(client: InboxClient) -> None:
+async def test_rate_limit_headers_are_read(client: V1Client) -> None:
     await client.get_team()
     assert client.rate_limit.limit == 300
     assert client.rate_limit.remaining == 299
@@ -126,7 +126,7 @@ async def test_the_demo_enforces_its_rate_limit(demo_api: DemoApi, sleeps: Sleep
     from tui.demo import DemoApi as Api
 
     small = Api(demo_api.store, rate_limit=3)
-    api_client = demo_client(small, sleep=sleeps, retry=RetryPolicy(max_attempts=1))
+    api_client = demo_client(small, "v1", sleep=sleeps, retry=RetryPolicy(max_attempts=1))
     for _ in range(3):
         await api_client.get_team()
     with pytest.raises(RateLimited) as info:
@@ -161,7 +161,7 @@ async def test_the_demo_enforces_its_rate_limit(demo_api: DemoApi, sleeps: Sleep
 def test_both_error_shapes_are_read(
     status: int, body: object, kind: type[Exception], code: str | None, message: str
 ) -> None:
-    error = error_for_status(status, body)
+    error = error_from_body(status, body)
     assert type(error) is kind
     assert error.code == code
     assert error.message == message

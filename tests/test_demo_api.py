@@ -1,4 +1,5 @@
-"""The demo server's HTTP surface, spoken to raw (no client), as a third party would."""
+"""The demo server's version 1 HTTP surface, spoken to raw (no client), as a third party would.
+(Version 2's is checked against its spec in test_v2_client.py.)"""
 
 from __future__ import annotations
 
@@ -15,17 +16,23 @@ AUTH = {"Authorization": "Bearer demo"}
 @pytest.fixture
 async def http(demo_api: DemoApi) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=demo_api.asgi), base_url="http://demo"
+        transport=httpx.ASGITransport(app=demo_api.asgi), base_url="http://demo/api/v1"
     ) as raw:
         yield raw
 
 
-async def test_answers_under_api_v1_and_at_the_root(http: httpx.AsyncClient) -> None:
-    a = await http.get("/api/v1/threads", params={"limit": 3}, headers=AUTH)
-    b = await http.get("/threads", params={"limit": 3}, headers=AUTH)
-    assert a.status_code == b.status_code == 200
-    assert a.json() == b.json()
-    assert set(a.json()) == {"threads", "nextCursor"}
+async def test_v1_under_api_v1_and_v2_under_api_v2_and_at_the_root(demo_api: DemoApi) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=demo_api.asgi), base_url="http://demo"
+    ) as raw:
+        v1 = await raw.get("/api/v1/threads", params={"limit": 3}, headers=AUTH)
+        v2 = await raw.get("/api/v2/threads", params={"limit": 3}, headers=AUTH)
+        bare = await raw.get("/threads", params={"limit": 3}, headers=AUTH)
+    assert v1.status_code == v2.status_code == bare.status_code == 200
+    assert set(v1.json()) == {"threads", "nextCursor"}
+    assert set(v2.json()) == {"data", "nextCursor"} and v2.json() == bare.json()
+    # One store: the same people behind both versions.
+    assert v1.json()["threads"][0]["prospect"]["externalId"] == v2.json()["data"][0]["contactId"]
 
 
 async def test_documented_shapes(http: httpx.AsyncClient) -> None:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from tests.conftest import API_DOCS
-from tui.api.models import (
+from tui.core.model import (
     AccountLink,
     Member,
     Message,

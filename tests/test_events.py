@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import ANCHOR, make_store
-from tui.api import ApiError, InboxClient
+from tui.api import ApiError, V1Client
 from tui.demo import DemoApi, demo_client
 
 
-async def test_changes_are_recorded_in_order(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_changes_are_recorded_in_order(client: V1Client, demo_api: DemoApi) -> None:
     start = (await client.list_events()).last_seq
     assert start is None  # a fresh demo has no history
     thread = (await client.list_threads()).threads[0]
@@ -40,7 +40,7 @@ async def test_changes_are_recorded_in_order(client: InboxClient, demo_api: Demo
     assert page.events[0].data["threadId"] == thread.id
 
 
-async def test_paging_by_seq(client: InboxClient) -> None:
+async def test_paging_by_seq(client: V1Client) -> None:
     thread = (await client.list_threads()).threads[0]
     for n in range(7):
         await client.send_message(thread.id, f"m{n}")
@@ -54,7 +54,7 @@ async def test_paging_by_seq(client: InboxClient) -> None:
     assert empty.events == [] and empty.last_seq is None
 
 
-async def test_limits_are_checked(client: InboxClient) -> None:
+async def test_limits_are_checked(client: V1Client) -> None:
     with pytest.raises(ValueError):
         await client.list_events(limit=1001)
     with pytest.raises(ApiError) as info:

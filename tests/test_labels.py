@@ -6,12 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tui.api import ApiError, Conflict, InboxClient, NotFound
+from tui.api import ApiError, Conflict, NotFound, V1Client
 from tui.demo import DemoApi
 
 
 @pytest.mark.parametrize("kind", ["tag", "status"])
-async def test_lifecycle(client: InboxClient, demo_api: DemoApi, kind: str) -> None:
+async def test_lifecycle(client: V1Client, demo_api: DemoApi, kind: str) -> None:
     create = getattr(client, f"create_{kind}")
     update = getattr(client, f"update_{kind}")
     delete = getattr(client, f"delete_{kind}")
@@ -45,7 +45,7 @@ async def test_lifecycle(client: InboxClient, demo_api: DemoApi, kind: str) -> N
 
 
 async def test_deleting_a_tag_takes_it_off_every_prospect(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     tag = (await client.list_tags())[0]
     carriers = [p.external_id for p in demo_api.store.prospects.values() if tag.id in p.tags]
@@ -59,7 +59,7 @@ async def test_deleting_a_tag_takes_it_off_every_prospect(
         await client.update_prospect_context(thread.prospect.external_id, add_tags=[tag.id])
 
 
-async def test_deleting_a_status_clears_it(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_deleting_a_status_clears_it(client: V1Client, demo_api: DemoApi) -> None:
     status = (await client.list_statuses())[0]
     carriers = [
         p.external_id for p in demo_api.store.prospects.values() if p.status_id == status.id
@@ -70,7 +70,7 @@ async def test_deleting_a_status_clears_it(client: InboxClient, demo_api: DemoAp
         assert (await client.get_prospect(prospect_id)).context.status_id is None
 
 
-async def test_colour_lists(client: InboxClient) -> None:
+async def test_colour_lists(client: V1Client) -> None:
     for kind in (None, "tags", "statuses"):
         names = {c.name for c in await client.list_colors(kind)}
         assert {"red", "blue", "green"} <= names

@@ -47,7 +47,7 @@ async def test_create_rename_recolour_a_tag(data_dir: Path) -> None:
         await settle(pilot)
         screen = await open_labels(pilot)
         colour_reads = [e for e in api.request_log if e[1].endswith("/colors")]
-        assert colour_reads == [("GET", "/tags/colors"), ("GET", "/statuses/colors")]
+        assert colour_reads == [("GET", "/colors")]  # v2: one palette for tags and statuses
         await pilot.press("n")
         await fill_form(pilot, "Warm intro", "teal")
         tags = {t.name: t for t in await reader(api).list_tags()}
@@ -66,7 +66,7 @@ async def test_create_rename_recolour_a_tag(data_dir: Path) -> None:
 
         await pilot.press("escape")
         await open_labels(pilot)  # the colours are not fetched twice
-        assert len([e for e in api.request_log if e[1].endswith("/colors")]) == 2
+        assert len([e for e in api.request_log if e[1].endswith("/colors")]) == 1
 
 
 async def test_a_bad_colour_or_empty_name_is_refused_in_the_form(data_dir: Path) -> None:

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from tests.conftest import ANCHOR
-from tui.api import InboxClient
-from tui.api.query import IdFilter, InboxView, SortOrder, ThreadQuery
+from tui.api import V1Client
+from tui.core.query import IdFilter, InboxView, SortOrder, ThreadQuery
 from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
 
 
@@ -21,7 +21,7 @@ def stores(threads: int = 600) -> tuple[DemoStore, DemoStore]:
     return make(False), make(True)
 
 
-async def every_page(client: InboxClient, query: ThreadQuery) -> list[dict[str, object]]:
+async def every_page(client: V1Client, query: ThreadQuery) -> list[dict[str, object]]:
     return [t.model_dump(by_alias=True) async for t in client.iter_threads(query)]
 
 
@@ -50,14 +50,14 @@ def _default_filter(store: DemoStore):  # type: ignore[no-untyped-def]
 )
 async def test_every_view_pages_the_same(query: ThreadQuery) -> None:
     eager, lazy = stores()
-    assert await every_page(demo_client(DemoApi(lazy)), query) == await every_page(
-        demo_client(DemoApi(eager)), query
+    assert await every_page(demo_client(DemoApi(lazy), "v1"), query) == await every_page(
+        demo_client(DemoApi(eager), "v1"), query
     )
 
 
 async def test_filters_lookups_and_changes_answer_the_same() -> None:
     eager, lazy = stores()
-    e, z = demo_client(DemoApi(eager)), demo_client(DemoApi(lazy))
+    e, z = demo_client(DemoApi(eager), "v1"), demo_client(DemoApi(lazy), "v1")
     tag = next(iter(eager.tags))
     filtered = ThreadQuery(tags=IdFilter((tag,)), limit=25)
     assert await every_page(z, filtered) == await every_page(e, filtered)

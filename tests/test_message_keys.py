@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -16,8 +17,8 @@ from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread, reader, stranger
 from tests.test_xchat import read_message
-from tui.api.models import Message, Thread
 from tui.app import InboxApp
+from tui.core.model import Message, Thread
 from tui.demo import DemoApi, Fault
 from tui.demo.seed import SeedConfig
 from tui.demo.store import DemoStore
@@ -25,15 +26,19 @@ from tui.drafts import DraftStore
 from tui.screens.history import HistoryScreen
 from tui.screens.pickers import ConfirmScreen, NewConversationScreen, NotesScreen, PickerScreen
 
+VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
+# Where a first message to a person goes, per version.
+SEND_TO_PERSON = {"v1": "/threads/messages", "v2": "/messages"}
+
 
 async def both_sides(api: DemoApi) -> str:
     """An encrypted thread, not importing, whose first page has messages from both sides."""
     client = reader(api)
     for thread in (await client.list_threads()).threads:
-        if thread.variant != "xChat" or thread.is_syncing:
+        if not thread.allows("message:edit") or thread.is_syncing:
             continue
         messages = (await client.list_messages(thread.id)).messages
-        if len({m.author_id == thread.account_link_id for m in messages}) == 2:
+        if len({m.is_outbound({thread.account_link_id}) for m in messages}) == 2:
             return thread.id
     raise AssertionError("no encrypted thread with both sides in the seed")
 
@@ -59,7 +64,7 @@ def select_newest(app: InboxApp, thread: Thread, *, ours: bool) -> Message:
     """Select the newest loaded message of ours (or theirs) in the open conversation."""
     view = app.message_view
     message = next(
-        m for m in reversed(view.messages) if (m.author_id == thread.account_link_id) == ours
+        m for m in reversed(view.messages) if (m.is_outbound({thread.account_link_id})) == ours
     )
     view.selected_id = message.id
     return message
@@ -133,7 +138,7 @@ async def test_edit_our_message(data_dir: Path) -> None:
 async def test_their_message_cannot_be_edited_and_nothing_is_sent(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        theirs = next(m for m in view.messages if m.author_id != thread.account_link_id)
+        theirs = next(m for m in view.messages if not m.is_outbound({thread.account_link_id}))
         view.selected_id = theirs.id
         before = len(api.request_log)
         await pilot.press("E")
@@ -143,11 +148,16 @@ async def test_their_message_cannot_be_edited_and_nothing_is_sent(data_dir: Path
         assert len(api.request_log) == before
 
 
-async def test_on_unencrypted_threads_the_keys_explain_and_send_nothing(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_on_unencrypted_threads_the_keys_explain_and_send_nothing(
+    data_dir: Path, version: str
+) -> None:
+    """v1 knows by the thread's variant; v2 by the account link's capabilities less the
+    thread's restrictions."""
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        await open_thread(pilot, lambda t: t.variant == "unencrypted")
+        await open_thread(pilot, lambda t: not t.allows("message:edit"))
         before = len(api.request_log)
         for key in ("E", "d", "h", "plus"):
             await pilot.press(key)
@@ -155,7 +165,8 @@ async def test_on_unencrypted_threads_the_keys_explain_and_send_nothing(data_dir
             assert len(app.screen_stack) == 1
         assert len(api.request_log) == before
         said = notifications(app)
-        assert sum("only on encrypted X Chat threads" in n for n in said) == 4
+        why = "only on encrypted X Chat threads" if version == "v1" else "does not allow it"
+        assert sum(why in n for n in said) == 4
 
 
 async def test_delete_asks_then_deletes_for_everyone(data_dir: Path) -> None:
@@ -182,7 +193,7 @@ async def test_delete_asks_then_deletes_for_everyone(data_dir: Path) -> None:
 async def test_delete_of_their_message_offers_only_for_me(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        theirs = next(m for m in view.messages if m.author_id != thread.account_link_id)
+        theirs = next(m for m in view.messages if not m.is_outbound({thread.account_link_id}))
         view.selected_id = theirs.id
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmScreen)
@@ -195,7 +206,7 @@ async def test_delete_of_their_message_offers_only_for_me(data_dir: Path) -> Non
 async def test_history_lists_every_version(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
+        ours = next(m for m in reversed(view.messages) if m.is_outbound({thread.account_link_id}))
         client = reader(api)
         await client.edit_message(thread.id, ours.id, "second version")
         view.selected_id = ours.id
@@ -248,7 +259,7 @@ async def test_a_syncing_thread_says_so_and_fills_in(data_dir: Path) -> None:
 async def test_live_updates_show_an_edit_made_elsewhere(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
-        ours = next(m for m in reversed(view.messages) if m.author_id == thread.account_link_id)
+        ours = next(m for m in reversed(view.messages) if m.is_outbound({thread.account_link_id}))
         app.poll_now()  # learn where the event log ends
         await settle(pilot)
         await reader(api).edit_message(thread.id, ours.id, "changed by a colleague")
@@ -274,8 +285,11 @@ async def new_conversation(pilot: Pilot[None], who: str, text: str) -> NewConver
     return screen
 
 
-async def test_quick_send_starts_the_conversation_with_one_request(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_quick_send_starts_the_conversation_with_one_request(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         person = stranger(api)
@@ -284,7 +298,7 @@ async def test_quick_send_starts_the_conversation_with_one_request(data_dir: Pat
         await pilot.press("ctrl+s")
         await settle(pilot)
         posts = [e for e in api.request_log if e[0] == "POST"]
-        assert posts == [("POST", "/threads/messages")]
+        assert posts == [("POST", SEND_TO_PERSON[version])]
         thread = await reader(api).lookup_thread(link, external_platform_id=person.platform_id)
         assert thread is not None
         sent = (await reader(api).list_messages(thread.id)).messages
@@ -293,12 +307,17 @@ async def test_quick_send_starts_the_conversation_with_one_request(data_dir: Pat
         assert "Hi! Saw your talk, loved it." in screen_text(app.message_view)
 
 
-async def test_a_failed_quick_send_reopens_the_dialog_with_the_text(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_a_failed_quick_send_reopens_the_dialog_with_the_text(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         person = stranger(api)
-        api.faults.add(Fault(status=500, method="POST", path_prefix="/threads/messages"))
+        # v2 retries a keyed send by itself: it fails once its attempts are spent.
+        fault = Fault(status=500, method="POST", path_prefix=SEND_TO_PERSON[version])
+        api.faults.add(fault, times=4 if version == "v2" else 1)
         await new_conversation(pilot, person.platform_id, "Do not lose me")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -316,17 +335,24 @@ async def test_a_failed_quick_send_reopens_the_dialog_with_the_text(data_dir: Pa
         assert [m.content for m in messages] == ["Do not lose me"]
 
 
-async def test_a_quick_send_whose_answer_is_lost_is_checked_not_resent(data_dir: Path) -> None:
-    app, api = make_app(data_dir=data_dir)
+@VERSIONS
+async def test_a_quick_send_whose_answer_is_lost_is_checked_not_resent(
+    data_dir: Path, version: str
+) -> None:
+    """Shown once: v1 reads the thread to find it; v2 resends with the same Idempotency-Key
+    and the service answers with the first send."""
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         person = stranger(api)
-        api.faults.add(Fault(drop_response=True, method="POST", path_prefix="/threads/messages"))
+        path = SEND_TO_PERSON[version]
+        api.faults.add(Fault(drop_response=True, method="POST", path_prefix=path))
         await new_conversation(pilot, person.platform_id, "Exactly once")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, NewConversationScreen)
-        assert [e for e in api.request_log if e[0] == "POST"] == [("POST", "/threads/messages")]
+        posts = [e for e in api.request_log if e[0] == "POST"]
+        assert posts == [("POST", path)] * (2 if version == "v2" else 1)
         view = app.message_view
         assert view.thread is not None
         assert [m.content for m in view.messages] == ["Exactly once"]

@@ -8,7 +8,7 @@ from datetime import UTC
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.api.models import Message, Prospect, Thread, is_outbound_author
+from tui.core.model import Message, Prospect, Thread, is_outbound_author
 
 
 def test_unknown_fields_are_kept() -> None:

@@ -10,8 +10,8 @@ import pytest
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import notifications, reader
 from tui.api.errors import ApiError, AuthError
-from tui.api.models import Prospect
 from tui.config import ScoreSettings
+from tui.core.model import Prospect
 from tui.crm.client import CrmClient
 from tui.crm.handoff import crm_body, role_from_bio, split_name
 from tui.demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DEMO_STAGE_MAP, DemoCrm, valid_phone
@@ -262,7 +262,7 @@ async def test_the_crm_warning_is_shown(data_dir: Path) -> None:
 
 
 def test_the_body_uses_the_pipeline_when_no_stage_is_mapped() -> None:
-    from tui.api.models import Thread
+    from tui.core.model import Thread
     from tui.state import Directory
 
     thread = Thread.model_validate(

@@ -13,12 +13,12 @@ import pytest
 
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import notifications, reader
-from tui.api.query import InboxView, ThreadQuery
 from tui.app import overridable_elsewhere
 from tui.checks import Problems
 from tui.cli import main
 from tui.config import load_settings, read_settings
 from tui.config_file import with_view
+from tui.core.query import InboxView, ThreadQuery
 from tui.demo import DemoApi, DemoStore
 from tui.export import COLUMNS, ExportWriter, export_record, spreadsheet_safe
 from tui.keymap import check_overrides

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_store
-from tui.api.models import Thread
+from tui.core.model import Thread
 from tui.widgets.rows import PARSED_KEPT, Packer, ThreadRows
 
 

@@ -36,7 +36,9 @@ async def test_a_whole_session_never_shows_or_writes_the_key(
     keyed_server: str, tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    settings = Settings(api_key=Secret(KEY), api_url=keyed_server, data_dir=data_dir)
+    # The default version (v2), over a real socket.
+    v2_url = keyed_server.removesuffix("/v1") + "/v2"
+    settings = Settings(api_key=Secret(KEY), api_url=v2_url, data_dir=data_dir)
     register_secret(KEY)
     app = InboxApp(settings, backend=make_backend(settings))
     seen: list[str] = []
@@ -55,7 +57,7 @@ async def test_a_whole_session_never_shows_or_writes_the_key(
         await settle(pilot)
         await pilot.press("escape")
         # An error path: the server refuses the key (as if revoked).
-        app.client._http.headers["Authorization"] = "Bearer wrong"
+        app.client.wire.http._http.headers["Authorization"] = "Bearer wrong"  # type: ignore[attr-defined]
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "API key was refused" in app.status_text

@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from tests.servers import demo_server, free_port
-from tui.api import InboxClient, InboxView, ThreadQuery
+from tui.api import V1Client
+from tui.core.query import InboxView, ThreadQuery
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def test_curl_shape(server_url: str) -> None:
 
 
 async def test_client_over_the_socket(server_url: str) -> None:
-    async with InboxClient("demo", base_url=server_url) as client:
+    async with V1Client("demo", base_url=server_url) as client:
         assert (await client.get_team()).name
         threads = [
             t async for t in client.iter_threads(ThreadQuery(inbox=InboxView.NO_REPLY, limit=7))
@@ -49,7 +50,7 @@ async def test_refused_connection_is_a_transport_error() -> None:
     async def no_wait(_: float) -> None:
         return None
 
-    client = InboxClient(
+    client = V1Client(
         "demo",
         base_url=f"http://127.0.0.1:{free_port()}/api/v1",
         sleep=no_wait,

@@ -13,10 +13,10 @@ from pathlib import Path
 from textual.widgets import Footer
 
 from tests.app_helpers import lines_of, settle
-from tui.api.query import ThreadQuery
 from tui.app import InboxApp
 from tui.cache import ViewCache
 from tui.config import Settings
+from tui.core.query import ThreadQuery
 from tui.secrets import Secret
 
 

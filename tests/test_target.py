@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from tests.app_helpers import make_app, painted_text, settle
-from tui.api.models import Thread
 from tui.app import InboxApp
+from tui.core.model import Thread
 from tui.crm.handoff import split_name
 from tui.demo import DemoApi, demo_client
 from tui.screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, ValuationScreen

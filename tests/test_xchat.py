@@ -8,15 +8,15 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import ANCHOR
-from tui.api import InboxClient
+from tui.api import V1Client
 from tui.api.errors import ApiError, Forbidden, NotFound
-from tui.api.models import Message, Thread
+from tui.core.model import Message, Thread
 from tui.demo import DemoApi, demo_client
 from tui.demo.seed import SeedConfig
 from tui.demo.store import SYNCED_FIRST, DemoStore
 
 
-async def xchat_pair(client: InboxClient) -> tuple[Thread, Message, Message]:
+async def xchat_pair(client: V1Client) -> tuple[Thread, Message, Message]:
     """An encrypted thread with one of our messages and one of theirs on its first page."""
     async for thread in client.iter_threads():
         if thread.variant != "xChat":
@@ -29,7 +29,7 @@ async def xchat_pair(client: InboxClient) -> tuple[Thread, Message, Message]:
     raise AssertionError("the seed has no encrypted thread with both sides")
 
 
-async def unencrypted(client: InboxClient) -> tuple[Thread, Message]:
+async def unencrypted(client: V1Client) -> tuple[Thread, Message]:
     async for thread in client.iter_threads():
         if thread.variant == "unencrypted":
             page = await client.list_messages(thread.id)
@@ -38,14 +38,14 @@ async def unencrypted(client: InboxClient) -> tuple[Thread, Message]:
 
 
 async def read_message(api: DemoApi, thread_id: str, message_id: str) -> Message:
-    async for message in demo_client(api).iter_messages(thread_id):
+    async for message in demo_client(api, "v1").iter_messages(thread_id):
         if message.id == message_id:
             return message
     raise AssertionError(f"{message_id} is not on the server")
 
 
 async def test_reply_to_a_message_is_sent_with_its_quote(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     thread, _ours, theirs = await xchat_pair(client)
     sent = await client.send_message(thread.id, "Answering this", reply_to_message_id=theirs.id)
@@ -56,23 +56,21 @@ async def test_reply_to_a_message_is_sent_with_its_quote(
         await client.send_message(thread.id, "to nothing", reply_to_message_id="nosuchmessage")
 
 
-async def test_edit_our_message_and_read_its_history(
-    client: InboxClient, demo_api: DemoApi
-) -> None:
+async def test_edit_our_message_and_read_its_history(client: V1Client, demo_api: DemoApi) -> None:
     thread, ours, _theirs = await xchat_pair(client)
     edited = await client.edit_message(thread.id, ours.id, "First edit")
     assert edited.message_id == ours.id and edited.content == "First edit"
     await client.edit_message(thread.id, ours.id, "Second edit")
     back = await read_message(demo_api, thread.id, ours.id)
     assert back.content == "Second edit" and back.is_edited
-    history = await demo_client(demo_api).message_history(thread.id, ours.id)
+    history = await demo_client(demo_api, "v1").message_history(thread.id, ours.id)
     assert [v.content for v in history.versions] == [ours.content, "First edit", "Second edit"]
     assert [v.edit_origin for v in history.versions] == [None, "api", "api"]
     assert history.deletion is None
 
 
 async def test_edit_is_refused_on_their_message_and_on_unencrypted_threads(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     thread, _ours, theirs = await xchat_pair(client)
     with pytest.raises(Forbidden):
@@ -91,7 +89,7 @@ async def test_edit_is_refused_on_their_message_and_on_unencrypted_threads(
     assert (await read_message(demo_api, thread.id, theirs.id)).content == theirs.content
 
 
-async def test_delete_for_everyone_and_for_me(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_delete_for_everyone_and_for_me(client: V1Client, demo_api: DemoApi) -> None:
     thread, ours, theirs = await xchat_pair(client)
     with pytest.raises(Forbidden):  # their message: only for me
         await client.delete_message(thread.id, theirs.id, for_everyone=True)
@@ -108,7 +106,7 @@ async def test_delete_for_everyone_and_for_me(client: InboxClient, demo_api: Dem
         await client.edit_message(thread.id, ours.id, "too late")
 
 
-async def test_reactions_add_and_remove(client: InboxClient, demo_api: DemoApi) -> None:
+async def test_reactions_add_and_remove(client: V1Client, demo_api: DemoApi) -> None:
     thread, _ours, theirs = await xchat_pair(client)
     await client.add_reaction(thread.id, theirs.id, "🔥")
     await client.add_reaction(thread.id, theirs.id, "🔥")  # once per emoji
@@ -123,7 +121,7 @@ async def test_reactions_add_and_remove(client: InboxClient, demo_api: DemoApi) 
 
 
 async def test_message_changes_are_in_the_event_log_in_order(
-    client: InboxClient, demo_api: DemoApi
+    client: V1Client, demo_api: DemoApi
 ) -> None:
     start = demo_api.store.events.last_seq
     thread, ours, theirs = await xchat_pair(client)
@@ -148,7 +146,7 @@ async def test_a_syncing_thread_lists_its_history_once_imported() -> None:
         SeedConfig(threads=30, anchor=ANCHOR, syncing_seconds=5), clock=lambda: now[0]
     )
     api = DemoApi(store)
-    client = demo_client(api)
+    client = demo_client(api, "v1")
     syncing = [t for t in (await client.list_threads()).threads if t.is_syncing]
     assert len(syncing) == 1
     thread = syncing[0]

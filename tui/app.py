@@ -25,11 +25,12 @@ from textual.screen import Screen
 from textual.widgets import Label, Static, Tab, Tabs
 
 from .api.errors import InboxError, TransportError
-from .api.query import InboxView, ThreadQuery
+from .api.service import Feature
 from .board import BoardMixin
 from .cache import ViewCache
 from .config import Settings
 from .conversations import ConversationsMixin
+from .core.query import InboxView, ThreadQuery
 from .crm_handoff import CrmMixin
 from .describe import describe_error
 from .drafts import DraftStore
@@ -71,8 +72,8 @@ if TYPE_CHECKING:
     from textual.notifications import Notify
     from textual.timer import Timer
 
-    from .api.models import Cursor, Thread
     from .backend import Backend
+    from .core.model import Cursor, Thread
     from .screens.lookup import LookupScreen
     from .widgets.message_view import MessageView
 
@@ -238,6 +239,8 @@ class InboxApp(
                 *(
                     Tab(f"{i} {view.label}", id=f"view-{view.value}")
                     for i, view in enumerate(InboxView, start=1)
+                    # The All view is v2's folder=all: v1 has no such view.
+                    if view is not InboxView.ALL or self.settings.api_version != "v1"
                 ),
                 id="views",
             )
@@ -352,7 +355,7 @@ class InboxApp(
             self.backend = make_backend(self.settings)
         self.client = self.backend.client
         badge = self.backend_badge
-        badge.update(Text("demo data" if self.backend.is_demo else ""))
+        self._show_badge("demo data" if self.backend.is_demo else "")
         badge.set_class(self.backend.is_demo, "demo")
         self.directory.campaign_names = dict(self.backend.campaign_names)
         self.load_directory()
@@ -527,7 +530,7 @@ class InboxApp(
             self.view_cache.save_directory(message.directory)
             self.currency = message.team.currency
             if not self.backend or not self.backend.is_demo:
-                self.backend_badge.update(Text(one_line(message.team.name, 40)))
+                self._show_badge(one_line(message.team.name, 40))
         self._apply_directory(message.directory)
         if message.team is not None:
             self._save_view_cache()  # its rows, now with the team's names and colours
@@ -833,7 +836,20 @@ class InboxApp(
 
     # --- actions ----------------------------------------------------------------------------
 
+    def _show_badge(self, what: str) -> None:
+        """Whose data this is (the team, or the demo) and which API version speaks for it."""
+        client = getattr(self, "client", None)
+        version = client.version if client is not None else self.settings.api_version
+        self.backend_badge.update(Text(f"{what} · API {version}" if what else f"API {version}"))
+
     def action_view(self, view: str) -> None:
+        if view == InboxView.ALL.value and Feature.ALL_VIEW not in self.client.features:
+            self.notify(
+                "The All view needs API v2 (set api_version = \"v2\").",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.view_tabs.active = f"view-{view}"
 
     def action_filters(self) -> None:
@@ -845,7 +861,10 @@ class InboxApp(
                 self._update_chips()
                 self.load_threads()
 
-        self.push_screen(FilterScreen(self.thread_query, self.directory), apply)
+        none_filters = Feature.NONE_FILTERS in self.client.features
+        self.push_screen(
+            FilterScreen(self.thread_query, self.directory, none_filters=none_filters), apply
+        )
 
     def action_clear_filters(self) -> None:
         cleared = self.thread_query.cleared()

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .api import InboxClient, RequestBudget
+from .api import RequestBudget, connect
 
 if TYPE_CHECKING:
+    from .api import InboxApi
     from .config import Settings
     from .crm.client import CrmClient
 
 
 @dataclass
 class Backend:
-    client: InboxClient
+    client: InboxApi
     is_demo: bool
     campaign_names: dict[str, str] = field(default_factory=dict)
     crm: CrmClient | None = None  # the CRM prospects are handed to, when there is one
@@ -62,12 +63,15 @@ def make_backend(settings: Settings) -> Backend:
         store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True))
         faults = FaultPlan(FaultRates.parse(settings.demo_faults))
         api = DemoApi(store, faults=faults)
-        backend = demo_backend(api, budget=budget, timeout=settings.timeout)
+        backend = demo_backend(
+            api, settings.api_version, budget=budget, timeout=settings.timeout
+        )
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)
         return attach_crm(backend, settings)
     assert settings.api_key is not None
-    client = InboxClient(
+    client = connect(
+        settings.api_version,
         settings.api_key.get_secret_value(),
         base_url=settings.api_url,
         budget=budget,

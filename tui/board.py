@@ -15,9 +15,9 @@ from .describe import describe_error
 from .edits import EditField, apply_locally, edit_for
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Cursor, Thread
-    from .api.query import ThreadQuery
+    from .api.service import InboxApi
+    from .core.model import Cursor, Thread
+    from .core.query import ThreadQuery
     from .screens.board import BoardScreen
     from .state import Directory
     from .widgets.thread_list import ThreadList
@@ -41,7 +41,7 @@ class BoardMoveFailed(Message):
 
 class BoardMixin(App[None]):
     # Provided by InboxApp.
-    client: InboxClient
+    client: InboxApi
     directory: Directory
     thread_query: ThreadQuery
     thread_list: ThreadList

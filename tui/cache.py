@@ -14,13 +14,13 @@ from .state import Directory
 from .widgets.row_summary import RowSummary
 
 if TYPE_CHECKING:
-    from .api.models import Thread
-    from .api.query import ThreadQuery
+    from .core.model import Thread
+    from .core.query import ThreadQuery
 
 
 def view_key(query: ThreadQuery) -> str:
     """One cache entry per view and filters (not per page)."""
-    params = [p for p in query.with_cursor(None).to_params() if p[0] != "limit"]
+    params = query.key()
     return hashlib.sha256(json.dumps(params).encode()).hexdigest()[:20]
 
 
@@ -65,7 +65,7 @@ class ViewCache:
     def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
         from pydantic import ValidationError
 
-        from .api.models import Thread
+        from .core.model import Thread
 
         data = self._read(f"view-{view_key(query)}")
         if data is None:
@@ -91,7 +91,7 @@ class ViewCache:
     def load_directory(self, campaign_names: dict[str, str]) -> Directory | None:
         from pydantic import ValidationError
 
-        from .api.models import AccountLink, Member, Status, Tag
+        from .core.model import AccountLink, Member, Status, Tag
 
         data = self._read("directory")
         if data is None:

@@ -11,10 +11,12 @@ from pathlib import Path
 from .config import (
     ENV_API_KEY,
     ENV_API_URL,
+    ENV_API_VERSION,
     ENV_CONFIG,
     ENV_DATA_DIR,
     ConfigError,
     Overrides,
+    Settings,
     config_warnings,
     default_config_path,
     load_settings,
@@ -25,14 +27,15 @@ EPILOG = f"""\
 environment variables:
   {ENV_API_KEY}     API key (Settings -> API in the Inbox web app). Without one, the app
                     runs on the embedded demo.
-  {ENV_API_URL}     base URL of the API (default https://inboxapp.com/api/v1)
+  {ENV_API_VERSION} API version to speak: v2 (default, the service's current one) or v1
+  {ENV_API_URL}     base URL of the API (default https://inboxapp.com/api/<version>)
   {ENV_CONFIG}  path of the config file
   {ENV_DATA_DIR} where drafts and caches are kept
 
 config file: {default_config_path()}
   `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
   --keyring in the OS keyring (read when neither the environment nor the file has a key).
-  TOML; keys: api_key, api_url, demo, demo_threads, requests_per_minute, timeout,
+  TOML; keys: api_key, api_version, api_url, demo, demo_threads, requests_per_minute, timeout,
   page_size, data_dir, poll_interval, poll_share, demo_faults, theme, export_dir,
   [campaigns] (campaign ID = "name"), [score] (lead-score weights and keywords),
   [[views]] (saved views), [keys] (binding id = "keys"), [crm] (base_url, api_key,
@@ -53,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help="run on the embedded demo API, even when an API key is set",
+    )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the program's version and the API version it would use, and exit",
+    )
+    parser.add_argument(
+        "--api-version",
+        metavar="V",
+        help="Inbox API version: v2 (default) or v1",
     )
     parser.add_argument("--api-url", metavar="URL", help="base URL of the Inbox API")
     parser.add_argument("--config", metavar="PATH", type=Path, help="path of the config file")
@@ -115,8 +128,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "demo-server":
         return run_demo_server(args)
-    if args.command == "set-key":
-        return run_set_key(args)
     named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)
     if named is not None and not named.is_file():
         # A config file asked for by name must be there: silently running without it would
@@ -130,12 +141,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 demo_faults=args.demo_faults,
                 demo=args.demo,
                 api_url=args.api_url,
+                api_version=args.api_version,
                 demo_threads=args.demo_threads,
             ),
         )
     except ConfigError as exc:
         print(f"inbox-tui: {exc}", file=sys.stderr)
         return 2
+    if args.version:
+        return print_version(settings)
+    if args.command == "set-key":
+        return run_set_key(args, settings)
     warnings = config_warnings(args.config)
     for warning in warnings:
         print(f"inbox-tui: warning: {warning}", file=sys.stderr)
@@ -153,11 +169,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.return_code or 0
 
 
-def run_set_key(args: argparse.Namespace) -> int:
+def print_version(settings: Settings) -> int:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        program = version("inbox-tui")
+    except PackageNotFoundError:
+        program = "unknown"
+    where = "the embedded demo" if settings.use_demo else settings.api_url
+    print(f"inbox-tui {program}")
+    print(f"Inbox API {settings.api_version} ({where})")
+    return 0
+
+
+def run_set_key(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
     import getpass
 
-    from .api import AuthError, Forbidden, InboxClient, InboxError
+    from .api import AuthError, Forbidden, InboxError, connect
     from .secrets import register_secret, with_api_key, write_private
 
     path: Path = args.config or default_config_path()
@@ -171,11 +200,13 @@ def run_set_key(args: argparse.Namespace) -> int:
         return 2
     register_secret(key)
     if not args.no_check:
-        settings = load_settings(args.config)
 
         async def check() -> str:
-            async with InboxClient(key, base_url=settings.api_url) as client:
+            client = connect(settings.api_version, key, base_url=settings.api_url)
+            try:
                 return (await client.get_team()).name
+            finally:
+                await client.aclose()
 
         try:
             team = asyncio.run(check())
@@ -188,7 +219,7 @@ def run_set_key(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"Key accepted for the team {team!r}.")
+        print(f"Key accepted for the team {team!r} (Inbox API {settings.api_version}).")
     if args.keyring:
         from .config import store_in_keyring
 
@@ -232,7 +263,8 @@ def run_demo_server(args: argparse.Namespace) -> int:
     api.serve_drops_over_sockets()
     shown = "demo" if args.key == "demo" else "as given"
     print(
-        f"demo Inbox API on http://{args.host}:{args.port}/api/v1 (API key: {shown})",
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 "
+        f"(API key: {shown})",
         file=sys.stderr,
     )
     uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .api.query import DEFAULT_BASE_URL
+from .api.versions import DEFAULT_API_VERSION, ApiVersion, default_base_url, parse_version
 from .checks import (
     Invalid,
     Problems,
@@ -33,6 +33,7 @@ APP_NAME = "inbox-tui"
 
 ENV_API_KEY = "INBOX_API_KEY"
 ENV_API_URL = "INBOX_API_URL"
+ENV_API_VERSION = "INBOX_API_VERSION"
 ENV_CONFIG = "INBOX_TUI_CONFIG"
 ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
 
@@ -128,7 +129,10 @@ class Settings:
     """Everything configurable. Field names are the TOML keys; `read_settings` checks them."""
 
     api_key: Secret | None = None
-    api_url: str = DEFAULT_BASE_URL
+    # The Inbox API version spoken ("v2", the service's current one, or "v1"); the URL
+    # follows it unless api_url says otherwise.
+    api_version: ApiVersion = DEFAULT_API_VERSION
+    api_url: str = default_base_url(DEFAULT_API_VERSION)
     demo: bool = False
     demo_threads: int = 300  # 1 to 100,000
     # Share of the service's 300 requests a minute this client may use.
@@ -175,9 +179,10 @@ class Settings:
         """Whose data the on-disk caches hold: one account (a digest of the URL and the key,
         never the key) or one demo size, so a cache never shows another account's threads."""
         if self.use_demo:
-            return f"demo-{self.demo_threads}"
+            return f"demo-{self.api_version}-{self.demo_threads}"
         key = self.api_key.get_secret_value() if self.api_key else ""
-        return "api-" + hashlib.sha256(f"{self.api_url}\n{key}".encode()).hexdigest()[:16]
+        account = f"{self.api_version}\n{self.api_url}\n{key}"
+        return f"api-{self.api_version}-" + hashlib.sha256(account.encode()).hexdigest()[:16]
 
 
 def _secret(value: object) -> Secret:
@@ -201,6 +206,13 @@ def _faults(value: object) -> str:
         except ValueError as error:  # it says what is wrong
             raise Invalid(str(error)) from None
     return spec
+
+
+def _version(value: object) -> ApiVersion:
+    try:
+        return parse_version(text(value))
+    except ValueError:
+        raise Invalid('must be "v2" or "v1"') from None
 
 
 def _fields(kind: Any) -> set[str]:
@@ -249,9 +261,11 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
     table = Table(values)
     table.reject_unknown(_fields(Settings))
     default = Settings()
+    version = table.take("api_version", _version, default.api_version)
     settings = Settings(
         api_key=table.take("api_key", optional(_secret), None),
-        api_url=table.take("api_url", _url, default.api_url),
+        api_version=version,
+        api_url=table.take("api_url", _url, "") or default_base_url(version),
         demo=table.take("demo", flag, default.demo),
         demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),
         requests_per_minute=table.take(
@@ -281,6 +295,7 @@ class Overrides(NamedTuple):
 
     demo: bool | None = None
     api_url: str | None = None
+    api_version: str | None = None
     demo_threads: int | None = None
     demo_faults: str | None = None
 
@@ -308,10 +323,12 @@ def load_settings(
         values["api_key"] = env[ENV_API_KEY]
     if env.get(ENV_API_URL):
         values["api_url"] = env[ENV_API_URL]
+    if env.get(ENV_API_VERSION):
+        values["api_version"] = env[ENV_API_VERSION]
     if env.get(ENV_DATA_DIR):
         values["data_dir"] = env[ENV_DATA_DIR]
     if overrides is not None:
-        for key in ("demo", "api_url", "demo_threads", "demo_faults"):
+        for key in ("demo", "api_url", "api_version", "demo_threads", "demo_faults"):
             value = getattr(overrides, key)
             if value is not None:
                 values[key] = value

@@ -1,13 +1,15 @@
 """Starting a conversation: look the person up, open the thread, or create it (lookup-or-create).
 
-By X user ID: GET /threads/lookup, then POST /threads. By username: the person's existing
+By X user ID: look the thread up, then (v1) create it empty. By username: the person's existing
 threads tell their X user ID (there is no username search for people not yet contacted). With a
-first message written in the dialog, quick send (POST /threads/messages) sends it and creates
-the thread in one request.
+first message written in the dialog, one send creates the thread too (v1 quick send; v2 a send
+to a profile target). v2 has no empty conversations: without a first message, the dialog asks
+for one.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import work
@@ -15,11 +17,13 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import Conflict, InboxError, NotFound, TransportError
+from .api.service import Feature
+from .describe import describe_error
 from .text import one_line
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Thread
+    from .api.service import InboxApi
+    from .core.model import Thread
     from .picks import NewConversation
     from .state import Directory
 
@@ -35,6 +39,7 @@ class ConversationReady(Message):
         created: bool = False,
         retry: NewConversation | None = None,
         sent: bool = False,
+        ask_text: bool = False,
     ) -> None:
         super().__init__()
         self.thread = thread
@@ -42,6 +47,7 @@ class ConversationReady(Message):
         self.created = created
         self.retry = retry
         self.sent = sent  # the first message went with quick send
+        self.ask_text = ask_text  # the dialog opens again for the first message
 
 
 class Person(NamedTuple):
@@ -58,7 +64,7 @@ def valid_user_id(text: str) -> bool:
 
 
 class ConversationsMixin(App[None]):
-    client: InboxClient
+    client: InboxApi
     directory: Directory
 
     def action_new_conversation(self, given: NewConversation | None = None) -> None:
@@ -91,11 +97,11 @@ class ConversationsMixin(App[None]):
             elif person.existing is not None:
                 ready = ConversationReady(person.existing, person.note)
             else:
-                ready = await self._lookup_or_create(person.platform_id, wanted.account_link_id)
+                ready = await self._lookup_or_create(person.platform_id, wanted)
         except InboxError as error:
             ready = ConversationReady(
                 None,
-                f"Could not start the conversation: {error.message}",
+                f"Could not start the conversation: {describe_error(error)}",
                 retry=_kept(wanted),
             )
         self.post_message(ready)
@@ -124,11 +130,22 @@ class ConversationsMixin(App[None]):
             threads[0].prospect.platform_id, mine, f"Opened your conversation with @{username}."
         )
 
-    async def _lookup_or_create(self, platform_id: str, link_id: str) -> ConversationReady:
-        client = self.client
+    async def _lookup_or_create(
+        self, platform_id: str, wanted: NewConversation
+    ) -> ConversationReady:
+        client, link_id = self.client, wanted.account_link_id
         existing = await client.lookup_thread(link_id, external_platform_id=platform_id)
         if existing is not None:
             return ConversationReady(existing, "Opened the existing conversation.")
+        if Feature.EMPTY_THREAD not in client.features:
+            # v2 has no empty conversations: the first message creates it.
+            return ConversationReady(
+                None,
+                "No conversation with them on that account yet: on API v2 it starts with its "
+                "first message. Write it here and press enter.",
+                retry=wanted,
+                ask_text=True,
+            )
         try:
             created = await client.create_thread(link_id, external_platform_id=platform_id)
         except Conflict:
@@ -146,7 +163,13 @@ class ConversationsMixin(App[None]):
         when the answer is lost, the thread is read to see whether it arrived."""
         client, link_id = self.client, wanted.account_link_id
         try:
-            result = await client.quick_send(link_id, wanted.text, external_platform_id=platform_id)
+            # One key for this send: the client's retries of it are replayed, never doubled.
+            result = await client.quick_send(
+                link_id,
+                wanted.text,
+                external_platform_id=platform_id,
+                idempotency_key=f"inbox-tui-{uuid.uuid4().hex}",
+            )
         except NotFound:
             note = f"No X user with the ID {platform_id} was found."
             return ConversationReady(None, note, retry=wanted)
@@ -160,20 +183,20 @@ class ConversationsMixin(App[None]):
                 return ConversationReady(thread, "Sent (confirmed after the connection dropped).")
             return ConversationReady(None, "Not sent: the connection dropped.", retry=wanted)
         except InboxError as error:
-            return ConversationReady(None, f"Not sent: {error.message}", retry=wanted)
+            return ConversationReady(None, f"Not sent: {describe_error(error)}", retry=wanted)
         thread = await client.get_thread(result.thread.id)
         return ConversationReady(thread, "Sent: the conversation is open.", sent=True)
 
     async def _arrived(self, thread: Thread, text: str) -> bool:
         page = await self.client.list_messages(thread.id, limit=10)
         return any(
-            m.content == text and m.author_id == thread.account_link_id for m in page.messages
+            m.content == text and m.is_outbound({thread.account_link_id}) for m in page.messages
         )
 
     def on_conversation_ready(self, event: ConversationReady) -> None:
         if event.thread is None:
             self.notify(event.note, severity="error", timeout=8, markup=False)
-            if event.retry is not None and event.retry.text:
+            if event.retry is not None and (event.retry.text or event.ask_text):
                 self.action_new_conversation(event.retry)  # what they typed is not lost
             return
         self.notify(event.note, markup=False)

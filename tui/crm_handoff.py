@@ -16,8 +16,8 @@ from .messages import ActionFailed
 from .text import one_line
 
 if TYPE_CHECKING:
-    from .api.models import Thread
     from .backend import Backend
+    from .core.model import Thread
     from .crm.client import CrmClient, CrmProspect
     from .state import Directory
     from .widgets.sidebar import ProspectSidebar

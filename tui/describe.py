@@ -15,6 +15,8 @@ def describe_error(error: InboxError) -> str:
         return f"Rate-limited by the Inbox API.{wait}"
     if isinstance(error, TransportError):
         return "Offline: cannot reach the Inbox API."
+    # The service's request ID (v2) goes with it: what support asks for.
+    request = f" (request {one_line(error.request_id, 40)})" if error.request_id else ""
     if error.status is not None and error.status < 500:
-        return one_line(error.message, 200)  # the server's own words say what was refused
-    return one_line(str(error), 200)
+        return one_line(error.message, 200) + request  # the server's own words say what
+    return one_line(str(error), 200) + request

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import tempfile
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -87,6 +88,22 @@ class DraftStore:
         else:
             return
         self._write()
+
+    def send_key(self, thread_id: str, text: str, reply_to: Quote | None = None) -> str:
+        """The Idempotency-Key of sending `text` (as a reply to `reply_to`) in the thread,
+        written with the draft before the request leaves. The same text sent again (`R`, or
+        ctrl+s after a crash and restart) gets the same key, so the service replays the first
+        send instead of delivering a second; changed text is a new send with a new key."""
+        self.put(thread_id, text, reply_to)
+        entry = self._drafts.get(thread_id)
+        if entry is None:  # nothing to send: no draft is kept for empty text
+            return uuid.uuid4().hex
+        key = entry.get("sendKey")
+        if not isinstance(key, str) or not key:
+            key = f"inbox-tui-{uuid.uuid4().hex}"
+            entry["sendKey"] = key
+            self._write()
+        return key
 
     def discard(self, thread_id: str) -> None:
         if self._drafts.pop(thread_id, None) is not None:

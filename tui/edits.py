@@ -13,8 +13,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Thread
+    from .api.service import InboxApi
+    from .core.model import Thread
 
 
 class EditField(StrEnum):
@@ -110,7 +110,7 @@ def apply_locally(thread: Thread, edit: FieldEdit) -> Thread:
     return thread.model_copy(update={"prospect": prospect})
 
 
-async def send_edit(client: InboxClient, edit: FieldEdit) -> None:
+async def send_edit(client: InboxApi, edit: FieldEdit) -> None:
     """The one request that makes the edit on the server."""
     if edit.field.on_thread:
         key = "done" if edit.field is EditField.DONE else "assignee_id"

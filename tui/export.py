@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Thread
-    from .api.query import ThreadQuery
+    from .api.service import InboxApi
+    from .core.model import Thread
+    from .core.query import ThreadQuery
     from .state import Directory
 
 FORMATS = ("csv", "jsonl")
@@ -100,7 +100,7 @@ def _cell(value: Any) -> str:
 
 
 async def export_threads(
-    client: InboxClient,
+    client: InboxApi,
     query: ThreadQuery,
     directory: Directory,
     writer: ExportWriter,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from .api.errors import InboxError
-from .api.query import InboxView
+from .core.query import InboxView
 from .describe import describe_error
 from .export import FORMATS, ExportWriter, export_threads
 from .state import fetch_directory

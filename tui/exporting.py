@@ -16,9 +16,9 @@ from .describe import describe_error
 from .export import ExportWriter, export_threads
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.query import ThreadQuery
+    from .api.service import InboxApi
     from .config import Settings
+    from .core.query import ThreadQuery
     from .state import Directory
 
 
@@ -44,7 +44,7 @@ def export_path(folder: Path, query: ThreadQuery, now: datetime) -> Path:
 class ExportMixin(App[None]):
     # Provided by InboxApp.
     settings: Settings
-    client: InboxClient
+    client: InboxApi
     directory: Directory
     thread_query: ThreadQuery
 

@@ -40,6 +40,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("view.no_reply", "2", "view('no-reply')", "No-reply view (they wrote last)", "app"),
     Key("view.requests", "3", "view('requests')", "Message requests view", "app"),
     Key("view.archived", "4", "view('archived')", "Archived view", "app"),
+    Key("view.all", "5", "view('all')", "All threads, archived too (API v2)", "app"),
     Key("filters.open", "f", "filters", "Filter threads", "app", show=True, short="Filter"),
     Key("filters.clear", "F", "clear_filters", "Clear all filters", "app"),
     Key("sort.toggle", "S", "toggle_sort", "Toggle sort order (newest / oldest first)", "app"),

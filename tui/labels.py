@@ -20,8 +20,8 @@ from .label_kinds import KINDS, LabelChange, LabelRow
 from .messages import ActionFailed
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Color, Status, Tag
+    from .api.service import InboxApi
+    from .core.model import Color, Status, Tag
     from .screens.labels import LabelsScreen
     from .state import Directory
     from .widgets.thread_list import ThreadList
@@ -60,7 +60,7 @@ class LabelsCreated(Message):
 class LabelsMixin(App[None]):
     # Provided by InboxApp.
     directory: Directory
-    client: InboxClient
+    client: InboxApi
     thread_list: ThreadList
 
     _label_colors: dict[str, list[Color]] | None = None  # the predefined colours, once loaded
@@ -116,7 +116,7 @@ class LabelsMixin(App[None]):
 
     @work(group="labels")
     async def _change_label(self, change: LabelChange) -> None:
-        from .api.client import UNSET  # the client is loaded by now: the app made it
+        from .api.service import UNSET
 
         client, tags = self.client, change.kind == "tags"
         label: Label | None = None

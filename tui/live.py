@@ -21,11 +21,11 @@ from .text import one_line
 from .triage import belongs_to_view
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Event, Thread
-    from .api.models import Message as ApiMessage
-    from .api.query import ThreadQuery
+    from .api.service import InboxApi
     from .config import Settings
+    from .core.model import Event, Thread
+    from .core.model import Message as ApiMessage
+    from .core.query import ThreadQuery
     from .state import Directory
     from .widgets.message_view import MessageView
     from .widgets.rows import ThreadRows
@@ -46,6 +46,7 @@ RELIST_EVENTS = frozenset(
         "prospect.notesChanged",
         "prospect.enriched",
         "prospect.created",
+        "contact.assigneeChanged",  # v2: a contact's default assignee reaches its threads
         "tag.created",
         "tag.updated",
         "tag.deleted",
@@ -81,7 +82,7 @@ class PollFailed(Message):
 
 class LiveMixin(App[None]):
     settings: Settings
-    client: InboxClient
+    client: InboxApi
     thread_list: ThreadList
     message_view: MessageView
     directory: Directory

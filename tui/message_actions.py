@@ -22,9 +22,9 @@ from .messages import ActionFailed
 from .text import one_line
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Message as ApiMessage
-    from .api.models import MessageHistory, Thread
+    from .api.service import InboxApi
+    from .core.model import Message as ApiMessage
+    from .core.model import MessageHistory, Thread
     from .picks import PickResult
     from .state import Directory
     from .widgets.message_view import MessageView
@@ -67,11 +67,20 @@ class HistoryLoaded(Message):
         self.history = history
 
 
+# What each message action needs the conversation to allow (v2 capability strings).
+CAPABILITIES = {
+    "Editing": "message:edit",
+    "Deleting": "message:delete:self",
+    "History": "message:edit",  # a history is of edits: where messages cannot change, none
+    "Reacting": "message:react",
+}
+
+
 class MessageActionsMixin(App[None]):
     # Provided by InboxApp.
     message_view: MessageView
     directory: Directory
-    client: InboxClient
+    client: InboxApi
     clock: Callable[[], datetime]
 
     # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
@@ -84,13 +93,16 @@ class MessageActionsMixin(App[None]):
         if thread is None or message is None:
             self.notify("Open a thread and select a message (j / k) first.", markup=False)
             return None
-        if thread.variant != "xChat":
-            self.notify(
-                f"{what} works only on encrypted X Chat threads; this one is "
-                f"{one_line(thread.variant or 'an older kind of DM', 20)}.",
-                severity="warning",
-                markup=False,
+        capability = CAPABILITIES[what]
+        if not thread.allows(capability):
+            # v2 says per account link and conversation; v1 allows it on X Chat threads only.
+            why = (
+                f"this conversation does not allow it ({capability})"
+                if thread.capabilities is not None
+                else "it works only on encrypted X Chat threads; this one is "
+                f"{one_line(thread.variant or 'an older kind of DM', 20)}"
             )
+            self.notify(f"{what}: {why}.", severity="warning", markup=False)
             return None
         if message.is_deleted and what != "History":
             self.notify("That message was deleted.", severity="warning", markup=False)
@@ -146,7 +158,7 @@ class MessageActionsMixin(App[None]):
         thread, message = target
         choices = [("self", "Delete for me", "warning"), ("keep", "Keep it", "default")]
         body = "It goes from your side of the conversation."
-        if self._is_ours(message):
+        if self._is_ours(message) and thread.allows("message:unsend"):
             choices.insert(0, ("all", "Delete for everyone", "error"))
             body = "For everyone: they no longer see it either.\nFor me: only your side."
 

@@ -9,8 +9,8 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from .api.errors import InboxError
-    from .api.models import Cursor, Team, Thread
-    from .api.models import Message as ApiMessage
+    from .core.model import Cursor, Team, Thread
+    from .core.model import Message as ApiMessage
     from .state import Directory
 
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from .api.query import SortOrder, ThreadQuery
+from .core.query import SortOrder, ThreadQuery
 from .scoring import ScoreWeights, lead_score
 
 if TYPE_CHECKING:
-    from .api.models import Thread
     from .config import Settings
+    from .core.model import Thread
     from .widgets.rows import ThreadRows
     from .widgets.sidebar import ProspectSidebar
     from .widgets.thread_list import ThreadList

@@ -2,7 +2,10 @@
 
 A send shows at once as pending. Confirmed: it becomes the server's message and the draft goes.
 Refused: it stays, marked failed, its text back in the composer, R retries. Outcome unknown (the
-request may have left): never resent automatically; the thread is re-read to see if it arrived.
+request may have left): the thread is re-read to see if it arrived. On v2 every send carries an
+Idempotency-Key, written with the draft before the request leaves: the client retries it
+safely, and a retry by hand or after a restart reuses it, so the service replays the first send
+instead of delivering a second.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
-from .api.errors import InboxError, TransportError
+from .api.errors import InboxError, SendUnconfirmed, TransportError
+from .describe import describe_error
 from .drafts import DraftStore, Quote
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import Message as ApiMessage
-    from .api.models import Thread
+    from .api.service import InboxApi
+    from .core.model import Message as ApiMessage
+    from .core.model import Thread
     from .widgets.composer import Composer, ComposerInput
     from .widgets.message_view import MessageView, Pending
     from .widgets.thread_list import ThreadList
@@ -58,7 +62,7 @@ class ReplyMixin(App[None]):
     message_view: MessageView
     composer: Composer
     drafts: DraftStore
-    client: InboxClient
+    client: InboxApi
 
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
@@ -122,6 +126,11 @@ class ReplyMixin(App[None]):
 
     def on_text_area_changed(self, event: ComposerInput.Changed) -> None:
         if event.text_area is not self.composer.input or self._composer_loading:
+            return
+        if event.text_area.text == self._composer_text:
+            # The echo of a change the program made (it arrives after the loading flag is
+            # down): not the user's. Taken as theirs, emptying the composer at send would
+            # erase the draft on disk while the send is still pending.
             return
         self._composer_text = event.text_area.text
         self._composer_dirty = True
@@ -194,6 +203,7 @@ class ReplyMixin(App[None]):
         pending = Pending(uuid.uuid4().hex, thread.id, text)
         if self._reply_to is not None:
             pending.reply_to, pending.quote = self._reply_to
+        pending.idempotency_key = self.drafts.send_key(thread.id, text, self._reply_to)
         self.message_view.add_pending(pending)
         self._set_composer_text("")
         self._set_reply_to(None)
@@ -215,8 +225,20 @@ class ReplyMixin(App[None]):
         known = {m.id for m in self.message_view.messages}
         try:
             sent = await self.client.send_message(
-                pending.thread_id, pending.text, reply_to_message_id=pending.reply_to
+                pending.thread_id,
+                pending.text,
+                reply_to_message_id=pending.reply_to,
+                idempotency_key=pending.idempotency_key,
             )
+        except SendUnconfirmed as error:
+            # The platform did not confirm it: it may have gone. Never resent; the thread is
+            # read to see whether it is there.
+            pending.state = "checking"
+            note = f"not confirmed by X (message {error.message_id or 'unknown'})"
+            self.post_message(SendSettled(pending, None, note, unknown=True))
+            found = await self._find_sent(pending, known, error.message_id)
+            self.post_message(SendSettled(pending, found, "" if found else note))
+            return
         except TransportError as error:
             if not error.maybe_sent:
                 self.post_message(SendSettled(pending, None, "cannot reach the Inbox API"))
@@ -226,13 +248,16 @@ class ReplyMixin(App[None]):
             self.post_message(SendSettled(pending, await self._find_sent(pending, known)))
             return
         except InboxError as error:
-            self.post_message(SendSettled(pending, None, error.message))
+            self.post_message(SendSettled(pending, None, describe_error(error)))
             return
         self.post_message(SendSettled(pending, sent))
 
-    async def _find_sent(self, pending: Pending, known: set[str]) -> ApiMessage | None:
+    async def _find_sent(
+        self, pending: Pending, known: set[str], message_id: str | None = None
+    ) -> ApiMessage | None:
         """After an unknown outcome: is there a message of ours with this text that we did not
-        have before sending? (Clocks differ; identity and content do not.)"""
+        have before sending (or the one the service named)? (Clocks differ; identity and
+        content do not.)"""
         try:
             page = await self.client.list_messages(pending.thread_id, limit=20)
         except InboxError:
@@ -240,10 +265,12 @@ class ReplyMixin(App[None]):
         thread = self.message_view.thread
         ours = thread.account_link_id if thread is not None else None
         for message in page.messages:
+            if message_id is not None and message.id == message_id:
+                return message
             if (
                 message.id not in known
                 and message.content == pending.text
-                and (ours is None or message.author_id == ours)
+                and (ours is None or message.is_outbound({ours}))
             ):
                 return message
         return None
@@ -288,7 +315,7 @@ class ReplyMixin(App[None]):
         thread = self.thread_list.threads.find(thread_id)
         if thread is None:
             return
-        from .api.models import LastMessage
+        from .core.model import LastMessage
 
         last = LastMessage(
             id=message.id,

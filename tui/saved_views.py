@@ -19,7 +19,7 @@ from .text import one_line
 from .views import from_query, to_query
 
 if TYPE_CHECKING:
-    from .api.query import ThreadQuery
+    from .core.query import ThreadQuery
     from .picks import PickResult
     from .state import Directory
 

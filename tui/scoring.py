@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from .api.models import Prospect
+    from .core.model import Prospect
 
 
 class ScoreWeights(NamedTuple):

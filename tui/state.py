@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .api.client import InboxClient
-    from .api.models import AccountLink, Member, Status, Tag, Thread
+    from .api.service import InboxApi
+    from .core.model import AccountLink, Member, Status, Tag, Thread
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Directory:
         return list(ids)
 
 
-async def fetch_directory(client: InboxClient, campaign_names: dict[str, str]) -> Directory:
+async def fetch_directory(client: InboxApi, campaign_names: dict[str, str]) -> Directory:
     """The team's account links, members, tags and statuses, asked for together."""
     links, members, tags, statuses = await asyncio.gather(
         client.list_account_links(),

@@ -16,7 +16,8 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import InboxError
-from .api.query import InboxView, ThreadQuery
+from .core.query import InboxView, ThreadQuery
+from .describe import describe_error
 from .edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
 from .picks import CREATE, PickResult, created_names
 from .text import one_line
@@ -25,8 +26,8 @@ from .widgets.chips import dot_style
 if TYPE_CHECKING:
     from textual.geometry import Region
 
-    from .api.client import InboxClient
-    from .api.models import Thread
+    from .api.service import InboxApi
+    from .core.model import Thread
     from .state import Directory
     from .widgets.message_view import MessageView
     from .widgets.rows import ThreadRows
@@ -95,7 +96,7 @@ class TriageMixin(App[None]):
     sidebar: ProspectSidebar
     directory: Directory
     thread_query: ThreadQuery
-    client: InboxClient
+    client: InboxApi
     currency: str
     shown_target: Thread | None
 
@@ -381,7 +382,8 @@ class TriageMixin(App[None]):
             try:
                 await send_edit(self.client, edit)
             except (InboxError, ValueError) as error:
-                failures.append((edit, str(getattr(error, "message", error))))
+                said = describe_error(error) if isinstance(error, InboxError) else str(error)
+                failures.append((edit, said))
             if total > 1:
                 self.post_message(EditProgress(group.label, done, total))
         self.post_message(EditsSettled(group, failures, undo))
@@ -474,7 +476,7 @@ class TriageMixin(App[None]):
         try:
             await self.client.delete_thread(thread.id)
         except InboxError as error:
-            self.post_message(ThreadDeleted(thread, index, error.message))
+            self.post_message(ThreadDeleted(thread, index, describe_error(error)))
             return
         self.post_message(ThreadDeleted(thread, index, None))
 

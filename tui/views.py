@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Literal
 
-from .api.query import IdFilter, InboxView, SortOrder, ThreadQuery
 from .checks import Invalid, Table, flag, one_of, optional, short_text, text, texts
+from .core.query import IdFilter, InboxView, SortOrder, ThreadQuery
 
 if TYPE_CHECKING:
     from .state import Directory

@@ -1,7 +1,11 @@
-"""The typed Inbox API client: no Textual imports, usable from scripts.
+"""The Inbox API, both versions, behind one interface (`InboxApi`): no Textual imports.
 
-The names below load their module when first used, so that importing the models or the query
-types (which the app needs to paint its first rows) does not import httpx and the client.
+`connect()` (versions.py) gives the client of the chosen version. The wire modules (`v1/`,
+`v2/`) are this package's business: nothing outside `tui.api` imports them (import-linter
+checks).
+
+The names below load their module when first used, so that importing the errors or the
+versions (which the app needs early) does not import httpx and the clients.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .client import UNSET, InboxClient, RetryPolicy
     from .errors import (
         ApiError,
         AuthError,
@@ -19,16 +22,29 @@ if TYPE_CHECKING:
         InboxError,
         NotFound,
         RateLimited,
+        SendInProgress,
+        SendUnconfirmed,
         ServerError,
         TransportError,
     )
+    from .http import RetryPolicy
     from .pacing import RequestBudget
-    from .query import DEFAULT_BASE_URL, IdFilter, InboxView, SortOrder, ThreadQuery
+    from .service import UNSET, Feature, InboxApi
+    from .v1.client import V1Client
+    from .v2.api import V2Api
+    from .v2.client import V2Client
+    from .versions import (
+        API_VERSIONS,
+        DEFAULT_API_VERSION,
+        ApiVersion,
+        connect,
+        default_base_url,
+    )
 
 _HOMES = {
-    "UNSET": "client",
-    "InboxClient": "client",
-    "RetryPolicy": "client",
+    "connect": "versions",
+    "UNSET": "service",
+    "RetryPolicy": "http",
     "ApiError": "errors",
     "AuthError": "errors",
     "Conflict": "errors",
@@ -36,35 +52,47 @@ _HOMES = {
     "InboxError": "errors",
     "NotFound": "errors",
     "RateLimited": "errors",
+    "SendInProgress": "errors",
+    "SendUnconfirmed": "errors",
     "ServerError": "errors",
     "TransportError": "errors",
     "RequestBudget": "pacing",
-    "DEFAULT_BASE_URL": "query",
-    "IdFilter": "query",
-    "InboxView": "query",
-    "SortOrder": "query",
-    "ThreadQuery": "query",
+    "Feature": "service",
+    "InboxApi": "service",
+    "V1Client": "v1.client",
+    "V2Api": "v2.api",
+    "V2Client": "v2.client",
+    "API_VERSIONS": "versions",
+    "DEFAULT_API_VERSION": "versions",
+    "ApiVersion": "versions",
+    "default_base_url": "versions",
 }
 
 __all__ = [
-    "DEFAULT_BASE_URL",
+    "API_VERSIONS",
+    "DEFAULT_API_VERSION",
     "UNSET",
     "ApiError",
+    "ApiVersion",
     "AuthError",
     "Conflict",
+    "Feature",
     "Forbidden",
-    "IdFilter",
-    "InboxClient",
+    "InboxApi",
     "InboxError",
-    "InboxView",
     "NotFound",
     "RateLimited",
     "RequestBudget",
     "RetryPolicy",
+    "SendInProgress",
+    "SendUnconfirmed",
     "ServerError",
-    "SortOrder",
-    "ThreadQuery",
     "TransportError",
+    "V1Client",
+    "V2Api",
+    "V2Client",
+    "connect",
+    "default_base_url",
 ]
 
 

@@ -8,11 +8,31 @@ from typing import Any
 class InboxError(Exception):
     """Base of every error the client raises."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        details: Any = None,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        # The service's ID of the failed request (v2), for a support ticket.
+        self.request_id = request_id
+        self.details = details
+        # Seconds the server asked us to wait before trying again, when it said.
+        self.retry_after = retry_after
+
+    @property
+    def message_id(self) -> str | None:
+        """The message a send error names (v2 sendInProgress / sendUnconfirmed)."""
+        value = self.details.get("messageId") if isinstance(self.details, dict) else None
+        return value if isinstance(value, str) else None
 
     def __str__(self) -> str:
         prefix = f"{self.status} " if self.status else ""
@@ -44,10 +64,6 @@ class Conflict(ApiError):
 class RateLimited(ApiError):
     """429. `retry_after` is the server's Retry-After in seconds, when it sent one."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any):
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
 
 class ServerError(InboxError):
     """5xx."""
@@ -65,9 +81,36 @@ class TransportError(InboxError):
         self.maybe_sent = maybe_sent
 
 
-def error_for_status(status: int, body: Any, *, retry_after: float | None = None) -> InboxError:
-    """Map a non-2xx response to its typed error. Reads both documented error shapes:
-    `{"error": {"code", "message", "status"}}` and the older flat `{"error": "...", "message"}`."""
+class SendInProgress(Conflict):
+    """409 (v2): the same Idempotency-Key is still being sent; ask again shortly."""
+
+
+class SendUnconfirmed(ServerError):
+    """502 (v2): the platform did not confirm the send. Never retried: the message may have
+    gone. `message_id` names it; re-read the thread to see what arrived."""
+
+
+def error_for_status(status: int, message: str, **kwargs: Any) -> InboxError:
+    """The typed error for an HTTP status (the fallback when no code names it better)."""
+    kwargs["status"] = status
+    if status == 401:
+        return AuthError(message, **kwargs)
+    if status == 403:
+        return Forbidden(message, **kwargs)
+    if status == 404:
+        return NotFound(message, **kwargs)
+    if status == 409:
+        return Conflict(message, **kwargs)
+    if status == 429:
+        return RateLimited(message, **kwargs)
+    if status >= 500:
+        return ServerError(message, **kwargs)
+    return ApiError(message, **kwargs)
+
+
+def error_from_body(status: int, body: Any, retry_after: float | None = None) -> InboxError:
+    """The error of an `{"error": {"code", "message", "status"}}` body (or the older flat
+    `{"error": "...", "message"}`): v1's shape, which the CRM shares."""
     code: str | None = None
     message: str | None = None
     if isinstance(body, dict):
@@ -78,22 +121,7 @@ def error_for_status(status: int, body: Any, *, retry_after: float | None = None
         else:
             code = _str_or_none(error)
             message = _str_or_none(body.get("message")) or code
-    if not message:
-        message = f"HTTP {status}"
-    kwargs: dict[str, Any] = {"status": status, "code": code}
-    if status == 401:
-        return AuthError(message, **kwargs)
-    if status == 403:
-        return Forbidden(message, **kwargs)
-    if status == 404:
-        return NotFound(message, **kwargs)
-    if status == 409:
-        return Conflict(message, **kwargs)
-    if status == 429:
-        return RateLimited(message, retry_after=retry_after, **kwargs)
-    if status >= 500:
-        return ServerError(message, **kwargs)
-    return ApiError(message, **kwargs)
+    return error_for_status(status, message or f"HTTP {status}", code=code, retry_after=retry_after)
 
 
 def _str_or_none(value: Any) -> str | None:

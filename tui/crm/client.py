@@ -10,8 +10,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from ..api.client import encode_segment
-from ..api.errors import InboxError, TransportError, error_for_status
+from ..api.errors import InboxError, TransportError, error_from_body
+from ..api.http import encode_segment
 
 MAX_LABELS = 10
 
@@ -76,7 +76,7 @@ class CrmClient:
         except ValueError:
             payload = None
         if not response.is_success:
-            raise error_for_status(response.status_code, payload)
+            raise error_from_body(response.status_code, payload)
         return payload
 
     async def list_prospects(

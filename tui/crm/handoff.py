@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..api.models import Thread
+    from ..core.model import Thread
     from ..state import Directory
 
 # "<title> at|@ <company>" or "<title>, <company>" at the start of a bio sentence.

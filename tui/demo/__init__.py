@@ -6,18 +6,19 @@ from typing import Any
 
 import httpx
 
-from ..api.client import InboxClient
+from ..api.service import InboxApi
+from ..api.versions import DEFAULT_API_VERSION, ApiVersion, connect
 from ..backend import Backend, demo_crm_client, demo_stage_map
 from .app import DEMO_API_KEY, DemoApi
 from .faults import Fault, FaultPlan, FaultRates, FaultyTransport
 from .seed import SeedConfig
 from .store import DemoStore
 
-DEMO_BASE_URL = "http://demo.inbox.invalid/api/v1"
+DEMO_ROOT = "http://demo.inbox.invalid/api"
 
 __all__ = [
     "DEMO_API_KEY",
-    "DEMO_BASE_URL",
+    "DEMO_ROOT",
     "DemoApi",
     "DemoStore",
     "Fault",
@@ -35,11 +36,13 @@ def demo_transport(api: DemoApi) -> httpx.AsyncBaseTransport:
     return FaultyTransport(httpx.ASGITransport(app=api.asgi), api.faults)
 
 
-def demo_backend(api: DemoApi, **kwargs: Any) -> Backend:
+def demo_backend(
+    api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any
+) -> Backend:
     """The app's backend over a given demo API, with the demo CRM (tests, screenshots,
     benchmarks)."""
     return Backend(
-        demo_client(api, **kwargs),
+        demo_client(api, version, **kwargs),
         is_demo=True,
         campaign_names=dict(api.store.campaign_names),
         crm=demo_crm_client(),
@@ -47,7 +50,10 @@ def demo_backend(api: DemoApi, **kwargs: Any) -> Backend:
     )
 
 
-def demo_client(api: DemoApi, **kwargs: Any) -> InboxClient:
-    """An InboxClient talking to `api` in-process, exactly as it would talk to the service."""
-    kwargs.setdefault("base_url", DEMO_BASE_URL)
-    return InboxClient(DEMO_API_KEY, transport=demo_transport(api), **kwargs)
+def demo_client(
+    api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any
+) -> InboxApi:
+    """A client of `version` talking to `api` in-process, exactly as it would talk to the
+    service."""
+    kwargs.setdefault("base_url", f"{DEMO_ROOT}/{version}")
+    return connect(version, DEMO_API_KEY, transport=demo_transport(api), **kwargs)

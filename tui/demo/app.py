@@ -1,8 +1,8 @@
 """The embedded Inbox API: a Starlette app with the documented routes, shapes and status codes.
 
 Served in-process through httpx.ASGITransport (the default backend without an API key), or over
-a real socket by `inbox-tui demo-server`. Answers under /api/v1, as the service does, and at the
-root for convenience.
+a real socket by `inbox-tui demo-server`. Answers version 1 under /api/v1 and version 2 (v2.py)
+under /api/v2 and at the root, from one store.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -26,10 +26,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from . import params as qp
 from . import xchat
-from .faults import FaultPlan
+from .faults import FaultPlan, api_path
 from .records import ThreadRec, ts
-from .seed import COLORS
 from .store import DemoError, DemoStore
+from .v2 import NO_CONTENT, Accepted, Created, V2Error, V2Handlers, from_demo_error
 
 DEMO_API_KEY = "demo"
 MAX_MESSAGE_LENGTH = 10_000
@@ -89,9 +89,17 @@ class DemoApi:
         self.rate = RateWindow(rate_limit)
         self.faults = faults if faults is not None else FaultPlan()
         self.request_log: list[tuple[str, str]] = []
-        routes = self._routes()
+        self._request_ids = 0
+        self.v2 = V2Handlers(self)
+        v1_routes = self._routes()
+        v2_routes = self.v2.routes(partial(self._route, v2=True))
         self.starlette = Starlette(
-            routes=[Mount("/api/v1", routes=routes), *routes],
+            # One store, both versions; the bare paths answer as the default version (v2).
+            routes=[
+                Mount("/api/v1", routes=v1_routes),
+                Mount("/api/v2", routes=v2_routes),
+                *v2_routes,
+            ],
             exception_handlers={HTTPException: self._http_exception},  # type: ignore[dict-item]
         )
         self.asgi: ASGIApp = self.starlette
@@ -102,28 +110,75 @@ class DemoApi:
         self.asgi = SocketDrops(self.starlette, self.faults)
 
     async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
+        if not request.url.path.startswith("/api/v1"):
+            code = {404: "threadNotFound", 405: "invalidRequest"}.get(exc.status_code, "internal")
+            if exc.status_code == 404:
+                return self._v2_error(404, "invalidRequest", "No such operation", None, {})
+            return self._v2_error(exc.status_code, code, str(exc.detail), None, {})
         code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
         if exc.status_code == 405:
             code = "METHOD_NOT_ALLOWED"
         return error_response(exc.status_code, code, str(exc.detail))
 
+    def _v2_error(
+        self, status: int, code: str, message: str, details: Any, headers: dict[str, str]
+    ) -> JSONResponse:
+        """v2's error body: `{code, message, details, requestId}`, the ID also in a header."""
+        self._request_ids += 1
+        request_id = f"req_demo{self._request_ids:08d}"
+        body = {"code": code, "message": message, "details": details, "requestId": request_id}
+        return JSONResponse(
+            body, status_code=status, headers={**headers, "X-Request-Id": request_id}
+        )
+
+    def _error(
+        self,
+        v2: bool,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str],
+        details: Any = None,
+    ) -> JSONResponse:
+        if not v2:
+            return error_response(status, code, message, headers)
+        if not code[:1].islower():  # a v1 code from the store: v2's spelling and details
+            translated = from_demo_error(DemoError(status, code, message))
+            code, details = translated.code, translated.details
+        return self._v2_error(status, code, message, details, headers)
+
+    def _rate_details(self, headers: dict[str, str]) -> dict[str, Any]:
+        reset = datetime.fromtimestamp(int(headers["X-RateLimit-Reset"]), UTC)
+        return {"window": "minute", "limit": self.rate.limit or 1_000_000, "resetAt": ts(reset)}
+
     # --- the wrapper every endpoint goes through --------------------------------------------
 
-    def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def _route(self, path: str, handler: Handler, methods: list[str], *, v2: bool) -> Route:
+        return Route(path, self._endpoint(handler, v2=v2), methods=methods)
+
+    def _endpoint(
+        self, handler: Handler, *, v2: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            path = request.url.path.removeprefix("/api/v1") or "/"
+            path = api_path(request.url.path)
             self.request_log.append((request.method, path))
             admitted, headers = self.rate.admit()
             if not admitted:
-                return error_response(
-                    429, "RATE_LIMITED", "Too many requests: 300 a minute per team", headers
+                details = self._rate_details(headers)
+                return self._error(
+                    v2,
+                    429,
+                    "rateLimited" if v2 else "RATE_LIMITED",
+                    "Too many requests: 300 a minute per team",
+                    headers,
+                    details,
                 )
             fault = self.faults.take(request.method, path) or self.faults.draw(drops=False)
             if fault is not None and fault.slow:
                 await asyncio.sleep(fault.slow)
                 fault = None
             if fault is not None and fault.status == 401:
-                return error_response(401, "UNAUTHORIZED", "The API token has expired", headers)
+                return self._error(v2, 401, "UNAUTHORIZED", "The API token has expired", headers)
             if fault is not None:
                 if fault.malformed:
                     return Response('{"threads": [{"id": ', media_type="application/json")
@@ -133,23 +188,36 @@ class DemoApi:
                 if fault.retry_after is not None:
                     extra["Retry-After"] = str(fault.retry_after)
                 status = fault.status or 500
-                return error_response(status, _code_for(status), "Injected demo fault", extra)
+                if v2 and fault.code is None:
+                    code, details = V2_FAULTS.get(status, ("internal", None))
+                    if status == 429:
+                        details = self._rate_details(headers)
+                    return self._v2_error(status, code, "Injected demo fault", details, extra)
+                code = fault.code or _code_for(status)
+                return self._error(v2, status, code, "Injected demo fault", extra, fault.details)
             auth = request.headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
-                return error_response(401, "UNAUTHORIZED", "Missing or invalid API token", headers)
+                return self._error(v2, 401, "UNAUTHORIZED", "Missing or invalid API token", headers)
             self.store.simulate_activity()
             try:
                 result = await handler(request)
             except DemoError as exc:
-                return error_response(exc.status, exc.code, exc.message, headers)
+                return self._error(v2, exc.status, exc.code, exc.message, headers)
+            except V2Error as exc:
+                return self._error(v2, exc.status, exc.code, exc.message, headers, exc.details)
+            if result is NO_CONTENT:
+                return Response(status_code=204, headers=headers)
+            if isinstance(result, Created | Accepted):
+                status = 201 if isinstance(result, Created) else 202
+                return JSONResponse(result.body, status_code=status, headers=headers)
             return JSONResponse(result, headers=headers)
 
         return endpoint
 
     def _routes(self) -> list[BaseRoute]:
         def route(path: str, handler: Handler, methods: list[str]) -> Route:
-            return Route(path, self._endpoint(handler), methods=methods)
+            return self._route(path, handler, methods, v2=False)
 
         return [
             route("/team", self.get_team, ["GET"]),
@@ -227,8 +295,8 @@ class DemoApi:
 
     async def create_label(self, kind: str, request: Request) -> Any:
         body = await _json_object(request, allowed={"name", "color"})
-        name = _label_name(body)
-        color = _label_color(body)
+        name = qp.label_name(body)
+        color = qp.label_color(body)
         return self._label_wire(kind, self.store.create_label(kind, name, color))
 
     async def update_label(self, kind: str, request: Request) -> Any:
@@ -236,9 +304,9 @@ class DemoApi:
         body = await _json_object(request, allowed={"name", "color"})
         changes: dict[str, Any] = {}
         if "name" in body:
-            changes["name"] = _label_name(body)
+            changes["name"] = qp.label_name(body)
         if "color" in body:
-            changes["color"] = _label_color(body)
+            changes["color"] = qp.label_color(body)
         self.store.update_label(label, kind, changes)
         return self._label_wire(kind, label)
 
@@ -419,6 +487,16 @@ class DemoApi:
         return self.store.prospect_wire(prospect)
 
 
+# An injected v2 fault's code and details, by status (as the spec pairs them).
+V2_FAULTS: dict[int, tuple[str, Any]] = {
+    401: ("unauthorized", None),
+    429: ("rateLimited", None),
+    500: ("internal", None),
+    502: ("platformError", None),
+    503: ("platformUnavailable", {"retryAfterSeconds": 1}),
+}
+
+
 def _code_for(status: int) -> str:
     return {
         401: "UNAUTHORIZED",
@@ -528,30 +606,3 @@ class SocketDrops:
             await send({"type": "http.response.body", "body": b'{"threads": [', "more_body": True})
             raise ConnectionAbortedError("demo fault: connection dropped")
         await self.app(scope, receive, send)
-
-
-_HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-
-
-def _label_name(body: dict[str, Any]) -> str:
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise qp.bad_request("name is required and cannot be empty")
-    if len(name) > 255:
-        raise qp.bad_request("name is longer than 255 characters")
-    return name.strip()
-
-
-def _label_color(body: dict[str, Any]) -> str | None:
-    """A predefined colour name (GET /colors) or a hex code; null for none."""
-    color = body.get("color")
-    if color is None:
-        return None
-    if not isinstance(color, str):
-        raise qp.bad_request("color must be a colour name or a hex code")
-    if _HEX.match(color) or color in {name for name, _ in COLORS}:
-        return color
-    raise qp.bad_request(
-        f"color must be a predefined name (GET /colors) or a hex code like "
-        f"#ef4444, got {color[:20]!r}"
-    )

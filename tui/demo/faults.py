@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -27,7 +28,9 @@ class Fault:
     body: str | None = None  # answer 200 with this body instead (a stale read)
     slow: float = 0.0  # seconds to wait before answering normally
     method: str | None = None  # only requests of this method
-    path_prefix: str = ""  # only paths starting with this (after /api/v1)
+    path_prefix: str = ""  # only paths starting with this (after /api/v1 or /api/v2)
+    code: str | None = None  # the error code to answer with (default: by status)
+    details: Any = None  # v2's error details for that code
 
     def applies_to(self, method: str, path: str) -> bool:
         if self.method and self.method != method:
@@ -150,7 +153,7 @@ class FaultyTransport(httpx.AsyncBaseTransport):
         self.plan = plan
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/api/v1")
+        path = api_path(request.url.path)
         fault = self.plan.take(request.method, path, drops=True) or self.plan.draw(drops=True)
         if fault is not None and fault.drop:
             raise httpx.ReadError("connection dropped (demo fault)", request=request)
@@ -164,3 +167,11 @@ class FaultyTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def api_path(path: str) -> str:
+    """A request's path within its API version (`/api/v1/threads` -> `/threads`)."""
+    for prefix in ("/api/v1", "/api/v2"):
+        if path.startswith(prefix + "/") or path == prefix:
+            return path[len(prefix) :] or "/"
+    return path

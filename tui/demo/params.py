@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from ..api.models import parse_timestamp
+from ..core.model import parse_timestamp
+from .seed import COLORS
 from .store import DemoError, IdSelection, ThreadFilter
 
 _INDEXED = re.compile(r"^(?P<base>.+?)\[(?P<index>\d*)\]$")
@@ -121,3 +123,30 @@ def _known_filter_key(key: str) -> bool:
         if match and match.group("base") == f"{prefix}[selectedIds]":
             return True
     return False
+
+
+_HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def label_name(body: dict[str, Any]) -> str:
+    name = body.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise bad_request("name is required and cannot be empty")
+    if len(name) > 255:
+        raise bad_request("name is longer than 255 characters")
+    return name.strip()
+
+
+def label_color(body: dict[str, Any]) -> str | None:
+    """A predefined colour name (GET /colors) or a hex code; null for none."""
+    color = body.get("color")
+    if color is None:
+        return None
+    if not isinstance(color, str):
+        raise bad_request("color must be a colour name or a hex code")
+    if _HEX.match(color) or color in {name for name, _ in COLORS}:
+        return color
+    raise bad_request(
+        f"color must be a predefined name (GET /colors) or a hex code like "
+        f"#ef4444, got {color[:20]!r}"
+    )

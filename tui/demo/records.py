@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..api.query import format_timestamp
+from ..core.query import format_timestamp
 
 
 def ts(value: datetime | None) -> str | None:
@@ -96,6 +96,7 @@ class ProspectRec:
     status_id: str | None = None
     valuation: float | None = None
     notes: str | None = None
+    assignee_id: str | None = None  # the contact's default assignee (set through v2)
 
     def wire(self, thread_refs: list[dict[str, Any]] | None) -> dict[str, Any]:
         website = f"https://{self.website_domain}" if self.website_domain else None
@@ -274,6 +275,7 @@ class ThreadRec:
     # newest few are listed and isSyncing is true.
     sync_seconds: float = 0.0
     sync_started: datetime | None = None
+    unread: bool = False  # marked unread (v2 only)
 
     @property
     def key(self) -> tuple[datetime, str]:

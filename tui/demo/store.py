@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from .events import EventLog
 from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
@@ -80,6 +80,14 @@ class ThreadFilter:
         if self.inbox == "requests":
             return t.is_request
         return True
+
+
+class ThreadMatcher(Protocol):
+    """A filter the thread scan applies (v1's ThreadFilter, v2's FolderFilter)."""
+
+    @property
+    def ascending(self) -> bool: ...
+    def matches(self, t: ThreadRec) -> bool: ...
 
 
 def _any_of(selection: IdSelection, values: list[str]) -> bool:
@@ -242,7 +250,7 @@ class DemoStore:
             raise DemoError(404, "THREAD_NOT_FOUND", f"No thread with ID {thread_id}") from None
 
     def list_threads(
-        self, flt: ThreadFilter, limit: int, cursor: tuple[datetime, str] | None
+        self, flt: ThreadMatcher, limit: int, cursor: tuple[datetime, str] | None
     ) -> tuple[list[ThreadRec], tuple[datetime, str] | None]:
         page: list[ThreadRec] = []
         more = False
@@ -384,7 +392,9 @@ class DemoStore:
         del self.threads[thread.id]
         self.threads_by_prospect[thread.prospect.external_id].remove(thread)
         self._reindex(thread, removed=True)
-        self.events.record("thread.deleted", threadId=thread.id)
+        self.events.record(
+            "thread.deleted", threadId=thread.id, accountLinkId=thread.account_link_id
+        )
 
     def account_link(self, account_link_id: str) -> AccountLinkRec:
         try:
@@ -572,7 +582,7 @@ class DemoStore:
         pid = prospect.external_id
         if "notes" in changes and changes["notes"] != prospect.notes:
             prospect.notes = changes["notes"]
-            self.events.record("prospect.notesChanged", prospectId=pid)
+            self.events.record("prospect.notesChanged", prospectId=pid, notes=prospect.notes)
         if "valuation" in changes:
             value = changes["valuation"]
             value = None if value is None else float(value)

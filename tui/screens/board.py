@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label
 
-from ..api.models import Thread
+from ..core.model import Thread
 from ..text import one_line
 from ..widgets.chips import chip_style, dot_style
 from ..widgets.sidebar import format_money

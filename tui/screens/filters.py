@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, SelectionList
 from textual.widgets.selection_list import Selection
 
-from ..api.query import IdFilter, SortOrder, ThreadQuery
+from ..core.query import IdFilter, SortOrder, ThreadQuery
 from ..text import one_line
 from ..widgets.checklist import CheckList
 from ..widgets.chips import dot_style
@@ -25,9 +25,10 @@ NONE = "__none__"
 
 
 def _options(
-    items: list[tuple[str, Text]], none_label: str, current: IdFilter
+    items: list[tuple[str, Text]], none_label: str | None, current: IdFilter
 ) -> list[Selection[str]]:
-    options = [Selection(Text(none_label), NONE, current.none_)]
+    """The choices of one filter; `none_label` None: the API has no "has none" filter here."""
+    options = [] if none_label is None else [Selection(Text(none_label), NONE, current.none_)]
     options += [Selection(label, value, value in current.selected) for value, label in items]
     return options
 
@@ -49,13 +50,19 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
         Binding("F", "clear", "Clear all", id="filters.clear_all"),
     ]
 
-    def __init__(self, query: ThreadQuery, directory: Directory) -> None:
+    def __init__(
+        self, query: ThreadQuery, directory: Directory, *, none_filters: bool = True
+    ) -> None:
+        """`none_filters`: whether the API can filter by "no tags / no status / no campaign"
+        (v1 only: on v2 they are not offered, rather than faked)."""
         super().__init__()
         self.query_in = query
         self.directory = directory
+        self.none_filters = none_filters
 
     def compose(self) -> ComposeResult:
         d, q = self.directory, self.query_in
+        only_v1 = (lambda label: label) if self.none_filters else (lambda label: None)
         tags = [(t.id, _dot_label(t.name, t.color)) for t in d.tags.values()]
         statuses = [(s.id, _dot_label(s.name, s.color)) for s in d.statuses.values()]
         members = [(m.id, Text(one_line(m.label, 40))) for m in d.members.values()]
@@ -69,11 +76,13 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):
                         yield Label("Tags (any of)")
-                        yield CheckList[str](*_options(tags, "No tags", q.tags), id="f-tags")
+                        yield CheckList[str](
+                            *_options(tags, only_v1("No tags"), q.tags), id="f-tags"
+                        )
                     with Vertical(classes="filter-group"):
                         yield Label("Status")
                         yield CheckList[str](
-                            *_options(statuses, "No status", q.statuses), id="f-statuses"
+                            *_options(statuses, only_v1("No status"), q.statuses), id="f-statuses"
                         )
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):
@@ -84,7 +93,8 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
                     with Vertical(classes="filter-group"):
                         yield Label("Campaign")
                         yield CheckList[str](
-                            *_options(campaigns, "No campaign", q.campaigns), id="f-campaigns"
+                            *_options(campaigns, only_v1("No campaign"), q.campaigns),
+                            id="f-campaigns",
                         )
                 with Horizontal(classes="filter-row"):
                     with Vertical(classes="filter-group"):

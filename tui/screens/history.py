@@ -17,7 +17,7 @@ from ..text import inert, one_line
 from ..timefmt import stamp
 
 if TYPE_CHECKING:
-    from ..api.models import MessageHistory
+    from ..core.model import MessageHistory
 
 
 def history_text(history: MessageHistory, now: datetime) -> Text:

@@ -25,7 +25,7 @@ from ..widgets.chips import dot_style
 from .pickers import ConfirmScreen
 
 if TYPE_CHECKING:
-    from ..api.models import Color
+    from ..core.model import Color
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_NAME_LENGTH = 255  # the API's limit for tag and status names

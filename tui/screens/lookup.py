@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from ..api.models import Thread
+from ..core.model import Thread
 from ..text import one_line
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from ..timefmt import stamp
 from .restyle import Restyling
 
 if TYPE_CHECKING:
-    from ..api.models import Message, Thread
+    from ..core.model import Message, Thread
 
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 
@@ -44,6 +44,9 @@ class Pending:
     attempts: int = 1
     reply_to: str | None = None  # the ID of the message this answers
     quote: str = ""  # what that message said, shown above the text
+    # Sent with every attempt of this send (v2 replays instead of sending twice); kept with
+    # the draft on disk, so a send retried after a crash reuses it too.
+    idempotency_key: str | None = None
 
 
 class MessageView(Restyling, ScrollView, can_focus=True):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..api.models import Thread
+    from ..core.model import Thread
     from ..state import Directory
 
 

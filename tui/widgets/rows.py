@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 if TYPE_CHECKING:
-    from ..api.models import Thread
+    from ..core.model import Thread
 
 PARSED_KEPT = 512  # parsed threads kept for the rows most recently read
 DICTIONARY_SAMPLE = 24  # threads whose JSON makes the shared compression dictionary
@@ -40,7 +40,7 @@ class Packer:
         return compressor.compress(_json(thread)) + compressor.flush()
 
     def unpack(self, packed: bytes) -> Thread:
-        from ..api.models import Thread  # rows are only packed once the models are loaded
+        from ..core.model import Thread  # rows are only packed once the models are loaded
 
         decompressor = zlib.decompressobj(zdict=self.dictionary or b"")
         return Thread.model_validate_json(decompressor.decompress(packed) + decompressor.flush())
@@ -51,7 +51,7 @@ def _json(thread: Thread) -> bytes:
 
 
 def _thread_id(value: object) -> str | None:
-    from ..api.models import Thread
+    from ..core.model import Thread
 
     return value.id if isinstance(value, Thread) else None
 

@@ -22,7 +22,7 @@ from .chips import chip_style
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
-    from ..api.models import Thread
+    from ..core.model import Thread
     from ..state import Directory
 
 # The fields the sidebar edits, in the order j / k move through them.

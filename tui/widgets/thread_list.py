@@ -28,7 +28,7 @@ from .row_summary import RowSummary, summarize
 from .rows import Packer, Scorer, ThreadRows
 
 if TYPE_CHECKING:
-    from ..api.models import Thread
+    from ..core.model import Thread
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end

@@ -1,8 +1,9 @@
-"""Pydantic models of every documented Inbox API entity.
+"""The app's own model: thread, person (prospect), message, labels, directory, capabilities.
 
-camelCase on the wire, snake_case in Python. Unknown fields are kept (the service adds fields),
-enum-like fields are plain strings so a new value never breaks parsing; the known values are
-listed next to each field for callers that want to branch on them.
+Every API version's adapter maps its answers to these types; screens, widgets and features use
+nothing else. They serialise camelCase (the cache keeps them as JSON, and version 1, whose
+shapes they were first drawn from, reads straight into them). Unknown fields are kept, and
+enum-like fields are plain strings so a new value never breaks parsing.
 """
 
 from __future__ import annotations
@@ -114,6 +115,9 @@ class AccountLink(ApiModel):
     created_at: Timestamp | None = None
     status: str = "active"
     synced_at: Timestamp | None = None
+    pause_reasons: list[str] = Field(default_factory=list)
+    # What this account can do (v2 capability strings); None when the API does not say (v1).
+    capabilities: list[str] | None = None
 
 
 class Team(ApiModel):
@@ -208,8 +212,11 @@ class LastMessage(ApiModel):
     created_at: Timestamp | None = None
     user_id: str | None = None
     campaign_id: str | None = None
+    direction: str | None = None  # "inbound" / "outbound" when the API says (v2)
 
     def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
+        if self.direction is not None:
+            return self.direction == "outbound"
         return is_outbound_author(self.author_id, account_link_ids)
 
 
@@ -230,6 +237,19 @@ class Thread(ApiModel):
     typing_indicators_enabled: bool | None = None
     last_message: LastMessage | None = None
     prospect: Prospect = Field(default_factory=Prospect)
+    unread: bool = False
+    # The message actions this conversation allows (v2: the account link's capabilities less
+    # the thread's restrictions); None when the API does not say (v1: X Chat threads allow
+    # edit, unsend, history and reactions, older DMs none).
+    capabilities: list[str] | None = None
+
+    def allows(self, capability: str) -> bool:
+        """Whether `capability` (a v2 capability string, e.g. "message:edit") works here."""
+        if self.capabilities is not None:
+            return capability in self.capabilities
+        if capability in ("message:send", "message:reply"):
+            return True
+        return self.variant == "xChat"
 
     @property
     def sort_timestamp(self) -> datetime | None:
@@ -267,8 +287,11 @@ class Message(ApiModel):
     forward_data: Any = None
     deleted_at: Timestamp | None = None
     platform_deleted_at: Timestamp | None = None
+    direction: str | None = None  # "inbound" / "outbound" when the API says (v2)
 
     def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
+        if self.direction is not None:
+            return self.direction == "outbound"
         return is_outbound_author(self.author_id, account_link_ids)
 
     @property
@@ -328,8 +351,12 @@ class MessageDeleted(ApiModel):
 
 
 class Cursor(ApiModel):
-    id: str
-    timestamp: Timestamp
+    """Where the next page starts. v1 names the last item (id and timestamp); v2 hands out an
+    opaque token, valid only with the filters it was issued for."""
+
+    id: str = ""
+    timestamp: Timestamp | None = None
+    token: str | None = None
 
 
 class ThreadPage(ApiModel):

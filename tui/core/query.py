@@ -1,8 +1,7 @@
-"""ThreadQuery: an inbox view plus filters, and the only code that knows the wire spelling.
+"""ThreadQuery: an inbox view plus filters, as the app thinks of them.
 
-The service encodes objects and arrays in query strings with bracket notation
-(`filters[tags][selectedIds][0]=...`). Pagination uses the flat `cursorId` + `cursorTimestamp`
-pair; the bracketed `cursor[id]` form is deprecated and never produced here.
+How a query is spelled on the wire is each API version's business (`tui/api/v1/query.py`,
+`tui/api/v2/query.py`); this module knows no parameter names.
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .models import Cursor
+    from .model import Cursor
 
-# Here rather than in the client, so that the config can name it without importing httpx.
-DEFAULT_BASE_URL = "https://inboxapp.com/api/v1"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -26,6 +23,7 @@ class InboxView(StrEnum):
     NO_REPLY = "no-reply"
     REQUESTS = "requests"
     ARCHIVED = "archived"
+    ALL = "all"  # v2 only: every thread, archived or not
 
     @property
     def label(self) -> str:
@@ -34,6 +32,7 @@ class InboxView(StrEnum):
             InboxView.NO_REPLY: "No reply",
             InboxView.REQUESTS: "Requests",
             InboxView.ARCHIVED: "Archived",
+            InboxView.ALL: "All",
         }[self]
 
 
@@ -55,15 +54,6 @@ class IdFilter:
     @property
     def active(self) -> bool:
         return bool(self.selected) or self.none_
-
-
-# Wire names of each filter kind and of its "has none" flag.
-FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {
-    "tags": ("tags", "noTags"),
-    "statuses": ("statuses", "noStatus"),
-    "assignees": ("assignees", "noAssignee"),
-    "campaigns": ("campaigns", "noCampaign"),
-}
 
 
 def format_timestamp(value: datetime) -> str:
@@ -110,26 +100,12 @@ class ThreadQuery:
         """Same view and sort order, no filters, from the first page."""
         return ThreadQuery(inbox=self.inbox, sort_order=self.sort_order, limit=self.limit)
 
-    def to_params(self) -> list[tuple[str, str]]:
-        params: list[tuple[str, str]] = [("inbox", self.inbox.value), ("limit", str(self.limit))]
-        params += account_link_params(self.account_link_ids)
+    def key(self) -> list[tuple[str, str]]:
+        """What the query selects (not which page), as stable pairs: a cache key."""
+        pairs = [("view", self.inbox.value), ("order", self.sort_order.value)]
+        pairs += [("account", link_id) for link_id in self.account_link_ids]
         for kind, id_filter in self.filters().items():
-            wire_kind, none_flag = FILTER_WIRE_NAMES[kind]
-            for index, selected_id in enumerate(id_filter.selected):
-                params.append((f"filters[{wire_kind}][selectedIds][{index}]", selected_id))
+            pairs += [(kind, selected) for selected in id_filter.selected]
             if id_filter.none_:
-                params.append((f"filters[{wire_kind}][{none_flag}]", "true"))
-        if self.sort_order is not SortOrder.DESC:
-            params.append(("filters[sortOrder]", self.sort_order.value))
-        params += cursor_params(self.cursor)
-        return params
-
-
-def account_link_params(account_link_ids: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
-    return [(f"accountLinkIds[{i}]", link_id) for i, link_id in enumerate(account_link_ids)]
-
-
-def cursor_params(cursor: Cursor | None) -> list[tuple[str, str]]:
-    if cursor is None:
-        return []
-    return [("cursorId", cursor.id), ("cursorTimestamp", format_timestamp(cursor.timestamp))]
+                pairs.append((kind, "<none>"))
+        return pairs

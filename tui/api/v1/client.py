@@ -1,26 +1,16 @@
-"""InboxClient: a typed async client for the Inbox API (version 1).
+"""V1Client: every documented operation of the Inbox API version 1, typed.
 
-One `httpx.AsyncClient` underneath; every request spends from a shared RequestBudget; reads
-retry on 429, 5xx and transport errors with exponential backoff and jitter (honouring
-Retry-After); writes are never retried blindly.
+Reads retry on 429, 5xx and transport errors with backoff (honouring Retry-After); writes are
+never retried: v1 has no idempotency key, so a send whose outcome is unknown is checked by
+re-reading the thread.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
-import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any, Final, TypeVar
-from urllib.parse import quote
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any, Final, Unpack
 
-import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
-
-from .errors import InboxError, RateLimited, ServerError, TransportError, error_for_status
-from .models import (
+from ...core.model import (
     AccountLink,
     Color,
     Cursor,
@@ -39,182 +29,48 @@ from .models import (
     Thread,
     ThreadPage,
 )
-from .pacing import RequestBudget
-from .query import DEFAULT_BASE_URL, ThreadQuery, account_link_params, cursor_params
+from ...core.query import ThreadQuery
+from ..errors import InboxError, RateLimited, ServerError, TransportError, error_from_body
+from ..http import (
+    ClientOptions,
+    HttpClient,
+    ModelT,
+    encode_segment,
+    given,
+    parse,
+    parse_list,
+)
+from ..service import UNSET, Feature, Unset
+from ..versions import default_base_url
+from .query import account_link_params, cursor_params, thread_params
 
 DEFAULT_MESSAGE_LIMIT: Final = 50
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+
+def read_error(
+    status: int, body: Any, retry_after: float | None, headers: Mapping[str, str]
+) -> InboxError:
+    return error_from_body(status, body, retry_after)
 
 
-class Unset(Enum):
-    """Marks an argument that was not given: only given fields are sent; None is sent as null."""
-
-    UNSET = "UNSET"
+def _read_may_retry(error: InboxError) -> bool:
+    return isinstance(error, RateLimited | ServerError | TransportError)
 
 
-UNSET: Final = Unset.UNSET
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How reads retry: attempts include the first one; delays in seconds."""
-
-    max_attempts: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    max_total_delay: float = 30.0
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Full jitter: a random delay up to base * 2^attempt, capped."""
-        ceiling = min(self.max_delay, self.base_delay * (2**attempt))
-        return rng.uniform(ceiling / 2, ceiling)
-
-
-@dataclass
-class RateLimitInfo:
-    """What the last response said of the team's budget (X-RateLimit-* headers)."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset: float | None = None
-
-    @property
-    def low(self) -> bool:
-        """Few requests left in the window: background work should wait for the reset."""
-        if self.limit is None or self.remaining is None:
-            return False
-        return self.remaining <= max(5, self.limit // 10)
-
-    def describe(self) -> str:
-        return f"API budget low: {self.remaining} of {self.limit} requests left this minute"
-
-
-def encode_segment(value: str) -> str:
-    """One URL path segment, fully encoded: `/`, `?`, `#` and dot-segments cannot escape it."""
-    if not value:
-        raise ValueError("an ID cannot be empty")
-    encoded = quote(value, safe="")
-    if set(value) == {"."}:
-        encoded = encoded.replace(".", "%2E")
-    return encoded
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def _int_header(response: httpx.Response, name: str) -> int | None:
-    try:
-        return int(response.headers[name])
-    except (KeyError, ValueError):
-        return None
-
-
-class InboxClient:
+class V1Client(HttpClient):
     """Async client for every documented operation of the Inbox API v1."""
+
+    version: Final = "v1"
+    features: Final = frozenset({Feature.NONE_FILTERS, Feature.EMPTY_THREAD})
 
     def __init__(
         self,
         api_key: str,
         *,
-        base_url: str = DEFAULT_BASE_URL,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 15.0,
-        budget: RequestBudget | None = None,
-        retry: RetryPolicy | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        rng: random.Random | None = None,
+        base_url: str = default_base_url("v1"),
+        **options: Unpack[ClientOptions],
     ) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            headers={
-                "Authorization": f"Bearer {api_key}",
-                "Accept": "application/json",
-                "User-Agent": "inbox-tui",
-            },
-            transport=transport,
-            timeout=timeout,
-        )
-        self.base_url = base_url.rstrip("/")
-        self.budget = budget or RequestBudget()
-        self.retry = retry or RetryPolicy()
-        self.rate_limit = RateLimitInfo()
-        self.request_count = 0
-        self._sleep = sleep
-        self._rng = rng or random.Random()
-
-    def __repr__(self) -> str:  # never show the key
-        return f"InboxClient(base_url={self.base_url!r})"
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
-
-    async def __aenter__(self) -> InboxClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    # --- the request core -------------------------------------------------------------------
-
-    async def _send_once(
-        self,
-        method: str,
-        path: str,
-        params: Sequence[tuple[str, str]] | None,
-        body: Any,
-    ) -> Any:
-        await self.budget.acquire()
-        self.request_count += 1
-        try:
-            response = await self._http.request(
-                method,
-                path,
-                params=list(params) if params else None,
-                json=body if body is not None else None,
-            )
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise TransportError(
-                f"cannot reach the Inbox API ({type(exc).__name__})", maybe_sent=False
-            ) from None
-        except httpx.TimeoutException as exc:
-            raise TransportError(f"the Inbox API timed out ({type(exc).__name__})") from None
-        except httpx.TransportError as exc:
-            raise TransportError(
-                f"connection to the Inbox API failed ({type(exc).__name__})"
-            ) from None
-        self._note_rate_limit(response)
-        try:
-            payload = response.json() if response.content else None
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            if response.is_success:
-                raise TransportError(
-                    f"the Inbox API sent a malformed response to {method} {path}"
-                ) from None
-            payload = None
-        if response.is_success:
-            return payload
-        retry_after = _retry_after(response)
-        if response.status_code == 429 and retry_after is not None:
-            self.budget.hold_until(retry_after)
-        raise error_for_status(response.status_code, payload, retry_after=retry_after)
-
-    def _note_rate_limit(self, response: httpx.Response) -> None:
-        limit = _int_header(response, "x-ratelimit-limit")
-        if limit is None:
-            return
-        self.rate_limit = RateLimitInfo(
-            limit=limit,
-            remaining=_int_header(response, "x-ratelimit-remaining"),
-            reset=_int_header(response, "x-ratelimit-reset"),
-        )
+        super().__init__(api_key, base_url, read_error, **options)
 
     async def _request(
         self,
@@ -226,30 +82,16 @@ class InboxClient:
     ) -> Any:
         """Send; retry only reads (GET), and only on 429, 5xx and transport errors."""
         if method != "GET":
-            return await self._send_once(method, path, params, body)
-        slept = 0.0
-        for attempt in range(self.retry.max_attempts):
-            try:
-                return await self._send_once(method, path, params, body)
-            except (RateLimited, ServerError, TransportError) as exc:
-                if attempt + 1 >= self.retry.max_attempts:
-                    raise
-                delay = self.retry.backoff(attempt, self._rng)
-                if isinstance(exc, RateLimited) and exc.retry_after is not None:
-                    delay = exc.retry_after
-                if slept + delay > self.retry.max_total_delay:
-                    raise
-                slept += delay
-                await self._sleep(delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+            return await self.http.send_once(method, path, params, body)
+        return await self.http.request(method, path, params=params, may_retry=_read_may_retry)
 
     async def _get_model(
         self, model: type[ModelT], path: str, params: Sequence[tuple[str, str]] | None = None
     ) -> ModelT:
-        return _parse(model, await self._request("GET", path, params=params))
+        return parse(model, await self._request("GET", path, params=params))
 
     async def _get_list(self, model: type[ModelT], path: str, params: Any = None) -> list[ModelT]:
-        return _parse_list(model, await self._request("GET", path, params=params))
+        return parse_list(model, await self._request("GET", path, params=params))
 
     # --- team and directory -----------------------------------------------------------------
 
@@ -325,7 +167,7 @@ class InboxClient:
         body: dict[str, Any] = {"name": name.strip()}
         if color is not None:
             body["color"] = color
-        return _parse(model, await self._request("POST", f"/{kind}", body=body))
+        return parse(model, await self._request("POST", f"/{kind}", body=body))
 
     async def _update_label(
         self,
@@ -335,14 +177,14 @@ class InboxClient:
         name: str | Unset,
         color: str | Unset | None,
     ) -> ModelT:
-        body = _given(name=name, color=color)
+        body = given(name=name, color=color)
         path = f"/{kind}/{encode_segment(label_id)}"
-        return _parse(model, await self._request("PATCH", path, body=body))
+        return parse(model, await self._request("PATCH", path, body=body))
 
     # --- threads ----------------------------------------------------------------------------
 
     async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage:
-        return await self._get_model(ThreadPage, "/threads", (query or ThreadQuery()).to_params())
+        return await self._get_model(ThreadPage, "/threads", thread_params(query or ThreadQuery()))
 
     async def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]:
         """Every thread matching the query, page after page."""
@@ -367,7 +209,7 @@ class InboxClient:
     ) -> Thread:
         """Create a conversation (sends nothing). Raises Conflict when it already exists."""
         body = _person_body(account_link_id, external_platform_id, external_id)
-        return _parse(Thread, await self._request("POST", "/threads", body=body))
+        return parse(Thread, await self._request("POST", "/threads", body=body))
 
     async def update_thread(
         self,
@@ -376,9 +218,9 @@ class InboxClient:
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
     ) -> Thread:
-        body = _given(assigneeId=assignee_id, done=done)
+        body = given(assigneeId=assignee_id, done=done)
         path = f"/threads/{encode_segment(thread_id)}"
-        return _parse(Thread, await self._request("PATCH", path, body=body))
+        return parse(Thread, await self._request("PATCH", path, body=body))
 
     async def delete_thread(self, thread_id: str) -> None:
         """Permanent: also deletes the conversation on X."""
@@ -400,7 +242,7 @@ class InboxClient:
         if external_id:
             params.append(("externalId", external_id))
         data = await self._request("GET", "/threads/lookup", params=params)
-        return None if data is None else _parse(Thread, data)
+        return None if data is None else parse(Thread, data)
 
     async def lookup_threads_by_username(
         self, username: str, account_link_ids: Sequence[str] = ()
@@ -435,17 +277,23 @@ class InboxClient:
             cursor = page.next_cursor
 
     async def send_message(
-        self, thread_id: str, content: str, *, reply_to_message_id: str | None = None
+        self,
+        thread_id: str,
+        content: str,
+        *,
+        reply_to_message_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Message:
-        """Send a DM. Never retried here: v1 has no idempotency key, so a send whose outcome is
-        unknown (TransportError with maybe_sent) must be checked by re-reading the thread."""
+        """Send a DM. Never retried here: v1 has no idempotency key (one given is not sent), so
+        a send whose outcome is unknown (TransportError with maybe_sent) must be checked by
+        re-reading the thread."""
         if not content.strip():
             raise ValueError("a message cannot be empty")
         body: dict[str, Any] = {"content": content}
         if reply_to_message_id:
             body["replyToMessageId"] = reply_to_message_id
         path = f"/threads/{encode_segment(thread_id)}/messages"
-        return _parse(Message, await self._request("POST", path, body=body))
+        return parse(Message, await self._request("POST", path, body=body))
 
     # Edit, delete, history and reactions work only on encrypted (xChat) threads: the service
     # refuses them elsewhere, and the app does not offer them there.
@@ -457,14 +305,14 @@ class InboxClient:
         if not content.strip():
             raise ValueError("a message cannot be empty")
         path = self._message_path(thread_id, message_id)
-        return _parse(MessageEdited, await self._request("PATCH", path, body={"content": content}))
+        return parse(MessageEdited, await self._request("PATCH", path, body={"content": content}))
 
     async def delete_message(
         self, thread_id: str, message_id: str, *, for_everyone: bool = True
     ) -> MessageDeleted:
         path = self._message_path(thread_id, message_id)
         body = {"deleteForAll": for_everyone}
-        return _parse(MessageDeleted, await self._request("DELETE", path, body=body))
+        return parse(MessageDeleted, await self._request("DELETE", path, body=body))
 
     async def message_history(self, thread_id: str, message_id: str) -> MessageHistory:
         path = self._message_path(thread_id, message_id) + "/history"
@@ -485,19 +333,20 @@ class InboxClient:
         *,
         external_platform_id: str | None = None,
         external_id: str | None = None,
+        idempotency_key: str | None = None,
     ) -> QuickSendResult:
         """Send to a person, creating the thread if needed."""
         if not content.strip():
             raise ValueError("a message cannot be empty")
         body = _person_body(account_link_id, external_platform_id, external_id)
         body["content"] = content
-        return _parse(QuickSendResult, await self._request("POST", "/threads/messages", body=body))
+        return parse(QuickSendResult, await self._request("POST", "/threads/messages", body=body))
 
     # --- prospects --------------------------------------------------------------------------
 
     async def lookup_prospect(self, platform_id: str) -> Prospect | None:
         data = await self._request("GET", "/prospects/lookup", params=[("platformId", platform_id)])
-        return None if data is None else _parse(Prospect, data)
+        return None if data is None else parse(Prospect, data)
 
     async def get_prospect(self, prospect_id: str) -> Prospect:
         return await self._get_model(Prospect, f"/prospects/{encode_segment(prospect_id)}")
@@ -516,7 +365,7 @@ class InboxClient:
     ) -> Prospect:
         """Change the team's context of a prospect. Only given fields are sent; None clears.
         Tags change incrementally. assigneeId and done apply to all the prospect's threads."""
-        body = _given(
+        body = given(
             notes=notes,
             valuation=valuation,
             statusId=status_id,
@@ -528,11 +377,7 @@ class InboxClient:
         if remove_tags:
             body["removeTags"] = list(remove_tags)
         path = f"/prospects/{encode_segment(prospect_id)}/context"
-        return _parse(Prospect, await self._request("PATCH", path, body=body))
-
-
-def _given(**fields: Any) -> dict[str, Any]:
-    return {name: value for name, value in fields.items() if value is not UNSET}
+        return parse(Prospect, await self._request("PATCH", path, body=body))
 
 
 def _person_body(
@@ -546,21 +391,3 @@ def _person_body(
     if external_id:
         body["externalId"] = external_id
     return body
-
-
-def _parse(model: type[ModelT], data: Any) -> ModelT:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InboxError(
-            f"unexpected {model.__name__} from the Inbox API ({exc.error_count()} problems)"
-        ) from None
-
-
-def _parse_list(model: type[ModelT], data: Any) -> list[ModelT]:
-    try:
-        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
-    except ValidationError as exc:
-        raise InboxError(
-            f"unexpected {model.__name__} list from the Inbox API ({exc.error_count()} problems)"
-        ) from None

@@ -1,0 +1,176 @@
+"""InboxApi: what the app asks of the Inbox API, in the app's own types, whatever the version.
+
+`V1Client` and `V2Api` both satisfy it; features hold an `InboxApi` and never learn which
+version answers. What one version cannot do is named in `features`, so the UI can hide it
+rather than fake it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Final, Protocol
+
+if TYPE_CHECKING:
+    from ..core.model import (
+        AccountLink,
+        Color,
+        Cursor,
+        EventPage,
+        Member,
+        Message,
+        MessageDeleted,
+        MessageEdited,
+        MessageHistory,
+        MessagePage,
+        Prospect,
+        QuickSendResult,
+        Status,
+        Tag,
+        Team,
+        Thread,
+        ThreadPage,
+    )
+    from ..core.query import ThreadQuery
+    from .http import RateLimitInfo
+    from .pacing import RequestBudget
+
+__all__ = ["UNSET", "Feature", "InboxApi", "Unset"]
+
+
+class Unset(Enum):
+    """Marks an argument that was not given: only given fields are sent; None is sent as null."""
+
+    UNSET = "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+
+
+class Feature:
+    """Names of what only some versions can do."""
+
+    NONE_FILTERS = "filter:none"  # "no tags", "no status", "no campaign" (v1)
+    ALL_VIEW = "view:all"  # the All folder (v2)
+    EMPTY_THREAD = "thread:create-empty"  # open a conversation before its first message (v1)
+    IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
+
+
+class InboxApi(Protocol):
+    @property
+    def version(self) -> str: ...
+    @property
+    def features(self) -> frozenset[str]: ...
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def budget(self) -> RequestBudget: ...
+    @property
+    def rate_limit(self) -> RateLimitInfo: ...
+    @property
+    def request_count(self) -> int: ...
+
+    async def aclose(self) -> None: ...
+    async def __aenter__(self) -> InboxApi: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    # --- team and directory
+    async def get_team(self) -> Team: ...
+    async def list_account_links(self) -> list[AccountLink]: ...
+    async def list_members(self) -> list[Member]: ...
+    async def get_member(self, member_id: str) -> Member: ...
+    async def list_tags(self) -> list[Tag]: ...
+    async def list_statuses(self) -> list[Status]: ...
+    async def list_colors(self, kind: str | None = None) -> list[Color]: ...
+    async def list_events(self, after_seq: int | None = None, *, limit: int = 100) -> EventPage: ...
+
+    # --- labels
+    async def create_tag(self, name: str, color: str | None = None) -> Tag: ...
+    async def update_tag(
+        self, tag_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
+    ) -> Tag: ...
+    async def delete_tag(self, tag_id: str) -> None: ...
+    async def get_tag(self, tag_id: str) -> Tag: ...
+    async def create_status(self, name: str, color: str | None = None) -> Status: ...
+    async def update_status(
+        self, status_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
+    ) -> Status: ...
+    async def delete_status(self, status_id: str) -> None: ...
+    async def get_status(self, status_id: str) -> Status: ...
+
+    # --- threads
+    async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage: ...
+    def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]: ...
+    async def get_thread(self, thread_id: str) -> Thread: ...
+    async def create_thread(
+        self,
+        account_link_id: str,
+        *,
+        external_platform_id: str | None = None,
+        external_id: str | None = None,
+    ) -> Thread: ...
+    async def update_thread(
+        self,
+        thread_id: str,
+        *,
+        assignee_id: str | Unset | None = UNSET,
+        done: bool | Unset = UNSET,
+    ) -> Thread: ...
+    async def delete_thread(self, thread_id: str) -> None: ...
+    async def lookup_thread(
+        self,
+        account_link_id: str,
+        *,
+        external_platform_id: str | None = None,
+        external_id: str | None = None,
+    ) -> Thread | None: ...
+    async def lookup_threads_by_username(
+        self, username: str, account_link_ids: Sequence[str] = ()
+    ) -> list[Thread]: ...
+
+    # --- messages
+    async def list_messages(
+        self, thread_id: str, *, limit: int = 50, cursor: Cursor | None = None
+    ) -> MessagePage: ...
+    async def send_message(
+        self,
+        thread_id: str,
+        content: str,
+        *,
+        reply_to_message_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Message: ...
+    async def quick_send(
+        self,
+        account_link_id: str,
+        content: str,
+        *,
+        external_platform_id: str | None = None,
+        external_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> QuickSendResult: ...
+    async def edit_message(
+        self, thread_id: str, message_id: str, content: str
+    ) -> MessageEdited: ...
+    async def delete_message(
+        self, thread_id: str, message_id: str, *, for_everyone: bool = True
+    ) -> MessageDeleted: ...
+    async def message_history(self, thread_id: str, message_id: str) -> MessageHistory: ...
+    async def add_reaction(self, thread_id: str, message_id: str, emoji: str) -> None: ...
+    async def remove_reaction(self, thread_id: str, message_id: str, emoji: str) -> None: ...
+
+    # --- people
+    async def get_prospect(self, prospect_id: str) -> Prospect: ...
+    async def update_prospect_context(
+        self,
+        prospect_id: str,
+        *,
+        notes: str | Unset | None = UNSET,
+        valuation: float | Unset | None = UNSET,
+        status_id: str | Unset | None = UNSET,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+        assignee_id: str | Unset | None = UNSET,
+        done: bool | Unset = UNSET,
+    ) -> Prospect | None: ...

@@ -1,0 +1,43 @@
+"""How v1 spells a thread query: bracket notation for objects and arrays
+(`filters[tags][selectedIds][0]=...`) and the flat `cursorId` + `cursorTimestamp` pair (the
+bracketed `cursor[id]` form is deprecated and never produced here)."""
+
+from __future__ import annotations
+
+from ...core.model import Cursor
+from ...core.query import SortOrder, ThreadQuery, format_timestamp
+
+# Wire names of each filter kind and of its "has none" flag.
+FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {
+    "tags": ("tags", "noTags"),
+    "statuses": ("statuses", "noStatus"),
+    "assignees": ("assignees", "noAssignee"),
+    "campaigns": ("campaigns", "noCampaign"),
+}
+
+
+def thread_params(query: ThreadQuery) -> list[tuple[str, str]]:
+    if query.inbox.value == "all":
+        raise ValueError("the All view needs API v2")
+    params: list[tuple[str, str]] = [("inbox", query.inbox.value), ("limit", str(query.limit))]
+    params += account_link_params(query.account_link_ids)
+    for kind, id_filter in query.filters().items():
+        wire_kind, none_flag = FILTER_WIRE_NAMES[kind]
+        for index, selected_id in enumerate(id_filter.selected):
+            params.append((f"filters[{wire_kind}][selectedIds][{index}]", selected_id))
+        if id_filter.none_:
+            params.append((f"filters[{wire_kind}][{none_flag}]", "true"))
+    if query.sort_order is not SortOrder.DESC:
+        params.append(("filters[sortOrder]", query.sort_order.value))
+    params += cursor_params(query.cursor)
+    return params
+
+
+def account_link_params(account_link_ids: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    return [(f"accountLinkIds[{i}]", link_id) for i, link_id in enumerate(account_link_ids)]
+
+
+def cursor_params(cursor: Cursor | None) -> list[tuple[str, str]]:
+    if cursor is None or cursor.timestamp is None:
+        return []
+    return [("cursorId", cursor.id), ("cursorTimestamp", format_timestamp(cursor.timestamp))]
