@@ -124,3 +124,20 @@ async def test_a_refused_action_names_the_request_for_support() -> None:
         said = [str(n.message) for n in app._notifications]
         assert any("request req_demo" in text for text in said), said
         assert app.thread_list.threads[0].id == first.id  # rolled back
+
+
+async def test_assigning_a_person_reaches_every_thread(demo_api: DemoApi, v2: V2Api) -> None:
+    """v1 assigns all of a person's threads at once; on v2 the contact's default assignee does
+    not override a thread's own, so the threads that have one are assigned too."""
+    store = demo_api.store
+    contact_id, threads = next(
+        (p, ts) for p, ts in store.threads_by_prospect.items() if len(ts) > 1
+    )
+    members = list(store.members)
+    await v2.update_thread(threads[0].id, assignee_id=members[1])  # its own assignee
+    await v2.update_prospect_context(contact_id, assignee_id=members[2])
+    for thread in threads:
+        assert (await v2.get_thread(thread.id)).assignee_id == members[2]
+    await v2.update_prospect_context(contact_id, done=True)
+    for thread in threads:
+        assert (await v2.get_thread(thread.id)).done

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 STATUS_LINGER = 5.0  # seconds an action's outcome stays in the status line
+FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before mounting the rest
 
 
 # The styles the first frame needs (the list, the sidebar, the bars); the message pane's and
@@ -195,6 +196,7 @@ class InboxApp(
         self._older_cursor: Cursor | None = None  # where the open thread's older page starts
         self.status_text = ""
         self._widgets_held = False  # every pane is mounted (see _complete)
+        self._panes_pending = False  # a first launch mounts them after its first page
         self._panes_held = False  # those of the first frame are
         # The thread the sidebar shows: the one person every action acts on (see target()).
         self.shown_target: Thread | None = None
@@ -207,6 +209,7 @@ class InboxApp(
         self.showing_cache = False  # the list shows cached (stale) threads: offline
         self.startup_cache = False  # the list shows cached threads until the first page arrives
         self.connected = False  # the backend is made and the first loads have started
+        self._input_ready = False  # connected and every pane mounted: input is handled
         self._held_input: list[events.Event] = []
         self.reloads = Reloads(self.set_timer)
         self._restore_sighup: Callable[[], object] | None = None
@@ -276,6 +279,8 @@ class InboxApp(
             # the models (pydantic) and the connection (httpx, the API client, the demo) come
             # after that frame. Input that arrives meanwhile waits for them (see on_event).
             self.call_after_refresh(self._complete)
+        elif self.backend is None and not self._has_cached_threads():
+            await self._first_launch()
         else:
             await self._complete()
 
@@ -283,14 +288,38 @@ class InboxApp(
         """What the first frame does without: the message pane, the composer and the footer
         (mounting them costs more than painting the list), the cached threads, then the
         connection."""
-        from textual.widgets import Footer
+        await self._prepare_panes()
+        await self._mount_panes()
+        self._connect()
 
+    async def _first_launch(self) -> None:
+        """Nothing cached to show (a first launch): the first page is what the user waits for.
+        It is asked for at once, and the message pane, the composer and the footer are mounted
+        once it is on screen (or has failed, or after a second at most): mounting them first
+        would hold its answer back. Input waits until everything is there."""
+        await self._prepare_panes()
+        self._connect(release_input=False)
+        self._panes_pending = True
+        self.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
+
+    def mount_pending_panes(self) -> None:
+        """The rest of a first launch's screen, once its first page is on screen (idempotent)."""
+        if self._panes_pending:
+            self._panes_pending = False
+            self.call_after_refresh(self._mount_then_release)
+
+    async def _mount_then_release(self) -> None:
+        await self._mount_panes()
+        self._release_input()
+
+    async def _prepare_panes(self) -> None:
+        """The panes' objects and the sidebar's fields (the threads' handlers need them); the
+        cached threads."""
         from .widgets.composer import Composer  # the text area's module: after the first frame
         from .widgets.message_view import MessageView
 
         if self.freeze_heap:
             resume_collection()  # paused by the command line until the first frame
-        self._read_later_styles()
         self._watch_terminal()
         await self.sidebar.fill()
         self._show_startup_cache()
@@ -298,18 +327,22 @@ class InboxApp(
         self.message_view = MessageView(id="message-view", clock=self.clock)
         self.composer = Composer(id="composer")
         self.composer.add_class("-hidden")
+        self.message_view.set_directory(self.directory)
+
+    async def _mount_panes(self) -> None:
+        from textual.widgets import Footer
+
+        self._read_later_styles()
         await self.query_one("#conversation").mount(
             self.conversation_header, self.message_view, self.composer
         )
         await self.mount(Footer())
         await self.query_one("#footer-slot").remove()
         self.screen.refresh_bindings()  # focus was set before the footer was there to hear it
-        self.message_view.set_directory(self.directory)
         self._widgets_held = True
         self.key_problems += self.bind_saved_view_keys()
         for warning in self.startup_warnings + self.key_problems:
             self.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
-        self._connect()
 
     def _read_later_styles(self) -> None:
         """The styles of what the first frame does not show; they style only widgets mounted
@@ -327,6 +360,9 @@ class InboxApp(
         self.thread_list.show_preview(rows)
         self._set_status("Refreshing…")
         return True
+
+    def _has_cached_threads(self) -> bool:
+        return self.view_cache.has_threads(self.thread_query)
 
     def _show_startup_cache(self) -> None:
         """The threads this view showed last time (and the directory), until fresh ones come:
@@ -346,9 +382,10 @@ class InboxApp(
         self.startup_cache = True
         self._set_status("Refreshing…")
 
-    def _connect(self) -> None:
-        """Make the backend (unless one was given), then load the directory and the threads and
-        start live updates; input held until now is handled after."""
+    def _connect(self, *, release_input: bool = True) -> None:
+        """Make the backend (unless one was given), then load the threads and the directory and
+        start live updates; input held until now is handled after (unless the screen is not
+        complete yet: then once it is)."""
         if self.backend is None:
             from .backend import make_backend
 
@@ -358,16 +395,22 @@ class InboxApp(
         self._show_badge("demo data" if self.backend.is_demo else "")
         badge.set_class(self.backend.is_demo, "demo")
         self.directory.campaign_names = dict(self.backend.campaign_names)
+        self.load_threads()  # first: the rows are what the user waits for
         self.load_directory()
-        self.load_threads()
         self.start_live_updates()
         self.connected = True
+        if release_input:
+            self._release_input()
+
+    def _release_input(self) -> None:
+        """Keys typed while the app was starting are handled now, in the order typed."""
+        self._input_ready = True
         held, self._held_input = self._held_input, []
         for event in held:
             self.post_message(event)
 
     async def on_event(self, event: events.Event) -> None:
-        if not self.connected and isinstance(event, events.InputEvent | events.Paste):
+        if not self._input_ready and isinstance(event, events.InputEvent | events.Paste):
             self._held_input.append(event)  # handled once connected, in the order typed
             return
         await super().on_event(event)
@@ -415,9 +458,7 @@ class InboxApp(
         if self._widgets_held:
             self.flush_draft()
         if self.backend is not None:
-            await self.backend.client.aclose()
-            if self.backend.crm is not None:
-                await self.backend.crm.aclose()
+            await self.backend.aclose()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._panes_held:  # the first resize comes before mount
@@ -575,6 +616,7 @@ class InboxApp(
             + (" Press F to clear the filters." if self.thread_query.has_filters else "")
         )
         self._set_status(self._count_text())
+        self.mount_pending_panes()  # a first launch: its rows are painted, the rest follows
 
     def _save_view_cache(self) -> None:
         """The view's first page, and its rows as shown, for the next start (and offline)."""
@@ -667,6 +709,7 @@ class InboxApp(
             lookup.show_results(message.username, message.threads)
 
     def on_request_failed(self, message: RequestFailed) -> None:
+        self.mount_pending_panes()  # a first launch whose first page failed: the rest now
         if message.generation is not None and message.generation != self.generation:
             return
         text = f"Failed {message.what}: {describe_error(message.error)}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .api import RequestBudget, connect
@@ -18,23 +20,41 @@ class Backend:
     client: InboxApi
     is_demo: bool
     campaign_names: dict[str, str] = field(default_factory=dict)
-    crm: CrmClient | None = None  # the CRM prospects are handed to, when there is one
+    # Makes the CRM prospects are handed to, when there is one: on first use, so that its
+    # client (and the demo CRM) cost nothing before the first page is on screen.
+    crm_factory: Callable[[], CrmClient] | None = None
     stage_map: dict[str, str] = field(default_factory=dict)  # status name -> CRM stageId
+    _crm: CrmClient | None = field(default=None, init=False, repr=False)
+
+    @property
+    def crm(self) -> CrmClient | None:
+        if self._crm is None and self.crm_factory is not None:
+            self._crm = self.crm_factory()
+        return self._crm
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+        if self._crm is not None:
+            await self._crm.aclose()
 
 
 def attach_crm(backend: Backend, settings: Settings) -> Backend:
     """The configured CRM; with the demo (or `base_url = "demo"`), the embedded demo CRM."""
     crm = settings.crm
     if crm.base_url and crm.base_url != "demo":
-        from .crm.client import CrmClient
-
         key = crm.api_key.get_secret_value() if crm.api_key else None
-        backend.crm = CrmClient(crm.base_url, key, timeout=settings.timeout)
+        backend.crm_factory = partial(crm_client, crm.base_url, key, settings.timeout)
         backend.stage_map = dict(crm.stage_map)
     elif crm.base_url == "demo" or backend.is_demo:
-        backend.crm = backend.crm or demo_crm_client()
+        backend.crm_factory = backend.crm_factory or demo_crm_client
         backend.stage_map = dict(crm.stage_map) or demo_stage_map()
     return backend
+
+
+def crm_client(base_url: str, key: str | None, timeout: float) -> CrmClient:
+    from .crm.client import CrmClient
+
+    return CrmClient(base_url, key, timeout=timeout)
 
 
 def demo_crm_client() -> CrmClient:

@@ -62,6 +62,10 @@ class ViewCache:
         rows = [RowSummary.from_json(entry) for entry in entries]
         return None if None in rows else [row for row in rows if row is not None]
 
+    def has_threads(self, query: ThreadQuery) -> bool:
+        """Whether the view has a cached page (without reading it)."""
+        return self._path(f"view-{view_key(query)}").is_file()
+
     def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
         from pydantic import ValidationError
 

@@ -45,7 +45,7 @@ def demo_backend(
         demo_client(api, version, **kwargs),
         is_demo=True,
         campaign_names=dict(api.store.campaign_names),
-        crm=demo_crm_client(),
+        crm_factory=demo_crm_client,
         stage_map=demo_stage_map(),
     )
 

@@ -119,7 +119,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._mark_selected()
 
     def show_crm(self, lines: list[str] | None) -> None:
-        """CRM prospects matching this one (None: no CRM configured, the section hides)."""
+        """CRM prospects matching this one (None: no CRM configured, the section hides).
+        Nothing while the fields are not mounted yet: the next show fills them."""
+        if not self.query("#sb-crm"):
+            return
         for widget_id in ("sb-crm-heading", "sb-crm"):
             self.query_one(f"#{widget_id}").set_class(lines is None, "-hidden")
         if lines is not None:
@@ -172,10 +175,12 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             f" · Posts {_count(p.post_count)}",
             f"Location  {one_line(p.location, 60) or '–'}",
             f"Website   {one_line(p.website_url, 60) or '–'}",
-            f"Data      {freshness}{confidence}",
             f"Score     {lead_score(p, self.weights)}/{self.weights.maximum}",
             f"Profile   {p.profile_by_id_url}",
         ]
+        if p.is_fresh is not None or p.is_stale is not None or p.confidence is not None:
+            # Enrichment data (v1 only): v2's profiles do not say how fresh they are.
+            facts.insert(3, f"Data      {freshness}{confidence}")
         self._set("sb-facts", "\n".join(facts))
         status = directory.statuses.get(p.context.status_id or "")
         self._field("status", one_line(status.name, 30) if status else "No status")

@@ -359,9 +359,10 @@ class V2Api(HttpClient):
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
     ) -> domain.Prospect | None:
-        """The contact's fields in one PATCH, each tag with its own PUT/DELETE, and `done`
-        (per thread on v2) on each of the contact's threads. The person after the PATCH, or
-        None when only tags or threads changed (nothing re-read for it)."""
+        """The contact's fields in one PATCH, each tag with its own PUT/DELETE; `done` and the
+        assignee (v1 set them on every thread of the person) on each of the contact's threads
+        that differs (the assignee is also the contact's default, for threads to come). The
+        person after the PATCH, or None when only tags or threads changed."""
         person = None
         fields = (notes, valuation, status_id, assignee_id)
         if any(value is not UNSET for value in fields):
@@ -377,9 +378,15 @@ class V2Api(HttpClient):
             await self.wire.add_contact_tag(prospect_id, tag_id)
         for tag_id in remove_tags:
             await self.wire.remove_contact_tag(prospect_id, tag_id)
-        if not isinstance(done, Unset):
+        if not isinstance(done, Unset) or not isinstance(assignee_id, Unset):
             filters = ThreadFilters(folder="all", contact_ids=(prospect_id,))
             async for found in self.wire.iter_threads(filters):
-                if found.archived != done:
-                    await self.wire.update_thread(found.id, archived=done)
+                archived = UNSET if isinstance(done, Unset) or found.archived == done else done
+                assignee = (
+                    UNSET
+                    if isinstance(assignee_id, Unset) or found.assignee_id == assignee_id
+                    else assignee_id
+                )
+                if archived is not UNSET or assignee is not UNSET:
+                    await self.wire.update_thread(found.id, archived=archived, assignee_id=assignee)
         return person
