@@ -313,25 +313,25 @@ class InboxApp(
         self._release_input()
 
     async def _prepare_panes(self) -> None:
-        """The panes' objects and the sidebar's fields (the threads' handlers need them); the
-        cached threads."""
-        from .widgets.composer import Composer  # the text area's module: after the first frame
-        from .widgets.message_view import MessageView
-
+        """What the threads' handlers need (the sidebar's fields), and the cached threads."""
         if self.freeze_heap:
             resume_collection()  # paused by the command line until the first frame
         self._watch_terminal()
         await self.sidebar.fill()
         self._show_startup_cache()
+
+    async def _mount_panes(self) -> None:
+        """The message pane, the composer and the footer."""
+        from textual.widgets import Footer
+
+        from .widgets.composer import Composer  # the text area's module: after the first frame
+        from .widgets.message_view import MessageView
+
         self.conversation_header = Static("", id="conversation-header", classes="-hidden")
         self.message_view = MessageView(id="message-view", clock=self.clock)
         self.composer = Composer(id="composer")
         self.composer.add_class("-hidden")
         self.message_view.set_directory(self.directory)
-
-    async def _mount_panes(self) -> None:
-        from textual.widgets import Footer
-
         self._read_later_styles()
         await self.query_one("#conversation").mount(
             self.conversation_header, self.message_view, self.composer
@@ -579,9 +579,10 @@ class InboxApp(
     def _apply_directory(self, directory: Directory) -> None:
         self.directory = directory
         self.thread_list.set_directory(self.directory)
-        self.message_view.set_directory(self.directory)
         self._show_sidebar_for(self.target_or_cursor())
-        self._show_conversation_header(self.message_view.thread)
+        if self._widgets_held:  # else they are made with it (a first launch mounts them late)
+            self.message_view.set_directory(self.directory)
+            self._show_conversation_header(self.message_view.thread)
         self._update_chips()
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
