@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static, Tab, Tabs
 
 from .api.errors import InboxError, TransportError
-from .api.service import Feature
+from .api.versions import Feature
 from .board import BoardMixin
 from .cache import ViewCache
 from .config import Settings

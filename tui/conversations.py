@@ -17,7 +17,7 @@ from textual.app import App
 from textual.message import Message
 
 from .api.errors import Conflict, InboxError, NotFound, TransportError
-from .api.service import Feature
+from .api.versions import Feature
 from .describe import describe_error
 from .text import one_line
 

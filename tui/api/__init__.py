@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
     from .http import RetryPolicy
     from .pacing import RequestBudget
-    from .service import UNSET, Feature, InboxApi
+    from .service import UNSET, InboxApi
     from .v1.client import V1Client
     from .v2.api import V2Api
     from .v2.client import V2Client
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         API_VERSIONS,
         DEFAULT_API_VERSION,
         ApiVersion,
+        Feature,
         connect,
         default_base_url,
     )
@@ -57,7 +58,7 @@ _HOMES = {
     "ServerError": "errors",
     "TransportError": "errors",
     "RequestBudget": "pacing",
-    "Feature": "service",
+    "Feature": "versions",
     "InboxApi": "service",
     "V1Client": "v1.client",
     "V2Api": "v2.api",

@@ -1,8 +1,8 @@
 """InboxApi: what the app asks of the Inbox API, in the app's own types, whatever the version.
 
 `V1Client` and `V2Api` both satisfy it; features hold an `InboxApi` and never learn which
-version answers. What one version cannot do is named in `features`, so the UI can hide it
-rather than fake it.
+version answers. What one version cannot do is named in `features` (versions.Feature), so the
+UI can hide it rather than fake it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .http import RateLimitInfo
     from .pacing import RequestBudget
 
-__all__ = ["UNSET", "Feature", "InboxApi", "Unset"]
+__all__ = ["UNSET", "InboxApi", "Unset"]
 
 
 class Unset(Enum):
@@ -45,15 +45,6 @@ class Unset(Enum):
 
 
 UNSET: Final = Unset.UNSET
-
-
-class Feature:
-    """Names of what only some versions can do."""
-
-    NONE_FILTERS = "filter:none"  # "no tags", "no status", "no campaign" (v1)
-    ALL_VIEW = "view:all"  # the All folder (v2)
-    EMPTY_THREAD = "thread:create-empty"  # open a conversation before its first message (v1)
-    IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
 
 
 class InboxApi(Protocol):

@@ -17,6 +17,15 @@ DEFAULT_API_VERSION: Final[ApiVersion] = "v2"  # the service's current one; v1 i
 SERVICE_ROOT: Final = "https://inboxapp.com/api"
 
 
+class Feature:
+    """Names of what only some versions can do."""
+
+    NONE_FILTERS = "filter:none"  # "no tags", "no status", "no campaign" (v1)
+    ALL_VIEW = "view:all"  # the All folder (v2)
+    EMPTY_THREAD = "thread:create-empty"  # open a conversation before its first message (v1)
+    IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
+
+
 def default_base_url(version: ApiVersion) -> str:
     return f"{SERVICE_ROOT}/{version}"
 

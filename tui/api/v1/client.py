@@ -40,8 +40,8 @@ from ..http import (
     parse,
     parse_list,
 )
-from ..service import UNSET, Feature, Unset
-from ..versions import default_base_url
+from ..service import UNSET, Unset
+from ..versions import Feature, default_base_url
 from .query import account_link_params, cursor_params, thread_params
 
 DEFAULT_MESSAGE_LIMIT: Final = 50

@@ -15,8 +15,8 @@ from ...core import model as domain
 from ...core.query import ThreadQuery
 from ..errors import ApiError
 from ..http import ClientOptions, HttpClient
-from ..service import UNSET, Feature, Unset
-from ..versions import default_base_url
+from ..service import UNSET, Unset
+from ..versions import Feature, default_base_url
 from . import adapt, wire
 from .client import MAX_LIMIT, V2Client
 from .query import ThreadFilters, filters_for
