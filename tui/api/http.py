@@ -78,6 +78,16 @@ def given(**fields: Any) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if value is not UNSET}
 
 
+def label_body(name: str, color: str | None) -> dict[str, Any]:
+    """A new tag's or status's body, the same in both versions (no colour: the service's)."""
+    if not name.strip():
+        raise ValueError("a name cannot be empty")
+    body: dict[str, Any] = {"name": name.strip()}
+    if color is not None:
+        body["color"] = color
+    return body
+
+
 def parse(model: type[ModelT], data: Any) -> ModelT:
     try:
         return model.model_validate(data)
@@ -229,9 +239,8 @@ class HttpCore:
                 if attempt + 1 >= self.retry.max_attempts or not may_retry(exc):
                     raise
                 delay = self.retry.backoff(attempt, self._rng)
-                wait = getattr(exc, "retry_after", None)
-                if isinstance(wait, int | float):
-                    delay = float(wait)
+                if exc.retry_after is not None:
+                    delay = exc.retry_after
                 if slept + delay > self.retry.max_total_delay:
                     raise
                 slept += delay

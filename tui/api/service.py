@@ -47,6 +47,20 @@ class Unset(Enum):
 UNSET: Final = Unset.UNSET
 
 
+async def every_thread(api: InboxApi, query: ThreadQuery | None) -> AsyncIterator[Thread]:
+    """Every thread matching the query, page after page (either version's `iter_threads`)."""
+    from ..core.query import ThreadQuery
+
+    query = query or ThreadQuery()
+    while True:
+        page = await api.list_threads(query)
+        for thread in page.threads:
+            yield thread
+        if page.next_cursor is None or not page.threads:
+            return
+        query = query.with_cursor(page.next_cursor)
+
+
 class InboxApi(Protocol):
     @property
     def version(self) -> str: ...

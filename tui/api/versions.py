@@ -31,7 +31,7 @@ def default_base_url(version: ApiVersion) -> str:
 
 
 def parse_version(value: str) -> ApiVersion:
-    """"v2", "2" or "V2" -> "v2"; anything else is a ValueError naming the choices."""
+    """ "v2", "2" or "V2" -> "v2"; anything else is a ValueError naming the choices."""
     text = value.strip().lower()
     text = text if text.startswith("v") else f"v{text}"
     for version in API_VERSIONS:

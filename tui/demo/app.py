@@ -111,10 +111,10 @@ class DemoApi:
 
     async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
         if not request.url.path.startswith("/api/v1"):
-            code = {404: "threadNotFound", 405: "invalidRequest"}.get(exc.status_code, "internal")
-            if exc.status_code == 404:
-                return self._v2_error(404, "invalidRequest", "No such operation", None, {})
-            return self._v2_error(exc.status_code, code, str(exc.detail), None, {})
+            # No such path, or not with this method: v2 has no code of its own for either.
+            code = "invalidRequest" if exc.status_code in (404, 405) else "internal"
+            message = "No such operation" if exc.status_code == 404 else str(exc.detail)
+            return self._v2_error(exc.status_code, code, message, None, {})
         code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
         if exc.status_code == 405:
             code = "METHOD_NOT_ALLOWED"

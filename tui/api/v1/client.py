@@ -37,10 +37,11 @@ from ..http import (
     ModelT,
     encode_segment,
     given,
+    label_body,
     parse,
     parse_list,
 )
-from ..service import UNSET, Unset
+from ..service import UNSET, Unset, every_thread
 from ..versions import Feature, default_base_url
 from .query import account_link_params, cursor_params, thread_params
 
@@ -162,11 +163,7 @@ class V1Client(HttpClient):
     async def _create_label(
         self, model: type[ModelT], kind: str, name: str, color: str | None
     ) -> ModelT:
-        if not name.strip():
-            raise ValueError("a name cannot be empty")
-        body: dict[str, Any] = {"name": name.strip()}
-        if color is not None:
-            body["color"] = color
+        body = label_body(name, color)
         return parse(model, await self._request("POST", f"/{kind}", body=body))
 
     async def _update_label(
@@ -186,16 +183,9 @@ class V1Client(HttpClient):
     async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage:
         return await self._get_model(ThreadPage, "/threads", thread_params(query or ThreadQuery()))
 
-    async def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]:
+    def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]:
         """Every thread matching the query, page after page."""
-        query = query or ThreadQuery()
-        while True:
-            page = await self.list_threads(query)
-            for thread in page.threads:
-                yield thread
-            if page.next_cursor is None or not page.threads:
-                return
-            query = query.with_cursor(page.next_cursor)
+        return every_thread(self, query)
 
     async def get_thread(self, thread_id: str) -> Thread:
         return await self._get_model(Thread, f"/threads/{encode_segment(thread_id)}")

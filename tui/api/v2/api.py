@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import Final, Unpack
 
 from ...core import model as domain
 from ...core.query import ThreadQuery
 from ..errors import ApiError
 from ..http import ClientOptions, HttpClient
-from ..service import UNSET, Unset
+from ..service import UNSET, Unset, every_thread
 from ..versions import Feature, default_base_url
 from . import adapt, wire
-from .client import MAX_LIMIT, V2Client
+from .client import MAX_LIMIT, V2Client, every_item
 from .query import ThreadFilters, filters_for
 
 # One request per page brings each thread's person: profile and contact embedded.
@@ -65,27 +66,14 @@ class V2Api(HttpClient):
                 self._links_inflight = None
 
     async def _read_account_links(self) -> list[domain.AccountLink]:
-        links: list[wire.AccountLink] = []
-        cursor: str | None = None
-        while True:
-            page = await self.wire.list_account_links(limit=MAX_LIMIT, cursor=cursor)
-            links += page.data
-            if not page.next_cursor or not page.data:
-                break
-            cursor = page.next_cursor
+        read = partial(self.wire.list_account_links, limit=MAX_LIMIT)
+        links = [link async for link in every_item(lambda cursor: read(cursor=cursor))]
         self._link_capabilities = {a.id: list(a.capabilities) for a in links}
         return [adapt.account_link(a) for a in links]
 
     async def list_members(self) -> list[domain.Member]:
-        members: list[wire.Member] = []
-        cursor: str | None = None
-        while True:
-            page = await self.wire.list_members(limit=MAX_LIMIT, cursor=cursor)
-            members += page.data
-            if not page.next_cursor or not page.data:
-                break
-            cursor = page.next_cursor
-        return [adapt.member(m) for m in members]
+        read = partial(self.wire.list_members, limit=MAX_LIMIT)
+        return [adapt.member(m) async for m in every_item(lambda cursor: read(cursor=cursor))]
 
     async def get_member(self, member_id: str) -> domain.Member:
         return adapt.member(await self.wire.get_member(member_id))
@@ -170,15 +158,8 @@ class V2Api(HttpClient):
             threads=await self._threads(page.data), next_cursor=adapt.cursor(page.next_cursor)
         )
 
-    async def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[domain.Thread]:
-        query = query or ThreadQuery()
-        while True:
-            page = await self.list_threads(query)
-            for thread in page.threads:
-                yield thread
-            if page.next_cursor is None or not page.threads:
-                return
-            query = query.with_cursor(page.next_cursor)
+    def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[domain.Thread]:
+        return every_thread(self, query)
 
     async def get_thread(self, thread_id: str) -> domain.Thread:
         found = await self.wire.get_thread(thread_id, expand=THREAD_EXPAND)

@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Final, Unpack
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar, Unpack
 
 from ..errors import (
     ApiError,
@@ -35,6 +35,7 @@ from ..http import (
     ModelT,
     encode_segment,
     given,
+    label_body,
     parse,
     parse_list,
 )
@@ -146,6 +147,23 @@ def _expand(values: Sequence[str]) -> list[tuple[str, str]]:
 
 def _cursor(cursor: str | None) -> list[tuple[str, str]]:
     return [("cursor", cursor)] if cursor else []
+
+
+ItemT = TypeVar("ItemT")
+
+
+async def every_item(
+    read_page: Callable[[str | None], Awaitable[wire.Page[ItemT]]],
+) -> AsyncIterator[ItemT]:
+    """Every item of a collection: `read_page(cursor)` page after page, until the last."""
+    cursor: str | None = None
+    while True:
+        page = await read_page(cursor)
+        for item in page.data:
+            yield item
+        if not page.next_cursor or not page.data:
+            return
+        cursor = page.next_cursor
 
 
 def check_idempotency_key(key: str) -> str:
@@ -277,17 +295,12 @@ class V2Client(HttpClient):
         params += _expand(expand) + _limit(limit) + _cursor(cursor)
         return await self._get(wire.Page[wire.Thread], "/threads", params)
 
-    async def iter_threads(
+    def iter_threads(
         self, filters: ThreadFilters | None = None, *, expand: Sequence[str] = ()
     ) -> AsyncIterator[wire.Thread]:
-        cursor: str | None = None
-        while True:
-            page = await self.list_threads(filters, expand=expand, limit=MAX_LIMIT, cursor=cursor)
-            for thread in page.data:
-                yield thread
-            if not page.next_cursor or not page.data:
-                return
-            cursor = page.next_cursor
+        return every_item(
+            lambda cursor: self.list_threads(filters, expand=expand, limit=MAX_LIMIT, cursor=cursor)
+        )
 
     async def get_thread(self, thread_id: str, *, expand: Sequence[str] = ()) -> wire.Thread:
         path = f"/threads/{encode_segment(thread_id)}"
@@ -440,11 +453,7 @@ class V2Client(HttpClient):
     async def _create_label(
         self, model: type[ModelT], kind: str, name: str, color: str | None
     ) -> ModelT:
-        if not name.strip():
-            raise ValueError("a name cannot be empty")
-        body: dict[str, Any] = {"name": name.strip()}
-        if color is not None:
-            body["color"] = color
+        body = label_body(name, color)
         return parse(model, await self._call("POST", f"/{kind}", body=body))
 
     async def _update_label(
