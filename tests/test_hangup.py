@@ -45,18 +45,24 @@ def drain(master: int, seconds: float) -> None:
             os.read(master, 65536)
 
 
-def launch(data_dir: Path) -> tuple[subprocess.Popen[bytes], int]:
+def ignore_hangups() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def launch(
+    data_dir: Path, *arguments: str, ignore_sighup: bool = True
+) -> tuple[subprocess.Popen[bytes], int]:
     master, slave = pty.openpty()
     env = {**os.environ, "INBOX_TUI_DATA_DIR": str(data_dir), "TERM": "xterm-256color"}
     env.pop("TEXTUAL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "--demo"],
+        [sys.executable, "-m", "tui", "--demo", *arguments],
         stdin=slave,
         stdout=slave,
         stderr=slave,
         env=env,
-        start_new_session=True,  # the pty becomes its controlling terminal
-        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+        start_new_session=True,  # a session of its own, as a terminal window gives
+        preexec_fn=ignore_hangups if ignore_sighup else None,
     )
     os.close(slave)
     return proc, master
@@ -119,3 +125,18 @@ def test_terminal_gone_reads_nothing_and_sees_the_hang_up() -> None:
         assert terminal_gone(slave)
     finally:
         os.close(slave)
+
+
+def test_a_terminal_closed_while_the_app_starts_ends_it(tmp_path: Path) -> None:
+    """The window closes while the app is still painting its first frames, and the kernel
+    says so as it does to a terminal's session: SIGHUP, then SIGCONT. The app must still end.
+    (Textual's writer thread died on its first failed write, and SIGCONT's "resume" then
+    wrote into its full queue: the app blocked for ever, as `tmux kill-session` showed.)"""
+    proc, master = launch(tmp_path, "--demo-threads", "10000", ignore_sighup=False)
+    try:
+        read_until(master, b"inbox-tui", STARTUP_TIMEOUT)  # the first frame, and no more
+    finally:
+        os.close(master)
+    proc.send_signal(signal.SIGHUP)
+    proc.send_signal(signal.SIGCONT)
+    assert wait_exit(proc) == 129  # not 1: nothing failed on the way out

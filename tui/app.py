@@ -69,6 +69,7 @@ from .widgets.sidebar import ProspectSidebar
 from .widgets.thread_list import ThreadList
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.notifications import Notify
     from textual.timer import Timer
 
@@ -198,6 +199,8 @@ class InboxApp(
         self._widgets_held = False  # every pane is mounted (see _complete)
         self._panes_pending = False  # a first launch mounts them after its first page
         self._panes_held = False  # those of the first frame are
+        self._panes_mounting = False  # the message pane, composer and footer are being mounted
+        self._ending = False  # the terminal has gone: the app is on its way out
         # The thread the sidebar shows: the one person every action acts on (see target()).
         self.shown_target: Thread | None = None
         self._sidebar_pending = False  # an after-frame follow is scheduled
@@ -231,6 +234,11 @@ class InboxApp(
             )
 
     # --- layout -----------------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        from .hangup import hangup_safe
+
+        return hangup_safe(super().get_driver_class())
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="_default")
@@ -309,7 +317,16 @@ class InboxApp(
             self.call_after_refresh(self._mount_then_release)
 
     async def _mount_then_release(self) -> None:
-        await self._mount_panes()
+        if self._ending:
+            return
+        self._panes_mounting = True
+        try:
+            await self._mount_panes()
+        finally:
+            self._panes_mounting = False
+        if self._ending:
+            self.exit(return_code=129)  # the terminal went while they were mounted
+            return
         self._release_input()
 
     async def _prepare_panes(self) -> None:
@@ -450,6 +467,9 @@ class InboxApp(
     def _terminal_lost(self) -> None:
         if self._widgets_held:
             self.save_live_draft()
+        self._ending = True
+        if self._panes_mounting:
+            return  # exits once they are mounted: an exit midway fails their mount
         self.exit(return_code=129)  # as a shell reports a hang-up (128 + SIGHUP)
 
     async def on_unmount(self) -> None:
