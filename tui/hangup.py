@@ -84,6 +84,7 @@ def hangup_safe(driver: type[Driver]) -> type[Driver]:
             size: tuple[int, int] | None = None,
         ) -> None:
             super().__init__(app, debug=debug, mouse=mouse, size=size)
-            self._file = TerminalOutput(self._file)  # type: ignore[assignment]
+            if self._file is not None:
+                self._file = TerminalOutput(self._file)  # type: ignore[assignment]
 
     return HangupSafeDriver
