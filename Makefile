@@ -24,6 +24,7 @@ run: bytecode
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tui tests bench scripts
+	$(VENV)/bin/ruff format --check tui tests bench scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 

@@ -29,10 +29,11 @@ from textual.worker import WorkerCancelled
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
 from tui.api.versions import ApiVersion
 from tui.app import InboxApp
+from tui.backend import demo_backend
 from tui.config import Settings
 from tui.core.model import Thread
 from tui.core.query import IdFilter
-from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend
+from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.edits import EditField, edit_for
 
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.app import InboxApp
+from tui.backend import demo_backend
 from tui.config import Settings
 from tui.core.model import Thread
-from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend
+from tui.demo import DemoApi, DemoStore, SeedConfig
 
 
 def parser(

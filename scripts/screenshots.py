@@ -16,8 +16,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tui.app import InboxApp  # noqa: E402
+from tui.backend import demo_backend  # noqa: E402
 from tui.config import Settings  # noqa: E402
-from tui.demo import DemoApi, DemoStore, SeedConfig, demo_backend  # noqa: E402
+from tui.demo import DemoApi, DemoStore, SeedConfig  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 OUT = REPO / "screenshots"

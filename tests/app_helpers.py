@@ -12,8 +12,9 @@ from textual.worker import WorkerCancelled
 from tests.conftest import ANCHOR, make_store
 from tui.api import RetryPolicy
 from tui.app import InboxApp
+from tui.backend import demo_backend
 from tui.config import Settings
-from tui.demo import DemoApi, demo_backend
+from tui.demo import DemoApi
 
 
 def make_app(

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tui.api import RetryPolicy, V1Client, V2Api
-from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
+from tui.backend import demo_client
+from tui.demo import DemoApi, DemoStore, SeedConfig
 
 # Times on screen are local: pin the zone so screens are the same on every machine.
 os.environ["TZ"] = "UTC"

@@ -14,7 +14,8 @@ from tui.api.errors import (
     NotFound,
     error_from_body,
 )
-from tui.demo import DemoApi, Fault, demo_client
+from tui.backend import demo_client
+from tui.demo import DemoApi, Fault
 
 
 async def test_get_honours_retry_after(

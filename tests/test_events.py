@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import ANCHOR, make_store
 from tui.api import ApiError, V1Client
-from tui.demo import DemoApi, demo_client
+from tui.backend import demo_client
+from tui.demo import DemoApi
 
 
 async def test_changes_are_recorded_in_order(client: V1Client, demo_api: DemoApi) -> None:

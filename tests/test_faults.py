@@ -9,7 +9,8 @@ from pathlib import Path
 from tests.app_helpers import make_app, settle
 from tests.conftest import make_store
 from tui.api.errors import AuthError
-from tui.demo import DemoApi, Fault, FaultPlan, FaultRates, demo_client
+from tui.backend import demo_client
+from tui.demo import DemoApi, Fault, FaultPlan, FaultRates
 from tui.drafts import DraftStore
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from tests.conftest import ANCHOR
 from tui.api import V1Client
+from tui.backend import demo_client
 from tui.core.query import IdFilter, InboxView, SortOrder, ThreadQuery
-from tui.demo import DemoApi, DemoStore, SeedConfig, demo_client
+from tui.demo import DemoApi, DemoStore, SeedConfig
 
 
 def stores(threads: int = 600) -> tuple[DemoStore, DemoStore]:

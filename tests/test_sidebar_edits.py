@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, TextArea
 
 from tests.app_helpers import make_app, painted_text, settle
-from tui.demo import demo_client
+from tui.backend import demo_client
 from tui.screens.pickers import ConfirmScreen, PickerScreen
 from tui.widgets.sidebar import FIELDS
 

@@ -12,9 +12,10 @@ from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from tests.app_helpers import make_app, painted_text, settle
 from tui.app import InboxApp
+from tui.backend import demo_client
 from tui.core.model import Thread
 from tui.crm.handoff import split_name
-from tui.demo import DemoApi, demo_client
+from tui.demo import DemoApi
 from tui.screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, ValuationScreen
 
 Move = Callable[[Pilot[None], InboxApp, DemoApi], Awaitable[str]]

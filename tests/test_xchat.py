@@ -10,8 +10,9 @@ import pytest
 from tests.conftest import ANCHOR
 from tui.api import V1Client
 from tui.api.errors import ApiError, Forbidden, NotFound
+from tui.backend import demo_client
 from tui.core.model import Message, Thread
-from tui.demo import DemoApi, demo_client
+from tui.demo import DemoApi
 from tui.demo.seed import SeedConfig
 from tui.demo.store import SYNCED_FIRST, DemoStore
 

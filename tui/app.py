@@ -909,7 +909,7 @@ class InboxApp(
     def action_view(self, view: str) -> None:
         if view == InboxView.ALL.value and Feature.ALL_VIEW not in self.client.features:
             self.notify(
-                "The All view needs API v2 (set api_version = \"v2\").",
+                'The All view needs API v2 (set api_version = "v2").',
                 severity="warning",
                 markup=False,
             )

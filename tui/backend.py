@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .api import RequestBudget, connect
+from .api.versions import DEFAULT_API_VERSION, ApiVersion
 
 if TYPE_CHECKING:
     from .api import InboxApi
     from .config import Settings
     from .crm.client import CrmClient
+    from .demo import DemoApi
 
 
 @dataclass
@@ -77,15 +79,13 @@ def demo_stage_map() -> dict[str, str]:
 def make_backend(settings: Settings) -> Backend:
     budget = RequestBudget(settings.requests_per_minute)
     if settings.use_demo:
-        from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig, demo_backend
+        from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
 
         # A running demo visibly receives DMs: one every 40 s or so.
         store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True))
         faults = FaultPlan(FaultRates.parse(settings.demo_faults))
         api = DemoApi(store, faults=faults)
-        backend = demo_backend(
-            api, settings.api_version, budget=budget, timeout=settings.timeout
-        )
+        backend = demo_backend(api, settings.api_version, budget=budget, timeout=settings.timeout)
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)
         return attach_crm(backend, settings)
@@ -100,3 +100,24 @@ def make_backend(settings: Settings) -> Backend:
     return attach_crm(
         Backend(client, is_demo=False, campaign_names=dict(settings.campaigns)), settings
     )
+
+
+def demo_backend(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any) -> Backend:
+    """The app's backend over a given demo API, with the demo CRM (tests, screenshots,
+    benchmarks)."""
+    return Backend(
+        demo_client(api, version, **kwargs),
+        is_demo=True,
+        campaign_names=dict(api.store.campaign_names),
+        crm_factory=demo_crm_client,
+        stage_map=demo_stage_map(),
+    )
+
+
+def demo_client(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any) -> InboxApi:
+    """A client of `version` talking to `api` in-process, exactly as it would talk to the
+    service."""
+    from .demo import DEMO_API_KEY, DEMO_ROOT, demo_transport
+
+    kwargs.setdefault("base_url", f"{DEMO_ROOT}/{version}")
+    return connect(version, DEMO_API_KEY, transport=demo_transport(api), **kwargs)

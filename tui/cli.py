@@ -263,8 +263,7 @@ def run_demo_server(args: argparse.Namespace) -> int:
     api.serve_drops_over_sockets()
     shown = "demo" if args.key == "demo" else "as given"
     print(
-        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 "
-        f"(API key: {shown})",
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API key: {shown})",
         file=sys.stderr,
     )
     uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")

@@ -303,6 +303,11 @@ class TriageMixin(App[None]):
         if targets:
             self.apply_edits([edit_for(targets[0], EditField.NOTES, event.text)], "Notes saved")
 
+    def on_prospect_sidebar_notes_leaving(self, event: ProspectSidebar.NotesLeaving) -> None:
+        from .screens.pickers import discard_changes
+
+        self.push_screen(discard_changes("Notes"), self.sidebar.answer_notes_leaving)
+
     def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)

@@ -1,6 +1,6 @@
 """The Inbox API, both versions, behind one interface (`InboxApi`): no Textual imports.
 
-`connect()` (versions.py) gives the client of the chosen version. The wire modules (`v1/`,
+`connect()` (connect.py) gives the client of the chosen version. The wire modules (`v1/`,
 `v2/`) are this package's business: nothing outside `tui.api` imports them (import-linter
 checks).
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from .http import RetryPolicy
     from .pacing import RequestBudget
+    from .connect import connect
     from .service import UNSET, InboxApi
     from .v1.client import V1Client
     from .v2.api import V2Api
@@ -38,12 +39,11 @@ if TYPE_CHECKING:
         DEFAULT_API_VERSION,
         ApiVersion,
         Feature,
-        connect,
         default_base_url,
     )
 
 _HOMES = {
-    "connect": "versions",
+    "connect": "connect",
     "UNSET": "service",
     "RetryPolicy": "http",
     "ApiError": "errors",

@@ -1,15 +1,10 @@
-"""The API versions the app speaks, where each lives by default, and the one place that picks
-a client by version (`connect`).
-
-Kept apart from the clients so that the settings can name them without importing httpx.
-"""
+"""The API versions the app speaks and where each lives by default (connect.py picks the
+client). Kept apart from the clients so that the settings can name them without importing
+httpx, and so that the clients can read it without a cycle."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, Literal
-
-if TYPE_CHECKING:
-    from .service import InboxApi
+from typing import Final, Literal
 
 ApiVersion = Literal["v2", "v1"]
 API_VERSIONS: Final[tuple[ApiVersion, ...]] = ("v2", "v1")
@@ -38,19 +33,3 @@ def parse_version(value: str) -> ApiVersion:
         if text == version:
             return version
     raise ValueError(f"unknown API version {value.strip()[:20]!r}: use v2 or v1")
-
-
-def connect(
-    version: ApiVersion, api_key: str, *, base_url: str | None = None, **options: Any
-) -> InboxApi:
-    """The client of `version` (default URL: the service's, for that version). `options` are
-    the clients' own (transport, timeout, budget, retry, sleep, rng). The clients (and httpx)
-    load here, when the first one is made."""
-    url = base_url or default_base_url(version)
-    if version == "v1":
-        from .v1.client import V1Client
-
-        return V1Client(api_key, base_url=url, **options)
-    from .v2.api import V2Api
-
-    return V2Api(api_key, base_url=url, **options)

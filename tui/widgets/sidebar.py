@@ -90,6 +90,18 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             super().__init__()
             self.text = text
 
+    class NotesLeaving(Message):
+        """escape in notes that were changed: whether to save, discard or keep editing is
+        asked by the app (a widget opens no dialog)."""
+
+    def answer_notes_leaving(self, answer: str | None) -> None:
+        """The user's answer to NotesLeaving: "save", "discard", or anything else (keep)."""
+        if answer == "discard":
+            self.close_editor()
+            self.focus()
+        elif answer == "save":
+            self.action_save_edit()
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.editing: str | None = None  # the field edited in place, if any
@@ -332,18 +344,8 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         if self.editing == "notes":
             from textual.widgets import TextArea
 
-            from ..screens.pickers import discard_changes
-
             if self.query_one("#sb-notes-input", TextArea).text != self._notes():
-
-                def answered(answer: str | None) -> None:
-                    if answer == "discard":
-                        self.close_editor()
-                        self.focus()
-                    elif answer == "save":
-                        self.action_save_edit()
-
-                self.app.push_screen(discard_changes("Notes"), answered)
+                self.post_message(self.NotesLeaving())  # the app asks: save, discard or keep
                 return
         self.close_editor()
         self.focus()

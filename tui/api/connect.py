@@ -1,0 +1,26 @@
+"""The one place that picks a client by API version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .versions import ApiVersion, default_base_url
+
+if TYPE_CHECKING:
+    from .service import InboxApi
+
+
+def connect(
+    version: ApiVersion, api_key: str, *, base_url: str | None = None, **options: Any
+) -> InboxApi:
+    """The client of `version` (default URL: the service's, for that version). `options` are
+    the clients' own (transport, timeout, budget, retry, sleep, rng). The clients (and httpx)
+    load here, when the first one is made."""
+    url = base_url or default_base_url(version)
+    if version == "v1":
+        from .v1.client import V1Client
+
+        return V1Client(api_key, base_url=url, **options)
+    from .v2.api import V2Api
+
+    return V2Api(api_key, base_url=url, **options)
