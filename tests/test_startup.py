@@ -10,14 +10,21 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import Footer
 
+import tui.backend
 from tests.app_helpers import lines_of, settle
+from tui.api.versions import ApiVersion
 from tui.app import InboxApp
+from tui.backend import demo_backend, demo_client
 from tui.cache import ViewCache
 from tui.config import Settings
-from tui.core.query import ThreadQuery
+from tui.core.query import InboxView, ThreadQuery
+from tui.core.row_summary import summarize
+from tui.demo import DemoApi, DemoStore, Fault, SeedConfig
 from tui.secrets import Secret
+from tui.state import Directory
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -313,3 +320,119 @@ async def test_damaged_cached_rows_fall_back_to_the_cached_threads(tmp_path: Pat
         await settle(pilot)
         assert at_connect == cached  # painted from the cached threads, before connecting
         assert cache.load_rows(query)  # and the rows are whole again
+
+
+FIRST_FRAME_SCRIPT = """
+import asyncio, sys
+from tui.cli import build_parser
+from tui.config import Overrides, load_settings
+from tui.app import InboxApp
+build_parser()
+settings = load_settings(None, env={{"INBOX_TUI_DATA_DIR": {data_dir!r}}},
+                         overrides=Overrides(demo=True, demo_threads=300, api_version={version!r}))
+app = InboxApp(settings)
+seen = []
+display = app._display
+def observed(screen, renderable):
+    display(screen, renderable)
+    if app.thread_list.row_count and not seen:
+        seen.append((len(app.thread_list.threads), "pydantic" in sys.modules))
+app._display = observed
+async def main():
+    async with app.run_test(size=(130, 40)) as pilot:
+        while not app.thread_list.threads:
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        print(seen[0][0], seen[0][1], len(app.thread_list.threads), app.directory.tags != {{}})
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+def test_a_first_launch_paints_its_first_rows_before_pydantic_is_imported(
+    tmp_path: Path, version: str
+) -> None:
+    """Nothing cached: the first page's rows are painted from its JSON; the models, the
+    directory and live updates come after that frame (the threads then take the rows' place)."""
+    script = FIRST_FRAME_SCRIPT.format(data_dir=str(tmp_path), version=version)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    threads_at_first_rows, pydantic_then, threads_later, directory_later = result.stdout.split()
+    assert threads_at_first_rows == "0" and pydantic_then == "False"
+    assert int(threads_later) > 0 and directory_later == "True"
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+@pytest.mark.parametrize("view", [InboxView.DEFAULT, InboxView.REQUESTS, InboxView.ARCHIVED])
+async def test_rows_read_from_the_json_are_the_rows_the_threads_show(
+    version: ApiVersion, view: InboxView
+) -> None:
+    """The rows a first launch paints before the models are loaded show what the threads then
+    show (the team directory is not loaded yet, so neither has tags, status or an author)."""
+    api = DemoApi(DemoStore(SeedConfig(threads=120, seed=11)))
+    client = demo_client(api, version)
+    try:
+        fetched = await client.fetch_threads(ThreadQuery(inbox=view))
+        glanced = client.summarize_fetched(fetched)
+        page = await client.read_threads(fetched)
+    finally:
+        await client.aclose()
+    shown = [summarize(thread, Directory(), None) for thread in page.threads]
+    assert glanced and glanced == shown
+
+
+def record_status(app: InboxApp) -> list[str]:
+    """Everything the status line says, in order."""
+    said: list[str] = []
+    set_status = app._set_status
+
+    def observed(text: str, *, error: bool = False, transient: bool = False) -> None:
+        said.append(text)
+        set_status(text, error=error, transient=transient)
+
+    app._set_status = observed  # type: ignore[method-assign]
+    return said
+
+
+def first_launch_over(api: DemoApi, version: ApiVersion, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next first launch connects to `api` (with its faults) instead of a fresh demo."""
+    monkeypatch.setattr(tui.backend, "make_backend", lambda settings: demo_backend(api, version))
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+async def test_a_first_launch_whose_first_page_fails_says_so_and_heals(
+    tmp_path: Path, version: ApiVersion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = DemoApi(DemoStore(SeedConfig(threads=60)))
+    api.faults.add(Fault(status=503, method="GET", path_prefix="/threads"), times=4)
+    first_launch_over(api, version, monkeypatch)
+    app = InboxApp(Settings(demo=True, data_dir=tmp_path, api_version=version))
+    said = record_status(app)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert any("loading threads" in text.lower() for text in said)
+        assert app.directory.tags  # the directory and the rest of the screen came all the same
+        assert app.query(Footer)
+        # The directory's answer says the API is back: the page is asked for again.
+        assert len(app.thread_list.threads) > 0
+
+
+@pytest.mark.parametrize(
+    ("version", "body"),
+    [("v2", '{"data": [{"nope": 1}], "nextCursor": null}'), ("v1", '{"threads": [{"nope": 1}]}')],
+)
+async def test_a_first_page_that_does_not_read_is_an_error_not_a_crash(
+    tmp_path: Path, version: ApiVersion, body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = DemoApi(DemoStore(SeedConfig(threads=60)))
+    api.faults.add(Fault(body=body, method="GET", path_prefix="/threads"))
+    first_launch_over(api, version, monkeypatch)
+    app = InboxApp(Settings(demo=True, data_dir=tmp_path, api_version=version))
+    said = record_status(app)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert any("unexpected" in text.lower() for text in said)
+        # The directory's answer says the API is back: the page is asked for again.
+        assert len(app.thread_list.threads) > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.style import Style
 
 from tests.app_helpers import make_app, settle
-from tui.widgets.row_summary import summarize
+from tui.core.row_summary import summarize
 
 
 def styles_of(strip: object) -> list[Style | None]:

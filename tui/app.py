@@ -53,6 +53,7 @@ from .messages import (
     LookupDone,
     MessagesLoaded,
     RequestFailed,
+    ThreadsFetched,
     ThreadsLoaded,
 )
 from .preferences import Preferences
@@ -73,6 +74,7 @@ if TYPE_CHECKING:
     from textual.notifications import Notify
     from textual.timer import Timer
 
+    from .api.service import FetchedThreads
     from .backend import Backend
     from .core.model import Cursor, Thread
     from .screens.lookup import LookupScreen
@@ -80,6 +82,7 @@ if TYPE_CHECKING:
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 STATUS_LINGER = 5.0  # seconds an action's outcome stays in the status line
+ENDING_WAIT = 2.0  # seconds a hung-up app waits for a pane mount under way before it exits
 FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before mounting the rest
 
 
@@ -306,7 +309,7 @@ class InboxApp(
         once it is on screen (or has failed, or after a second at most): mounting them first
         would hold its answer back. Input waits until everything is there."""
         await self._prepare_panes()
-        self._connect(release_input=False)
+        self._connect(first_launch=True)
         self._panes_pending = True
         self.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
 
@@ -399,10 +402,11 @@ class InboxApp(
         self.startup_cache = True
         self._set_status("Refreshing…")
 
-    def _connect(self, *, release_input: bool = True) -> None:
+    def _connect(self, *, first_launch: bool = False) -> None:
         """Make the backend (unless one was given), then load the threads and the directory and
-        start live updates; input held until now is handled after (unless the screen is not
-        complete yet: then once it is)."""
+        start live updates; input held until now is handled after. A first launch paints its
+        first rows before anything else (see _fetch_first_rows), and handles input once its
+        screen is complete."""
         if self.backend is None:
             from .backend import make_backend
 
@@ -412,12 +416,57 @@ class InboxApp(
         self._show_badge("demo data" if self.backend.is_demo else "")
         badge.set_class(self.backend.is_demo, "demo")
         self.directory.campaign_names = dict(self.backend.campaign_names)
+        if first_launch:
+            self.connected = True
+            self._load_first_rows()
+            return
         self.load_threads()  # first: the rows are what the user waits for
         self.load_directory()
         self.start_live_updates()
         self.connected = True
-        if release_input:
-            self._release_input()
+        self._release_input()
+
+    def _load_first_rows(self) -> None:
+        """A first launch: the first page's rows are painted from its JSON, before the models
+        (pydantic) are loaded; the page is read into them, and the directory and live updates
+        start, once those rows are on screen."""
+        self.generation += 1
+        self.thread_list.set_empty_text("Loading…")
+        self._set_status("Loading threads…")
+        self._fetch_first_rows(self.generation, self.thread_query)
+
+    @work(group="threads", exclusive=True)
+    async def _fetch_first_rows(self, generation: int, query: ThreadQuery) -> None:
+        try:
+            fetched = await self.client.fetch_threads(query)
+        except InboxError as error:
+            self.post_message(RequestFailed("loading threads", error, generation))
+            self.load_directory()
+            self.start_live_updates()
+            return
+        self.post_message(
+            ThreadsFetched(generation, fetched, self.client.summarize_fetched(fetched))
+        )
+
+    def on_threads_fetched(self, message: ThreadsFetched) -> None:
+        if message.generation != self.generation:
+            return
+        self.thread_list.show_preview(message.rows)
+        self.call_after_refresh(self._read_first_page, message.generation, message.fetched)
+
+    def _read_first_page(self, generation: int, fetched: FetchedThreads) -> None:
+        self._read_threads(generation, fetched)
+        self.load_directory()
+        self.start_live_updates()
+
+    @work(group="threads", exclusive=True)
+    async def _read_threads(self, generation: int, fetched: FetchedThreads) -> None:
+        try:
+            page = await self.client.read_threads(fetched)
+        except InboxError as error:
+            self.post_message(RequestFailed("loading threads", error, generation))
+            return
+        self.post_message(ThreadsLoaded(generation, page.threads, page.next_cursor, False))
 
     def _release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""
@@ -469,7 +518,9 @@ class InboxApp(
             self.save_live_draft()
         self._ending = True
         if self._panes_mounting:
-            return  # exits once they are mounted: an exit midway fails their mount
+            # Exits once they are mounted (an exit midway fails their mount), or soon anyway.
+            self.set_timer(ENDING_WAIT, partial(self.exit, return_code=129))
+            return
         self.exit(return_code=129)  # as a shell reports a hang-up (128 + SIGHUP)
 
     async def on_unmount(self) -> None:

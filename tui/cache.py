@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .core.row_summary import RowSummary
 from .secrets import write_private
 from .state import Directory
-from .widgets.row_summary import RowSummary
 
 if TYPE_CHECKING:
     from .core.model import Thread
@@ -67,13 +67,13 @@ class ViewCache:
         return self._path(f"view-{view_key(query)}").is_file()
 
     def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
+        data = self._read(f"view-{view_key(query)}")
+        if data is None:
+            return None  # (a first launch: the models are not loaded for nothing)
         from pydantic import ValidationError
 
         from .core.model import Thread
 
-        data = self._read(f"view-{view_key(query)}")
-        if data is None:
-            return None
         try:
             threads = [Thread.model_validate(t) for t in data.get("threads", [])]
             saved = datetime.fromisoformat(data["savedAt"])
@@ -93,13 +93,13 @@ class ViewCache:
         )
 
     def load_directory(self, campaign_names: dict[str, str]) -> Directory | None:
+        data = self._read("directory")
+        if data is None:
+            return None
         from pydantic import ValidationError
 
         from .core.model import AccountLink, Member, Status, Tag
 
-        data = self._read("directory")
-        if data is None:
-            return None
         try:
             return Directory.build(
                 [AccountLink.model_validate(x) for x in data["accountLinks"]],

@@ -9,8 +9,10 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from .api.errors import InboxError
+    from .api.service import FetchedThreads
     from .core.model import Cursor, Team, Thread
     from .core.model import Message as ApiMessage
+    from .core.row_summary import RowSummary
     from .state import Directory
 
 
@@ -30,6 +32,17 @@ class ThreadsLoaded(Message):
         self.threads = threads
         self.next_cursor = next_cursor
         self.append = append
+
+
+class ThreadsFetched(Message):
+    """A first launch's first page, as JSON (`fetched`) and as the rows it shows (`rows`,
+    read without the models): the rows are painted, then the page is read."""
+
+    def __init__(self, generation: int, fetched: FetchedThreads, rows: list[RowSummary]) -> None:
+        super().__init__()
+        self.generation = generation
+        self.fetched = fetched
+        self.rows = rows
 
 
 class MessagesLoaded(Message):

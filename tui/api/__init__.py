@@ -14,6 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .connect import connect
     from .errors import (
         ApiError,
         AuthError,
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     )
     from .http import RetryPolicy
     from .pacing import RequestBudget
-    from .connect import connect
     from .service import UNSET, InboxApi
     from .v1.client import V1Client
     from .v2.api import V2Api

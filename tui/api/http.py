@@ -12,17 +12,21 @@ import json
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Self, TypedDict, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import InboxError, RateLimited, TransportError
 from .pacing import RequestBudget
 from .service import UNSET
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+# pydantic is imported when an answer is first read into a model, not with the clients: a
+# first launch paints its first rows from the JSON before that (see InboxApi.glance_threads).
+ModelT = TypeVar("ModelT", bound="BaseModel")
 
 
 # Reads the error of a non-2xx answer: (status, parsed body, Retry-After seconds, headers).
@@ -89,6 +93,8 @@ def label_body(name: str, color: str | None) -> dict[str, Any]:
 
 
 def parse(model: type[ModelT], data: Any) -> ModelT:
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -98,6 +104,8 @@ def parse(model: type[ModelT], data: Any) -> ModelT:
 
 
 def parse_list(model: type[ModelT], data: Any) -> list[ModelT]:
+    from pydantic import TypeAdapter, ValidationError
+
     try:
         return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
     except ValidationError as exc:

@@ -8,8 +8,9 @@ UI can hide it rather than fake it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from ..core.model import (
@@ -32,10 +33,21 @@ if TYPE_CHECKING:
         ThreadPage,
     )
     from ..core.query import ThreadQuery
+    from ..core.row_summary import RowSummary
     from .http import RateLimitInfo
     from .pacing import RequestBudget
 
-__all__ = ["UNSET", "InboxApi", "Unset"]
+__all__ = ["UNSET", "FetchedThreads", "InboxApi", "Unset"]
+
+
+@dataclass(frozen=True)
+class FetchedThreads:
+    """A page of threads as the service sent it: JSON, not yet read into the model (reading
+    it imports pydantic and builds the models' validators, which a first launch does after
+    painting the rows)."""
+
+    query: ThreadQuery
+    body: Any
 
 
 class Unset(Enum):
@@ -105,7 +117,17 @@ class InboxApi(Protocol):
     async def get_status(self, status_id: str) -> Status: ...
 
     # --- threads
-    async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage: ...
+    async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage:
+        """fetch_threads, then read_threads: one request."""
+        ...
+
+    async def fetch_threads(self, query: ThreadQuery | None = None) -> FetchedThreads: ...
+    async def read_threads(self, fetched: FetchedThreads) -> ThreadPage: ...
+    def summarize_fetched(self, fetched: FetchedThreads) -> list[RowSummary]:
+        """What each row shows, read from the JSON alone (no team directory yet: no tags,
+        status, assignee or author); painted until read_threads has the threads."""
+        ...
+
     def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]: ...
     async def get_thread(self, thread_id: str) -> Thread: ...
     async def create_thread(

@@ -9,24 +9,13 @@ enum-like fields are plain strings so a new value never breaks parsing.
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-
-def parse_timestamp(value: Any) -> Any:
-    """Timestamps are timezone-aware: a naive one from the wire is taken as UTC."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        parsed = datetime.fromisoformat(text)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return value
+from .timestamps import parse_timestamp
 
 
 def _lenient_aware(value: Any) -> Any:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..core.model import parse_timestamp
+from ..core.timestamps import parse_timestamp
 from .seed import COLORS
 from .store import DemoError, IdSelection, ThreadFilter
 

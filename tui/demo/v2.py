@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
-from ..core.model import parse_timestamp
+from ..core.timestamps import parse_timestamp
 from . import params as qp
 from . import xchat
 from .records import LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts

@@ -18,13 +18,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..core.row_summary import RowSummary, summarize
 from ..keymap import bindings
 from ..state import Directory
 from ..text import one_line
 from ..timefmt import relative
 from .chips import chip_style
 from .restyle import Restyling
-from .row_summary import RowSummary, summarize
 from .rows import Packer, Scorer, ThreadRows
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.empty_text = "Loading…"
         self._clock = clock
         self._cache: dict[tuple[object, ...], Strip] = {}
-        # The rows shown last time (see row_summary.py), until the threads are loaded.
+        # The rows shown last time (see core/row_summary.py), until the threads are loaded.
         self._preview: list[RowSummary] = []
         self._highlighted_id: str | None = None  # the thread last announced as Highlighted
 

@@ -8,27 +8,8 @@ re-reading the thread.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
-from typing import Any, Final, Unpack
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
-from ...core.model import (
-    AccountLink,
-    Color,
-    Cursor,
-    EventPage,
-    Member,
-    Message,
-    MessageDeleted,
-    MessageEdited,
-    MessageHistory,
-    MessagePage,
-    Prospect,
-    QuickSendResult,
-    Status,
-    Tag,
-    Team,
-    Thread,
-    ThreadPage,
-)
 from ...core.query import ThreadQuery
 from ..errors import InboxError, RateLimited, ServerError, TransportError, error_from_body
 from ..http import (
@@ -41,9 +22,17 @@ from ..http import (
     parse,
     parse_list,
 )
-from ..service import UNSET, Unset, every_thread
+from ..lazy import lazy_module
+from ..service import UNSET, FetchedThreads, Unset, every_thread
 from ..versions import Feature, default_base_url
 from .query import account_link_params, cursor_params, thread_params
+from .summary import summarize_page
+
+if TYPE_CHECKING:
+    from ...core import model as domain
+    from ...core.row_summary import RowSummary
+else:
+    domain = lazy_module("tui.core.model")  # pydantic: loaded when an answer is first read
 
 DEFAULT_MESSAGE_LIMIT: Final = 50
 
@@ -96,31 +85,33 @@ class V1Client(HttpClient):
 
     # --- team and directory -----------------------------------------------------------------
 
-    async def get_team(self) -> Team:
+    async def get_team(self) -> domain.Team:
         """The team that owns the key: the cheap way to check one."""
-        return await self._get_model(Team, "/team")
+        return await self._get_model(domain.Team, "/team")
 
-    async def list_account_links(self) -> list[AccountLink]:
-        return await self._get_list(AccountLink, "/account-links")
+    async def list_account_links(self) -> list[domain.AccountLink]:
+        return await self._get_list(domain.AccountLink, "/account-links")
 
-    async def list_members(self) -> list[Member]:
-        return await self._get_list(Member, "/members")
+    async def list_members(self) -> list[domain.Member]:
+        return await self._get_list(domain.Member, "/members")
 
-    async def get_member(self, member_id: str) -> Member:
-        return await self._get_model(Member, f"/members/{encode_segment(member_id)}")
+    async def get_member(self, member_id: str) -> domain.Member:
+        return await self._get_model(domain.Member, f"/members/{encode_segment(member_id)}")
 
-    async def list_tags(self) -> list[Tag]:
-        return await self._get_list(Tag, "/tags")
+    async def list_tags(self) -> list[domain.Tag]:
+        return await self._get_list(domain.Tag, "/tags")
 
-    async def list_statuses(self) -> list[Status]:
-        return await self._get_list(Status, "/statuses")
+    async def list_statuses(self) -> list[domain.Status]:
+        return await self._get_list(domain.Status, "/statuses")
 
-    async def list_colors(self, kind: str | None = None) -> list[Color]:
+    async def list_colors(self, kind: str | None = None) -> list[domain.Color]:
         """The predefined colours (`kind` "tags" or "statuses" for their own lists)."""
         path = f"/{kind}/colors" if kind in ("tags", "statuses") else "/colors"
-        return await self._get_list(Color, path)
+        return await self._get_list(domain.Color, path)
 
-    async def list_events(self, after_seq: int | None = None, *, limit: int = 100) -> EventPage:
+    async def list_events(
+        self, after_seq: int | None = None, *, limit: int = 100
+    ) -> domain.EventPage:
         """What changed since `after_seq` (oldest first; kept 7 days): one cheap request
         instead of re-listing threads."""
         if not 1 <= limit <= 1000:
@@ -128,37 +119,37 @@ class V1Client(HttpClient):
         params = [("limit", str(limit))]
         if after_seq is not None:
             params.append(("afterSeq", str(after_seq)))
-        return await self._get_model(EventPage, "/events", params)
+        return await self._get_model(domain.EventPage, "/events", params)
 
     # --- tag and status management (one shape, two collections) ----------------------------
 
-    async def create_tag(self, name: str, color: str | None = None) -> Tag:
-        return await self._create_label(Tag, "tags", name, color)
+    async def create_tag(self, name: str, color: str | None = None) -> domain.Tag:
+        return await self._create_label(domain.Tag, "tags", name, color)
 
     async def update_tag(
         self, tag_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
-    ) -> Tag:
-        return await self._update_label(Tag, "tags", tag_id, name, color)
+    ) -> domain.Tag:
+        return await self._update_label(domain.Tag, "tags", tag_id, name, color)
 
     async def delete_tag(self, tag_id: str) -> None:
         await self._request("DELETE", f"/tags/{encode_segment(tag_id)}")
 
-    async def get_tag(self, tag_id: str) -> Tag:
-        return await self._get_model(Tag, f"/tags/{encode_segment(tag_id)}")
+    async def get_tag(self, tag_id: str) -> domain.Tag:
+        return await self._get_model(domain.Tag, f"/tags/{encode_segment(tag_id)}")
 
-    async def create_status(self, name: str, color: str | None = None) -> Status:
-        return await self._create_label(Status, "statuses", name, color)
+    async def create_status(self, name: str, color: str | None = None) -> domain.Status:
+        return await self._create_label(domain.Status, "statuses", name, color)
 
     async def update_status(
         self, status_id: str, *, name: str | Unset = UNSET, color: str | Unset | None = UNSET
-    ) -> Status:
-        return await self._update_label(Status, "statuses", status_id, name, color)
+    ) -> domain.Status:
+        return await self._update_label(domain.Status, "statuses", status_id, name, color)
 
     async def delete_status(self, status_id: str) -> None:
         await self._request("DELETE", f"/statuses/{encode_segment(status_id)}")
 
-    async def get_status(self, status_id: str) -> Status:
-        return await self._get_model(Status, f"/statuses/{encode_segment(status_id)}")
+    async def get_status(self, status_id: str) -> domain.Status:
+        return await self._get_model(domain.Status, f"/statuses/{encode_segment(status_id)}")
 
     async def _create_label(
         self, model: type[ModelT], kind: str, name: str, color: str | None
@@ -180,15 +171,27 @@ class V1Client(HttpClient):
 
     # --- threads ----------------------------------------------------------------------------
 
-    async def list_threads(self, query: ThreadQuery | None = None) -> ThreadPage:
-        return await self._get_model(ThreadPage, "/threads", thread_params(query or ThreadQuery()))
+    async def list_threads(self, query: ThreadQuery | None = None) -> domain.ThreadPage:
+        return await self.read_threads(await self.fetch_threads(query))
 
-    def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[Thread]:
+    async def fetch_threads(self, query: ThreadQuery | None = None) -> FetchedThreads:
+        query = query or ThreadQuery()
+        return FetchedThreads(
+            query, await self._request("GET", "/threads", params=thread_params(query))
+        )
+
+    async def read_threads(self, fetched: FetchedThreads) -> domain.ThreadPage:
+        return parse(domain.ThreadPage, fetched.body)
+
+    def summarize_fetched(self, fetched: FetchedThreads) -> list[RowSummary]:
+        return summarize_page(fetched.body)
+
+    def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[domain.Thread]:
         """Every thread matching the query, page after page."""
         return every_thread(self, query)
 
-    async def get_thread(self, thread_id: str) -> Thread:
-        return await self._get_model(Thread, f"/threads/{encode_segment(thread_id)}")
+    async def get_thread(self, thread_id: str) -> domain.Thread:
+        return await self._get_model(domain.Thread, f"/threads/{encode_segment(thread_id)}")
 
     async def create_thread(
         self,
@@ -196,10 +199,10 @@ class V1Client(HttpClient):
         *,
         external_platform_id: str | None = None,
         external_id: str | None = None,
-    ) -> Thread:
+    ) -> domain.Thread:
         """Create a conversation (sends nothing). Raises Conflict when it already exists."""
         body = _person_body(account_link_id, external_platform_id, external_id)
-        return parse(Thread, await self._request("POST", "/threads", body=body))
+        return parse(domain.Thread, await self._request("POST", "/threads", body=body))
 
     async def update_thread(
         self,
@@ -207,10 +210,10 @@ class V1Client(HttpClient):
         *,
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
-    ) -> Thread:
+    ) -> domain.Thread:
         body = given(assigneeId=assignee_id, done=done)
         path = f"/threads/{encode_segment(thread_id)}"
-        return parse(Thread, await self._request("PATCH", path, body=body))
+        return parse(domain.Thread, await self._request("PATCH", path, body=body))
 
     async def delete_thread(self, thread_id: str) -> None:
         """Permanent: also deletes the conversation on X."""
@@ -222,7 +225,7 @@ class V1Client(HttpClient):
         *,
         external_platform_id: str | None = None,
         external_id: str | None = None,
-    ) -> Thread | None:
+    ) -> domain.Thread | None:
         """The thread between an account link and a person, or None."""
         if not (external_platform_id or external_id):
             raise ValueError("give external_platform_id or external_id")
@@ -232,32 +235,36 @@ class V1Client(HttpClient):
         if external_id:
             params.append(("externalId", external_id))
         data = await self._request("GET", "/threads/lookup", params=params)
-        return None if data is None else parse(Thread, data)
+        return None if data is None else parse(domain.Thread, data)
 
     async def lookup_threads_by_username(
         self, username: str, account_link_ids: Sequence[str] = ()
-    ) -> list[Thread]:
+    ) -> list[domain.Thread]:
         """Every thread with the person of that exact username (case-insensitive, no @)."""
         params = [("username", username.strip().removeprefix("@"))]
         params += account_link_params(list(account_link_ids))
-        return await self._get_list(Thread, "/threads/lookup-by-username", params)
+        return await self._get_list(domain.Thread, "/threads/lookup-by-username", params)
 
     # --- messages ---------------------------------------------------------------------------
 
     async def list_messages(
-        self, thread_id: str, *, limit: int = DEFAULT_MESSAGE_LIMIT, cursor: Cursor | None = None
-    ) -> MessagePage:
+        self,
+        thread_id: str,
+        *,
+        limit: int = DEFAULT_MESSAGE_LIMIT,
+        cursor: domain.Cursor | None = None,
+    ) -> domain.MessagePage:
         """One page of messages, newest first; `next_cursor` leads to older ones."""
         if not 1 <= limit <= 100:
             raise ValueError("limit must be between 1 and 100")
         params = [("limit", str(limit)), *cursor_params(cursor)]
         path = f"/threads/{encode_segment(thread_id)}/messages"
-        return await self._get_model(MessagePage, path, params)
+        return await self._get_model(domain.MessagePage, path, params)
 
     async def iter_messages(
         self, thread_id: str, *, limit: int = DEFAULT_MESSAGE_LIMIT
-    ) -> AsyncIterator[Message]:
-        cursor: Cursor | None = None
+    ) -> AsyncIterator[domain.Message]:
+        cursor: domain.Cursor | None = None
         while True:
             page = await self.list_messages(thread_id, limit=limit, cursor=cursor)
             for message in page.messages:
@@ -273,7 +280,7 @@ class V1Client(HttpClient):
         *,
         reply_to_message_id: str | None = None,
         idempotency_key: str | None = None,
-    ) -> Message:
+    ) -> domain.Message:
         """Send a DM. Never retried here: v1 has no idempotency key (one given is not sent), so
         a send whose outcome is unknown (TransportError with maybe_sent) must be checked by
         re-reading the thread."""
@@ -283,7 +290,7 @@ class V1Client(HttpClient):
         if reply_to_message_id:
             body["replyToMessageId"] = reply_to_message_id
         path = f"/threads/{encode_segment(thread_id)}/messages"
-        return parse(Message, await self._request("POST", path, body=body))
+        return parse(domain.Message, await self._request("POST", path, body=body))
 
     # Edit, delete, history and reactions work only on encrypted (xChat) threads: the service
     # refuses them elsewhere, and the app does not offer them there.
@@ -291,22 +298,26 @@ class V1Client(HttpClient):
     def _message_path(self, thread_id: str, message_id: str) -> str:
         return f"/threads/{encode_segment(thread_id)}/messages/{encode_segment(message_id)}"
 
-    async def edit_message(self, thread_id: str, message_id: str, content: str) -> MessageEdited:
+    async def edit_message(
+        self, thread_id: str, message_id: str, content: str
+    ) -> domain.MessageEdited:
         if not content.strip():
             raise ValueError("a message cannot be empty")
         path = self._message_path(thread_id, message_id)
-        return parse(MessageEdited, await self._request("PATCH", path, body={"content": content}))
+        return parse(
+            domain.MessageEdited, await self._request("PATCH", path, body={"content": content})
+        )
 
     async def delete_message(
         self, thread_id: str, message_id: str, *, for_everyone: bool = True
-    ) -> MessageDeleted:
+    ) -> domain.MessageDeleted:
         path = self._message_path(thread_id, message_id)
         body = {"deleteForAll": for_everyone}
-        return parse(MessageDeleted, await self._request("DELETE", path, body=body))
+        return parse(domain.MessageDeleted, await self._request("DELETE", path, body=body))
 
-    async def message_history(self, thread_id: str, message_id: str) -> MessageHistory:
+    async def message_history(self, thread_id: str, message_id: str) -> domain.MessageHistory:
         path = self._message_path(thread_id, message_id) + "/history"
-        return await self._get_model(MessageHistory, path)
+        return await self._get_model(domain.MessageHistory, path)
 
     async def add_reaction(self, thread_id: str, message_id: str, emoji: str) -> None:
         path = self._message_path(thread_id, message_id) + "/reactions/reactions"
@@ -324,22 +335,24 @@ class V1Client(HttpClient):
         external_platform_id: str | None = None,
         external_id: str | None = None,
         idempotency_key: str | None = None,
-    ) -> QuickSendResult:
+    ) -> domain.QuickSendResult:
         """Send to a person, creating the thread if needed."""
         if not content.strip():
             raise ValueError("a message cannot be empty")
         body = _person_body(account_link_id, external_platform_id, external_id)
         body["content"] = content
-        return parse(QuickSendResult, await self._request("POST", "/threads/messages", body=body))
+        return parse(
+            domain.QuickSendResult, await self._request("POST", "/threads/messages", body=body)
+        )
 
     # --- prospects --------------------------------------------------------------------------
 
-    async def lookup_prospect(self, platform_id: str) -> Prospect | None:
+    async def lookup_prospect(self, platform_id: str) -> domain.Prospect | None:
         data = await self._request("GET", "/prospects/lookup", params=[("platformId", platform_id)])
-        return None if data is None else parse(Prospect, data)
+        return None if data is None else parse(domain.Prospect, data)
 
-    async def get_prospect(self, prospect_id: str) -> Prospect:
-        return await self._get_model(Prospect, f"/prospects/{encode_segment(prospect_id)}")
+    async def get_prospect(self, prospect_id: str) -> domain.Prospect:
+        return await self._get_model(domain.Prospect, f"/prospects/{encode_segment(prospect_id)}")
 
     async def update_prospect_context(
         self,
@@ -352,7 +365,7 @@ class V1Client(HttpClient):
         remove_tags: Sequence[str] = (),
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
-    ) -> Prospect:
+    ) -> domain.Prospect:
         """Change the team's context of a prospect. Only given fields are sent; None clears.
         Tags change incrementally. assigneeId and done apply to all the prospect's threads."""
         body = given(
@@ -367,7 +380,7 @@ class V1Client(HttpClient):
         if remove_tags:
             body["removeTags"] = list(remove_tags)
         path = f"/prospects/{encode_segment(prospect_id)}/context"
-        return parse(Prospect, await self._request("PATCH", path, body=body))
+        return parse(domain.Prospect, await self._request("PATCH", path, body=body))
 
 
 def _person_body(

@@ -4,8 +4,12 @@ bracketed `cursor[id]` form is deprecated and never produced here)."""
 
 from __future__ import annotations
 
-from ...core.model import Cursor
+from typing import TYPE_CHECKING
+
 from ...core.query import SortOrder, ThreadQuery, format_timestamp
+
+if TYPE_CHECKING:
+    from ...core.model import Cursor
 
 # Wire names of each filter kind and of its "has none" flag.
 FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {

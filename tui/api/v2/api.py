@@ -10,17 +10,26 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from functools import partial
-from typing import Final, Unpack
+from typing import TYPE_CHECKING, Final, Unpack
 
-from ...core import model as domain
 from ...core.query import ThreadQuery
 from ..errors import ApiError
-from ..http import ClientOptions, HttpClient
-from ..service import UNSET, Unset, every_thread
+from ..http import ClientOptions, HttpClient, parse
+from ..lazy import lazy_module
+from ..service import UNSET, FetchedThreads, Unset, every_thread
 from ..versions import Feature, default_base_url
-from . import adapt, wire
 from .client import MAX_LIMIT, V2Client, every_item
 from .query import ThreadFilters, filters_for
+from .summary import summarize_page
+
+if TYPE_CHECKING:
+    from ...core import model as domain
+    from ...core.row_summary import RowSummary
+    from . import adapt, wire
+else:  # pydantic: loaded when an answer is first read
+    domain = lazy_module("tui.core.model")
+    adapt = lazy_module("tui.api.v2.adapt")
+    wire = lazy_module("tui.api.v2.wire")
 
 # One request per page brings each thread's person: profile and contact embedded.
 THREAD_EXPAND: Final = ("profile", "contact")
@@ -145,18 +154,28 @@ class V2Api(HttpClient):
         return adapt.with_sibling_threads(mapped)
 
     async def list_threads(self, query: ThreadQuery | None = None) -> domain.ThreadPage:
+        return await self.read_threads(await self.fetch_threads(query))
+
+    async def fetch_threads(self, query: ThreadQuery | None = None) -> FetchedThreads:
         query = query or ThreadQuery()
         try:
             filters = filters_for(query)
         except ValueError as error:
             raise ApiError(str(error), status=400, code="invalidRequest") from None
         token = query.cursor.token if query.cursor is not None else None
-        page = await self.wire.list_threads(
+        body = await self.wire.fetch_threads(
             filters, expand=THREAD_EXPAND, limit=query.limit, cursor=token
         )
+        return FetchedThreads(query, body)
+
+    async def read_threads(self, fetched: FetchedThreads) -> domain.ThreadPage:
+        page = parse(wire.Page[wire.Thread], fetched.body)
         return domain.ThreadPage(
             threads=await self._threads(page.data), next_cursor=adapt.cursor(page.next_cursor)
         )
+
+    def summarize_fetched(self, fetched: FetchedThreads) -> list[RowSummary]:
+        return summarize_page(fetched.body)
 
     def iter_threads(self, query: ThreadQuery | None = None) -> AsyncIterator[domain.Thread]:
         return every_thread(self, query)

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, Final, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Unpack
 
 from ..errors import (
     ApiError,
@@ -39,10 +39,15 @@ from ..http import (
     parse,
     parse_list,
 )
+from ..lazy import lazy_module
 from ..service import UNSET, Unset
 from ..versions import default_base_url
-from . import wire
 from .query import ThreadFilters
+
+if TYPE_CHECKING:
+    from . import wire
+else:
+    wire = lazy_module("tui.api.v2.wire")  # pydantic: loaded when an answer is first read
 
 MAX_LIMIT: Final = 100
 MAX_EXPAND: Final = 4
@@ -291,9 +296,23 @@ class V2Client(HttpClient):
         limit: int | None = None,
         cursor: str | None = None,
     ) -> wire.Page[wire.Thread]:
+        return parse(
+            wire.Page[wire.Thread],
+            await self.fetch_threads(filters, expand=expand, limit=limit, cursor=cursor),
+        )
+
+    async def fetch_threads(
+        self,
+        filters: ThreadFilters | None = None,
+        *,
+        expand: Sequence[str] = (),
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Any:
+        """list_threads' answer as JSON, not yet read into wire models."""
         params = (filters or ThreadFilters()).to_params()
         params += _expand(expand) + _limit(limit) + _cursor(cursor)
-        return await self._get(wire.Page[wire.Thread], "/threads", params)
+        return await self._call("GET", "/threads", params=params)
 
     def iter_threads(
         self, filters: ThreadFilters | None = None, *, expand: Sequence[str] = ()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..core.model import Thread
     from ..state import Directory
+    from .model import Thread
 
 
 class RowSummary(NamedTuple):

@@ -1,0 +1,46 @@
+"""A v1 page of threads, read into rows without the models (see InboxApi.summarize_fetched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.row_summary import RowSummary
+from ...core.timestamps import parse_timestamp
+
+
+def summarize_page(body: Any) -> list[RowSummary]:
+    """The rows of a v1 thread page (`{threads: [...]}`); a thread that does not read as one is
+    left out (read_threads then says what is wrong)."""
+    threads = body.get("threads") if isinstance(body, dict) else None
+    rows = []
+    for thread in threads if isinstance(threads, list) else []:
+        try:
+            rows.append(_row(thread))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return rows
+
+
+def _row(thread: dict[str, Any]) -> RowSummary:
+    person = thread.get("prospect") or {}
+    last = thread.get("lastMessage")
+    stamp = (
+        thread.get("computedSortTimestamp")
+        or thread.get("lastMessageTimestamp")
+        or thread.get("createdAt")
+    )
+    return RowSummary(
+        id=str(thread["id"]),
+        name=str(person.get("displayName") or ""),
+        handle=str(person.get("handle") or f"@{person.get('username') or ''}"),
+        stamp=parse_timestamp(stamp).timestamp() if stamp else None,
+        author=None,  # whose message it was needs the team's account links
+        preview=None if last is None else str(last.get("content") or ""),
+        request=bool(thread.get("isRequest", False)),
+        done=bool(thread.get("done", False)),
+        tags=(),
+        status=None,
+        assignee=None,
+        via=None,
+        score=None,
+    )

@@ -1,0 +1,50 @@
+"""A v2 page of threads, read into rows without the models (see InboxApi.summarize_fetched),
+as adapt.thread and adapt.prospect would show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.row_summary import RowSummary
+from ...core.timestamps import parse_timestamp
+
+
+def summarize_page(body: Any) -> list[RowSummary]:
+    """The rows of a v2 thread page (`{data: [...]}`, expanded with profile and contact); a
+    thread that does not read as one is left out (read_threads then says what is wrong)."""
+    threads = body.get("data") if isinstance(body, dict) else None
+    rows = []
+    for thread in threads if isinstance(threads, list) else []:
+        try:
+            rows.append(_row(thread))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return rows
+
+
+def _row(thread: dict[str, Any]) -> RowSummary:
+    profile = thread.get("profile")
+    contact = thread.get("contact") or {}
+    if profile is None and contact.get("profiles"):
+        profile = contact["profiles"][0]
+    profile = profile or {}
+    last = thread.get("lastMessage")
+    activity = thread.get("activity") or {}
+    stamp = activity.get("at") or thread.get("createdAt")
+    if stamp is None and last is not None:
+        stamp = last.get("createdAt")
+    return RowSummary(
+        id=str(thread["id"]),
+        name=str(profile.get("displayName") or ""),
+        handle=str(profile.get("handle") or f"@{profile.get('username') or ''}"),
+        stamp=parse_timestamp(stamp).timestamp() if stamp else None,
+        author=None,  # shown once the team's account links are known, as for the models
+        preview=None if last is None else str(activity.get("preview") or ""),
+        request=bool(thread.get("isRequest", False)),
+        done=bool(thread.get("archived", False)),
+        tags=(),
+        status=None,
+        assignee=None,
+        via=None,
+        score=None,
+    )
