@@ -37,6 +37,11 @@ def time_to_screen(command: str, pattern: str, timeout: float = 30.0, linger: fl
         ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
         check=True,
     )
+    pid = subprocess.run(
+        ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     try:
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(
@@ -50,6 +55,17 @@ def time_to_screen(command: str, pattern: str, timeout: float = 30.0, linger: fl
         raise TimeoutError(f"{pattern!r} did not appear within {timeout} s")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        wait_gone(pid)
+
+
+def wait_gone(pid: str, timeout: float = 10.0) -> None:
+    """Until the program of a closed pane has exited: a launch still winding down would take
+    the CPU from the next one measured."""
+    if not pid.isdigit():
+        return
+    deadline = time.perf_counter() + timeout
+    while Path(f"/proc/{pid}").exists() and time.perf_counter() < deadline:
+        time.sleep(0.01)
 
 
 def app_first_row(threads: int, data_dir: Path, linger: float = 0.0, version: str = "v2") -> float:
