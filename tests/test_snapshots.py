@@ -1,4 +1,7 @@
-"""SVG snapshots of the main screen: each view, with filters, with a thread open, narrow."""
+"""SVG snapshots of every screen, grouped per feature: the main screen (each view, with
+filters, with a thread open, narrow), help, the sidebar, triage's pickers and notes, labels,
+the board, lookup, saved views, a new conversation, a confirmation, and the composer with
+a draft."""
 
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ def run(*keys: str, after: Callable[[Pilot[Any]], Awaitable[None]] | None = None
             await settle(pilot)
 
     return before
+
+
+# --- the main screen -------------------------------------------------------------------------
 
 
 def test_default_view(snap_compare: SnapCompare) -> None:
@@ -97,6 +103,9 @@ def test_narrow_terminal(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run("enter"))
 
 
+# --- help and the sidebar --------------------------------------------------------------------
+
+
 def test_help_screen(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
     assert snap_compare(app, terminal_size=(100, 45), run_before=run("question_mark"))
@@ -115,3 +124,73 @@ def test_sidebar_in_edit_mode(snap_compare: SnapCompare) -> None:
     assert snap_compare(
         app, terminal_size=(130, 40), run_before=run(after=_edit_valuation_in_the_sidebar)
     )
+
+
+# --- triage: the pickers and notes ------------------------------------------------------------
+
+
+def test_status_picker(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("s"))
+
+
+def test_tags_picker(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("t"))
+
+
+def test_assignee_picker(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("a"))
+
+
+def test_notes_dialog(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("n"))
+
+
+# --- labels, the board, lookup, saved views -------------------------------------------------
+
+
+def test_labels_screen(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("L"))
+
+
+def test_pipeline_board(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(150, 40), run_before=run("P"))
+
+
+def test_lookup_dialog(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("slash"))
+
+
+def test_saved_views_dialog(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("V"))
+
+
+def test_new_conversation_dialog(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("N"))
+
+
+def test_delete_thread_confirmation(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("D"))
+
+
+# --- reply ------------------------------------------------------------------------------------
+
+
+async def _type_a_draft(pilot: Pilot[Any]) -> None:
+    await pilot.press("r")
+    await pilot.pause()
+    await pilot.press(*"Thanks! Thursday at 3pm works, I will send an invite.")
+
+
+def test_composer_with_a_draft(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("enter", after=_type_a_draft))
