@@ -27,21 +27,21 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
-from tui.api.versions import ApiVersion
-from tui.app import InboxApp
 from tui.backend import demo_backend
-from tui.config import Settings
+from tui.core.api_versions import ApiVersion
+from tui.core.config import Settings
+from tui.core.edits import EditField, edit_for
 from tui.core.model import Thread
 from tui.core.query import IdFilter
 from tui.demo import DemoApi, DemoStore, SeedConfig
-from tui.edits import EditField, edit_for
+from tui.ui.app import InboxApp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLD_RUNS = 9
 STARTUP_IMPORTS = {  # name -> modules, cumulative
-    "the settings": "tui.config",
-    "the command line": "tui.config,tui.cli",
-    "the command line and the app": "tui.config,tui.cli,tui.app",
+    "the settings": "tui.core.config",
+    "the command line": "tui.core.config,tui.cli",
+    "the command line and the app": "tui.core.config,tui.cli,tui.ui.app",
 }
 
 
@@ -73,7 +73,7 @@ VERSIONS = ("v2", "v1")
 
 def app_on(api: DemoApi, version: ApiVersion = "v2") -> InboxApp:
     """The app on an in-process demo, speaking `version`, made as the command line makes it
-    (its start-up objects frozen once the first page is shown, see tui/heap.py)."""
+    (its start-up objects frozen once the first page is shown, see tui/ui/heap.py)."""
     settings = Settings(demo=True, api_version=version)
     return InboxApp(settings, backend=demo_backend(api, version), freeze_heap=True)
 

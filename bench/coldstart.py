@@ -79,7 +79,7 @@ def app_first_row(threads: int, data_dir: Path, linger: float = 0.0, version: st
 
 
 def has_cached_rows(data_dir: Path) -> bool:
-    """Whether a launch left the rows a later launch paints first (see tui/cache.py)."""
+    """Whether a launch left the rows a later launch paints first (see tui/core/cache.py)."""
     for path in data_dir.glob("cache/*/view-*.json"):
         if '"rows": [[' in path.read_text(encoding="utf-8"):
             return True

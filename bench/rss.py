@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from tui.app import InboxApp
 from tui.backend import demo_backend
-from tui.config import Settings
+from tui.core.config import Settings
 from tui.core.model import Thread
 from tui.demo import DemoApi, DemoStore, SeedConfig
+from tui.ui.app import InboxApp
 
 
 def parser(

@@ -15,10 +15,10 @@ time.tzset()
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tui.app import InboxApp  # noqa: E402
 from tui.backend import demo_backend  # noqa: E402
-from tui.config import Settings  # noqa: E402
+from tui.core.config import Settings  # noqa: E402
 from tui.demo import DemoApi, DemoStore, SeedConfig  # noqa: E402
+from tui.ui.app import InboxApp  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 OUT = REPO / "screenshots"

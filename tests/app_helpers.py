@@ -11,10 +11,10 @@ from textual.worker import WorkerCancelled
 
 from tests.conftest import ANCHOR, make_store
 from tui.api import RetryPolicy
-from tui.app import InboxApp
 from tui.backend import demo_backend
-from tui.config import Settings
+from tui.core.config import Settings
 from tui.demo import DemoApi
+from tui.ui.app import InboxApp
 
 
 def make_app(

@@ -12,12 +12,12 @@ from textual.widgets import Input, OptionList, RadioButton, SelectionList, TextA
 from tests.app_helpers import make_app, settle
 from tui.api import V1Client
 from tui.api.errors import NotFound
-from tui.app import InboxApp
 from tui.backend import demo_client
+from tui.core.drafts import DraftStore
 from tui.core.model import Thread
 from tui.demo import DemoApi, Fault
-from tui.drafts import DraftStore
-from tui.screens.pickers import (
+from tui.ui.app import InboxApp
+from tui.ui.screens.pickers import (
     ConfirmScreen,
     NewConversationScreen,
     NotesScreen,

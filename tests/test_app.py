@@ -7,10 +7,10 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 
 from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle
 from tui.core.query import InboxView, SortOrder
-from tui.screens.filters import NONE, FilterScreen
-from tui.screens.help import HelpScreen
-from tui.screens.lookup import LookupScreen
-from tui.widgets.sidebar import ProspectSidebar
+from tui.ui.screens.filters import NONE, FilterScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.lookup import LookupScreen
+from tui.ui.widgets.sidebar import ProspectSidebar
 
 VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
 FOLDERS = {
@@ -392,7 +392,7 @@ async def test_lookup_finds_every_thread_or_says_none(version: str) -> None:
 
 
 async def test_help_lists_every_binding() -> None:
-    from tui.keymap import KEYMAP
+    from tui.ui.keymap import KEYMAP
 
     app, _ = make_app()
     async with app.run_test(size=(130, 50)) as pilot:
@@ -408,7 +408,7 @@ async def test_help_lists_every_binding() -> None:
 
 
 async def test_palette_offers_every_action() -> None:
-    from tui.keymap import KEYMAP
+    from tui.ui.keymap import KEYMAP
 
     app, _ = make_app()
     async with app.run_test(size=(130, 40)) as pilot:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.conversations import valid_user_id
-from tui.edits import parse_valuation
-from tui.screens.lookup import normalise_username
+from tui.core.edits import parse_valuation
+from tui.ui.features.conversations import valid_user_id
+from tui.ui.screens.lookup import normalise_username
 
 
 @pytest.mark.parametrize(

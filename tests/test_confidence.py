@@ -13,14 +13,14 @@ from tests.app_helpers import make_app, painted_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import start, stranger
 from tests.test_labels_screen import fill_form, highlight, open_labels
-from tui.screens.filters import FilterScreen
-from tui.screens.help import HelpScreen
-from tui.screens.labels import LabelFormScreen
-from tui.screens.lookup import LookupScreen
-from tui.screens.pickers import ConfirmScreen, PickerScreen
-from tui.timefmt import relative
-from tui.widgets.checklist import CHECKED
-from tui.widgets.sidebar import format_money
+from tui.core.timefmt import relative
+from tui.ui.screens.filters import FilterScreen
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.labels import LabelFormScreen
+from tui.ui.screens.lookup import LookupScreen
+from tui.ui.screens.pickers import ConfirmScreen, PickerScreen
+from tui.ui.widgets.checklist import CHECKED
+from tui.ui.widgets.sidebar import format_money
 
 
 async def test_the_filter_panel_opens_with_the_first_list_focused(data_dir: Path) -> None:
@@ -113,17 +113,17 @@ async def test_words_agree_with_their_numbers(data_dir: Path) -> None:
 async def test_the_status_line_moves_on_after_an_action(
     data_dir: Path, monkeypatch: object
 ) -> None:
-    import tui.app
+    import tui.ui.app
 
     # Long enough that a slow machine still sees the outcome, then short to see it go.
-    monkeypatch.setattr(tui.app, "STATUS_LINGER", 60.0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(tui.ui.app, "STATUS_LINGER", 60.0)  # type: ignore[attr-defined]
     app, _ = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
         assert app.status_text.startswith("Archived")
-        monkeypatch.setattr(tui.app, "STATUS_LINGER", 0.2)  # type: ignore[attr-defined]
+        monkeypatch.setattr(tui.ui.app, "STATUS_LINGER", 0.2)  # type: ignore[attr-defined]
         await pilot.press("u")
         await settle(pilot)
         await pilot.pause(0.6)

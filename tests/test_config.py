@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import ConfigError, Overrides, load_settings
+from tui.core.config import ConfigError, Overrides, load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -135,7 +135,7 @@ def test_default_paths_are_where_platformdirs_puts_them(
 ) -> None:
     import platformdirs
 
-    from tui.config import default_config_path, default_data_dir
+    from tui.core.config import default_config_path, default_data_dir
 
     monkeypatch.setenv("XDG_CONFIG_HOME", home)
     monkeypatch.setenv("XDG_DATA_HOME", home)

@@ -10,8 +10,8 @@ from tests.app_helpers import make_app, settle
 from tests.conftest import make_store
 from tui.api.errors import AuthError
 from tui.backend import demo_client
+from tui.core.drafts import DraftStore
 from tui.demo import DemoApi, Fault, FaultPlan, FaultRates
-from tui.drafts import DraftStore
 
 
 async def test_offline_start_opens_on_the_cache_then_refreshes(tmp_path: Path) -> None:

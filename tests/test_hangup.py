@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.drafts import DraftStore
-from tui.hangup import terminal_gone
+from tui.core.drafts import DraftStore
+from tui.ui.hangup import terminal_gone
 
 STARTUP_TIMEOUT = 60.0
 EXIT_TIMEOUT = 10.0

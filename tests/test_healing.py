@@ -9,9 +9,9 @@ import pytest
 
 from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import make_store
+from tui.core.drafts import DraftStore
 from tui.demo import DemoApi, Fault, FaultPlan, FaultRates
-from tui.drafts import DraftStore
-from tui.reloads import Reloads
+from tui.ui.reloads import Reloads
 
 DOWN = FaultRates.parse("5xx=1")  # as `--demo-faults "5xx=1"` sets it
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from textual.widgets import Static
 
 from tests.app_helpers import lines_of, make_app, painted_text, settle
-from tui.text import inert, one_line
+from tui.core.text import inert, one_line
 
 # (case id, text planted, what must be seen on screen)
 CORPUS = [

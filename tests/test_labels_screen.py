@@ -10,9 +10,9 @@ from textual.widgets import Input, Label, OptionList
 
 from tests.app_helpers import make_app, settle
 from tests.test_actions import reader
-from tui.app import InboxApp
-from tui.screens.labels import LabelFormScreen, LabelsScreen
-from tui.screens.pickers import ConfirmScreen, PickerScreen
+from tui.ui.app import InboxApp
+from tui.ui.screens.labels import LabelFormScreen, LabelsScreen
+from tui.ui.screens.pickers import ConfirmScreen, PickerScreen
 
 
 async def open_labels(pilot: Pilot[None]) -> LabelsScreen:

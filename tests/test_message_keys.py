@@ -17,14 +17,14 @@ from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread, reader, stranger
 from tests.test_xchat import read_message
-from tui.app import InboxApp
+from tui.core.drafts import DraftStore
 from tui.core.model import Message, Thread
 from tui.demo import DemoApi, Fault
 from tui.demo.seed import SeedConfig
 from tui.demo.store import DemoStore
-from tui.drafts import DraftStore
-from tui.screens.history import HistoryScreen
-from tui.screens.pickers import ConfirmScreen, NewConversationScreen, NotesScreen, PickerScreen
+from tui.ui.app import InboxApp
+from tui.ui.screens.history import HistoryScreen
+from tui.ui.screens.pickers import ConfirmScreen, NewConversationScreen, NotesScreen, PickerScreen
 
 VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
 # Where a first message to a person goes, per version.

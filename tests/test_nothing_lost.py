@@ -12,10 +12,10 @@ from textual.widgets import Input, Label
 
 from tests.app_helpers import make_app, settle
 from tests.test_labels_screen import fill_form, open_labels
-from tui.config import load_settings
-from tui.keymap import check_overrides
-from tui.screens.labels import LabelFormScreen
-from tui.screens.pickers import ConfirmScreen, PickerScreen, TextPromptScreen
+from tui.core.config import load_settings
+from tui.ui.keymap import check_overrides
+from tui.ui.screens.labels import LabelFormScreen
+from tui.ui.screens.pickers import ConfirmScreen, PickerScreen, TextPromptScreen
 
 
 def message_of(screen: object, selector: str) -> str:

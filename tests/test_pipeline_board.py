@@ -10,13 +10,13 @@ import pytest
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import notifications, reader
 from tui.api.errors import ApiError, AuthError
-from tui.config import ScoreSettings
+from tui.core.config import ScoreSettings
 from tui.core.model import Prospect
+from tui.core.scoring import ScoreWeights, lead_score
 from tui.crm.client import CrmClient
 from tui.crm.handoff import crm_body, role_from_bio, split_name
 from tui.demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DEMO_STAGE_MAP, DemoCrm, valid_phone
-from tui.scoring import ScoreWeights, lead_score
-from tui.screens.board import NO_STATUS, BoardScreen
+from tui.ui.screens.board import NO_STATUS, BoardScreen
 
 # --- the board --------------------------------------------------------------------------------
 
@@ -262,8 +262,8 @@ async def test_the_crm_warning_is_shown(data_dir: Path) -> None:
 
 
 def test_the_body_uses_the_pipeline_when_no_stage_is_mapped() -> None:
+    from tui.core.directory import Directory
     from tui.core.model import Thread
-    from tui.state import Directory
 
     thread = Thread.model_validate(
         {"id": "t1", "prospect": {"displayName": "Ada Lovelace", "bio": "Founder at Engines."}}

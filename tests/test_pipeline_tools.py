@@ -13,18 +13,18 @@ import pytest
 
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import notifications, reader
-from tui.app import overridable_elsewhere
-from tui.checks import Problems
 from tui.cli import main
-from tui.config import load_settings, read_settings
-from tui.config_file import with_view
+from tui.core.checks import Problems
+from tui.core.config import load_settings, read_settings
+from tui.core.config_file import with_view
+from tui.core.directory import fetch_directory
+from tui.core.export import COLUMNS, ExportWriter, export_record, spreadsheet_safe
 from tui.core.query import InboxView, ThreadQuery
+from tui.core.saved_views import ViewSpec, to_query
 from tui.demo import DemoApi, DemoStore
-from tui.export import COLUMNS, ExportWriter, export_record, spreadsheet_safe
-from tui.keymap import check_overrides
-from tui.screens.pickers import PickerScreen, TextPromptScreen
-from tui.state import fetch_directory
-from tui.views import ViewSpec, to_query
+from tui.ui.app import overridable_elsewhere
+from tui.ui.keymap import check_overrides
+from tui.ui.screens.pickers import PickerScreen, TextPromptScreen
 
 # --- export -----------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import make_store
 from tui.core.model import Thread
-from tui.widgets.rows import PARSED_KEPT, Packer, ThreadRows
+from tui.ui.widgets.rows import PARSED_KEPT, Packer, ThreadRows
 
 
 def threads(count: int = 120) -> list[Thread]:
@@ -124,8 +124,8 @@ def test_a_score_is_taken_once_for_rows_packed_before_the_scorer() -> None:
 def test_row_summaries_come_back_equal_from_json_and_damaged_ones_do_not() -> None:
     import json
 
+    from tui.core.directory import Directory
     from tui.core.row_summary import RowSummary, summarize
-    from tui.state import Directory
 
     directory = Directory()
     summaries = [summarize(t, directory, lambda t: len(t.id)) for t in threads(60)]

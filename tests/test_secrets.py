@@ -15,10 +15,10 @@ import pytest
 
 from tests.app_helpers import settle
 from tests.servers import demo_server
-from tui.app import InboxApp
 from tui.backend import make_backend
-from tui.config import Settings, config_warnings, load_settings
-from tui.secrets import REDACTED, Secret, redact, register_secret, with_api_key
+from tui.core.config import Settings, config_warnings, load_settings
+from tui.core.secrets import REDACTED, Secret, redact, register_secret, with_api_key
+from tui.ui.app import InboxApp
 
 KEY = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
@@ -181,7 +181,7 @@ class MemoryKeyring:
 def test_the_os_keyring_is_used_where_available(tmp_path: Path) -> None:
     import keyring
 
-    from tui.config import store_in_keyring
+    from tui.core.config import store_in_keyring
 
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
@@ -216,6 +216,6 @@ def test_a_crm_key_in_a_readable_config_gets_a_warning_and_is_redacted(tmp_path:
     assert any("chmod 600" in w for w in config_warnings(config))
     settings = load_settings(config, env={})
     assert "crm-secret-123" not in repr(settings)
-    from tui.secrets import redact
+    from tui.core.secrets import redact
 
     assert "crm-secret-123" not in redact("failed with crm-secret-123")

@@ -9,8 +9,8 @@ from textual.widgets import Input, TextArea
 
 from tests.app_helpers import make_app, painted_text, settle
 from tui.backend import demo_client
-from tui.screens.pickers import ConfirmScreen, PickerScreen
-from tui.widgets.sidebar import FIELDS
+from tui.ui.screens.pickers import ConfirmScreen, PickerScreen
+from tui.ui.widgets.sidebar import FIELDS
 
 
 async def test_tab_reaches_the_sidebar_and_j_k_choose_a_field(data_dir: Path) -> None:

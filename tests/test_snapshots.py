@@ -11,7 +11,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.app_helpers import make_app, settle
-from tui.screens.filters import FilterScreen
+from tui.ui.screens.filters import FilterScreen
 
 SnapCompare = Callable[..., bool]
 

@@ -15,16 +15,16 @@ from textual.widgets import Footer
 
 import tui.backend
 from tests.app_helpers import lines_of, settle
-from tui.api.versions import ApiVersion
-from tui.app import InboxApp
 from tui.backend import demo_backend, demo_client
-from tui.cache import ViewCache
-from tui.config import Settings
+from tui.core.api_versions import ApiVersion
+from tui.core.cache import ViewCache
+from tui.core.config import Settings
+from tui.core.directory import Directory
 from tui.core.query import InboxView, ThreadQuery
 from tui.core.row_summary import summarize
+from tui.core.secrets import Secret
 from tui.demo import DemoApi, DemoStore, Fault, SeedConfig
-from tui.secrets import Secret
-from tui.state import Directory
+from tui.ui.app import InboxApp
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -140,8 +140,8 @@ def test_the_first_frame_is_drawn_before_pydantic_is_imported(tmp_path: Path) ->
     script = f"""
 import asyncio, sys
 from tui.cli import build_parser
-from tui.config import Overrides, load_settings
-from tui.app import InboxApp
+from tui.core.config import Overrides, load_settings
+from tui.ui.app import InboxApp
 build_parser()
 settings = load_settings(None, env={{"INBOX_TUI_DATA_DIR": {str(tmp_path)!r}}},
                          overrides=Overrides(demo=True, demo_threads=300))
@@ -266,7 +266,7 @@ async def test_start_up_objects_are_frozen_once_the_first_page_is_shown(tmp_path
 async def test_the_collector_paused_for_the_start_runs_again_after_the_first_frame(
     tmp_path: Path,
 ) -> None:
-    """The command line pauses the collector until the first frame (tui/heap.py); the app
+    """The command line pauses the collector until the first frame (tui/ui/heap.py); the app
     (freeze_heap: the command line's) resumes it then, and an app made without it leaves the
     collector as it found it."""
     settings = demo_settings(tmp_path)
@@ -325,8 +325,8 @@ async def test_damaged_cached_rows_fall_back_to_the_cached_threads(tmp_path: Pat
 FIRST_FRAME_SCRIPT = """
 import asyncio, sys
 from tui.cli import build_parser
-from tui.config import Overrides, load_settings
-from tui.app import InboxApp
+from tui.core.config import Overrides, load_settings
+from tui.ui.app import InboxApp
 build_parser()
 settings = load_settings(None, env={{"INBOX_TUI_DATA_DIR": {data_dir!r}}},
                          overrides=Overrides(demo=True, demo_threads=300, api_version={version!r}))
@@ -396,20 +396,24 @@ def record_status(app: InboxApp) -> list[str]:
     return said
 
 
-def first_launch_over(api: DemoApi, version: ApiVersion, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The next first launch connects to `api` (with its faults) instead of a fresh demo."""
+def first_launch_with(
+    fault: Fault, times: int, version: ApiVersion, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[InboxApp, list[str]]:
+    """An app on its first launch whose demo answers `fault` (`times` times), and what its
+    status line says."""
+    api = DemoApi(DemoStore(SeedConfig(threads=60)))
+    api.faults.add(fault, times=times)
     monkeypatch.setattr(tui.backend, "make_backend", lambda settings: demo_backend(api, version))
+    app = InboxApp(Settings(demo=True, data_dir=data_dir, api_version=version))
+    return app, record_status(app)
 
 
 @pytest.mark.parametrize("version", ["v2", "v1"])
 async def test_a_first_launch_whose_first_page_fails_says_so_and_heals(
     tmp_path: Path, version: ApiVersion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api = DemoApi(DemoStore(SeedConfig(threads=60)))
-    api.faults.add(Fault(status=503, method="GET", path_prefix="/threads"), times=4)
-    first_launch_over(api, version, monkeypatch)
-    app = InboxApp(Settings(demo=True, data_dir=tmp_path, api_version=version))
-    said = record_status(app)
+    fault = Fault(status=503, method="GET", path_prefix="/threads")
+    app, said = first_launch_with(fault, 4, version, tmp_path, monkeypatch)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert any("loading threads" in text.lower() for text in said)
@@ -426,11 +430,8 @@ async def test_a_first_launch_whose_first_page_fails_says_so_and_heals(
 async def test_a_first_page_that_does_not_read_is_an_error_not_a_crash(
     tmp_path: Path, version: ApiVersion, body: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api = DemoApi(DemoStore(SeedConfig(threads=60)))
-    api.faults.add(Fault(body=body, method="GET", path_prefix="/threads"))
-    first_launch_over(api, version, monkeypatch)
-    app = InboxApp(Settings(demo=True, data_dir=tmp_path, api_version=version))
-    said = record_status(app)
+    fault = Fault(body=body, method="GET", path_prefix="/threads")
+    app, said = first_launch_with(fault, 1, version, tmp_path, monkeypatch)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert any("unexpected" in text.lower() for text in said)

@@ -11,12 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from tests.app_helpers import make_app, painted_text, settle
-from tui.app import InboxApp
 from tui.backend import demo_client
 from tui.core.model import Thread
 from tui.crm.handoff import split_name
 from tui.demo import DemoApi
-from tui.screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, ValuationScreen
+from tui.ui.app import InboxApp
+from tui.ui.screens.pickers import ConfirmScreen, NotesScreen, PickerScreen, ValuationScreen
 
 Move = Callable[[Pilot[None], InboxApp, DemoApi], Awaitable[str]]
 
@@ -255,7 +255,7 @@ async def test_a_highlight_that_arrives_while_the_app_closes_is_ignored(data_dir
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
     assert not app.screen_stack
-    from tui.widgets.thread_list import ThreadList
+    from tui.ui.widgets.thread_list import ThreadList
 
     app.on_thread_list_highlighted(ThreadList.Highlighted(None))  # no ScreenStackError
 

@@ -10,9 +10,9 @@ from tests.app_helpers import make_app, settle
 from tests.servers import demo_server
 from tests.test_actions import open_thread
 from tui.api import V2Api
+from tui.core.drafts import DraftStore
 from tui.core.query import InboxView, ThreadQuery
 from tui.demo import DemoApi, Fault
-from tui.drafts import DraftStore
 
 
 async def test_start_reads_each_directory_part_once() -> None:

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .api import RequestBudget, connect
-from .api.versions import DEFAULT_API_VERSION, ApiVersion
+from tui.api import RequestBudget, connect
+from tui.core.api_versions import DEFAULT_API_VERSION, ApiVersion
 
 if TYPE_CHECKING:
-    from .api import InboxApi
-    from .config import Settings
-    from .crm.client import CrmClient
-    from .demo import DemoApi
+    from tui.api import InboxApi
+    from tui.core.config import Settings
+    from tui.crm.client import CrmClient
+    from tui.demo import DemoApi
 
 
 @dataclass
@@ -54,7 +54,7 @@ def attach_crm(backend: Backend, settings: Settings) -> Backend:
 
 
 def crm_client(base_url: str, key: str | None, timeout: float) -> CrmClient:
-    from .crm.client import CrmClient
+    from tui.crm.client import CrmClient
 
     return CrmClient(base_url, key, timeout=timeout)
 
@@ -62,8 +62,8 @@ def crm_client(base_url: str, key: str | None, timeout: float) -> CrmClient:
 def demo_crm_client() -> CrmClient:
     import httpx
 
-    from .crm.client import CrmClient
-    from .demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DemoCrm
+    from tui.crm.client import CrmClient
+    from tui.demo.crm import DEMO_CRM_BASE_URL, DEMO_CRM_KEY, DemoCrm
 
     crm = DemoCrm()
     transport = httpx.ASGITransport(app=crm.asgi)
@@ -71,7 +71,7 @@ def demo_crm_client() -> CrmClient:
 
 
 def demo_stage_map() -> dict[str, str]:
-    from .demo.crm import DEMO_STAGE_MAP
+    from tui.demo.crm import DEMO_STAGE_MAP
 
     return dict(DEMO_STAGE_MAP)
 
@@ -79,7 +79,7 @@ def demo_stage_map() -> dict[str, str]:
 def make_backend(settings: Settings) -> Backend:
     budget = RequestBudget(settings.requests_per_minute)
     if settings.use_demo:
-        from .demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
+        from tui.demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
 
         # A running demo visibly receives DMs: one every 40 s or so.
         store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True))
@@ -117,7 +117,7 @@ def demo_backend(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwar
 def demo_client(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any) -> InboxApi:
     """A client of `version` talking to `api` in-process, exactly as it would talk to the
     service."""
-    from .demo import DEMO_API_KEY, DEMO_ROOT, demo_transport
+    from tui.demo import DEMO_API_KEY, DEMO_ROOT, demo_transport
 
     kwargs.setdefault("base_url", f"{DEMO_ROOT}/{version}")
     return connect(version, DEMO_API_KEY, transport=demo_transport(api), **kwargs)

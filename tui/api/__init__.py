@@ -14,8 +14,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .connect import connect
-    from .errors import (
+    from tui.api.connect import connect
+    from tui.api.errors import (
         ApiError,
         AuthError,
         Conflict,
@@ -28,13 +28,13 @@ if TYPE_CHECKING:
         ServerError,
         TransportError,
     )
-    from .http import RetryPolicy
-    from .pacing import RequestBudget
-    from .service import UNSET, InboxApi
-    from .v1.client import V1Client
-    from .v2.api import V2Api
-    from .v2.client import V2Client
-    from .versions import (
+    from tui.api.http import RetryPolicy
+    from tui.api.pacing import RequestBudget
+    from tui.api.service import UNSET, InboxApi
+    from tui.api.v1.client import V1Client
+    from tui.api.v2.api import V2Api
+    from tui.api.v2.client import V2Client
+    from tui.core.api_versions import (
         API_VERSIONS,
         DEFAULT_API_VERSION,
         ApiVersion,
@@ -43,30 +43,30 @@ if TYPE_CHECKING:
     )
 
 _HOMES = {
-    "connect": "connect",
-    "UNSET": "service",
-    "RetryPolicy": "http",
-    "ApiError": "errors",
-    "AuthError": "errors",
-    "Conflict": "errors",
-    "Forbidden": "errors",
-    "InboxError": "errors",
-    "NotFound": "errors",
-    "RateLimited": "errors",
-    "SendInProgress": "errors",
-    "SendUnconfirmed": "errors",
-    "ServerError": "errors",
-    "TransportError": "errors",
-    "RequestBudget": "pacing",
-    "Feature": "versions",
-    "InboxApi": "service",
-    "V1Client": "v1.client",
-    "V2Api": "v2.api",
-    "V2Client": "v2.client",
-    "API_VERSIONS": "versions",
-    "DEFAULT_API_VERSION": "versions",
-    "ApiVersion": "versions",
-    "default_base_url": "versions",
+    "connect": "tui.api.connect",
+    "UNSET": "tui.api.service",
+    "RetryPolicy": "tui.api.http",
+    "ApiError": "tui.api.errors",
+    "AuthError": "tui.api.errors",
+    "Conflict": "tui.api.errors",
+    "Forbidden": "tui.api.errors",
+    "InboxError": "tui.api.errors",
+    "NotFound": "tui.api.errors",
+    "RateLimited": "tui.api.errors",
+    "SendInProgress": "tui.api.errors",
+    "SendUnconfirmed": "tui.api.errors",
+    "ServerError": "tui.api.errors",
+    "TransportError": "tui.api.errors",
+    "RequestBudget": "tui.api.pacing",
+    "Feature": "tui.core.api_versions",
+    "InboxApi": "tui.api.service",
+    "V1Client": "tui.api.v1.client",
+    "V2Api": "tui.api.v2.api",
+    "V2Client": "tui.api.v2.client",
+    "API_VERSIONS": "tui.core.api_versions",
+    "DEFAULT_API_VERSION": "tui.core.api_versions",
+    "ApiVersion": "tui.core.api_versions",
+    "default_base_url": "tui.core.api_versions",
 }
 
 __all__ = [
@@ -101,6 +101,6 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{home}", __name__), name)
+    value = getattr(import_module(home), name)
     globals()[name] = value
     return value

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .versions import ApiVersion, default_base_url
+from tui.core.api_versions import ApiVersion, default_base_url
 
 if TYPE_CHECKING:
-    from .service import InboxApi
+    from tui.api.service import InboxApi
 
 
 def connect(
@@ -18,9 +18,9 @@ def connect(
     load here, when the first one is made."""
     url = base_url or default_base_url(version)
     if version == "v1":
-        from .v1.client import V1Client
+        from tui.api.v1.client import V1Client
 
         return V1Client(api_key, base_url=url, **options)
-    from .v2.api import V2Api
+    from tui.api.v2.api import V2Api
 
     return V2Api(api_key, base_url=url, **options)

@@ -17,9 +17,9 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import InboxError, RateLimited, TransportError
-from .pacing import RequestBudget
-from .service import UNSET
+from tui.api.errors import InboxError, RateLimited, TransportError
+from tui.api.pacing import RequestBudget
+from tui.api.service import UNSET
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

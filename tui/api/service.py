@@ -13,7 +13,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
-    from ..core.model import (
+    from tui.api.http import RateLimitInfo
+    from tui.api.pacing import RequestBudget
+    from tui.core.model import (
         AccountLink,
         Color,
         Cursor,
@@ -32,10 +34,8 @@ if TYPE_CHECKING:
         Thread,
         ThreadPage,
     )
-    from ..core.query import ThreadQuery
-    from ..core.row_summary import RowSummary
-    from .http import RateLimitInfo
-    from .pacing import RequestBudget
+    from tui.core.query import ThreadQuery
+    from tui.core.row_summary import RowSummary
 
 __all__ = ["UNSET", "FetchedThreads", "InboxApi", "Unset"]
 
@@ -61,7 +61,7 @@ UNSET: Final = Unset.UNSET
 
 async def every_thread(api: InboxApi, query: ThreadQuery | None) -> AsyncIterator[Thread]:
     """Every thread matching the query, page after page (either version's `iter_threads`)."""
-    from ..core.query import ThreadQuery
+    from tui.core.query import ThreadQuery
 
     query = query or ThreadQuery()
     while True:

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from .timestamps import parse_timestamp
+from tui.core.timestamps import parse_timestamp
 
 
 def _lenient_aware(value: Any) -> Any:

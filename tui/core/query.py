@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Cursor
+    from tui.core.model import Cursor
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

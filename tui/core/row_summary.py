@@ -7,13 +7,12 @@ InboxApp.on_mount): the first frame costs a JSON read, not a schema build.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from ..state import Directory
-    from .model import Thread
+    from tui.core.directory import Directory
+    from tui.core.model import Thread
 
 
 class RowSummary(NamedTuple):
@@ -116,3 +115,15 @@ def summarize(
         via=None if link is None else link.username,
         score=None if score_of is None else score_of(thread),
     )
+
+
+def summaries_of(items: object, row: Callable[[dict[str, Any]], RowSummary]) -> list[RowSummary]:
+    """`row` of each item of a JSON list; an item that does not read as a row is left out (the
+    models, read next, say what is wrong with it)."""
+    rows = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            rows.append(row(item))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return rows

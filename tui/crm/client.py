@@ -10,8 +10,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
-from ..api.errors import InboxError, TransportError, error_from_body
-from ..api.http import encode_segment
+from tui.api.errors import InboxError, TransportError, error_from_body
+from tui.api.http import encode_segment
 
 MAX_LABELS = 10
 

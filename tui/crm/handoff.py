@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..core.model import Thread
-    from ..state import Directory
+    from tui.core.directory import Directory
+    from tui.core.model import Thread
 
 # "<title> at|@ <company>" or "<title>, <company>" at the start of a bio sentence.
 _ROLE = re.compile(

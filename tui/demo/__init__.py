@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import httpx
 
-from .app import DEMO_API_KEY, DemoApi
-from .faults import Fault, FaultPlan, FaultRates, FaultyTransport
-from .seed import SeedConfig
-from .store import DemoStore
+from tui.core.fault_rates import FaultRates
+from tui.demo.app import DEMO_API_KEY, DemoApi
+from tui.demo.faults import Fault, FaultPlan, FaultyTransport
+from tui.demo.seed import SeedConfig
+from tui.demo.store import DemoStore
 
 DEMO_ROOT = "http://demo.inbox.invalid/api"
 

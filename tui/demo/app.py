@@ -24,12 +24,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from . import params as qp
-from . import xchat
-from .faults import FaultPlan, api_path
-from .records import ThreadRec, ts
-from .store import DemoError, DemoStore
-from .v2 import NO_CONTENT, Accepted, Created, V2Error, V2Handlers, from_demo_error
+from tui.demo import params as qp
+from tui.demo import xchat
+from tui.demo.faults import FaultPlan, api_path
+from tui.demo.records import ThreadRec, ts
+from tui.demo.store import DemoError, DemoStore
+from tui.demo.v2 import NO_CONTENT, Accepted, Created, V2Error, V2Handlers, from_demo_error
 
 DEMO_API_KEY = "demo"
 MAX_MESSAGE_LENGTH = 10_000

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from .records import ts
+from tui.demo.records import ts
 
 RETENTION = timedelta(days=7)
 

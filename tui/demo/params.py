@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..core.timestamps import parse_timestamp
-from .seed import COLORS
-from .store import DemoError, IdSelection, ThreadFilter
+from tui.core.timestamps import parse_timestamp
+from tui.demo.seed import COLORS
+from tui.demo.store import DemoError, IdSelection, ThreadFilter
 
 _INDEXED = re.compile(r"^(?P<base>.+?)\[(?P<index>\d*)\]$")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..core.query import format_timestamp
+from tui.core.query import format_timestamp
 
 
 def ts(value: datetime | None) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec
+from tui.demo.records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec
 
 _ALNUM = string.ascii_lowercase + string.digits
 

@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from .events import EventLog
-from .records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
-from .seed import (
+from tui.demo.events import EventLog
+from tui.demo.records import (
+    AccountLinkRec,
+    LabelRec,
+    MemberRec,
+    MessageRec,
+    ProspectRec,
+    ThreadRec,
+    ts,
+)
+from tui.demo.seed import (
     COLORS,
     INBOUND_LINES,
     SeedConfig,

@@ -24,16 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
-from ..core.timestamps import parse_timestamp
-from . import params as qp
-from . import xchat
-from .records import LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
-from .store import DemoError, DemoStore
+from tui.core.timestamps import parse_timestamp
+from tui.demo import params as qp
+from tui.demo import xchat
+from tui.demo.records import LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
+from tui.demo.store import DemoError, DemoStore
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
-    from .app import DemoApi
+    from tui.demo.app import DemoApi
 
 CUID = re.compile(r"^[0-9a-z]+$")
 DEFAULT_LIMIT = 50

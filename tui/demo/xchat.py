@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import DeletionRec, MessageRec, ThreadRec, VersionRec, ts
-from .store import DemoError, DemoStore
+from tui.demo.records import DeletionRec, MessageRec, ThreadRec, VersionRec, ts
+from tui.demo.store import DemoError, DemoStore
 
 MAX_EMOJI_LENGTH = 16
 

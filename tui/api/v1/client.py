@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Unpack
 
-from ...core.query import ThreadQuery
-from ..errors import InboxError, RateLimited, ServerError, TransportError, error_from_body
-from ..http import (
+from tui.api.errors import InboxError, RateLimited, ServerError, TransportError, error_from_body
+from tui.api.http import (
     ClientOptions,
     HttpClient,
     ModelT,
@@ -22,15 +21,16 @@ from ..http import (
     parse,
     parse_list,
 )
-from ..lazy import lazy_module
-from ..service import UNSET, FetchedThreads, Unset, every_thread
-from ..versions import Feature, default_base_url
-from .query import account_link_params, cursor_params, thread_params
-from .summary import summarize_page
+from tui.api.lazy import lazy_module
+from tui.api.service import UNSET, FetchedThreads, Unset, every_thread
+from tui.api.v1.query import account_link_params, cursor_params, thread_params
+from tui.api.v1.summary import summarize_page
+from tui.core.api_versions import Feature, default_base_url
+from tui.core.query import ThreadQuery
 
 if TYPE_CHECKING:
-    from ...core import model as domain
-    from ...core.row_summary import RowSummary
+    from tui.core import model as domain
+    from tui.core.row_summary import RowSummary
 else:
     domain = lazy_module("tui.core.model")  # pydantic: loaded when an answer is first read
 

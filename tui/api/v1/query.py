@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...core.query import SortOrder, ThreadQuery, format_timestamp
+from tui.core.query import SortOrder, ThreadQuery, format_timestamp
 
 if TYPE_CHECKING:
-    from ...core.model import Cursor
+    from tui.core.model import Cursor
 
 # Wire names of each filter kind and of its "has none" flag.
 FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {

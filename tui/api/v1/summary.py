@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.row_summary import RowSummary
-from ...core.timestamps import parse_timestamp
+from tui.core.row_summary import RowSummary, summaries_of
+from tui.core.timestamps import parse_timestamp
 
 
 def summarize_page(body: Any) -> list[RowSummary]:
     """The rows of a v1 thread page (`{threads: [...]}`); a thread that does not read as one is
     left out (read_threads then says what is wrong)."""
-    threads = body.get("threads") if isinstance(body, dict) else None
-    rows = []
-    for thread in threads if isinstance(threads, list) else []:
-        try:
-            rows.append(_row(thread))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            continue
-    return rows
+    return summaries_of(body.get("threads") if isinstance(body, dict) else None, _row)
 
 
 def _row(thread: dict[str, Any]) -> RowSummary:

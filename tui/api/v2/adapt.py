@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core import model as domain
-from . import wire
+from tui.api.v2 import wire
+from tui.core import model as domain
 
 # v2 event names -> the domain's (the names the live-update code applies).
 EVENT_NAMES: dict[str, str] = {

@@ -12,20 +12,20 @@ from collections.abc import AsyncIterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Final, Unpack
 
-from ...core.query import ThreadQuery
-from ..errors import ApiError
-from ..http import ClientOptions, HttpClient, parse
-from ..lazy import lazy_module
-from ..service import UNSET, FetchedThreads, Unset, every_thread
-from ..versions import Feature, default_base_url
-from .client import MAX_LIMIT, V2Client, every_item
-from .query import ThreadFilters, filters_for
-from .summary import summarize_page
+from tui.api.errors import ApiError
+from tui.api.http import ClientOptions, HttpClient, parse
+from tui.api.lazy import lazy_module
+from tui.api.service import UNSET, FetchedThreads, Unset, every_thread
+from tui.api.v2.client import MAX_LIMIT, V2Client, every_item
+from tui.api.v2.query import ThreadFilters, filters_for
+from tui.api.v2.summary import summarize_page
+from tui.core.api_versions import Feature, default_base_url
+from tui.core.query import ThreadQuery
 
 if TYPE_CHECKING:
-    from ...core import model as domain
-    from ...core.row_summary import RowSummary
-    from . import adapt, wire
+    from tui.api.v2 import adapt, wire
+    from tui.core import model as domain
+    from tui.core.row_summary import RowSummary
 else:  # pydantic: loaded when an answer is first read
     domain = lazy_module("tui.core.model")
     adapt = lazy_module("tui.api.v2.adapt")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Unpack
 
-from ..errors import (
+from tui.api.errors import (
     ApiError,
     AuthError,
     Conflict,
@@ -29,7 +29,7 @@ from ..errors import (
     TransportError,
     error_for_status,
 )
-from ..http import (
+from tui.api.http import (
     ClientOptions,
     HttpClient,
     ModelT,
@@ -39,13 +39,13 @@ from ..http import (
     parse,
     parse_list,
 )
-from ..lazy import lazy_module
-from ..service import UNSET, Unset
-from ..versions import default_base_url
-from .query import ThreadFilters
+from tui.api.lazy import lazy_module
+from tui.api.service import UNSET, Unset
+from tui.api.v2.query import ThreadFilters
+from tui.core.api_versions import default_base_url
 
 if TYPE_CHECKING:
-    from . import wire
+    from tui.api.v2 import wire
 else:
     wire = lazy_module("tui.api.v2.wire")  # pydantic: loaded when an answer is first read
 

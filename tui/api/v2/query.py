@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...core.query import InboxView, SortOrder, ThreadQuery
+from tui.core.query import InboxView, SortOrder, ThreadQuery
 
 FOLDERS: dict[InboxView, str] = {
     InboxView.DEFAULT: "inbox",

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from ...core.timestamps import parse_timestamp
+from tui.core.timestamps import parse_timestamp
 
 Time = Annotated[datetime, BeforeValidator(parse_timestamp)]
 

@@ -1,0 +1,274 @@
+"""The `inbox-tui` command: the app, and its subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui.cli.export import add_export_parser
+from tui.core.config import (
+    ENV_API_KEY,
+    ENV_API_URL,
+    ENV_API_VERSION,
+    ENV_CONFIG,
+    ENV_DATA_DIR,
+    ConfigError,
+    Overrides,
+    Settings,
+    config_warnings,
+    default_config_path,
+    load_settings,
+)
+
+EPILOG = f"""\
+environment variables:
+  {ENV_API_KEY}     API key (Settings -> API in the Inbox web app). Without one, the app
+                    runs on the embedded demo.
+  {ENV_API_VERSION} API version to speak: v2 (default, the service's current one) or v1
+  {ENV_API_URL}     base URL of the API (default https://inboxapp.com/api/<version>)
+  {ENV_CONFIG}  path of the config file
+  {ENV_DATA_DIR} where drafts and caches are kept
+
+config file: {default_config_path()}
+  `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
+  --keyring in the OS keyring (read when neither the environment nor the file has a key).
+  TOML; keys: api_key, api_version, api_url, demo, demo_threads, requests_per_minute, timeout,
+  page_size, data_dir, poll_interval, poll_share, demo_faults, theme, export_dir,
+  [campaigns] (campaign ID = "name"), [score] (lead-score weights and keywords),
+  [[views]] (saved views), [keys] (binding id = "keys"), [crm] (base_url, api_key,
+  stage_map, pipeline_id, user_id).
+  Flags override the environment, which overrides the file.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inbox-tui",
+        description="A fast, keyboard-driven terminal client for the Inbox API.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=None,
+        help="run on the embedded demo API, even when an API key is set",
+    )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the program's version and the API version it would use, and exit",
+    )
+    parser.add_argument(
+        "--api-version",
+        metavar="V",
+        help="Inbox API version: v2 (default) or v1",
+    )
+    parser.add_argument("--api-url", metavar="URL", help="base URL of the Inbox API")
+    parser.add_argument("--config", metavar="PATH", type=Path, help="path of the config file")
+    parser.add_argument(
+        "--demo-faults",
+        metavar="SPEC",
+        help="with the demo: inject faults (same SPEC as demo-server --faults)",
+    )
+    parser.add_argument(
+        "--demo-threads",
+        metavar="N",
+        type=int,
+        help="how many threads the demo seeds (1 to 100000, default 300)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    server = sub.add_parser(
+        "demo-server",
+        help="serve the demo Inbox API over HTTP",
+        description="Serve the embedded demo Inbox API over a real socket (API key: demo).",
+    )
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
+    server.add_argument("--threads", type=int, default=300, help="threads to seed (default 300)")
+    server.add_argument("--seed", type=int, default=7, help="random seed of the demo data")
+    server.add_argument("--key", default="demo", help="the API key it accepts (default demo)")
+    server.add_argument(
+        "--rate-limit",
+        type=int,
+        default=300,
+        help="requests a minute before 429 (0 = no limit; default 300)",
+    )
+    server.add_argument(
+        "--faults",
+        metavar="SPEC",
+        default="",
+        help="inject faults: rates per request, e.g. "
+        "429=0.1,5xx=0.1,slow=0.1,drop=0.05,malformed=0.05,401after=500 "
+        "(also slow_seconds=, retry_after=, seed=)",
+    )
+    set_key = sub.add_parser(
+        "set-key",
+        help="store the API key in the config file (asked without echo)",
+        description="Ask for the API key without echoing it, check it against the API, and "
+        "store it in the config file, readable only by you (0600).",
+    )
+    set_key.add_argument(
+        "--no-check", action="store_true", help="store without checking the key against the API"
+    )
+    set_key.add_argument(
+        "--keyring",
+        action="store_true",
+        help="store it in the OS keyring instead (needs the `keyring` package)",
+    )
+    add_export_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "demo-server":
+        return run_demo_server(args)
+    named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)
+    if named is not None and not named.is_file():
+        # A config file asked for by name must be there: silently running without it would
+        # leave the user wondering why their settings do nothing.
+        print(f"inbox-tui: the config file {named} does not exist", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings(
+            args.config,
+            overrides=Overrides(
+                demo_faults=args.demo_faults,
+                demo=args.demo,
+                api_url=args.api_url,
+                api_version=args.api_version,
+                demo_threads=args.demo_threads,
+            ),
+        )
+    except ConfigError as exc:
+        print(f"inbox-tui: {exc}", file=sys.stderr)
+        return 2
+    if args.version:
+        return print_version(settings)
+    if args.command == "set-key":
+        return run_set_key(args, settings)
+    warnings = config_warnings(args.config)
+    for warning in warnings:
+        print(f"inbox-tui: warning: {warning}", file=sys.stderr)
+    if args.command == "export":
+        from tui.cli.export import run_export
+
+        return run_export(settings, args)
+    from tui.ui.heap import pause_collection
+
+    pause_collection()  # until the first frame (see tui/ui/heap.py)
+    from tui.ui.app import InboxApp  # Textual only when the app runs
+
+    app = InboxApp(settings, startup_warnings=warnings, freeze_heap=True)
+    app.run()
+    return app.return_code or 0
+
+
+def print_version(settings: Settings) -> int:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        program = version("inbox-tui")
+    except PackageNotFoundError:
+        program = "unknown"
+    where = "the embedded demo" if settings.use_demo else settings.api_url
+    print(f"inbox-tui {program}")
+    print(f"Inbox API {settings.api_version} ({where})")
+    return 0
+
+
+def run_set_key(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+    import getpass
+
+    from tui.api import AuthError, Forbidden, InboxError, connect
+    from tui.core.secrets import register_secret, with_api_key, write_private
+
+    path: Path = args.config or default_config_path()
+    try:
+        key = getpass.getpass("Inbox API key (not shown): ").strip()
+    except (EOFError, KeyboardInterrupt):
+        print("\ninbox-tui: no key given; nothing changed", file=sys.stderr)
+        return 2
+    if not key:
+        print("inbox-tui: no key given; nothing changed", file=sys.stderr)
+        return 2
+    register_secret(key)
+    if not args.no_check:
+
+        async def check() -> str:
+            client = connect(settings.api_version, key, base_url=settings.api_url)
+            try:
+                return (await client.get_team()).name
+            finally:
+                await client.aclose()
+
+        try:
+            team = asyncio.run(check())
+        except (AuthError, Forbidden):
+            print("inbox-tui: the API refused that key; nothing changed", file=sys.stderr)
+            return 1
+        except InboxError as error:
+            print(
+                f"inbox-tui: could not check the key ({error}); use --no-check to store it anyway",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"Key accepted for the team {team!r} (Inbox API {settings.api_version}).")
+    if args.keyring:
+        from tui.core.config import store_in_keyring
+
+        if not store_in_keyring(key):
+            print(
+                "inbox-tui: no OS keyring is available here (pip install keyring); nothing changed",
+                file=sys.stderr,
+            )
+            return 1
+        print("Stored in the OS keyring.")
+        return 0
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_private(path, with_api_key(existing, key))
+    print(f"Stored in {path} (readable only by you).")
+    return 0
+
+
+def run_demo_server(args: argparse.Namespace) -> int:
+    if not 1 <= args.threads <= 100_000:
+        print("inbox-tui: --threads must be between 1 and 100000", file=sys.stderr)
+        return 2
+    if not 0 <= args.port <= 65535:
+        print("inbox-tui: --port must be between 0 and 65535", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from tui.demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
+
+    try:
+        rates = FaultRates.parse(args.faults)
+    except ValueError as exc:
+        print(f"inbox-tui: --faults: {exc}", file=sys.stderr)
+        return 2
+
+    api = DemoApi(
+        DemoStore(SeedConfig(threads=args.threads, seed=args.seed, lazy=True)),
+        api_keys=(args.key,),
+        rate_limit=args.rate_limit or None,
+        faults=FaultPlan(rates),
+    )
+    api.serve_drops_over_sockets()
+    shown = "demo" if args.key == "demo" else "as given"
+    print(
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API key: {shown})",
+        file=sys.stderr,
+    )
+    uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,386 @@
+"""Settings: a TOML file in the platform config dir, overridden by environment variables,
+overridden by command-line flags. Invalid settings raise ConfigError with a readable message."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tui.core.api_versions import DEFAULT_API_VERSION, ApiVersion, default_base_url, parse_version
+from tui.core.checks import (
+    Invalid,
+    Problems,
+    Table,
+    flag,
+    number,
+    optional,
+    path,
+    text,
+    text_map,
+    texts,
+    whole,
+)
+from tui.core.saved_views import ViewSpec, read_view
+from tui.core.scoring import ScoreWeights
+from tui.core.secrets import Secret, readable_by_others, register_secret
+
+APP_NAME = "inbox-tui"
+
+ENV_API_KEY = "INBOX_API_KEY"
+ENV_API_URL = "INBOX_API_URL"
+ENV_API_VERSION = "INBOX_API_VERSION"
+ENV_CONFIG = "INBOX_TUI_CONFIG"
+ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
+
+
+KEYRING_SERVICE = "inbox-tui"
+KEYRING_USER = "api_key"
+
+
+def keyring_key() -> str | None:
+    """The key from the OS keyring, where the `keyring` package and a backend are available."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+    except Exception:
+        return None
+
+
+def store_in_keyring(key: str) -> bool:
+    """Store the key in the OS keyring; False where there is none."""
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+    except Exception:
+        return False
+    return True
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message says which and how to fix it."""
+
+
+def _xdg_home(variable: str, fallback: str) -> Path | None:
+    """On Linux, the XDG base directory (as platformdirs finds it, without importing it: ~6 ms
+    of every start); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    return Path(os.environ.get(variable, "").strip() or os.path.expanduser(fallback))
+
+
+def default_config_path() -> Path:
+    if (home := _xdg_home("XDG_CONFIG_HOME", "~/.config")) is not None:
+        return home / APP_NAME / "config.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_data_dir() -> Path:
+    if (home := _xdg_home("XDG_DATA_HOME", "~/.local/share")) is not None:
+        return home / APP_NAME
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME))
+
+
+_DOCS_SCORING = ScoreWeights()
+
+
+@dataclass
+class ScoreSettings:
+    """`[score]`: the lead score's weights and bio keywords (the docs' scoring by default)."""
+
+    followers_100k: int = _DOCS_SCORING.followers_100k
+    followers_10k: int = _DOCS_SCORING.followers_10k
+    followers_1k: int = _DOCS_SCORING.followers_1k
+    verified: int = _DOCS_SCORING.verified
+    bio_keyword: int = _DOCS_SCORING.bio_keyword
+    website: int = _DOCS_SCORING.website
+    keywords: list[str] = field(default_factory=lambda: list(_DOCS_SCORING.keywords))
+
+
+@dataclass
+class CrmSettings:
+    """`[crm]`: the CRM that `C` hands prospects to (05-crm-prospects-api)."""
+
+    base_url: str | None = None  # e.g. "https://crm.example.com/api"; "demo" for the demo CRM
+    api_key: Secret | None = None
+    stage_map: dict[str, str] = field(default_factory=dict)  # status name -> CRM stageId
+    pipeline_id: str | None = None  # used when no stage is mapped
+    user_id: str | None = None  # sent as userId (who performs the write)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url)
+
+
+@dataclass
+class Settings:
+    """Everything configurable. Field names are the TOML keys; `read_settings` checks them."""
+
+    api_key: Secret | None = None
+    # The Inbox API version spoken ("v2", the service's current one, or "v1"); the URL
+    # follows it unless api_url says otherwise.
+    api_version: ApiVersion = DEFAULT_API_VERSION
+    api_url: str = default_base_url(DEFAULT_API_VERSION)
+    demo: bool = False
+    demo_threads: int = 300  # 1 to 100,000
+    # Share of the service's 300 requests a minute this client may use.
+    requests_per_minute: int = 300
+    timeout: float = 15.0
+    page_size: int = 50  # 1 to 100
+    # Campaigns have no API endpoint: names for the IDs seen on threads.
+    campaigns: dict[str, str] = field(default_factory=dict)
+    # Where drafts are kept (default: the platform's user data dir).
+    data_dir: Path | None = None
+    # Live updates: seconds between polls of the visible view and the open thread, and the
+    # share of the service's 300 requests a minute that polling may spend.
+    poll_interval: float = 15.0
+    poll_share: float = 0.1
+    # Seconds before a thread whose older messages are still importing is read again.
+    sync_recheck: float = 4.0
+    score: ScoreSettings = field(default_factory=ScoreSettings)
+    # Saved views ([[views]]): named view + filters + account links + sort, in the header.
+    views: list[ViewSpec] = field(default_factory=list)
+    # Key overrides by binding id (see `?`): e.g. triage.done = "E,ctrl+d".
+    keys: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None  # a Textual theme name; the last one chosen is remembered
+    crm: CrmSettings = field(default_factory=CrmSettings)
+    # Where the in-app export writes (default: the current directory).
+    export_dir: Path | None = None
+    # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
+    # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
+    demo_faults: str = ""
+    _path: Path | None = field(default=None, repr=False, compare=False)  # the file read
+
+    @property
+    def config_path(self) -> Path:
+        return self._path or default_config_path()
+
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir or default_data_dir()
+
+    @property
+    def use_demo(self) -> bool:
+        return self.demo or self.api_key is None or not self.api_key.get_secret_value()
+
+    @property
+    def cache_scope(self) -> str:
+        """Whose data the on-disk caches hold: one account (a digest of the URL and the key,
+        never the key) or one demo size, so a cache never shows another account's threads."""
+        if self.use_demo:
+            return f"demo-{self.api_version}-{self.demo_threads}"
+        key = self.api_key.get_secret_value() if self.api_key else ""
+        account = f"{self.api_version}\n{self.api_url}\n{key}"
+        return f"api-{self.api_version}-" + hashlib.sha256(account.encode()).hexdigest()[:16]
+
+
+def _secret(value: object) -> Secret:
+    return Secret(text(value))
+
+
+def _url(value: object) -> str:
+    url = text(value)
+    if not url.startswith(("http://", "https://")):
+        raise Invalid("must start with http:// or https://")
+    return url.rstrip("/")
+
+
+def _faults(value: object) -> str:
+    from tui.core.fault_rates import FaultRates
+
+    spec = text(value)
+    if spec:
+        try:
+            FaultRates.parse(spec)
+        except ValueError as error:  # it says what is wrong
+            raise Invalid(str(error)) from None
+    return spec
+
+
+def _version(value: object) -> ApiVersion:
+    try:
+        return parse_version(text(value))
+    except ValueError:
+        raise Invalid('must be "v2" or "v1"') from None
+
+
+def _fields(kind: Any) -> set[str]:
+    return {f.name for f in fields(kind) if not f.name.startswith("_")}
+
+
+def _read_score(table: Table) -> ScoreSettings:
+    table.reject_unknown(_fields(ScoreSettings))
+    score, weight = ScoreSettings(), whole(0, 1000)
+    return ScoreSettings(
+        followers_100k=table.take("followers_100k", weight, score.followers_100k),
+        followers_10k=table.take("followers_10k", weight, score.followers_10k),
+        followers_1k=table.take("followers_1k", weight, score.followers_1k),
+        verified=table.take("verified", weight, score.verified),
+        bio_keyword=table.take("bio_keyword", weight, score.bio_keyword),
+        website=table.take("website", weight, score.website),
+        keywords=table.take("keywords", texts, score.keywords),
+    )
+
+
+def _read_crm(table: Table) -> CrmSettings:
+    table.reject_unknown(_fields(CrmSettings))
+    return CrmSettings(
+        base_url=table.take("base_url", optional(text), None),
+        api_key=table.take("api_key", optional(_secret), None),
+        stage_map=table.take("stage_map", text_map, {}),
+        pipeline_id=table.take("pipeline_id", optional(text), None),
+        user_id=table.take("user_id", optional(text), None),
+    )
+
+
+def _read_views(table: Table) -> list[ViewSpec]:
+    entries = table.values.get("views", [])
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        table.problems.append(("views", "must be a list of tables ([[views]])"))
+        return []
+    return [
+        read_view(Table(entry, where=f"views.{i}.", problems=table.problems))
+        for i, entry in enumerate(entries)
+    ]
+
+
+def read_settings(values: Mapping[str, Any]) -> Settings:
+    """Settings from the file's, environment's and flags' values, every field checked; raises
+    Problems listing all that is wrong."""
+    table = Table(values)
+    table.reject_unknown(_fields(Settings))
+    default = Settings()
+    version = table.take("api_version", _version, default.api_version)
+    settings = Settings(
+        api_key=table.take("api_key", optional(_secret), None),
+        api_version=version,
+        api_url=table.take("api_url", _url, "") or default_base_url(version),
+        demo=table.take("demo", flag, default.demo),
+        demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),
+        requests_per_minute=table.take(
+            "requests_per_minute", whole(1, 300), default.requests_per_minute
+        ),
+        timeout=table.take("timeout", number(0, 300, above=True), default.timeout),
+        page_size=table.take("page_size", whole(1, 100), default.page_size),
+        campaigns=table.take("campaigns", text_map, default.campaigns),
+        data_dir=table.take("data_dir", optional(path), None),
+        poll_interval=table.take("poll_interval", number(2, 3600), default.poll_interval),
+        poll_share=table.take("poll_share", number(0, 0.5, above=True), default.poll_share),
+        sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
+        score=_read_score(table.nested("score")),
+        views=_read_views(table),
+        keys=table.take("keys", text_map, default.keys),
+        theme=table.take("theme", optional(text), None),
+        crm=_read_crm(table.nested("crm")),
+        export_dir=table.take("export_dir", optional(path), None),
+        demo_faults=table.take("demo_faults", _faults, default.demo_faults),
+    )
+    table.raise_problems()
+    return settings
+
+
+class Overrides(NamedTuple):
+    """Values from the command line (None: not given)."""
+
+    demo: bool | None = None
+    api_url: str | None = None
+    api_version: str | None = None
+    demo_threads: int | None = None
+    demo_faults: str | None = None
+
+
+def load_settings(
+    config_path: Path | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    overrides: Overrides | None = None,
+) -> Settings:
+    env = dict(os.environ) if env is None else env
+    if config_path is None and env.get(ENV_CONFIG):
+        config_path = Path(env[ENV_CONFIG])
+    path = config_path or default_config_path()
+    values: dict[str, Any] = read_toml(path)
+    demo_forced = bool(values.get("demo")) or bool(overrides and overrides.demo)
+    if (
+        "api_key" not in values
+        and not env.get(ENV_API_KEY)
+        and not demo_forced  # the keyring look-up costs startup time the demo does not need
+        and (stored := keyring_key())
+    ):
+        values["api_key"] = stored
+    if env.get(ENV_API_KEY):
+        values["api_key"] = env[ENV_API_KEY]
+    if env.get(ENV_API_URL):
+        values["api_url"] = env[ENV_API_URL]
+    if env.get(ENV_API_VERSION):
+        values["api_version"] = env[ENV_API_VERSION]
+    if env.get(ENV_DATA_DIR):
+        values["data_dir"] = env[ENV_DATA_DIR]
+    if overrides is not None:
+        for key in ("demo", "api_url", "api_version", "demo_threads", "demo_faults"):
+            value = getattr(overrides, key)
+            if value is not None:
+                values[key] = value
+    try:
+        settings = read_settings(values)
+    except Problems as problems:
+        raise ConfigError(_describe(problems, path)) from None
+    if settings.api_key is not None:
+        register_secret(settings.api_key.get_secret_value())
+    if settings.crm.api_key is not None:
+        register_secret(settings.crm.api_key.get_secret_value())
+    settings._path = path
+    return settings
+
+
+def config_warnings(config_path: Path | None = None) -> list[str]:
+    """Problems worth telling the user at start that do not stop the app."""
+    path = config_path or default_config_path()
+    warnings = []
+    values = read_toml(path) if path.exists() else {}
+    crm = values.get("crm")
+    holds_key = "api_key" in values or (isinstance(crm, dict) and "api_key" in crm)
+    if holds_key and readable_by_others(path):
+        warnings.append(
+            f"the config file {path} holds an API key and other users can read it: "
+            f"run `chmod 600 {path}`"
+        )
+    return warnings
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the config file {path} is not UTF-8 text (byte {exc.start} cannot be read): "
+            "save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    import tomllib  # only when there is a file: ~2 ms of a start without one
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the config file {path} is not valid TOML: {exc}") from None
+
+
+def _describe(problems: Problems, path: Path) -> str:
+    lines = [f"invalid settings (config file {path}, environment or flags):"]
+    # Each says what the value must be, never what it is: it may be the API key.
+    lines += [f"  - {where}: {what}" for where, what in problems.found]
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""What the app knows beyond one screen: the team's directory, fetched once and cached."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.api.service import InboxApi
+    from tui.core.model import AccountLink, Member, Status, Tag, Thread
+
+
+@dataclass
+class Directory:
+    """Account links, members, tags and statuses by ID, plus the campaign IDs seen so far.
+
+    Campaigns have no endpoint in v1: they are known by the IDs that appear on threads and
+    messages, named from the config file where the user gave a name."""
+
+    account_links: dict[str, AccountLink] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
+    members_by_user: dict[str, Member] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
+    campaign_names: dict[str, str] = field(default_factory=dict)
+    campaigns_seen: dict[str, None] = field(default_factory=dict)  # ordered set
+    loaded: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        account_links: list[AccountLink],
+        members: list[Member],
+        tags: list[Tag],
+        statuses: list[Status],
+        campaign_names: dict[str, str] | None = None,
+    ) -> Directory:
+        return cls(
+            account_links={a.id: a for a in account_links},
+            members={m.id: m for m in members},
+            members_by_user={m.user_id: m for m in members if m.user_id},
+            tags={t.id: t for t in tags},
+            statuses={s.id: s for s in statuses},
+            campaign_names=dict(campaign_names or {}),
+            loaded=True,
+        )
+
+    @property
+    def account_link_ids(self) -> frozenset[str]:
+        return frozenset(self.account_links)
+
+    @property
+    def multiple_account_links(self) -> bool:
+        return len(self.account_links) > 1
+
+    def member_for_user(self, user_id: str | None) -> Member | None:
+        """Messages carry the sender's userId; members are matched on it (or on their id)."""
+        if not user_id:
+            return None
+        return self.members_by_user.get(user_id) or self.members.get(user_id)
+
+    def campaign_label(self, campaign_id: str) -> str:
+        return self.campaign_names.get(campaign_id) or f"campaign {campaign_id[:6]}"
+
+    def note_campaigns(self, threads: list[Thread]) -> None:
+        for thread in threads:
+            if thread.last_message and thread.last_message.campaign_id:
+                self.campaigns_seen.setdefault(thread.last_message.campaign_id, None)
+
+    def note_campaign(self, campaign_id: str | None) -> None:
+        if campaign_id:
+            self.campaigns_seen.setdefault(campaign_id, None)
+
+    @property
+    def campaign_ids(self) -> list[str]:
+        ids = dict.fromkeys(self.campaign_names)
+        ids.update(self.campaigns_seen)
+        return list(ids)
+
+
+async def fetch_directory(client: InboxApi, campaign_names: dict[str, str]) -> Directory:
+    """The team's account links, members, tags and statuses, asked for together."""
+    links, members, tags, statuses = await asyncio.gather(
+        client.list_account_links(),
+        client.list_members(),
+        client.list_tags(),
+        client.list_statuses(),
+    )
+    return Directory.build(links, members, tags, statuses, campaign_names)

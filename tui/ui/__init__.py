@@ -1,0 +1,1 @@
+"""The user interface (Textual): the app, its features, screens and widgets."""

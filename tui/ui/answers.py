@@ -1,0 +1,29 @@
+"""What the pickers and dialogs answer: plain data, so the app can read an answer without
+importing the dialogs (and their widgets) at start."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from tui.core.edits import Scope
+
+# The value of a picker option that creates what the filter names (the name follows it).
+CREATE = "\x00create:"
+
+
+def created_names(values: tuple[str, ...]) -> list[str]:
+    return [v.removeprefix(CREATE) for v in values if v.startswith(CREATE)]
+
+
+class PickResult(NamedTuple):
+    values: tuple[str, ...]
+    scope: Scope = Scope.THREAD
+
+
+class NewConversation(NamedTuple):
+    """Who (a username or an X user ID), from which account link, and optionally the first
+    message (sent at once with quick send)."""
+
+    who: str
+    account_link_id: str
+    text: str = ""

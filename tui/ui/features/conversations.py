@@ -1,0 +1,211 @@
+"""Starting a conversation: look the person up, open the thread, or create it (lookup-or-create).
+
+By X user ID: look the thread up, then (v1) create it empty. By username: the person's existing
+threads tell their X user ID (there is no username search for people not yet contacted). With a
+first message written in the dialog, one send creates the thread too (v1 quick send; v2 a send
+to a profile target). v2 has no empty conversations: without a first message, the dialog asks
+for one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, NamedTuple
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from tui.api.errors import Conflict, InboxError, NotFound, TransportError
+from tui.core.api_versions import Feature
+from tui.core.text import one_line
+from tui.ui.describe import describe_error
+
+if TYPE_CHECKING:
+    from tui.api.service import InboxApi
+    from tui.core.directory import Directory
+    from tui.core.model import Thread
+    from tui.ui.answers import NewConversation
+
+
+class ConversationReady(Message):
+    """The conversation to open (None: `note` says why not). `retry` holds what the user typed
+    when a first message could not be sent, so the dialog opens again with it."""
+
+    def __init__(
+        self,
+        thread: Thread | None,
+        note: str,
+        created: bool = False,
+        retry: NewConversation | None = None,
+        sent: bool = False,
+        ask_text: bool = False,
+    ) -> None:
+        super().__init__()
+        self.thread = thread
+        self.note = note
+        self.created = created
+        self.retry = retry
+        self.sent = sent  # the first message went with quick send
+        self.ask_text = ask_text  # the dialog opens again for the first message
+
+
+class Person(NamedTuple):
+    """Who a new conversation is with: their X user ID, or why it is not known."""
+
+    platform_id: str | None
+    existing: Thread | None = None  # their thread on the chosen account link, if found
+    note: str = ""
+
+
+def valid_user_id(text: str) -> bool:
+    """X user IDs are ASCII digits (str.isdigit alone also accepts other scripts' digits)."""
+    return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
+
+
+class ConversationsMixin(App[None]):
+    client: InboxApi
+    directory: Directory
+
+    def action_new_conversation(self, given: NewConversation | None = None) -> None:
+        from tui.ui.screens.pickers import NewConversationScreen
+
+        links = [
+            (a.id, one_line(f"{a.name} (@{a.username})", 50))
+            for a in self.directory.account_links.values()
+        ]
+        if not links:
+            self.notify(
+                "The team's account links are still loading.", severity="warning", markup=False
+            )
+            return
+
+        def chosen(answer: NewConversation | None) -> None:
+            if answer is not None:
+                self._start_conversation(answer)
+
+        self.push_screen(NewConversationScreen(links, given), chosen)
+
+    @work(group="new-conversation", exclusive=True)
+    async def _start_conversation(self, wanted: NewConversation) -> None:
+        try:
+            person = await self._find_person(wanted.who, wanted.account_link_id)
+            if person.platform_id is None:
+                ready = ConversationReady(None, person.note, retry=_kept(wanted))
+            elif wanted.text:
+                ready = await self._quick_send(wanted, person.platform_id)
+            elif person.existing is not None:
+                ready = ConversationReady(person.existing, person.note)
+            else:
+                ready = await self._lookup_or_create(person.platform_id, wanted)
+        except InboxError as error:
+            ready = ConversationReady(
+                None,
+                f"Could not start the conversation: {describe_error(error)}",
+                retry=_kept(wanted),
+            )
+        self.post_message(ready)
+
+    async def _find_person(self, who: str, link_id: str) -> Person:
+        from tui.ui.screens.lookup import normalise_username
+
+        if who.isdigit():
+            if not valid_user_id(who):
+                return Person(None, note="An X user ID is a number of up to 20 digits.")
+            return Person(who)
+        username = normalise_username(who)
+        if username is None:
+            return Person(
+                None, note=f"{one_line(who, 30)!r} is neither a username nor an X user ID."
+            )
+        threads = await self.client.lookup_threads_by_username(username)
+        if not threads:
+            return Person(
+                None,
+                note=f"@{username} has no conversation with your team yet: start it with their "
+                "X user ID (the number in x.com/i/user/…).",
+            )
+        mine = next((t for t in threads if t.account_link_id == link_id), None)
+        return Person(
+            threads[0].prospect.platform_id, mine, f"Opened your conversation with @{username}."
+        )
+
+    async def _lookup_or_create(
+        self, platform_id: str, wanted: NewConversation
+    ) -> ConversationReady:
+        client, link_id = self.client, wanted.account_link_id
+        existing = await client.lookup_thread(link_id, external_platform_id=platform_id)
+        if existing is not None:
+            return ConversationReady(existing, "Opened the existing conversation.")
+        if Feature.EMPTY_THREAD not in client.features:
+            # v2 has no empty conversations: the first message creates it.
+            return ConversationReady(
+                None,
+                "No conversation with them on that account yet: on API v2 it starts with its "
+                "first message. Write it here and press enter.",
+                retry=wanted,
+                ask_text=True,
+            )
+        try:
+            created = await client.create_thread(link_id, external_platform_id=platform_id)
+        except Conflict:
+            # Someone created it between our lookup and create: open theirs.
+            existing = await client.lookup_thread(link_id, external_platform_id=platform_id)
+            if existing is None:
+                return ConversationReady(None, "The conversation exists but could not be opened.")
+            return ConversationReady(existing, "It already existed: opened it.")
+        except NotFound:
+            return ConversationReady(None, f"No X user with the ID {platform_id} was found.")
+        return ConversationReady(created, "New conversation: write the first message.", True)
+
+    async def _quick_send(self, wanted: NewConversation, platform_id: str) -> ConversationReady:
+        """One request sends the first message, creating the thread if needed. Never resent:
+        when the answer is lost, the thread is read to see whether it arrived."""
+        client, link_id = self.client, wanted.account_link_id
+        try:
+            # One key for this send: the client's retries of it are replayed, never doubled.
+            result = await client.quick_send(
+                link_id,
+                wanted.text,
+                external_platform_id=platform_id,
+                idempotency_key=f"inbox-tui-{uuid.uuid4().hex}",
+            )
+        except NotFound:
+            note = f"No X user with the ID {platform_id} was found."
+            return ConversationReady(None, note, retry=wanted)
+        except TransportError as error:
+            if not error.maybe_sent:
+                return ConversationReady(
+                    None, "Not sent: cannot reach the Inbox API.", retry=wanted
+                )
+            thread = await client.lookup_thread(link_id, external_platform_id=platform_id)
+            if thread is not None and await self._arrived(thread, wanted.text):
+                return ConversationReady(thread, "Sent (confirmed after the connection dropped).")
+            return ConversationReady(None, "Not sent: the connection dropped.", retry=wanted)
+        except InboxError as error:
+            return ConversationReady(None, f"Not sent: {describe_error(error)}", retry=wanted)
+        thread = await client.get_thread(result.thread.id)
+        return ConversationReady(thread, "Sent: the conversation is open.", sent=True)
+
+    async def _arrived(self, thread: Thread, text: str) -> bool:
+        page = await self.client.list_messages(thread.id, limit=10)
+        return any(
+            m.content == text and m.is_outbound({thread.account_link_id}) for m in page.messages
+        )
+
+    def on_conversation_ready(self, event: ConversationReady) -> None:
+        if event.thread is None:
+            self.notify(event.note, severity="error", timeout=8, markup=False)
+            if event.retry is not None and (event.retry.text or event.ask_text):
+                self.action_new_conversation(event.retry)  # what they typed is not lost
+            return
+        self.notify(event.note, markup=False)
+        self.open_thread(event.thread)  # type: ignore[attr-defined]
+        self.poll_now()  # type: ignore[attr-defined]  # the list shows it now, not at the next poll
+        if not event.sent:
+            self.action_reply()  # type: ignore[attr-defined]
+
+
+def _kept(wanted: NewConversation) -> NewConversation | None:
+    """Reopen the dialog only when there is a message to keep."""
+    return wanted if wanted.text else None

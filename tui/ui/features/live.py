@@ -1,0 +1,339 @@
+"""Live updates: the visible view and the open thread are re-read at an interval.
+
+Polling spends its own small budget (a share of the service's 300 requests a minute), backs off
+when the user is idle, when rate-limited and when offline, and resumes at once on input. New
+rows merge into the list without moving the user's selection.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from textual import events, work
+from textual.app import App
+from textual.message import Message
+
+from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
+from tui.api.pacing import RequestBudget
+from tui.core.edits import EditField, apply_locally, edit_for
+from tui.core.text import one_line
+from tui.ui.features.triage import belongs_to_view
+
+if TYPE_CHECKING:
+    from tui.api.service import InboxApi
+    from tui.core.config import Settings
+    from tui.core.directory import Directory
+    from tui.core.model import Event, Thread
+    from tui.core.model import Message as ApiMessage
+    from tui.core.query import ThreadQuery
+    from tui.ui.widgets.message_view import MessageView
+    from tui.ui.widgets.rows import ThreadRows
+    from tui.ui.widgets.thread_list import ThreadList
+
+IDLE_AFTER = 120.0  # seconds without input before polling slows down
+MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline
+
+
+# Events whose effect cannot be applied from the event alone: the visible page is re-listed.
+RELIST_EVENTS = frozenset(
+    {
+        "message.created",
+        "message.edited",
+        "message.deleted",
+        "thread.created",
+        "thread.unarchived",
+        "prospect.notesChanged",
+        "prospect.enriched",
+        "prospect.created",
+        "contact.assigneeChanged",  # v2: a contact's default assignee reaches its threads
+        "tag.created",
+        "tag.updated",
+        "tag.deleted",
+        "status.created",
+        "status.updated",
+        "status.deleted",
+    }
+)
+
+
+class Polled(Message):
+    def __init__(
+        self,
+        generation: int,
+        threads: list[Thread] | None,
+        thread_id: str | None,
+        messages: list[ApiMessage],
+        events: list[Event] | None = None,
+    ) -> None:
+        super().__init__()
+        self.generation = generation
+        self.threads = threads  # None: the events said the page need not be re-listed
+        self.thread_id = thread_id
+        self.messages = messages
+        self.events = events or []
+
+
+class PollFailed(Message):
+    def __init__(self, error: InboxError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class LiveMixin(App[None]):
+    settings: Settings
+    client: InboxApi
+    thread_list: ThreadList
+    message_view: MessageView
+    directory: Directory
+    thread_query: ThreadQuery
+    generation: int
+
+    poll_budget: RequestBudget
+    _next_poll = 0.0
+    _backoff = 1.0
+    _last_input = 0.0
+    _polling_stopped = False
+    _event_seq: int | None = None
+    _live_status = ""  # what live updates last said on the status line (cleared on success)
+    _events_unavailable = False
+
+    def start_live_updates(self) -> None:
+        per_minute = max(1, int(300 * self.settings.poll_share))
+        self.poll_budget = RequestBudget(per_minute, 60.0)
+        self._last_input = time.monotonic()
+        self._next_poll = time.monotonic() + self.settings.poll_interval
+        self.set_interval(1.0, self._poll_tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._note_input()
+        await super().on_event(event)
+
+    def _note_input(self) -> None:
+        now = time.monotonic()
+        was_idle = now - self._last_input > IDLE_AFTER
+        self._last_input = now
+        if was_idle and not self._polling_stopped:
+            self._backoff = 1.0
+            self._next_poll = min(self._next_poll, now + 1.0)  # resume on input
+
+    def _poll_tick(self) -> None:
+        now = time.monotonic()
+        if self._polling_stopped or now < self._next_poll:
+            return
+        idle = now - self._last_input > IDLE_AFTER
+        if idle:
+            self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+        self._next_poll = now + self.settings.poll_interval * self._backoff
+        self.poll_now()
+
+    def poll_now(self) -> None:
+        if self.client.rate_limit.low:
+            # Leave what remains to the user's own actions; resume after the window resets.
+            self._next_poll = time.monotonic() + max(self.settings.poll_interval, 20.0)
+            self._set_status(self._count_text())  # type: ignore[attr-defined]
+            return
+        # A poll costs the events request and, when the log says so, the page: both are
+        # reserved from polling's share (the user's own requests come first).
+        if self.poll_budget.remaining < 2:
+            return
+        self.poll_budget.try_acquire()
+        self.poll_budget.try_acquire()
+        open_thread = self.message_view.thread
+        with_thread = open_thread is not None and self.poll_budget.try_acquire()
+        self._poll(
+            self.generation,
+            self.thread_query,
+            open_thread.id if with_thread and open_thread else None,
+        )
+
+    @work(group="poll", exclusive=True)
+    async def _poll(self, generation: int, query: ThreadQuery, thread_id: str | None) -> None:
+        """One cheap events request tells what changed; the visible page is re-listed only
+        when the log says it must be (new messages, a gap, or no log at all)."""
+        try:
+            events, relist = await self._read_events()
+            threads: list[Thread] | None = None
+            if relist:
+                threads = (await self.client.list_threads(query.with_cursor(None))).threads
+            messages: list[ApiMessage] = []
+            touched = {e.data.get("threadId") for e in events if isinstance(e.data, dict)}
+            if thread_id is not None and (relist or thread_id in touched):
+                messages = (await self.client.list_messages(thread_id, limit=20)).messages
+        except InboxError as error:
+            self.post_message(PollFailed(error))
+            return
+        self.post_message(Polled(generation, threads, thread_id, messages, events))
+
+    async def _read_events(self) -> tuple[list[Event], bool]:
+        """(events since the last poll, whether the visible page must be re-listed)."""
+        if self._events_unavailable:
+            return [], True
+        try:
+            if self._event_seq is None:
+                # Learn where the log ends; until then, re-list as before.
+                seq = 0
+                for _ in range(5):
+                    page = await self.client.list_events(seq or None, limit=1000)
+                    seq = page.last_seq or seq
+                    if not page.has_more:
+                        self._event_seq = seq
+                        break
+                return [], True
+            page = await self.client.list_events(self._event_seq, limit=1000)
+        except NotFound:
+            self._events_unavailable = True  # no event log here: re-list every time
+            return [], True
+        except ApiError as error:
+            if isinstance(error, AuthError | RateLimited):
+                raise
+            self._event_seq = None  # the position was refused: learn it again
+            return [], True
+        gap = bool(page.events) and page.events[0].seq != self._event_seq + 1
+        self._event_seq = page.last_seq or self._event_seq
+        if gap or page.has_more:
+            return [], True  # the log has a gap (or too much changed): re-list the page
+        relist = any(e.type in RELIST_EVENTS for e in page.events)
+        return page.events, relist
+
+    def on_polled(self, event: Polled) -> None:
+        self.reloads.answered()  # type: ignore[attr-defined]
+        if (
+            not self._polling_stopped
+            and self._backoff > 1
+            and not (time.monotonic() - self._last_input > IDLE_AFTER)
+        ):
+            self._backoff = 1.0
+        self._clear_live_status()
+        if event.generation != self.generation:
+            return
+        thread_list = self.thread_list
+        if event.events:
+            self._apply_events(event.events)
+        if event.thread_id is not None and event.messages:
+            self.message_view.append_new(event.thread_id, event.messages)
+        if event.threads is None:
+            self.refresh_target()  # type: ignore[attr-defined]
+            return
+        rows = thread_list.threads
+        links = self.directory.account_link_ids
+        fresh_inbound = [
+            t
+            for t in event.threads
+            if t.last_message is not None
+            and not t.last_message.is_outbound(links)
+            and _last_id(rows.find(t.id)) != t.last_message.id
+        ]
+        thread_list.merge_page(event.threads)
+        self.refresh_target()  # type: ignore[attr-defined]
+        for thread in fresh_inbound[:3]:
+            name = one_line(thread.prospect.display_name, 40)
+            preview = one_line(thread.last_message.content if thread.last_message else "", 60)
+            self.notify(f"{name}: {preview}", title="New message", timeout=6, markup=False)
+
+    def _apply_events(self, events: list[Event]) -> None:
+        """Changes the log describes in full, applied to the rows on screen, in seq order."""
+        view = self.thread_query.inbox
+        rows = self.thread_list.threads
+        changed = False
+        for item in events:
+            data = item.data if isinstance(item.data, dict) else {}
+            # Only the rows the event names are read (by thread, or by prospect).
+            concerned = {rows.id_at(at) for at in _positions_named(rows, data)}
+            for thread_id in concerned:
+                thread = rows.find(thread_id or "")
+                if thread is None:
+                    continue
+                new: Thread | None = _apply_event(thread, item.type, data)
+                if new is not None and new.done != thread.done and not belongs_to_view(new, view):
+                    new = None  # archived elsewhere: it leaves this view
+                if new is None:
+                    rows.remove_id(thread.id)
+                    changed = True
+                elif new is not thread:
+                    rows.replace(new)
+                    changed = True
+        if changed:
+            self.thread_list.refresh_rows()
+
+    def on_poll_failed(self, event: PollFailed) -> None:
+        error = event.error
+        now = time.monotonic()
+        if isinstance(error, AuthError):
+            self._polling_stopped = True
+            self._set_live_status(
+                "Session expired: set INBOX_API_KEY (or api_key in the "
+                "config file) and restart. Live updates paused."
+            )
+            return
+        if isinstance(error, RateLimited):
+            wait = error.retry_after or self.settings.poll_interval * 2
+            self._next_poll = now + wait
+            self._set_live_status(f"Rate-limited: live updates resume in {wait:.0f} s.")
+            return
+        self._backoff = min(MAX_BACKOFF, self._backoff * 2)
+        wait = self.settings.poll_interval * self._backoff
+        self._next_poll = now + wait
+        if isinstance(error, TransportError):
+            self._set_live_status(f"Offline: retrying in {wait:.0f} s.")
+        else:
+            self._set_live_status(
+                f"Live updates failed ({error.message}): retrying in {wait:.0f} s."
+            )
+
+    def _set_live_status(self, text: str) -> None:
+        self._live_status = text
+        self._set_status(text, error=True)  # type: ignore[attr-defined]
+
+    def _clear_live_status(self) -> None:
+        if self._live_status:
+            self._live_status = ""
+            self._set_status(self._count_text())  # type: ignore[attr-defined]
+
+
+def _positions_named(rows: ThreadRows, data: dict[str, Any]) -> list[int]:
+    thread_id, prospect_id = data.get("threadId"), data.get("prospectId")
+    found = []
+    if isinstance(thread_id, str) and (at := rows.position(thread_id)) is not None:
+        found.append(at)
+    if isinstance(prospect_id, str):
+        found += rows.positions_of_prospect(prospect_id)
+    return found
+
+
+def _last_id(thread: Thread | None) -> str | None:
+    return thread.last_message.id if thread is not None and thread.last_message else None
+
+
+# Events that say a field's new value in full, and where the value is in their data.
+EVENT_FIELDS: dict[str, tuple[EditField, str | None]] = {
+    "thread.archived": (EditField.DONE, None),
+    "thread.unarchived": (EditField.DONE, None),
+    "thread.assigned": (EditField.ASSIGNEE, "assigneeId"),
+    "thread.unassigned": (EditField.ASSIGNEE, "assigneeId"),
+    "prospect.tagsChanged": (EditField.TAGS, "tags"),
+    "prospect.statusChanged": (EditField.STATUS, "statusId"),
+    "prospect.valuationChanged": (EditField.VALUATION, "valuation"),
+}
+
+
+def _apply_event(thread: Thread, kind: str, data: dict[str, Any]) -> Thread | None:
+    """`thread` after the event (the same object when it is not concerned; None: deleted).
+    An event is applied as the edit it describes, by the same code as the user's own edits."""
+    if kind == "thread.deleted":
+        return None if data.get("threadId") == thread.id else thread
+    if kind not in EVENT_FIELDS:
+        return thread
+    field, key = EVENT_FIELDS[kind]
+    if field.on_thread:
+        if data.get("threadId") != thread.id:
+            return thread
+    elif thread.prospect.external_id is None or data.get("prospectId") != (
+        thread.prospect.external_id
+    ):
+        return thread
+    value = kind == "thread.archived" if field is EditField.DONE else data.get(key or "")
+    if field is EditField.TAGS and not isinstance(value, list):
+        return thread
+    return apply_locally(thread, edit_for(thread, field, value))

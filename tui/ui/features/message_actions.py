@@ -1,0 +1,271 @@
+"""Acting on one message of the open conversation: edit, delete, history and reactions.
+
+The service allows these on encrypted (X Chat) threads only; elsewhere the keys explain why
+they do nothing. Each change is shown once the server has made it, and a refused edit keeps
+its text for the next try.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import App
+from textual.message import Message
+
+from tui.api.errors import InboxError
+from tui.core.drafts import DraftStore, edit_key
+from tui.core.text import one_line
+from tui.ui.messages import ActionFailed
+
+if TYPE_CHECKING:
+    from tui.api.service import InboxApi
+    from tui.core.directory import Directory
+    from tui.core.model import Message as ApiMessage
+    from tui.core.model import MessageHistory, Thread
+    from tui.ui.answers import PickResult
+    from tui.ui.widgets.message_view import MessageView
+
+# Offered in the reaction picker (any emoji the platform accepts works through the API).
+REACTIONS: tuple[tuple[str, str], ...] = (
+    ("👍", "thumbs up"),
+    ("❤️", "heart"),
+    ("😂", "laughing"),
+    ("🔥", "fire"),
+    ("🎉", "party"),
+    ("😮", "surprised"),
+    ("😢", "sad"),
+    ("🙏", "thanks"),
+    ("👀", "eyes"),
+    ("✅", "done"),
+)
+
+
+class MessageChanged(Message):
+    """The server made the change: show `message` as it now is."""
+
+    def __init__(self, message: ApiMessage, note: str) -> None:
+        super().__init__()
+        self.message = message
+        self.note = note
+
+
+class EditSaved(Message):
+    """The server has the edit: its draft goes."""
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__()
+        self.message_id = message_id
+
+
+class HistoryLoaded(Message):
+    def __init__(self, history: MessageHistory) -> None:
+        super().__init__()
+        self.history = history
+
+
+# What each message action needs the conversation to allow (v2 capability strings).
+CAPABILITIES = {
+    "Editing": "message:edit",
+    "Deleting": "message:delete:self",
+    "History": "message:edit",  # a history is of edits: where messages cannot change, none
+    "Reacting": "message:react",
+}
+
+
+class MessageActionsMixin(App[None]):
+    # Provided by InboxApp.
+    message_view: MessageView
+    directory: Directory
+    client: InboxApi
+    clock: Callable[[], datetime]
+
+    # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
+    # cut off by a crash, is offered again on the next E.
+    drafts: DraftStore
+
+    def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
+        """The open thread and its selected message, when `what` is possible on them."""
+        thread, message = self.message_view.thread, self.message_view.selected_message
+        if thread is None or message is None:
+            self.notify("Open a thread and select a message (j / k) first.", markup=False)
+            return None
+        capability = CAPABILITIES[what]
+        if not thread.allows(capability):
+            # v2 says per account link and conversation; v1 allows it on X Chat threads only.
+            why = (
+                f"this conversation does not allow it ({capability})"
+                if thread.capabilities is not None
+                else "it works only on encrypted X Chat threads; this one is "
+                f"{one_line(thread.variant or 'an older kind of DM', 20)}"
+            )
+            self.notify(f"{what}: {why}.", severity="warning", markup=False)
+            return None
+        if message.is_deleted and what != "History":
+            self.notify("That message was deleted.", severity="warning", markup=False)
+            return None
+        return thread, message
+
+    def _is_ours(self, message: ApiMessage) -> bool:
+        return message.is_outbound(self.directory.account_link_ids)
+
+    # --- edit -------------------------------------------------------------------------------
+
+    def action_edit_message(self) -> None:
+        from tui.ui.screens.pickers import NotesScreen
+
+        target = self._message_target("Editing")
+        if target is None:
+            return
+        thread, message = target
+        if not self._is_ours(message):
+            self.notify("Only your own messages can be edited.", severity="warning", markup=False)
+            return
+        current = self.drafts.get(edit_key(message.id)) or message.content
+
+        def saved(result: tuple[str | None] | None) -> None:
+            if result is None or result[0] is None or result[0] == message.content:
+                return
+            self.drafts.put(edit_key(message.id), result[0])
+            self._send_edit(thread.id, message, result[0])
+
+        self.push_screen(NotesScreen(current, title="Edit your message", empty_clears=False), saved)
+
+    @work(group="message-action")
+    async def _send_edit(self, thread_id: str, message: ApiMessage, content: str) -> None:
+        try:
+            edited = await self.client.edit_message(thread_id, message.id, content)
+        except InboxError as error:
+            self.post_message(ActionFailed("Not edited (E tries again)", error))
+            return
+        self.post_message(EditSaved(message.id))
+        changed = message.model_copy(
+            update={"content": edited.content, "is_edited": True, "updated_at": edited.edited_at}
+        )
+        self.post_message(MessageChanged(changed, "Message edited."))
+
+    # --- delete -----------------------------------------------------------------------------
+
+    def action_delete_message(self) -> None:
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        target = self._message_target("Deleting")
+        if target is None:
+            return
+        thread, message = target
+        choices = [("self", "Delete for me", "warning"), ("keep", "Keep it", "default")]
+        body = "It goes from your side of the conversation."
+        if self._is_ours(message) and thread.allows("message:unsend"):
+            choices.insert(0, ("all", "Delete for everyone", "error"))
+            body = "For everyone: they no longer see it either.\nFor me: only your side."
+
+        def answered(answer: str | None) -> None:
+            if answer in ("all", "self"):
+                self._send_delete(thread.id, message, answer == "all")
+
+        preview = one_line(message.content, 50)
+        self.push_screen(ConfirmScreen(f"Delete “{preview}”?", body, choices), answered)
+
+    @work(group="message-action")
+    async def _send_delete(self, thread_id: str, message: ApiMessage, for_everyone: bool) -> None:
+        try:
+            deleted = await self.client.delete_message(
+                thread_id, message.id, for_everyone=for_everyone
+            )
+        except InboxError as error:
+            self.post_message(ActionFailed("Not deleted", error))
+            return
+        when = deleted.deleted_at or self.clock()
+        update = {"deleted_at": when, "platform_deleted_at": when if for_everyone else None}
+        who = "for everyone" if for_everyone else "for you"
+        self.post_message(MessageChanged(message.model_copy(update=update), f"Deleted {who}."))
+
+    # --- history ----------------------------------------------------------------------------
+
+    def action_message_history(self) -> None:
+        target = self._message_target("History")
+        if target is not None:
+            self._load_history(target[0].id, target[1].id)
+
+    @work(group="message-action")
+    async def _load_history(self, thread_id: str, message_id: str) -> None:
+        try:
+            history = await self.client.message_history(thread_id, message_id)
+        except InboxError as error:
+            self.post_message(ActionFailed("No history", error))
+            return
+        self.post_message(HistoryLoaded(history))
+
+    def on_history_loaded(self, event: HistoryLoaded) -> None:
+        from tui.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(event.history, self.clock))
+
+    # --- reactions --------------------------------------------------------------------------
+
+    def action_react(self) -> None:
+        from tui.ui.screens.pickers import PickerScreen
+        from tui.ui.widgets.message_view import emoji_cell
+
+        target = self._message_target("Reacting")
+        if target is None:
+            return
+        thread, message = target
+        ours = message.emoji_by(thread.account_link_id)
+        offered = [e for e, _ in REACTIONS]
+        options = [(e, Text(f"{emoji_cell(e)}  {name}")) for e, name in REACTIONS]
+        options += [(e, Text(f"{emoji_cell(e)}  (yours)")) for e in ours if e not in offered]
+
+        def chosen(result: PickResult | None) -> None:
+            if result is None:
+                return
+            add = [e for e in result.values if e not in ours]
+            remove = [e for e in ours if e not in result.values]
+            if add or remove:
+                self._send_reactions(thread, message, add, remove)
+
+        self.push_screen(
+            PickerScreen("Your reactions", options, multi=True, selected=tuple(ours)), chosen
+        )
+
+    @work(group="message-action")
+    async def _send_reactions(
+        self, thread: Thread, message: ApiMessage, add: list[str], remove: list[str]
+    ) -> None:
+        reactions = list(message.reactions)
+        ours = thread.account_link_id
+        try:
+            for emoji in add:
+                await self.client.add_reaction(thread.id, message.id, emoji)
+                reactions.append({"emoji": emoji, "senderId": ours})
+            for emoji in remove:
+                await self.client.remove_reaction(thread.id, message.id, emoji)
+                reactions = [
+                    r
+                    for r in reactions
+                    if not (
+                        isinstance(r, dict)
+                        and r.get("emoji") == emoji
+                        and r.get("senderId") == ours
+                    )
+                ]
+        except InboxError as error:
+            self.post_message(ActionFailed("Reaction not changed", error))
+            if reactions == list(message.reactions):
+                return
+            note = "Some reactions changed."
+        else:
+            note = "Reactions updated."
+        self.post_message(MessageChanged(message.model_copy(update={"reactions": reactions}), note))
+
+    # --- results ----------------------------------------------------------------------------
+
+    def on_edit_saved(self, event: EditSaved) -> None:
+        self.drafts.discard(edit_key(event.message_id))
+
+    def on_message_changed(self, event: MessageChanged) -> None:
+        self.message_view.replace_message(event.message)
+        self.notify(event.note, markup=False)

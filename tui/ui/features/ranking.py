@@ -1,0 +1,105 @@
+"""Lead scores on the loaded rows: sort them by score, or hide those under a minimum. Both are
+client-side (the API has no score): they apply to the pages loaded so far, and to each new
+page as it arrives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from tui.core.query import SortOrder, ThreadQuery
+from tui.core.scoring import ScoreWeights, lead_score
+
+if TYPE_CHECKING:
+    from tui.core.config import Settings
+    from tui.core.model import Thread
+    from tui.ui.widgets.rows import ThreadRows
+    from tui.ui.widgets.sidebar import ProspectSidebar
+    from tui.ui.widgets.thread_list import ThreadList
+
+EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+class RankingMixin(App[None]):
+    # Provided by InboxApp.
+    settings: Settings
+    thread_list: ThreadList
+    sidebar: ProspectSidebar
+    thread_query: ThreadQuery
+
+    by_score = False
+    min_score: int | None = None
+    score_weights = ScoreWeights()
+
+    def setup_scores(self) -> None:
+        self.score_weights = ScoreWeights.from_settings(self.settings.score)
+        self.sidebar.weights = self.score_weights
+        self.thread_list.score_of = self.score
+
+    def score(self, thread: Thread) -> int:
+        return lead_score(thread.prospect, self.score_weights)
+
+    def _arrange(self, rows: ThreadRows) -> tuple[ThreadRows, ThreadRows]:
+        """The rows to show and those to leave out, from the score and sort time each row
+        keeps (no row is parsed)."""
+        minimum = self.min_score
+        everything = range(len(rows))
+        scores = (
+            [rows.score_at(i) for i in everything] if self.by_score or minimum is not None else []
+        )
+        shown = [i for i in everything if minimum is None or scores[i] >= minimum]
+        hidden = [i for i in everything if minimum is not None and scores[i] < minimum]
+        if self.by_score:
+            shown.sort(key=lambda i: scores[i], reverse=True)  # stable among equals
+        else:
+            newest_first = self.thread_query.sort_order is SortOrder.DESC
+            shown.sort(key=lambda i: (rows.stamp_at(i), rows.id_at(i) or ""), reverse=newest_first)
+        return rows.subset(shown), rows.subset(hidden)
+
+    def _server_order(self, threads: list[Thread]) -> list[Thread]:
+        newest_first = self.thread_query.sort_order is SortOrder.DESC
+        return sorted(
+            threads,
+            key=lambda t: (t.sort_timestamp or EPOCH, t.id),
+            reverse=newest_first,
+        )
+
+    def _apply_ranking(self) -> None:
+        active = self.by_score or self.min_score is not None
+        self.thread_list.arranger = self._arrange
+        self.thread_list.rearrange()  # with the arranger on, so hidden rows come back in order
+        if not active:
+            self.thread_list.arranger = None
+        self._update_chips()  # type: ignore[attr-defined]
+        self._set_status(self._count_text())  # type: ignore[attr-defined]
+
+    def action_sort_by_score(self) -> None:
+        self.by_score = not self.by_score
+        self._apply_ranking()
+        self.notify(
+            "Loaded threads sorted by lead score." if self.by_score else "Back to the API's order.",
+            markup=False,
+        )
+
+    def action_minimum_score(self) -> None:
+        from tui.ui.screens.pickers import TextPromptScreen
+
+        def cleared(text: str) -> bool:
+            return text.lower() in ("", "0", "none", "off")
+
+        def check(text: str) -> str | None:
+            if cleared(text) or text.isdigit():
+                return None
+            return f"A whole number of points, 0 to {self.score_weights.maximum} (0 clears)."
+
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            self.min_score = None if cleared(text) else int(text)
+            self._apply_ranking()
+
+        current = "" if self.min_score is None else str(self.min_score)
+        title = f"Minimum lead score, 0 to {self.score_weights.maximum} (0 clears)"
+        self.push_screen(TextPromptScreen(title, current, allow_empty=True, check=check), entered)

@@ -1,0 +1,366 @@
+"""Replying: the composer, drafts on disk, and sends that are never lost and never doubled.
+
+A send shows at once as pending. Confirmed: it becomes the server's message and the draft goes.
+Refused: it stays, marked failed, its text back in the composer, R retries. Outcome unknown (the
+request may have left): the thread is re-read to see if it arrived. On v2 every send carries an
+Idempotency-Key, written with the draft before the request leaves: the client retries it
+safely, and a retry by hand or after a restart reuses it, so the service replays the first send
+instead of delivering a second.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.timer import Timer
+
+from tui.api.errors import InboxError, SendUnconfirmed, TransportError
+from tui.core.drafts import DraftStore, Quote
+from tui.ui.describe import describe_error
+
+if TYPE_CHECKING:
+    from tui.api.service import InboxApi
+    from tui.core.model import Message as ApiMessage
+    from tui.core.model import Thread
+    from tui.ui.widgets.composer import Composer, ComposerInput
+    from tui.ui.widgets.message_view import MessageView, Pending
+    from tui.ui.widgets.thread_list import ThreadList
+
+DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
+
+
+class SendSettled(Message):
+    """A send ended: `message` when the server has it, else `error` (and `unknown` when the
+    outcome could not be known)."""
+
+    def __init__(
+        self,
+        pending: Pending,
+        message: ApiMessage | None,
+        error: str = "",
+        unknown: bool = False,
+    ) -> None:
+        super().__init__()
+        self.pending = pending
+        self.message = message
+        self.error = error
+        self.unknown = unknown
+
+
+class ReplyMixin(App[None]):
+    # Provided by InboxApp.
+    thread_list: ThreadList
+    message_view: MessageView
+    composer: Composer
+    drafts: DraftStore
+    client: InboxApi
+
+    _draft_timer: Timer | None = None
+    _composer_thread_id: str | None = None
+    _composer_loading = False
+    # What the composer holds, and whether the user changed it since it was last saved: a
+    # flush never reads a torn-down widget, and never erases the draft of a pending send.
+    _composer_text = ""
+    _composer_dirty = False
+    _reply_to: Quote | None = None  # the message the composer's reply answers
+
+    # --- the composer follows the open thread -----------------------------------------------
+
+    def load_composer_for(self, thread: Thread) -> None:
+        """Show the composer for `thread`, with its saved draft."""
+        self.flush_draft()
+        self._composer_thread_id = thread.id
+        self._set_composer_text(self.drafts.get(thread.id))
+        self._set_reply_to(self.drafts.reply_to(thread.id))
+        self.composer.remove_class("-hidden")
+
+    def _set_reply_to(self, quote: Quote | None) -> None:
+        self._reply_to = quote
+        self.composer.show_quote(None if quote is None else quote.text)
+
+    def _set_composer_text(self, text: str) -> None:
+        """Change the composer's text from the program (not the user's typing)."""
+        self._composer_loading = True
+        self.composer.input.text = text
+        self._composer_loading = False
+        self._composer_text = text
+        self._composer_dirty = False
+
+    def flush_draft(self) -> None:
+        """Write what the user typed for the composer's thread now (switch, send, exit)."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        if self._composer_thread_id is not None and self._composer_dirty:
+            self.drafts.put(self._composer_thread_id, self._composer_text, self._reply_to)
+            self._composer_dirty = False
+            self._mark_draft(self._composer_thread_id)
+
+    def save_live_draft(self) -> None:
+        """Write the draft from the live composer now, whatever the debounce (quit, hang-up)."""
+        if self._composer_thread_id is not None and self.composer.input.text != (
+            self._composer_text
+        ):
+            self._composer_text = self.composer.input.text
+            self._composer_dirty = True
+        self.flush_draft()
+
+    async def action_quit(self) -> None:
+        self.save_live_draft()
+        await super().action_quit()
+
+    def _mark_draft(self, thread_id: str) -> None:
+        has = bool(self.drafts.get(thread_id))
+        if has != (thread_id in self.thread_list.drafts):
+            self.thread_list.drafts.symmetric_difference_update({thread_id})
+            self.thread_list.set_directory(self.thread_list.directory)  # repaint rows
+
+    def on_text_area_changed(self, event: ComposerInput.Changed) -> None:
+        if event.text_area is not self.composer.input or self._composer_loading:
+            return
+        if event.text_area.text == self._composer_text:
+            # The echo of a change the program made (it arrives after the loading flag is
+            # down): not the user's. Taken as theirs, emptying the composer at send would
+            # erase the draft on disk while the send is still pending.
+            return
+        self._composer_text = event.text_area.text
+        self._composer_dirty = True
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft)
+
+    def action_reply(self) -> None:
+        """Reply to the target (the person the sidebar shows): their conversation is opened
+        first when the message pane shows another one, or none."""
+        target = self.target()  # type: ignore[attr-defined]
+        if target is None:
+            return
+        thread = self.message_view.thread
+        if thread is None or thread.id != target.id:
+            self.open_thread(target)  # type: ignore[attr-defined]
+        self.composer.input.focus()
+
+    def action_reply_to_message(self) -> None:
+        """Reply quoting the message selected in the conversation; with none selected yet
+        (the messages are still loading), a plain reply: the keys typed next are text."""
+        message = self.message_view.selected_message
+        if message is None:
+            self.action_reply()
+            return
+        if message.is_deleted:
+            self.notify(
+                "That message was deleted: reply to another one.", severity="warning", markup=False
+            )
+            return
+        self._set_reply_to(Quote(message.id, message.content))
+        self._composer_dirty = True
+        self.flush_draft()
+        self.composer.input.focus()
+
+    def on_composer_input_drop_quote(self, message: ComposerInput.DropQuote) -> None:
+        if self._reply_to is not None:
+            self._set_reply_to(None)
+            self._composer_dirty = True
+            self.flush_draft()
+
+    def on_composer_input_leave(self, message: ComposerInput.Leave) -> None:
+        self.flush_draft()
+        self.thread_list.focus()
+
+    # --- sending ----------------------------------------------------------------------------
+
+    def on_composer_input_send(self, message: ComposerInput.Send) -> None:
+        thread = self.message_view.thread
+        text = message.text
+        if thread is None or self._composer_thread_id != thread.id:
+            self.notify(
+                "Open a thread first (enter on the list).", severity="warning", markup=False
+            )
+            return
+        if not text.strip():
+            self.notify("Nothing to send: the reply is empty.", severity="warning", markup=False)
+            return
+        limit = self.composer.limit
+        if len(text) > limit:
+            self.notify(
+                f"Too long for an X DM: {len(text):,} of {limit:,} characters.",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.flush_draft()  # the draft stays on disk until the server confirms
+        from tui.ui.widgets.message_view import (
+            Pending,  # mounted after the first frame, as is its module
+        )
+
+        pending = Pending(uuid.uuid4().hex, thread.id, text)
+        if self._reply_to is not None:
+            pending.reply_to, pending.quote = self._reply_to
+        pending.idempotency_key = self.drafts.send_key(thread.id, text, self._reply_to)
+        self.message_view.add_pending(pending)
+        self._set_composer_text("")
+        self._set_reply_to(None)
+        self._send(pending)
+
+    def action_retry_send(self) -> None:
+        failed = [p for p in self.message_view.pending if p.state == "failed"]
+        if not failed:
+            self.notify("Nothing to retry.", markup=False)
+            return
+        pending = failed[-1]
+        pending.state, pending.error = "sending", ""
+        pending.attempts += 1
+        self.message_view.update_pending(pending)
+        self._send(pending)
+
+    @work(group="send")
+    async def _send(self, pending: Pending) -> None:
+        known = {m.id for m in self.message_view.messages}
+        try:
+            sent = await self.client.send_message(
+                pending.thread_id,
+                pending.text,
+                reply_to_message_id=pending.reply_to,
+                idempotency_key=pending.idempotency_key,
+            )
+        except SendUnconfirmed as error:
+            # The platform did not confirm it: it may have gone. Never resent; the thread is
+            # read to see whether it is there.
+            pending.state = "checking"
+            note = f"not confirmed by X (message {error.message_id or 'unknown'})"
+            self.post_message(SendSettled(pending, None, note, unknown=True))
+            found = await self._find_sent(pending, known, error.message_id)
+            self.post_message(SendSettled(pending, found, "" if found else note))
+            return
+        except TransportError as error:
+            if not error.maybe_sent:
+                self.post_message(SendSettled(pending, None, "cannot reach the Inbox API"))
+                return
+            pending.state = "checking"
+            self.post_message(SendSettled(pending, None, str(error), unknown=True))
+            self.post_message(SendSettled(pending, await self._find_sent(pending, known)))
+            return
+        except InboxError as error:
+            self.post_message(SendSettled(pending, None, describe_error(error)))
+            return
+        self.post_message(SendSettled(pending, sent))
+
+    async def _find_sent(
+        self, pending: Pending, known: set[str], message_id: str | None = None
+    ) -> ApiMessage | None:
+        """After an unknown outcome: is there a message of ours with this text that we did not
+        have before sending (or the one the service named)? (Clocks differ; identity and
+        content do not.)"""
+        try:
+            page = await self.client.list_messages(pending.thread_id, limit=20)
+        except InboxError:
+            return None
+        thread = self.message_view.thread
+        ours = thread.account_link_id if thread is not None else None
+        for message in page.messages:
+            if message_id is not None and message.id == message_id:
+                return message
+            if (
+                message.id not in known
+                and message.content == pending.text
+                and (ours is None or message.is_outbound({ours}))
+            ):
+                return message
+        return None
+
+    def on_send_settled(self, event: SendSettled) -> None:
+        pending, view = event.pending, self.message_view
+        if event.unknown:
+            view.update_pending(pending)
+            self.notify(
+                "The connection dropped while sending: checking whether it arrived.", markup=False
+            )
+            return
+        if event.message is not None:
+            view.confirm_pending(pending, event.message)
+            if self._composer_thread_id == pending.thread_id and (
+                self._composer_text == pending.text
+            ):
+                # A retried send: its text went back to the composer when it failed; now that
+                # it is sent, it leaves (a second ctrl+s would send it again).
+                self._set_composer_text("")
+                self._set_reply_to(None)
+            if self.drafts.get(pending.thread_id) == pending.text or not self.drafts.get(
+                pending.thread_id
+            ):
+                self.drafts.discard(pending.thread_id)
+                self._mark_draft(pending.thread_id)
+            self._show_as_last(pending.thread_id, event.message)
+            return
+        pending.state = "failed"
+        pending.error = event.error or "it did not arrive"
+        view.update_pending(pending)
+        # The text goes back where the user can edit it (unless they are writing another).
+        if self._composer_thread_id == pending.thread_id and not self._composer_text.strip():
+            self._set_composer_text(pending.text)
+            if pending.reply_to is not None:
+                self._set_reply_to(Quote(pending.reply_to, pending.quote))
+        self.notify(
+            f"Not sent: {pending.error}. R retries.", severity="error", timeout=8, markup=False
+        )
+
+    def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
+        thread = self.thread_list.threads.find(thread_id)
+        if thread is None:
+            return
+        from tui.core.model import LastMessage
+
+        last = LastMessage(
+            id=message.id,
+            content=message.content,
+            author_id=message.author_id,
+            created_at=message.created_at,
+            user_id=message.user_id,
+        )
+        self.thread_list.update_thread(
+            thread.model_copy(
+                update={"last_message": last, "computed_sort_timestamp": message.created_at}
+            )
+        )
+
+    # --- $EDITOR ----------------------------------------------------------------------------
+
+    def on_composer_input_editor_requested(self) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not editor:
+            self.notify("Set $EDITOR to compose in your editor.", severity="warning", markup=False)
+            return
+        text = self.composer.input.text
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".txt", delete=False, encoding="utf-8"
+        ) as handle:
+            handle.write(text)
+            path = Path(handle.name)
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run([*shlex.split(editor), str(path)], check=False)
+            except Exception as exc:
+                self.notify(
+                    f"Cannot open the editor here: {type(exc).__name__}",
+                    severity="error",
+                    markup=False,
+                )
+                return
+            edited = path.read_text(encoding="utf-8")
+        finally:
+            path.unlink(missing_ok=True)
+        self.composer.input.text = edited.rstrip("\n")  # a user edit: saved as a draft
+        self._composer_text = self.composer.input.text
+        self._composer_dirty = True
+        self.flush_draft()
+        self.composer.input.focus()

@@ -1,0 +1,145 @@
+"""Saved views (gh-dash's sections): named combinations of inbox view, filters, account links
+and sort order from the config file; a switcher (V), palette commands, optional keys, and
+"save the current view" writing the file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import App
+from textual.widgets import Tabs
+
+from tui.core.config import ConfigError, Settings, read_toml
+from tui.core.config_file import with_view
+from tui.core.saved_views import from_query, to_query
+from tui.core.secrets import write_private
+from tui.core.text import one_line
+from tui.ui.keymap import effective
+
+if TYPE_CHECKING:
+    from tui.core.directory import Directory
+    from tui.core.query import ThreadQuery
+    from tui.ui.answers import PickResult
+
+SAVE = "\x00save"
+
+
+class SavedViewsMixin(App[None]):
+    # Provided by InboxApp.
+    settings: Settings
+    directory: Directory
+    thread_query: ThreadQuery
+
+    active_view_name: str = ""
+    _active_view_query: ThreadQuery | None = None
+
+    def saved_view_shown(self) -> str:
+        """The saved view's name while its query is the one on screen."""
+        shown = self._active_view_query
+        if shown is not None and shown == self.thread_query.with_cursor(None):
+            return self.active_view_name
+        return ""
+
+    def bind_saved_view_keys(self) -> list[str]:
+        """Keys given to saved views in the config; returns the problems (taken keys)."""
+        problems = []
+        taken = {name for key in effective(self.settings.keys) for name in key.keys.split(",")}
+        for index, spec in enumerate(self.settings.views):
+            if not spec.key:
+                continue
+            if spec.key in taken:
+                problems.append(f"view {spec.name!r}: the key {spec.key!r} is already used")
+                continue
+            self.bind(spec.key, f"saved_view({index})", description=spec.name, show=False)
+            taken.add(spec.key)
+        return problems
+
+    def action_saved_view(self, index: int) -> None:
+        if not 0 <= index < len(self.settings.views):
+            return
+        spec = self.settings.views[index]
+        query, unknown = to_query(spec, self.directory, self.settings.page_size)
+        if unknown:
+            self.notify(
+                f"View {spec.name!r}: not found and left out: {', '.join(unknown)}",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        self.active_view_name = spec.name
+        self._active_view_query = query
+        self.thread_query = query
+        self.query_one("#views", Tabs).active = f"view-{query.inbox.value}"
+        self._update_chips()  # type: ignore[attr-defined]
+        self.load_threads()  # type: ignore[attr-defined]
+
+    def action_views(self) -> None:
+        """The switcher: every saved view, and saving the current one."""
+        from tui.ui.screens.pickers import PickerScreen
+
+        options = [
+            (str(i), Text(one_line(spec.name, 50) + (f"  ({spec.key})" if spec.key else "")))
+            for i, spec in enumerate(self.settings.views)
+        ]
+        options.append((SAVE, Text("+ Save the current view…")))
+
+        def picked(result: PickResult | None) -> None:
+            if result is None or not result.values:
+                return
+            if result.values[0] == SAVE:
+                self.action_save_view()
+            else:
+                self.action_saved_view(int(result.values[0]))
+
+        self.push_screen(PickerScreen("Saved views", options), picked)
+
+    def action_save_view(self, name: str | None = None) -> None:
+        from tui.ui.screens.pickers import ConfirmScreen, TextPromptScreen
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            if all(view.name != name for view in self.settings.views):
+                self._save_view(name)
+                return
+
+            def answered(answer: str | None) -> None:
+                if answer == "replace":
+                    self._save_view(name)
+                else:  # back to the name, as typed
+                    self.action_save_view(name)
+
+            self.push_screen(
+                ConfirmScreen(
+                    f"Replace the saved view “{one_line(name, 40)}”?",
+                    "Its filters, account links and sort order become the current ones.",
+                    [
+                        ("replace", "Replace", "error"),
+                        ("rename", "Choose another name", "primary"),
+                    ],
+                ),
+                answered,
+            )
+
+        prompt = TextPromptScreen("Save the current view as", name or self.active_view_name)
+        self.push_screen(prompt, named)
+
+    def _save_view(self, name: str) -> None:
+        keyed = next((v.key for v in self.settings.views if v.name == name), None)
+        spec = from_query(name, self.thread_query, self.directory)
+        spec = replace(spec, key=keyed)
+        path = self.settings.config_path
+        try:
+            read_toml(path)  # refuse to touch a file that does not parse
+            existing = path.read_text(encoding="utf-8") if path.exists() else ""
+            write_private(path, with_view(existing, spec))
+        except (ConfigError, OSError, ValueError) as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
+            return
+        self.settings.views = [*(v for v in self.settings.views if v.name != name), spec]
+        self.active_view_name = name
+        self._active_view_query = self.thread_query.with_cursor(None)
+        self._update_chips()  # type: ignore[attr-defined]
+        self.notify(f"Saved the view {name!r} in {path}", markup=False)

@@ -1,0 +1,119 @@
+"""The reply composer: multi-line, a character counter, send with ctrl+s or alt+enter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Label, TextArea
+
+from tui.core.text import one_line
+
+X_DM_LIMIT = 10_000
+
+
+class ComposerInput(TextArea):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", show=True, id="composer.send", tooltip="Send"),
+        Binding(
+            "alt+enter",
+            "send",
+            "Send",
+            show=False,
+            id="composer.send_alt",
+            tooltip="Send (inside tmux it arrives as enter: a new line)",
+        ),
+        Binding(
+            "ctrl+e",
+            "external_editor",
+            "$EDITOR",
+            show=True,
+            id="composer.editor",
+            tooltip="Write the reply in $EDITOR",
+        ),
+        Binding(
+            "escape",
+            "leave",
+            "Back to list",
+            show=False,
+            id="composer.leave",
+            tooltip="Back to the list, keeping the draft",
+        ),
+        Binding(
+            "ctrl+g",
+            "drop_quote",
+            "Unquote",
+            show=False,
+            id="composer.unquote",
+            tooltip="Drop the quoted message (reply to the thread)",
+        ),
+    ]
+
+    class Send(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Leave(Message):
+        pass
+
+    class EditorRequested(Message):
+        pass
+
+    class DropQuote(Message):
+        pass
+
+    def action_send(self) -> None:
+        self.post_message(self.Send(self.text))
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
+
+    def action_external_editor(self) -> None:
+        self.post_message(self.EditorRequested())
+
+    def action_drop_quote(self) -> None:
+        self.post_message(self.DropQuote())
+
+
+class Composer(Vertical):
+    """The input plus a line with the hint and the length against the platform's limit."""
+
+    def __init__(self, *, limit: int = X_DM_LIMIT, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="composer-bar"):
+            yield Label(Text("ctrl+s send · ctrl+e $EDITOR · esc back"), id="composer-hint")
+            yield Label("", id="composer-count")
+        yield Label("", id="composer-quote", classes="-hidden")
+        yield ComposerInput(
+            id="composer-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
+        )
+
+    @property
+    def input(self) -> ComposerInput:
+        return self.query_one(ComposerInput)
+
+    def on_mount(self) -> None:
+        self.update_count()
+
+    def show_quote(self, quoted: str | None) -> None:
+        """The message the reply answers, above the input (None: a plain reply)."""
+        label = self.query_one("#composer-quote", Label)
+        label.set_class(quoted is None, "-hidden")
+        if quoted is not None:
+            # The key first: a long quote wraps below it rather than hiding it.
+            label.update(Text("↩ ctrl+g unquotes · replying to: " + one_line(quoted, 120)))
+
+    def on_text_area_changed(self) -> None:
+        self.update_count()
+
+    def update_count(self) -> None:
+        length = len(self.input.text)
+        label = self.query_one("#composer-count", Label)
+        label.update(Text(f"{length:,} / {self.limit:,}"))
+        label.set_class(length > self.limit, "-over")
