@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -691,6 +692,19 @@ async def test_polling_backs_off_when_offline_and_recovers(data_dir: Path) -> No
         app.poll_now()
         await settle(pilot)
         assert "Offline" not in app.status_text
+
+
+async def test_a_key_after_a_quiet_spell_brings_polling_back_at_once(data_dir: Path) -> None:
+    """Nobody there for a while: polling has slowed down. A key (or a click) says someone is
+    back, and the next poll comes within a second."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app._last_input = time.monotonic() - 3600  # an hour without a key
+        app._backoff = 8.0
+        app._next_poll = time.monotonic() + 600
+        await pilot.press("j")
+        assert app._backoff == 1.0 and app._next_poll <= time.monotonic() + 1.0
 
 
 async def test_tag_picker_from_the_keyboard_only(data_dir: Path) -> None:

@@ -481,6 +481,8 @@ class InboxApp(
         if not self._input_ready and isinstance(event, events.InputEvent | events.Paste):
             self._held_input.append(event)  # handled once connected, in the order typed
             return
+        if isinstance(event, events.Key | events.MouseDown):
+            self.note_input()  # live updates poll more often while someone is there
         await super().on_event(event)
 
     def _restore_theme(self) -> None:

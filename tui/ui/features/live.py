@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.message import Message
 
@@ -105,12 +105,8 @@ class LiveMixin(App[None]):
         self._next_poll = time.monotonic() + self.settings.poll_interval
         self.set_interval(1.0, self._poll_tick)
 
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
-            self._note_input()
-        await super().on_event(event)
-
-    def _note_input(self) -> None:
+    def note_input(self) -> None:
+        """Someone pressed a key or clicked (the app's on_event says so): polling speeds up."""
         now = time.monotonic()
         was_idle = now - self._last_input > IDLE_AFTER
         self._last_input = now
