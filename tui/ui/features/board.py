@@ -7,20 +7,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.directory import Directory
     from tui.core.model import Cursor, Thread
     from tui.core.query import ThreadQuery
     from tui.ui.screens.board import BoardScreen
-    from tui.ui.widgets.thread_list import ThreadList
 
 BOARD_PAGE = 100
 
@@ -39,14 +36,7 @@ class BoardMoveFailed(Message):
         self.error = error
 
 
-class BoardMixin(App[None]):
-    # Provided by InboxApp.
-    client: InboxApi
-    directory: Directory
-    thread_query: ThreadQuery
-    thread_list: ThreadList
-    currency: str
-
+class BoardMixin(AppShared):
     _board_cursor: Cursor | None = None
     _board_query: ThreadQuery | None = None
 
@@ -58,14 +48,14 @@ class BoardMixin(App[None]):
             return
         self._board_query = self.thread_query.with_cursor(None).with_limit(BOARD_PAGE)
         self._board_cursor = None
-        board = Board(self.directory, self.score, self.currency, id="board")  # type: ignore[attr-defined]
+        board = Board(self.directory, self.score, self.currency, id="board")
 
         def closed(thread: Thread | None) -> None:
             if thread is not None:
                 self.thread_list.select_id(thread.id)
-                self.open_thread(thread)  # type: ignore[attr-defined]
+                self.open_thread(thread)
 
-        self.push_screen(BoardScreen(board, self._server_order), closed)  # type: ignore[attr-defined]
+        self.push_screen(BoardScreen(board, self._server_order), closed)
 
     def on_board_screen_need_page(self, message: BoardScreen.NeedPage) -> None:
         if self._board_query is not None:

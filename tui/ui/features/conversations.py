@@ -13,17 +13,15 @@ import uuid
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import Conflict, InboxError, NotFound, TransportError
 from tui.core.api_versions import Feature
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.directory import Directory
     from tui.core.model import Thread
     from tui.ui.answers import NewConversation
 
@@ -63,10 +61,7 @@ def valid_user_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
 
 
-class ConversationsMixin(App[None]):
-    client: InboxApi
-    directory: Directory
-
+class ConversationsMixin(AppShared):
     def action_new_conversation(self, given: NewConversation | None = None) -> None:
         from tui.ui.screens.pickers import NewConversationScreen
 
@@ -200,10 +195,10 @@ class ConversationsMixin(App[None]):
                 self.action_new_conversation(event.retry)  # what they typed is not lost
             return
         self.notify(event.note, markup=False)
-        self.open_thread(event.thread)  # type: ignore[attr-defined]
-        self.poll_now()  # type: ignore[attr-defined]  # the list shows it now, not at the next poll
+        self.open_thread(event.thread)
+        self.poll_now()  # the list shows it now, not at the next poll
         if not event.sent:
-            self.action_reply()  # type: ignore[attr-defined]
+            self.action_reply()
 
 
 def _kept(wanted: NewConversation) -> NewConversation | None:

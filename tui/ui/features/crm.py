@@ -6,21 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
 from tui.api.errors import InboxError
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
-    from tui.backend import Backend
-    from tui.core.directory import Directory
     from tui.core.model import Thread
     from tui.crm.client import CrmClient, CrmProspect
-    from tui.ui.widgets.sidebar import ProspectSidebar
 
 MATCH_DELAY = 0.25  # seconds the selection must rest before the CRM is asked
 
@@ -49,12 +46,7 @@ def describe_match(prospect: CrmProspect, how: str) -> str:
     return "• " + " · ".join(parts) + f"  ({how})"
 
 
-class CrmMixin(App[None]):
-    # Provided by InboxApp.
-    backend: Backend | None
-    directory: Directory
-    sidebar: ProspectSidebar
-
+class CrmMixin(AppShared):
     _crm_timer: Timer | None = None
     _crm_shown_for: str | None = None
     crm_match_delay = MATCH_DELAY  # tests set 0: ask at once, so a settled app has the answer
@@ -74,7 +66,7 @@ class CrmMixin(App[None]):
                 markup=False,
             )
             return
-        targets = self.triage_targets()  # type: ignore[attr-defined]
+        targets = self.triage_targets()
         if len(targets) != 1:
             self.notify("Select one thread to hand to the CRM.", severity="warning", markup=False)
             return
@@ -88,7 +80,7 @@ class CrmMixin(App[None]):
         crm, backend = self.crm, self.backend
         assert crm is not None and backend is not None
         first, last = split_name(thread.prospect.display_name or thread.prospect.username or "")
-        settings = self.settings  # type: ignore[attr-defined]
+        settings = self.settings
         try:
             found = await crm.list_prospects(name=f"{first} {last}".strip(), limit=10)
             match = next(

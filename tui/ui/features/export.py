@@ -8,17 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.export import ExportWriter, export_threads
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.config import Settings
-    from tui.core.directory import Directory
     from tui.core.query import ThreadQuery
 
 
@@ -41,13 +38,7 @@ def export_path(folder: Path, query: ThreadQuery, now: datetime) -> Path:
     return folder / f"inbox-{query.inbox.value}-{now.strftime('%Y%m%d-%H%M%S')}.csv"
 
 
-class ExportMixin(App[None]):
-    # Provided by InboxApp.
-    settings: Settings
-    client: InboxApi
-    directory: Directory
-    thread_query: ThreadQuery
-
+class ExportMixin(AppShared):
     def action_export(self) -> None:
         folder = self.settings.export_dir or Path.cwd()
         path = export_path(folder, self.thread_query, datetime.now())
@@ -74,12 +65,12 @@ class ExportMixin(App[None]):
 
     def on_export_progress(self, event: ExportProgress) -> None:
         if event.done:
-            self._set_status(self._count_text())  # type: ignore[attr-defined]
+            self._set_status(self._count_text())
             self.notify(
                 f"Exported {event.written:,} threads to {event.path}", timeout=10, markup=False
             )
         else:
-            self._set_status(f"Exporting… {event.written:,} threads")  # type: ignore[attr-defined]
+            self._set_status(f"Exporting… {event.written:,} threads")
 
     def on_export_failed(self, event: ExportFailed) -> None:
         error = event.error

@@ -11,20 +11,17 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.label_kinds import KINDS, LabelChange, LabelRow
+from tui.ui.features.shared import AppShared
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.directory import Directory
     from tui.core.model import Color, Status, Tag
     from tui.ui.screens.labels import LabelsScreen
-    from tui.ui.widgets.thread_list import ThreadList
 
 Label: TypeAlias = "Tag | Status"
 
@@ -57,12 +54,7 @@ class LabelsCreated(Message):
         self.then = then
 
 
-class LabelsMixin(App[None]):
-    # Provided by InboxApp.
-    directory: Directory
-    client: InboxApi
-    thread_list: ThreadList
-
+class LabelsMixin(AppShared):
     _label_colors: dict[str, list[Color]] | None = None  # the predefined colours, once loaded
 
     def _labels_of(self, kind: str) -> dict[str, Any]:
@@ -168,7 +160,7 @@ class LabelsMixin(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, LabelsScreen):
                 screen.show(self.label_rows(), self._label_colors or {})
-        self._show_sidebar_for(self.target_or_cursor())  # type: ignore[attr-defined]
+        self._show_sidebar_for(self.target_or_cursor())
 
     # --- created from a picker --------------------------------------------------------------
 

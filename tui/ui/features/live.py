@@ -11,25 +11,20 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
 from tui.api.pacing import RequestBudget
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.text import one_line
+from tui.ui.features.shared import AppShared
 from tui.ui.features.triage import belongs_to_view
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.config import Settings
-    from tui.core.directory import Directory
     from tui.core.model import Event, Thread
     from tui.core.model import Message as ApiMessage
     from tui.core.query import ThreadQuery
-    from tui.ui.widgets.message_view import MessageView
     from tui.ui.widgets.rows import ThreadRows
-    from tui.ui.widgets.thread_list import ThreadList
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
 MAX_BACKOFF = 8  # the interval grows at most to 8x when idle or offline
@@ -80,15 +75,7 @@ class PollFailed(Message):
         self.error = error
 
 
-class LiveMixin(App[None]):
-    settings: Settings
-    client: InboxApi
-    thread_list: ThreadList
-    message_view: MessageView
-    directory: Directory
-    thread_query: ThreadQuery
-    generation: int
-
+class LiveMixin(AppShared):
     poll_budget: RequestBudget
     _next_poll = 0.0
     _backoff = 1.0
@@ -128,7 +115,7 @@ class LiveMixin(App[None]):
         if self.client.rate_limit.low:
             # Leave what remains to the user's own actions; resume after the window resets.
             self._next_poll = time.monotonic() + max(self.settings.poll_interval, 20.0)
-            self._set_status(self._count_text())  # type: ignore[attr-defined]
+            self._set_status(self._count_text())
             return
         # A poll costs the events request and, when the log says so, the page: both are
         # reserved from polling's share (the user's own requests come first).
@@ -194,7 +181,7 @@ class LiveMixin(App[None]):
         return page.events, relist
 
     def on_polled(self, event: Polled) -> None:
-        self.reloads.answered()  # type: ignore[attr-defined]
+        self.reloads.answered()
         if (
             not self._polling_stopped
             and self._backoff > 1
@@ -210,7 +197,7 @@ class LiveMixin(App[None]):
         if event.thread_id is not None and event.messages:
             self.message_view.append_new(event.thread_id, event.messages)
         if event.threads is None:
-            self.refresh_target()  # type: ignore[attr-defined]
+            self.refresh_target()
             return
         rows = thread_list.threads
         links = self.directory.account_link_ids
@@ -222,7 +209,7 @@ class LiveMixin(App[None]):
             and _last_id(rows.find(t.id)) != t.last_message.id
         ]
         thread_list.merge_page(event.threads)
-        self.refresh_target()  # type: ignore[attr-defined]
+        self.refresh_target()
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)
@@ -280,12 +267,12 @@ class LiveMixin(App[None]):
 
     def _set_live_status(self, text: str) -> None:
         self._live_status = text
-        self._set_status(text, error=True)  # type: ignore[attr-defined]
+        self._set_status(text, error=True)
 
     def _clear_live_status(self) -> None:
         if self._live_status:
             self._live_status = ""
-            self._set_status(self._count_text())  # type: ignore[attr-defined]
+            self._set_status(self._count_text())
 
 
 def _positions_named(rows: ThreadRows, data: dict[str, Any]) -> list[int]:

@@ -7,27 +7,22 @@ its text for the next try.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import InboxError
-from tui.core.drafts import DraftStore, edit_key
+from tui.core.drafts import edit_key
 from tui.core.text import one_line
+from tui.ui.features.shared import AppShared
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
-    from tui.core.directory import Directory
     from tui.core.model import Message as ApiMessage
     from tui.core.model import MessageHistory, Thread
     from tui.ui.answers import PickResult
-    from tui.ui.widgets.message_view import MessageView
 
 # Offered in the reaction picker (any emoji the platform accepts works through the API).
 REACTIONS: tuple[tuple[str, str], ...] = (
@@ -76,16 +71,9 @@ CAPABILITIES = {
 }
 
 
-class MessageActionsMixin(App[None]):
-    # Provided by InboxApp.
-    message_view: MessageView
-    directory: Directory
-    client: InboxApi
-    clock: Callable[[], datetime]
-
+class MessageActionsMixin(AppShared):
     # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
     # cut off by a crash, is offered again on the next E.
-    drafts: DraftStore
 
     def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
         """The open thread and its selected message, when `what` is possible on them."""

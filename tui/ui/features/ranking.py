@@ -7,28 +7,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from textual.app import App
-
-from tui.core.query import SortOrder, ThreadQuery
+from tui.core.query import SortOrder
 from tui.core.scoring import ScoreWeights, lead_score
+from tui.ui.features.shared import AppShared
 
 if TYPE_CHECKING:
-    from tui.core.config import Settings
     from tui.core.model import Thread
     from tui.ui.widgets.rows import ThreadRows
-    from tui.ui.widgets.sidebar import ProspectSidebar
-    from tui.ui.widgets.thread_list import ThreadList
 
 EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
-class RankingMixin(App[None]):
-    # Provided by InboxApp.
-    settings: Settings
-    thread_list: ThreadList
-    sidebar: ProspectSidebar
-    thread_query: ThreadQuery
-
+class RankingMixin(AppShared):
     by_score = False
     min_score: int | None = None
     score_weights = ScoreWeights()
@@ -72,8 +62,8 @@ class RankingMixin(App[None]):
         self.thread_list.rearrange()  # with the arranger on, so hidden rows come back in order
         if not active:
             self.thread_list.arranger = None
-        self._update_chips()  # type: ignore[attr-defined]
-        self._set_status(self._count_text())  # type: ignore[attr-defined]
+        self._update_chips()
+        self._set_status(self._count_text())
 
     def action_sort_by_score(self) -> None:
         self.by_score = not self.by_score

@@ -19,21 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.message import Message
 from textual.timer import Timer
 
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
-from tui.core.drafts import DraftStore, Quote
+from tui.core.drafts import Quote
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 
 if TYPE_CHECKING:
-    from tui.api.service import InboxApi
     from tui.core.model import Message as ApiMessage
     from tui.core.model import Thread
-    from tui.ui.widgets.composer import Composer, ComposerInput
-    from tui.ui.widgets.message_view import MessageView, Pending
-    from tui.ui.widgets.thread_list import ThreadList
+    from tui.ui.widgets.composer import ComposerInput
+    from tui.ui.widgets.message_view import Pending
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
 
@@ -56,14 +54,7 @@ class SendSettled(Message):
         self.unknown = unknown
 
 
-class ReplyMixin(App[None]):
-    # Provided by InboxApp.
-    thread_list: ThreadList
-    message_view: MessageView
-    composer: Composer
-    drafts: DraftStore
-    client: InboxApi
-
+class ReplyMixin(AppShared):
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
     _composer_loading = False
@@ -141,12 +132,12 @@ class ReplyMixin(App[None]):
     def action_reply(self) -> None:
         """Reply to the target (the person the sidebar shows): their conversation is opened
         first when the message pane shows another one, or none."""
-        target = self.target()  # type: ignore[attr-defined]
+        target = self.target()
         if target is None:
             return
         thread = self.message_view.thread
         if thread is None or thread.id != target.id:
-            self.open_thread(target)  # type: ignore[attr-defined]
+            self.open_thread(target)
         self.composer.input.focus()
 
     def action_reply_to_message(self) -> None:

@@ -8,30 +8,24 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import App
 from textual.widgets import Tabs
 
-from tui.core.config import ConfigError, Settings, read_toml
+from tui.core.config import ConfigError, read_toml
 from tui.core.config_file import with_view
 from tui.core.saved_views import from_query, to_query
 from tui.core.secrets import write_private
 from tui.core.text import one_line
+from tui.ui.features.shared import AppShared
 from tui.ui.keymap import effective
 
 if TYPE_CHECKING:
-    from tui.core.directory import Directory
     from tui.core.query import ThreadQuery
     from tui.ui.answers import PickResult
 
 SAVE = "\x00save"
 
 
-class SavedViewsMixin(App[None]):
-    # Provided by InboxApp.
-    settings: Settings
-    directory: Directory
-    thread_query: ThreadQuery
-
+class SavedViewsMixin(AppShared):
     active_view_name: str = ""
     _active_view_query: ThreadQuery | None = None
 
@@ -72,8 +66,8 @@ class SavedViewsMixin(App[None]):
         self._active_view_query = query
         self.thread_query = query
         self.query_one("#views", Tabs).active = f"view-{query.inbox.value}"
-        self._update_chips()  # type: ignore[attr-defined]
-        self.load_threads()  # type: ignore[attr-defined]
+        self._update_chips()
+        self.load_threads()
 
     def action_views(self) -> None:
         """The switcher: every saved view, and saving the current one."""
@@ -141,5 +135,5 @@ class SavedViewsMixin(App[None]):
         self.settings.views = [*(v for v in self.settings.views if v.name != name), spec]
         self.active_view_name = name
         self._active_view_query = self.thread_query.with_cursor(None)
-        self._update_chips()  # type: ignore[attr-defined]
+        self._update_chips()
         self.notify(f"Saved the view {name!r} in {path}", markup=False)

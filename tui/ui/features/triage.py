@@ -12,27 +12,23 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
-from textual.app import App
 from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
-from tui.core.query import InboxView, ThreadQuery
+from tui.core.query import InboxView
 from tui.core.text import one_line
 from tui.ui.answers import CREATE, PickResult, created_names
 from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared
 from tui.ui.widgets.chips import dot_style
 
 if TYPE_CHECKING:
     from textual.geometry import Region
 
-    from tui.api.service import InboxApi
-    from tui.core.directory import Directory
     from tui.core.model import Thread
-    from tui.ui.widgets.message_view import MessageView
     from tui.ui.widgets.rows import ThreadRows
     from tui.ui.widgets.sidebar import ProspectSidebar
-    from tui.ui.widgets.thread_list import ThreadList
 
 NONE = "__none__"
 UNDO_DEPTH = 50
@@ -89,19 +85,7 @@ def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
     return sorted(found)
 
 
-class TriageMixin(App[None]):
-    # Provided by InboxApp.
-    thread_list: ThreadList
-    message_view: MessageView
-    sidebar: ProspectSidebar
-    directory: Directory
-    thread_query: ThreadQuery
-    client: InboxApi
-    currency: str
-    shown_target: Thread | None
-
-    undo_stack: list[EditGroup]
-
+class TriageMixin(AppShared):
     # --- what an action applies to ----------------------------------------------------------
 
     def triage_targets(self) -> list[Thread]:
@@ -109,13 +93,13 @@ class TriageMixin(App[None]):
         marked = self.thread_list.marked_threads()
         if marked:
             return marked
-        target = self.target()  # type: ignore[attr-defined]
+        target = self.target()
         return [target] if target is not None else []
 
     def single_target(self) -> list[Thread]:
         """For what acts on one person (valuation, notes, delete, open, copy): the target, not
         the first marked thread, which the sidebar may not show."""
-        target = self.target()  # type: ignore[attr-defined]
+        target = self.target()
         return [target] if target is not None else []
 
     def _prospect_thread_count(self, targets: list[Thread]) -> int:
@@ -195,9 +179,7 @@ class TriageMixin(App[None]):
             if not new_names:
                 apply(existing)
                 return
-            self.create_labels_then(  # type: ignore[attr-defined]
-                "tags", new_names, lambda ids: apply(existing | set(ids))
-            )
+            self.create_labels_then("tags", new_names, lambda ids: apply(existing | set(ids)))
 
         self.push_screen(
             PickerScreen(
@@ -236,9 +218,7 @@ class TriageMixin(App[None]):
                 return
             new_names = created_names(result.values)
             if new_names:
-                self.create_labels_then(  # type: ignore[attr-defined]
-                    "statuses", new_names, lambda ids: apply(ids[0])
-                )
+                self.create_labels_then("statuses", new_names, lambda ids: apply(ids[0]))
                 return
             apply(None if result.values[0] == NONE else result.values[0])
 
@@ -364,7 +344,7 @@ class TriageMixin(App[None]):
             # The same person, with the edit: from the rows, else (a lookup's thread, or one
             # this edit took out of the view) applied here.
             fresh = rows.find(target.id) or self._latest_or_applied(target, group.edits)
-            self._show_sidebar_for(fresh)  # type: ignore[attr-defined]
+            self._show_sidebar_for(fresh)
 
     def _latest_or_applied(self, thread: Thread, edits: list[FieldEdit]) -> Thread:
         for edit in edits:
@@ -394,7 +374,7 @@ class TriageMixin(App[None]):
         self.post_message(EditsSettled(group, failures, undo))
 
     def on_edit_progress(self, event: EditProgress) -> None:
-        self._set_status(f"{event.label}: {event.done} of {event.total}…")  # type: ignore[attr-defined]
+        self._set_status(f"{event.label}: {event.done} of {event.total}…")
 
     def on_edits_settled(self, event: EditsSettled) -> None:
         group, failures = event.group, event.failures
@@ -414,7 +394,7 @@ class TriageMixin(App[None]):
             else:
                 text = f"Not saved, rolled back: {reason}"
             self.notify(text, severity="error", timeout=8, markup=False)
-            self._set_status(text, error=True)  # type: ignore[attr-defined]
+            self._set_status(text, error=True)
         else:
             count = len({e.thread_id for e in group.edits})
             suffix = f" ({count} threads)" if count > 1 else ""
@@ -423,7 +403,7 @@ class TriageMixin(App[None]):
                 timeout=3,
                 markup=False,
             )
-            self._set_status(f"{group.label}{suffix}", transient=True)  # type: ignore[attr-defined]
+            self._set_status(f"{group.label}{suffix}", transient=True)
         succeeded = [e for e in group.edits if all(e is not f for f, _ in failures)]
         if succeeded and not event.undo:
             kept = EditGroup(
@@ -459,7 +439,7 @@ class TriageMixin(App[None]):
                 self.thread_list.cursor = index
                 if self.message_view.thread and self.message_view.thread.id == thread.id:
                     self.message_view.show_notice("Thread deleted.")
-                    self._show_conversation_header(None)  # type: ignore[attr-defined]
+                    self._show_conversation_header(None)
                 self._delete(thread, index)
 
         self.push_screen(
