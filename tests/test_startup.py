@@ -375,12 +375,12 @@ async def test_rows_read_from_the_json_are_the_rows_the_threads_show(
     client = demo_client(api, version)
     try:
         fetched = await client.fetch_threads(ThreadQuery(inbox=view))
-        glanced = client.summarize_fetched(fetched)
+        from_json = client.summarize_fetched(fetched)
         page = await client.read_threads(fetched)
     finally:
         await client.aclose()
     shown = [summarize(thread, Directory(), None) for thread in page.threads]
-    assert glanced and glanced == shown
+    assert from_json and from_json == shown
 
 
 def record_status(app: InboxApp) -> list[str]:

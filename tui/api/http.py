@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 # pydantic is imported when an answer is first read into a model, not with the clients: a
-# first launch paints its first rows from the JSON before that (see InboxApi.glance_threads).
+# first launch paints its first rows from the JSON before that (see InboxApi.summarize_fetched).
 ModelT = TypeVar("ModelT", bound="BaseModel")
 
 

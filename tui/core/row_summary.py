@@ -117,6 +117,23 @@ def summarize(
     )
 
 
+def bare_summary(
+    thread_id: str,
+    name: str,
+    handle: str,
+    stamp: float | None,
+    preview: str | None,
+    *,
+    request: bool,
+    done: bool,
+) -> RowSummary:
+    """A row from what a page's JSON says alone: no author, tags, status, assignee, account or
+    score (they need the team directory), as the threads show before it is loaded."""
+    return RowSummary(
+        thread_id, name, handle, stamp, None, preview, request, done, (), None, None, None, None
+    )
+
+
 def summaries_of(items: object, row: Callable[[dict[str, Any]], RowSummary]) -> list[RowSummary]:
     """`row` of each item of a JSON list; an item that does not read as a row is left out (the
     models, read next, say what is wrong with it)."""

@@ -344,9 +344,8 @@ class InboxApp(
         """The message pane, the composer and the footer."""
         from textual.widgets import Footer
 
-        from tui.ui.widgets.composer import (
-            Composer,  # the text area's module: after the first frame
-        )
+        # The text area's module: after the first frame.
+        from tui.ui.widgets.composer import Composer
         from tui.ui.widgets.message_view import MessageView
 
         self.conversation_header = Static("", id="conversation-header", classes="-hidden")
@@ -423,8 +422,7 @@ class InboxApp(
             self._load_first_rows()
             return
         self.load_threads()  # first: the rows are what the user waits for
-        self.load_directory()
-        self.start_live_updates()
+        self._load_the_rest()
         self.connected = True
         self._release_input()
 
@@ -443,8 +441,7 @@ class InboxApp(
             fetched = await self.client.fetch_threads(query)
         except InboxError as error:
             self.post_message(RequestFailed("loading threads", error, generation))
-            self.load_directory()
-            self.start_live_updates()
+            self._load_the_rest()
             return
         self.post_message(
             ThreadsFetched(generation, fetched, self.client.summarize_fetched(fetched))
@@ -457,18 +454,13 @@ class InboxApp(
         self.call_after_refresh(self._read_first_page, message.generation, message.fetched)
 
     def _read_first_page(self, generation: int, fetched: FetchedThreads) -> None:
-        self._read_threads(generation, fetched)
+        self._fetch_threads(generation, fetched.query, append=False, fetched=fetched)
+        self._load_the_rest()
+
+    def _load_the_rest(self) -> None:
+        """What the app loads after the view's first page: the team directory, live updates."""
         self.load_directory()
         self.start_live_updates()
-
-    @work(group="threads", exclusive=True)
-    async def _read_threads(self, generation: int, fetched: FetchedThreads) -> None:
-        try:
-            page = await self.client.read_threads(fetched)
-        except InboxError as error:
-            self.post_message(RequestFailed("loading threads", error, generation))
-            return
-        self.post_message(ThreadsLoaded(generation, page.threads, page.next_cursor, False))
 
     def _release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""
@@ -579,9 +571,17 @@ class InboxApp(
         self._fetch_threads(self.generation, self.thread_query, append=False)
 
     @work(group="threads", exclusive=True)
-    async def _fetch_threads(self, generation: int, query: ThreadQuery, append: bool) -> None:
+    async def _fetch_threads(
+        self,
+        generation: int,
+        query: ThreadQuery,
+        append: bool,
+        fetched: FetchedThreads | None = None,
+    ) -> None:
+        """A page of `query`; with `fetched`, that page's answer, already here, is read."""
         try:
-            page = await self.client.list_threads(query)
+            fetched = fetched or await self.client.fetch_threads(query)
+            page = await self.client.read_threads(fetched)
         except InboxError as error:
             self.post_message(RequestFailed("loading threads", error, generation))
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.row_summary import RowSummary, summaries_of
+from tui.core.row_summary import RowSummary, bare_summary, summaries_of
 from tui.core.timestamps import parse_timestamp
 
 
@@ -22,18 +22,12 @@ def _row(thread: dict[str, Any]) -> RowSummary:
         or thread.get("lastMessageTimestamp")
         or thread.get("createdAt")
     )
-    return RowSummary(
-        id=str(thread["id"]),
-        name=str(person.get("displayName") or ""),
-        handle=str(person.get("handle") or f"@{person.get('username') or ''}"),
-        stamp=parse_timestamp(stamp).timestamp() if stamp else None,
-        author=None,  # whose message it was needs the team's account links
-        preview=None if last is None else str(last.get("content") or ""),
+    return bare_summary(
+        str(thread["id"]),
+        str(person.get("displayName") or ""),
+        str(person.get("handle") or f"@{person.get('username') or ''}"),
+        parse_timestamp(stamp).timestamp() if stamp else None,
+        None if last is None else str(last.get("content") or ""),
         request=bool(thread.get("isRequest", False)),
         done=bool(thread.get("done", False)),
-        tags=(),
-        status=None,
-        assignee=None,
-        via=None,
-        score=None,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.row_summary import RowSummary, summaries_of
+from tui.core.row_summary import RowSummary, bare_summary, summaries_of
 from tui.core.timestamps import parse_timestamp
 
 
@@ -26,18 +26,12 @@ def _row(thread: dict[str, Any]) -> RowSummary:
     stamp = activity.get("at") or thread.get("createdAt")
     if stamp is None and last is not None:
         stamp = last.get("createdAt")
-    return RowSummary(
-        id=str(thread["id"]),
-        name=str(profile.get("displayName") or ""),
-        handle=str(profile.get("handle") or f"@{profile.get('username') or ''}"),
-        stamp=parse_timestamp(stamp).timestamp() if stamp else None,
-        author=None,  # shown once the team's account links are known, as for the models
-        preview=None if last is None else str(activity.get("preview") or ""),
+    return bare_summary(
+        str(thread["id"]),
+        str(profile.get("displayName") or ""),
+        str(profile.get("handle") or f"@{profile.get('username') or ''}"),
+        parse_timestamp(stamp).timestamp() if stamp else None,
+        None if last is None else str(activity.get("preview") or ""),
         request=bool(thread.get("isRequest", False)),
         done=bool(thread.get("archived", False)),
-        tags=(),
-        status=None,
-        assignee=None,
-        via=None,
-        score=None,
     )
