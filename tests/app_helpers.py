@@ -33,8 +33,8 @@ def make_app(
         backend=demo_backend(api, str(settings.get("api_version", "v2")), **client_kwargs),  # type: ignore[arg-type]
         clock=lambda: ANCHOR,
     )
-    app.crm_match_delay = 0  # the sidebar's CRM matches arrive before `settle` returns
-    app.sidebar_follow_delay = 0  # the sidebar follows the cursor before `settle` returns
+    app.crm.crm_match_delay = 0  # the sidebar's CRM matches arrive before `settle` returns
+    app.targeting.sidebar_follow_delay = 0  # the sidebar follows the cursor before `settle` returns
     return app, api
 
 

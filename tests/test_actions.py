@@ -255,7 +255,7 @@ async def test_refused_edit_rolls_back(data_dir: Path, version: str) -> None:
         assert not (await reader(api).get_thread(first.id)).done
         assert app.thread_list.threads[0].id == first.id
         assert any("rolled back" in n for n in notifications(app))
-        assert app.undo_stack == []
+        assert app.triage.undo_stack == []
 
 
 async def test_assign_this_thread(data_dir: Path) -> None:
@@ -651,7 +651,7 @@ async def test_polling_brings_new_messages_and_keeps_the_selection(
         api.store.receive_message(far, "Are you still there?")
         api.store.receive_message(api.store.threads[opened.id], "One more question")
         before = len(api.request_log)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         # The first poll learns where the event log ends, then re-lists as before.
         assert api.request_log[before:] == [
@@ -673,7 +673,7 @@ async def test_polling_spends_only_its_share(data_dir: Path) -> None:
         await settle(pilot)
         before = len(api.request_log)
         for _ in range(5):
-            app.poll_now()
+            app.live.poll_now()
             await settle(pilot)
         polled = len(api.request_log) - before
         assert 1 <= polled <= 3
@@ -684,12 +684,12 @@ async def test_polling_backs_off_when_offline_and_recovers(data_dir: Path) -> No
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         api.faults.add(Fault(drop=True), times=8)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert "Offline" in app.status_text
-        assert app._backoff > 1
+        assert app.live._backoff > 1
         api.faults.clear()
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert "Offline" not in app.status_text
 
@@ -700,11 +700,11 @@ async def test_a_key_after_a_quiet_spell_brings_polling_back_at_once(data_dir: P
     app, _ = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        app._last_input = time.monotonic() - 3600  # an hour without a key
-        app._backoff = 8.0
-        app._next_poll = time.monotonic() + 600
+        app.live._last_input = time.monotonic() - 3600  # an hour without a key
+        app.live._backoff = 8.0
+        app.live._next_poll = time.monotonic() + 600
         await pilot.press("j")
-        assert app._backoff == 1.0 and app._next_poll <= time.monotonic() + 1.0
+        assert app.live._backoff == 1.0 and app.live._next_poll <= time.monotonic() + 1.0
 
 
 async def test_tag_picker_from_the_keyboard_only(data_dir: Path) -> None:

@@ -125,7 +125,7 @@ async def test_paging_loads_more_before_the_end_without_duplicates(version: str)
             await settle(pilot)
         ids = [t.id for t in app.thread_list.threads]
         assert len(ids) == len(set(ids)) == len(expected_ids(api, version=version))
-        assert app.next_cursor is None
+        assert app.threads.next_cursor is None
         assert "more load" not in app.status_text
 
 
@@ -518,8 +518,10 @@ def record_shown_threads(sidebar: ProspectSidebar) -> list[str | None]:
 
 async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests() -> None:
     app, _api = make_app()
-    app.sidebar_follow_delay = 1.0  # longer than any gap between the presses below
-    app.key_repeat_gap = 60.0  # every move below comes within it of the one before: a hold
+    app.targeting.sidebar_follow_delay = 1.0  # longer than any gap between the presses below
+    app.targeting.key_repeat_gap = (
+        60.0  # every move below comes within it of the one before: a hold
+    )
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         sidebar = app.query_one(ProspectSidebar)
@@ -536,8 +538,8 @@ async def test_a_held_key_moves_the_list_and_the_sidebar_follows_once_it_rests()
 
 async def test_a_move_on_its_own_shows_its_prospect_without_waiting_for_the_rest() -> None:
     app, _api = make_app()
-    app.sidebar_follow_delay = 5.0  # the rest a held key waits for: far longer than below
-    app.key_repeat_gap = 0.05
+    app.targeting.sidebar_follow_delay = 5.0  # the rest a held key waits for: far longer than below
+    app.targeting.key_repeat_gap = 0.05
     async with app.run_test(size=(140, 50)) as pilot:
         await settle(pilot)
         sidebar = app.query_one(ProspectSidebar)
@@ -547,3 +549,21 @@ async def test_a_move_on_its_own_shows_its_prospect_without_waiting_for_the_rest
         await pilot.pause(0.3)
         current = app.thread_list.current
         assert current is not None and shown == [current.id]
+
+
+def test_every_key_names_an_action_that_exists() -> None:
+    """A feature's keys are "<feature>.<action>": each resolves to a feature of the app and one
+    of its actions, and the app's own keys to the app's (a typo would be a dead key)."""
+    from tui.ui.features.shared import Feature
+    from tui.ui.keymap import KEYMAP
+
+    app, _ = make_app()
+    for key in KEYMAP:
+        if key.scope not in ("app", "messages") or "." not in key.action.split("(")[0]:
+            if key.scope == "app":
+                assert hasattr(app, f"action_{key.action.split('(')[0]}"), key.id
+            continue
+        namespace, action = key.action.split("(")[0].split(".")
+        feature = getattr(app, namespace)
+        assert isinstance(feature, Feature), key.id
+        assert hasattr(feature, f"action_{action}"), key.id

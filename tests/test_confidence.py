@@ -113,17 +113,17 @@ async def test_words_agree_with_their_numbers(data_dir: Path) -> None:
 async def test_the_status_line_moves_on_after_an_action(
     data_dir: Path, monkeypatch: object
 ) -> None:
-    import tui.ui.app
+    import tui.ui.widgets.status_line
 
     # Long enough that a slow machine still sees the outcome, then short to see it go.
-    monkeypatch.setattr(tui.ui.app, "STATUS_LINGER", 60.0)  # type: ignore[attr-defined]
+    monkeypatch.setattr(tui.ui.widgets.status_line, "LINGER", 60.0)  # type: ignore[attr-defined]
     app, _ = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await settle(pilot)
         assert app.status_text.startswith("Archived")
-        monkeypatch.setattr(tui.ui.app, "STATUS_LINGER", 0.2)  # type: ignore[attr-defined]
+        monkeypatch.setattr(tui.ui.widgets.status_line, "LINGER", 0.2)  # type: ignore[attr-defined]
         await pilot.press("u")
         await settle(pilot)
         await pilot.pause(0.6)

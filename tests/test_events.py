@@ -85,7 +85,7 @@ async def test_the_app_applies_events_instead_of_re_listing(tmp_path) -> None:  
     app, api = make_app(data_dir=tmp_path)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        app.poll_now()  # learns where the log ends
+        app.live.poll_now()  # learns where the log ends
         await settle(pilot)
         other = demo_client(api)
         rows = app.thread_list.threads
@@ -98,7 +98,7 @@ async def test_the_app_applies_events_instead_of_re_listing(tmp_path) -> None:  
         await other.update_thread(retagged.id, assignee_id=member)
         await other.update_prospect_context(retagged.prospect.external_id, add_tags=[tag])
         before = len(api.request_log)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert api.request_log[before:] == [("GET", "/events")]  # nothing re-listed
         ids = [t.id for t in app.thread_list.threads]
@@ -108,7 +108,7 @@ async def test_the_app_applies_events_instead_of_re_listing(tmp_path) -> None:  
         # A new inbound message needs the page: one events request, then the re-list.
         api.store.receive_message(api.store.threads[retagged.id], "news")
         before = len(api.request_log)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert api.request_log[before:] == [("GET", "/events"), ("GET", "/threads")]
         assert app.thread_list.threads[0].id == retagged.id
@@ -121,7 +121,7 @@ async def test_a_gap_in_the_log_heals_by_re_listing(tmp_path) -> None:  # type: 
     app, api = make_app(data_dir=tmp_path)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         other = demo_client(api)
         victim = app.thread_list.threads[3]
@@ -133,9 +133,9 @@ async def test_a_gap_in_the_log_heals_by_re_listing(tmp_path) -> None:  # type: 
         await other.update_thread(victim.id, done=True)
         api.store.events._events.popleft()  # the oldest unseen event expired: a gap
         before = len(api.request_log)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert ("GET", "/threads") in api.request_log[before:]
         assert victim.id not in [t.id for t in app.thread_list.threads][:20]
-        assert app._event_seq == api.store.events.last_seq
+        assert app.live._event_seq == api.store.events.last_seq
         await other.aclose()

@@ -24,14 +24,14 @@ async def test_offline_start_opens_on_the_cache_then_refreshes(tmp_path: Path) -
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert [t.id for t in app.thread_list.threads] == cached_ids
-        assert app.showing_cache
+        assert app.threads.showing_cache
         assert "Offline: showing threads cached" in app.status_text
         assert "stale" in app.status_text
         assert app.directory.loaded  # names and colours from the cached directory
         api.faults.set_rates(FaultRates())  # the network is back
-        app._retry_offline()
+        app.threads.retry_offline()
         await settle(pilot)
-        assert not app.showing_cache
+        assert not app.threads.showing_cache
         assert "Offline" not in app.status_text
         assert any("Back online" in n.message for n in app._notifications)
 
@@ -75,10 +75,10 @@ async def test_session_expiry_explains_how_to_fix_it(tmp_path: Path) -> None:
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         api.faults.set_rates(FaultRates(unauthorized_after=0))
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert "Session expired" in app.status_text and "INBOX_API_KEY" in app.status_text
-        assert app._polling_stopped
+        assert app.live._polling_stopped
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "API key was refused" in app.status_text
@@ -123,7 +123,7 @@ async def test_chaos_never_sends_twice_or_loses_a_draft(tmp_path: Path) -> None:
             await settle(pilot)
             await pilot.press("escape", rng.choice(["e", "u", "2", "1", "ctrl+r", "j"]))
             await settle(pilot)
-            app.poll_now()
+            app.live.poll_now()
             await settle(pilot)
         assert app.is_running
         # Faults clear: the app recovers without a restart.
@@ -187,7 +187,7 @@ async def test_low_rate_limit_budget_is_shown_and_polling_waits(tmp_path: Path) 
         assert app.client.rate_limit.low
         assert "API budget low" in app.status_text
         before = len(api.request_log)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert len(api.request_log) == before  # background work waits; the user's does not
         await pilot.press("2")

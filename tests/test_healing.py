@@ -29,7 +29,7 @@ async def test_a_conversation_opened_during_an_outage_loads_when_it_ends(tmp_pat
         assert "did not load" in shown
         assert "messages" in app.reloads.pending
         api.faults.set_rates(FaultRates())  # back
-        app.poll_now()  # any answer from the API says the connection is back
+        app.live.poll_now()  # any answer from the API says the connection is back
         await settle(pilot)
         assert app.message_view.thread is not None
         assert app.message_view.thread.id == thread.id
@@ -45,7 +45,7 @@ async def test_a_failed_directory_load_is_retried(tmp_path: Path) -> None:
         assert not app.directory.loaded
         assert "directory" in app.reloads.pending
         api.faults.set_rates(FaultRates())
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert app.directory.loaded and app.directory.tags
         assert app.thread_list.threads, "the view loaded too"

@@ -141,7 +141,7 @@ async def test_hostile_text_is_inert_in_every_channel(tmp_path) -> None:  # type
         far = api.store.threads[app.thread_list.threads[30].id]
         far.prospect.display_name = HOSTILE
         api.store.receive_message(far, HOSTILE)
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         assert app.is_running
         seen["live toast"] = frame_text(app)
@@ -174,7 +174,7 @@ async def test_hostile_text_is_inert_in_every_channel(tmp_path) -> None:  # type
         await settle(pilot)
         # Errors: a server's message goes through these two, whatever it says.
         app.notify(HOSTILE, title=HOSTILE, severity="error")
-        app._set_status(f"Failed: {HOSTILE}", error=True)
+        app.set_status(f"Failed: {HOSTILE}", error=True)
         await pilot.pause()
         seen["error"] = frame_text(app)
         assert app.is_running

@@ -260,10 +260,10 @@ async def test_live_updates_show_an_edit_made_elsewhere(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         ours = next(m for m in reversed(view.messages) if m.is_outbound({thread.account_link_id}))
-        app.poll_now()  # learn where the event log ends
+        app.live.poll_now()  # learn where the event log ends
         await settle(pilot)
         await reader(api).edit_message(thread.id, ours.id, "changed by a colleague")
-        app.poll_now()
+        app.live.poll_now()
         await settle(pilot)
         shown = view.message_by_id(ours.id)
         assert shown is not None and shown.content == "changed by a colleague"

@@ -64,7 +64,7 @@ async def test_an_invalid_minimum_score_keeps_the_dialog_open(data_dir: Path) ->
         prompt.query_one(Input).value = "20"
         await pilot.press("enter")
         await settle(pilot)
-        assert app.min_score == 20
+        assert app.ranking.min_score == 20
 
 
 async def test_a_taken_or_too_long_tag_name_keeps_the_form_open(data_dir: Path) -> None:
@@ -102,11 +102,11 @@ async def test_saving_over_a_saved_view_asks_first(tmp_path: Path) -> None:
     app.settings._path = config
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        app.action_saved_view(0)
+        app.saved_views.action_saved_view(0)
         await settle(pilot)
         await pilot.press("3")  # another view: saving now would change "Hot"
         await settle(pilot)
-        app.action_save_view()
+        app.saved_views.action_save_view()
         await pilot.pause()
         assert isinstance(app.screen, TextPromptScreen)
         assert app.screen.query_one(Input).value == "Hot"
@@ -120,7 +120,7 @@ async def test_saving_over_a_saved_view_asks_first(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert 'view = "no-reply"' in config.read_text(encoding="utf-8"), "unchanged"
-        app.action_save_view()
+        app.saved_views.action_save_view()
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()

@@ -121,17 +121,17 @@ async def test_rows_show_scores_and_sort_or_hide_by_them(data_dir: Path) -> None
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         rows = app.thread_list.threads
-        assert f"★{app.score(rows[0])}" in painted_text(app.thread_list)
+        assert f"★{app.ranking.score(rows[0])}" in painted_text(app.thread_list)
         before = len(api.request_log)
         await pilot.press("percent_sign")
         await settle(pilot)
-        scores = [app.score(t) for t in app.thread_list.threads]
+        scores = [app.ranking.score(t) for t in app.thread_list.threads]
         assert scores == sorted(scores, reverse=True) and len(scores) == 50
         await pilot.press("number_sign")
         await pilot.press(*"30", "enter")
         await settle(pilot)
         shown = app.thread_list.threads
-        assert shown and all(app.score(t) >= 30 for t in shown)
+        assert shown and all(app.ranking.score(t) >= 30 for t in shown)
         assert len(shown) + len(app.thread_list.hidden) == 50
         assert "score ≥ 30" in str(app.filter_chips.render())
         assert len(api.request_log) == before  # client-side: no request

@@ -120,3 +120,9 @@ def test_clearing_keeps_view_and_order_only(query: ThreadQuery) -> None:
     assert cleared.inbox == query.inbox
     assert cleared.sort_order == query.sort_order
     assert cleared.cursor is None
+
+
+def test_a_done_change_keeps_a_thread_in_the_views_that_hold_it() -> None:
+    assert InboxView.ARCHIVED.holds(done=True) and not InboxView.ARCHIVED.holds(done=False)
+    assert InboxView.DEFAULT.holds(done=False) and not InboxView.DEFAULT.holds(done=True)
+    assert InboxView.ALL.holds(done=True) and InboxView.ALL.holds(done=False)

@@ -68,7 +68,7 @@ async def test_the_cached_threads_are_painted_before_connecting(tmp_path: Path) 
         await settle(pilot)
         assert at_connect["frames"] and at_connect["rows"] == cached
         assert at_connect["backend"] is None  # httpx and the demo were not loaded yet
-        assert app.connected and not app.startup_cache
+        assert app.connected and not app.threads.startup_cache
         assert app.thread_list.threads.ids[: len(cached)] == cached
         assert "Refreshing" not in app.status_text
 
@@ -386,13 +386,13 @@ async def test_rows_read_from_the_json_are_the_rows_the_threads_show(
 def record_status(app: InboxApp) -> list[str]:
     """Everything the status line says, in order."""
     said: list[str] = []
-    set_status = app._set_status
+    set_status = app.set_status
 
     def observed(text: str, *, error: bool = False, transient: bool = False) -> None:
         said.append(text)
         set_status(text, error=error, transient=transient)
 
-    app._set_status = observed  # type: ignore[method-assign]
+    app.set_status = observed  # type: ignore[method-assign]
     return said
 
 

@@ -62,7 +62,7 @@ async def by_live_reorder(pilot: Pilot[None], app: InboxApp, api: DemoApi) -> st
     wanted = app.thread_list.threads[3].id
     far = api.store.threads[app.thread_list.threads[20].id]
     api.store.receive_message(far, "Still interested, call me")
-    app.poll_now()
+    app.live.poll_now()
     await settle(pilot)
     assert app.thread_list.threads[0].id == far.id  # rows moved under the cursor
     return wanted
@@ -222,8 +222,10 @@ async def test_a_key_right_after_a_move_acts_on_the_new_row(data_dir: Path) -> N
     """A key pressed before the sidebar caught up with the cursor: the sidebar is brought up to
     date first, and the action lands on the row now under the cursor (the one it then shows)."""
     app, _ = make_app(data_dir=data_dir)
-    app.sidebar_follow_delay = 10.0  # a held key: the sidebar would wait for the cursor to rest
-    app.key_repeat_gap = 10.0
+    app.targeting.sidebar_follow_delay = (
+        10.0  # a held key: the sidebar would wait for the cursor to rest
+    )
+    app.targeting.key_repeat_gap = 10.0
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "y")
@@ -257,7 +259,7 @@ async def test_a_highlight_that_arrives_while_the_app_closes_is_ignored(data_dir
     assert not app.screen_stack
     from tui.ui.widgets.thread_list import ThreadList
 
-    app.on_thread_list_highlighted(ThreadList.Highlighted(None))  # no ScreenStackError
+    app.targeting.on_thread_list_highlighted(ThreadList.Highlighted(None))  # no ScreenStackError
 
 
 async def test_one_person_actions_ignore_the_marks_and_act_on_the_target(data_dir: Path) -> None:

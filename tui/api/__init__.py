@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from tui.core.api_versions import (
         API_VERSIONS,
         DEFAULT_API_VERSION,
+        ApiFeature,
         ApiVersion,
-        Feature,
         default_base_url,
     )
 
@@ -58,7 +58,7 @@ _HOMES = {
     "ServerError": "tui.api.errors",
     "TransportError": "tui.api.errors",
     "RequestBudget": "tui.api.pacing",
-    "Feature": "tui.core.api_versions",
+    "ApiFeature": "tui.core.api_versions",
     "InboxApi": "tui.api.service",
     "V1Client": "tui.api.v1.client",
     "V2Api": "tui.api.v2.api",
@@ -74,10 +74,10 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "UNSET",
     "ApiError",
+    "ApiFeature",
     "ApiVersion",
     "AuthError",
     "Conflict",
-    "Feature",
     "Forbidden",
     "InboxApi",
     "InboxError",

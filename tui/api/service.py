@@ -1,7 +1,7 @@
 """InboxApi: what the app asks of the Inbox API, in the app's own types, whatever the version.
 
 `V1Client` and `V2Api` both satisfy it; features hold an `InboxApi` and never learn which
-version answers. What one version cannot do is named in `features` (versions.Feature), so the
+version answers. What one version cannot do is named in `features` (api_versions.ApiFeature), so the
 UI can hide it rather than fake it.
 """
 

@@ -12,7 +12,7 @@ DEFAULT_API_VERSION: Final[ApiVersion] = "v2"  # the service's current one; v1 i
 SERVICE_ROOT: Final = "https://inboxapp.com/api"
 
 
-class Feature:
+class ApiFeature:
     """Names of what only some versions can do."""
 
     NONE_FILTERS = "filter:none"  # "no tags", "no status", "no campaign" (v1)

@@ -35,6 +35,12 @@ class InboxView(StrEnum):
             InboxView.ALL: "All",
         }[self]
 
+    def holds(self, done: bool) -> bool:
+        """Whether a thread archived (`done`) or not is in this view after a done change."""
+        if self is InboxView.ALL:
+            return True
+        return done if self is InboxView.ARCHIVED else not done
+
 
 class SortOrder(StrEnum):
     DESC = "desc"

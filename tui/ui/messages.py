@@ -87,6 +87,9 @@ class RequestFailed(Message):
         self.error = error
         self.generation = generation
         self.thread = thread  # the conversation that did not load
+        # Set by the feature that asked, when it has said it another way (offline, the
+        # cached threads shown): the app's toast would repeat it.
+        self.quiet = False
 
 
 class ActionFailed(Message):
@@ -96,3 +99,8 @@ class ActionFailed(Message):
         super().__init__()
         self.what = what
         self.error = error
+
+
+class FeatureRequest(Message):
+    """A pane or a dialog asks for something a feature does (send a reply, edit a field, load
+    a page of the board): the app hands it to the feature with a handler of its name."""

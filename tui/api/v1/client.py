@@ -25,7 +25,7 @@ from tui.api.lazy import lazy_module
 from tui.api.service import UNSET, FetchedThreads, Unset, every_thread
 from tui.api.v1.query import account_link_params, cursor_params, thread_params
 from tui.api.v1.summary import summarize_page
-from tui.core.api_versions import Feature, default_base_url
+from tui.core.api_versions import ApiFeature, default_base_url
 from tui.core.query import ThreadQuery
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ class V1Client(HttpClient):
     """Async client for every documented operation of the Inbox API v1."""
 
     version: Final = "v1"
-    features: Final = frozenset({Feature.NONE_FILTERS, Feature.EMPTY_THREAD})
+    features: Final = frozenset({ApiFeature.NONE_FILTERS, ApiFeature.EMPTY_THREAD})
 
     def __init__(
         self,

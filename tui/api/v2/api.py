@@ -19,7 +19,7 @@ from tui.api.service import UNSET, FetchedThreads, Unset, every_thread
 from tui.api.v2.client import MAX_LIMIT, V2Client, every_item
 from tui.api.v2.query import ThreadFilters, filters_for
 from tui.api.v2.summary import summarize_page
-from tui.core.api_versions import Feature, default_base_url
+from tui.core.api_versions import ApiFeature, default_base_url
 from tui.core.query import ThreadQuery
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class V2Api(HttpClient):
     """Every operation the app uses, on the Inbox API v2, in the app's own types."""
 
     version: Final = "v2"
-    features: Final = frozenset({Feature.ALL_VIEW, Feature.IDEMPOTENT_SEND})
+    features: Final = frozenset({ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND})
 
     def __init__(
         self,

@@ -1,2 +1,2 @@
-"""One module per feature: its actions, handlers and workers (mixins on the app for
-now: issue #19 makes them units of their own)."""
+"""One module per feature: a unit (see shared.Feature) that owns its actions, handlers and
+workers, and gets what it uses of the app, and the other features it needs, from the app."""

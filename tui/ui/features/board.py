@@ -12,11 +12,12 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Cursor, Thread
     from tui.core.query import ThreadQuery
+    from tui.ui.features.ranking import RankingFeature
     from tui.ui.screens.board import BoardScreen
 
 BOARD_PAGE = 100
@@ -36,26 +37,29 @@ class BoardMoveFailed(Message):
         self.error = error
 
 
-class BoardMixin(AppShared):
-    _board_cursor: Cursor | None = None
-    _board_query: ThreadQuery | None = None
+class BoardFeature(Feature):
+    def __init__(self, shell: AppShared, ranking: RankingFeature) -> None:
+        super().__init__(shell)
+        self.ranking = ranking  # the cards' scores, and the server's order within a column
+        self._board_cursor: Cursor | None = None
+        self._board_query: ThreadQuery | None = None
 
     def action_board(self) -> None:
         from tui.ui.screens.board import Board, BoardScreen  # the board's widgets: only when opened
 
-        if not self.directory.loaded:
+        if not self.shell.directory.loaded:
             self.notify("The team's statuses are still loading.", severity="warning", markup=False)
             return
-        self._board_query = self.thread_query.with_cursor(None).with_limit(BOARD_PAGE)
+        self._board_query = self.shell.thread_query.with_cursor(None).with_limit(BOARD_PAGE)
         self._board_cursor = None
-        board = Board(self.directory, self.score, self.currency, id="board")
+        board = Board(self.shell.directory, self.ranking.score, self.shell.currency, id="board")
 
         def closed(thread: Thread | None) -> None:
             if thread is not None:
-                self.thread_list.select_id(thread.id)
-                self.open_thread(thread)
+                self.shell.thread_list.select_id(thread.id)
+                self.shell.open_thread(thread)
 
-        self.push_screen(BoardScreen(board, self._server_order), closed)
+        self.shell.push_screen(BoardScreen(board, self.ranking.server_order), closed)
 
     def on_board_screen_need_page(self, message: BoardScreen.NeedPage) -> None:
         if self._board_query is not None:
@@ -64,7 +68,7 @@ class BoardMixin(AppShared):
     @work(group="board-page", exclusive=True)
     async def _load_board_page(self, query: ThreadQuery) -> None:
         try:
-            page = await self.client.list_threads(query)
+            page = await self.shell.client.list_threads(query)
         except InboxError as error:
             self.notify(
                 f"The pipeline did not load: {describe_error(error)}",
@@ -78,7 +82,7 @@ class BoardMixin(AppShared):
         from tui.ui.screens.board import BoardScreen
 
         self._board_cursor = event.next_cursor
-        screen = self.screen
+        screen = self.app.screen
         if isinstance(screen, BoardScreen):
             screen.add_page(event.threads, more=event.next_cursor is not None)
 
@@ -94,7 +98,7 @@ class BoardMixin(AppShared):
         if prospect_id is None:
             return
         try:
-            await self.client.update_prospect_context(prospect_id, status_id=status_id)
+            await self.shell.client.update_prospect_context(prospect_id, status_id=status_id)
         except InboxError as error:
             self.post_message(BoardMoveFailed(before, error))
 
@@ -108,13 +112,13 @@ class BoardMixin(AppShared):
         """The card in its column, and the same prospect's rows in the list."""
         from tui.ui.screens.board import BoardScreen
 
-        screen = self.screen
+        screen = self.app.screen
         if isinstance(screen, BoardScreen):
             screen.board.move_card(thread, thread.prospect.context.status_id or "")
         prospect = thread.prospect.external_id
         status = thread.prospect.context.status_id
-        rows = self.thread_list.threads
+        rows = self.shell.thread_list.threads
         for at in rows.positions_of_prospect(prospect) if prospect else []:
             row = rows[at]
             rows.replace(apply_locally(row, edit_for(row, EditField.STATUS, status)))
-        self.thread_list.refresh_rows()
+        self.shell.thread_list.refresh_rows()

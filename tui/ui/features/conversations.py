@@ -16,14 +16,16 @@ from textual import work
 from textual.message import Message
 
 from tui.api.errors import Conflict, InboxError, NotFound, TransportError
-from tui.core.api_versions import Feature
+from tui.core.api_versions import ApiFeature
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Thread
     from tui.ui.answers import NewConversation
+    from tui.ui.features.live import LiveFeature
+    from tui.ui.features.reply import ReplyFeature
 
 
 class ConversationReady(Message):
@@ -61,13 +63,18 @@ def valid_user_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
 
 
-class ConversationsMixin(AppShared):
+class ConversationsFeature(Feature):
+    def __init__(self, shell: AppShared, live: LiveFeature, reply: ReplyFeature) -> None:
+        super().__init__(shell)
+        self.live = live  # a new conversation is listed at once, not at the next poll
+        self.reply = reply  # and, without a first message, the composer waits for one
+
     def action_new_conversation(self, given: NewConversation | None = None) -> None:
         from tui.ui.screens.pickers import NewConversationScreen
 
         links = [
             (a.id, one_line(f"{a.name} (@{a.username})", 50))
-            for a in self.directory.account_links.values()
+            for a in self.shell.directory.account_links.values()
         ]
         if not links:
             self.notify(
@@ -79,7 +86,7 @@ class ConversationsMixin(AppShared):
             if answer is not None:
                 self._start_conversation(answer)
 
-        self.push_screen(NewConversationScreen(links, given), chosen)
+        self.shell.push_screen(NewConversationScreen(links, given), chosen)
 
     @work(group="new-conversation", exclusive=True)
     async def _start_conversation(self, wanted: NewConversation) -> None:
@@ -113,7 +120,7 @@ class ConversationsMixin(AppShared):
             return Person(
                 None, note=f"{one_line(who, 30)!r} is neither a username nor an X user ID."
             )
-        threads = await self.client.lookup_threads_by_username(username)
+        threads = await self.shell.client.lookup_threads_by_username(username)
         if not threads:
             return Person(
                 None,
@@ -128,11 +135,11 @@ class ConversationsMixin(AppShared):
     async def _lookup_or_create(
         self, platform_id: str, wanted: NewConversation
     ) -> ConversationReady:
-        client, link_id = self.client, wanted.account_link_id
+        client, link_id = self.shell.client, wanted.account_link_id
         existing = await client.lookup_thread(link_id, external_platform_id=platform_id)
         if existing is not None:
             return ConversationReady(existing, "Opened the existing conversation.")
-        if Feature.EMPTY_THREAD not in client.features:
+        if ApiFeature.EMPTY_THREAD not in client.features:
             # v2 has no empty conversations: the first message creates it.
             return ConversationReady(
                 None,
@@ -156,7 +163,7 @@ class ConversationsMixin(AppShared):
     async def _quick_send(self, wanted: NewConversation, platform_id: str) -> ConversationReady:
         """One request sends the first message, creating the thread if needed. Never resent:
         when the answer is lost, the thread is read to see whether it arrived."""
-        client, link_id = self.client, wanted.account_link_id
+        client, link_id = self.shell.client, wanted.account_link_id
         try:
             # One key for this send: the client's retries of it are replayed, never doubled.
             result = await client.quick_send(
@@ -183,7 +190,7 @@ class ConversationsMixin(AppShared):
         return ConversationReady(thread, "Sent: the conversation is open.", sent=True)
 
     async def _arrived(self, thread: Thread, text: str) -> bool:
-        page = await self.client.list_messages(thread.id, limit=10)
+        page = await self.shell.client.list_messages(thread.id, limit=10)
         return any(
             m.content == text and m.is_outbound({thread.account_link_id}) for m in page.messages
         )
@@ -195,10 +202,10 @@ class ConversationsMixin(AppShared):
                 self.action_new_conversation(event.retry)  # what they typed is not lost
             return
         self.notify(event.note, markup=False)
-        self.open_thread(event.thread)
-        self.poll_now()  # the list shows it now, not at the next poll
+        self.shell.open_thread(event.thread)
+        self.live.poll_now()  # the list shows it now, not at the next poll
         if not event.sent:
-            self.action_reply()
+            self.reply.action_reply()
 
 
 def _kept(wanted: NewConversation) -> NewConversation | None:

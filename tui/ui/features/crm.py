@@ -12,12 +12,13 @@ from textual.timer import Timer
 from tui.api.errors import InboxError
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
     from tui.core.model import Thread
     from tui.crm.client import CrmClient, CrmProspect
+    from tui.ui.features.triage import TriageFeature
 
 MATCH_DELAY = 0.25  # seconds the selection must rest before the CRM is asked
 
@@ -46,14 +47,18 @@ def describe_match(prospect: CrmProspect, how: str) -> str:
     return "• " + " · ".join(parts) + f"  ({how})"
 
 
-class CrmMixin(AppShared):
-    _crm_timer: Timer | None = None
-    _crm_shown_for: str | None = None
+class CrmFeature(Feature):
+    def __init__(self, shell: AppShared, triage: TriageFeature) -> None:
+        super().__init__(shell)
+        self.triage = triage  # whom C hands over: the marked threads, else the target
+        self._crm_timer: Timer | None = None
+        self._crm_shown_for: str | None = None
+
     crm_match_delay = MATCH_DELAY  # tests set 0: ask at once, so a settled app has the answer
 
     @property
     def crm(self) -> CrmClient | None:
-        return self.backend.crm if self.backend is not None else None
+        return self.shell.backend.crm if self.shell.backend is not None else None
 
     # --- C: create or update in the CRM ------------------------------------------------------
 
@@ -66,7 +71,7 @@ class CrmMixin(AppShared):
                 markup=False,
             )
             return
-        targets = self.triage_targets()
+        targets = self.triage.triage_targets()
         if len(targets) != 1:
             self.notify("Select one thread to hand to the CRM.", severity="warning", markup=False)
             return
@@ -77,10 +82,10 @@ class CrmMixin(AppShared):
     async def _crm_push(self, thread: Thread) -> None:
         from tui.crm.handoff import crm_body, split_name  # only with a CRM configured
 
-        crm, backend = self.crm, self.backend
+        crm, backend = self.crm, self.shell.backend
         assert crm is not None and backend is not None
         first, last = split_name(thread.prospect.display_name or thread.prospect.username or "")
-        settings = self.settings
+        settings = self.shell.settings
         try:
             found = await crm.list_prospects(name=f"{first} {last}".strip(), limit=10)
             match = next(
@@ -88,7 +93,7 @@ class CrmMixin(AppShared):
             )
             body = crm_body(
                 thread,
-                self.directory,
+                self.shell.directory,
                 stage_map=backend.stage_map,
                 pipeline_id=settings.crm.pipeline_id,
                 user_id=settings.crm.user_id,
@@ -120,12 +125,12 @@ class CrmMixin(AppShared):
     def show_crm_matches(self, thread: Thread | None) -> None:
         """Ask the CRM for this prospect once the selection rests (not on every key)."""
         if self.crm is None:
-            self.sidebar.show_crm(None)
+            self.shell.sidebar.show_crm(None)
             return
         if thread is None or thread.id == self._crm_shown_for:
             return
         self._crm_shown_for = thread.id
-        self.sidebar.show_crm(["looking…"])
+        self.shell.sidebar.show_crm(["looking…"])
         if self._crm_timer is not None:
             self._crm_timer.stop()
         if not self.crm_match_delay:
@@ -142,7 +147,9 @@ class CrmMixin(AppShared):
         prospect = thread.prospect
         name = " ".join(split_name(prospect.display_name or "")).strip()
         labels = [
-            self.directory.tags[t].name for t in prospect.context.tags if t in self.directory.tags
+            self.shell.directory.tags[t].name
+            for t in prospect.context.tags
+            if t in self.shell.directory.tags
         ]
         try:
             lines: list[str] = []
@@ -161,4 +168,4 @@ class CrmMixin(AppShared):
 
     def on_crm_matches(self, event: CrmMatches) -> None:
         if event.thread_id == self._crm_shown_for:
-            self.sidebar.show_crm(event.lines)
+            self.shell.sidebar.show_crm(event.lines)

@@ -13,7 +13,7 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.export import ExportWriter, export_threads
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import Feature
 
 if TYPE_CHECKING:
     from tui.core.query import ThreadQuery
@@ -38,12 +38,12 @@ def export_path(folder: Path, query: ThreadQuery, now: datetime) -> Path:
     return folder / f"inbox-{query.inbox.value}-{now.strftime('%Y%m%d-%H%M%S')}.csv"
 
 
-class ExportMixin(AppShared):
+class ExportFeature(Feature):
     def action_export(self) -> None:
-        folder = self.settings.export_dir or Path.cwd()
-        path = export_path(folder, self.thread_query, datetime.now())
+        folder = self.shell.settings.export_dir or Path.cwd()
+        path = export_path(folder, self.shell.thread_query, datetime.now())
         self.notify(f"Exporting the current view to {path.name}…", markup=False)
-        self._export(self.thread_query, path)
+        self._export(self.shell.thread_query, path)
 
     @work(group="export", exclusive=True)
     async def _export(self, query: ThreadQuery, path: Path) -> None:
@@ -55,7 +55,9 @@ class ExportMixin(AppShared):
             path.parent.mkdir(parents=True, exist_ok=True)
             with partial.open("w", encoding="utf-8", newline="") as out:
                 writer = ExportWriter(out, "csv")
-                written = await export_threads(self.client, query, self.directory, writer, progress)
+                written = await export_threads(
+                    self.shell.client, query, self.shell.directory, writer, progress
+                )
             partial.replace(path)
         except (InboxError, OSError) as error:
             partial.unlink(missing_ok=True)
@@ -65,12 +67,12 @@ class ExportMixin(AppShared):
 
     def on_export_progress(self, event: ExportProgress) -> None:
         if event.done:
-            self._set_status(self._count_text())
+            self.shell.set_status(self.shell.count_text())
             self.notify(
                 f"Exported {event.written:,} threads to {event.path}", timeout=10, markup=False
             )
         else:
-            self._set_status(f"Exporting… {event.written:,} threads")
+            self.shell.set_status(f"Exporting… {event.written:,} threads")
 
     def on_export_failed(self, event: ExportFailed) -> None:
         error = event.error

@@ -16,7 +16,7 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.label_kinds import KINDS, LabelChange, LabelRow
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import Feature
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
@@ -54,24 +54,24 @@ class LabelsCreated(Message):
         self.then = then
 
 
-class LabelsMixin(AppShared):
+class LabelsFeature(Feature):
     _label_colors: dict[str, list[Color]] | None = None  # the predefined colours, once loaded
 
     def _labels_of(self, kind: str) -> dict[str, Any]:
-        return self.directory.tags if kind == "tags" else self.directory.statuses
+        return self.shell.directory.tags if kind == "tags" else self.shell.directory.statuses
 
     def label_rows(self) -> dict[str, list[LabelRow]]:
         """Each label with how many loaded prospects carry it (from the labels each row keeps:
         no row is parsed)."""
-        tag_carriers, status_carriers = self.thread_list.threads.label_carriers()
+        tag_carriers, status_carriers = self.shell.thread_list.threads.label_carriers()
         return {
             "tags": [
                 LabelRow(t.id, t.name, t.color, len(tag_carriers.get(t.id, ())))
-                for t in self.directory.tags.values()
+                for t in self.shell.directory.tags.values()
             ],
             "statuses": [
                 LabelRow(s.id, s.name, s.color, len(status_carriers.get(s.id, ())))
-                for s in self.directory.statuses.values()
+                for s in self.shell.directory.statuses.values()
             ],
         }
 
@@ -88,12 +88,14 @@ class LabelsMixin(AppShared):
         from tui.ui.screens.labels import LabelsScreen
 
         rows, colors = self.label_rows(), self._label_colors or {}
-        self.push_screen(LabelsScreen(rows, colors, kind if kind in KINDS else "tags", create))
+        self.shell.push_screen(
+            LabelsScreen(rows, colors, kind if kind in KINDS else "tags", create)
+        )
 
     @work(group="labels", exclusive=True)
     async def _load_label_colors(self, kind: str, create: bool) -> None:
         try:
-            colors = {k: await self.client.list_colors(k) for k in KINDS}
+            colors = {k: await self.shell.client.list_colors(k) for k in KINDS}
         except InboxError as error:
             self.post_message(ActionFailed("Could not load the colours", error))
             colors = {k: [] for k in KINDS}  # colour names still work, and hex codes
@@ -110,7 +112,7 @@ class LabelsMixin(AppShared):
     async def _change_label(self, change: LabelChange) -> None:
         from tui.api.service import UNSET
 
-        client, tags = self.client, change.kind == "tags"
+        client, tags = self.shell.client, change.kind == "tags"
         label: Label | None = None
         try:
             if change.op == "create":
@@ -143,7 +145,7 @@ class LabelsMixin(AppShared):
 
     def _forget_label(self, kind: str, label_id: str) -> None:
         """A deleted label leaves the loaded prospects that carried it (as on the server)."""
-        rows = self.thread_list.threads
+        rows = self.shell.thread_list.threads
         for thread in [rows[at] for at in rows.positions_with_label(kind, label_id)]:
             context = thread.prospect.context
             if kind == "tags" and label_id in context.tags:
@@ -151,16 +153,16 @@ class LabelsMixin(AppShared):
                 rows.replace(apply_locally(thread, edit_for(thread, EditField.TAGS, remaining)))
             elif kind == "statuses" and context.status_id == label_id:
                 rows.replace(apply_locally(thread, edit_for(thread, EditField.STATUS, None)))
-        self.thread_list.refresh_rows()
+        self.shell.thread_list.refresh_rows()
 
     def _labels_changed(self) -> None:
         from tui.ui.screens.labels import LabelsScreen
 
-        self.thread_list.set_directory(self.directory)
-        for screen in self.screen_stack:
+        self.shell.thread_list.set_directory(self.shell.directory)
+        for screen in self.shell.screen_stack:
             if isinstance(screen, LabelsScreen):
                 screen.show(self.label_rows(), self._label_colors or {})
-        self._show_sidebar_for(self.target_or_cursor())
+        self.shell.show_sidebar_for(self.shell.target_or_cursor())
 
     # --- created from a picker --------------------------------------------------------------
 
@@ -173,7 +175,7 @@ class LabelsMixin(AppShared):
     async def _create_labels(
         self, kind: str, names: list[str], then: Callable[[list[str]], None]
     ) -> None:
-        create = self.client.create_tag if kind == "tags" else self.client.create_status
+        create = self.shell.client.create_tag if kind == "tags" else self.shell.client.create_status
         created: list[Label] = []
         try:
             for name in names:

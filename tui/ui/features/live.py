@@ -17,8 +17,7 @@ from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimite
 from tui.api.pacing import RequestBudget
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.text import one_line
-from tui.ui.features.shared import AppShared
-from tui.ui.features.triage import belongs_to_view
+from tui.ui.features.shared import Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Event, Thread
@@ -75,7 +74,7 @@ class PollFailed(Message):
         self.error = error
 
 
-class LiveMixin(AppShared):
+class LiveFeature(Feature):
     poll_budget: RequestBudget
     _next_poll = 0.0
     _backoff = 1.0
@@ -86,10 +85,10 @@ class LiveMixin(AppShared):
     _events_unavailable = False
 
     def start_live_updates(self) -> None:
-        per_minute = max(1, int(300 * self.settings.poll_share))
+        per_minute = max(1, int(300 * self.shell.settings.poll_share))
         self.poll_budget = RequestBudget(per_minute, 60.0)
         self._last_input = time.monotonic()
-        self._next_poll = time.monotonic() + self.settings.poll_interval
+        self._next_poll = time.monotonic() + self.shell.settings.poll_interval
         self.set_interval(1.0, self._poll_tick)
 
     def note_input(self) -> None:
@@ -108,14 +107,14 @@ class LiveMixin(AppShared):
         idle = now - self._last_input > IDLE_AFTER
         if idle:
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
-        self._next_poll = now + self.settings.poll_interval * self._backoff
+        self._next_poll = now + self.shell.settings.poll_interval * self._backoff
         self.poll_now()
 
     def poll_now(self) -> None:
-        if self.client.rate_limit.low:
+        if self.shell.client.rate_limit.low:
             # Leave what remains to the user's own actions; resume after the window resets.
-            self._next_poll = time.monotonic() + max(self.settings.poll_interval, 20.0)
-            self._set_status(self._count_text())
+            self._next_poll = time.monotonic() + max(self.shell.settings.poll_interval, 20.0)
+            self.shell.set_status(self.shell.count_text())
             return
         # A poll costs the events request and, when the log says so, the page: both are
         # reserved from polling's share (the user's own requests come first).
@@ -123,11 +122,11 @@ class LiveMixin(AppShared):
             return
         self.poll_budget.try_acquire()
         self.poll_budget.try_acquire()
-        open_thread = self.message_view.thread
+        open_thread = self.shell.message_view.thread
         with_thread = open_thread is not None and self.poll_budget.try_acquire()
         self._poll(
-            self.generation,
-            self.thread_query,
+            self.shell.generation,
+            self.shell.thread_query,
             open_thread.id if with_thread and open_thread else None,
         )
 
@@ -139,11 +138,11 @@ class LiveMixin(AppShared):
             events, relist = await self._read_events()
             threads: list[Thread] | None = None
             if relist:
-                threads = (await self.client.list_threads(query.with_cursor(None))).threads
+                threads = (await self.shell.client.list_threads(query.with_cursor(None))).threads
             messages: list[ApiMessage] = []
             touched = {e.data.get("threadId") for e in events if isinstance(e.data, dict)}
             if thread_id is not None and (relist or thread_id in touched):
-                messages = (await self.client.list_messages(thread_id, limit=20)).messages
+                messages = (await self.shell.client.list_messages(thread_id, limit=20)).messages
         except InboxError as error:
             self.post_message(PollFailed(error))
             return
@@ -158,13 +157,13 @@ class LiveMixin(AppShared):
                 # Learn where the log ends; until then, re-list as before.
                 seq = 0
                 for _ in range(5):
-                    page = await self.client.list_events(seq or None, limit=1000)
+                    page = await self.shell.client.list_events(seq or None, limit=1000)
                     seq = page.last_seq or seq
                     if not page.has_more:
                         self._event_seq = seq
                         break
                 return [], True
-            page = await self.client.list_events(self._event_seq, limit=1000)
+            page = await self.shell.client.list_events(self._event_seq, limit=1000)
         except NotFound:
             self._events_unavailable = True  # no event log here: re-list every time
             return [], True
@@ -181,7 +180,7 @@ class LiveMixin(AppShared):
         return page.events, relist
 
     def on_polled(self, event: Polled) -> None:
-        self.reloads.answered()
+        self.shell.reloads.answered()
         if (
             not self._polling_stopped
             and self._backoff > 1
@@ -189,18 +188,18 @@ class LiveMixin(AppShared):
         ):
             self._backoff = 1.0
         self._clear_live_status()
-        if event.generation != self.generation:
+        if event.generation != self.shell.generation:
             return
-        thread_list = self.thread_list
+        thread_list = self.shell.thread_list
         if event.events:
             self._apply_events(event.events)
         if event.thread_id is not None and event.messages:
-            self.message_view.append_new(event.thread_id, event.messages)
+            self.shell.message_view.append_new(event.thread_id, event.messages)
         if event.threads is None:
-            self.refresh_target()
+            self.shell.refresh_target()
             return
         rows = thread_list.threads
-        links = self.directory.account_link_ids
+        links = self.shell.directory.account_link_ids
         fresh_inbound = [
             t
             for t in event.threads
@@ -209,7 +208,7 @@ class LiveMixin(AppShared):
             and _last_id(rows.find(t.id)) != t.last_message.id
         ]
         thread_list.merge_page(event.threads)
-        self.refresh_target()
+        self.shell.refresh_target()
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)
@@ -217,8 +216,8 @@ class LiveMixin(AppShared):
 
     def _apply_events(self, events: list[Event]) -> None:
         """Changes the log describes in full, applied to the rows on screen, in seq order."""
-        view = self.thread_query.inbox
-        rows = self.thread_list.threads
+        view = self.shell.thread_query.inbox
+        rows = self.shell.thread_list.threads
         changed = False
         for item in events:
             data = item.data if isinstance(item.data, dict) else {}
@@ -229,7 +228,7 @@ class LiveMixin(AppShared):
                 if thread is None:
                     continue
                 new: Thread | None = _apply_event(thread, item.type, data)
-                if new is not None and new.done != thread.done and not belongs_to_view(new, view):
+                if new is not None and new.done != thread.done and not view.holds(new.done):
                     new = None  # archived elsewhere: it leaves this view
                 if new is None:
                     rows.remove_id(thread.id)
@@ -238,7 +237,7 @@ class LiveMixin(AppShared):
                     rows.replace(new)
                     changed = True
         if changed:
-            self.thread_list.refresh_rows()
+            self.shell.thread_list.refresh_rows()
 
     def on_poll_failed(self, event: PollFailed) -> None:
         error = event.error
@@ -251,12 +250,12 @@ class LiveMixin(AppShared):
             )
             return
         if isinstance(error, RateLimited):
-            wait = error.retry_after or self.settings.poll_interval * 2
+            wait = error.retry_after or self.shell.settings.poll_interval * 2
             self._next_poll = now + wait
             self._set_live_status(f"Rate-limited: live updates resume in {wait:.0f} s.")
             return
         self._backoff = min(MAX_BACKOFF, self._backoff * 2)
-        wait = self.settings.poll_interval * self._backoff
+        wait = self.shell.settings.poll_interval * self._backoff
         self._next_poll = now + wait
         if isinstance(error, TransportError):
             self._set_live_status(f"Offline: retrying in {wait:.0f} s.")
@@ -267,12 +266,12 @@ class LiveMixin(AppShared):
 
     def _set_live_status(self, text: str) -> None:
         self._live_status = text
-        self._set_status(text, error=True)
+        self.shell.set_status(text, error=True)
 
     def _clear_live_status(self) -> None:
         if self._live_status:
             self._live_status = ""
-            self._set_status(self._count_text())
+            self.shell.set_status(self.shell.count_text())
 
 
 def _positions_named(rows: ThreadRows, data: dict[str, Any]) -> list[int]:

@@ -16,7 +16,7 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.drafts import edit_key
 from tui.core.text import one_line
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import Feature
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
@@ -71,13 +71,13 @@ CAPABILITIES = {
 }
 
 
-class MessageActionsMixin(AppShared):
+class MessageActionsFeature(Feature):
     # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
     # cut off by a crash, is offered again on the next E.
 
     def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
         """The open thread and its selected message, when `what` is possible on them."""
-        thread, message = self.message_view.thread, self.message_view.selected_message
+        thread, message = self.shell.message_view.thread, self.shell.message_view.selected_message
         if thread is None or message is None:
             self.notify("Open a thread and select a message (j / k) first.", markup=False)
             return None
@@ -98,7 +98,7 @@ class MessageActionsMixin(AppShared):
         return thread, message
 
     def _is_ours(self, message: ApiMessage) -> bool:
-        return message.is_outbound(self.directory.account_link_ids)
+        return message.is_outbound(self.shell.directory.account_link_ids)
 
     # --- edit -------------------------------------------------------------------------------
 
@@ -112,20 +112,22 @@ class MessageActionsMixin(AppShared):
         if not self._is_ours(message):
             self.notify("Only your own messages can be edited.", severity="warning", markup=False)
             return
-        current = self.drafts.get(edit_key(message.id)) or message.content
+        current = self.shell.drafts.get(edit_key(message.id)) or message.content
 
         def saved(result: tuple[str | None] | None) -> None:
             if result is None or result[0] is None or result[0] == message.content:
                 return
-            self.drafts.put(edit_key(message.id), result[0])
+            self.shell.drafts.put(edit_key(message.id), result[0])
             self._send_edit(thread.id, message, result[0])
 
-        self.push_screen(NotesScreen(current, title="Edit your message", empty_clears=False), saved)
+        self.shell.push_screen(
+            NotesScreen(current, title="Edit your message", empty_clears=False), saved
+        )
 
     @work(group="message-action")
     async def _send_edit(self, thread_id: str, message: ApiMessage, content: str) -> None:
         try:
-            edited = await self.client.edit_message(thread_id, message.id, content)
+            edited = await self.shell.client.edit_message(thread_id, message.id, content)
         except InboxError as error:
             self.post_message(ActionFailed("Not edited (E tries again)", error))
             return
@@ -155,18 +157,18 @@ class MessageActionsMixin(AppShared):
                 self._send_delete(thread.id, message, answer == "all")
 
         preview = one_line(message.content, 50)
-        self.push_screen(ConfirmScreen(f"Delete “{preview}”?", body, choices), answered)
+        self.shell.push_screen(ConfirmScreen(f"Delete “{preview}”?", body, choices), answered)
 
     @work(group="message-action")
     async def _send_delete(self, thread_id: str, message: ApiMessage, for_everyone: bool) -> None:
         try:
-            deleted = await self.client.delete_message(
+            deleted = await self.shell.client.delete_message(
                 thread_id, message.id, for_everyone=for_everyone
             )
         except InboxError as error:
             self.post_message(ActionFailed("Not deleted", error))
             return
-        when = deleted.deleted_at or self.clock()
+        when = deleted.deleted_at or self.shell.clock()
         update = {"deleted_at": when, "platform_deleted_at": when if for_everyone else None}
         who = "for everyone" if for_everyone else "for you"
         self.post_message(MessageChanged(message.model_copy(update=update), f"Deleted {who}."))
@@ -181,7 +183,7 @@ class MessageActionsMixin(AppShared):
     @work(group="message-action")
     async def _load_history(self, thread_id: str, message_id: str) -> None:
         try:
-            history = await self.client.message_history(thread_id, message_id)
+            history = await self.shell.client.message_history(thread_id, message_id)
         except InboxError as error:
             self.post_message(ActionFailed("No history", error))
             return
@@ -190,7 +192,7 @@ class MessageActionsMixin(AppShared):
     def on_history_loaded(self, event: HistoryLoaded) -> None:
         from tui.ui.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(event.history, self.clock))
+        self.shell.push_screen(HistoryScreen(event.history, self.shell.clock))
 
     # --- reactions --------------------------------------------------------------------------
 
@@ -215,7 +217,7 @@ class MessageActionsMixin(AppShared):
             if add or remove:
                 self._send_reactions(thread, message, add, remove)
 
-        self.push_screen(
+        self.shell.push_screen(
             PickerScreen("Your reactions", options, multi=True, selected=tuple(ours)), chosen
         )
 
@@ -227,10 +229,10 @@ class MessageActionsMixin(AppShared):
         ours = thread.account_link_id
         try:
             for emoji in add:
-                await self.client.add_reaction(thread.id, message.id, emoji)
+                await self.shell.client.add_reaction(thread.id, message.id, emoji)
                 reactions.append({"emoji": emoji, "senderId": ours})
             for emoji in remove:
-                await self.client.remove_reaction(thread.id, message.id, emoji)
+                await self.shell.client.remove_reaction(thread.id, message.id, emoji)
                 reactions = [
                     r
                     for r in reactions
@@ -252,8 +254,8 @@ class MessageActionsMixin(AppShared):
     # --- results ----------------------------------------------------------------------------
 
     def on_edit_saved(self, event: EditSaved) -> None:
-        self.drafts.discard(edit_key(event.message_id))
+        self.shell.drafts.discard(edit_key(event.message_id))
 
     def on_message_changed(self, event: MessageChanged) -> None:
-        self.message_view.replace_message(event.message)
+        self.shell.message_view.replace_message(event.message)
         self.notify(event.note, markup=False)

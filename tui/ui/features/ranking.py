@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.query import SortOrder
 from tui.core.scoring import ScoreWeights, lead_score
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Thread
@@ -18,15 +18,17 @@ if TYPE_CHECKING:
 EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
-class RankingMixin(AppShared):
-    by_score = False
-    min_score: int | None = None
-    score_weights = ScoreWeights()
+class RankingFeature(Feature):
+    def __init__(self, shell: AppShared) -> None:
+        super().__init__(shell)
+        self.by_score = False
+        self.min_score: int | None = None
+        self.score_weights = ScoreWeights()
 
     def setup_scores(self) -> None:
-        self.score_weights = ScoreWeights.from_settings(self.settings.score)
-        self.sidebar.weights = self.score_weights
-        self.thread_list.score_of = self.score
+        self.score_weights = ScoreWeights.from_settings(self.shell.settings.score)
+        self.shell.sidebar.weights = self.score_weights
+        self.shell.thread_list.score_of = self.score
 
     def score(self, thread: Thread) -> int:
         return lead_score(thread.prospect, self.score_weights)
@@ -44,12 +46,12 @@ class RankingMixin(AppShared):
         if self.by_score:
             shown.sort(key=lambda i: scores[i], reverse=True)  # stable among equals
         else:
-            newest_first = self.thread_query.sort_order is SortOrder.DESC
+            newest_first = self.shell.thread_query.sort_order is SortOrder.DESC
             shown.sort(key=lambda i: (rows.stamp_at(i), rows.id_at(i) or ""), reverse=newest_first)
         return rows.subset(shown), rows.subset(hidden)
 
-    def _server_order(self, threads: list[Thread]) -> list[Thread]:
-        newest_first = self.thread_query.sort_order is SortOrder.DESC
+    def server_order(self, threads: list[Thread]) -> list[Thread]:
+        newest_first = self.shell.thread_query.sort_order is SortOrder.DESC
         return sorted(
             threads,
             key=lambda t: (t.sort_timestamp or EPOCH, t.id),
@@ -58,12 +60,12 @@ class RankingMixin(AppShared):
 
     def _apply_ranking(self) -> None:
         active = self.by_score or self.min_score is not None
-        self.thread_list.arranger = self._arrange
-        self.thread_list.rearrange()  # with the arranger on, so hidden rows come back in order
+        self.shell.thread_list.arranger = self._arrange
+        self.shell.thread_list.rearrange()  # the arranger on: hidden rows come back in order
         if not active:
-            self.thread_list.arranger = None
-        self._update_chips()
-        self._set_status(self._count_text())
+            self.shell.thread_list.arranger = None
+        self.shell.update_chips()
+        self.shell.set_status(self.shell.count_text())
 
     def action_sort_by_score(self) -> None:
         self.by_score = not self.by_score
@@ -92,4 +94,6 @@ class RankingMixin(AppShared):
 
         current = "" if self.min_score is None else str(self.min_score)
         title = f"Minimum lead score, 0 to {self.score_weights.maximum} (0 clears)"
-        self.push_screen(TextPromptScreen(title, current, allow_empty=True, check=check), entered)
+        self.shell.push_screen(
+            TextPromptScreen(title, current, allow_empty=True, check=check), entered
+        )

@@ -25,7 +25,7 @@ from textual.timer import Timer
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
 from tui.core.drafts import Quote
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
@@ -54,7 +54,7 @@ class SendSettled(Message):
         self.unknown = unknown
 
 
-class ReplyMixin(AppShared):
+class ReplyFeature(Feature):
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
     _composer_loading = False
@@ -70,18 +70,18 @@ class ReplyMixin(AppShared):
         """Show the composer for `thread`, with its saved draft."""
         self.flush_draft()
         self._composer_thread_id = thread.id
-        self._set_composer_text(self.drafts.get(thread.id))
-        self._set_reply_to(self.drafts.reply_to(thread.id))
-        self.composer.remove_class("-hidden")
+        self._set_composer_text(self.shell.drafts.get(thread.id))
+        self._set_reply_to(self.shell.drafts.reply_to(thread.id))
+        self.shell.composer.remove_class("-hidden")
 
     def _set_reply_to(self, quote: Quote | None) -> None:
         self._reply_to = quote
-        self.composer.show_quote(None if quote is None else quote.text)
+        self.shell.composer.show_quote(None if quote is None else quote.text)
 
     def _set_composer_text(self, text: str) -> None:
         """Change the composer's text from the program (not the user's typing)."""
         self._composer_loading = True
-        self.composer.input.text = text
+        self.shell.composer.input.text = text
         self._composer_loading = False
         self._composer_text = text
         self._composer_dirty = False
@@ -92,38 +92,35 @@ class ReplyMixin(AppShared):
             self._draft_timer.stop()
             self._draft_timer = None
         if self._composer_thread_id is not None and self._composer_dirty:
-            self.drafts.put(self._composer_thread_id, self._composer_text, self._reply_to)
+            self.shell.drafts.put(self._composer_thread_id, self._composer_text, self._reply_to)
             self._composer_dirty = False
             self._mark_draft(self._composer_thread_id)
 
     def save_live_draft(self) -> None:
         """Write the draft from the live composer now, whatever the debounce (quit, hang-up)."""
-        if self._composer_thread_id is not None and self.composer.input.text != (
+        if self._composer_thread_id is not None and self.shell.composer.input.text != (
             self._composer_text
         ):
-            self._composer_text = self.composer.input.text
+            self._composer_text = self.shell.composer.input.text
             self._composer_dirty = True
         self.flush_draft()
 
-    async def action_quit(self) -> None:
-        self.save_live_draft()
-        await super().action_quit()
-
     def _mark_draft(self, thread_id: str) -> None:
-        has = bool(self.drafts.get(thread_id))
-        if has != (thread_id in self.thread_list.drafts):
-            self.thread_list.drafts.symmetric_difference_update({thread_id})
-            self.thread_list.set_directory(self.thread_list.directory)  # repaint rows
+        has = bool(self.shell.drafts.get(thread_id))
+        if has != (thread_id in self.shell.thread_list.drafts):
+            self.shell.thread_list.drafts.symmetric_difference_update({thread_id})
+            self.shell.thread_list.set_directory(self.shell.thread_list.directory)  # repaint rows
 
-    def on_text_area_changed(self, event: ComposerInput.Changed) -> None:
-        if event.text_area is not self.composer.input or self._composer_loading:
+    def on_composer_input_edited(self, event: ComposerInput.Edited) -> None:
+        if self._composer_loading:
             return
-        if event.text_area.text == self._composer_text:
+        text = self.shell.composer.input.text
+        if text == self._composer_text:
             # The echo of a change the program made (it arrives after the loading flag is
             # down): not the user's. Taken as theirs, emptying the composer at send would
             # erase the draft on disk while the send is still pending.
             return
-        self._composer_text = event.text_area.text
+        self._composer_text = text
         self._composer_dirty = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -132,18 +129,18 @@ class ReplyMixin(AppShared):
     def action_reply(self) -> None:
         """Reply to the target (the person the sidebar shows): their conversation is opened
         first when the message pane shows another one, or none."""
-        target = self.target()
+        target = self.shell.target()
         if target is None:
             return
-        thread = self.message_view.thread
+        thread = self.shell.message_view.thread
         if thread is None or thread.id != target.id:
-            self.open_thread(target)
-        self.composer.input.focus()
+            self.shell.open_thread(target)
+        self.shell.composer.input.focus()
 
     def action_reply_to_message(self) -> None:
         """Reply quoting the message selected in the conversation; with none selected yet
         (the messages are still loading), a plain reply: the keys typed next are text."""
-        message = self.message_view.selected_message
+        message = self.shell.message_view.selected_message
         if message is None:
             self.action_reply()
             return
@@ -155,7 +152,7 @@ class ReplyMixin(AppShared):
         self._set_reply_to(Quote(message.id, message.content))
         self._composer_dirty = True
         self.flush_draft()
-        self.composer.input.focus()
+        self.shell.composer.input.focus()
 
     def on_composer_input_drop_quote(self, message: ComposerInput.DropQuote) -> None:
         if self._reply_to is not None:
@@ -165,12 +162,12 @@ class ReplyMixin(AppShared):
 
     def on_composer_input_leave(self, message: ComposerInput.Leave) -> None:
         self.flush_draft()
-        self.thread_list.focus()
+        self.shell.thread_list.focus()
 
     # --- sending ----------------------------------------------------------------------------
 
     def on_composer_input_send(self, message: ComposerInput.Send) -> None:
-        thread = self.message_view.thread
+        thread = self.shell.message_view.thread
         text = message.text
         if thread is None or self._composer_thread_id != thread.id:
             self.notify(
@@ -180,7 +177,7 @@ class ReplyMixin(AppShared):
         if not text.strip():
             self.notify("Nothing to send: the reply is empty.", severity="warning", markup=False)
             return
-        limit = self.composer.limit
+        limit = self.shell.composer.limit
         if len(text) > limit:
             self.notify(
                 f"Too long for an X DM: {len(text):,} of {limit:,} characters.",
@@ -196,28 +193,28 @@ class ReplyMixin(AppShared):
         pending = Pending(uuid.uuid4().hex, thread.id, text)
         if self._reply_to is not None:
             pending.reply_to, pending.quote = self._reply_to
-        pending.idempotency_key = self.drafts.send_key(thread.id, text, self._reply_to)
-        self.message_view.add_pending(pending)
+        pending.idempotency_key = self.shell.drafts.send_key(thread.id, text, self._reply_to)
+        self.shell.message_view.add_pending(pending)
         self._set_composer_text("")
         self._set_reply_to(None)
         self._send(pending)
 
     def action_retry_send(self) -> None:
-        failed = [p for p in self.message_view.pending if p.state == "failed"]
+        failed = [p for p in self.shell.message_view.pending if p.state == "failed"]
         if not failed:
             self.notify("Nothing to retry.", markup=False)
             return
         pending = failed[-1]
         pending.state, pending.error = "sending", ""
         pending.attempts += 1
-        self.message_view.update_pending(pending)
+        self.shell.message_view.update_pending(pending)
         self._send(pending)
 
     @work(group="send")
     async def _send(self, pending: Pending) -> None:
-        known = {m.id for m in self.message_view.messages}
+        known = {m.id for m in self.shell.message_view.messages}
         try:
-            sent = await self.client.send_message(
+            sent = await self.shell.client.send_message(
                 pending.thread_id,
                 pending.text,
                 reply_to_message_id=pending.reply_to,
@@ -252,10 +249,10 @@ class ReplyMixin(AppShared):
         have before sending (or the one the service named)? (Clocks differ; identity and
         content do not.)"""
         try:
-            page = await self.client.list_messages(pending.thread_id, limit=20)
+            page = await self.shell.client.list_messages(pending.thread_id, limit=20)
         except InboxError:
             return None
-        thread = self.message_view.thread
+        thread = self.shell.message_view.thread
         ours = thread.account_link_id if thread is not None else None
         for message in page.messages:
             if message_id is not None and message.id == message_id:
@@ -269,7 +266,7 @@ class ReplyMixin(AppShared):
         return None
 
     def on_send_settled(self, event: SendSettled) -> None:
-        pending, view = event.pending, self.message_view
+        pending, view = event.pending, self.shell.message_view
         if event.unknown:
             view.update_pending(pending)
             self.notify(
@@ -285,10 +282,10 @@ class ReplyMixin(AppShared):
                 # it is sent, it leaves (a second ctrl+s would send it again).
                 self._set_composer_text("")
                 self._set_reply_to(None)
-            if self.drafts.get(pending.thread_id) == pending.text or not self.drafts.get(
+            if self.shell.drafts.get(
                 pending.thread_id
-            ):
-                self.drafts.discard(pending.thread_id)
+            ) == pending.text or not self.shell.drafts.get(pending.thread_id):
+                self.shell.drafts.discard(pending.thread_id)
                 self._mark_draft(pending.thread_id)
             self._show_as_last(pending.thread_id, event.message)
             return
@@ -305,7 +302,7 @@ class ReplyMixin(AppShared):
         )
 
     def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
-        thread = self.thread_list.threads.find(thread_id)
+        thread = self.shell.thread_list.threads.find(thread_id)
         if thread is None:
             return
         from tui.core.model import LastMessage
@@ -317,7 +314,7 @@ class ReplyMixin(AppShared):
             created_at=message.created_at,
             user_id=message.user_id,
         )
-        self.thread_list.update_thread(
+        self.shell.thread_list.update_thread(
             thread.model_copy(
                 update={"last_message": last, "computed_sort_timestamp": message.created_at}
             )
@@ -325,12 +322,12 @@ class ReplyMixin(AppShared):
 
     # --- $EDITOR ----------------------------------------------------------------------------
 
-    def on_composer_input_editor_requested(self) -> None:
+    def on_composer_input_editor_requested(self, event: ComposerInput.EditorRequested) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             self.notify("Set $EDITOR to compose in your editor.", severity="warning", markup=False)
             return
-        text = self.composer.input.text
+        text = self.shell.composer.input.text
         with tempfile.NamedTemporaryFile(
             "w", suffix=".txt", delete=False, encoding="utf-8"
         ) as handle:
@@ -338,7 +335,7 @@ class ReplyMixin(AppShared):
             path = Path(handle.name)
         try:
             try:
-                with self.suspend():
+                with self.app.suspend():
                     subprocess.run([*shlex.split(editor), str(path)], check=False)
             except Exception as exc:
                 self.notify(
@@ -350,8 +347,8 @@ class ReplyMixin(AppShared):
             edited = path.read_text(encoding="utf-8")
         finally:
             path.unlink(missing_ok=True)
-        self.composer.input.text = edited.rstrip("\n")  # a user edit: saved as a draft
-        self._composer_text = self.composer.input.text
+        self.shell.composer.input.text = edited.rstrip("\n")  # a user edit: saved as a draft
+        self._composer_text = self.shell.composer.input.text
         self._composer_dirty = True
         self.flush_draft()
-        self.composer.input.focus()
+        self.shell.composer.input.focus()

@@ -8,14 +8,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Tabs
 
 from tui.core.config import ConfigError, read_toml
 from tui.core.config_file import with_view
 from tui.core.saved_views import from_query, to_query
 from tui.core.secrets import write_private
 from tui.core.text import one_line
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 from tui.ui.keymap import effective
 
 if TYPE_CHECKING:
@@ -25,36 +24,42 @@ if TYPE_CHECKING:
 SAVE = "\x00save"
 
 
-class SavedViewsMixin(AppShared):
-    active_view_name: str = ""
-    _active_view_query: ThreadQuery | None = None
+class SavedViewsFeature(Feature):
+    def __init__(self, shell: AppShared) -> None:
+        super().__init__(shell)
+        self.active_view_name = ""
+        self._active_view_query: ThreadQuery | None = None
 
     def saved_view_shown(self) -> str:
         """The saved view's name while its query is the one on screen."""
         shown = self._active_view_query
-        if shown is not None and shown == self.thread_query.with_cursor(None):
+        if shown is not None and shown == self.shell.thread_query.with_cursor(None):
             return self.active_view_name
         return ""
 
     def bind_saved_view_keys(self) -> list[str]:
         """Keys given to saved views in the config; returns the problems (taken keys)."""
         problems = []
-        taken = {name for key in effective(self.settings.keys) for name in key.keys.split(",")}
-        for index, spec in enumerate(self.settings.views):
+        taken = {
+            name for key in effective(self.shell.settings.keys) for name in key.keys.split(",")
+        }
+        for index, spec in enumerate(self.shell.settings.views):
             if not spec.key:
                 continue
             if spec.key in taken:
                 problems.append(f"view {spec.name!r}: the key {spec.key!r} is already used")
                 continue
-            self.bind(spec.key, f"saved_view({index})", description=spec.name, show=False)
+            self.app.bind(
+                spec.key, f"saved_views.saved_view({index})", description=spec.name, show=False
+            )
             taken.add(spec.key)
         return problems
 
     def action_saved_view(self, index: int) -> None:
-        if not 0 <= index < len(self.settings.views):
+        if not 0 <= index < len(self.shell.settings.views):
             return
-        spec = self.settings.views[index]
-        query, unknown = to_query(spec, self.directory, self.settings.page_size)
+        spec = self.shell.settings.views[index]
+        query, unknown = to_query(spec, self.shell.directory, self.shell.settings.page_size)
         if unknown:
             self.notify(
                 f"View {spec.name!r}: not found and left out: {', '.join(unknown)}",
@@ -64,10 +69,10 @@ class SavedViewsMixin(AppShared):
             )
         self.active_view_name = spec.name
         self._active_view_query = query
-        self.thread_query = query
-        self.query_one("#views", Tabs).active = f"view-{query.inbox.value}"
-        self._update_chips()
-        self.load_threads()
+        self.shell.thread_query = query
+        self.shell.view_tabs.active = f"view-{query.inbox.value}"
+        self.shell.update_chips()
+        self.shell.load_threads()
 
     def action_views(self) -> None:
         """The switcher: every saved view, and saving the current one."""
@@ -75,7 +80,7 @@ class SavedViewsMixin(AppShared):
 
         options = [
             (str(i), Text(one_line(spec.name, 50) + (f"  ({spec.key})" if spec.key else "")))
-            for i, spec in enumerate(self.settings.views)
+            for i, spec in enumerate(self.shell.settings.views)
         ]
         options.append((SAVE, Text("+ Save the current view…")))
 
@@ -87,7 +92,7 @@ class SavedViewsMixin(AppShared):
             else:
                 self.action_saved_view(int(result.values[0]))
 
-        self.push_screen(PickerScreen("Saved views", options), picked)
+        self.shell.push_screen(PickerScreen("Saved views", options), picked)
 
     def action_save_view(self, name: str | None = None) -> None:
         from tui.ui.screens.pickers import ConfirmScreen, TextPromptScreen
@@ -95,7 +100,7 @@ class SavedViewsMixin(AppShared):
         def named(name: str | None) -> None:
             if not name:
                 return
-            if all(view.name != name for view in self.settings.views):
+            if all(view.name != name for view in self.shell.settings.views):
                 self._save_view(name)
                 return
 
@@ -105,7 +110,7 @@ class SavedViewsMixin(AppShared):
                 else:  # back to the name, as typed
                     self.action_save_view(name)
 
-            self.push_screen(
+            self.shell.push_screen(
                 ConfirmScreen(
                     f"Replace the saved view “{one_line(name, 40)}”?",
                     "Its filters, account links and sort order become the current ones.",
@@ -118,13 +123,13 @@ class SavedViewsMixin(AppShared):
             )
 
         prompt = TextPromptScreen("Save the current view as", name or self.active_view_name)
-        self.push_screen(prompt, named)
+        self.shell.push_screen(prompt, named)
 
     def _save_view(self, name: str) -> None:
-        keyed = next((v.key for v in self.settings.views if v.name == name), None)
-        spec = from_query(name, self.thread_query, self.directory)
+        keyed = next((v.key for v in self.shell.settings.views if v.name == name), None)
+        spec = from_query(name, self.shell.thread_query, self.shell.directory)
         spec = replace(spec, key=keyed)
-        path = self.settings.config_path
+        path = self.shell.settings.config_path
         try:
             read_toml(path)  # refuse to touch a file that does not parse
             existing = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -132,8 +137,11 @@ class SavedViewsMixin(AppShared):
         except (ConfigError, OSError, ValueError) as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
             return
-        self.settings.views = [*(v for v in self.settings.views if v.name != name), spec]
+        self.shell.settings.views = [
+            *(v for v in self.shell.settings.views if v.name != name),
+            spec,
+        ]
         self.active_view_name = name
-        self._active_view_query = self.thread_query.with_cursor(None)
-        self._update_chips()
+        self._active_view_query = self.shell.thread_query.with_cursor(None)
+        self.shell.update_chips()
         self.notify(f"Saved the view {name!r} in {path}", markup=False)

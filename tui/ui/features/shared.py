@@ -1,25 +1,31 @@
-"""What every feature reads of the app, declared once: the shared state (the connection, the
-team directory, the view, the panes) and the helpers features call on each other. InboxApp
-and the features provide them; a feature (a mixin on the app, for now) inherits this class
-instead of declaring them again."""
+"""What a feature may use of the app, declared once (`AppShared`), and what a feature is
+(`Feature`).
+
+A feature (triage, reply, labels, ...) owns its actions, its handlers and its workers' results.
+It is handed the app's shared state as an `AppShared` (the connection, the team directory, the
+view, the panes, and the helpers the app offers every feature) and any other feature it needs,
+by the app that wires them; it never imports the app."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from textual.app import App
+from textual.widget import Widget
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widgets import Static, Tabs
+
     from tui.api.service import InboxApi
     from tui.backend import Backend
+    from tui.core.cache import ViewCache
     from tui.core.config import Settings
     from tui.core.directory import Directory
     from tui.core.drafts import DraftStore
     from tui.core.model import Thread
     from tui.core.query import ThreadQuery
-    from tui.ui.features.triage import EditGroup
     from tui.ui.reloads import Reloads
     from tui.ui.widgets.composer import Composer
     from tui.ui.widgets.message_view import MessageView
@@ -27,7 +33,9 @@ if TYPE_CHECKING:
     from tui.ui.widgets.thread_list import ThreadList
 
 
-class AppShared(App[None]):
+class AppShared(Protocol):
+    """The app as its features see it."""
+
     # The connection and the team.
     settings: Settings
     backend: Backend | None
@@ -36,6 +44,8 @@ class AppShared(App[None]):
     currency: str  # the team's, for valuations
     clock: Callable[[], datetime]
     reloads: Reloads
+    view_cache: ViewCache  # each view's first page, and the directory, for a start and offline
+    connected: bool  # the backend is made and the first loads have started
 
     # The view, and the panes.
     thread_query: ThreadQuery
@@ -44,51 +54,64 @@ class AppShared(App[None]):
     message_view: MessageView
     composer: Composer
     sidebar: ProspectSidebar
+    conversation_header: Static  # whose conversation the message pane shows
+    view_tabs: Tabs  # the inbox views (default, no-reply, ...)
     shown_target: Thread | None  # the thread the sidebar shows
     drafts: DraftStore
-    undo_stack: list[EditGroup]
+    panes_mounted: bool  # the message pane and the composer (a first launch mounts them late)
 
-    if TYPE_CHECKING:
-        # Helpers one part of the app offers the others (the app, or another feature).
+    @property
+    def screen_stack(self) -> list[Screen[Any]]: ...
 
-        def target(self) -> Thread | None:
-            raise NotImplementedError
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
 
-        def target_or_cursor(self) -> Thread | None:
-            raise NotImplementedError
+    def target(self) -> Thread | None:
+        """The thread every action acts on: the person the sidebar shows."""
 
-        def triage_targets(self) -> list[Thread]:
-            raise NotImplementedError
+    def target_or_cursor(self) -> Thread | None: ...
 
-        def refresh_target(self) -> None: ...
+    def refresh_target(self) -> None: ...
 
-        def open_thread(self, thread: Thread) -> None: ...
+    def latest(self, thread: Thread | None) -> Thread | None:
+        """`thread` as the list holds it now (edits and live updates applied)."""
 
-        def load_threads(self) -> None: ...
+    def open_thread(self, thread: Thread) -> None: ...
 
-        def poll_now(self) -> None: ...
+    def load_threads(self) -> None: ...
 
-        def action_reply(self) -> None: ...
+    def set_status(self, text: str, *, error: bool = False, transient: bool = False) -> None: ...
 
-        def score(self, thread: Thread) -> int:
-            raise NotImplementedError
+    def count_text(self) -> str:
+        """The status line's resting text: how many threads are loaded."""
 
-        def _server_order(self, threads: list[Thread]) -> list[Thread]:
-            raise NotImplementedError
+    def update_chips(self) -> None: ...
 
-        def create_labels_then(
-            self, kind: str, names: list[str], then: Callable[[list[str]], None]
-        ) -> None: ...
+    def show_sidebar_for(self, thread: Thread | None) -> None: ...
 
-        def _set_status(
-            self, text: str, *, error: bool = False, transient: bool = False
-        ) -> None: ...
+    def show_conversation_header(self, thread: Thread | None) -> None: ...
 
-        def _count_text(self) -> str:
-            raise NotImplementedError
 
-        def _update_chips(self) -> None: ...
+class Feature(Widget):
+    """A feature: mounted unseen on the main screen, so its workers and the messages they send
+    back are its own. Its keys are bound as "<name>.<action>" (see tui/ui/keymap.py)."""
 
-        def _show_sidebar_for(self, thread: Thread | None) -> None: ...
+    def __init__(self, shell: AppShared) -> None:
+        super().__init__()
+        self.shell = shell
+        self.display = False
 
-        def _show_conversation_header(self, thread: Thread | None) -> None: ...
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A feature acts on the inbox, not on what a dialog shows: its keys are off under one."""
+        return len(self.shell.screen_stack) <= 1
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Plain text, always (the app's notify neutralises what it shows)."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)

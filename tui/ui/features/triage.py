@@ -16,17 +16,17 @@ from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
-from tui.core.query import InboxView
 from tui.core.text import one_line
 from tui.ui.answers import CREATE, PickResult, created_names
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared
+from tui.ui.features.shared import AppShared, Feature
 from tui.ui.widgets.chips import dot_style
 
 if TYPE_CHECKING:
     from textual.geometry import Region
 
     from tui.core.model import Thread
+    from tui.ui.features.labels import LabelsFeature
     from tui.ui.widgets.rows import ThreadRows
     from tui.ui.widgets.sidebar import ProspectSidebar
 
@@ -67,11 +67,6 @@ class ThreadDeleted(Message):
         self.error = error
 
 
-def belongs_to_view(thread: Thread, view: InboxView) -> bool:
-    """Whether a thread still belongs to the view after a done change."""
-    return thread.done if view is InboxView.ARCHIVED else not thread.done
-
-
 def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
     """The rows some edit changes: its thread, or every thread of its prospect."""
     found: set[int] = set()
@@ -85,21 +80,26 @@ def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
     return sorted(found)
 
 
-class TriageMixin(AppShared):
+class TriageFeature(Feature):
+    def __init__(self, shell: AppShared, labels: LabelsFeature) -> None:
+        super().__init__(shell)
+        self.labels = labels  # tags and statuses typed in a picker are created there
+        self.undo_stack: list[EditGroup] = []
+
     # --- what an action applies to ----------------------------------------------------------
 
     def triage_targets(self) -> list[Thread]:
         """The marked threads, else the target: the thread the sidebar shows."""
-        marked = self.thread_list.marked_threads()
+        marked = self.shell.thread_list.marked_threads()
         if marked:
             return marked
-        target = self.target()
+        target = self.shell.target()
         return [target] if target is not None else []
 
     def single_target(self) -> list[Thread]:
         """For what acts on one person (valuation, notes, delete, open, copy): the target, not
         the first marked thread, which the sidebar may not show."""
-        target = self.target()
+        target = self.shell.target()
         return [target] if target is not None else []
 
     def _prospect_thread_count(self, targets: list[Thread]) -> int:
@@ -124,7 +124,7 @@ class TriageMixin(AppShared):
         if not targets:
             return
         options = [(NONE, Text("Unassigned"))] + [
-            (m.id, Text(one_line(m.label, 40))) for m in self.directory.members.values()
+            (m.id, Text(one_line(m.label, 40))) for m in self.shell.directory.members.values()
         ]
         current = targets[0].assignee_id if len(targets) == 1 else None
 
@@ -132,13 +132,17 @@ class TriageMixin(AppShared):
             if result is None or not result.values:
                 return
             value = None if result.values[0] == NONE else result.values[0]
-            who = self.directory.members[value].label if value in self.directory.members else None
+            who = (
+                self.shell.directory.members[value].label
+                if value in self.shell.directory.members
+                else None
+            )
             label = f"Assigned to {who}" if who else "Unassigned"
             self.apply_edits(
                 [edit_for(t, EditField.ASSIGNEE, value, result.scope) for t in targets], label
             )
 
-        self.push_screen(
+        self.shell.push_screen(
             PickerScreen(
                 "Assign",
                 options,
@@ -156,7 +160,7 @@ class TriageMixin(AppShared):
         if not targets:
             return
         options = []
-        for tag in self.directory.tags.values():
+        for tag in self.shell.directory.tags.values():
             label = Text("● ", dot_style(tag.color))
             label.append(one_line(tag.name, 40))
             options.append((tag.id, label))
@@ -179,9 +183,11 @@ class TriageMixin(AppShared):
             if not new_names:
                 apply(existing)
                 return
-            self.create_labels_then("tags", new_names, lambda ids: apply(existing | set(ids)))
+            self.labels.create_labels_then(
+                "tags", new_names, lambda ids: apply(existing | set(ids))
+            )
 
-        self.push_screen(
+        self.shell.push_screen(
             PickerScreen(
                 "Tags",
                 options,
@@ -200,14 +206,18 @@ class TriageMixin(AppShared):
         if not targets:
             return
         options = [(NONE, Text("No status"))]
-        for status in self.directory.statuses.values():
+        for status in self.shell.directory.statuses.values():
             label = Text("● ", dot_style(status.color))
             label.append(one_line(status.name, 40))
             options.append((status.id, label))
         current = targets[0].prospect.context.status_id if len(targets) == 1 else None
 
         def apply(value: str | None) -> None:
-            name = self.directory.statuses[value].name if value in self.directory.statuses else ""
+            name = (
+                self.shell.directory.statuses[value].name
+                if value in self.shell.directory.statuses
+                else ""
+            )
             self.apply_edits(
                 [edit_for(t, EditField.STATUS, value) for t in targets],
                 f"Status: {name}" if name else "Status cleared",
@@ -218,11 +228,11 @@ class TriageMixin(AppShared):
                 return
             new_names = created_names(result.values)
             if new_names:
-                self.create_labels_then("statuses", new_names, lambda ids: apply(ids[0]))
+                self.labels.create_labels_then("statuses", new_names, lambda ids: apply(ids[0]))
                 return
             apply(None if result.values[0] == NONE else result.values[0])
 
-        self.push_screen(
+        self.shell.push_screen(
             PickerScreen(
                 "Status", options, selected=(current or NONE,), create="status", anchor=anchor
             ),
@@ -242,7 +252,7 @@ class TriageMixin(AppShared):
                     [edit_for(targets[0], EditField.VALUATION, result[0])], "Valuation saved"
                 )
 
-        self.push_screen(ValuationScreen(targets[0].prospect.context.valuation), entered)
+        self.shell.push_screen(ValuationScreen(targets[0].prospect.context.valuation), entered)
 
     def action_notes(self) -> None:
         from tui.ui.screens.pickers import NotesScreen
@@ -255,7 +265,7 @@ class TriageMixin(AppShared):
             if result is not None:
                 self.apply_edits([edit_for(targets[0], EditField.NOTES, result[0])], "Notes saved")
 
-        self.push_screen(NotesScreen(targets[0].prospect.context.notes), saved)
+        self.shell.push_screen(NotesScreen(targets[0].prospect.context.notes), saved)
 
     # --- edited in the sidebar --------------------------------------------------------------
 
@@ -286,7 +296,7 @@ class TriageMixin(AppShared):
     def on_prospect_sidebar_notes_leaving(self, event: ProspectSidebar.NotesLeaving) -> None:
         from tui.ui.screens.pickers import discard_changes
 
-        self.push_screen(discard_changes("Notes"), self.sidebar.answer_notes_leaving)
+        self.shell.push_screen(discard_changes("Notes"), self.shell.sidebar.answer_notes_leaving)
 
     def action_undo(self) -> None:
         if not self.undo_stack:
@@ -307,11 +317,11 @@ class TriageMixin(AppShared):
             return
         group = EditGroup(label, edits)
         self._apply_local(group)
-        self.thread_list.clear_marks()
+        self.shell.thread_list.clear_marks()
         self._send_edits(group, undo=False)
 
     def _apply_local(self, group: EditGroup) -> None:
-        thread_list = self.thread_list
+        thread_list = self.shell.thread_list
         rows = thread_list.threads
         current = thread_list.current
         removed: list[str] = []
@@ -320,7 +330,7 @@ class TriageMixin(AppShared):
             for edit in group.edits:
                 thread = apply_locally(thread, edit)
             if any(e.field is EditField.DONE and e.affects(thread) for e in group.edits) and (
-                not belongs_to_view(thread, self.thread_query.inbox)
+                not self.shell.thread_query.inbox.holds(thread.done)
             ):
                 group.removed.append((index, thread))
                 removed.append(thread.id)
@@ -336,15 +346,15 @@ class TriageMixin(AppShared):
         elif next_index is not None:
             # Archived from the list: the next thread takes its place under the cursor.
             thread_list.cursor = min(next_index, len(rows) - 1)
-        view = self.message_view
+        view = self.shell.message_view
         if view.thread is not None:
             view.thread = self._latest_or_applied(view.thread, group.edits)
-        target = self.shown_target
+        target = self.shell.shown_target
         if target is not None:
             # The same person, with the edit: from the rows, else (a lookup's thread, or one
             # this edit took out of the view) applied here.
             fresh = rows.find(target.id) or self._latest_or_applied(target, group.edits)
-            self._show_sidebar_for(fresh)
+            self.shell.show_sidebar_for(fresh)
 
     def _latest_or_applied(self, thread: Thread, edits: list[FieldEdit]) -> Thread:
         for edit in edits:
@@ -353,11 +363,13 @@ class TriageMixin(AppShared):
 
     def _reinsert(self, index: int, thread: Thread, edits: list[FieldEdit]) -> None:
         thread = self._latest_or_applied(thread, edits)
-        if self.thread_list.threads.position(thread.id) is not None:
+        if self.shell.thread_list.threads.position(thread.id) is not None:
             return
-        if belongs_to_view(thread, self.thread_query.inbox):
-            self.thread_list.threads.insert(min(index, len(self.thread_list.threads)), thread)
-            self.thread_list.refresh_rows()
+        if self.shell.thread_query.inbox.holds(thread.done):
+            self.shell.thread_list.threads.insert(
+                min(index, len(self.shell.thread_list.threads)), thread
+            )
+            self.shell.thread_list.refresh_rows()
 
     @work(group="edits")
     async def _send_edits(self, group: EditGroup, undo: bool) -> None:
@@ -365,7 +377,7 @@ class TriageMixin(AppShared):
         total = len(group.edits)
         for done, edit in enumerate(group.edits, start=1):
             try:
-                await send_edit(self.client, edit)
+                await send_edit(self.shell.client, edit)
             except (InboxError, ValueError) as error:
                 said = describe_error(error) if isinstance(error, InboxError) else str(error)
                 failures.append((edit, said))
@@ -374,7 +386,7 @@ class TriageMixin(AppShared):
         self.post_message(EditsSettled(group, failures, undo))
 
     def on_edit_progress(self, event: EditProgress) -> None:
-        self._set_status(f"{event.label}: {event.done} of {event.total}…")
+        self.shell.set_status(f"{event.label}: {event.done} of {event.total}…")
 
     def on_edits_settled(self, event: EditsSettled) -> None:
         group, failures = event.group, event.failures
@@ -394,7 +406,7 @@ class TriageMixin(AppShared):
             else:
                 text = f"Not saved, rolled back: {reason}"
             self.notify(text, severity="error", timeout=8, markup=False)
-            self._set_status(text, error=True)
+            self.shell.set_status(text, error=True)
         else:
             count = len({e.thread_id for e in group.edits})
             suffix = f" ({count} threads)" if count > 1 else ""
@@ -403,7 +415,7 @@ class TriageMixin(AppShared):
                 timeout=3,
                 markup=False,
             )
-            self._set_status(f"{group.label}{suffix}", transient=True)
+            self.shell.set_status(f"{group.label}{suffix}", transient=True)
         succeeded = [e for e in group.edits if all(e is not f for f, _ in failures)]
         if succeeded and not event.undo:
             kept = EditGroup(
@@ -433,16 +445,19 @@ class TriageMixin(AppShared):
             if answer == "archive":
                 self.apply_edits([edit_for(thread, EditField.DONE, True)], "Archived")
             elif answer == "delete":
-                index = self.thread_list.threads.position(thread.id) or 0
-                self.thread_list.threads.remove_id(thread.id)
-                self.thread_list.refresh_rows()
-                self.thread_list.cursor = index
-                if self.message_view.thread and self.message_view.thread.id == thread.id:
-                    self.message_view.show_notice("Thread deleted.")
-                    self._show_conversation_header(None)
+                index = self.shell.thread_list.threads.position(thread.id) or 0
+                self.shell.thread_list.threads.remove_id(thread.id)
+                self.shell.thread_list.refresh_rows()
+                self.shell.thread_list.cursor = index
+                if (
+                    self.shell.message_view.thread
+                    and self.shell.message_view.thread.id == thread.id
+                ):
+                    self.shell.message_view.show_notice("Thread deleted.")
+                    self.shell.show_conversation_header(None)
                 self._delete(thread, index)
 
-        self.push_screen(
+        self.shell.push_screen(
             ConfirmScreen(
                 f"Delete the conversation with {name}?",
                 "Deleting is permanent: it cannot be undone, and it also deletes the "
@@ -459,7 +474,7 @@ class TriageMixin(AppShared):
     @work(group="delete")
     async def _delete(self, thread: Thread, index: int) -> None:
         try:
-            await self.client.delete_thread(thread.id)
+            await self.shell.client.delete_thread(thread.id)
         except InboxError as error:
             self.post_message(ThreadDeleted(thread, index, describe_error(error)))
             return
@@ -486,12 +501,12 @@ class TriageMixin(AppShared):
     def _open_in_browser(self, url: str) -> None:
         """Opened, and said with the link: over ssh or in a container no browser may open,
         and the link is then there to copy."""
-        self.open_url(url)
+        self.app.open_url(url)
         self.notify(f"Opening in your browser: {url}", timeout=8, markup=False)
 
     def action_copy_handle(self) -> None:
         targets = self.single_target()
         if targets:
             handle = one_line(targets[0].prospect.at_handle, 60)
-            self.copy_to_clipboard(handle)
+            self.app.copy_to_clipboard(handle)
             self.notify(f"Copied {handle}", markup=False)

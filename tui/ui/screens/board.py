@@ -12,13 +12,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label
 
 from tui.core.model import Thread
 from tui.core.text import one_line
+from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.chips import chip_style, dot_style
 from tui.ui.widgets.sidebar import format_money
 
@@ -231,10 +231,10 @@ class BoardScreen(Screen[Thread | None]):
         ),
     ]
 
-    class NeedPage(Message):
+    class NeedPage(FeatureRequest):
         """Load the next page of the pipeline."""
 
-    class Move(Message):
+    class Move(FeatureRequest):
         def __init__(self, thread: Thread, status_id: str | None) -> None:
             super().__init__()
             self.thread = thread

@@ -14,13 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Tab, Tabs
 from textual.widgets.option_list import Option
 
 from tui.core.label_kinds import KINDS, LabelChange, LabelRow
 from tui.core.text import one_line
+from tui.ui.messages import FeatureRequest
 from tui.ui.screens.pickers import ConfirmScreen
 from tui.ui.widgets.chips import dot_style
 
@@ -116,7 +116,7 @@ class LabelsScreen(ModalScreen[None]):
         Binding("tab", "switch", "Tags / statuses", id="labels.switch"),
     ]
 
-    class Changed(Message):
+    class Changed(FeatureRequest):
         """The user asked for a change."""
 
         def __init__(self, change: LabelChange) -> None:

@@ -8,13 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.model import Thread
 from tui.core.text import one_line
+from tui.ui.messages import FeatureRequest
 
 if TYPE_CHECKING:
     from tui.core.directory import Directory
@@ -33,7 +33,7 @@ def normalise_username(raw: str) -> str | None:
 class LookupScreen(ModalScreen[Thread | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="lookup.cancel")]
 
-    class Requested(Message):
+    class Requested(FeatureRequest):
         def __init__(self, username: str) -> None:
             super().__init__()
             self.username = username

@@ -6,10 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Label, TextArea
 
 from tui.core.text import one_line
+from tui.ui.messages import FeatureRequest
 
 X_DM_LIMIT = 10_000
 
@@ -51,19 +51,25 @@ class ComposerInput(TextArea):
         ),
     ]
 
-    class Send(Message):
+    class Edited(FeatureRequest):
+        """The text changed (the user typed, or the program set it)."""
+
+    class Send(FeatureRequest):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
 
-    class Leave(Message):
+    class Leave(FeatureRequest):
         pass
 
-    class EditorRequested(Message):
+    class EditorRequested(FeatureRequest):
         pass
 
-    class DropQuote(Message):
+    class DropQuote(FeatureRequest):
         pass
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.post_message(self.Edited())
 
     def action_send(self) -> None:
         self.post_message(self.Send(self.text))

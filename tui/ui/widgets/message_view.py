@@ -16,7 +16,6 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
-from textual.message import Message as TextualMessage
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -24,6 +23,7 @@ from tui.core.directory import Directory
 from tui.core.text import inert, one_line
 from tui.core.timefmt import stamp
 from tui.ui.keymap import bindings
+from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.restyle import Restyling
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         "message-view--deleted",
     }
 
-    class NeedOlder(TextualMessage):
+    class NeedOlder(FeatureRequest):
         """The user scrolled to the top and older messages exist."""
 
         def __init__(self, thread_id: str) -> None:

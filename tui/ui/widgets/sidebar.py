@@ -9,7 +9,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label, Static
 
@@ -17,6 +16,7 @@ from tui.core.edits import parse_valuation
 from tui.core.scoring import ScoreWeights, lead_score
 from tui.core.text import inert, one_line
 from tui.ui.keymap import bindings
+from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.chips import chip_style
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
     weights = ScoreWeights()  # the app sets the configured ones
     field_index: reactive[int] = reactive(0)
 
-    class EditRequested(Message):
+    class EditRequested(FeatureRequest):
         """Edit `field` of the target; `region` is where the field is on screen."""
 
         def __init__(self, field: str, region: Region) -> None:
@@ -80,17 +80,17 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             self.field = field
             self.region = region
 
-    class ValuationEntered(Message):
+    class ValuationEntered(FeatureRequest):
         def __init__(self, value: float | None) -> None:
             super().__init__()
             self.value = value
 
-    class NotesEntered(Message):
+    class NotesEntered(FeatureRequest):
         def __init__(self, text: str | None) -> None:
             super().__init__()
             self.text = text
 
-    class NotesLeaving(Message):
+    class NotesLeaving(FeatureRequest):
         """escape in notes that were changed: whether to save, discard or keep editing is
         asked by the app (a widget opens no dialog)."""
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -23,6 +22,7 @@ from tui.core.row_summary import RowSummary, summarize
 from tui.core.text import one_line
 from tui.core.timefmt import relative
 from tui.ui.keymap import bindings
+from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.chips import chip_style
 from tui.ui.widgets.restyle import Restyling
 from tui.ui.widgets.rows import Packer, Scorer, ThreadRows
@@ -59,7 +59,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    class Highlighted(Message):
+    class Highlighted(FeatureRequest):
         """Another thread is under the cursor (not sent when rows move or are re-read under
         the same thread: the user's selection did not change)."""
 
@@ -67,15 +67,15 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             super().__init__()
             self.thread = thread
 
-    class Opened(Message):
+    class Opened(FeatureRequest):
         def __init__(self, thread: Thread) -> None:
             super().__init__()
             self.thread = thread
 
-    class NearEnd(Message):
+    class NearEnd(FeatureRequest):
         """The cursor or the viewport is close to the last loaded thread."""
 
-    class MarksChanged(Message):
+    class MarksChanged(FeatureRequest):
         def __init__(self, count: int) -> None:
             super().__init__()
             self.count = count

@@ -1,0 +1,260 @@
+"""The thread list: the current view's pages (the first, then more as the user scrolls), the
+view tabs, filters and sort order, and, offline, the threads this view showed last (stale,
+retried with backoff). A first launch paints its first rows from the page's JSON, before the
+models are loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from tui.api.errors import InboxError, TransportError
+from tui.core.api_versions import ApiFeature
+from tui.core.query import InboxView
+from tui.ui.features.shared import AppShared, Feature
+from tui.ui.messages import RequestFailed, ThreadsFetched, ThreadsLoaded
+
+if TYPE_CHECKING:
+    from tui.api.service import FetchedThreads
+    from tui.core.model import Cursor, Thread
+    from tui.core.query import ThreadQuery
+    from tui.ui.widgets.thread_list import ThreadList
+
+LOADING_THREADS = "loading threads"
+
+
+class ThreadsFeature(Feature):
+    def __init__(self, shell: AppShared) -> None:
+        super().__init__(shell)
+        self.next_cursor: Cursor | None = None
+        self.loading_more = False
+        self.showing_cache = False  # the list shows cached (stale) threads: offline
+        self.startup_cache = False  # the list shows cached threads until the first page comes
+        self._first_page: list[Thread] | None = None  # of the view shown, once it has come
+        self._then: Callable[[], None] | None = None  # after a first launch's first page
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def load_first_rows(self, then: Callable[[], None]) -> None:
+        """A first launch: the first page's rows are painted from its JSON, before the models
+        (pydantic) are loaded; the page is read into them, and `then` runs, once those rows
+        are on screen (or the page has failed)."""
+        self._then = then
+        shell = self.shell
+        shell.generation += 1
+        shell.thread_list.set_empty_text("Loading…")
+        shell.set_status("Loading threads…")
+        self._fetch_first_rows(shell.generation, shell.thread_query)
+
+    @work(group="threads", exclusive=True)
+    async def _fetch_first_rows(self, generation: int, query: ThreadQuery) -> None:
+        client = self.shell.client
+        try:
+            fetched = await client.fetch_threads(query)
+        except InboxError as error:
+            self.post_message(RequestFailed(LOADING_THREADS, error, generation))
+            self._first_rows_done()
+            return
+        self.post_message(ThreadsFetched(generation, fetched, client.summarize_fetched(fetched)))
+
+    def on_threads_fetched(self, message: ThreadsFetched) -> None:
+        if message.generation != self.shell.generation:
+            return
+        self.shell.thread_list.show_preview(message.rows)
+        self.call_after_refresh(self._read_first_page, message.generation, message.fetched)
+
+    def _read_first_page(self, generation: int, fetched: FetchedThreads) -> None:
+        self._fetch_threads(generation, fetched.query, append=False, fetched=fetched)
+        self._first_rows_done()
+
+    def _first_rows_done(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+    def load_threads(self) -> None:
+        """The first page of the current view and filters; supersedes any load under way."""
+        shell = self.shell
+        shell.generation += 1
+        self._first_page = None
+        self.next_cursor = None
+        self.loading_more = False
+        # The first load after the connection keeps the cached rows on screen until its
+        # answer replaces them; any later load (another view, a filter) starts from empty.
+        self.startup_cache = self.startup_cache and not shell.connected
+        if not self.startup_cache:
+            shell.thread_list.set_threads([])
+            shell.thread_list.set_empty_text("Loading…")
+            shell.set_status("Loading threads…")
+        self._fetch_threads(shell.generation, shell.thread_query, append=False)
+
+    @work(group="threads", exclusive=True)
+    async def _fetch_threads(
+        self,
+        generation: int,
+        query: ThreadQuery,
+        append: bool,
+        fetched: FetchedThreads | None = None,
+    ) -> None:
+        """A page of `query`; with `fetched`, that page's answer, already here, is read."""
+        client = self.shell.client
+        try:
+            fetched = fetched or await client.fetch_threads(query)
+            page = await client.read_threads(fetched)
+        except InboxError as error:
+            self.post_message(RequestFailed(LOADING_THREADS, error, generation))
+            return
+        self.post_message(ThreadsLoaded(generation, page.threads, page.next_cursor, append))
+
+    def load_more(self) -> None:
+        if self.next_cursor is None or self.loading_more:
+            return
+        self.loading_more = True
+        query = self.shell.thread_query.with_cursor(self.next_cursor)
+        self._fetch_threads(self.shell.generation, query, append=True)
+
+    def on_thread_list_near_end(self, message: ThreadList.NearEnd) -> None:
+        self.load_more()
+
+    # --- results ----------------------------------------------------------------------------
+
+    def on_threads_loaded(self, message: ThreadsLoaded) -> None:
+        shell = self.shell
+        shell.reloads.answered()
+        if message.generation != shell.generation:
+            message.stop()
+            return  # an answer to a query the user has already replaced
+        shell.directory.note_campaigns(message.threads)
+        self.next_cursor = message.next_cursor
+        thread_list = shell.thread_list
+        if not message.append:
+            self._first_page = message.threads
+            if self.showing_cache:
+                self.showing_cache = False
+                self.notify("Back online: the list is up to date.")
+        if message.append:
+            self.loading_more = False
+            thread_list.append_threads(message.threads)
+        elif self.startup_cache:
+            # The fresh page replaces the cached one; a cursor the user has moved stays put.
+            self.startup_cache = False
+            thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
+        else:
+            thread_list.set_threads(message.threads)
+        if not message.append:
+            self.call_after_refresh(self.save_view_cache)  # the write waits for the frame
+        shell.refresh_target()
+        thread_list.set_empty_text(
+            "No threads in this view."
+            + (" Press F to clear the filters." if shell.thread_query.has_filters else "")
+        )
+        shell.set_status(self.count_text())
+
+    def save_view_cache(self) -> None:
+        """The view's first page, and its rows as shown, for the next start (and offline)."""
+        page = self._first_page
+        if page is not None:
+            rows = self.shell.thread_list.summaries(len(page))
+            self.shell.view_cache.save_threads(self.shell.thread_query, page, rows)
+
+    def on_request_failed(self, message: RequestFailed) -> None:
+        if message.what != LOADING_THREADS or message.generation != self.shell.generation:
+            return  # (an answer to a query the user has already replaced: the app drops it)
+        self.loading_more = False
+        thread_list = self.shell.thread_list
+        if isinstance(message.error, TransportError) and self._show_cached_threads():
+            message.quiet = True  # the status line says it: offline, on the cache
+            return
+        if not thread_list.threads:
+            thread_list.set_empty_text(
+                "Could not load threads: they load again when the connection is back "
+                "(ctrl+r retries now)."
+            )
+            self.shell.reloads.failed("threads", self.load_threads)
+
+    def _show_cached_threads(self) -> bool:
+        """Offline: the last threads this view showed, marked stale; retry with backoff."""
+        shell = self.shell
+        cached = shell.view_cache.load_threads(shell.thread_query)
+        if cached is None:
+            return False
+        saved_at, threads = cached
+        if not self.showing_cache or not shell.thread_list.threads:
+            shell.thread_list.set_threads(threads, keep_selection=True)
+        self.showing_cache = True
+        wait = shell.reloads.failed("threads", self.retry_offline)
+        when = saved_at.astimezone().strftime("%b %-d %H:%M")
+        shell.set_status(
+            f"Offline: showing threads cached {when} (stale). Retrying in {wait:.0f} s.",
+            error=True,
+        )
+        return True
+
+    def retry_offline(self) -> None:
+        if self.showing_cache:
+            self.shell.generation += 1
+            self._fetch_threads(self.shell.generation, self.shell.thread_query, append=False)
+
+    # --- what the status line says ----------------------------------------------------------
+
+    def count_text(self) -> str:
+        thread_list = self.shell.thread_list
+        count = len(thread_list.threads)
+        more = " (more load as you scroll)" if self.next_cursor else ""
+        hidden = len(thread_list.hidden)
+        under = f", {hidden} loaded under the minimum score" if hidden else ""
+        return f"{count} thread{'s' if count != 1 else ''}{under}{more}"
+
+    def on_thread_list_marks_changed(self, message: ThreadList.MarksChanged) -> None:
+        self.shell.set_status(
+            f"{message.count} marked: e a t s apply to all of them"
+            if message.count
+            else self.count_text()
+        )
+
+    # --- the view, the filters, the order ---------------------------------------------------
+
+    def show_view(self, view: InboxView) -> None:
+        """The view tab chosen (by key or click) is loaded."""
+        query = self.shell.thread_query
+        if view is not query.inbox:
+            self.shell.thread_query = replace(query, inbox=view, cursor=None)
+            self.load_threads()
+
+    def action_view(self, view: str) -> None:
+        if view == InboxView.ALL.value and ApiFeature.ALL_VIEW not in self.shell.client.features:
+            self.notify('The All view needs API v2 (set api_version = "v2").', severity="warning")
+            return
+        self.shell.view_tabs.active = f"view-{view}"
+
+    def _query_changed(self, query: ThreadQuery) -> None:
+        if query != self.shell.thread_query:
+            self.shell.thread_query = query
+            self.shell.update_chips()
+            self.load_threads()
+
+    def action_filters(self) -> None:
+        from tui.ui.screens.filters import FilterScreen
+
+        def apply(query: ThreadQuery | None) -> None:
+            if query is not None:
+                self._query_changed(query)
+
+        shell = self.shell
+        none_filters = ApiFeature.NONE_FILTERS in shell.client.features
+        shell.push_screen(
+            FilterScreen(shell.thread_query, shell.directory, none_filters=none_filters), apply
+        )
+
+    def action_clear_filters(self) -> None:
+        self._query_changed(self.shell.thread_query.cleared())
+
+    def action_toggle_sort(self) -> None:
+        query = self.shell.thread_query
+        self._query_changed(replace(query, sort_order=query.sort_order.toggled(), cursor=None))
+
+    def action_refresh(self) -> None:
+        self.load_threads()
