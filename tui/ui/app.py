@@ -255,7 +255,9 @@ class InboxApp(App[None]):
             yield ProspectSidebar(id="sidebar")
         yield StatusLine(self.count_text, id="status-line")
         yield Static("", id="footer-slot")  # the footer's row until the footer is mounted
-        yield from self.all_features  # unseen: their workers and results need a place in the DOM
+        # Features are mounted unseen (their workers and results need a place in the DOM):
+        # those the first frame's start uses now, the others with the late panes.
+        yield from (feature for feature in self.all_features if feature.at_start)
 
     def _hold_widgets(self) -> None:
         """The main screen's widgets, held so they are reachable while a modal is on top."""
@@ -348,6 +350,7 @@ class InboxApp(App[None]):
             self.conversation_header, self.message_view, self.composer
         )
         await self.mount(Footer())
+        await self.mount_all(feature for feature in self.all_features if not feature.at_start)
         await self.query_one("#footer-slot").remove()
         self.screen.refresh_bindings()  # focus was set before the footer was there to hear it
         self.panes_mounted = True

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from tui.core.row_summary import RowSummary
 
 
+class FeatureRequest(Message):
+    """A pane or a dialog asks for something a feature does (send a reply, edit a field, load
+    a page of the board): the app hands it to the feature with a handler of its name."""
+
+
 class DirectoryLoaded(Message):
     def __init__(self, directory: Directory, team: Team | None) -> None:
         super().__init__()
@@ -34,7 +39,7 @@ class ThreadsLoaded(Message):
         self.append = append
 
 
-class ThreadsFetched(Message):
+class ThreadsFetched(FeatureRequest):
     """A first launch's first page, as JSON (`fetched`) and as the rows it shows (`rows`,
     read without the models): the rows are painted, then the page is read."""
 
@@ -99,8 +104,3 @@ class ActionFailed(Message):
         super().__init__()
         self.what = what
         self.error = error
-
-
-class FeatureRequest(Message):
-    """A pane or a dialog asks for something a feature does (send a reply, edit a field, load
-    a page of the board): the app hands it to the feature with a handler of its name."""

@@ -75,6 +75,8 @@ class PollFailed(Message):
 
 
 class LiveFeature(Feature):
+    at_start = True
+
     poll_budget: RequestBudget
     _next_poll = 0.0
     _backoff = 1.0

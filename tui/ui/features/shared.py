@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual.widget import Widget
 
@@ -94,6 +94,10 @@ class AppShared(Protocol):
 class Feature(Widget):
     """A feature: mounted unseen on the main screen, so its workers and the messages they send
     back are its own. Its keys are bound as "<name>.<action>" (see tui/ui/keymap.py)."""
+
+    # Mounted with the first frame (its start uses it) rather than with the late panes, before
+    # input is handled: each widget mounted before the first rows delays them.
+    at_start: ClassVar[bool] = False
 
     def __init__(self, shell: AppShared) -> None:
         super().__init__()

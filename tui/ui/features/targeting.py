@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 class TargetFeature(Feature):
+    at_start = True
+
     # Seconds the cursor rests before the sidebar follows it. Tests set 0: the sidebar
     # follows after the list's next frame, so a settled app shows it.
     sidebar_follow_delay = 0.06

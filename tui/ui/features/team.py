@@ -21,6 +21,8 @@ LOADING_DIRECTORY = "loading the team directory"
 
 
 class TeamFeature(Feature):
+    at_start = True
+
     def __init__(self, shell: AppShared, threads: ThreadsFeature) -> None:
         super().__init__(shell)
         self.threads = threads  # its rows are cached again with the team's names and colours

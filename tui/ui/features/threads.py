@@ -27,6 +27,8 @@ LOADING_THREADS = "loading threads"
 
 
 class ThreadsFeature(Feature):
+    at_start = True
+
     def __init__(self, shell: AppShared) -> None:
         super().__init__(shell)
         self.next_cursor: Cursor | None = None
@@ -58,7 +60,12 @@ class ThreadsFeature(Feature):
             self.post_message(RequestFailed(LOADING_THREADS, error, generation))
             self._first_rows_done()
             return
-        self.post_message(ThreadsFetched(generation, fetched, client.summarize_fetched(fetched)))
+        # To the app, which hands it back (a FeatureRequest): a feature mounted with the first
+        # frame handles its own messages only once that frame is done (~60 ms later), and
+        # these rows are what the first frame waits for.
+        self.app.post_message(
+            ThreadsFetched(generation, fetched, client.summarize_fetched(fetched))
+        )
 
     def on_threads_fetched(self, message: ThreadsFetched) -> None:
         if message.generation != self.shell.generation:
