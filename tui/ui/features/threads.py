@@ -141,7 +141,7 @@ class ThreadsFeature(Feature):
             self._first_page = message.threads
             if self.showing_cache:
                 self.showing_cache = False
-                self.notify("Back online: the list is up to date.")
+                self.notify("Back online: the list is up to date.", markup=False)
         if message.append:
             self.loading_more = False
             thread_list.append_threads(message.threads)
@@ -233,7 +233,11 @@ class ThreadsFeature(Feature):
 
     def action_view(self, view: str) -> None:
         if view == InboxView.ALL.value and ApiFeature.ALL_VIEW not in self.shell.client.features:
-            self.notify('The All view needs API v2 (set api_version = "v2").', severity="warning")
+            self.notify(
+                'The All view needs API v2 (set api_version = "v2").',
+                severity="warning",
+                markup=False,
+            )
             return
         self.shell.view_tabs.active = f"view-{view}"
 
