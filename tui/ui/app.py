@@ -541,7 +541,7 @@ class InboxApp(App[None]):
             return
         if message.quiet:
             return
-        text = f"Failed {message.what}: {describe_error(message.error)}"
+        text = message.describe()
         self.set_status(text, error=True)
         self.notify(text, severity="error", timeout=6, markup=False)
 

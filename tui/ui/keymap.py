@@ -234,8 +234,10 @@ def bindings(scope: str) -> list[BindingType]:
 
 
 def app_actions() -> frozenset[str]:
-    """The names of the app-wide actions (without their arguments)."""
-    return frozenset(k.action.split("(")[0] for k in KEYMAP if k.scope == "app")
+    """The names of the app's own app-wide actions (without their arguments); a feature's
+    ("<feature>.<action>") are checked by the feature (Feature.check_action)."""
+    names = (k.action.split("(")[0] for k in KEYMAP if k.scope == "app")
+    return frozenset(name for name in names if "." not in name)
 
 
 def keys_in(scope: str) -> list[Key]:

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from tui.ui.describe import describe_error
+
 if TYPE_CHECKING:
     from tui.api.errors import InboxError
     from tui.api.service import FetchedThreads
@@ -18,7 +20,8 @@ if TYPE_CHECKING:
 
 class FeatureRequest(Message):
     """A pane or a dialog asks for something a feature does (send a reply, edit a field, load
-    a page of the board): the app hands it to the feature with a handler of its name."""
+    a page of the board): the app hands it to the feature with a handler of its name. (A
+    first launch's first rows come back this way too: see ThreadsFeature._fetch_first_rows.)"""
 
 
 class DirectoryLoaded(Message):
@@ -95,6 +98,10 @@ class RequestFailed(Message):
         # Set by the feature that asked, when it has said it another way (offline, the
         # cached threads shown): the app's toast would repeat it.
         self.quiet = False
+
+    def describe(self) -> str:
+        """What failed, in the user's words, and why."""
+        return f"Failed {self.what}: {describe_error(self.error)}"
 
 
 class ActionFailed(Message):

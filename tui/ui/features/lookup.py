@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from textual import work
 
 from tui.api.errors import InboxError
-from tui.ui.describe import describe_error
 from tui.ui.features.shared import Feature
 from tui.ui.messages import LookupDone, RequestFailed
 
@@ -53,4 +52,4 @@ class LookupFeature(Feature):
     def on_request_failed(self, message: RequestFailed) -> None:
         """The dialog says it too (the app says what failed, as for any request)."""
         if lookup := self._open_lookup():
-            lookup.show_error(f"Failed {message.what}: {describe_error(message.error)}")
+            lookup.show_error(message.describe())

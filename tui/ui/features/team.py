@@ -60,8 +60,6 @@ class TeamFeature(Feature):
         shell.update_chips()
 
     def on_request_failed(self, message: RequestFailed) -> None:
-        if message.what != LOADING_DIRECTORY:
-            return
         # Without it rows lose direction, tags and status: it loads again, whatever failed.
         self.shell.reloads.failed("directory", self.load_directory)
         if isinstance(message.error, TransportError):

@@ -168,7 +168,8 @@ class ThreadsFeature(Feature):
             self.shell.view_cache.save_threads(self.shell.thread_query, page, rows)
 
     def on_request_failed(self, message: RequestFailed) -> None:
-        if message.what != LOADING_THREADS or message.generation != self.shell.generation:
+        # (Only this feature's own requests come here: a message goes to whoever posted it.)
+        if message.generation != self.shell.generation:
             return  # (an answer to a query the user has already replaced: the app drops it)
         self.loading_more = False
         thread_list = self.shell.thread_list
