@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from textual import events
@@ -68,7 +69,7 @@ def machine_reference(runs: int = 5) -> float:
     return median_ms(samples)
 
 
-VERSIONS = ("v2", "v1")
+VERSIONS: tuple[ApiVersion, ...] = ("v2", "v1")
 
 
 def app_on(api: DemoApi, version: ApiVersion = "v2") -> InboxApp:
@@ -183,16 +184,16 @@ async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, f
         await pilot.pause()
         for _ in range(runs):
             start = time.perf_counter()
-            app.action_sort_by_score()
+            app.ranking.action_sort_by_score()
             sort.append(time.perf_counter() - start)
             start = time.perf_counter()
-            app.min_score = 40
-            app._apply_ranking()
+            app.ranking.min_score = 40
+            app.ranking.apply_ranking()
             minimum.append(time.perf_counter() - start)
-            app.by_score, app.min_score = False, None
-            app._apply_ranking()
+            app.ranking.by_score, app.ranking.min_score = False, None
+            app.ranking.apply_ranking()
             start = time.perf_counter()
-            app.label_rows()
+            app.labels.label_rows()
             counts.append(time.perf_counter() - start)
     return {
         f"lead-score sort (%), {loaded:,} loaded (ms)": median_ms(sort),
@@ -373,7 +374,7 @@ async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
         current = app.thread_list.current
         assert current is not None
         tag = next(t for t in app.directory.tags if t not in current.prospect.context.tags)
-        app.apply_edits(
+        app.triage.apply_edits(
             [edit_for(current, EditField.TAGS, [*current.prospect.context.tags, tag])],
             "tag",
         )
@@ -448,12 +449,10 @@ async def main() -> None:
     results["seed 10,000 threads (ms)"] = seed_time(10_000)
     for version in VERSIONS:
         results[f"[{version}] first row, 300 threads, headless (ms)"] = await repeated(
-            lambda v=version: first_row(300, v),
-            5,  # type: ignore[misc]
+            partial(first_row, 300, version), 5
         )
         results[f"[{version}] first row, 10,000 threads, headless (ms)"] = await repeated(
-            lambda v=version: first_row(10_000, v),
-            3,  # type: ignore[misc]
+            partial(first_row, 10_000, version), 3
         )
     floor = await framework_latency()
     results["key to paint, one-line Textual app p50 (ms)"] = percentile_ms(floor, 50)

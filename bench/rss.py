@@ -30,7 +30,7 @@ def parser(
     from tui.api.v2 import adapt, wire
     from tui.demo.v2 import LINK_CAPABILITIES
 
-    wires = [api.v2.thread(t, {"profile", "contact"}) for t in order]
+    wires = [api.v2.shapes.thread(t, {"profile", "contact"}) for t in order]
     return wires, lambda data: adapt.thread(wire.Thread.model_validate(data), LINK_CAPABILITIES)
 
 

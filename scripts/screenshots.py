@@ -36,8 +36,8 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
     app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
-    app.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
-    app.sidebar_follow_delay = 0  # and the sidebar shows the thread under the cursor
+    app.crm.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
+    app.targeting.sidebar_follow_delay = 0  # and the sidebar shows the thread under the cursor
     async with app.run_test(size=size) as pilot:
         for key in ["", *keys]:
             if key:

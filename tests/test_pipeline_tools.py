@@ -22,7 +22,7 @@ from tui.core.export import COLUMNS, ExportWriter, export_record, spreadsheet_sa
 from tui.core.query import InboxView, ThreadQuery
 from tui.core.saved_views import ViewSpec, to_query
 from tui.demo import DemoApi, DemoStore
-from tui.ui.app import overridable_elsewhere
+from tui.ui.key_overrides import overridable_elsewhere
 from tui.ui.keymap import check_overrides
 from tui.ui.screens.pickers import PickerScreen, TextPromptScreen
 

@@ -1,7 +1,7 @@
 """SVG snapshots of every screen, grouped per feature: the main screen (each view, with
 filters, with a thread open, narrow), help, the sidebar, triage's pickers and notes, labels,
 the board, lookup, saved views, a new conversation, a confirmation, and the composer with
-a draft."""
+a draft, and a message's history."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tests.app_helpers import make_app, settle
+from tests.test_actions import open_thread, reader
+from tests.test_message_keys import both_sides, select_newest, with_id
 from tui.ui.screens.filters import FilterScreen
 
 SnapCompare = Callable[..., bool]
@@ -197,3 +199,24 @@ async def _type_a_draft(pilot: Pilot[Any]) -> None:
 def test_composer_with_a_draft(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
     assert snap_compare(app, terminal_size=(130, 36), run_before=run("enter", after=_type_a_draft))
+
+
+# --- message actions --------------------------------------------------------------------------
+
+
+def test_message_history(snap_compare: SnapCompare) -> None:
+    """An edited message of ours, and the history dialog listing its versions (the demo's clock
+    and the app's are fixed, so the times shown are too)."""
+    app, api = make_app()
+
+    async def edit_twice_then_show_history(pilot: Pilot[Any]) -> None:
+        thread = await open_thread(pilot, with_id(await both_sides(api)))
+        ours = select_newest(app, thread, ours=True)
+        client = reader(api)
+        await client.edit_message(thread.id, ours.id, "Thursday works for me: 3pm?")
+        await client.edit_message(thread.id, ours.id, "Thursday works: 3pm, I'll send an invite.")
+        await pilot.press("h")
+
+    assert snap_compare(
+        app, terminal_size=(130, 36), run_before=run(after=edit_twice_then_show_history)
+    )

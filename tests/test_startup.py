@@ -57,13 +57,13 @@ async def test_the_cached_threads_are_painted_before_connecting(tmp_path: Path) 
     app = InboxApp(settings)
     frames = record_frames(app)
     at_connect: dict[str, object] = {}
-    connect = app._connect
+    connect = app.startup.connect
 
     def observed_connect() -> None:
         at_connect.update(frames=len(frames), rows=app.thread_list.threads.ids, backend=app.backend)
         connect()
 
-    app._connect = observed_connect  # type: ignore[method-assign]
+    app.startup.connect = observed_connect  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert at_connect["frames"] and at_connect["rows"] == cached
@@ -184,13 +184,13 @@ async def test_the_fresh_page_replaces_the_cached_one(tmp_path: Path) -> None:
 
     app = InboxApp(settings)
     shown_at_start: list[str] = []
-    connect = app._connect
+    connect = app.startup.connect
 
     def observed_connect() -> None:
         shown_at_start.extend(lines_of(app.thread_list))
         connect()
 
-    app._connect = observed_connect  # type: ignore[method-assign]
+    app.startup.connect = observed_connect  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert any("Stale Cached Name" in line for line in shown_at_start)
@@ -203,13 +203,13 @@ async def test_keys_typed_before_the_connection_are_handled_after_it(tmp_path: P
     settings = demo_settings(tmp_path)
     cached = await first_page_ids(settings)
     app = InboxApp(settings)
-    connect = app._connect
+    connect = app.startup.connect
     held: list[bool] = []
 
     def slow_connect() -> None:
         held.append(True)  # a slow start: the test connects once the user has typed
 
-    app._connect = slow_connect  # type: ignore[method-assign]
+    app.startup.connect = slow_connect  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await pilot.press("j", "j")
         await pilot.pause()
@@ -309,13 +309,13 @@ async def test_damaged_cached_rows_fall_back_to_the_cached_threads(tmp_path: Pat
     assert cache.load_rows(query) is None
     app = InboxApp(settings)
     at_connect: list[str] = []
-    connect = app._connect
+    connect = app.startup.connect
 
     def observed_connect() -> None:
         at_connect.extend(app.thread_list.threads.ids)
         connect()
 
-    app._connect = observed_connect  # type: ignore[method-assign]
+    app.startup.connect = observed_connect  # type: ignore[method-assign]
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert at_connect == cached  # painted from the cached threads, before connecting

@@ -47,7 +47,7 @@ async def test_a_send_lost_in_a_crash_is_replayed_not_doubled(data_dir: Path) ->
         saved = json.loads((data_dir / "drafts.json").read_text(encoding="utf-8"))
         key = saved[thread.id]["sendKey"]
         assert saved[thread.id]["text"] == "Exactly once, even across a crash"
-        assert key in api.v2._sends  # the server has it
+        assert key in api.v2.messages.sends  # the server has it
     api.faults.clear()
 
     again, _ = make_app(api=api, data_dir=data_dir)

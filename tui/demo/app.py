@@ -1,7 +1,7 @@
 """The embedded Inbox API: a Starlette app with the documented routes, shapes and status codes.
 
 Served in-process through httpx.ASGITransport (the default backend without an API key), or over
-a real socket by `inbox-tui demo-server`. Answers version 1 under /api/v1 and version 2 (v2.py)
+a real socket by `inbox-tui demo-server`. Answers version 1 under /api/v1 and version 2 (v2/)
 under /api/v2 and at the root, from one store.
 """
 

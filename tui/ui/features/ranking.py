@@ -58,7 +58,7 @@ class RankingFeature(Feature):
             reverse=newest_first,
         )
 
-    def _apply_ranking(self) -> None:
+    def apply_ranking(self) -> None:
         active = self.by_score or self.min_score is not None
         self.shell.thread_list.arranger = self._arrange
         self.shell.thread_list.rearrange()  # the arranger on: hidden rows come back in order
@@ -69,7 +69,7 @@ class RankingFeature(Feature):
 
     def action_sort_by_score(self) -> None:
         self.by_score = not self.by_score
-        self._apply_ranking()
+        self.apply_ranking()
         self.notify(
             "Loaded threads sorted by lead score." if self.by_score else "Back to the API's order.",
             markup=False,
@@ -90,7 +90,7 @@ class RankingFeature(Feature):
             if text is None:
                 return
             self.min_score = None if cleared(text) else int(text)
-            self._apply_ranking()
+            self.apply_ranking()
 
         current = "" if self.min_score is None else str(self.min_score)
         title = f"Minimum lead score, 0 to {self.score_weights.maximum} (0 clears)"

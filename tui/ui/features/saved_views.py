@@ -70,7 +70,7 @@ class SavedViewsFeature(Feature):
         self.active_view_name = spec.name
         self._active_view_query = query
         self.shell.thread_query = query
-        self.shell.view_tabs.active = f"view-{query.inbox.value}"
+        self.shell.view_tabs.activate(query.inbox)
         self.shell.update_chips()
         self.shell.load_threads()
 

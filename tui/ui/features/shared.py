@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.screen import Screen
-    from textual.widgets import Static, Tabs
+    from textual.widgets import Static
 
     from tui.api.service import InboxApi
     from tui.backend import Backend
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from tui.ui.widgets.message_view import MessageView
     from tui.ui.widgets.sidebar import ProspectSidebar
     from tui.ui.widgets.thread_list import ThreadList
+    from tui.ui.widgets.view_tabs import ViewTabs
 
 
 class AppShared(Protocol):
@@ -55,7 +56,7 @@ class AppShared(Protocol):
     composer: Composer
     sidebar: ProspectSidebar
     conversation_header: Static  # whose conversation the message pane shows
-    view_tabs: Tabs  # the inbox views (default, no-reply, ...)
+    view_tabs: ViewTabs  # the inbox views (default, no-reply, ...)
     shown_target: Thread | None  # the thread the sidebar shows
     drafts: DraftStore
     panes_mounted: bool  # the message pane and the composer (a first launch mounts them late)

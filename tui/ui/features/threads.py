@@ -240,7 +240,7 @@ class ThreadsFeature(Feature):
                 markup=False,
             )
             return
-        self.shell.view_tabs.active = f"view-{view}"
+        self.shell.view_tabs.activate(InboxView(view))
 
     def _query_changed(self, query: ThreadQuery) -> None:
         if query != self.shell.thread_query:

@@ -1,0 +1,113 @@
+"""Contacts: read, update, tag."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from tui.demo.records import ProspectRec
+from tui.demo.v2.answers import NO_CONTENT, invalid, json_object, member_or_none
+from tui.demo.v2.handlers import Handlers, Route
+from tui.demo.v2.query import Query, fold
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+
+class ContactHandlers(Handlers):
+    def routes(self, route: Route) -> list[BaseRoute]:
+        return [
+            route("/contacts", self.list_contacts, ["GET"]),
+            route("/contacts/{contact_id}", self.get_contact, ["GET"]),
+            route("/contacts/{contact_id}", self.update_contact, ["PATCH"]),
+            route("/contacts/{contact_id}/tags/{ref}", self.add_contact_tag, ["PUT"]),
+            route("/contacts/{contact_id}/tags/{ref}", self.remove_contact_tag, ["DELETE"]),
+        ]
+
+    async def list_contacts(self, request: Request) -> Any:
+        query = Query.read(
+            request,
+            {
+                "platform": False,
+                "platformId": True,
+                "username": True,
+                "expand": True,
+                "limit": False,
+                "cursor": False,
+            },
+        )
+        platform = query.one("platform")
+        if not platform:
+            raise invalid("platform", "is required")
+        platform_ids, usernames = query.many("platformId"), query.many("username")
+        if not platform_ids and not usernames:
+            raise invalid("", "give platformId or username")
+        if len(platform_ids) > 100 or len(usernames) > 100:
+            raise invalid("platformId", "at most 100 values")
+        expand = query.expand(("status", "tags", "assignee"))
+        found: list[ProspectRec] = []
+        if platform == "twitter":
+            self.store.ensure_all()
+            wanted_ids, wanted_names = set(platform_ids), {fold(u) for u in usernames}
+            found = [
+                p
+                for p in self.store.prospects.values()
+                if p.platform_id in wanted_ids or fold(p.username) in wanted_names
+            ]
+        contacts = [self.shapes.contact(p, expand) for p in found]
+        return self._offset_page(query, "contacts", contacts)
+
+    async def get_contact(self, request: Request) -> Any:
+        query = Query.read(request, {"expand": True})
+        expand = query.expand(("status", "tags", "assignee"))
+        return self.shapes.contact(self._contact(request.path_params["contact_id"]), expand)
+
+    async def update_contact(self, request: Request) -> Any:
+        Query.read(request, {})
+        person = self._contact(request.path_params["contact_id"])
+        body = await json_object(request, {"status", "notes", "valuation", "assigneeId"})
+        changes: dict[str, Any] = {}
+        if "status" in body:
+            ref = body["status"]
+            if ref is not None and not isinstance(ref, str):
+                raise invalid("status", "must be a status ID or name, or null")
+            changes["statusId"] = None if ref is None else self._label("statuses", ref).id
+        if "notes" in body:
+            if body["notes"] is not None and not isinstance(body["notes"], str):
+                raise invalid("notes", "must be a string or null")
+            changes["notes"] = body["notes"]
+        if "valuation" in body:
+            value = body["valuation"]
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if value is not None and not (number and math.isfinite(value)):
+                raise invalid("valuation", "must be a finite number or null")
+            changes["valuation"] = value
+        if "assigneeId" in body:
+            member_or_none(body)
+            if body["assigneeId"] is not None:
+                self.store.member(body["assigneeId"])
+        self.store.update_context(person, changes)
+        if "assigneeId" in body and body["assigneeId"] != person.assignee_id:
+            person.assignee_id = body["assigneeId"]
+            self.store.events.record(
+                "contact.assigneeChanged",
+                prospectId=person.external_id,
+                assigneeId=body["assigneeId"],
+            )
+        return self.shapes.contact(person)
+
+    async def add_contact_tag(self, request: Request) -> Any:
+        return self._contact_tag(request, add=True)
+
+    async def remove_contact_tag(self, request: Request) -> Any:
+        return self._contact_tag(request, add=False)
+
+    def _contact_tag(self, request: Request, *, add: bool) -> Any:
+        Query.read(request, {})
+        person = self._contact(request.path_params["contact_id"])
+        tag = self._label("tags", request.path_params["ref"])
+        key = "addTags" if add else "removeTags"
+        self.store.update_context(person, {key: [tag.id]})
+        return NO_CONTENT

@@ -1,0 +1,251 @@
+"""Messages: list, send (idempotent), read, edit, unsend, history, reactions, attachments."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from tui.demo import xchat
+from tui.demo.records import MessageRec, ThreadRec, ts
+from tui.demo.v2.answers import CUID, Created, V2Error, invalid, json_object
+from tui.demo.v2.handlers import Handlers, Route
+from tui.demo.v2.query import Query, cursor_key, decode_cursor, encode_cursor
+from tui.demo.v2.shapes import MAX_CONTENT, OLDER_DM_RESTRICTIONS, Shapes, attachment
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from tui.demo.app import DemoApi
+
+
+class MessageHandlers(Handlers):
+    MESSAGE_EXPAND = ("sentBy", "reactions.author", "thread", "accountLink", "replyTo.message")
+
+    def __init__(self, api: DemoApi, shapes: Shapes) -> None:
+        super().__init__(api, shapes)
+        # Idempotency-Key -> (fingerprint of the body, the original answer).
+        self.sends: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    def routes(self, route: Route) -> list[BaseRoute]:
+        message = "/messages/{message_id}"
+        return [
+            route("/threads/{thread_id}/messages", self.list_messages, ["GET"]),
+            route("/messages", self.send_message, ["POST"]),
+            route(message, self.get_message, ["GET"]),
+            route(message, self.edit_message, ["PATCH"]),
+            route(message, self.unsend_message, ["DELETE"]),
+            route(message + "/history", self.message_history, ["GET"]),
+            route(message + "/reactions", self.react, ["POST"]),
+            route(message + "/reactions", self.unreact, ["DELETE"]),
+            route(message + "/attachments/{index}", self.get_attachment, ["GET"]),
+        ]
+
+    async def list_messages(self, request: Request) -> Any:
+        query = Query.read(
+            request, {"order": False, "expand": True, "limit": False, "cursor": False}
+        )
+        thread = self.store.thread(request.path_params["thread_id"])
+        order = query.choice("order", ("desc", "asc"), "desc")
+        expand = query.expand(self.MESSAGE_EXPAND)
+        limit = query.limit()
+        position = decode_cursor(query, f"messages:{thread.id}")
+        cursor = cursor_key(position) if position is not None else None
+        if order == "asc":
+            everything = self.store.messages_of(thread)
+            if self.store.syncing(thread):
+                everything = everything[-3:]
+            start = 0
+            if cursor is not None:
+                start = next((i + 1 for i, m in enumerate(everything) if m.key == cursor), 0)
+            page = everything[start : start + limit]
+            more = start + limit < len(everything)
+            next_key = page[-1].key if more and page else None
+        else:
+            page, next_key = self.store.list_messages(thread, limit, cursor)
+        next_cursor = None
+        if next_key is not None:
+            position = [ts(next_key[0]), next_key[1]]
+            next_cursor = encode_cursor(f"messages:{thread.id}", query.filters_digest(), position)
+        return {
+            "data": [self.shapes.message(thread, m, expand) for m in page],
+            "nextCursor": next_cursor,
+        }
+
+    def _find(self, message_id: str) -> tuple[ThreadRec, MessageRec]:
+        if not CUID.match(message_id):
+            raise V2Error(404, "messageNotFound", f"No message with ID {message_id}")
+        for thread in list(self.store.threads.values()):
+            if thread.messages is None:
+                continue
+            for message in thread.messages:
+                if message.id == message_id:
+                    return thread, message
+        raise V2Error(404, "messageNotFound", f"No message with ID {message_id}")
+
+    async def get_message(self, request: Request) -> Any:
+        query = Query.read(request, {"expand": True})
+        expand = query.expand(self.MESSAGE_EXPAND)
+        thread, message = self._find(request.path_params["message_id"])
+        return self.shapes.message(thread, message, expand)
+
+    async def send_message(self, request: Request) -> Any:
+        Query.read(request, {})
+        key = request.headers.get("idempotency-key")
+        if key is not None and not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
+            raise invalid("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
+        body = await json_object(request, {"target", "content", "replyToMessageId"})
+        fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        if key is not None and key in self.sends:
+            seen, answer = self.sends[key]
+            if seen != fingerprint:
+                raise V2Error(
+                    422, "idempotencyKeyReused", "This Idempotency-Key was used for another send"
+                )
+            return answer  # the original result, replayed with 200
+        content = body.get("content")
+        if not isinstance(content, str) or not content.strip():
+            raise invalid("content", "is required and cannot be empty")
+        if len(content) > MAX_CONTENT:
+            raise V2Error(
+                422,
+                "contentRejected",
+                f"Longer than {MAX_CONTENT} characters",
+                {"detail": "too long"},
+            )
+        reply_to = body.get("replyToMessageId")
+        if reply_to is not None and not (isinstance(reply_to, str) and CUID.match(reply_to)):
+            raise invalid("replyToMessageId", "must be a message ID")
+        thread, created = self._send_target(body.get("target"))
+        message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
+        answer = {
+            "message": self.shapes.message(thread, message),
+            "thread": self.shapes.thread(thread),
+        }
+        if key is not None:
+            self.sends[key] = (fingerprint, answer)
+        return Created(answer) if created else answer
+
+    def _send_target(self, target: Any) -> tuple[ThreadRec, bool]:
+        if not isinstance(target, dict):
+            raise invalid("target", "is required: {type: thread|contact|profile, ...}")
+        kind = target.get("type")
+        if kind == "thread":
+            allowed = {"type", "threadId"}
+        elif kind == "contact":
+            allowed = {"type", "accountLinkId", "contactId"}
+        elif kind == "profile":
+            allowed = {"type", "accountLinkId", "platform", "platformId"}
+        else:
+            raise invalid("target.type", "must be thread, contact or profile")
+        extra = set(target) - allowed
+        if extra or set(target) != allowed:
+            raise invalid("target", f"a {kind} target has exactly {', '.join(sorted(allowed))}")
+        if kind == "thread":
+            return self.store.thread(str(target["threadId"])), False
+        link_id = str(target["accountLinkId"])
+        self.store.account_link(link_id)
+        if kind == "contact":
+            person = self._contact(str(target["contactId"]))
+        else:
+            if target["platform"] != "twitter":
+                raise V2Error(
+                    422,
+                    "platformNotSupported",
+                    "Only twitter is enabled for this team",
+                    {"platform": str(target["platform"]), "supported": ["twitter"]},
+                )
+            found = self.store.find_prospect(str(target["platformId"]), None)
+            if found is None:
+                raise V2Error(
+                    422,
+                    "recipientUnavailable",
+                    "No X user with that ID can receive messages",
+                    {"reason": "notFound"},
+                )
+            person = found
+        existing = self.store.lookup_thread(link_id, None, person.external_id)
+        if existing is not None:
+            return existing, False
+        return self.store.create_thread(link_id, None, person.external_id), True
+
+    def _mutable(self, thread: ThreadRec, capability: str) -> None:
+        if thread.variant != "xChat" and capability in OLDER_DM_RESTRICTIONS:
+            raise V2Error(
+                422,
+                "threadRestricted",
+                f"{capability} is not available in this conversation",
+                {"capability": capability},
+            )
+
+    async def edit_message(self, request: Request) -> Any:
+        Query.read(request, {})
+        thread, message = self._find(request.path_params["message_id"])
+        body = await json_object(request, {"content"})
+        content = body.get("content")
+        if not isinstance(content, str) or not content.strip():
+            raise invalid("content", "is required and cannot be empty")
+        self._mutable(thread, "message:edit")
+        self._run(lambda: xchat.edit_message(self.store, thread, message.id, content))
+        return self.shapes.message(thread, message)
+
+    async def unsend_message(self, request: Request) -> Any:
+        query = Query.read(request, {"scope": False})
+        scope = query.choice("scope", ("self", "all"))
+        if scope is None:
+            raise invalid("scope", "is required: self or all")
+        thread, message = self._find(request.path_params["message_id"])
+        self._mutable(thread, "message:unsend" if scope == "all" else "message:delete:self")
+        self._run(lambda: xchat.delete_message(self.store, thread, message.id, scope == "all"))
+        deleted = message.deletion.deleted_at if message.deletion else None
+        return {"messageId": message.id, "scope": scope, "deletedAt": ts(deleted)}
+
+    async def message_history(self, request: Request) -> Any:
+        Query.read(request, {})
+        _thread, message = self._find(request.path_params["message_id"])
+        versions = message.versions or []
+        listed = [
+            {"content": v.content, "createdAt": ts(v.created_at), "origin": v.edit_origin}
+            for v in versions
+        ] or [{"content": message.content, "createdAt": ts(message.created_at), "origin": None}]
+        deletion = None
+        if message.deletion is not None:
+            deletion = {
+                "deletedAt": ts(message.deletion.deleted_at),
+                "scope": message.deletion.deletion_type,
+                "origin": message.deletion.origin,
+            }
+        return {"versions": listed, "deletion": deletion, "times": "observed"}
+
+    async def react(self, request: Request) -> Any:
+        Query.read(request, {})
+        body = await json_object(request, {"emoji"})
+        return await self._react(request, body.get("emoji"), add=True)
+
+    async def unreact(self, request: Request) -> Any:
+        query = Query.read(request, {"emoji": False})
+        return await self._react(request, query.one("emoji"), add=False)
+
+    async def _react(self, request: Request, emoji: Any, *, add: bool) -> Any:
+        if not isinstance(emoji, str) or not emoji.strip() or len(emoji) > xchat.MAX_EMOJI_LENGTH:
+            raise invalid("emoji", "must be exactly one emoji")
+        thread, message = self._find(request.path_params["message_id"])
+        self._mutable(thread, "message:react")
+        self._run(lambda: xchat.react(self.store, thread, message.id, emoji, add))
+        return {
+            "reactions": [self.shapes.reaction(thread, r) for r in message.reactions],
+            "version": len(message.reactions),
+        }
+
+    async def get_attachment(self, request: Request) -> Any:
+        Query.read(request, {})
+        _thread, message = self._find(request.path_params["message_id"])
+        try:
+            index = int(request.path_params["index"])
+        except ValueError:
+            raise invalid("index", "must be a whole number") from None
+        if index != 0 or not message.attachment:
+            raise V2Error(404, "messageNotFound", "No such attachment on this message")
+        return attachment(message, index)

@@ -1,0 +1,342 @@
+"""Records of the demo's store in v2's wire shapes (07-inbox-v2-openapi.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+from tui.demo.records import LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
+from tui.demo.store import DemoStore
+from tui.demo.v2.query import effective_assignee
+
+MAX_CONTENT = 10_000
+
+TYPING_EVERY = 2.5  # seconds between typing signals per thread
+
+# X on v2: what every account link can do here, and what an older (unencrypted) DM restricts.
+LINK_CAPABILITIES = [
+    "message:send",
+    "message:edit",
+    "message:delete:self",
+    "message:unsend",
+    "message:react",
+    "message:reply",
+    "media:image",
+    "media:video",
+    "media:gif",
+    "thread:typing:send",
+    "thread:typing:receive",
+    "thread:message-requests",
+    "thread:delete:remote",
+    "thread:archive:observe",
+    "thread:read:observe",
+]
+OLDER_DM_RESTRICTIONS = ["message:edit", "message:delete:self", "message:unsend", "message:react"]
+MUTATION_WINDOWS = {"message:edit": 900, "message:unsend": 86_400, "message:react": 86_400}
+
+
+class Shapes:
+    def __init__(self, store: DemoStore) -> None:
+        self.store = store
+
+    def team(self) -> dict[str, Any]:
+        v1 = self.store.team_wire()
+        return {
+            "id": v1["id"],
+            "name": v1["name"],
+            "slug": v1.get("slug") or "demo",
+            "imageUrl": v1.get("image"),
+            "currency": v1.get("currency") or "USD",
+            "allowSupportAccess": bool(v1.get("allowSupportAccess")),
+            "createdAt": v1.get("createdAt"),
+        }
+
+    @staticmethod
+    def member(m: MemberRec) -> dict[str, Any]:
+        return {
+            "id": m.id,
+            "name": m.name,
+            "email": m.email,
+            "imageUrl": None,
+            "role": m.role,
+            "createdAt": ts(m.created_at),
+        }
+
+    def account_link(self, link_id: str) -> dict[str, Any]:
+        a = self.store.account_link(link_id)
+        return {
+            "id": a.id,
+            "platform": "twitter",
+            "platformId": a.platform_id,
+            "username": a.username,
+            "displayName": a.name,
+            "avatarUrl": f"https://pbs.twimg.com/profile_images/{a.platform_id}/photo.jpg",
+            "status": a.status,
+            "pauseReasons": [],
+            "capabilities": list(LINK_CAPABILITIES),
+            "syncedAt": ts(a.created_at),
+            "createdAt": ts(a.created_at),
+        }
+
+    @staticmethod
+    def label(label: LabelRec, *, status: bool) -> dict[str, Any]:
+        wire: dict[str, Any] = {"id": label.id, "name": label.name, "color": label.color}
+        if status:
+            wire["createdAt"] = ts(label.created_at)
+        return wire
+
+    @staticmethod
+    def profile_id(p: ProspectRec) -> str:
+        return "pf" + p.external_id[:22]
+
+    def profile(self, p: ProspectRec) -> dict[str, Any]:
+        website = f"https://{p.website_domain}" if p.website_domain else None
+        badge = {"verified": "blue", "business": "gold", "government": "gray"}.get(p.verified)
+        return {
+            "id": self.profile_id(p),
+            "platform": "twitter",
+            "platformId": p.platform_id,
+            "username": p.username,
+            "handle": f"@{p.username}",
+            "displayName": p.display_name,
+            "avatarUrl": f"https://pbs.twimg.com/profile_images/{p.platform_id}/photo.jpg",
+            "bio": p.bio,
+            "location": p.location,
+            "websiteUrl": website,
+            "websiteDomain": p.website_domain,
+            "verified": badge is not None,
+            "isOrganization": p.profile_type != "personal",
+            "isProtected": False,
+            "followerCount": p.follower_count,
+            "followingCount": p.following_count,
+            "postCount": p.post_count,
+            "engagementCount": p.post_count * 3,
+            "listedCount": p.follower_count // 700,
+            "accountStatus": "active",
+            "platformCreatedAt": ts(p.created_on_platform),
+            "profileUrl": f"https://x.com/{p.username}",
+            "updatedAt": ts(p.first_seen_at),
+            "platformData": {
+                "_tag": "twitter",
+                "badge": badge,
+                "profileType": p.profile_type,
+                "professionalCategory": None,
+                "urlEntities": [],
+                "bannerUrl": None,
+                "rawData": None,
+            },
+        }
+
+    def contact(self, p: ProspectRec, expand: AbstractSet[str] = frozenset()) -> dict[str, Any]:
+        wire: dict[str, Any] = {
+            "id": p.external_id,
+            "profiles": [self.profile(p)],
+            "statusId": p.status_id,
+            "tagIds": list(p.tags),
+            "notes": p.notes,
+            "valuation": p.valuation,
+            "assigneeId": p.assignee_id,
+            "createdAt": ts(p.first_seen_at),
+            "updatedAt": ts(p.first_seen_at),
+        }
+        if "status" in expand and p.status_id in self.store.statuses:
+            wire["status"] = self.label(self.store.statuses[p.status_id], status=True)
+        if "tags" in expand:
+            wire["tags"] = [
+                self.label(self.store.tags[t], status=False) for t in p.tags if t in self.store.tags
+            ]
+        if "assignee" in expand and p.assignee_id in self.store.members:
+            wire["assignee"] = self.member(self.store.members[p.assignee_id])
+        return wire
+
+    def thread(self, t: ThreadRec, expand: AbstractSet[str] = frozenset()) -> dict[str, Any]:
+        last = t.last_message
+        link = t.account_link_id
+        assignee = effective_assignee(t)
+        wire: dict[str, Any] = {
+            "id": t.id,
+            "platform": "twitter",
+            "platformId": t.platform_id,
+            "accountLinkId": link,
+            "profileId": self.profile_id(t.prospect),
+            "contactId": t.prospect.external_id,
+            "assigneeId": assignee,
+            "isRequest": t.is_request,
+            "acceptanceState": "required" if t.is_request else "notRequired",
+            "archived": t.done,
+            "unread": t.unread,
+            "restrictions": [] if t.variant == "xChat" else list(OLDER_DM_RESTRICTIONS),
+            "syncing": t.sync_seconds > 0,
+            "typingIndicators": "teamDefault",
+            "lastMessage": None
+            if last is None
+            else {"id": last.id, "direction": direction(t, last), "createdAt": ts(last.created_at)},
+            "activity": None
+            if last is None
+            else {
+                "preview": last.content,
+                "direction": direction(t, last),
+                "at": ts(t.sort_at),
+            },
+            "createdAt": ts(t.created_at),
+        }
+        if "accountLink" in expand:
+            wire["accountLink"] = self.account_link(link)
+        if "profile" in expand:
+            wire["profile"] = self.profile(t.prospect)
+        if "contact" in expand:
+            wire["contact"] = self.contact(t.prospect)
+        if "assignee" in expand and assignee in self.store.members:
+            wire["assignee"] = self.member(self.store.members[assignee])
+        return wire
+
+    def message(
+        self,
+        t: ThreadRec,
+        m: MessageRec,
+        expand: AbstractSet[str] = frozenset(),
+    ) -> dict[str, Any]:
+        outbound = direction(t, m) == "outbound"
+        sent_by: dict[str, Any] | None = None
+        if outbound and m.campaign_id:
+            sent_by = {"type": "campaign", "campaignId": m.campaign_id, "stepId": None}
+        elif outbound and m.user_id:
+            sent_by = {"type": "member", "memberId": m.user_id}
+        reply = None
+        if m.reply_data:
+            quoted = m.reply_data.get("messageId")
+            reply = {
+                "messageId": quoted if isinstance(quoted, str) else None,
+                "platformId": None,
+                "content": str(m.reply_data.get("content") or ""),
+                "authorName": None,
+            }
+        wire: dict[str, Any] = {
+            "id": m.id,
+            "threadId": t.id,
+            "accountLinkId": t.account_link_id,
+            "platform": "twitter",
+            "platformId": m.platform_id,
+            "direction": direction(t, m),
+            "sentBy": sent_by,
+            "content": m.content,
+            "entities": {
+                "urls": [],
+                "postShares": [],
+                "mentions": [],
+                "hashtags": [],
+                "cashtags": [],
+                "format": [],
+            },
+            "attachments": [attachment(m, 0)] if m.attachment else [],
+            "forwarded": None
+            if not m.forward_data
+            else {"content": m.forward_data.get("url") if m.forward_data else None},
+            "reactions": [self.reaction(t, r) for r in m.reactions],
+            "editedAt": ts(m.updated_at) if m.is_edited else None,
+            "deletedAt": ts(m.deletion.deleted_at) if m.deletion else None,
+            "createdAt": ts(m.created_at),
+            "platformData": {"_tag": "twitter", "encrypted": t.variant == "xChat"},
+            "replyTo": reply,
+        }
+        if "thread" in expand:
+            wire["thread"] = self.thread(t)
+        if "accountLink" in expand:
+            wire["accountLink"] = self.account_link(t.account_link_id)
+        return wire
+
+    def reaction(self, t: ThreadRec, r: dict[str, Any]) -> dict[str, Any]:
+        sender = r.get("senderId")
+        author: dict[str, Any]
+        if sender == t.account_link_id:
+            author = {"type": "accountLink", "accountLinkId": t.account_link_id}
+        else:
+            author = {
+                "type": "profile",
+                "profileId": self.profile_id(t.prospect),
+                "contactId": t.prospect.external_id,
+            }
+        return {"emoji": str(r.get("emoji") or ""), "author": author, "createdAt": None}
+
+    def event(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """A stored (v1-named) event in v2's form; None for those v2 does not have."""
+        kind: str = event["type"]
+        data: dict[str, Any] = event.get("data") or {}
+        thread_id = data.get("threadId")
+        obj: tuple[str, str]
+        out: dict[str, Any] = {}
+        if kind.startswith("thread."):
+            obj = ("thread", str(thread_id))
+            if kind in ("thread.assigned", "thread.unassigned"):
+                out = {"assigneeId": data.get("assigneeId")}
+            elif kind == "thread.deleted":
+                out = {"accountLinkId": str(data.get("accountLinkId") or ""), "platform": "twitter"}
+        elif kind.startswith("message."):
+            obj = ("message", str(data.get("messageId")))
+            out = {"threadId": str(thread_id)}
+            if kind == "message.created":
+                thread = self.store.threads.get(str(thread_id))
+                ours = thread is not None and data.get("authorId") == thread.account_link_id
+                kind = "message.sent" if ours else "message.received"
+            elif kind == "message.deleted":
+                out["scope"] = "all" if data.get("deleteForAll", True) else "self"
+            elif kind in ("message.reactionAdded", "message.reactionRemoved"):
+                thread = self.store.threads.get(str(thread_id))
+                author = self.store.account_links.get(thread.account_link_id) if thread else None
+                out.update(
+                    emoji=str(data.get("emoji")),
+                    authorPlatformId=author.platform_id if author else "",
+                )
+        elif kind.startswith("prospect."):
+            rename = {
+                "prospect.statusChanged": ("contact.statusChanged", "statusId", "statusId"),
+                "prospect.tagsChanged": ("contact.tagsChanged", "tagIds", "tags"),
+                "prospect.notesChanged": ("contact.notesChanged", "notes", "notes"),
+                "prospect.valuationChanged": ("contact.valuationChanged", "valuation", "valuation"),
+            }
+            if kind not in rename:
+                return None  # prospect.created / enriched: no v2 counterpart
+            kind, key, source = rename[kind]
+            obj = ("contact", str(data.get("prospectId")))
+            out = {key: data.get(source)}
+        elif kind == "contact.assigneeChanged":
+            obj = ("contact", str(data.get("prospectId")))
+            out = {"assigneeId": data.get("assigneeId")}
+        elif kind.split(".")[0] in ("tag", "status"):
+            obj = (kind.split(".")[0], str(data.get("id")))
+        else:
+            return None
+        collection = {"thread": "threads", "message": "messages", "contact": "contacts"}
+        plural = collection.get(obj[0]) or ("tags" if obj[0] == "tag" else "statuses")
+        return {
+            "id": event["id"],
+            "seq": event["seq"],
+            "type": kind,
+            "apiVersion": "2",
+            "createdAt": event["timestamp"],
+            "object": {"type": obj[0], "id": obj[1], "url": f"/api/v2/{plural}/{obj[1]}"},
+            "data": out,
+        }
+
+
+def direction(t: ThreadRec, m: MessageRec) -> str:
+    return "outbound" if m.author_id == t.account_link_id else "inbound"
+
+
+def attachment(m: MessageRec, index: int) -> dict[str, Any]:
+    url = (m.attachment or {}).get("url")
+    return {
+        "index": index,
+        "kind": "image",
+        "filename": "photo.jpg",
+        "contentType": "image/jpeg",
+        "sizeBytes": 182_044,
+        "width": 1200,
+        "height": 800,
+        "aspectRatio": 1.5,
+        "durationSeconds": None,
+        "status": "ready",
+        "url": url if isinstance(url, str) else None,
+        "expiresAt": None,
+        "poster": None,
+    }

@@ -1,0 +1,78 @@
+"""The team: platforms, the team itself, members, account links."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from tui.demo.v2.handlers import Handlers, Route
+from tui.demo.v2.query import Query
+from tui.demo.v2.shapes import LINK_CAPABILITIES, MAX_CONTENT, MUTATION_WINDOWS
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+
+class TeamHandlers(Handlers):
+    def routes(self, route: Route) -> list[BaseRoute]:
+        return [
+            route("/platforms", self.list_platforms, ["GET"]),
+            route("/team", self.get_team, ["GET"]),
+            route("/members", self.list_members, ["GET"]),
+            route("/members/{member_id}", self.get_member, ["GET"]),
+            route("/account-links", self.list_account_links, ["GET"]),
+            route("/account-links/{link_id}", self.get_account_link, ["GET"]),
+        ]
+
+    async def list_platforms(self, request: Request) -> Any:
+        Query.read(request, {})
+        return [
+            {
+                "platform": "twitter",
+                "name": "X",
+                "usernamePrefix": "@",
+                "capabilities": list(LINK_CAPABILITIES),
+                "limits": {
+                    "characters": MAX_CONTENT,
+                    "mediaCount": 1,
+                    "mediaBytes": 5_242_880,
+                    "mediaTypes": {"image": ["image/jpeg", "image/png"], "gif": ["image/gif"]},
+                },
+                "mutationWindows": dict(MUTATION_WINDOWS),
+                "threadState": {
+                    "archive": {"observe": True, "mutate": False},
+                    "read": {"observe": True, "mutate": False},
+                },
+            }
+        ]
+
+    async def get_team(self, request: Request) -> Any:
+        Query.read(request, {})
+        return self.shapes.team()
+
+    async def list_members(self, request: Request) -> Any:
+        query = Query.read(request, {"limit": False, "cursor": False})
+        members = [self.shapes.member(m) for m in self.store.members.values()]
+        return self._offset_page(query, "members", members)
+
+    async def get_member(self, request: Request) -> Any:
+        Query.read(request, {})
+        return self.shapes.member(self.store.member(request.path_params["member_id"]))
+
+    async def list_account_links(self, request: Request) -> Any:
+        query = Query.read(
+            request, {"platform": True, "status": True, "limit": False, "cursor": False}
+        )
+        statuses = set(query.many("status"))
+        platforms = set(query.many("platform"))
+        links = [
+            self.shapes.account_link(a.id)
+            for a in self.store.account_links.values()
+            if (not statuses or a.status in statuses) and (not platforms or "twitter" in platforms)
+        ]
+        return self._offset_page(query, "accountLinks", links)
+
+    async def get_account_link(self, request: Request) -> Any:
+        Query.read(request, {})
+        return self.shapes.account_link(request.path_params["link_id"])

@@ -1,0 +1,137 @@
+"""Threads: the list (folder and filters), read, update, delete, typing."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from tui.demo.records import ts
+from tui.demo.v2.answers import Accepted, invalid, json_object, member_or_none
+from tui.demo.v2.handlers import Handlers, Route
+from tui.demo.v2.query import FolderFilter, Query, cursor_key, decode_cursor, encode_cursor
+from tui.demo.v2.shapes import Shapes
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from tui.demo.app import DemoApi
+
+TYPING_EVERY = 2.5  # seconds between typing signals per thread
+
+
+class ThreadHandlers(Handlers):
+    THREAD_EXPAND = ("profile", "contact", "accountLink", "assignee")
+
+    def __init__(self, api: DemoApi, shapes: Shapes) -> None:
+        super().__init__(api, shapes)
+        self._typing: dict[str, float] = {}  # thread ID -> when its last typing signal went
+
+    def routes(self, route: Route) -> list[BaseRoute]:
+        return [
+            route("/threads", self.list_threads, ["GET"]),
+            route("/threads/{thread_id}", self.get_thread, ["GET"]),
+            route("/threads/{thread_id}", self.update_thread, ["PATCH"]),
+            route("/threads/{thread_id}", self.delete_thread, ["DELETE"]),
+            route("/threads/{thread_id}/typing", self.typing, ["POST"]),
+        ]
+
+    async def list_threads(self, request: Request) -> Any:
+        query = Query.read(
+            request,
+            {
+                "accountLinkId": True,
+                "platform": True,
+                "contactId": True,
+                "folder": False,
+                "tag": True,
+                "status": True,
+                "assigneeId": True,
+                "unassigned": False,
+                "campaignId": True,
+                "q": False,
+                "order": False,
+                "expand": True,
+                "limit": False,
+                "cursor": False,
+            },
+        )
+        folders = ("inbox", "noReply", "requests", "archived", "all")
+        folder = query.choice("folder", folders, "inbox") or "inbox"
+        order = query.choice("order", ("desc", "asc"), "desc")
+        unassigned = query.flag("unassigned")
+        assignee_ids = query.ids("assigneeId")
+        if unassigned and assignee_ids:
+            raise invalid("unassigned", "cannot be combined with assigneeId")
+        q = query.one("q")
+        if q is not None and not q:
+            raise invalid("q", "must be at least 1 character")
+        tags, statuses = query.many("tag"), query.many("status")
+        flt = FolderFilter(
+            folder=folder,
+            account_link_ids=frozenset(query.ids("accountLinkId")),
+            contact_ids=frozenset(query.ids("contactId")),
+            tag_ids=frozenset(self._label_ids("tags", tags)) if tags else None,
+            status_ids=frozenset(self._label_ids("statuses", statuses)) if statuses else None,
+            assignee_ids=frozenset(assignee_ids),
+            unassigned=unassigned,
+            campaign_ids=frozenset(query.ids("campaignId")),
+            platforms=frozenset(query.many("platform")),
+            q=q,
+            ascending=order == "asc",
+        )
+        expand = query.expand(self.THREAD_EXPAND)
+        limit = query.limit()
+        position = decode_cursor(query, "threads")
+        cursor = cursor_key(position) if position is not None else None
+        threads, next_key = self.store.list_threads(flt, limit, cursor)
+        next_cursor = None
+        if next_key is not None:
+            next_cursor = encode_cursor(
+                "threads", query.filters_digest(), [ts(next_key[0]), next_key[1]]
+            )
+        return {"data": [self.shapes.thread(t, expand) for t in threads], "nextCursor": next_cursor}
+
+    async def get_thread(self, request: Request) -> Any:
+        query = Query.read(request, {"expand": True})
+        expand = query.expand(self.THREAD_EXPAND)
+        return self.shapes.thread(self.store.thread(request.path_params["thread_id"]), expand)
+
+    async def update_thread(self, request: Request) -> Any:
+        query = Query.read(request, {"expand": True})
+        expand = query.expand(self.THREAD_EXPAND)
+        thread = self.store.thread(request.path_params["thread_id"])
+        body = await json_object(request, {"archived", "unread", "assigneeId", "typingIndicators"})
+        changes: dict[str, Any] = {}
+        for key in ("archived", "unread"):
+            if key in body and not isinstance(body[key], bool):
+                raise invalid(key, "must be true or false")
+        if "assigneeId" in body:
+            changes["assigneeId"] = member_or_none(body)
+        if "typingIndicators" in body and body["typingIndicators"] not in (
+            "enabled",
+            "disabled",
+            "teamDefault",
+        ):
+            raise invalid("typingIndicators", "must be enabled, disabled or teamDefault")
+        if "archived" in body:
+            changes["done"] = body["archived"]
+        self.store.update_thread(thread, changes)
+        if "unread" in body:
+            thread.unread = body["unread"]
+        return self.shapes.thread(thread, expand)
+
+    async def delete_thread(self, request: Request) -> Any:
+        Query.read(request, {})
+        self.store.delete_thread(self.store.thread(request.path_params["thread_id"]))
+        return {"scope": "remoteAndLocal"}
+
+    async def typing(self, request: Request) -> Any:
+        Query.read(request, {})
+        thread = self.store.thread(request.path_params["thread_id"])
+        now = time.monotonic()
+        if now - self._typing.get(thread.id, -TYPING_EVERY) < TYPING_EVERY:
+            return Accepted({"status": "skipped", "reason": "rateLimited"})
+        self._typing[thread.id] = now
+        return Accepted({"status": "sent", "reason": None})

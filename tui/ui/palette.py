@@ -1,0 +1,45 @@
+"""The command palette's entries beyond Textual's own: every key that has a palette entry,
+each saved view, saving the current view, and making a tag or a status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+
+from tui.ui.keymap import effective
+
+if TYPE_CHECKING:
+    from tui.ui.app import InboxApp
+
+
+def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
+    for key in effective(app.settings.keys):
+        if not key.palette:
+            continue
+        if key.scope == "app":
+            callback = partial(app.run_action, key.action)
+        elif key.scope == "list":
+            callback = partial(app.run_action, key.action, app.thread_list)
+        else:
+            callback = partial(app.run_action, key.action, app.message_view)
+        yield SystemCommand(key.description, f"key: {key.display}", callback)
+    for index, view in enumerate(app.settings.views):
+        yield SystemCommand(
+            f"View: {view.name}",
+            "Switch to this saved view" + (f" (key: {view.key})" if view.key else ""),
+            partial(app.run_action, f"saved_views.saved_view({index})"),
+        )
+    yield SystemCommand(
+        "Save the current view…",
+        "Name the current view and filters; written to the config file",
+        partial(app.run_action, "saved_views.save_view"),
+    )
+    for kind, word in (("tags", "tag"), ("statuses", "status")):
+        yield SystemCommand(
+            f"New {word}",
+            f"Create a {word} (name and colour)",
+            partial(app.run_action, f"labels.manage_labels('{kind}', True)"),
+        )

@@ -1,0 +1,253 @@
+"""The app's start, in the order a user sees it: the first frame (the list, from the rows this
+view showed last time when there are some), then the rest of the screen, the cached threads and
+the connection; or, on a first launch (nothing cached), the first page asked for at once and
+the rest mounted once it is on screen. Keys typed meanwhile wait and are handled in the order
+typed. Also what ends the app early: the terminal going away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import events
+
+from tui.ui.heap import resume_collection
+from tui.ui.stylesheets import later_style_paths
+
+if TYPE_CHECKING:
+    from tui.ui.app import InboxApp
+
+ENDING_WAIT = 2.0  # seconds a hung-up app waits for a pane mount under way before it exits
+FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before mounting the rest
+
+
+class Startup:
+    """Runs the start of one app (see the module's docstring) and holds its input meanwhile."""
+
+    def __init__(self, app: InboxApp) -> None:
+        self.app = app
+        self.panes_pending = False  # a first launch mounts them after its first page
+        self.panes_mounting = False  # the message pane, composer and footer are being mounted
+        self.ending = False  # the terminal has gone: the app is on its way out
+        self.input_ready = False  # connected and every pane mounted: input is handled
+        self.held_input: list[events.Event] = []
+        self.restore_sighup: Callable[[], object] | None = None
+
+    async def begin(self) -> None:
+        """From the app's mount, its first frame's widgets held."""
+        app = self.app
+        self.restore_theme()
+        if app.backend is None and self.show_startup_rows():
+            # The rows this view showed last time are painted first; the rest of the screen,
+            # the models (pydantic) and the connection (httpx, the API client, the demo) come
+            # after that frame. Input that arrives meanwhile waits for them (see holds).
+            app.call_after_refresh(self.complete)
+        elif app.backend is None and not app.view_cache.has_threads(app.thread_query):
+            await self.first_launch()
+        else:
+            await self.complete()
+
+    def restore_theme(self) -> None:
+        """The theme chosen last time (from the palette), else the config file's, is applied;
+        a later choice is remembered."""
+        app = self.app
+        wanted = app.preferences.theme or app.settings.theme
+        if wanted and wanted in app.available_themes:
+            app.theme = wanted
+        elif app.settings.theme and app.settings.theme not in app.available_themes:
+            app.notify(
+                f"Unknown theme {app.settings.theme!r}: choose one with ctrl+p → Change theme.",
+                severity="warning",
+                markup=False,
+            )
+        app.watch(app, "theme", app.preferences.remember_theme, init=False)
+
+    def holds(self, event: events.Event) -> bool:
+        """Whether `event` is input that arrived before the app could handle it: kept, and
+        handled once connected, in the order typed."""
+        if self.input_ready or not isinstance(event, events.InputEvent | events.Paste):
+            return False
+        self.held_input.append(event)
+        return True
+
+    async def complete(self) -> None:
+        """What the first frame does without: the message pane, the composer and the footer
+        (mounting them costs more than painting the list), the cached threads, then the
+        connection."""
+        await self.prepare_panes()
+        await self.mount_panes()
+        self.connect()
+
+    async def first_launch(self) -> None:
+        """Nothing cached to show (a first launch): the first page is what the user waits for.
+        It is asked for at once, and the message pane, the composer and the footer are mounted
+        once it is on screen (or has failed, or after a second at most): mounting them first
+        would hold its answer back. Input waits until everything is there."""
+        await self.prepare_panes()
+        self.connect(first_launch=True)
+        self.panes_pending = True
+        self.app.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
+
+    def mount_pending_panes(self) -> None:
+        """The rest of a first launch's screen, once its first page is on screen (or has
+        failed). Idempotent."""
+        if self.panes_pending:
+            self.panes_pending = False
+            self.app.call_after_refresh(self.mount_then_release)
+
+    async def mount_then_release(self) -> None:
+        if self.ending:
+            return
+        self.panes_mounting = True
+        try:
+            await self.mount_panes()
+        finally:
+            self.panes_mounting = False
+        if self.ending:
+            self.app.exit(return_code=129)  # the terminal went while they were mounted
+            return
+        self.release_input()
+
+    async def prepare_panes(self) -> None:
+        """What the threads' handlers need (the sidebar's fields), and the cached threads."""
+        if self.app.freeze_heap:
+            resume_collection()  # paused by the command line until the first frame
+        self.watch_terminal()
+        await self.app.sidebar.fill()
+        self.show_startup_cache()
+
+    async def mount_panes(self) -> None:
+        """The message pane, the composer and the footer, and the features the start does not
+        use."""
+        from textual.widgets import Footer, Static
+
+        # The text area's module: after the first frame.
+        from tui.ui.widgets.composer import Composer
+        from tui.ui.widgets.message_view import MessageView
+
+        app = self.app
+        app.conversation_header = Static("", id="conversation-header", classes="-hidden")
+        app.message_view = MessageView(id="message-view", clock=app.clock)
+        app.composer = Composer(id="composer")
+        app.composer.add_class("-hidden")
+        app.message_view.set_directory(app.directory)
+        self.read_later_styles()
+        await app.query_one("#conversation").mount(
+            app.conversation_header, app.message_view, app.composer
+        )
+        await app.mount(Footer())
+        await app.mount_all(feature for feature in app.all_features if not feature.at_start)
+        await app.query_one("#footer-slot").remove()
+        app.screen.refresh_bindings()  # focus was set before the footer was there to hear it
+        app.panes_mounted = True
+        app.key_problems += app.saved_views.bind_saved_view_keys()
+        for warning in app.startup_warnings + app.key_problems:
+            app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
+
+    def read_later_styles(self) -> None:
+        """The styles of what the first frame does not show; they style only widgets mounted
+        from now on (the message pane, the composer, the dialogs), so nothing is restyled."""
+        later = later_style_paths()
+        self.app.stylesheet.read_all(later)
+        self.app.css_path = [*self.app.css_path, *later]
+
+    def show_startup_rows(self) -> bool:
+        """The rows this view showed last time, as they were shown: read without the models.
+        False when there are none."""
+        app = self.app
+        rows = app.view_cache.load_rows(app.thread_query)
+        if rows is None:
+            return False
+        app.thread_list.show_preview(rows)
+        app.set_status("Refreshing…")
+        return True
+
+    def show_startup_cache(self) -> None:
+        """The threads this view showed last time (and the directory), until fresh ones come:
+        they take the place of the rows painted first, or paint the list when there were
+        none. Nothing when the view has no cache."""
+        app = self.app
+        if app.backend is not None:
+            return  # a backend given (tests, the bench): nothing is read from disk
+        cached = app.view_cache.load_threads(app.thread_query)
+        directory = app.view_cache.load_directory(app.settings.campaigns)
+        if directory is not None:
+            app.directory = directory
+            app.thread_list.set_directory(directory)
+            app.update_chips()
+        if cached is None:
+            return
+        app.thread_list.set_threads(cached[1])
+        app.threads.startup_cache = True
+        app.set_status("Refreshing…")
+
+    def connect(self, *, first_launch: bool = False) -> None:
+        """Make the backend (unless one was given), then load the threads and the directory and
+        start live updates; input held until now is handled after. A first launch paints its
+        first rows before anything else (see ThreadsFeature.load_first_rows), and handles input
+        once its screen is complete."""
+        app = self.app
+        if app.backend is None:
+            from tui.backend import make_backend
+
+            app.backend = make_backend(app.settings)
+        app.client = app.backend.client
+        app.show_badge("demo data" if app.backend.is_demo else "")
+        app.backend_badge.set_class(app.backend.is_demo, "demo")
+        app.directory.campaign_names = dict(app.backend.campaign_names)
+        if first_launch:
+            app.connected = True
+            app.threads.load_first_rows(then=self.load_the_rest)
+            return
+        app.load_threads()  # first: the rows are what the user waits for
+        self.load_the_rest()
+        app.connected = True
+        self.release_input()
+
+    def load_the_rest(self) -> None:
+        """What the app loads after the view's first page: the team directory, live updates."""
+        self.app.team.load_directory()
+        self.app.live.start_live_updates()
+
+    def release_input(self) -> None:
+        """Keys typed while the app was starting are handled now, in the order typed."""
+        self.input_ready = True
+        held, self.held_input = self.held_input, []
+        for event in held:
+            self.app.post_message(event)
+
+    def watch_terminal(self) -> None:
+        """Exit, drafts kept, when the terminal goes away (see tui/ui/hangup.py)."""
+        app = self.app
+        if app.is_headless:
+            return
+        import sys
+
+        from tui.ui.hangup import on_hangup, terminal_gone
+
+        stdin = sys.__stdin__
+        fd = stdin.fileno() if stdin is not None else 0
+        self.restore_sighup = on_hangup(lambda: app.call_later(self.terminal_lost))
+
+        def check() -> None:
+            if terminal_gone(fd):
+                self.terminal_lost()
+
+        app.set_interval(1.0, check, name="terminal watch")
+
+    def terminal_lost(self) -> None:
+        app = self.app
+        if app.panes_mounted:
+            app.reply.save_live_draft()
+        self.ending = True
+        if self.panes_mounting:
+            # Exits once they are mounted (an exit midway fails their mount), or soon anyway.
+            app.set_timer(ENDING_WAIT, partial(app.exit, return_code=129))
+            return
+        app.exit(return_code=129)  # as a shell reports a hang-up (128 + SIGHUP)
+
+    def end(self) -> None:
+        """From the app's unmount: SIGHUP's previous handler back."""
+        if self.restore_sighup is not None:
+            self.restore_sighup()
