@@ -143,6 +143,7 @@ class InboxApi(Protocol):
         *,
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
+        unread: bool | Unset = UNSET,  # ApiFeature.UNREAD
     ) -> Thread: ...
     async def delete_thread(self, thread_id: str) -> None: ...
     async def lookup_thread(

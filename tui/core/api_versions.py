@@ -19,6 +19,7 @@ class ApiFeature:
     ALL_VIEW = "view:all"  # the All folder (v2)
     EMPTY_THREAD = "thread:create-empty"  # open a conversation before its first message (v1)
     IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
+    UNREAD = "thread:unread"  # a thread is read or unread, and either can be set (v2)
 
 
 def default_base_url(version: ApiVersion) -> str:

@@ -1,8 +1,9 @@
 """Triage edits as data: what changes, where it lives, how to send it, and how to undo it.
 
-Assignee and done live on threads (PATCH /threads/{id}, or every thread of the prospect with
-PATCH /prospects/{id}/context); tags, status, valuation and notes live on the prospect. An edit
-remembers the old value so the UI can change at once, roll back if the API refuses, and undo.
+Assignee, done and unread (v2) live on threads (PATCH /threads/{id}, or, for assignee and done,
+every thread of the prospect with PATCH /prospects/{id}/context); tags, status, valuation and
+notes live on the prospect. An edit remembers the old value so the UI can change at once, roll
+back if the API refuses, and undo.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ class EditField(StrEnum):
     STATUS = "status"
     VALUATION = "valuation"
     NOTES = "notes"
+    UNREAD = "unread"  # v2 only
 
     @property
     def on_thread(self) -> bool:
-        return self in (EditField.DONE, EditField.ASSIGNEE)
+        return self in (EditField.DONE, EditField.ASSIGNEE, EditField.UNREAD)
 
 
 class Scope(StrEnum):
@@ -68,6 +70,7 @@ def current_value(thread: Thread, field: EditField) -> Any:
         EditField.STATUS: context.status_id,
         EditField.VALUATION: context.valuation,
         EditField.NOTES: context.notes,
+        EditField.UNREAD: thread.unread,
     }[field]
 
 
@@ -90,6 +93,8 @@ def apply_locally(thread: Thread, edit: FieldEdit) -> Thread:
         return thread.model_copy(update={"done": edit.new})
     if edit.field is EditField.ASSIGNEE:
         return thread.model_copy(update={"assignee_id": edit.new})
+    if edit.field is EditField.UNREAD:
+        return thread.model_copy(update={"unread": edit.new})
     context = thread.prospect.context
     if edit.field is EditField.TAGS:
         # Incremental, as the service applies it: other tags on the prospect stay.
@@ -112,6 +117,9 @@ def apply_locally(thread: Thread, edit: FieldEdit) -> Thread:
 
 async def send_edit(client: InboxApi, edit: FieldEdit) -> None:
     """The one request that makes the edit on the server."""
+    if edit.field is EditField.UNREAD:
+        await client.update_thread(edit.thread_id, unread=edit.new)
+        return
     if edit.field.on_thread:
         key = "done" if edit.field is EditField.DONE else "assignee_id"
         if edit.scope is Scope.THREAD:

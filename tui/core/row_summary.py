@@ -24,6 +24,7 @@ class RowSummary(NamedTuple):
     preview: str | None  # the last message's text; None without a last message
     request: bool
     done: bool
+    unread: bool  # marked unread (v2)
     tags: tuple[tuple[str, str | None], ...]  # (name, colour) of each tag the directory knows
     status: str | None
     assignee: str | None  # the member's initials
@@ -44,7 +45,7 @@ class RowSummary(NamedTuple):
         damaged file)."""
         if not isinstance(data, list) or len(data) != len(cls._fields):
             return None
-        (id_, name, handle, stamp, author, preview, request, done, tags, *rest) = data
+        (id_, name, handle, stamp, author, preview, request, done, unread, tags, *rest) = data
         status, assignee, via, score = rest
         texts_ok = all(isinstance(v, str) for v in (id_, name, handle)) and all(
             v is None or isinstance(v, str) for v in (author, preview, status, assignee, via)
@@ -59,7 +60,7 @@ class RowSummary(NamedTuple):
             and (t[1] is None or isinstance(t[1], str))
             for t in tags
         )
-        flags_ok = isinstance(request, bool) and isinstance(done, bool)
+        flags_ok = all(isinstance(flag, bool) for flag in (request, done, unread))
         if not (texts_ok and numbers_ok and tags_ok and flags_ok):
             return None
         return cls(
@@ -71,6 +72,7 @@ class RowSummary(NamedTuple):
             preview,
             request,
             done,
+            unread,
             tuple((t[0], t[1]) for t in tags),
             status,
             assignee,
@@ -109,6 +111,7 @@ def summarize(
         preview=None if last is None else last.content,
         request=thread.is_request,
         done=thread.done,
+        unread=thread.unread,
         tags=tags,
         status=None if status is None else status.name,
         assignee=None if member is None else member.initials,
@@ -126,11 +129,25 @@ def bare_summary(
     *,
     request: bool,
     done: bool,
+    unread: bool = False,
 ) -> RowSummary:
     """A row from what a page's JSON says alone: no author, tags, status, assignee, account or
     score (they need the team directory), as the threads show before it is loaded."""
     return RowSummary(
-        thread_id, name, handle, stamp, None, preview, request, done, (), None, None, None, None
+        thread_id,
+        name,
+        handle,
+        stamp,
+        None,
+        preview,
+        request,
+        done,
+        unread,
+        (),
+        None,
+        None,
+        None,
+        None,
     )
 
 

@@ -457,6 +457,9 @@ class Seeder:
             campaign_id=campaign_id,
             sync_seconds=self.config.syncing_seconds if index == SYNCING_INDEX else 0.0,
         )
+        # About a third of the threads that wait on us are unread (v2 shows it), the newest one
+        # among them; drawn from the thread's own seed, so every other seeded value stays put.
+        thread.unread = inbound_last and not done and (index == 0 or thread.seed % 3 == 0)
         if index in (6, 9, 11, 14):
             content = HOSTILE_LINES[(6, 9, 11, 14).index(index)]
         elif inbound_last:

@@ -467,6 +467,7 @@ class DemoStore:
     def receive_message(self, thread: ThreadRec, content: str) -> MessageRec:
         """An inbound DM from the prospect (the demo's stand-in for X delivering one)."""
         message = self._append(thread, thread.prospect.external_id, None, content, "external")
+        thread.unread = True
         if thread.done:  # a new message brings an archived thread back
             thread.done = False
             self.events.record("thread.unarchived", threadId=thread.id)

@@ -45,6 +45,7 @@ from tui.ui.features.targeting import TargetFeature
 from tui.ui.features.team import TeamFeature
 from tui.ui.features.threads import ThreadsFeature
 from tui.ui.features.triage import TriageFeature
+from tui.ui.features.unread import UnreadFeature
 from tui.ui.heap import freeze_long_lived
 from tui.ui.key_overrides import key_overrides
 from tui.ui.keymap import app_actions, bindings
@@ -65,6 +66,7 @@ from tui.ui.widgets.sidebar import ProspectSidebar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.thread_list import ThreadList
 from tui.ui.widgets.view_tabs import ViewTabs
+from tui.ui.window_title import WindowTitle
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -123,6 +125,7 @@ class InboxApp(App[None]):
         self.reloads = Reloads(self.set_timer)
         self.preferences = Preferences(self.settings.resolved_data_dir())
         self.startup = Startup(self)
+        self.window_title = WindowTitle(self)
         self._wire_features()
         keymap, self.key_problems = key_overrides(self.settings.keys)
         if keymap:
@@ -140,13 +143,16 @@ class InboxApp(App[None]):
         self.triage = TriageFeature(self, labels=self.labels)
         self.message_actions = MessageActionsFeature(self)
         self.saved_views = SavedViewsFeature(self)
+        self.threads = ThreadsFeature(self)
+        self.unread = UnreadFeature(
+            self, triage=self.triage, threads=self.threads, window_title=self.window_title
+        )
         self.export = ExportFeature(self)
         self.board = BoardFeature(self, ranking=self.ranking)
         self.crm = CrmFeature(self, triage=self.triage)
         self.conversations = ConversationsFeature(self, live=self.live, reply=self.reply)
-        self.reading = ReadingFeature(self, reply=self.reply)
+        self.reading = ReadingFeature(self, reply=self.reply, unread=self.unread)
         self.lookup = LookupFeature(self)
-        self.threads = ThreadsFeature(self)
         self.team = TeamFeature(self, threads=self.threads)
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())
@@ -219,6 +225,7 @@ class InboxApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.startup.end()
+        self.window_title.restore()
         if self.panes_mounted:
             self.reply.flush_draft()
         if self.backend is not None:

@@ -70,6 +70,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("triage.valuation", "v", "triage.valuation", "Valuation", "app"),
     Key("triage.notes", "n", "triage.notes", "Notes", "app"),
     Key("triage.undo", "u", "triage.undo", "Undo the last triage action", "app"),
+    Key("thread.unread", "U", "unread.toggle_unread", "Mark unread / read (API v2)", "app"),
     Key("thread.delete", "D", "triage.delete", "Delete the thread (asks first)", "app"),
     Key(
         "thread.new",

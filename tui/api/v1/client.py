@@ -210,7 +210,10 @@ class V1Client(HttpClient):
         *,
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
+        unread: bool | Unset = UNSET,
     ) -> domain.Thread:
+        if unread is not UNSET:
+            raise ValueError("API v1 has no unread state: it needs API v2")
         body = given(assigneeId=assignee_id, done=done)
         path = f"/threads/{encode_segment(thread_id)}"
         return parse(domain.Thread, await self._request("PATCH", path, body=body))

@@ -40,7 +40,9 @@ class V2Api(HttpClient):
     """Every operation the app uses, on the Inbox API v2, in the app's own types."""
 
     version: Final = "v2"
-    features: Final = frozenset({ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND})
+    features: Final = frozenset(
+        {ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND, ApiFeature.UNREAD}
+    )
 
     def __init__(
         self,
@@ -203,9 +205,14 @@ class V2Api(HttpClient):
         *,
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
+        unread: bool | Unset = UNSET,
     ) -> domain.Thread:
         updated = await self.wire.update_thread(
-            thread_id, archived=done, assignee_id=assignee_id, expand=THREAD_EXPAND
+            thread_id,
+            archived=done,
+            unread=unread,
+            assignee_id=assignee_id,
+            expand=THREAD_EXPAND,
         )
         return (await self._threads([updated]))[0]
 

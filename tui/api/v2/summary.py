@@ -34,4 +34,5 @@ def _row(thread: dict[str, Any]) -> RowSummary:
         None if last is None else str(activity.get("preview") or ""),
         request=bool(thread.get("isRequest", False)),
         done=bool(thread.get("archived", False)),
+        unread=bool(thread.get("unread", False)),
     )

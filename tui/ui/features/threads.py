@@ -37,6 +37,8 @@ class ThreadsFeature(Feature):
         self.startup_cache = False  # the list shows cached threads until the first page comes
         self._first_page: list[Thread] | None = None  # of the view shown, once it has come
         self._then: Callable[[], None] | None = None  # after a first launch's first page
+        # The view whose rows the list shows; None while another view's first page loads.
+        self.rows_view: InboxView | None = shell.thread_query.inbox
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -93,6 +95,7 @@ class ThreadsFeature(Feature):
         # answer replaces them; any later load (another view, a filter) starts from empty.
         self.startup_cache = self.startup_cache and not shell.connected
         if not self.startup_cache:
+            self.rows_view = None
             shell.thread_list.set_threads([])
             shell.thread_list.set_empty_text("Loading…")
             shell.set_status("Loading threads…")
@@ -139,6 +142,7 @@ class ThreadsFeature(Feature):
         thread_list = shell.thread_list
         if not message.append:
             self._first_page = message.threads
+            self.rows_view = shell.thread_query.inbox
             if self.showing_cache:
                 self.showing_cache = False
                 self.notify("Back online: the list is up to date.", markup=False)
@@ -191,6 +195,7 @@ class ThreadsFeature(Feature):
             return False
         saved_at, threads = cached
         if not self.showing_cache or not shell.thread_list.threads:
+            self.rows_view = shell.thread_query.inbox
             shell.thread_list.set_threads(threads, keep_selection=True)
         self.showing_cache = True
         wait = shell.reloads.failed("threads", self.retry_offline)
@@ -218,7 +223,7 @@ class ThreadsFeature(Feature):
 
     def on_thread_list_marks_changed(self, message: ThreadList.MarksChanged) -> None:
         self.shell.set_status(
-            f"{message.count} marked: e a t s apply to all of them"
+            f"{message.count} marked: e a t s U apply to all of them"
             if message.count
             else self.count_text()
         )

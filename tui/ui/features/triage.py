@@ -41,6 +41,7 @@ class EditGroup:
     label: str
     edits: list[FieldEdit]
     removed: list[tuple[int, Thread]] = field(default_factory=list)
+    quiet: bool = False  # made by the app, not asked for: said only if it fails
 
 
 class EditsSettled(Message):
@@ -311,13 +312,17 @@ class TriageFeature(Feature):
 
     # --- the edit pipeline ------------------------------------------------------------------
 
-    def apply_edits(self, edits: list[FieldEdit], label: str) -> None:
+    def apply_edits(self, edits: list[FieldEdit], label: str, *, by_app: bool = False) -> None:
+        """Shown at once, sent, rolled back if refused, and undoable. An edit the app makes
+        itself (`by_app`: marking a thread read as it opens) leaves the marks alone and says
+        nothing unless it fails."""
         edits = [e for e in edits if e.changes_anything]
         if not edits:
             return
-        group = EditGroup(label, edits)
+        group = EditGroup(label, edits, quiet=by_app)
         self._apply_local(group)
-        self.shell.thread_list.clear_marks()
+        if not by_app:
+            self.shell.thread_list.clear_marks()
         self._send_edits(group, undo=False)
 
     def _apply_local(self, group: EditGroup) -> None:
@@ -407,7 +412,7 @@ class TriageFeature(Feature):
                 text = f"Not saved, rolled back: {reason}"
             self.notify(text, severity="error", timeout=8, markup=False)
             self.shell.set_status(text, error=True)
-        else:
+        elif not group.quiet:
             count = len({e.thread_id for e in group.edits})
             suffix = f" ({count} threads)" if count > 1 else ""
             self.notify(
@@ -426,6 +431,7 @@ class TriageFeature(Feature):
                     for i, t in group.removed
                     if any(e.affects(t) for e in succeeded if e.field is EditField.DONE)
                 ],
+                group.quiet,
             )
             self.undo_stack.append(kept)
             del self.undo_stack[:-UNDO_DEPTH]

@@ -2,9 +2,10 @@
 dictionary shared by all rows (~350 bytes against ~9 KB for a parsed model), and parsed back
 into a Thread when a row is looked at. Parsed threads are kept for the rows most recently used.
 
-Positions and ids are indexed, and each row's keys (prospect, sort time, labels, lead score)
-are taken when it is packed, so finding, replacing, merging, re-arranging and counting labels
-never parse rows; only reading a row does (~0.2 ms), which rendering does for the visible rows.
+Positions and ids are indexed, and each row's keys (prospect, sort time, labels, lead score,
+unread) are taken when it is packed, so finding, replacing, merging, re-arranging and counting
+labels or unread threads never parse rows; only reading a row does (~0.2 ms), which rendering
+does for the visible rows.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class RowKeys(NamedTuple):
     tags: tuple[str, ...]
     status: str | None
     score: int | None  # None until a scorer has seen the row
+    unread: bool = False
 
 
 Scorer = Callable[["Thread"], int]
@@ -80,6 +82,7 @@ class RowIndex:
         self.statuses: list[str | None] = []
         self.stamps = array("d")
         self.scores = array("i")
+        self.unread = bytearray()  # 1: the thread is unread
 
     def __len__(self) -> int:
         return len(self.stamps)
@@ -92,12 +95,14 @@ class RowIndex:
             self.tags[at],
             self.statuses[at],
             None if score == NO_SCORE else score,
+            bool(self.unread[at]),
         )
 
     def __setitem__(self, at: int, keys: RowKeys) -> None:
         self.prospects[at], self.tags[at], self.statuses[at] = keys[0], keys[2], keys[3]
         self.stamps[at] = keys.stamp
         self.scores[at] = NO_SCORE if keys.score is None else keys.score
+        self.unread[at] = keys.unread
 
     def insert(self, at: int, keys: RowKeys) -> None:
         self.prospects.insert(at, keys.prospect)
@@ -105,13 +110,14 @@ class RowIndex:
         self.statuses.insert(at, keys.status)
         self.stamps.insert(at, keys.stamp)
         self.scores.insert(at, NO_SCORE if keys.score is None else keys.score)
+        self.unread.insert(at, keys.unread)
 
     def append(self, keys: RowKeys) -> None:
         self.insert(len(self), keys)
 
     def __delitem__(self, at: int) -> None:
         del self.prospects[at], self.tags[at], self.statuses[at], self.stamps[at]
-        del self.scores[at]
+        del self.scores[at], self.unread[at]
 
 
 _shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per tag combination
@@ -127,6 +133,7 @@ def _keys(thread: Thread, scorer: Scorer | None) -> RowKeys:
         _shared.setdefault(tags, tags),
         sys.intern(context.status_id) if context.status_id else None,
         scorer(thread) if scorer is not None else None,
+        thread.unread,
     )
 
 
@@ -226,6 +233,9 @@ class ThreadRows(Sequence["Thread"]):
             if status:
                 statuses.setdefault(status, set()).add(who)
         return tags, statuses
+
+    def unread_count(self) -> int:
+        return self._keys.unread.count(1)
 
     def stamp_at(self, index: int) -> float:
         return self._keys.stamps[index]

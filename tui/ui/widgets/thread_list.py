@@ -40,6 +40,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         "thread-list--cursor",
         "thread-list--cursor-blurred",
         "thread-list--name",
+        "thread-list--unread-name",
+        "thread-list--unread",
         "thread-list--handle",
         "thread-list--time",
         "thread-list--awaiting",
@@ -80,6 +82,13 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             super().__init__()
             self.count = count
 
+    class UnreadCounted(FeatureRequest):
+        """How many of the rows shown are unread, sent when that changes."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def __init__(
         self,
         *,
@@ -106,6 +115,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         # The rows shown last time (see core/row_summary.py), until the threads are loaded.
         self._preview: list[RowSummary] = []
         self._highlighted_id: str | None = None  # the thread last announced as Highlighted
+        self._unread_counted: int | None = None  # the count last announced as UnreadCounted
 
     # --- data -------------------------------------------------------------------------------
 
@@ -272,6 +282,17 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(self.size.width, max(1, self.row_count) * ROW_HEIGHT)
         self.refresh()
+        unread = self.unread_count
+        if unread != self._unread_counted:
+            self._unread_counted = unread
+            self.post_message(self.UnreadCounted(unread))
+
+    @property
+    def unread_count(self) -> int:
+        """Unread threads among the rows shown (a count of a column: no row is parsed)."""
+        if self._rows or not self._preview:
+            return self._rows.unread_count()
+        return sum(row.unread for row in self._preview)
 
     # --- cursor -----------------------------------------------------------------------------
 
@@ -396,7 +417,10 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             left = [
                 mark,
                 marker,
-                Segment(one_line(row.name, 60) or "(no name)", style("thread-list--name")),
+                Segment(
+                    one_line(row.name, 60) or "(no name)",
+                    style("thread-list--unread-name" if row.unread else "thread-list--name"),
+                ),
                 Segment(" " + one_line(row.handle, 40), style("thread-list--handle")),
             ]
             right = [Segment(" ")]
@@ -426,6 +450,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
     def _chips(self, row: RowSummary) -> list[Segment]:
         style = self._part_style
         parts: list[Segment] = [Segment("   ")]
+        if row.unread:
+            parts += [Segment("unread", style("thread-list--unread")), Segment(" ")]
         if row.request:
             parts += [Segment("request", style("thread-list--request")), Segment(" ")]
         if row.done:

@@ -1,0 +1,157 @@
+"""Unread threads (API v2): shown in the list, counted in the tabs and the terminal's title,
+marked with U (the target or the marked threads), read on opening, undoable, rolled back when
+refused; on v1, U says it needs v2 and sends nothing. The server's state is read from the
+demo's store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Tab
+
+from tests.app_helpers import make_app, screen_text, settle
+from tests.test_actions import notifications, open_thread
+from tui.core.query import InboxView
+from tui.demo import DemoApi, Fault
+from tui.ui.app import InboxApp
+
+
+def server_unread(api: DemoApi, thread_id: str) -> bool:
+    return api.store.threads[thread_id].unread
+
+
+def default_tab(app: InboxApp) -> str:
+    return app.view_tabs.query_one("#view-default", Tab).label.plain
+
+
+def loaded_unread(app: InboxApp) -> int:
+    return sum(t.unread for t in app.thread_list.threads)
+
+
+async def test_unread_threads_stand_out_and_are_counted(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        threads = app.thread_list.threads
+        unread = [t for t in threads if server_unread(api, t.id)]
+        assert unread and len(unread) < len(threads)  # the demo seeds some, not all
+        assert [t.id for t in threads if t.unread] == [t.id for t in unread]
+        assert default_tab(app) == f"1 Default ({len(unread)})"
+        assert app.window_title.text == f"inbox-tui ({len(unread)})"
+        first = screen_text(app.thread_list).splitlines()[:3]
+        assert threads[0].unread and "unread" in first[2]
+        read_row = next(i for i, t in enumerate(threads) if not t.unread)
+        shown = screen_text(app.thread_list).splitlines()
+        assert "unread" not in shown[read_row * 3 + 2]
+
+
+async def test_u_marks_the_target_unread_and_u_undoes(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        before = loaded_unread(app)
+        index = next(i for i, t in enumerate(app.thread_list.threads) if not t.unread)
+        app.thread_list.cursor = index
+        await settle(pilot)
+        thread = app.thread_list.current
+        assert thread is not None and app.target() == thread
+        await pilot.press("U")
+        await settle(pilot)
+        assert server_unread(api, thread.id)
+        assert app.thread_list.threads[index].unread
+        assert default_tab(app) == f"1 Default ({before + 1})"
+        assert any("Marked unread" in n for n in notifications(app))
+        await pilot.press("U")  # and back: read
+        await settle(pilot)
+        assert not server_unread(api, thread.id)
+        await pilot.press("u")  # undo the read: unread again
+        await settle(pilot)
+        assert server_unread(api, thread.id)
+        assert default_tab(app) == f"1 Default ({before + 1})"
+
+
+async def test_u_on_marked_threads_marks_them_all(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        read = [i for i, t in enumerate(app.thread_list.threads) if not t.unread][:2]
+        for index in read:
+            app.thread_list.cursor = index
+            await pilot.press("x")
+        await pilot.press("U")
+        await settle(pilot)
+        ids = [app.thread_list.threads[i].id for i in read]
+        assert all(server_unread(api, thread_id) for thread_id in ids)
+        assert not app.thread_list.marked  # done with the marks, as every triage action
+
+
+async def test_opening_an_unread_thread_reads_it_quietly_and_u_undoes(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        before = loaded_unread(app)
+        thread = await open_thread(pilot, lambda t: t.unread)
+        await settle(pilot)
+        assert not server_unread(api, thread.id)
+        row = app.thread_list.threads.find(thread.id)
+        assert row is not None and not row.unread
+        assert loaded_unread(app) == before - 1
+        assert default_tab(app) == f"1 Default ({before - 1})"
+        assert not any("Marked read" in n for n in notifications(app))  # no toast per open
+        app.thread_list.focus()
+        await pilot.press("u")
+        await settle(pilot)
+        assert server_unread(api, thread.id)
+
+
+async def test_opening_keeps_it_unread_when_asked(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir, mark_read_on_open=False)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = await open_thread(pilot, lambda t: t.unread)
+        await settle(pilot)
+        assert server_unread(api, thread.id)
+        assert not [path for method, path in api.request_log if method == "PATCH"]
+
+
+async def test_a_refused_mark_is_rolled_back(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        index = next(i for i, t in enumerate(app.thread_list.threads) if not t.unread)
+        app.thread_list.cursor = index
+        await settle(pilot)
+        thread = app.thread_list.threads[index]
+        api.faults.add(Fault(status=422, method="PATCH"), times=3)
+        await pilot.press("U")
+        await settle(pilot)
+        assert not server_unread(api, thread.id)
+        assert not app.thread_list.threads[index].unread  # shown as it is: read
+        assert any("rolled back" in n for n in notifications(app))
+
+
+async def test_on_v1_u_says_it_needs_v2_and_sends_nothing(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir, api_version="v1")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert not any(t.unread for t in app.thread_list.threads)
+        assert default_tab(app) == "1 Default"
+        await pilot.press("U")
+        await settle(pilot)
+        assert any("needs API v2" in n for n in notifications(app))
+        assert not [path for method, path in api.request_log if method == "PATCH"]
+
+
+async def test_each_view_keeps_its_own_count(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        default = loaded_unread(app)
+        await pilot.press("2")
+        await settle(pilot)
+        no_reply = loaded_unread(app)
+        assert app.unread.counts == {InboxView.DEFAULT: default, InboxView.NO_REPLY: no_reply}
+        labels = [tab.label.plain for tab in app.view_tabs.query(Tab)]
+        assert labels[0] == f"1 Default ({default})"
+        assert labels[1] == (f"2 No reply ({no_reply})" if no_reply else "2 No reply")
+        assert app.window_title.text == f"inbox-tui ({default})"  # the inbox's, always

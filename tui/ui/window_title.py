@@ -1,0 +1,39 @@
+"""The terminal window's title (OSC 2): what waits, seen from another window or tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from tui.core.text import one_line
+
+PUSH_TITLE = "\x1b[22;0t"  # keep the terminal's own title on its title stack (xterm's)
+POP_TITLE = "\x1b[23;0t"  # and put it back at exit; terminals without a stack ignore both
+
+
+class WindowTitle:
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.text = ""  # the title shown (also in a headless app, which writes nothing)
+        self._pushed = False
+
+    def show(self, text: str) -> None:
+        text = one_line(text, 80)  # no control character reaches the terminal
+        if text == self.text:
+            return
+        self.text = text
+        # Textual has no public call for a sequence of our own: its driver is what writes.
+        driver = self.app._driver
+        if driver is None or self.app.is_headless:
+            return
+        if not self._pushed:
+            driver.write(PUSH_TITLE)
+            self._pushed = True
+        driver.write(f"\x1b]2;{text}\x07")
+
+    def restore(self) -> None:
+        driver = self.app._driver
+        if self._pushed and driver is not None:
+            driver.write(POP_TITLE)
+            self._pushed = False
