@@ -1,6 +1,6 @@
 """SVG snapshots of every screen, grouped per feature: the main screen (each view, with
-filters, with a thread open, narrow), help, the sidebar, triage's pickers and notes, labels,
-the board, lookup, saved views, a new conversation, a confirmation, and the composer with
+filters, with a thread open, narrow, a search), help, the sidebar, triage's pickers and notes,
+labels, the board, lookup, saved views, a new conversation, a confirmation, the composer with
 a draft, and a message's history."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.app_helpers import make_app, settle
 from tests.test_actions import open_thread, reader
@@ -105,6 +106,17 @@ def test_narrow_terminal(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run("enter"))
 
 
+async def _search_for_nad(pilot: Pilot[Any]) -> None:
+    await pilot.press("slash", *"nad")
+    pilot.app.query_one("#search-input", Input).cursor_blink = False  # a steady picture
+    await pilot.pause(0.5)  # past the typing pause: the search is asked for
+
+
+def test_search_results(snap_compare: SnapCompare) -> None:
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run(after=_search_for_nad))
+
+
 # --- help and the sidebar --------------------------------------------------------------------
 
 
@@ -166,7 +178,9 @@ def test_pipeline_board(snap_compare: SnapCompare) -> None:
 
 def test_lookup_dialog(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
-    assert snap_compare(app, terminal_size=(130, 36), run_before=run("slash"))
+    assert snap_compare(
+        app, terminal_size=(130, 36), run_before=run("slash", "@", *"nadia_cobalt", "enter")
+    )
 
 
 def test_saved_views_dialog(snap_compare: SnapCompare) -> None:

@@ -40,10 +40,7 @@ async def by_lookup(pilot: Pilot[None], app: InboxApp, api: DemoApi) -> str:
     """The second case: a lookup's thread, opened, then escape: the list's cursor is elsewhere."""
     thread = api.store.threads[api.store._order[-1].id]  # the oldest: not on the loaded page
     assert app.thread_list.threads.find(thread.id) is None
-    await pilot.press("slash")
-    await pilot.pause()
-    await pilot.press(*thread.prospect.username)
-    await pilot.press("enter")
+    await pilot.press("slash", "@", *thread.prospect.username, "enter")  # v2: the search box
     await settle(pilot)
     await pilot.press("enter")  # open the (first) result
     await settle(pilot)

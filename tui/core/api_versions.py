@@ -20,6 +20,7 @@ class ApiFeature:
     EMPTY_THREAD = "thread:create-empty"  # open a conversation before its first message (v1)
     IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
     UNREAD = "thread:unread"  # a thread is read or unread, and either can be set (v2)
+    SEARCH = "threads:search"  # threads found by words in names and previews (v2's q)
 
 
 def default_base_url(version: ApiVersion) -> str:

@@ -79,6 +79,8 @@ class ThreadQuery:
     sort_order: SortOrder = SortOrder.DESC
     limit: int = DEFAULT_LIMIT
     cursor: Cursor | None = None
+    # Words in names, usernames or the last activity's preview (v2's `q`); "" searches nothing.
+    search: str = ""
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
@@ -103,12 +105,16 @@ class ThreadQuery:
         return replace(self, limit=limit)
 
     def cleared(self) -> ThreadQuery:
-        """Same view and sort order, no filters, from the first page."""
-        return ThreadQuery(inbox=self.inbox, sort_order=self.sort_order, limit=self.limit)
+        """Same view, sort order and search, no filters, from the first page."""
+        return ThreadQuery(
+            inbox=self.inbox, sort_order=self.sort_order, limit=self.limit, search=self.search
+        )
 
     def key(self) -> list[tuple[str, str]]:
         """What the query selects (not which page), as stable pairs: a cache key."""
         pairs = [("view", self.inbox.value), ("order", self.sort_order.value)]
+        if self.search:
+            pairs.append(("search", self.search))
         pairs += [("account", link_id) for link_id in self.account_link_ids]
         for kind, id_filter in self.filters().items():
             pairs += [(kind, selected) for selected in id_filter.selected]

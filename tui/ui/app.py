@@ -40,6 +40,7 @@ from tui.ui.features.ranking import RankingFeature
 from tui.ui.features.reading import ReadingFeature
 from tui.ui.features.reply import ReplyFeature
 from tui.ui.features.saved_views import SavedViewsFeature
+from tui.ui.features.search import SearchFeature
 from tui.ui.features.shared import Feature
 from tui.ui.features.targeting import TargetFeature
 from tui.ui.features.team import TeamFeature
@@ -153,6 +154,7 @@ class InboxApp(App[None]):
         self.conversations = ConversationsFeature(self, live=self.live, reply=self.reply)
         self.reading = ReadingFeature(self, reply=self.reply, unread=self.unread)
         self.lookup = LookupFeature(self)
+        self.search = SearchFeature(self, lookup=self.lookup, threads=self.threads)
         self.team = TeamFeature(self, threads=self.threads)
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())
@@ -325,6 +327,9 @@ class InboxApp(App[None]):
         self._update_layout_for_width(self.size.width)
 
     def action_focus_list(self) -> None:
+        """Back to the list; from the list, out of a search."""
+        if self.thread_list.has_focus and self.search.searching:
+            self.search.leave_search()
         self.thread_list.focus()
 
     # --- status and chips -------------------------------------------------------------------

@@ -23,6 +23,8 @@ FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {
 def thread_params(query: ThreadQuery) -> list[tuple[str, str]]:
     if query.inbox.value == "all":
         raise ValueError("the All view needs API v2")
+    if query.search:
+        raise ValueError("searching threads needs API v2")  # v1 has no q: not faked
     params: list[tuple[str, str]] = [("inbox", query.inbox.value), ("limit", str(query.limit))]
     params += account_link_params(query.account_link_ids)
     for kind, id_filter in query.filters().items():

@@ -41,7 +41,7 @@ class V2Api(HttpClient):
 
     version: Final = "v2"
     features: Final = frozenset(
-        {ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND, ApiFeature.UNREAD}
+        {ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND, ApiFeature.UNREAD, ApiFeature.SEARCH}
     )
 
     def __init__(

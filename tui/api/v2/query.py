@@ -76,4 +76,5 @@ def filters_for(query: ThreadQuery) -> ThreadFilters:
         unassigned=assignees.none_ and not assignees.selected,
         campaign_ids=query.campaigns.selected,
         order=None if query.sort_order is SortOrder.DESC else query.sort_order.value,
+        q=query.search or None,
     )

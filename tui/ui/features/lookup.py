@@ -18,14 +18,14 @@ LOOKING_UP = "looking up a username"
 
 
 class LookupFeature(Feature):
-    def action_lookup(self) -> None:
+    def action_lookup(self, username: str = "") -> None:
         from tui.ui.screens.lookup import LookupScreen
 
         def opened(thread: Thread | None) -> None:
             if thread is not None:
                 self.shell.open_thread(thread)
 
-        self.shell.push_screen(LookupScreen(self.shell.directory), opened)
+        self.shell.push_screen(LookupScreen(self.shell.directory, username), opened)
 
     def on_lookup_screen_requested(self, message: LookupScreen.Requested) -> None:
         self._lookup(message.username)

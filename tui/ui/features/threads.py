@@ -14,6 +14,7 @@ from textual import work
 from tui.api.errors import InboxError, TransportError
 from tui.core.api_versions import ApiFeature
 from tui.core.query import InboxView
+from tui.core.text import one_line
 from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import RequestFailed, ThreadsFetched, ThreadsLoaded
 
@@ -37,7 +38,9 @@ class ThreadsFeature(Feature):
         self.startup_cache = False  # the list shows cached threads until the first page comes
         self._first_page: list[Thread] | None = None  # of the view shown, once it has come
         self._then: Callable[[], None] | None = None  # after a first launch's first page
-        # The view whose rows the list shows; None while another view's first page loads.
+        self._select: str | None = None  # the thread to put the cursor on once loaded
+        # The view whose rows the list shows; None while another view's first page loads, and
+        # for a search's results.
         self.rows_view: InboxView | None = shell.thread_query.inbox
 
     # --- loading ----------------------------------------------------------------------------
@@ -84,9 +87,11 @@ class ThreadsFeature(Feature):
         if then is not None:
             then()
 
-    def load_threads(self) -> None:
-        """The first page of the current view and filters; supersedes any load under way."""
+    def load_threads(self, select: str | None = None) -> None:
+        """The first page of the current view and filters; supersedes any load under way. With
+        `select`, the cursor goes to that thread when the page has it."""
         shell = self.shell
+        self._select = select
         shell.generation += 1
         self._first_page = None
         self.next_cursor = None
@@ -142,7 +147,8 @@ class ThreadsFeature(Feature):
         thread_list = shell.thread_list
         if not message.append:
             self._first_page = message.threads
-            self.rows_view = shell.thread_query.inbox
+            # A search's results are not the view's rows (its unread are not the view's).
+            self.rows_view = None if shell.thread_query.search else shell.thread_query.inbox
             if self.showing_cache:
                 self.showing_cache = False
                 self.notify("Back online: the list is up to date.", markup=False)
@@ -155,13 +161,21 @@ class ThreadsFeature(Feature):
             thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
         else:
             thread_list.set_threads(message.threads)
-        if not message.append:
+            if self._select is not None:
+                thread_list.select_id(self._select)
+        self._select = None if not message.append else self._select
+        if not message.append and not shell.thread_query.search:
+            # (A search's results are not a view to start from: not kept.)
             self.call_after_refresh(self.save_view_cache)  # the write waits for the frame
         shell.refresh_target()
-        thread_list.set_empty_text(
-            "No threads in this view."
-            + (" Press F to clear the filters." if shell.thread_query.has_filters else "")
-        )
+        query = shell.thread_query
+        if query.search:
+            empty = f"No threads match “{one_line(query.search, 40)}”. escape leaves the search."
+        else:
+            empty = "No threads in this view." + (
+                " Press F to clear the filters." if query.has_filters else ""
+            )
+        thread_list.set_empty_text(empty)
         shell.set_status(self.count_text())
 
     def save_view_cache(self) -> None:

@@ -38,10 +38,18 @@ class LookupScreen(ModalScreen[Thread | None]):
             super().__init__()
             self.username = username
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(self, directory: Directory, username: str = "") -> None:
+        """With `username`, that one is looked up at once (typed as @name in the search box)."""
         super().__init__()
         self.directory = directory
+        self.username = username
         self.results: list[Thread] = []
+
+    async def on_mount(self) -> None:
+        if self.username:
+            field = self.query_one("#lookup-input", Input)
+            field.value = self.username
+            await field.action_submit()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lookup-dialog"):

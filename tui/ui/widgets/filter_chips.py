@@ -74,6 +74,9 @@ def chips_text(
     def link_name(i: str) -> str:
         return one_line(d.account_links[i].name, 20) if i in d.account_links else i[:6]
 
+    if q.search:
+        chips.append(f" Search: {one_line(q.search, 40)} ", "reverse")
+        chips.append(" esc leaves it   ", "dim")
     if saved_view:
         chips.append(f" ★ {one_line(saved_view, 30)} ", "reverse")
         chips.append("   ")
