@@ -163,10 +163,10 @@ class ThreadsFeature(Feature):
             thread_list.set_threads(message.threads)
             if self._select is not None:
                 thread_list.select_id(self._select)
-        self._select = None if not message.append else self._select
-        if not message.append and not shell.thread_query.search:
-            # (A search's results are not a view to start from: not kept.)
-            self.call_after_refresh(self.save_view_cache)  # the write waits for the frame
+        if not message.append:
+            self._select = None
+            if not shell.thread_query.search:  # a search's results are no view to start from
+                self.call_after_refresh(self.save_view_cache)  # the write waits for the frame
         shell.refresh_target()
         query = shell.thread_query
         if query.search:

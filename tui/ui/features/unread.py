@@ -58,8 +58,8 @@ class UnreadFeature(Feature):
             self.triage.apply_edits([edit], "Marked read", by_app=True)
 
     def on_thread_list_unread_counted(self, message: ThreadList.UnreadCounted) -> None:
-        # What the list holds now, not what the message says: the rows may be another view's
-        # by the time it is handled (and None while a view is loading: nothing to count).
+        # Counted as the list is now, when the message is handled: the rows may be another
+        # view's than when it was sent (and no view's while one loads: nothing to count).
         view = self.threads.rows_view
         if view is None:
             return

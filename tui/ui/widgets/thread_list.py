@@ -83,11 +83,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             self.count = count
 
     class UnreadCounted(FeatureRequest):
-        """How many of the rows shown are unread, sent when that changes."""
-
-        def __init__(self, count: int) -> None:
-            super().__init__()
-            self.count = count
+        """How many of the rows shown are unread (`unread_count`) has changed."""
 
     def __init__(
         self,
@@ -285,7 +281,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         unread = self.unread_count
         if unread != self._unread_counted:
             self._unread_counted = unread
-            self.post_message(self.UnreadCounted(unread))
+            self.post_message(self.UnreadCounted())
 
     @property
     def unread_count(self) -> int:
