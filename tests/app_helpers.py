@@ -25,6 +25,9 @@ def make_app(
     **settings: object,
 ) -> tuple[InboxApp, DemoApi]:
     api = api or DemoApi(make_store(threads))
+    # Typing signals are POSTs of their own: the tests of sending count POSTs and inject faults
+    # by method, so only the typing tests (tests/test_typing.py) turn them on.
+    settings.setdefault("typing_indicators", False)
     client_kwargs: dict[str, object] = {}
     if fast_retry:  # fault tests: retry at once instead of waiting seconds
         client_kwargs["retry"] = RetryPolicy(base_delay=0.01, max_delay=0.05)

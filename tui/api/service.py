@@ -146,6 +146,9 @@ class InboxApi(Protocol):
         unread: bool | Unset = UNSET,  # ApiFeature.UNREAD
     ) -> Thread: ...
     async def delete_thread(self, thread_id: str) -> None: ...
+    async def send_typing(self, thread_id: str) -> None:
+        """A typing indicator (at most one per 2.5 s; a skipped one is fine, never retried)."""
+
     async def lookup_thread(
         self,
         account_link_id: str,

@@ -151,6 +151,8 @@ class Settings:
     sync_recheck: float = 4.0
     # Opening an unread thread marks it read (v2; undoable like any edit).
     mark_read_on_open: bool = True
+    # While a reply is typed, the other side sees it (where the thread allows it).
+    typing_indicators: bool = True
     score: ScoreSettings = field(default_factory=ScoreSettings)
     # Saved views ([[views]]): named view + filters + account links + sort, in the header.
     views: list[ViewSpec] = field(default_factory=list)
@@ -281,6 +283,7 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         poll_share=table.take("poll_share", number(0, 0.5, above=True), default.poll_share),
         sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
+        typing_indicators=table.take("typing_indicators", flag, default.typing_indicators),
         score=_read_score(table.nested("score")),
         views=_read_views(table),
         keys=table.take("keys", text_map, default.keys),

@@ -240,6 +240,11 @@ class Thread(ApiModel):
             return True
         return self.variant == "xChat"
 
+    def sends_typing(self) -> bool:
+        """Whether the other side may be shown that we are typing: the platform can (v1: X Chat
+        threads) and the thread's setting does not turn it off (None: the team's default)."""
+        return self.typing_indicators_enabled is not False and self.allows("thread:typing:send")
+
     @property
     def sort_timestamp(self) -> datetime | None:
         return self.computed_sort_timestamp or self.last_message_timestamp or self.created_at

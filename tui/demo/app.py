@@ -246,6 +246,7 @@ class DemoApi:
             route("/threads/{thread_id}", self.get_thread, ["GET"]),
             route("/threads/{thread_id}", self.update_thread, ["PATCH"]),
             route("/threads/{thread_id}", self.delete_thread, ["DELETE"]),
+            route("/threads/{thread_id}/typing", self.typing, ["POST"]),
             route("/threads/{thread_id}/messages", self.list_messages, ["GET"]),
             route("/threads/{thread_id}/messages", self.send_message, ["POST"]),
             route(MESSAGE, self.edit_message, ["PATCH"]),
@@ -368,6 +369,16 @@ class DemoApi:
     async def delete_thread(self, request: Request) -> Any:
         self.store.delete_thread(self.store.thread(request.path_params["thread_id"]))
         return None
+
+    async def typing(self, request: Request) -> Any:
+        """v1's typing indicator: X Chat (encrypted) threads only, as its spec says."""
+        thread = self.store.thread(request.path_params["thread_id"])
+        if thread.variant != "xChat":
+            return {"status": "skipped", "reason": "unsupported"}
+        skipped = self.store.typing_signal(thread)
+        if skipped is None:
+            return {"status": "sent"}
+        return {"status": "skipped", "reason": {"disabled": "typingDisabled"}.get(skipped, skipped)}
 
     # --- messages ---------------------------------------------------------------------------
 

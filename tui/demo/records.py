@@ -276,6 +276,7 @@ class ThreadRec:
     sync_seconds: float = 0.0
     sync_started: datetime | None = None
     unread: bool = False  # marked unread (v2 only)
+    typing_indicators: str = "teamDefault"  # or "enabled" / "disabled" (v2's spelling)
 
     @property
     def key(self) -> tuple[datetime, str]:
@@ -310,7 +311,9 @@ class ThreadRec:
             "accountLinkId": self.account_link_id,
             "isSyncing": self.sync_seconds > 0,
             "isRequest": self.is_request,
-            "typingIndicatorsEnabled": None,
+            "typingIndicatorsEnabled": {"enabled": True, "disabled": False}.get(
+                self.typing_indicators
+            ),
             "lastMessage": last.last_wire() if last else None,
             "prospect": prospect_wire,
         }

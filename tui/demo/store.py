@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -108,6 +109,7 @@ def _any_of(selection: IdSelection, values: list[str]) -> bool:
 
 
 SYNCED_FIRST = 3  # messages listed while a thread's history is still importing
+TYPING_EVERY = 2.5  # seconds between typing signals per thread
 
 
 class DemoStore:
@@ -149,6 +151,8 @@ class DemoStore:
         # The member a demo key acts as (messages sent through the API carry its userId).
         self.acting_member_id = seeded.members[0].id
         self._next_inbound: datetime | None = None
+        self._typing_sent: dict[str, float] = {}  # thread ID -> when its last typing signal went
+        self.typing_signals: list[str] = []  # the threads whose other side saw us typing
         self.events = EventLog(self.team_id, self.now)
 
     def now(self) -> datetime:
@@ -463,6 +467,18 @@ class DemoStore:
         message.reply_data = reply_data
         thread.is_request = False  # replying accepts a message request
         return message
+
+    def typing_signal(self, thread: ThreadRec) -> str | None:
+        """A typing indicator to the other side: None when sent, else why it was skipped (the
+        thread's setting says no, or one went less than 2.5 s ago; on both versions)."""
+        if thread.typing_indicators == "disabled":
+            return "disabled"
+        now = time.monotonic()
+        if now - self._typing_sent.get(thread.id, -TYPING_EVERY) < TYPING_EVERY:
+            return "rateLimited"
+        self._typing_sent[thread.id] = now
+        self.typing_signals.append(thread.id)
+        return None
 
     def receive_message(self, thread: ThreadRec, content: str) -> MessageRec:
         """An inbound DM from the prospect (the demo's stand-in for X delivering one)."""

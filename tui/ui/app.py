@@ -46,6 +46,7 @@ from tui.ui.features.targeting import TargetFeature
 from tui.ui.features.team import TeamFeature
 from tui.ui.features.threads import ThreadsFeature
 from tui.ui.features.triage import TriageFeature
+from tui.ui.features.typing import TypingFeature
 from tui.ui.features.unread import UnreadFeature
 from tui.ui.heap import freeze_long_lived
 from tui.ui.key_overrides import key_overrides
@@ -140,7 +141,8 @@ class InboxApp(App[None]):
         self.ranking = RankingFeature(self)
         self.labels = LabelsFeature(self)
         self.live = LiveFeature(self)
-        self.reply = ReplyFeature(self)
+        self.typing = TypingFeature(self)
+        self.reply = ReplyFeature(self, typing=self.typing)
         self.triage = TriageFeature(self, labels=self.labels)
         self.message_actions = MessageActionsFeature(self)
         self.saved_views = SavedViewsFeature(self)

@@ -218,6 +218,9 @@ class V1Client(HttpClient):
         path = f"/threads/{encode_segment(thread_id)}"
         return parse(domain.Thread, await self._request("PATCH", path, body=body))
 
+    async def send_typing(self, thread_id: str) -> None:
+        await self._request("POST", f"/threads/{encode_segment(thread_id)}/typing")
+
     async def delete_thread(self, thread_id: str) -> None:
         """Permanent: also deletes the conversation on X."""
         await self._request("DELETE", f"/threads/{encode_segment(thread_id)}")

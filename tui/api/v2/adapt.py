@@ -158,6 +158,7 @@ def thread(t: wire.Thread, link_capabilities: list[str] | None) -> domain.Thread
         last_message=last_message,
         prospect=person,
         unread=t.unread,
+        typing_indicators_enabled={"enabled": True, "disabled": False}.get(t.typing_indicators),
         capabilities=capabilities,
         contact_id=t.contact_id,
         profile_id=t.profile_id,

@@ -219,6 +219,9 @@ class V2Api(HttpClient):
     async def delete_thread(self, thread_id: str) -> None:
         await self.wire.delete_thread(thread_id)
 
+    async def send_typing(self, thread_id: str) -> None:
+        await self.wire.send_typing(thread_id)
+
     async def _contact_ids(self, *, platform_id: str = "", username: str = "") -> list[str]:
         page = await self.wire.list_contacts(
             platform=PLATFORM,

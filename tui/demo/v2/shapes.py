@@ -11,7 +11,6 @@ from tui.demo.v2.query import effective_assignee
 
 MAX_CONTENT = 10_000
 
-TYPING_EVERY = 2.5  # seconds between typing signals per thread
 
 # X on v2: what every account link can do here, and what an older (unencrypted) DM restricts.
 LINK_CAPABILITIES = [
@@ -167,7 +166,7 @@ class Shapes:
             "unread": t.unread,
             "restrictions": [] if t.variant == "xChat" else list(OLDER_DM_RESTRICTIONS),
             "syncing": t.sync_seconds > 0,
-            "typingIndicators": "teamDefault",
+            "typingIndicators": t.typing_indicators,
             "lastMessage": None
             if last is None
             else {"id": last.id, "direction": direction(t, last), "createdAt": ts(last.created_at)},

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -11,22 +10,13 @@ from tui.demo.records import ts
 from tui.demo.v2.answers import Accepted, invalid, json_object, member_or_none
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import FolderFilter, Query, cursor_key, decode_cursor, encode_cursor
-from tui.demo.v2.shapes import Shapes
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
-    from tui.demo.app import DemoApi
-
-TYPING_EVERY = 2.5  # seconds between typing signals per thread
-
 
 class ThreadHandlers(Handlers):
     THREAD_EXPAND = ("profile", "contact", "accountLink", "assignee")
-
-    def __init__(self, api: DemoApi, shapes: Shapes) -> None:
-        super().__init__(api, shapes)
-        self._typing: dict[str, float] = {}  # thread ID -> when its last typing signal went
 
     def routes(self, route: Route) -> list[BaseRoute]:
         return [
@@ -120,6 +110,8 @@ class ThreadHandlers(Handlers):
         self.store.update_thread(thread, changes)
         if "unread" in body:
             thread.unread = body["unread"]
+        if "typingIndicators" in body:
+            thread.typing_indicators = body["typingIndicators"]
         return self.shapes.thread(thread, expand)
 
     async def delete_thread(self, request: Request) -> Any:
@@ -130,8 +122,5 @@ class ThreadHandlers(Handlers):
     async def typing(self, request: Request) -> Any:
         Query.read(request, {})
         thread = self.store.thread(request.path_params["thread_id"])
-        now = time.monotonic()
-        if now - self._typing.get(thread.id, -TYPING_EVERY) < TYPING_EVERY:
-            return Accepted({"status": "skipped", "reason": "rateLimited"})
-        self._typing[thread.id] = now
-        return Accepted({"status": "sent", "reason": None})
+        skipped = self.store.typing_signal(thread)
+        return Accepted({"status": "skipped" if skipped else "sent", "reason": skipped})

@@ -25,11 +25,12 @@ from textual.timer import Timer
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
 from tui.core.drafts import Quote
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import Feature
+from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
     from tui.core.model import Thread
+    from tui.ui.features.typing import TypingFeature
     from tui.ui.widgets.composer import ComposerInput
     from tui.ui.widgets.message_view import Pending
 
@@ -55,6 +56,10 @@ class SendSettled(Message):
 
 
 class ReplyFeature(Feature):
+    def __init__(self, shell: AppShared, *, typing: TypingFeature) -> None:
+        super().__init__(shell)
+        self.typing = typing  # the other side sees the user typing
+
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
     _composer_loading = False
@@ -125,6 +130,8 @@ class ReplyFeature(Feature):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft)
+        if self._composer_thread_id is not None and text:
+            self.typing.typed(self._composer_thread_id)
 
     def action_reply(self) -> None:
         """Reply to the target (the person the sidebar shows): their conversation is opened
