@@ -23,7 +23,7 @@ class SearchFeature(Feature):
     def __init__(self, shell: AppShared, *, lookup: LookupFeature, threads: ThreadsFeature) -> None:
         super().__init__(shell)
         self.lookup = lookup  # v1's `/`, and an exact @username
-        self.threads = threads  # to come back to the thread the cursor was on
+        self.threads = threads  # shows each text's results, and the view the search left
         # Where the search started: that view and filters, and the thread under the cursor.
         self._origin: tuple[ThreadQuery, str | None] | None = None
         self._bar: SearchBar | None = None
@@ -70,12 +70,7 @@ class SearchFeature(Feature):
         self.leave_search()
 
     def _search(self, text: str) -> None:
-        query = self.shell.thread_query
-        if text == query.search:
-            return
-        self.shell.thread_query = replace(query, search=text, cursor=None)
-        self.shell.update_chips()
-        self.shell.load_threads()
+        self.threads.show_query(replace(self.shell.thread_query, search=text, cursor=None))
 
     def leave_search(self) -> None:
         """Back to the view the search started from, the cursor on the thread it was on."""
@@ -86,7 +81,4 @@ class SearchFeature(Feature):
         self._origin = None
         bar.remove()
         self.shell.thread_list.focus()
-        if self.shell.thread_query != query:
-            self.shell.thread_query = query
-            self.shell.update_chips()
-            self.threads.load_threads(select=selected)
+        self.threads.show_query(query, select=selected)

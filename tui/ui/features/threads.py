@@ -261,18 +261,20 @@ class ThreadsFeature(Feature):
             return
         self.shell.view_tabs.activate(InboxView(view))
 
-    def _query_changed(self, query: ThreadQuery) -> None:
+    def show_query(self, query: ThreadQuery, select: str | None = None) -> None:
+        """The list shows `query` (another filter, sort or search), loaded afresh when it
+        differs from the one shown; `select` as for load_threads."""
         if query != self.shell.thread_query:
             self.shell.thread_query = query
             self.shell.update_chips()
-            self.load_threads()
+            self.load_threads(select=select)
 
     def action_filters(self) -> None:
         from tui.ui.screens.filters import FilterScreen
 
         def apply(query: ThreadQuery | None) -> None:
             if query is not None:
-                self._query_changed(query)
+                self.show_query(query)
 
         shell = self.shell
         none_filters = ApiFeature.NONE_FILTERS in shell.client.features
@@ -281,11 +283,11 @@ class ThreadsFeature(Feature):
         )
 
     def action_clear_filters(self) -> None:
-        self._query_changed(self.shell.thread_query.cleared())
+        self.show_query(self.shell.thread_query.cleared())
 
     def action_toggle_sort(self) -> None:
         query = self.shell.thread_query
-        self._query_changed(replace(query, sort_order=query.sort_order.toggled(), cursor=None))
+        self.show_query(replace(query, sort_order=query.sort_order.toggled(), cursor=None))
 
     def action_refresh(self) -> None:
         self.load_threads()

@@ -53,10 +53,14 @@ class SearchBar(Horizontal):
     def input(self) -> Input:
         return self.query_one("#search-input", Input)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def _cancel_pause(self) -> None:
         if self._pause is not None:
             self._pause.stop()
+            self._pause = None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._cancel_pause()
         text = event.value
         self._pause = self.set_timer(TYPING_PAUSE, lambda: self._paused(text))
 
@@ -66,13 +70,9 @@ class SearchBar(Horizontal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._pause is not None:
-            self._pause.stop()
-            self._pause = None
+        self._cancel_pause()
         self.post_message(self.Submitted(event.value))
 
     def action_leave(self) -> None:
-        if self._pause is not None:
-            self._pause.stop()
-            self._pause = None
+        self._cancel_pause()
         self.post_message(self.Left())
