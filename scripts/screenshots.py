@@ -30,6 +30,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("sidebar-edit", (130, 40), ["j", "tab", "tab", "enter"]),
     ("narrow", (80, 24), ["enter"]),
     ("help", (100, 45), ["question_mark"]),
+    ("attachments", (130, 44), ["enter", "tab", "k"]),
 ]
 
 
@@ -38,6 +39,7 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
     app.crm.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
     app.targeting.sidebar_follow_delay = 0  # and the sidebar shows the thread under the cursor
+    app.picture_protocol = "halfcell"  # pictures as a terminal without an image protocol
     async with app.run_test(size=size) as pilot:
         for key in ["", *keys]:
             if key:

@@ -215,6 +215,33 @@ def test_composer_with_a_draft(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(130, 36), run_before=run("enter", after=_type_a_draft))
 
 
+# --- attachments ------------------------------------------------------------------------------
+
+
+async def _open_the_pictures(pilot: Pilot[Any]) -> None:
+    """The top conversation (every kind of attachment), at the message with two pictures."""
+    app = pilot.app
+    await open_thread(pilot, lambda t: True)
+    await settle(pilot)
+    view = app.message_view  # type: ignore[attr-defined]
+    view.focus()
+    at = next(
+        i
+        for i, m in enumerate(view.messages)
+        if any(a.filename == "whiteboard.png" for a in m.attachments)
+    )
+    await settle(pilot)
+    view._select(at)
+
+
+def test_attachments_and_an_inline_picture(snap_compare: SnapCompare) -> None:
+    """The attachment lines, and pictures drawn in half-block cells (as in a terminal without
+    an image protocol)."""
+    app, _ = make_app(40)
+    app.picture_protocol = "halfcell"
+    assert snap_compare(app, terminal_size=(130, 44), run_before=run(after=_open_the_pictures))
+
+
 # --- message actions --------------------------------------------------------------------------
 
 

@@ -11,7 +11,10 @@ from tui.api import RequestBudget, connect
 from tui.core.api_versions import DEFAULT_API_VERSION, ApiVersion
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.api import InboxApi
+    from tui.api.media import MediaClient
     from tui.core.config import Settings
     from tui.crm.client import CrmClient
     from tui.demo import DemoApi
@@ -26,7 +29,20 @@ class Backend:
     # client (and the demo CRM) cost nothing before the first page is on screen.
     crm_factory: Callable[[], CrmClient] | None = None
     stage_map: dict[str, str] = field(default_factory=dict)  # status name -> CRM stageId
+    # Where attachments are fetched through (the demo serves its own media in-process).
+    media_transport: httpx.AsyncBaseTransport | None = None
+    timeout: float = 30.0
     _crm: CrmClient | None = field(default=None, init=False, repr=False)
+    _media: MediaClient | None = field(default=None, init=False, repr=False)
+
+    @property
+    def media(self) -> MediaClient:
+        """Attachment downloads: made on first use (most sessions never open one)."""
+        if self._media is None:
+            from tui.api.media import MediaClient
+
+            self._media = MediaClient(transport=self.media_transport, timeout=self.timeout)
+        return self._media
 
     @property
     def crm(self) -> CrmClient | None:
@@ -38,6 +54,8 @@ class Backend:
         await self.client.aclose()
         if self._crm is not None:
             await self._crm.aclose()
+        if self._media is not None:
+            await self._media.aclose()
 
 
 def attach_crm(backend: Backend, settings: Settings) -> Backend:
@@ -97,17 +115,24 @@ def make_backend(settings: Settings) -> Backend:
         budget=budget,
         timeout=settings.timeout,
     )
-    return attach_crm(
-        Backend(client, is_demo=False, campaign_names=dict(settings.campaigns)), settings
+    backend = Backend(
+        client,
+        is_demo=False,
+        campaign_names=dict(settings.campaigns),
+        timeout=max(30.0, settings.timeout),
     )
+    return attach_crm(backend, settings)
 
 
 def demo_backend(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any) -> Backend:
     """The app's backend over a given demo API, with the demo CRM (tests, screenshots,
     benchmarks)."""
+    from tui.demo import demo_transport
+
     return Backend(
         demo_client(api, version, **kwargs),
         is_demo=True,
+        media_transport=demo_transport(api),
         campaign_names=dict(api.store.campaign_names),
         crm_factory=demo_crm_client,
         stage_map=demo_stage_map(),

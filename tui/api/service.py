@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from tui.api.pacing import RequestBudget
     from tui.core.model import (
         AccountLink,
+        Attachment,
         Color,
         Cursor,
         EventPage,
@@ -190,6 +191,9 @@ class InboxApi(Protocol):
     async def message_history(self, thread_id: str, message_id: str) -> MessageHistory: ...
     async def add_reaction(self, thread_id: str, message_id: str, emoji: str) -> None: ...
     async def remove_reaction(self, thread_id: str, message_id: str, emoji: str) -> None: ...
+    async def get_attachment(self, message_id: str, index: int) -> Attachment:
+        """A fresh URL for a media attachment (ApiFeature.FRESH_MEDIA_URLS), or its status
+        while the service still processes it (pending / processing: ask again later)."""
 
     # --- people
     async def get_prospect(self, prospect_id: str) -> Prospect: ...

@@ -164,7 +164,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     pause_collection()  # until the first frame (see tui/ui/heap.py)
     from tui.ui.app import InboxApp  # Textual only when the app runs
 
-    app = InboxApp(settings, startup_warnings=warnings, freeze_heap=True)
+    protocol = None
+    if settings.inline_images:
+        from tui.ui.pictures import detect_protocol
+
+        protocol = detect_protocol()  # asks the terminal: before the app takes it over
+    app = InboxApp(settings, startup_warnings=warnings, freeze_heap=True, picture_protocol=protocol)
     app.run()
     return app.return_code or 0
 
@@ -261,6 +266,7 @@ def run_demo_server(args: argparse.Namespace) -> int:
         faults=FaultPlan(rates),
     )
     api.serve_drops_over_sockets()
+    api.store.media.origin = f"http://{args.host}:{args.port}"  # media links point here
     shown = "demo" if args.key == "demo" else "as given"
     print(
         f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API key: {shown})",

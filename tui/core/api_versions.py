@@ -21,6 +21,7 @@ class ApiFeature:
     IDEMPOTENT_SEND = "send:idempotent"  # Idempotency-Key makes a retried send safe (v2)
     UNREAD = "thread:unread"  # a thread is read or unread, and either can be set (v2)
     SEARCH = "threads:search"  # threads found by words in names and previews (v2's q)
+    FRESH_MEDIA_URLS = "attachments:refresh"  # an expired media URL can be renewed (v2)
 
 
 def default_base_url(version: ApiVersion) -> str:

@@ -153,6 +153,10 @@ class Settings:
     mark_read_on_open: bool = True
     # While a reply is typed, the other side sees it (where the thread allows it).
     typing_indicators: bool = True
+    # Image attachments drawn in the message pane (Kitty graphics, else half-block cells).
+    inline_images: bool = True
+    # Where `w` saves attachments (default: the Downloads folder, else the data folder).
+    download_dir: Path | None = None
     score: ScoreSettings = field(default_factory=ScoreSettings)
     # Saved views ([[views]]): named view + filters + account links + sort, in the header.
     views: list[ViewSpec] = field(default_factory=list)
@@ -173,6 +177,14 @@ class Settings:
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
+
+    def resolved_download_dir(self) -> Path:
+        if self.download_dir is not None:
+            return self.download_dir
+        from platformdirs import user_downloads_path
+
+        downloads = user_downloads_path()
+        return downloads if downloads.is_dir() else self.resolved_data_dir() / "downloads"
 
     @property
     def use_demo(self) -> bool:
@@ -284,6 +296,8 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
         typing_indicators=table.take("typing_indicators", flag, default.typing_indicators),
+        inline_images=table.take("inline_images", flag, default.inline_images),
+        download_dir=table.take("download_dir", optional(path), None),
         score=_read_score(table.nested("score")),
         views=_read_views(table),
         keys=table.take("keys", text_map, default.keys),

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from tui.core.timestamps import parse_timestamp
@@ -254,6 +254,82 @@ class Thread(ApiModel):
         return f"https://x.com/i/chat/{self.platform_id}"
 
 
+ATTACHMENT_KINDS = ("image", "gif", "video", "audio", "file", "card")
+# v1's attachment is untyped ("normalized media and card attachments"): the X names it uses.
+_V1_KINDS = {"photo": "image", "animated_gif": "gif", "document": "file", "link": "card"}
+
+
+def _number(value: Any) -> float | None:
+    """A size, dimension or duration: a finite number or None (the spec allows "NaN")."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if value == value and abs(value) != float("inf") else None
+
+
+class Attachment(ApiModel):
+    """One attachment of a message: media (image, gif, video, audio, file) or a link card.
+
+    Media URLs expire (v2 `expiresAt`); `GET /messages/{id}/attachments/{index}` gives a fresh
+    one, or says the media is still being processed (`status` pending / processing)."""
+
+    index: int = 0
+    kind: str = "file"  # one of ATTACHMENT_KINDS; an unknown kind is shown as a file
+    filename: str | None = None
+    content_type: str | None = None
+    size_bytes: Annotated[float | None, BeforeValidator(_number)] = None
+    width: Annotated[float | None, BeforeValidator(_number)] = None
+    height: Annotated[float | None, BeforeValidator(_number)] = None
+    duration_seconds: Annotated[float | None, BeforeValidator(_number)] = None
+    status: str = "ready"
+    url: str | None = None
+    expires_at: LenientTimestamp = None
+    # Link cards.
+    title: str | None = None
+    description: str | None = None
+    domain: str | None = None
+
+    @property
+    def is_card(self) -> bool:
+        return self.kind == "card"
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in ("image", "gif")
+
+    def usable_at(self, now: datetime) -> bool:
+        """Whether `url` can be fetched now (ready and not expired)."""
+        if self.url is None or self.status != "ready":
+            return False
+        return self.expires_at is None or self.expires_at > now
+
+    @classmethod
+    def from_v1(cls, raw: Any, index: int) -> Attachment | None:
+        """v1's untyped attachment (X's names: photo, animated_gif, video, card, ...)."""
+        if not isinstance(raw, dict):
+            return None
+        kind = str(raw.get("kind") or raw.get("type") or "file")
+        kind = _V1_KINDS.get(kind, kind)
+        url = raw.get("url") or raw.get("mediaUrl") or raw.get("expandedUrl")
+        return cls(
+            index=index,
+            kind=kind if kind in ATTACHMENT_KINDS else "file",
+            filename=_text(raw.get("filename") or raw.get("name")),
+            content_type=_text(raw.get("contentType")),
+            size_bytes=raw.get("sizeBytes") or raw.get("size"),
+            width=raw.get("width"),
+            height=raw.get("height"),
+            duration_seconds=raw.get("durationSeconds"),
+            url=url if isinstance(url, str) else None,
+            title=_text(raw.get("title")),
+            description=_text(raw.get("description")),
+            domain=_text(raw.get("domain")),
+        )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 class Reaction(ApiModel):
     emoji: str = ""
     sender_id: str | None = None
@@ -275,13 +351,23 @@ class Message(ApiModel):
     is_edited: bool = False
     is_encrypted: bool | None = None
     entities: Any = None
-    attachment: Any = None
+    attachment: Any = None  # v1's, untyped; read into `attachments`
+    attachments: list[Attachment] = Field(default_factory=list)
     reactions: list[Any] = Field(default_factory=list)
     reply_data: Any = None
     forward_data: Any = None
     deleted_at: Timestamp | None = None
     platform_deleted_at: Timestamp | None = None
     direction: str | None = None  # "inbound" / "outbound" when the API says (v2)
+
+    @model_validator(mode="after")
+    def _v1_attachments(self) -> Message:
+        """v1 carries one untyped `attachment` (or a list of them); v2 typed `attachments`."""
+        if not self.attachments and self.attachment:
+            raw = self.attachment if isinstance(self.attachment, list) else [self.attachment]
+            found = (Attachment.from_v1(item, i) for i, item in enumerate(raw))
+            self.attachments = [a for a in found if a is not None]
+        return self
 
     def is_outbound(self, account_link_ids: AbstractSet[str]) -> bool:
         if self.direction is not None:

@@ -96,6 +96,8 @@ class DemoApi:
         self.starlette = Starlette(
             # One store, both versions; the bare paths answer as the default version (v2).
             routes=[
+                # The media host: another origin at the service, one app here.
+                Route("/media/{message_id}/{index:int}", self.media, methods=["GET"]),
                 Mount("/api/v1", routes=v1_routes),
                 Mount("/api/v2", routes=v2_routes),
                 *v2_routes,
@@ -103,6 +105,22 @@ class DemoApi:
             exception_handlers={HTTPException: self._http_exception},  # type: ignore[dict-item]
         )
         self.asgi: ASGIApp = self.starlette
+
+    async def media(self, request: Request) -> Response:
+        """An attachment's bytes, for a link the API handed out: no API key (the link is the
+        credential), 403 once it has expired, as a storage host answers."""
+        message_id, index = request.path_params["message_id"], request.path_params["index"]
+        found = self.store.find_message(message_id)
+        if found is None or not 0 <= index < len(found[1].attachments):
+            return Response("Not found", status_code=404, media_type="text/plain")
+        record = found[1].attachments[index]
+        expires, sig = request.query_params.get("expires"), request.query_params.get("sig")
+        admitted = self.store.media.admits(message_id, index, expires, sig)
+        if record.kind == "card" or record.processing or not admitted:
+            return Response("Request has expired", status_code=403, media_type="text/plain")
+        self.store.media.served += 1
+        body = self.store.media.content(message_id, index, record)
+        return Response(body, media_type=record.content_type or "application/octet-stream")
 
     def serve_drops_over_sockets(self) -> None:
         """Over a real socket a drop is the server breaking the connection mid-answer
@@ -391,7 +409,9 @@ class DemoApi:
         return {
             "teamId": self.store.team_id,
             "threadId": thread.id,
-            "messages": [m.wire(self.store.team_id, encrypted) for m in messages],
+            "messages": [
+                m.wire(self.store.team_id, encrypted, self.store.media.origin) for m in messages
+            ],
             "nextCursor": _cursor_wire(next_cursor),
             "isSyncing": thread.sync_seconds > 0,
         }

@@ -179,6 +179,27 @@ class DeletionRec:
 
 
 @dataclass(slots=True)
+class AttachmentRec:
+    """One attachment as the demo keeps it; its bytes are drawn from `seed` when first asked
+    for (tui/demo/media.py), and its wire shapes built per version."""
+
+    kind: str  # image, gif, video, audio, file, card
+    filename: str | None = None
+    content_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    seed: int = 0
+    broken: bool = False  # bytes that are not the image they claim to be
+    processing: int = 0  # resolutions answered "processing" (202) before it is ready
+    # A link card's.
+    url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    domain: str | None = None
+
+
+@dataclass(slots=True)
 class MessageRec:
     id: str
     thread_id: str
@@ -190,7 +211,7 @@ class MessageRec:
     created_at: datetime
     platform_id: str
     reactions: list[dict[str, Any]] = field(default_factory=list)
-    attachment: dict[str, Any] | None = None
+    attachments: list[AttachmentRec] = field(default_factory=list)
     reply_data: dict[str, Any] | None = None
     forward_data: dict[str, Any] | None = None
     is_edited: bool = False
@@ -212,7 +233,8 @@ class MessageRec:
             "campaignId": self.campaign_id,
         }
 
-    def wire(self, team_id: str, encrypted: bool) -> dict[str, Any]:
+    def wire(self, team_id: str, encrypted: bool, media_origin: str = "") -> dict[str, Any]:
+        first = self.attachments[0] if self.attachments else None
         return {
             "id": self.id,
             "platform": "twitter",
@@ -229,7 +251,9 @@ class MessageRec:
             "isEdited": self.is_edited,
             "isEncrypted": encrypted,
             "entities": None,
-            "attachment": self.attachment,
+            "attachment": None
+            if first is None
+            else v1_attachment(first, f"{media_origin}/media/{self.id}/0"),
             "reactions": list(self.reactions),
             "replyData": self.reply_data,
             "forwardData": self.forward_data,
@@ -243,6 +267,7 @@ class MessageRec:
 
     def version_wire(self, team_id: str, version: VersionRec, encrypted: bool) -> dict[str, Any]:
         wire = self.wire(team_id, encrypted)
+        wire["attachment"] = None
         for key in ("updatedAt", "isEdited", "deletedAt", "platformDeletedAt"):
             del wire[key]
         wire.update(
@@ -277,6 +302,7 @@ class ThreadRec:
     sync_started: datetime | None = None
     unread: bool = False  # marked unread (v2 only)
     typing_indicators: str = "teamDefault"  # or "enabled" / "disabled" (v2's spelling)
+    showcase_media: bool = False  # its conversation has every kind of attachment
 
     @property
     def key(self) -> tuple[datetime, str]:
@@ -317,3 +343,20 @@ class ThreadRec:
             "lastMessage": last.last_wire() if last else None,
             "prospect": prospect_wire,
         }
+
+
+V1_KINDS = {"image": "photo", "gif": "animated_gif"}
+
+
+def v1_attachment(a: AttachmentRec, media_url: str) -> dict[str, Any]:
+    """v1's untyped attachment (its first one), in X's words. v1 cannot renew a media link:
+    the demo gives it one that does not expire."""
+    if a.kind == "card":
+        return {"type": "card", "url": a.url, "title": a.title, "domain": a.domain}
+    return {
+        "type": V1_KINDS.get(a.kind, a.kind),
+        "url": None if a.processing else media_url,
+        "filename": a.filename,
+        "width": a.width,
+        "height": a.height,
+    }

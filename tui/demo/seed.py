@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tui.demo.records import AccountLinkRec, LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec
+from tui.demo.records import (
+    AccountLinkRec,
+    AttachmentRec,
+    LabelRec,
+    MemberRec,
+    MessageRec,
+    ProspectRec,
+    ThreadRec,
+)
 
 _ALNUM = string.ascii_lowercase + string.digits
 
@@ -433,6 +441,8 @@ class Seeder:
             count = min(300, max(1, int(rng.lognormvariate(1.6, 0.9))))
         if index == SYNCING_INDEX:
             count = max(count, 24)
+        if index == 0:
+            count = max(count, 9)  # room for its tour of attachments
         is_request = rng.random() < 0.07 or index == 5
         inbound_last = is_request or rng.random() < 0.45 or index in (0, 6, 9, 11, 14)
         done = not is_request and index > 12 and rng.random() < 0.15
@@ -460,6 +470,7 @@ class Seeder:
         # About a third of the threads that wait on us are unread (v2 shows it), the newest one
         # among them; drawn from the thread's own seed, so every other seeded value stays put.
         thread.unread = inbound_last and not done and (index == 0 or thread.seed % 3 == 0)
+        thread.showcase_media = index == 0
         if index in (6, 9, 11, 14):
             content = HOSTILE_LINES[(6, 9, 11, 14).index(index)]
         elif inbound_last:
@@ -546,8 +557,65 @@ def conversation(
     for msg in messages:
         msg.created_at = min(msg.created_at, latest)
     messages.sort(key=lambda m: m.key)
+    if thread.showcase_media:
+        _showcase_media(messages)
     messages.append(thread.last_message)
     return messages
+
+
+def sprinkled_attachment(seed: int) -> AttachmentRec:
+    """An everyday attachment: mostly pictures, sometimes a document, a voice note or a link."""
+    choice = seed % 8
+    if choice < 4:
+        return AttachmentRec("image", "photo.jpg", "image/png", *PICTURE_SIZES[seed % 3], seed=seed)
+    if choice == 4:
+        return AttachmentRec("file", "deck.pdf", "application/pdf", seed=seed)
+    if choice == 5:
+        return AttachmentRec("audio", "voice-note.m4a", "audio/mp4", duration=14.0, seed=seed)
+    if choice == 6:
+        return AttachmentRec("gif", "reaction.gif", "image/gif", 240, 160, seed=seed)
+    return _card(seed)
+
+
+PICTURE_SIZES = ((480, 320), (320, 320), (360, 480))
+
+
+def _card(seed: int) -> AttachmentRec:
+    return AttachmentRec(
+        "card",
+        url="https://example.com/pricing",
+        title="Pricing · plans for teams",
+        description="Seats, volume and what each plan includes.",
+        domain="example.com",
+        seed=seed,
+    )
+
+
+def _showcase_media(messages: list[MessageRec]) -> None:
+    """The top conversation shows every kind of attachment (the demo's tour of them): two
+    pictures in one message, a link card, a PDF, a GIF and a video, a voice note, a broken
+    image, and a picture the service is still processing."""
+    groups = [
+        [
+            AttachmentRec("image", "whiteboard.png", "image/png", 480, 320, seed=11),
+            AttachmentRec("image", "team.jpg", "image/png", 320, 320, seed=12),
+        ],
+        [_card(13)],
+        [AttachmentRec("file", "proposal.pdf", "application/pdf", seed=14)],
+        [
+            AttachmentRec("gif", "demo.gif", "image/gif", 240, 160, seed=15),
+            AttachmentRec("video", "walkthrough.mp4", "video/mp4", 640, 360, 42.0, seed=16),
+        ],
+        [
+            AttachmentRec("audio", "voice-note.m4a", "audio/mp4", duration=9.0, seed=17),
+            AttachmentRec("image", "screenshot.png", "image/png", 400, 300, seed=18, broken=True),
+        ],
+        [AttachmentRec("image", "scan.png", "image/png", 360, 480, seed=19, processing=2)],
+    ]
+    for n, group in enumerate(groups):
+        if messages:
+            target = messages[-1 - n % len(messages)]
+            target.attachments.extend(group)
 
 
 def _message(
@@ -581,7 +649,8 @@ def _decorate(
     if roll < 0.06:
         msg.reactions = [{"emoji": rng.choice(("👍", "❤️", "😂", "🔥")), "senderId": msg.author_id}]
     elif roll < 0.09:
-        msg.attachment = {"type": "photo", "url": "https://pbs.twimg.com/media/demo.jpg"}
+        # Which kind is drawn from the message's own ID, so no other seeded value moves.
+        msg.attachments = [sprinkled_attachment(int(msg.platform_id))]
     elif roll < 0.12 and earlier:
         quoted = rng.choice(earlier)
         msg.reply_data = {"messageId": quoted.id, "content": quoted.content[:80]}

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from tui.demo.events import EventLog
+from tui.demo.media import DemoMedia
 from tui.demo.records import (
     AccountLinkRec,
     LabelRec,
@@ -154,9 +155,19 @@ class DemoStore:
         self._typing_sent: dict[str, float] = {}  # thread ID -> when its last typing signal went
         self.typing_signals: list[str] = []  # the threads whose other side saw us typing
         self.events = EventLog(self.team_id, self.now)
+        # Its own draw: the store's other draws (IDs of what arrives) stay as they were.
+        self.media = DemoMedia(self.now, secret=random.Random(self.config.seed + 2).randbytes(16))
 
     def now(self) -> datetime:
         return to_millis(self._clock())
+
+    def find_message(self, message_id: str) -> tuple[ThreadRec, MessageRec] | None:
+        """A message of a conversation read so far (a message ID is only known from one)."""
+        for thread in list(self.threads.values()):
+            for message in thread.messages or ():
+                if message.id == message_id:
+                    return thread, message
+        return None
 
     # --- lazy seeding -----------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from tui.core.secrets import redact
 from tui.core.text import inert, one_line
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
+from tui.ui.features.attachments import AttachmentsFeature
 from tui.ui.features.board import BoardFeature
 from tui.ui.features.conversations import ConversationsFeature
 from tui.ui.features.crm import CrmFeature
@@ -103,8 +104,11 @@ class InboxApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         startup_warnings: list[str] | None = None,
         freeze_heap: bool = False,
+        picture_protocol: str | None = None,
     ) -> None:
         super().__init__()
+        # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not.
+        self.picture_protocol = picture_protocol
         # The command line runs one app per process: its start-up objects are frozen once the
         # first page is on screen (see tui/ui/heap.py). Tests run many apps in one process.
         self.freeze_heap = freeze_heap
@@ -145,6 +149,7 @@ class InboxApp(App[None]):
         self.reply = ReplyFeature(self, typing=self.typing)
         self.triage = TriageFeature(self, labels=self.labels)
         self.message_actions = MessageActionsFeature(self)
+        self.attachments = AttachmentsFeature(self, open_profile=self.triage.action_open_profile)
         self.saved_views = SavedViewsFeature(self)
         self.threads = ThreadsFeature(self)
         self.unread = UnreadFeature(

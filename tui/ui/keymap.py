@@ -184,6 +184,20 @@ KEYMAP: tuple[Key, ...] = (
         "messages",
     ),
     Key(
+        "messages.open",
+        "o",
+        "attachments.open_attachment",
+        "Open the attachment (else the profile)",
+        "messages",
+    ),
+    Key(
+        "messages.save",
+        "w",
+        "attachments.save_attachment",
+        "Save the attachment to Downloads",
+        "messages",
+    ),
+    Key(
         "messages.react",
         "plus",
         "message_actions.react",

@@ -129,6 +129,7 @@ class Startup:
         app = self.app
         app.conversation_header = Static("", id="conversation-header", classes="-hidden")
         app.message_view = MessageView(id="message-view", clock=app.clock)
+        app.message_view.picture_protocol = app.picture_protocol
         app.composer = Composer(id="composer")
         app.composer.add_class("-hidden")
         app.message_view.set_directory(app.directory)

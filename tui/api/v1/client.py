@@ -221,6 +221,9 @@ class V1Client(HttpClient):
     async def send_typing(self, thread_id: str) -> None:
         await self._request("POST", f"/threads/{encode_segment(thread_id)}/typing")
 
+    async def get_attachment(self, message_id: str, index: int) -> domain.Attachment:
+        raise ValueError("API v1 cannot renew an attachment's link: it needs API v2")
+
     async def delete_thread(self, thread_id: str) -> None:
         """Permanent: also deletes the conversation on X."""
         await self._request("DELETE", f"/threads/{encode_segment(thread_id)}")

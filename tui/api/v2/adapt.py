@@ -186,13 +186,22 @@ def message(m: wire.Message) -> domain.Message:
         is_edited=m.edited_at is not None,
         is_encrypted=encrypted if isinstance(encrypted, bool) else None,
         entities=m.entities,
-        attachment=m.attachments[0] if m.attachments else None,
         reactions=[reaction(r) for r in m.reactions],
         reply_data=None if reply is None else reply.model_dump(by_alias=True),
         forward_data=m.forwarded,
         deleted_at=m.deleted_at,
         direction=m.direction,
-        attachments=list(m.attachments),
+        attachments=[attachment(a) for a in m.attachments],
+    )
+
+
+def attachment(a: dict[str, Any]) -> domain.Attachment:
+    """Media or a link card (told apart by `kind`); the fields the domain keeps are v2's."""
+    found = domain.Attachment.model_validate(a)
+    return (
+        found
+        if found.kind in domain.ATTACHMENT_KINDS
+        else found.model_copy(update={"kind": "file"})
     )
 
 

@@ -41,7 +41,13 @@ class V2Api(HttpClient):
 
     version: Final = "v2"
     features: Final = frozenset(
-        {ApiFeature.ALL_VIEW, ApiFeature.IDEMPOTENT_SEND, ApiFeature.UNREAD, ApiFeature.SEARCH}
+        {
+            ApiFeature.ALL_VIEW,
+            ApiFeature.IDEMPOTENT_SEND,
+            ApiFeature.UNREAD,
+            ApiFeature.SEARCH,
+            ApiFeature.FRESH_MEDIA_URLS,
+        }
     )
 
     def __init__(
@@ -221,6 +227,10 @@ class V2Api(HttpClient):
 
     async def send_typing(self, thread_id: str) -> None:
         await self.wire.send_typing(thread_id)
+
+    async def get_attachment(self, message_id: str, index: int) -> domain.Attachment:
+        media = await self.wire.get_attachment(message_id, index)
+        return adapt.attachment(media.model_dump(mode="json", by_alias=True))
 
     async def _contact_ids(self, *, platform_id: str = "", username: str = "") -> list[str]:
         page = await self.wire.list_contacts(

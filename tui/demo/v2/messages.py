@@ -10,10 +10,10 @@ from starlette.requests import Request
 
 from tui.demo import xchat
 from tui.demo.records import MessageRec, ThreadRec, ts
-from tui.demo.v2.answers import CUID, Created, V2Error, invalid, json_object
+from tui.demo.v2.answers import CUID, Accepted, Created, V2Error, invalid, json_object
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import Query, cursor_key, decode_cursor, encode_cursor
-from tui.demo.v2.shapes import MAX_CONTENT, OLDER_DM_RESTRICTIONS, Shapes, attachment
+from tui.demo.v2.shapes import MAX_CONTENT, OLDER_DM_RESTRICTIONS, Shapes
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -75,15 +75,10 @@ class MessageHandlers(Handlers):
         }
 
     def _find(self, message_id: str) -> tuple[ThreadRec, MessageRec]:
-        if not CUID.match(message_id):
+        found = self.store.find_message(message_id) if CUID.match(message_id) else None
+        if found is None:
             raise V2Error(404, "messageNotFound", f"No message with ID {message_id}")
-        for thread in list(self.store.threads.values()):
-            if thread.messages is None:
-                continue
-            for message in thread.messages:
-                if message.id == message_id:
-                    return thread, message
-        raise V2Error(404, "messageNotFound", f"No message with ID {message_id}")
+        return found
 
     async def get_message(self, request: Request) -> Any:
         query = Query.read(request, {"expand": True})
@@ -246,6 +241,14 @@ class MessageHandlers(Handlers):
             index = int(request.path_params["index"])
         except ValueError:
             raise invalid("index", "must be a whole number") from None
-        if index != 0 or not message.attachment:
+        if not 0 <= index < len(message.attachments):
             raise V2Error(404, "messageNotFound", "No such attachment on this message")
-        return attachment(message, index)
+        record = message.attachments[index]
+        if record.kind == "card":
+            raise invalid("index", "a link card has no media to resolve")
+        if record.processing:
+            # Still being copied: say so now, be ready after a few more asks.
+            answer = self.shapes.attachment(message, index)
+            record.processing -= 1
+            return Accepted(answer)
+        return self.shapes.attachment(message, index)

@@ -38,6 +38,39 @@ class Shapes:
     def __init__(self, store: DemoStore) -> None:
         self.store = store
 
+    def attachment(self, m: MessageRec, index: int) -> dict[str, Any]:
+        """Media with a link valid for a while (ready), or without one yet (processing); a
+        link card as it is."""
+        a = m.attachments[index]
+        if a.kind == "card":
+            return {
+                "index": index,
+                "kind": "card",
+                "url": a.url,
+                "title": a.title,
+                "description": a.description,
+                "domain": a.domain,
+                "thumbnail": None,
+            }
+        url, expires = self.store.media.signed_url(m.id, index)
+        ready = not a.processing
+        size = len(self.store.media.content(m.id, index, a)) if ready else None
+        return {
+            "index": index,
+            "kind": a.kind,
+            "filename": a.filename,
+            "contentType": a.content_type,
+            "sizeBytes": size,
+            "width": a.width,
+            "height": a.height,
+            "aspectRatio": a.width / a.height if a.width and a.height else None,
+            "durationSeconds": a.duration,
+            "status": "ready" if ready else "processing",
+            "url": url if ready else None,
+            "expiresAt": ts(expires) if ready else None,
+            "poster": None,
+        }
+
     def team(self) -> dict[str, Any]:
         v1 = self.store.team_wire()
         return {
@@ -227,7 +260,7 @@ class Shapes:
                 "cashtags": [],
                 "format": [],
             },
-            "attachments": [attachment(m, 0)] if m.attachment else [],
+            "attachments": [self.attachment(m, i) for i in range(len(m.attachments))],
             "forwarded": None
             if not m.forward_data
             else {"content": m.forward_data.get("url") if m.forward_data else None},
@@ -320,22 +353,3 @@ class Shapes:
 
 def direction(t: ThreadRec, m: MessageRec) -> str:
     return "outbound" if m.author_id == t.account_link_id else "inbound"
-
-
-def attachment(m: MessageRec, index: int) -> dict[str, Any]:
-    url = (m.attachment or {}).get("url")
-    return {
-        "index": index,
-        "kind": "image",
-        "filename": "photo.jpg",
-        "contentType": "image/jpeg",
-        "sizeBytes": 182_044,
-        "width": 1200,
-        "height": 800,
-        "aspectRatio": 1.5,
-        "durationSeconds": None,
-        "status": "ready",
-        "url": url if isinstance(url, str) else None,
-        "expiresAt": None,
-        "poster": None,
-    }

@@ -6,7 +6,7 @@ thousands of messages scrolls without a widget per message. Direction comes from
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -24,10 +24,11 @@ from tui.core.text import inert, one_line
 from tui.core.timefmt import stamp
 from tui.ui.keymap import bindings
 from tui.ui.messages import FeatureRequest
+from tui.ui.widgets.attachment_rows import attachment_row, picture_lines
 from tui.ui.widgets.restyle import Restyling
 
 if TYPE_CHECKING:
-    from tui.core.model import Message, Thread
+    from tui.core.model import Attachment, Message, Thread
 
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 
@@ -65,6 +66,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         "message-view--failed",
         "message-view--selected",
         "message-view--deleted",
+        "message-view--attachment",
     }
 
     class NeedOlder(FeatureRequest):
@@ -73,6 +75,14 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         def __init__(self, thread_id: str) -> None:
             super().__init__()
             self.thread_id = thread_id
+
+    class NeedPicture(FeatureRequest):
+        """An image attachment is on screen and its picture is not here yet."""
+
+        def __init__(self, message: Message, attachment: Attachment) -> None:
+            super().__init__()
+            self.message = message
+            self.attachment = attachment
 
     def __init__(
         self,
@@ -97,6 +107,11 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         # The selected message (what r, E, d, h and + act on) and where each message's lines are.
         self.selected_id: str | None = None
         self._spans: dict[str, tuple[int, int]] = {}
+        # Pictures drawn inline: how ("halfcell", "tgp"; None: not at all), and each one
+        # decoded (a PIL image) or why it cannot be shown (a string), by (message ID, index).
+        self.picture_protocol: str | None = None
+        self._pictures: dict[tuple[str, int], Any] = {}
+        self._asked: set[tuple[str, int]] = set()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -119,6 +134,8 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         self.loading_older = False
         self.selected_id = self.messages[-1].id if self.messages else None
         self._blocks.clear()
+        self._pictures.clear()
+        self._asked.clear()
         self._rebuild(keep="bottom")
 
     def prepend_older(self, thread_id: str, newest_first: list[Message], has_older: bool) -> None:
@@ -196,6 +213,13 @@ class MessageView(Restyling, ScrollView, can_focus=True):
                 self._rebuild(keep="anchor")
                 return
 
+    def picture_ready(self, message_id: str, index: int, picture: Any) -> None:
+        """A picture asked for arrived (decoded), or could not be shown (why, as text)."""
+        self._pictures[(message_id, index)] = picture
+        if self.message_by_id(message_id) is not None:
+            self._blocks.pop(message_id, None)
+            self._rebuild(keep="anchor")
+
     def message_by_id(self, message_id: str) -> Message | None:
         return next((m for m in self.messages if m.id == message_id), None)
 
@@ -212,6 +236,10 @@ class MessageView(Restyling, ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._rebuild(keep="anchor")
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The scrollbar came or went: the lines were laid out for the other width."""
+        self.call_after_refresh(self._rebuild, "anchor")
 
     def restyled(self) -> None:
         self._blocks.clear()
@@ -306,7 +334,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             badge = "campaign"
         if badge:
             header.append(f"  {badge}", style("message-view--badge"))
-        rows: list[Text] = [header]
+        rows: list[Text | Strip] = [header]
         placeholder = style("message-view--placeholder")
         if message.reply_data:
             rows.append(_quote_row(self._quoted_text(message), placeholder))
@@ -318,9 +346,10 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             return self._place(rows, width, bubble, outbound)
         if message.forward_data:
             rows.append(Text("↪ forwarded post", placeholder))
-        if message.attachment:
-            kind = _field(message.attachment, "type") or "file"
-            rows.append(Text(f"[attachment: {one_line(kind, 20)}]", placeholder))
+        for attachment in message.attachments:
+            rows.append(attachment_row(attachment, style("message-view--attachment")))
+            if attachment.is_image and self.picture_protocol is not None:
+                rows.extend(self._picture(message, attachment, bubble - 2, placeholder))
         body = Text(inert(message.content), style(f"message-view--{side}-body"))
         rows.extend(body.wrap(console, bubble - 2))
         if message.reactions:
@@ -328,16 +357,42 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             rows.append(Text(emoji, style("message-view--reactions")))
         return self._place(rows, width, bubble, outbound)
 
-    def _place(self, rows: list[Text], width: int, bubble: int, outbound: bool) -> list[Strip]:
+    def _picture(
+        self, message: Message, attachment: Attachment, columns: int, placeholder: Style
+    ) -> list[Text | Strip]:
+        """The picture's lines once it is here; until then a line saying so (and a request)."""
+        key = (message.id, attachment.index)
+        picture = self._pictures.get(key)
+        if picture is None:
+            if key not in self._asked:
+                self._asked.add(key)
+                self.post_message(self.NeedPicture(message, attachment))
+            return [Text("  loading the picture…", placeholder)]
+        if isinstance(picture, str):
+            return [Text(f"  [{one_line(picture, 60)}]", placeholder)]
+        assert self.picture_protocol is not None
+        try:
+            drawn = picture_lines(
+                picture, self.picture_protocol, columns, self.app.console, self.rich_style
+            )
+        except (ValueError, OSError):
+            return [Text("  [the picture cannot be drawn]", placeholder)]
+        return [*drawn]
+
+    def _place(
+        self, rows: Sequence[Text | Strip], width: int, bubble: int, outbound: bool
+    ) -> list[Strip]:
         """A block: lines left-aligned inside it; ours at the right edge, theirs at the left."""
         console: Console = self.app.console
         for row in rows:
-            row.truncate(bubble, overflow="ellipsis")
-        block = max(row.cell_len for row in rows)
+            if isinstance(row, Text):
+                row.truncate(bubble, overflow="ellipsis")
+        block = max(row.cell_len if isinstance(row, Text) else row.cell_length for row in rows)
         indent = max(0, width - 1 - block) if outbound else 1
         strips = []
         for row in rows:
-            strip = Strip(list(row.render(console))).crop(0, bubble)
+            drawn = Strip(list(row.render(console))) if isinstance(row, Text) else row
+            strip = drawn.crop(0, bubble)
             strip = Strip([Segment(" " * indent), *strip])
             strips.append(strip.extend_cell_length(width).apply_style(self.rich_style))
         strips.append(Strip.blank(width, self.rich_style))
