@@ -54,6 +54,19 @@ class Directory:
     def multiple_account_links(self) -> bool:
         return len(self.account_links) > 1
 
+    def unavailable_links(self) -> list[AccountLink]:
+        """The account links that cannot send now: paused (see their pauseReasons) or
+        offline (to reconnect in Inboxapp)."""
+        return [a for a in self.account_links.values() if a.status != "active"]
+
+    def why_cannot_send(self, account_link_id: str) -> str | None:
+        """Why a message from this account link would be refused, before asking; None if it
+        can send (or is not known: the service then says)."""
+        link = self.account_links.get(account_link_id)
+        if link is None or link.status == "active":
+            return None
+        return link_state(link)
+
     def member_for_user(self, user_id: str | None) -> Member | None:
         """Messages carry the sender's userId; members are matched on it (or on their id)."""
         if not user_id:
@@ -88,3 +101,17 @@ async def fetch_directory(client: InboxApi, campaign_names: dict[str, str]) -> D
         client.list_statuses(),
     )
     return Directory.build(links, members, tags, statuses, campaign_names)
+
+
+def link_state(link: AccountLink) -> str:
+    """`Acme Support is paused (billing)`, `… is offline: reconnect it in Inboxapp`: names
+    and reasons come from the service, and are shown as one line each."""
+    from tui.core.text import one_line
+
+    name = one_line(link.name or link.username or link.id, 40)
+    if link.status == "paused":
+        reasons = ", ".join(one_line(r, 30) for r in link.pause_reasons[:4])
+        return f"{name} is paused" + (f" ({reasons})" if reasons else "")
+    if link.status == "offline":
+        return f"{name} is offline: reconnect it in Inboxapp"
+    return f"{name} is {one_line(link.status, 20)}"

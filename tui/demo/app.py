@@ -161,7 +161,7 @@ class DemoApi:
         if not v2:
             return error_response(status, code, message, headers)
         if not code[:1].islower():  # a v1 code from the store: v2's spelling and details
-            translated = from_demo_error(DemoError(status, code, message))
+            translated = from_demo_error(DemoError(status, code, message, details))
             code, details = translated.code, translated.details
         return self._v2_error(status, code, message, details, headers)
 
@@ -221,7 +221,7 @@ class DemoApi:
             try:
                 result = await handler(request)
             except DemoError as exc:
-                return self._error(v2, exc.status, exc.code, exc.message, headers)
+                return self._error(v2, exc.status, exc.code, exc.message, headers, exc.details)
             except V2Error as exc:
                 return self._error(v2, exc.status, exc.code, exc.message, headers, exc.details)
             if result is NO_CONTENT:

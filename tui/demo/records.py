@@ -42,7 +42,8 @@ class AccountLinkRec:
     name: str
     username: str
     created_at: datetime
-    status: str = "active"
+    status: str = "active"  # or "paused" (see pause_reasons), "offline"
+    pause_reasons: list[str] = field(default_factory=list)
 
     def wire(self) -> dict[str, Any]:
         return {

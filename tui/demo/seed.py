@@ -280,6 +280,10 @@ CAMPAIGNS = (("Q4 Founders outreach",), ("SDR hiring signal",))
 
 
 SYNCING_INDEX = 3
+# A third account link, paused (the team's plan ran out for it): its few threads read fine,
+# sending from it is refused. Drawn apart from the seed's other values, which stay put.
+PAUSED_LINK = ("Acme Support", "acme_support", ["billing"])
+PAUSED_EVERY = 40  # every 40th thread (from the 23rd) is on it
 
 
 @dataclass
@@ -341,13 +345,18 @@ class Seeder:
             AccountLinkRec(make_id(rng), str(1_566_123_362_161_725_440 + i), name, user, founded)
             for i, (name, user) in enumerate(ACCOUNT_LINKS)
         ]
+        name, user, reasons = PAUSED_LINK
+        paused_id = make_id(random.Random(self.config.seed + 3))
+        paused_platform_id = str(1_566_123_362_161_725_440 + len(links))
+        paused = AccountLinkRec(paused_id, paused_platform_id, name, user, founded, "paused")
+        paused.pause_reasons = list(reasons)
         tags = [LabelRec(make_id(rng), n, c, founded) for n, c in TAGS]
         statuses = [LabelRec(make_id(rng), n, c, founded) for n, c in STATUSES]
         campaign_ids = [make_id(rng) for _ in CAMPAIGNS]
         seeded = Seeded(
             team_id=make_id(rng),
             members=members,
-            account_links=links,
+            account_links=[*links, paused],
             tags=tags,
             statuses=statuses,
             campaign_ids=campaign_ids,
@@ -422,6 +431,8 @@ class Seeder:
                 prospect = self._prospect(seeded, len(seeded.prospects))
                 seeded.prospects.append(prospect)
                 link = seeded.account_links[0 if rng.random() < 0.7 else 1]
+                if i % PAUSED_EVERY == 23:
+                    link = seeded.account_links[2]
             thread = self._thread(seeded, i, prospect, link, sort_at)
             seeded.threads.append(thread)
             yield thread

@@ -41,11 +41,14 @@ INBOX_VIEWS = ("default", "no-reply", "requests", "archived")
 
 
 class DemoError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = details  # what v2's error body says besides (see v2/answers.py)
 
 
 @dataclass(frozen=True)
@@ -467,7 +470,17 @@ class DemoStore:
     def send_message(
         self, thread: ThreadRec, content: str, reply_to: str | None, user_id: str | None
     ) -> MessageRec:
-        """Ours, through the API: authored by the thread's account link."""
+        """Ours, through the API: authored by the thread's account link, which must be able
+        to send (a paused or offline one cannot)."""
+        link = self.account_link(thread.account_link_id)
+        if link.status != "active":
+            why = f" ({', '.join(link.pause_reasons)})" if link.pause_reasons else ""
+            raise DemoError(
+                409,
+                "ACCOUNT_LINK_DISCONNECTED",
+                f"The account link {link.name} is {link.status}{why}",
+                {"accountLinkId": link.id, "status": link.status},
+            )
         reply_data = None
         if reply_to is not None:
             quoted = next((m for m in self.messages_of(thread) if m.id == reply_to), None)

@@ -84,6 +84,9 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 
 
+ALERTS_WIDTH = 125  # narrower, the header keeps its view tabs and leaves alerts to the sidebar
+
+
 class InboxApp(App[None]):
     TITLE = "inbox-tui"
     CSS_PATH = first_frame_style_paths()  # type: ignore[assignment]
@@ -181,6 +184,7 @@ class InboxApp(App[None]):
         with Horizontal(id="topbar"):
             yield Label("inbox-tui", id="brand")
             yield ViewTabs(self.settings.api_version, id="views")
+            yield Label("", id="link-alerts")  # account links that cannot send
             yield Label("", id="backend-badge")
         yield FilterChips("", id="filter-chips")
         with Horizontal(id="panes"):
@@ -201,6 +205,7 @@ class InboxApp(App[None]):
         self.filter_chips = self.query_one("#filter-chips", FilterChips)
         self.view_tabs = self.query_one("#views", ViewTabs)
         self.backend_badge = self.query_one("#backend-badge", Label)
+        self.link_alerts = self.query_one("#link-alerts", Label)
         self._panes_held = True
 
     async def on_mount(self) -> None:
@@ -249,6 +254,7 @@ class InboxApp(App[None]):
         if visible is None:
             visible = width >= NARROW_WIDTH
         self.sidebar.set_class(not visible, "-hidden")
+        self.link_alerts.set_class(width < ALERTS_WIDTH, "-compact")
 
     @property
     def sidebar_visible(self) -> bool:

@@ -2,8 +2,52 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui.api.errors import AuthError, InboxError, RateLimited, TransportError
 from tui.core.text import one_line
+from tui.core.timestamps import parse_timestamp
+
+# What each v2 capability lets one do, as a sentence's object.
+CAPABILITY_WORDS = {
+    "message:send": "sending",
+    "message:edit": "editing a message",
+    "message:delete:self": "deleting a message for you",
+    "message:unsend": "unsending a message",
+    "message:react": "reacting",
+    "message:reply": "replying to a message",
+    "thread:typing:send": "the typing indicator",
+}
+
+
+def _capability(details: Any) -> str:
+    value = details.get("capability") if isinstance(details, dict) else None
+    if not isinstance(value, str):
+        return "this"
+    return CAPABILITY_WORDS.get(value, one_line(value, 40))
+
+
+def _by_code(error: InboxError) -> str | None:
+    """v2's codes that say more than the server's message does to a user."""
+    details = error.details if isinstance(error.details, dict) else {}
+    if error.code == "mutationWindowClosed":
+        when = ""
+        try:
+            closed = parse_timestamp(details.get("closedAt"))
+            when = f" (it closed {closed:%Y-%m-%d %H:%M} UTC)"
+        except (ValueError, TypeError):
+            pass
+        what = _capability(details)
+        return (
+            f"Too late: the platform allows {what} only for a while after a message is sent{when}."
+        )
+    if error.code in ("threadRestricted", "capabilityNotSupported"):
+        where = "conversation" if error.code == "threadRestricted" else "account"
+        return f"This {where} does not allow {_capability(details)}."
+    if error.code == "accountLinkDisconnected":
+        status = one_line(str(details.get("status") or "disconnected"), 20)
+        return f"The account link is {status}: reconnect or resume it in Inboxapp."
+    return None
 
 
 def describe_error(error: InboxError) -> str:
@@ -17,6 +61,9 @@ def describe_error(error: InboxError) -> str:
         return "Offline: cannot reach the Inbox API."
     # The service's request ID (v2) goes with it: what support asks for.
     request = f" (request {one_line(error.request_id, 40)})" if error.request_id else ""
+    explained = _by_code(error)
+    if explained is not None:
+        return explained + request
     if error.status is not None and error.status < 500:
         return one_line(error.message, 200) + request  # the server's own words say what
     return one_line(str(error), 200) + request

@@ -28,6 +28,7 @@ V1_CODES = {
     "BAD_REQUEST": "invalidRequest",
     "UNAUTHORIZED": "unauthorized",
     "RATE_LIMITED": "rateLimited",
+    "ACCOUNT_LINK_DISCONNECTED": "accountLinkDisconnected",
 }
 STATUS_CODES = {
     400: "invalidRequest",
@@ -68,6 +69,8 @@ def from_demo_error(error: DemoError) -> V2Error:
         details = {"capability": "message:edit"}
     elif code == "messageNotModifiable":
         details = {"reason": error.message}
+    elif code == "accountLinkDisconnected":
+        details = error.details
     return V2Error(error.status, code, error.message, details)
 
 

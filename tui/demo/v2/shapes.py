@@ -104,7 +104,7 @@ class Shapes:
             "displayName": a.name,
             "avatarUrl": f"https://pbs.twimg.com/profile_images/{a.platform_id}/photo.jpg",
             "status": a.status,
-            "pauseReasons": [],
+            "pauseReasons": list(a.pause_reasons),
             "capabilities": list(LINK_CAPABILITIES),
             "syncedAt": ts(a.created_at),
             "createdAt": ts(a.created_at),

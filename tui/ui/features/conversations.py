@@ -72,9 +72,10 @@ class ConversationsFeature(Feature):
     def action_new_conversation(self, given: NewConversation | None = None) -> None:
         from tui.ui.screens.pickers import NewConversationScreen
 
+        directory = self.shell.directory
         links = [
-            (a.id, one_line(f"{a.name} (@{a.username})", 50))
-            for a in self.shell.directory.account_links.values()
+            (a.id, one_line(f"{a.name} (@{a.username})", 50) + _state_note(a.status))
+            for a in directory.account_links.values()
         ]
         if not links:
             self.notify(
@@ -83,8 +84,14 @@ class ConversationsFeature(Feature):
             return
 
         def chosen(answer: NewConversation | None) -> None:
-            if answer is not None:
-                self._start_conversation(answer)
+            if answer is None:
+                return
+            why = directory.why_cannot_send(answer.account_link_id)
+            if why is not None and answer.text:  # nothing leaves; the dialog's text comes back
+                self.notify(f"Not sent: {why}.", severity="error", timeout=10)
+                self.action_new_conversation(answer)
+                return
+            self._start_conversation(answer)
 
         self.shell.push_screen(NewConversationScreen(links, given), chosen)
 
@@ -211,3 +218,7 @@ class ConversationsFeature(Feature):
 def _kept(wanted: NewConversation) -> NewConversation | None:
     """Reopen the dialog only when there is a message to keep."""
     return wanted if wanted.text else None
+
+
+def _state_note(status: str) -> str:
+    return "" if status == "active" else f" · {one_line(status, 12)}"

@@ -184,6 +184,11 @@ class ReplyFeature(Feature):
         if not text.strip():
             self.notify("Nothing to send: the reply is empty.", severity="warning", markup=False)
             return
+        why = self.shell.directory.why_cannot_send(thread.account_link_id)
+        if why is not None:  # said before any request leaves; the draft stays
+            self.flush_draft()
+            self.notify(f"Not sent: {why}.", severity="error", timeout=10, markup=False)
+            return
         limit = self.shell.composer.limit
         if len(text) > limit:
             self.notify(

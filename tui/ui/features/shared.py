@@ -16,7 +16,7 @@ from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.screen import Screen
-    from textual.widgets import Static
+    from textual.widgets import Label, Static
 
     from tui.api.service import InboxApi
     from tui.backend import Backend
@@ -57,6 +57,7 @@ class AppShared(Protocol):
     sidebar: ProspectSidebar
     conversation_header: Static  # whose conversation the message pane shows
     view_tabs: ViewTabs  # the inbox views (default, no-reply, ...)
+    link_alerts: Label  # the header's word on account links that cannot send
     shown_target: Thread | None  # the thread the sidebar shows
     drafts: DraftStore
     panes_mounted: bool  # the message pane and the composer (a first launch mounts them late)

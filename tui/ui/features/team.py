@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 
 from tui.api.errors import InboxError, TransportError
 from tui.core.directory import fetch_directory
+from tui.core.text import one_line
 from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import DirectoryLoaded, RequestFailed
 
@@ -52,6 +54,14 @@ class TeamFeature(Feature):
     def apply_directory(self, directory: Directory) -> None:
         shell = self.shell
         shell.directory = directory
+        # Short, to leave the view tabs their room: the reasons are in the sidebar and in
+        # what a refused send says.
+        alerts = [
+            f"{one_line(a.name, 30)} {one_line(a.status, 12)}"
+            for a in directory.unavailable_links()
+        ]
+        shell.link_alerts.update(Text("⚠ " + ", ".join(alerts) if alerts else ""))
+        shell.link_alerts.set_class(bool(alerts), "-shown")
         shell.thread_list.set_directory(directory)
         shell.show_sidebar_for(shell.target_or_cursor())
         if shell.panes_mounted:  # else they are made with it (a first launch mounts them late)

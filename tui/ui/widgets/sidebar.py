@@ -211,6 +211,9 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         if directory.multiple_account_links:
             link = directory.account_links.get(thread.account_link_id)
             account = f"Account   {one_line(link.name, 30) if link else '?'}"
+            if link is not None and link.status != "active":  # it cannot send: say why here
+                reasons = ", ".join(one_line(r, 20) for r in link.pause_reasons[:3])
+                account += f" ({one_line(link.status, 12)}" + (f": {reasons})" if reasons else ")")
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
         self._field("notes", inert(p.context.notes) or "No notes")
