@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
 from textual.message import Message
@@ -28,6 +28,7 @@ from tui.ui.pictures import PictureCache, decode
 from tui.ui.widgets.attachment_rows import describe, size_text
 
 if TYPE_CHECKING:
+    from tui.api.media import MediaClient
     from tui.core.model import Attachment
     from tui.core.model import Message as ApiMessage
     from tui.ui.answers import PickResult
@@ -37,6 +38,8 @@ PROCESSING_TRIES = 4  # asks while the service still processes an attachment
 PROCESSING_WAIT = 1.5  # seconds before the first ask again (then longer)
 PICTURE_BYTES = 20 * 1024 * 1024  # a picture drawn inline, at most
 PROGRESS_CELLS = 20
+
+T = TypeVar("T")
 
 
 class DownloadProgress(Message):
@@ -204,6 +207,24 @@ class AttachmentsFeature(Feature):
             await self.sleep(PROCESSING_WAIT * (attempt + 1))
         raise NotReady("it is still being processed; try again in a minute")
 
+    async def _with_link(
+        self,
+        message: ApiMessage,
+        attachment: Attachment,
+        use: Callable[[str], Awaitable[T]],
+        *,
+        quiet: bool = False,
+    ) -> T:
+        """`use` with a link that works: the one held, and if the media host refuses it (it
+        expired sooner than it said), one fresh link and one more try."""
+        url = await self._usable(message, attachment, renew=False, quiet=quiet)
+        try:
+            return await use(url)
+        except MediaError as error:
+            if not error.expired:
+                raise
+        return await use(await self._usable(message, attachment, renew=True, quiet=quiet))
+
     @work(group="attachment-download")
     async def _download(
         self, message: ApiMessage, attachment: Attachment, path: Path, *, open_it: bool = False
@@ -224,15 +245,7 @@ class AttachmentsFeature(Feature):
             if open_it and path.is_file():  # opened before: the copy here is the same file
                 self.post_message(DownloadDone(name, path, None, open_it=True))
                 return
-            url = await self._usable(message, attachment, renew=False)
-            try:
-                await media.save(url, path, progress)
-            except MediaError as error:
-                if not error.expired:
-                    raise
-                # Refused: the link expired sooner than it said. One fresh link, one more try.
-                url = await self._usable(message, attachment, renew=True)
-                await media.save(url, path, progress)
+            await self._with_link(message, attachment, lambda url: media.save(url, path, progress))
         except (MediaError, NotReady) as error:
             self.post_message(DownloadDone(name, None, str(error), open_it=open_it))
             return
@@ -242,7 +255,7 @@ class AttachmentsFeature(Feature):
             return
         self.post_message(DownloadDone(name, path, None, open_it=open_it))
 
-    def _media(self) -> Any:
+    def _media(self) -> MediaClient:
         assert self.shell.backend is not None
         return self.shell.backend.media
 
@@ -277,15 +290,15 @@ class AttachmentsFeature(Feature):
             try:
                 data = self._pictures.get(message.id, attachment.index)
                 if data is None:
-                    url = await self._usable(message, attachment, renew=False, quiet=True)
-                    try:
-                        data = await self._media().fetch(url, max_bytes=PICTURE_BYTES)
-                    except MediaError as error:
-                        if not error.expired:
-                            raise
-                        url = await self._usable(message, attachment, renew=True, quiet=True)
-                        data = await self._media().fetch(url, max_bytes=PICTURE_BYTES)
-                    self._pictures.put(message.id, attachment.index, data)
+                    media = self._media()
+                    fetched: bytes = await self._with_link(
+                        message,
+                        attachment,
+                        lambda url: media.fetch(url, max_bytes=PICTURE_BYTES),
+                        quiet=True,
+                    )
+                    self._pictures.put(message.id, attachment.index, fetched)
+                    data = fetched
                 picture = await asyncio.to_thread(decode, data)
             except (MediaError, NotReady) as error:
                 picture = f"picture not shown: {error}"
