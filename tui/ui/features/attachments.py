@@ -156,9 +156,13 @@ class AttachmentsFeature(Feature):
         if attachment.is_card:
             if attachment.url and attachment.url.startswith(("https://", "http://")):
                 self.app.open_url(attachment.url)
-                self.notify(f"Opening in your browser: {one_line(attachment.url, 200)}")
+                self.notify(
+                    f"Opening in your browser: {one_line(attachment.url, 200)}", markup=False
+                )
             else:
-                self.notify("This link card has no web address to open.", severity="warning")
+                self.notify(
+                    "This link card has no web address to open.", severity="warning", markup=False
+                )
             return
         folder = self.shell.settings.resolved_data_dir() / "attachments"
         name = f"{message.id[:12]}-{attachment.index}-{safe_file_name(attachment)}"
@@ -166,14 +170,20 @@ class AttachmentsFeature(Feature):
 
     def _save(self, message: ApiMessage, attachment: Attachment) -> None:
         if attachment.is_card:
-            self.notify("A link card has nothing to save: o opens the link.", severity="warning")
+            self.notify(
+                "A link card has nothing to save: o opens the link.",
+                severity="warning",
+                markup=False,
+            )
             return
         folder = self.shell.settings.resolved_download_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             self.notify(
-                f"Not saved: cannot use {folder} ({error.strerror or error})", severity="error"
+                f"Not saved: cannot use {folder} ({error.strerror or error})",
+                severity="error",
+                markup=False,
             )
             return
         self._download(message, attachment, free_path(folder, safe_file_name(attachment)))
@@ -270,13 +280,15 @@ class AttachmentsFeature(Feature):
         self.shell.set_status(self.shell.count_text())
         if event.error is not None or event.path is None:
             what = "Not opened" if event.open_it else "Not saved"
-            self.notify(f"{what}: {event.name}: {event.error}", severity="error", timeout=10)
+            self.notify(
+                f"{what}: {event.name}: {event.error}", severity="error", timeout=10, markup=False
+            )
             return
         if event.open_it:
             self.app.open_url(event.path.as_uri())
-            self.notify(f"Opening {event.name} ({event.path})", timeout=8)
+            self.notify(f"Opening {event.name} ({event.path})", timeout=8, markup=False)
         else:
-            self.notify(f"Saved {event.name} to {event.path}", timeout=10)
+            self.notify(f"Saved {event.name} to {event.path}", timeout=10, markup=False)
 
     # --- pictures in the pane ---------------------------------------------------------------
 

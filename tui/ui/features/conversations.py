@@ -88,7 +88,7 @@ class ConversationsFeature(Feature):
                 return
             why = directory.why_cannot_send(answer.account_link_id)
             if why is not None and answer.text:  # nothing leaves; the dialog's text comes back
-                self.notify(f"Not sent: {why}.", severity="error", timeout=10)
+                self.notify(f"Not sent: {why}.", severity="error", timeout=10, markup=False)
                 self.action_new_conversation(answer)
                 return
             self._start_conversation(answer)
