@@ -50,7 +50,6 @@ class MediaClient:
             headers={"User-Agent": "inbox-tui"},
         )
         self.max_bytes = max_bytes
-        self.request_count = 0
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -86,7 +85,6 @@ class MediaClient:
     ) -> int:
         if urlsplit(url).scheme not in ("http", "https"):
             raise MediaError("the attachment's link is not a web address")
-        self.request_count += 1
         try:
             async with self._http.stream("GET", url) as response:
                 if response.status_code in (401, 403, 404, 410):

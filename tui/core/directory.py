@@ -6,6 +6,8 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui.core.text import one_line
+
 if TYPE_CHECKING:
     from tui.api.service import InboxApi
     from tui.core.model import AccountLink, Member, Status, Tag, Thread
@@ -106,12 +108,15 @@ async def fetch_directory(client: InboxApi, campaign_names: dict[str, str]) -> D
 def link_state(link: AccountLink) -> str:
     """`Acme Support is paused (billing)`, `… is offline: reconnect it in Inboxapp`: names
     and reasons come from the service, and are shown as one line each."""
-    from tui.core.text import one_line
-
     name = one_line(link.name or link.username or link.id, 40)
     if link.status == "paused":
-        reasons = ", ".join(one_line(r, 30) for r in link.pause_reasons[:4])
+        reasons = pause_reasons(link)
         return f"{name} is paused" + (f" ({reasons})" if reasons else "")
     if link.status == "offline":
         return f"{name} is offline: reconnect it in Inboxapp"
     return f"{name} is {one_line(link.status, 20)}"
+
+
+def pause_reasons(link: AccountLink) -> str:
+    """Why the service paused the link (its words, a few of them, one line each)."""
+    return ", ".join(one_line(r, 30) for r in link.pause_reasons[:4])

@@ -259,6 +259,11 @@ ATTACHMENT_KINDS = ("image", "gif", "video", "audio", "file", "card")
 _V1_KINDS = {"photo": "image", "animated_gif": "gif", "document": "file", "link": "card"}
 
 
+def _kind(value: Any) -> str:
+    """A kind this app knows how to show; any other (a newer one) is shown as a file."""
+    return value if value in ATTACHMENT_KINDS else "file"
+
+
 def _number(value: Any) -> float | None:
     """A size, dimension or duration: a finite number or None (the spec allows "NaN")."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -273,7 +278,7 @@ class Attachment(ApiModel):
     one, or says the media is still being processed (`status` pending / processing)."""
 
     index: int = 0
-    kind: str = "file"  # one of ATTACHMENT_KINDS; an unknown kind is shown as a file
+    kind: Annotated[str, BeforeValidator(_kind)] = "file"  # one of ATTACHMENT_KINDS
     filename: str | None = None
     content_type: str | None = None
     size_bytes: Annotated[float | None, BeforeValidator(_number)] = None
@@ -312,7 +317,7 @@ class Attachment(ApiModel):
         url = raw.get("url") or raw.get("mediaUrl") or raw.get("expandedUrl")
         return cls(
             index=index,
-            kind=kind if kind in ATTACHMENT_KINDS else "file",
+            kind=kind,
             filename=_text(raw.get("filename") or raw.get("name")),
             content_type=_text(raw.get("contentType")),
             size_bytes=raw.get("sizeBytes") or raw.get("size"),

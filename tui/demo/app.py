@@ -410,7 +410,8 @@ class DemoApi:
             "teamId": self.store.team_id,
             "threadId": thread.id,
             "messages": [
-                m.wire(self.store.team_id, encrypted, self.store.media.origin) for m in messages
+                m.wire(self.store.team_id, encrypted, self.store.media.permanent_url)
+                for m in messages
             ],
             "nextCursor": _cursor_wire(next_cursor),
             "isSyncing": thread.sync_seconds > 0,

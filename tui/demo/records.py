@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -234,8 +235,15 @@ class MessageRec:
             "campaignId": self.campaign_id,
         }
 
-    def wire(self, team_id: str, encrypted: bool, media_origin: str = "") -> dict[str, Any]:
+    def wire(
+        self,
+        team_id: str,
+        encrypted: bool,
+        media_url: Callable[[str, int], str] | None = None,
+    ) -> dict[str, Any]:
+        """v1's message; `media_url` gives its attachment's link (the media host's)."""
         first = self.attachments[0] if self.attachments else None
+        link = media_url(self.id, 0) if media_url is not None else None
         return {
             "id": self.id,
             "platform": "twitter",
@@ -252,9 +260,7 @@ class MessageRec:
             "isEdited": self.is_edited,
             "isEncrypted": encrypted,
             "entities": None,
-            "attachment": None
-            if first is None
-            else v1_attachment(first, f"{media_origin}/media/{self.id}/0"),
+            "attachment": None if first is None else v1_attachment(first, link),
             "reactions": list(self.reactions),
             "replyData": self.reply_data,
             "forwardData": self.forward_data,
@@ -349,7 +355,7 @@ class ThreadRec:
 V1_KINDS = {"image": "photo", "gif": "animated_gif"}
 
 
-def v1_attachment(a: AttachmentRec, media_url: str) -> dict[str, Any]:
+def v1_attachment(a: AttachmentRec, media_url: str | None) -> dict[str, Any]:
     """v1's untyped attachment (its first one), in X's words. v1 cannot renew a media link:
     the demo gives it one that does not expire."""
     if a.kind == "card":

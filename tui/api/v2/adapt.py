@@ -197,12 +197,7 @@ def message(m: wire.Message) -> domain.Message:
 
 def attachment(a: dict[str, Any]) -> domain.Attachment:
     """Media or a link card (told apart by `kind`); the fields the domain keeps are v2's."""
-    found = domain.Attachment.model_validate(a)
-    return (
-        found
-        if found.kind in domain.ATTACHMENT_KINDS
-        else found.model_copy(update={"kind": "file"})
-    )
+    return domain.Attachment.model_validate(a)
 
 
 def reaction(r: wire.Reaction) -> dict[str, Any]:

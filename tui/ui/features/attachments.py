@@ -176,16 +176,8 @@ class AttachmentsFeature(Feature):
                 markup=False,
             )
             return
+        # The folder is made with the download (whose failure to make it says so).
         folder = self.shell.settings.resolved_download_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            self.notify(
-                f"Not saved: cannot use {folder} ({error.strerror or error})",
-                severity="error",
-                markup=False,
-            )
-            return
         self._download(message, attachment, free_path(folder, safe_file_name(attachment)))
 
     # --- fetching ---------------------------------------------------------------------------

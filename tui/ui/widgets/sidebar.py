@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widgets import Input, Label, Static
 
+from tui.core.directory import pause_reasons
 from tui.core.edits import parse_valuation
 from tui.core.scoring import ScoreWeights, lead_score
 from tui.core.text import inert, one_line
@@ -212,7 +213,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             link = directory.account_links.get(thread.account_link_id)
             account = f"Account   {one_line(link.name, 30) if link else '?'}"
             if link is not None and link.status != "active":  # it cannot send: say why here
-                reasons = ", ".join(one_line(r, 20) for r in link.pause_reasons[:3])
+                reasons = pause_reasons(link)
                 account += f" ({one_line(link.status, 12)}" + (f": {reasons})" if reasons else ")")
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
