@@ -51,9 +51,14 @@ def with_id(thread_id: str) -> Callable[[Thread], bool]:
 async def open_conversation(
     data_dir: Path,
 ) -> AsyncIterator[tuple[InboxApp, DemoApi, Pilot[None], Thread]]:
-    """The app on the demo with an encrypted conversation (both sides) open."""
+    """The app on the demo with an encrypted conversation (both sides) open. Its newest
+    messages, one from each side, were just sent: within X's windows for editing (15 min)
+    and reacting (24 h), which the app checks before asking."""
     app, api = make_app(data_dir=data_dir)
     chosen = await both_sides(api)
+    record = api.store.thread(chosen)
+    api.store.send_message(record, "Sent a moment ago", None, None)
+    api.store.receive_message(record, "Answered a moment ago")
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         thread = await open_thread(pilot, with_id(chosen))
@@ -137,9 +142,7 @@ async def test_edit_our_message(data_dir: Path) -> None:
 
 async def test_their_message_cannot_be_edited_and_nothing_is_sent(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
-        view = app.message_view
-        theirs = next(m for m in view.messages if not m.is_outbound({thread.account_link_id}))
-        view.selected_id = theirs.id
+        select_newest(app, thread, ours=False)
         before = len(api.request_log)
         await pilot.press("E")
         await settle(pilot)

@@ -92,3 +92,22 @@ async def test_a_saved_draft_shown_again_is_not_typing(data_dir: Path) -> None:
         await settle(pilot)
         assert app.composer.input.text == "Written yesterday"
         assert typing_posts(api) == 0
+
+
+@VERSIONS
+async def test_the_demo_seeds_a_thread_with_typing_indicators_off(
+    data_dir: Path, version: str
+) -> None:
+    """So `make run` shows it: the second thread's setting says no, and typing there sends
+    nothing (v1 reads it as typingIndicatorsEnabled false, v2 as typingIndicators disabled)."""
+    app, api = make_app(data_dir=data_dir, api_version=version, typing_indicators=True)
+    off = api.store._order[1]
+    assert off.typing_indicators == "disabled"
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = await open_thread(pilot, lambda t: t.id == off.id)
+        assert thread.typing_indicators_enabled is False and not thread.sends_typing()
+        await pilot.press("r", *"Hello")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert typing_posts(api) == 0 and signals(api) == []

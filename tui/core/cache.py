@@ -89,6 +89,7 @@ class ViewCache:
                 "members": [m.to_wire() for m in directory.members.values()],
                 "tags": [t.to_wire() for t in directory.tags.values()],
                 "statuses": [s.to_wire() for s in directory.statuses.values()],
+                "platforms": [p.to_wire() for p in directory.platforms.values()],
             },
         )
 
@@ -98,7 +99,7 @@ class ViewCache:
             return None
         from pydantic import ValidationError
 
-        from tui.core.model import AccountLink, Member, Status, Tag
+        from tui.core.model import AccountLink, Member, Platform, Status, Tag
 
         try:
             return Directory.build(
@@ -107,6 +108,7 @@ class ViewCache:
                 [Tag.model_validate(x) for x in data["tags"]],
                 [Status.model_validate(x) for x in data["statuses"]],
                 campaign_names,
+                [Platform.model_validate(x) for x in data.get("platforms", [])],
             )
         except (ValidationError, KeyError, TypeError):
             return None

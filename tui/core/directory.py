@@ -10,12 +10,13 @@ from tui.core.text import one_line
 
 if TYPE_CHECKING:
     from tui.api.service import InboxApi
-    from tui.core.model import AccountLink, Member, Status, Tag, Thread
+    from tui.core.model import AccountLink, Member, Platform, Status, Tag, Thread
 
 
 @dataclass
 class Directory:
-    """Account links, members, tags and statuses by ID, plus the campaign IDs seen so far.
+    """Account links, members, tags, statuses and platforms by ID, plus the campaign IDs seen
+    so far.
 
     Campaigns have no endpoint in v1: they are known by the IDs that appear on threads and
     messages, named from the config file where the user gave a name."""
@@ -26,6 +27,7 @@ class Directory:
     tags: dict[str, Tag] = field(default_factory=dict)
     statuses: dict[str, Status] = field(default_factory=dict)
     campaign_names: dict[str, str] = field(default_factory=dict)
+    platforms: dict[str, Platform] = field(default_factory=dict)
     campaigns_seen: dict[str, None] = field(default_factory=dict)  # ordered set
     loaded: bool = False
 
@@ -37,6 +39,7 @@ class Directory:
         tags: list[Tag],
         statuses: list[Status],
         campaign_names: dict[str, str] | None = None,
+        platforms: list[Platform] | None = None,
     ) -> Directory:
         return cls(
             account_links={a.id: a for a in account_links},
@@ -45,6 +48,7 @@ class Directory:
             tags={t.id: t for t in tags},
             statuses={s.id: s for s in statuses},
             campaign_names=dict(campaign_names or {}),
+            platforms={p.id: p for p in platforms or ()},
             loaded=True,
         )
 
@@ -55,6 +59,28 @@ class Directory:
     @property
     def multiple_account_links(self) -> bool:
         return len(self.account_links) > 1
+
+    @property
+    def multiple_platforms(self) -> bool:
+        """More than one platform in use: rows then say which (a badge), and the filters
+        offer them."""
+        return len({a.platform for a in self.account_links.values()} | set(self.platforms)) > 1
+
+    def platform(self, platform_id: str) -> Platform | None:
+        return self.platforms.get(platform_id)
+
+    def platform_of(self, thread: Thread) -> Platform | None:
+        """The platform the thread is on (its account link's), when the service said."""
+        link = self.account_links.get(thread.account_link_id)
+        return self.platforms.get(link.platform if link is not None else thread.platform)
+
+    def platform_badge(self, platform_id: str) -> str:
+        known = self.platforms.get(platform_id)
+        if known is not None:
+            return known.badge
+        from tui.core.model import PLATFORM_BADGES
+
+        return PLATFORM_BADGES.get(platform_id) or platform_id[:2]
 
     def unavailable_links(self) -> list[AccountLink]:
         """The account links that cannot send now: paused (see their pauseReasons) or
@@ -95,14 +121,16 @@ class Directory:
 
 
 async def fetch_directory(client: InboxApi, campaign_names: dict[str, str]) -> Directory:
-    """The team's account links, members, tags and statuses, asked for together."""
-    links, members, tags, statuses = await asyncio.gather(
+    """The team's account links, members, tags, statuses and platforms, asked for together
+    (once a session: the directory is kept, and cached for the next start)."""
+    links, members, tags, statuses, platforms = await asyncio.gather(
         client.list_account_links(),
         client.list_members(),
         client.list_tags(),
         client.list_statuses(),
+        client.list_platforms(),
     )
-    return Directory.build(links, members, tags, statuses, campaign_names)
+    return Directory.build(links, members, tags, statuses, campaign_names, platforms)
 
 
 def link_state(link: AccountLink) -> str:

@@ -109,6 +109,35 @@ class AccountLink(ApiModel):
     capabilities: list[str] | None = None
 
 
+# Short labels for the platforms we know; another shows the start of its name.
+PLATFORM_BADGES = {"twitter": "X", "instagram": "IG", "linkedin": "in"}
+
+
+class Platform(ApiModel):
+    """A platform the team can use (v2 `GET /platforms`): its name, what it allows and its
+    limits. v1 speaks of X alone (see X_PLATFORM)."""
+
+    id: str
+    name: str = ""
+    username_prefix: str = "@"
+    capabilities: list[str] | None = None
+    max_characters: int | None = None  # None: the platform sets no limit
+    # Seconds after a message's createdAt during which a capability still applies to it.
+    mutation_windows: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def badge(self) -> str:
+        return PLATFORM_BADGES.get(self.id) or (self.name or self.id)[:2]
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+# What v1 knows without asking: X, and the length of a DM there.
+X_PLATFORM = Platform(id="twitter", name="X", max_characters=10_000)
+
+
 class Team(ApiModel):
     id: str
     name: str
@@ -190,7 +219,10 @@ class Prospect(ApiModel):
 
     @property
     def profile_by_id_url(self) -> str:
-        """The most reliable link to the person: usernames change, platform IDs do not."""
+        """The most reliable link to the person: on X by platform ID (usernames change, IDs do
+        not); elsewhere the profile's own link, as the service gives it ("" when none)."""
+        if self.platform != "twitter":
+            return self.profile_url or ""
         return f"https://x.com/i/user/{self.platform_id}"
 
 
@@ -251,6 +283,9 @@ class Thread(ApiModel):
 
     @property
     def conversation_url(self) -> str:
+        """The conversation on X ("" elsewhere: other platforms give no link to one)."""
+        if self.platform != "twitter":
+            return ""
         return f"https://x.com/i/chat/{self.platform_id}"
 
 

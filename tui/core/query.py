@@ -72,6 +72,7 @@ def format_timestamp(value: datetime) -> str:
 class ThreadQuery:
     inbox: InboxView = InboxView.DEFAULT
     account_link_ids: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()  # v2's platform IDs ("twitter", "instagram"); none: all
     tags: IdFilter = field(default_factory=IdFilter)
     statuses: IdFilter = field(default_factory=IdFilter)
     assignees: IdFilter = field(default_factory=IdFilter)
@@ -96,7 +97,11 @@ class ThreadQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.account_link_ids) or any(f.active for f in self.filters().values())
+        return (
+            bool(self.account_link_ids)
+            or bool(self.platforms)
+            or any(f.active for f in self.filters().values())
+        )
 
     def with_cursor(self, cursor: Cursor | None) -> ThreadQuery:
         return replace(self, cursor=cursor)
@@ -116,6 +121,7 @@ class ThreadQuery:
         if self.search:
             pairs.append(("search", self.search))
         pairs += [("account", link_id) for link_id in self.account_link_ids]
+        pairs += [("platform", platform) for platform in self.platforms]
         for kind, id_filter in self.filters().items():
             pairs += [(kind, selected) for selected in id_filter.selected]
             if id_filter.none_:

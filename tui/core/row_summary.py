@@ -30,6 +30,7 @@ class RowSummary(NamedTuple):
     assignee: str | None  # the member's initials
     via: str | None  # the account link's username, when the team has several
     score: int | None  # the lead score, when it is shown
+    platform: str | None  # its platform's badge ("IG"), when the team has several
 
     @property
     def awaiting(self) -> bool:
@@ -46,9 +47,10 @@ class RowSummary(NamedTuple):
         if not isinstance(data, list) or len(data) != len(cls._fields):
             return None
         (id_, name, handle, stamp, author, preview, request, done, unread, tags, *rest) = data
-        status, assignee, via, score = rest
+        status, assignee, via, score, platform = rest
         texts_ok = all(isinstance(v, str) for v in (id_, name, handle)) and all(
-            v is None or isinstance(v, str) for v in (author, preview, status, assignee, via)
+            v is None or isinstance(v, str)
+            for v in (author, preview, status, assignee, via, platform)
         )
         numbers_ok = (stamp is None or isinstance(stamp, int | float)) and (
             score is None or (isinstance(score, int) and not isinstance(score, bool))
@@ -78,6 +80,7 @@ class RowSummary(NamedTuple):
             assignee,
             via,
             score,
+            platform,
         )
 
 
@@ -117,6 +120,9 @@ def summarize(
         assignee=None if member is None else member.initials,
         via=None if link is None else link.username,
         score=None if score_of is None else score_of(thread),
+        platform=directory.platform_badge(thread.platform)
+        if directory.multiple_platforms
+        else None,
     )
 
 
@@ -144,6 +150,7 @@ def bare_summary(
         done,
         unread,
         (),
+        None,
         None,
         None,
         None,

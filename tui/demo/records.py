@@ -14,6 +14,12 @@ def ts(value: datetime | None) -> str | None:
     return None if value is None else format_timestamp(value)
 
 
+def avatar_url(platform: str, platform_id: str) -> str:
+    if platform == "instagram":
+        return f"https://scontent.cdninstagram.com/v/{platform_id}/photo.jpg"
+    return f"https://pbs.twimg.com/profile_images/{platform_id}/photo.jpg"
+
+
 @dataclass(slots=True)
 class MemberRec:
     id: str
@@ -45,15 +51,20 @@ class AccountLinkRec:
     created_at: datetime
     status: str = "active"  # or "paused" (see pause_reasons), "offline"
     pause_reasons: list[str] = field(default_factory=list)
+    platform: str = "twitter"  # or "instagram" (v2 only tells them apart)
+
+    @property
+    def avatar_url(self) -> str:
+        return avatar_url(self.platform, self.platform_id)
 
     def wire(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "platform": "twitter",
+            "platform": "twitter",  # v1 knows no other (its spec's enum)
             "platformId": self.platform_id,
             "name": self.name,
             "username": self.username,
-            "image": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo.jpg",
+            "image": self.avatar_url,
             "createdAt": ts(self.created_at),
             "status": self.status,
             "syncedAt": ts(self.created_at),
@@ -99,22 +110,33 @@ class ProspectRec:
     valuation: float | None = None
     notes: str | None = None
     assignee_id: str | None = None  # the contact's default assignee (set through v2)
+    platform: str = "twitter"  # the platform of the account link that talks to them
+
+    @property
+    def avatar_url(self) -> str:
+        return avatar_url(self.platform, self.platform_id)
+
+    @property
+    def profile_url(self) -> str:
+        if self.platform == "instagram":
+            return f"https://www.instagram.com/{self.username}"
+        return f"https://x.com/{self.username}"
 
     def wire(self, thread_refs: list[dict[str, Any]] | None) -> dict[str, Any]:
         website = f"https://{self.website_domain}" if self.website_domain else None
         return {
-            "platform": "twitter",
+            "platform": "twitter",  # v1 knows no other (its spec's enum)
             "platformId": self.platform_id,
             "externalId": self.external_id,
             "documentId": int(self.platform_id[-9:]),
             "displayName": self.display_name,
             "username": self.username,
             "handle": f"@{self.username}",
-            "image": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo_normal.jpg",
-            "imageNormalized": f"https://pbs.twimg.com/profile_images/{self.platform_id}/photo.jpg",
+            "image": self.avatar_url.replace("/photo.jpg", "/photo_normal.jpg"),
+            "imageNormalized": self.avatar_url,
             "bio": self.bio,
             "location": self.location,
-            "profileUrl": f"https://x.com/{self.username}",
+            "profileUrl": self.profile_url,
             "websiteUrl": website,
             "websiteDomain": self.website_domain,
             "verified": self.verified,
@@ -309,6 +331,7 @@ class ThreadRec:
     sync_started: datetime | None = None
     unread: bool = False  # marked unread (v2 only)
     typing_indicators: str = "teamDefault"  # or "enabled" / "disabled" (v2's spelling)
+    restrictions: list[str] = field(default_factory=list)  # beyond what its kind restricts
     showcase_media: bool = False  # its conversation has every kind of attachment
 
     @property

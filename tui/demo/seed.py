@@ -284,6 +284,14 @@ SYNCING_INDEX = 3
 # sending from it is refused. Drawn apart from the seed's other values, which stay put.
 PAUSED_LINK = ("Acme Support", "acme_support", ["billing"])
 PAUSED_EVERY = 40  # every 40th thread (from the 23rd) is on it
+# A fourth, on a second platform (Instagram): every 40th thread from the 31st talks through it.
+SECOND_PLATFORM_LINK = ("Acme Studio", "acme.studio", "instagram")
+SECOND_PLATFORM_EVERY = 40
+# Thread 1 has typing indicators turned off; thread 7 does not allow quoting or reactions
+# (restrictions beyond what an older DM has).
+TYPING_OFF_INDEX = 1
+RESTRICTED_INDEX = 7
+RESTRICTED = ["message:reply", "message:react"]
 
 
 @dataclass
@@ -350,13 +358,22 @@ class Seeder:
         paused_platform_id = str(1_566_123_362_161_725_440 + len(links))
         paused = AccountLinkRec(paused_id, paused_platform_id, name, user, founded, "paused")
         paused.pause_reasons = list(reasons)
+        name, user, platform = SECOND_PLATFORM_LINK
+        elsewhere = AccountLinkRec(
+            make_id(random.Random(self.config.seed + 5)),
+            str(17_841_400_000_000_000 + self.config.seed),
+            name,
+            user,
+            founded,
+            platform=platform,
+        )
         tags = [LabelRec(make_id(rng), n, c, founded) for n, c in TAGS]
         statuses = [LabelRec(make_id(rng), n, c, founded) for n, c in STATUSES]
         campaign_ids = [make_id(rng) for _ in CAMPAIGNS]
         seeded = Seeded(
             team_id=make_id(rng),
             members=members,
-            account_links=[*links, paused],
+            account_links=[*links, paused, elsewhere],
             tags=tags,
             statuses=statuses,
             campaign_ids=campaign_ids,
@@ -433,6 +450,10 @@ class Seeder:
                 link = seeded.account_links[0 if rng.random() < 0.7 else 1]
                 if i % PAUSED_EVERY == 23:
                     link = seeded.account_links[2]
+                # Not just before a shared thread: that one takes the person to an X link.
+                if i % SECOND_PLATFORM_EVERY == 31 and (i + 1) % 25 != 2:
+                    link = seeded.account_links[3]
+                    prospect.platform = link.platform
             thread = self._thread(seeded, i, prospect, link, sort_at)
             seeded.threads.append(thread)
             yield thread
@@ -482,6 +503,10 @@ class Seeder:
         # among them; drawn from the thread's own seed, so every other seeded value stays put.
         thread.unread = inbound_last and not done and (index == 0 or thread.seed % 3 == 0)
         thread.showcase_media = index == 0
+        if index == TYPING_OFF_INDEX:
+            thread.typing_indicators = "disabled"
+        if index == RESTRICTED_INDEX:
+            thread.restrictions = list(RESTRICTED)
         if index in (6, 9, 11, 14):
             content = HOSTILE_LINES[(6, 9, 11, 14).index(index)]
         elif inbound_last:

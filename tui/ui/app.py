@@ -51,7 +51,7 @@ from tui.ui.features.typing import TypingFeature
 from tui.ui.features.unread import UnreadFeature
 from tui.ui.heap import freeze_long_lived
 from tui.ui.key_overrides import key_overrides
-from tui.ui.keymap import app_actions, bindings
+from tui.ui.keymap import app_actions, bindings, keys_in
 from tui.ui.messages import (
     ActionFailed,
     DirectoryLoaded,
@@ -333,7 +333,18 @@ class InboxApp(App[None]):
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.settings.keys))
+        self.push_screen(HelpScreen(self.settings.keys, refused=self._refused_keys()))
+
+    def _refused_keys(self) -> frozenset[str]:
+        """The ids of the message pane's keys that the open conversation does not allow (its
+        feature's check_action says): help leaves them out, as the footer does."""
+        refused = set()
+        for key in keys_in("messages"):
+            name, dot, action = key.action.partition(".")
+            feature = getattr(self, name, None) if dot else None
+            if isinstance(feature, Feature) and feature.check_action(action, ()) is False:
+                refused.add(key.id)
+        return frozenset(refused)
 
     def action_toggle_sidebar(self) -> None:
         self.sidebar_preference = not self.sidebar_visible

@@ -5,19 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api.errors import AuthError, InboxError, RateLimited, TransportError
+from tui.core.permissions import CAPABILITY_WORDS
 from tui.core.text import one_line
 from tui.core.timestamps import parse_timestamp
-
-# What each v2 capability lets one do, as a sentence's object.
-CAPABILITY_WORDS = {
-    "message:send": "sending",
-    "message:edit": "editing a message",
-    "message:delete:self": "deleting a message for you",
-    "message:unsend": "unsending a message",
-    "message:react": "reacting",
-    "message:reply": "replying to a message",
-    "thread:typing:send": "the typing indicator",
-}
 
 
 def _capability(details: Any) -> str:

@@ -3,7 +3,7 @@ composer's and every dialog's) and turned into the keymap Textual applies."""
 
 from __future__ import annotations
 
-from tui.ui.keymap import binding_ids, check_overrides, normalise_keys
+from tui.ui.keymap import KEYMAP, binding_ids, check_overrides, normalise_keys, why_not_id
 
 
 def overridable_elsewhere() -> frozenset[str]:
@@ -50,4 +50,7 @@ def key_overrides(overrides: dict[str, str]) -> tuple[dict[str, str], list[str]]
     if not overrides:
         return {}, []
     problems = check_overrides(overrides, overridable_elsewhere())
-    return {binding_id: normalise_keys(keys) for binding_id, keys in overrides.items()}, problems
+    keymap = {binding_id: normalise_keys(keys) for binding_id, keys in overrides.items()}
+    explained = {k.id for k in KEYMAP if k.why_not}
+    keymap |= {why_not_id(i): keys for i, keys in keymap.items() if i in explained}
+    return keymap, problems

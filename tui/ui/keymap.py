@@ -19,6 +19,9 @@ class Key(NamedTuple):
     show: bool = False  # in the footer
     palette: bool = True  # offered in the command palette
     short: str = ""  # the footer's label (the description is for help and the palette)
+    # Off the footer and help where the conversation does not allow it (the feature's
+    # check_action says), and when pressed there, says why (the feature's `why_not`).
+    why_not: bool = False
 
     @property
     def display(self) -> str:
@@ -164,24 +167,27 @@ KEYMAP: tuple[Key, ...] = (
         "messages.edit",
         "E",
         "message_actions.edit_message",
-        "Edit your message (X Chat threads)",
+        "Edit your message (where the conversation allows)",
         "messages",
         show=True,
         short="Edit",
+        why_not=True,
     ),
     Key(
         "messages.delete",
         "d",
         "message_actions.delete_message",
-        "Delete the message (X Chat threads; asks first)",
+        "Delete the message (asks first)",
         "messages",
+        why_not=True,
     ),
     Key(
         "messages.history",
         "h",
         "message_actions.message_history",
-        "The message's edit history (X Chat threads)",
+        "The message's edit history",
         "messages",
+        why_not=True,
     ),
     Key(
         "messages.open",
@@ -201,10 +207,11 @@ KEYMAP: tuple[Key, ...] = (
         "messages.react",
         "plus",
         "message_actions.react",
-        "Add or remove reactions (X Chat threads)",
+        "Add or remove reactions",
         "messages",
         show=True,
         short="React",
+        why_not=True,
     ),
 )
 
@@ -247,13 +254,32 @@ BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
 
 
 def bindings(scope: str) -> list[BindingType]:
-    return [
-        Binding(
-            k.keys, k.action, k.short or k.description, show=k.show, id=k.id, tooltip=k.description
+    out: list[BindingType] = []
+    for k in KEYMAP:
+        if k.scope != scope:
+            continue
+        out.append(
+            Binding(
+                k.keys,
+                k.action,
+                k.short or k.description,
+                show=k.show,
+                id=k.id,
+                tooltip=k.description,
+            )
         )
-        for k in KEYMAP
-        if k.scope == scope
-    ]
+        if k.why_not:
+            # Textual tries a key's bindings in order: where the first is off, this one runs.
+            feature, _, action = k.action.partition(".")
+            out.append(
+                Binding(k.keys, f"{feature}.why_not({action!r})", show=False, id=why_not_id(k.id))
+            )
+    return out
+
+
+def why_not_id(binding_id: str) -> str:
+    """The id of the binding that explains a refused key: it follows the key's overrides."""
+    return f"{binding_id}.why_not"
 
 
 def app_actions() -> frozenset[str]:

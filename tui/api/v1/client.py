@@ -92,6 +92,10 @@ class V1Client(HttpClient):
     async def list_account_links(self) -> list[domain.AccountLink]:
         return await self._get_list(domain.AccountLink, "/account-links")
 
+    async def list_platforms(self) -> list[domain.Platform]:
+        """v1 has no such endpoint: it speaks of X alone."""
+        return [domain.X_PLATFORM]
+
     async def list_members(self) -> list[domain.Member]:
         return await self._get_list(domain.Member, "/members")
 

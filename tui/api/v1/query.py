@@ -25,6 +25,8 @@ def thread_params(query: ThreadQuery) -> list[tuple[str, str]]:
         raise ValueError("the All view needs API v2")
     if query.search:
         raise ValueError("searching threads needs API v2")  # v1 has no q: not faked
+    if query.platforms and query.platforms != ("twitter",):
+        raise ValueError("filtering by platform needs API v2")  # v1 speaks of X alone
     params: list[tuple[str, str]] = [("inbox", query.inbox.value), ("limit", str(query.limit))]
     params += account_link_params(query.account_link_ids)
     for kind, id_filter in query.filters().items():

@@ -59,6 +59,17 @@ def account_link(a: wire.AccountLink) -> domain.AccountLink:
     )
 
 
+def platform(p: wire.PlatformInfo) -> domain.Platform:
+    return domain.Platform(
+        id=p.platform,
+        name=p.name,
+        username_prefix=p.username_prefix,
+        capabilities=list(p.capabilities),
+        max_characters=p.limits.characters,
+        mutation_windows=dict(p.mutation_windows),
+    )
+
+
 def tag(t: wire.Tag) -> domain.Tag:
     return domain.Tag(id=t.id, name=t.name, color=t.color)
 

@@ -88,6 +88,9 @@ class V2Api(HttpClient):
         self._link_capabilities = {a.id: list(a.capabilities) for a in links}
         return [adapt.account_link(a) for a in links]
 
+    async def list_platforms(self) -> list[domain.Platform]:
+        return [adapt.platform(p) for p in await self.wire.list_platforms()]
+
     async def list_members(self) -> list[domain.Member]:
         read = partial(self.wire.list_members, limit=MAX_LIMIT)
         return [adapt.member(m) async for m in every_item(lambda cursor: read(cursor=cursor))]

@@ -69,6 +69,7 @@ def filters_for(query: ThreadQuery) -> ThreadFilters:
     return ThreadFilters(
         folder=FOLDERS[query.inbox],
         account_link_ids=query.account_link_ids,
+        platforms=query.platforms,
         tags=query.tags.selected,
         statuses=query.statuses.selected,
         # "Unassigned" together with members cannot be one v2 query: members win, as chosen.

@@ -13,7 +13,7 @@ from tui.demo.records import MessageRec, ThreadRec, ts
 from tui.demo.v2.answers import CUID, Accepted, Created, V2Error, invalid, json_object
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import Query, cursor_key, decode_cursor, encode_cursor
-from tui.demo.v2.shapes import MAX_CONTENT, OLDER_DM_RESTRICTIONS, Shapes
+from tui.demo.v2.shapes import PLATFORMS, Shapes, max_characters, restrictions
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -103,17 +103,19 @@ class MessageHandlers(Handlers):
         content = body.get("content")
         if not isinstance(content, str) or not content.strip():
             raise invalid("content", "is required and cannot be empty")
-        if len(content) > MAX_CONTENT:
-            raise V2Error(
-                422,
-                "contentRejected",
-                f"Longer than {MAX_CONTENT} characters",
-                {"detail": "too long"},
-            )
         reply_to = body.get("replyToMessageId")
         if reply_to is not None and not (isinstance(reply_to, str) and CUID.match(reply_to)):
             raise invalid("replyToMessageId", "must be a message ID")
         thread, created = self._send_target(body.get("target"))
+        limit = max_characters(thread.prospect.platform)
+        if len(content) > limit:
+            raise V2Error(
+                422,
+                "contentRejected",
+                f"Longer than {limit} characters",
+                {"detail": "too long"},
+            )
+        self._mutable(thread, "message:reply" if reply_to is not None else "message:send")
         message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
         answer = {
             "message": self.shapes.message(thread, message),
@@ -145,12 +147,15 @@ class MessageHandlers(Handlers):
         if kind == "contact":
             person = self._contact(str(target["contactId"]))
         else:
-            if target["platform"] != "twitter":
+            supported = sorted(
+                {"twitter"} | {a.platform for a in self.store.account_links.values()}
+            )
+            if target["platform"] not in supported:
                 raise V2Error(
                     422,
                     "platformNotSupported",
-                    "Only twitter is enabled for this team",
-                    {"platform": str(target["platform"]), "supported": ["twitter"]},
+                    f"Only {', '.join(supported)} are enabled for this team",
+                    {"platform": str(target["platform"]), "supported": supported},
                 )
             found = self.store.find_prospect(str(target["platformId"]), None)
             if found is None:
@@ -167,7 +172,16 @@ class MessageHandlers(Handlers):
         return self.store.create_thread(link_id, None, person.external_id), True
 
     def _mutable(self, thread: ThreadRec, capability: str) -> None:
-        if thread.variant != "xChat" and capability in OLDER_DM_RESTRICTIONS:
+        link = self.store.account_links.get(thread.account_link_id)
+        platform = link.platform if link else "twitter"
+        if capability not in PLATFORMS[platform]["capabilities"]:
+            raise V2Error(
+                422,
+                "capabilityNotSupported",
+                f"{capability} is not supported on {platform}",
+                {"capability": capability},
+            )
+        if capability in restrictions(thread):
             raise V2Error(
                 422,
                 "threadRestricted",

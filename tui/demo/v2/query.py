@@ -171,7 +171,7 @@ class FolderFilter:
         p = t.prospect
         if self.account_link_ids and t.account_link_id not in self.account_link_ids:
             return False
-        if self.platforms and "twitter" not in self.platforms:
+        if self.platforms and p.platform not in self.platforms:
             return False
         if self.contact_ids and p.external_id not in self.contact_ids:
             return False

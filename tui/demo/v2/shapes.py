@@ -33,6 +33,67 @@ LINK_CAPABILITIES = [
 OLDER_DM_RESTRICTIONS = ["message:edit", "message:delete:self", "message:unsend", "message:react"]
 MUTATION_WINDOWS = {"message:edit": 900, "message:unsend": 86_400, "message:react": 86_400}
 
+# The team's platforms (`GET /platforms`): X, and Instagram on one account link, with a shorter
+# message limit and no editing.
+PLATFORMS: dict[str, dict[str, Any]] = {
+    "twitter": {
+        "platform": "twitter",
+        "name": "X",
+        "usernamePrefix": "@",
+        "capabilities": LINK_CAPABILITIES,
+        "limits": {
+            "characters": MAX_CONTENT,
+            "mediaCount": 1,
+            "mediaBytes": 5_242_880,
+            "mediaTypes": {"image": ["image/jpeg", "image/png"], "gif": ["image/gif"]},
+        },
+        "mutationWindows": MUTATION_WINDOWS,
+        "threadState": {
+            "archive": {"observe": True, "mutate": False},
+            "read": {"observe": True, "mutate": False},
+        },
+    },
+    "instagram": {
+        "platform": "instagram",
+        "name": "Instagram",
+        "usernamePrefix": "@",
+        "capabilities": [
+            "message:send",
+            "message:unsend",
+            "message:react",
+            "message:reply",
+            "media:image",
+            "media:video",
+            "media:audio",
+            "thread:typing:send",
+            "thread:typing:receive",
+            "thread:message-requests",
+            "thread:read:observe",
+        ],
+        "limits": {
+            "characters": 1_000,
+            "mediaCount": 1,
+            "mediaBytes": 8_388_608,
+            "mediaTypes": {"image": ["image/*"], "video": ["video/mp4"], "audio": ["audio/*"]},
+        },
+        "mutationWindows": {},
+        "threadState": {"archive": None, "read": {"observe": True, "mutate": False}},
+    },
+}
+
+
+def max_characters(platform: str) -> int:
+    limit = PLATFORMS.get(platform, PLATFORMS["twitter"])["limits"]["characters"]
+    return int(limit)
+
+
+def restrictions(t: ThreadRec) -> list[str]:
+    """What this conversation does not allow: an older (unencrypted) X DM changes nothing once
+    sent, and a thread can carry restrictions of its own."""
+    older = t.prospect.platform == "twitter" and t.variant != "xChat"
+    base = list(OLDER_DM_RESTRICTIONS) if older else []
+    return base + [r for r in t.restrictions if r not in base]
+
 
 class Shapes:
     def __init__(self, store: DemoStore) -> None:
@@ -98,14 +159,14 @@ class Shapes:
         a = self.store.account_link(link_id)
         return {
             "id": a.id,
-            "platform": "twitter",
+            "platform": a.platform,
             "platformId": a.platform_id,
             "username": a.username,
             "displayName": a.name,
-            "avatarUrl": f"https://pbs.twimg.com/profile_images/{a.platform_id}/photo.jpg",
+            "avatarUrl": a.avatar_url,
             "status": a.status,
             "pauseReasons": list(a.pause_reasons),
-            "capabilities": list(LINK_CAPABILITIES),
+            "capabilities": list(PLATFORMS[a.platform]["capabilities"]),
             "syncedAt": ts(a.created_at),
             "createdAt": ts(a.created_at),
         }
@@ -124,14 +185,24 @@ class Shapes:
     def profile(self, p: ProspectRec) -> dict[str, Any]:
         website = f"https://{p.website_domain}" if p.website_domain else None
         badge = {"verified": "blue", "business": "gold", "government": "gray"}.get(p.verified)
+        platform_data: dict[str, Any] = {"_tag": p.platform}
+        if p.platform == "twitter":
+            platform_data.update(
+                badge=badge,
+                profileType=p.profile_type,
+                professionalCategory=None,
+                urlEntities=[],
+                bannerUrl=None,
+                rawData=None,
+            )
         return {
             "id": self.profile_id(p),
-            "platform": "twitter",
+            "platform": p.platform,
             "platformId": p.platform_id,
             "username": p.username,
             "handle": f"@{p.username}",
             "displayName": p.display_name,
-            "avatarUrl": f"https://pbs.twimg.com/profile_images/{p.platform_id}/photo.jpg",
+            "avatarUrl": p.avatar_url,
             "bio": p.bio,
             "location": p.location,
             "websiteUrl": website,
@@ -146,17 +217,9 @@ class Shapes:
             "listedCount": p.follower_count // 700,
             "accountStatus": "active",
             "platformCreatedAt": ts(p.created_on_platform),
-            "profileUrl": f"https://x.com/{p.username}",
+            "profileUrl": p.profile_url,
             "updatedAt": ts(p.first_seen_at),
-            "platformData": {
-                "_tag": "twitter",
-                "badge": badge,
-                "profileType": p.profile_type,
-                "professionalCategory": None,
-                "urlEntities": [],
-                "bannerUrl": None,
-                "rawData": None,
-            },
+            "platformData": platform_data,
         }
 
     def contact(self, p: ProspectRec, expand: AbstractSet[str] = frozenset()) -> dict[str, Any]:
@@ -187,7 +250,7 @@ class Shapes:
         assignee = effective_assignee(t)
         wire: dict[str, Any] = {
             "id": t.id,
-            "platform": "twitter",
+            "platform": t.prospect.platform,
             "platformId": t.platform_id,
             "accountLinkId": link,
             "profileId": self.profile_id(t.prospect),
@@ -197,7 +260,7 @@ class Shapes:
             "acceptanceState": "required" if t.is_request else "notRequired",
             "archived": t.done,
             "unread": t.unread,
-            "restrictions": [] if t.variant == "xChat" else list(OLDER_DM_RESTRICTIONS),
+            "restrictions": restrictions(t),
             "syncing": t.sync_seconds > 0,
             "typingIndicators": t.typing_indicators,
             "lastMessage": None
@@ -247,7 +310,7 @@ class Shapes:
             "id": m.id,
             "threadId": t.id,
             "accountLinkId": t.account_link_id,
-            "platform": "twitter",
+            "platform": t.prospect.platform,
             "platformId": m.platform_id,
             "direction": direction(t, m),
             "sentBy": sent_by,
@@ -268,7 +331,9 @@ class Shapes:
             "editedAt": ts(m.updated_at) if m.is_edited else None,
             "deletedAt": ts(m.deletion.deleted_at) if m.deletion else None,
             "createdAt": ts(m.created_at),
-            "platformData": {"_tag": "twitter", "encrypted": t.variant == "xChat"},
+            "platformData": {"_tag": "twitter", "encrypted": t.variant == "xChat"}
+            if t.prospect.platform == "twitter"
+            else {"_tag": t.prospect.platform},
             "replyTo": reply,
         }
         if "thread" in expand:
@@ -302,7 +367,11 @@ class Shapes:
             if kind in ("thread.assigned", "thread.unassigned"):
                 out = {"assigneeId": data.get("assigneeId")}
             elif kind == "thread.deleted":
-                out = {"accountLinkId": str(data.get("accountLinkId") or ""), "platform": "twitter"}
+                link = self.store.account_links.get(str(data.get("accountLinkId") or ""))
+                out = {
+                    "accountLinkId": link.id if link else "",
+                    "platform": link.platform if link else "twitter",
+                }
         elif kind.startswith("message."):
             obj = ("message", str(data.get("messageId")))
             out = {"threadId": str(thread_id)}

@@ -8,7 +8,7 @@ from starlette.requests import Request
 
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import Query
-from tui.demo.v2.shapes import LINK_CAPABILITIES, MAX_CONTENT, MUTATION_WINDOWS
+from tui.demo.v2.shapes import PLATFORMS
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -27,25 +27,9 @@ class TeamHandlers(Handlers):
 
     async def list_platforms(self, request: Request) -> Any:
         Query.read(request, {})
-        return [
-            {
-                "platform": "twitter",
-                "name": "X",
-                "usernamePrefix": "@",
-                "capabilities": list(LINK_CAPABILITIES),
-                "limits": {
-                    "characters": MAX_CONTENT,
-                    "mediaCount": 1,
-                    "mediaBytes": 5_242_880,
-                    "mediaTypes": {"image": ["image/jpeg", "image/png"], "gif": ["image/gif"]},
-                },
-                "mutationWindows": dict(MUTATION_WINDOWS),
-                "threadState": {
-                    "archive": {"observe": True, "mutate": False},
-                    "read": {"observe": True, "mutate": False},
-                },
-            }
-        ]
+        # The platforms of the team's account links (X for every team).
+        used = {"twitter"} | {a.platform for a in self.store.account_links.values()}
+        return [dict(info) for name, info in PLATFORMS.items() if name in used]
 
     async def get_team(self, request: Request) -> Any:
         Query.read(request, {})
@@ -69,7 +53,7 @@ class TeamHandlers(Handlers):
         links = [
             self.shapes.account_link(a.id)
             for a in self.store.account_links.values()
-            if (not statuses or a.status in statuses) and (not platforms or "twitter" in platforms)
+            if (not statuses or a.status in statuses) and (not platforms or a.platform in platforms)
         ]
         return self._offset_page(query, "accountLinks", links)
 

@@ -1,8 +1,8 @@
 """Acting on one message of the open conversation: edit, delete, history and reactions.
 
-The service allows these on encrypted (X Chat) threads only; elsewhere the keys explain why
-they do nothing. Each change is shown once the server has made it, and a refused edit keeps
-its text for the next try.
+Each works where the conversation allows it (see tui/core/permissions.py): elsewhere its key
+is off the footer and help, and pressed, says why. Each change is shown once the server has
+made it, and a refused edit keeps its text for the next try.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.drafts import edit_key
 from tui.core.text import one_line
-from tui.ui.features.shared import Feature
+from tui.ui.features.shared import Feature, Needs, message_refusal
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
@@ -62,12 +62,15 @@ class HistoryLoaded(Message):
         self.history = history
 
 
-# What each message action needs the conversation to allow (v2 capability strings).
-CAPABILITIES = {
-    "Editing": "message:edit",
-    "Deleting": "message:delete:self",
-    "History": "message:edit",  # a history is of edits: where messages cannot change, none
-    "Reacting": "message:react",
+# Each action's needs, by action name.
+NEEDS = {
+    "edit_message": Needs("Editing", "message:edit"),
+    # Instagram unsends but cannot delete for one side only: d then offers "for everyone".
+    "delete_message": Needs("Deleting", "message:delete:self", alternative="message:unsend"),
+    # A history is of edits: where messages cannot change, there is none. Reading it has no
+    # time window.
+    "message_history": Needs("History", "message:edit", windowed=False),
+    "react": Needs("Reacting", "message:react"),
 }
 
 
@@ -75,21 +78,29 @@ class MessageActionsFeature(Feature):
     # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
     # cut off by a crash, is offered again on the next E.
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Off (and so off the footer) where the conversation does not allow it: the key's
+        second binding, `why_not`, then says why."""
+        if not super().check_action(action, parameters):
+            return False
+        needs = NEEDS.get(action)
+        return needs is None or message_refusal(self.shell, needs) is None
+
+    def action_why_not(self, action: str) -> None:
+        needs = NEEDS.get(action)
+        why = None if needs is None else message_refusal(self.shell, needs)
+        if needs is not None and why is not None:
+            self.notify(f"{needs.what}: {why}.", severity="warning", markup=False)
+
     def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
         """The open thread and its selected message, when `what` is possible on them."""
         thread, message = self.shell.message_view.thread, self.shell.message_view.selected_message
         if thread is None or message is None:
             self.notify("Open a thread and select a message (j / k) first.", markup=False)
             return None
-        capability = CAPABILITIES[what]
-        if not thread.allows(capability):
-            # v2 says per account link and conversation; v1 allows it on X Chat threads only.
-            why = (
-                f"this conversation does not allow it ({capability})"
-                if thread.capabilities is not None
-                else "it works only on encrypted X Chat threads; this one is "
-                f"{one_line(thread.variant or 'an older kind of DM', 20)}"
-            )
+        needs = next(n for n in NEEDS.values() if n.what == what)
+        why = message_refusal(self.shell, needs)
+        if why is not None:  # the palette, or a thread that changed under the key
             self.notify(f"{what}: {why}.", severity="warning", markup=False)
             return None
         if message.is_deleted and what != "History":
@@ -146,11 +157,20 @@ class MessageActionsFeature(Feature):
         if target is None:
             return
         thread, message = target
-        choices = [("self", "Delete for me", "warning"), ("keep", "Keep it", "default")]
+        for_me = message_refusal(self.shell, Needs("Deleting", "message:delete:self")) is None
+        unsend = Needs("Unsending", "message:unsend")
+        for_all = self._is_ours(message) and message_refusal(self.shell, unsend) is None
+        if not (for_me or for_all):
+            self.notify("Deleting: only your own messages can be unsent here.", markup=False)
+            return
+        choices = [("keep", "Keep it", "default")]
         body = "It goes from your side of the conversation."
-        if self._is_ours(message) and thread.allows("message:unsend"):
+        if for_me:
+            choices.insert(0, ("self", "Delete for me", "warning"))
+        if for_all:
             choices.insert(0, ("all", "Delete for everyone", "error"))
-            body = "For everyone: they no longer see it either.\nFor me: only your side."
+            body = "For everyone: they no longer see it either."
+            body += "\nFor me: only your side." if for_me else ""
 
         def answered(answer: str | None) -> None:
             if answer in ("all", "self"):

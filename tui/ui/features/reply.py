@@ -24,8 +24,9 @@ from textual.timer import Timer
 
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
 from tui.core.drafts import Quote
+from tui.core.text import one_line
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared, Feature
+from tui.ui.features.shared import AppShared, Feature, Needs, message_refusal
 
 if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
     from tui.ui.widgets.message_view import Pending
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
+
+
+QUOTING = Needs("Replying to a message", "message:reply")
 
 
 class SendSettled(Message):
@@ -77,6 +81,7 @@ class ReplyFeature(Feature):
         self._composer_thread_id = thread.id
         self._set_composer_text(self.shell.drafts.get(thread.id))
         self._set_reply_to(self.shell.drafts.reply_to(thread.id))
+        self.shell.composer.set_platform(self.shell.directory.platform_of(thread))
         self.shell.composer.remove_class("-hidden")
 
     def _set_reply_to(self, quote: Quote | None) -> None:
@@ -144,6 +149,13 @@ class ReplyFeature(Feature):
             self.shell.open_thread(target)
         self.shell.composer.input.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Quoting one message is off where the conversation does not allow it: its key then
+        falls to the plain reply (and the footer says Reply)."""
+        if not super().check_action(action, parameters):
+            return False
+        return action != "reply_to_message" or message_refusal(self.shell, QUOTING) is None
+
     def action_reply_to_message(self) -> None:
         """Reply quoting the message selected in the conversation; with none selected yet
         (the messages are still loading), a plain reply: the keys typed next are text."""
@@ -189,10 +201,11 @@ class ReplyFeature(Feature):
             self.flush_draft()
             self.notify(f"Not sent: {why}.", severity="error", timeout=10, markup=False)
             return
-        limit = self.shell.composer.limit
-        if len(text) > limit:
+        composer = self.shell.composer
+        if composer.limit is not None and len(text) > composer.limit:
             self.notify(
-                f"Too long for an X DM: {len(text):,} of {limit:,} characters.",
+                f"Too long for {one_line(composer.platform_name, 20)}: {len(text):,} of "
+                f"{composer.limit:,} characters. Nothing was sent; the draft is kept.",
                 severity="error",
                 markup=False,
             )

@@ -1,5 +1,5 @@
 """What a feature may use of the app, declared once (`AppShared`), and what a feature is
-(`Feature`).
+(`Feature`), and what an action on a message needs (`Needs`).
 
 A feature (triage, reply, labels, ...) owns its actions, its handlers and its workers' results.
 It is handed the app's shared state as an `AppShared` (the connection, the team directory, the
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
 from textual.widget import Widget
+
+from tui.core.permissions import refusal
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -121,3 +123,29 @@ class Feature(Widget):
     ) -> None:
         """Plain text, always (the app's notify neutralises what it shows)."""
         self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+
+class Needs(NamedTuple):
+    """What a message action is called, the capability it needs (v2's string; or else
+    `alternative`), and whether the platform's time window after sending applies to it."""
+
+    what: str
+    capability: str
+    windowed: bool = True
+    alternative: str = ""
+
+
+def message_refusal(shell: AppShared, needs: Needs) -> str | None:
+    """Why the open conversation's selected message does not allow the action (None: it
+    does, or no conversation is open: the action then says what to do)."""
+    view = shell.message_view
+    if view.thread is None:
+        return None
+    message = view.selected_message if needs.windowed else None
+    platform = shell.directory.platform_of(view.thread)
+    why = refusal(needs.capability, view.thread, message, platform, shell.clock())
+    if why is None or not needs.alternative:
+        return why
+    # Either capability will do.
+    alternative = refusal(needs.alternative, view.thread, message, platform, shell.clock())
+    return why if alternative else None

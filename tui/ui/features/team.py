@@ -67,6 +67,8 @@ class TeamFeature(Feature):
         if shell.panes_mounted:  # else they are made with it (a first launch mounts them late)
             shell.message_view.set_directory(directory)
             shell.show_conversation_header(shell.message_view.thread)
+            if shell.message_view.thread is not None:
+                shell.composer.set_platform(directory.platform_of(shell.message_view.thread))
         shell.update_chips()
 
     def on_request_failed(self, message: RequestFailed) -> None:

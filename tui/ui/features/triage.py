@@ -497,12 +497,18 @@ class TriageFeature(Feature):
     def action_open_profile(self) -> None:
         targets = self.single_target()
         if targets:
-            self._open_in_browser(targets[0].prospect.profile_by_id_url)
+            self._open_link(targets[0].prospect.profile_by_id_url, "profile")
 
     def action_open_conversation(self) -> None:
         targets = self.single_target()
         if targets and targets[0].platform_id:
-            self._open_in_browser(targets[0].conversation_url)
+            self._open_link(targets[0].conversation_url, "conversation")
+
+    def _open_link(self, url: str, what: str) -> None:
+        if not url:  # a platform that gives no link to it
+            self.notify(f"The service gives no link to this {what}.", markup=False)
+            return
+        self._open_in_browser(url)
 
     def _open_in_browser(self, url: str) -> None:
         """Opened, and said with the link: over ssh or in a container no browser may open,

@@ -1,4 +1,5 @@
-"""The filter panel: tags, statuses, assignees, campaigns, account links and sort order."""
+"""The filter panel: tags, statuses, assignees, campaigns, account links, platforms (when
+the team has several) and sort order."""
 
 from __future__ import annotations
 
@@ -70,6 +71,8 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
         links = [
             (a.id, Text(one_line(f"{a.name} @{a.username}", 40))) for a in d.account_links.values()
         ]
+        # Offered when the team has more than one (v2 says which; v1 knows X alone).
+        platforms = [(p.id, Text(one_line(p.label, 30))) for p in d.platforms.values()]
         with Vertical(id="filter-dialog"):
             yield Label("Filters (space toggles · ctrl+s applies · esc cancels)", id="filter-title")
             with VerticalScroll(id="filter-body"):
@@ -100,12 +103,15 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
                     with Vertical(classes="filter-group"):
                         yield Label("Account links (none selected: all)")
                         yield CheckList[str](
-                            *[
-                                Selection(label, value, value in q.account_link_ids)
-                                for value, label in links
-                            ],
-                            id="f-links",
+                            *_options(links, None, IdFilter(q.account_link_ids)), id="f-links"
                         )
+                    if d.multiple_platforms:
+                        with Vertical(classes="filter-group"):
+                            yield Label("Platforms (none selected: all)")
+                            yield CheckList[str](
+                                *_options(platforms, None, IdFilter(q.platforms)),
+                                id="f-platforms",
+                            )
                     with Vertical(classes="filter-group"):
                         yield Label("Sort order")
                         with RadioSet(id="f-sort"):
@@ -136,6 +142,9 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
             assignees=_id_filter(self._selected("f-assignees")),
             campaigns=_id_filter(self._selected("f-campaigns")),
             account_link_ids=tuple(self._selected("f-links")),
+            platforms=tuple(self._selected("f-platforms"))
+            if self.directory.multiple_platforms
+            else self.query_in.platforms,
             sort_order=SortOrder.ASC if ascending else SortOrder.DESC,
             cursor=None,
         )

@@ -20,8 +20,11 @@ SCOPES = (
 )
 
 
-def keymap_table(overrides: dict[str, str] | None = None) -> Table:
-    """Every key (with the user's overrides) and the binding id to override it with."""
+def keymap_table(
+    overrides: dict[str, str] | None = None, refused: frozenset[str] = frozenset()
+) -> Table:
+    """Every key (with the user's overrides) and the binding id to override it with; those in
+    `refused` (the open conversation does not allow them) are named apart, at their pane's end."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
     table.add_column("key", no_wrap=True, style="bold")
     table.add_column("action")
@@ -31,8 +34,11 @@ def keymap_table(overrides: dict[str, str] | None = None) -> Table:
         table.add_row("", "", "")
         table.add_row(title, "", "", style="underline")
         for key in keys:
-            if key.scope == scope:
+            if key.scope == scope and key.id not in refused:
                 table.add_row(key.display, key.description, key.id)
+        off = [key.display for key in keys if key.scope == scope and key.id in refused]
+        if off:
+            table.add_row(", ".join(off), "Not in this conversation (it does not allow them)", "")
     from tui.ui.screens.board import BoardScreen
     from tui.ui.widgets.composer import ComposerInput
 
@@ -56,15 +62,18 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]
 
-    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, overrides: dict[str, str] | None = None, *, refused: frozenset[str] = frozenset()
+    ) -> None:
         super().__init__()
         self.overrides = overrides or {}
+        self.refused = refused
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Label("Keys  (esc closes)", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(keymap_table(self.overrides))
+                yield Static(keymap_table(self.overrides, self.refused))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, TextArea
 
+if TYPE_CHECKING:
+    from tui.core.model import Platform
+
+from tui.core.model import X_PLATFORM
 from tui.core.text import one_line
 from tui.ui.messages import FeatureRequest
 
-X_DM_LIMIT = 10_000
+X_DM_LIMIT = X_PLATFORM.max_characters
 
 
 class ComposerInput(TextArea):
@@ -87,9 +93,10 @@ class ComposerInput(TextArea):
 class Composer(Vertical):
     """The input plus a line with the hint and the length against the platform's limit."""
 
-    def __init__(self, *, limit: int = X_DM_LIMIT, id: str | None = None) -> None:
+    def __init__(self, *, limit: int | None = X_DM_LIMIT, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.limit = limit
+        self.limit = limit  # characters a message may have on the thread's platform (None: any)
+        self.platform_name = "X"
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
@@ -118,8 +125,20 @@ class Composer(Vertical):
     def on_text_area_changed(self) -> None:
         self.update_count()
 
+    def set_platform(self, platform: Platform | None) -> None:
+        """The open thread's platform: its name and its message length limit (None: not
+        known yet, as before the directory is read; X's stays)."""
+        if platform is None:
+            return
+        self.platform_name, self.limit = platform.label, platform.max_characters
+        if self.is_mounted:
+            self.update_count()
+
     def update_count(self) -> None:
         length = len(self.input.text)
         label = self.query_one("#composer-count", Label)
-        label.update(Text(f"{length:,} / {self.limit:,}"))
-        label.set_class(length > self.limit, "-over")
+        if self.limit is None:
+            label.update(Text(f"{length:,}"))
+        else:
+            label.update(Text(f"{length:,} / {self.limit:,}"))
+        label.set_class(self.limit is not None and length > self.limit, "-over")

@@ -93,6 +93,7 @@ def chips_text(
         ),
     )
     group("account", [link_name(i) for i in q.account_link_ids])
+    group("platform", [one_line(p.label if (p := d.platform(i)) else i, 20) for i in q.platforms])
     if q.sort_order.value == "asc":
         group("sort", ["oldest first"])
     if min_score is not None:

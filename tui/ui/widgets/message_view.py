@@ -122,6 +122,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         self.syncing = False
         self.notice = text
         self._rebuild(keep="top")
+        self.refresh_bindings()
 
     def set_messages(
         self, thread: Thread, newest_first: list[Message], has_older: bool, syncing: bool = False
@@ -137,6 +138,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         self._pictures.clear()
         self._asked.clear()
         self._rebuild(keep="bottom")
+        self.refresh_bindings()  # the footer offers what this conversation allows
 
     def prepend_older(self, thread_id: str, newest_first: list[Message], has_older: bool) -> None:
         """An older page arrived: put it above, keeping what the user is looking at in place."""
@@ -231,6 +233,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         self.directory = directory
         self._blocks.clear()
         self._rebuild(keep="anchor")
+        self.refresh_bindings()
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -451,6 +454,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             return
         index = max(0, min(index, len(self.messages) - 1))
         self.selected_id = self.messages[index].id
+        self.refresh_bindings()  # what the footer offers follows the message (time windows)
         start, end = self._spans.get(self.selected_id, (0, 0))
         height = self.scrollable_content_region.height
         if start < self.scroll_y or end - start + 1 > height:

@@ -215,6 +215,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             if link is not None and link.status != "active":  # it cannot send: say why here
                 reasons = pause_reasons(link)
                 account += f" ({one_line(link.status, 12)}" + (f": {reasons})" if reasons else ")")
+        if directory.multiple_platforms:
+            platform = directory.platform_of(thread)
+            name = platform.label if platform else thread.platform
+            account += ("\n" if account else "") + f"Platform  {one_line(name, 30)}"
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
         self._field("notes", inert(p.context.notes) or "No notes")

@@ -51,6 +51,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         "thread-list--status",
         "thread-list--assignee",
         "thread-list--link",
+        "thread-list--platform",
         "thread-list--score",
         "thread-list--draft",
         "thread-list--request",
@@ -420,6 +421,9 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
                 Segment(" " + one_line(row.handle, 40), style("thread-list--handle")),
             ]
             right = [Segment(" ")]
+            if row.platform is not None:
+                badge = one_line(row.platform, 3)
+                right += [Segment(f" {badge} ", style("thread-list--platform")), Segment(" ")]
             if row.id in self.drafts:
                 right.append(Segment("✎ ", style("thread-list--draft")))
             stamp = None if row.stamp is None else datetime.fromtimestamp(row.stamp, UTC)
