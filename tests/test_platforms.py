@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.binding import Binding
 from textual.widgets import SelectionList
 
 from tests.app_helpers import make_app, painted_text, settle
@@ -25,6 +26,8 @@ from tui.core.permissions import refusal, span
 from tui.core.query import ThreadQuery
 from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.ui.app import InboxApp
+from tui.ui.key_overrides import key_overrides
+from tui.ui.keymap import bindings, why_not_id
 from tui.ui.screens.filters import FilterScreen
 from tui.ui.screens.help import HelpScreen, keymap_table
 
@@ -227,3 +230,15 @@ async def test_message_keys_show_only_where_the_conversation_allows_them(
         view._select(view.messages.index(view.message_by_id(ours.id)))  # type: ignore[arg-type]
         await pilot.pause()
         assert "E" in footer_keys(app)
+
+
+def test_a_refused_keys_explanation_follows_its_override() -> None:
+    """The second binding (it says why) is on the same key as the action, overrides too."""
+    keymap, problems = key_overrides({"messages.edit": "ctrl+e"})
+    assert problems == []
+    assert keymap == {"messages.edit": "ctrl+e", why_not_id("messages.edit"): "ctrl+e"}
+    messages_keys = [b for b in bindings("messages") if isinstance(b, Binding)]
+    twins = [b for b in messages_keys if b.id == why_not_id("messages.edit")]
+    assert [(b.key, b.action, b.show) for b in twins] == [
+        ("E", "message_actions.why_not('edit_message')", False)
+    ]
