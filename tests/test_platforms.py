@@ -7,6 +7,7 @@ and say why when pressed elsewhere."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,10 +21,13 @@ from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread
 from tui.api.errors import InboxError
 from tui.backend import demo_backend
+from tui.core.config_file import view_table
+from tui.core.directory import Directory
 from tui.core.drafts import DraftStore
 from tui.core.model import Message, Platform, Thread
 from tui.core.permissions import refusal, span
 from tui.core.query import ThreadQuery
+from tui.core.saved_views import from_query, to_query
 from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.ui.app import InboxApp
 from tui.ui.key_overrides import key_overrides
@@ -242,3 +246,21 @@ def test_a_refused_keys_explanation_follows_its_override() -> None:
     assert [(b.key, b.action, b.show) for b in twins] == [
         ("E", "message_actions.why_not('edit_message')", False)
     ]
+
+
+def test_a_saved_view_keeps_its_platform_filter() -> None:
+    """Saving the current view writes the platform by name; reading it back finds it."""
+    directory = Directory.build(
+        [],
+        [],
+        [],
+        [],
+        platforms=[Platform(id="twitter", name="X"), Platform(id="instagram", name="Instagram")],
+    )
+    spec = from_query("Insta", ThreadQuery(platforms=("instagram",)), directory)
+    assert spec.platforms == ["Instagram"]
+    assert 'platforms = ["Instagram"]' in view_table(spec)
+    query, unknown = to_query(spec, directory, 50)
+    assert query.platforms == ("instagram",) and unknown == []
+    _, unknown = to_query(replace(spec, platforms=["Myspace"]), directory, 50)
+    assert unknown == ["platform 'Myspace'"]

@@ -31,6 +31,7 @@ class ViewSpec:
     campaigns: list[str] = field(default_factory=list)
     no_campaign: bool = False
     account_links: list[str] = field(default_factory=list)  # names, @usernames or IDs
+    platforms: list[str] = field(default_factory=list)  # names or IDs: "Instagram", "twitter"
     sort: Sort = "newest"
     key: str | None = None  # a key that switches to it, e.g. "ctrl+1"
 
@@ -60,6 +61,7 @@ def read_view(table: Table) -> ViewSpec:
         campaigns=table.take("campaigns", texts, spec.campaigns),
         no_campaign=table.take("no_campaign", flag, spec.no_campaign),
         account_links=table.take("account_links", texts, spec.account_links),
+        platforms=table.take("platforms", texts, spec.platforms),
         sort=table.take("sort", _sort, spec.sort),
         key=table.take("key", optional(text), spec.key),
     )
@@ -93,9 +95,11 @@ def to_query(spec: ViewSpec, directory: Directory, limit: int) -> tuple[ThreadQu
     members = {m.id: [m.label, m.name or "", m.email or ""] for m in directory.members.values()}
     campaigns = {c: [directory.campaign_label(c)] for c in directory.campaign_ids}
     links = {a.id: [a.name, a.username or ""] for a in directory.account_links.values()}
+    platforms = {p.id: [p.name] for p in directory.platforms.values()}
     query = ThreadQuery(
         inbox=InboxView(spec.view),
         account_link_ids=ids(spec.account_links, links, "account link"),
+        platforms=ids(spec.platforms, platforms, "platform"),
         tags=IdFilter(ids(spec.tags, tags, "tag"), spec.no_tags),
         statuses=IdFilter(ids(spec.statuses, statuses, "status"), spec.no_status),
         assignees=IdFilter(ids(spec.assignees, members, "member"), spec.unassigned),
@@ -130,5 +134,6 @@ def from_query(name: str, query: ThreadQuery, directory: Directory) -> ViewSpec:
         account_links=names(
             query.account_link_ids, {a.id: a.name for a in directory.account_links.values()}
         ),
+        platforms=names(query.platforms, {p.id: p.label for p in directory.platforms.values()}),
         sort="oldest" if query.sort_order is SortOrder.ASC else "newest",
     )
