@@ -31,6 +31,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("narrow", (80, 24), ["enter"]),
     ("help", (100, 45), ["question_mark"]),
     ("attachments", (130, 44), ["enter", "tab", "k"]),
+    ("snippets", (130, 36), ["enter", "r", "ctrl+t"]),
 ]
 
 

@@ -20,6 +20,7 @@ from tui.core.checks import (
     number,
     optional,
     path,
+    short_text,
     text,
     text_map,
     texts,
@@ -28,6 +29,7 @@ from tui.core.checks import (
 from tui.core.saved_views import ViewSpec, read_view
 from tui.core.scoring import ScoreWeights
 from tui.core.secrets import Secret, readable_by_others, register_secret
+from tui.core.snippets import Snippet, read_snippet
 
 APP_NAME = "inbox-tui"
 
@@ -160,6 +162,11 @@ class Settings:
     score: ScoreSettings = field(default_factory=ScoreSettings)
     # Saved views ([[views]]): named view + filters + account links + sort, in the header.
     views: list[ViewSpec] = field(default_factory=list)
+    # Canned replies ([[snippets]]: name, body, optional key); more in snippets/ beside the
+    # config file, one per .txt or .md file. ctrl+t in the composer inserts one.
+    snippets: list[Snippet] = field(default_factory=list)
+    # Your name, for {me} in snippets.
+    me: str = ""
     # Key overrides by binding id (see `?`): e.g. triage.done = "E,ctrl+d".
     keys: dict[str, str] = field(default_factory=dict)
     theme: str | None = None  # a Textual theme name; the last one chosen is remembered
@@ -174,6 +181,11 @@ class Settings:
     @property
     def config_path(self) -> Path:
         return self._path or default_config_path()
+
+    @property
+    def snippets_dir(self) -> Path:
+        """The folder of snippet files, beside the config file."""
+        return self.config_path.parent / "snippets"
 
     def resolved_data_dir(self) -> Path:
         return self.data_dir or default_data_dir()
@@ -271,6 +283,21 @@ def _read_views(table: Table) -> list[ViewSpec]:
     ]
 
 
+def _read_snippets(table: Table) -> list[Snippet]:
+    entries = table.values.get("snippets", [])
+    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+        table.problems.append(("snippets", "must be a list of tables ([[snippets]])"))
+        return []
+    snippets = []
+    for i, entry in enumerate(entries):
+        where = f"snippets.{i}."
+        snippet = read_snippet(Table(entry, where=where, problems=table.problems))
+        if not snippet.name or not snippet.body:
+            table.problems.append((where.rstrip("."), "needs a name and a body"))
+        snippets.append(snippet)
+    return snippets
+
+
 def read_settings(values: Mapping[str, Any]) -> Settings:
     """Settings from the file's, environment's and flags' values, every field checked; raises
     Problems listing all that is wrong."""
@@ -300,6 +327,8 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         download_dir=table.take("download_dir", optional(path), None),
         score=_read_score(table.nested("score")),
         views=_read_views(table),
+        snippets=_read_snippets(table),
+        me=table.take("me", short_text(80), default.me),
         keys=table.take("keys", text_map, default.keys),
         theme=table.take("theme", optional(text), None),
         crm=_read_crm(table.nested("crm")),

@@ -43,6 +43,7 @@ from tui.ui.features.reply import ReplyFeature
 from tui.ui.features.saved_views import SavedViewsFeature
 from tui.ui.features.search import SearchFeature
 from tui.ui.features.shared import Feature
+from tui.ui.features.snippets import SnippetsFeature
 from tui.ui.features.targeting import TargetFeature
 from tui.ui.features.team import TeamFeature
 from tui.ui.features.threads import ThreadsFeature
@@ -165,6 +166,7 @@ class InboxApp(App[None]):
         self.reading = ReadingFeature(self, reply=self.reply, unread=self.unread)
         self.lookup = LookupFeature(self)
         self.search = SearchFeature(self, lookup=self.lookup, threads=self.threads)
+        self.snippets = SnippetsFeature(self)
         self.team = TeamFeature(self, threads=self.threads)
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())

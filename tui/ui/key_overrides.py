@@ -22,6 +22,7 @@ def overridable_elsewhere() -> frozenset[str]:
         TextPromptScreen,
         ValuationScreen,
     )
+    from tui.ui.screens.snippets import SnippetPickerScreen
     from tui.ui.widgets.composer import ComposerInput
 
     return binding_ids(
@@ -40,6 +41,7 @@ def overridable_elsewhere() -> frozenset[str]:
             LabelFormScreen,
             HistoryScreen,
             BoardScreen,
+            SnippetPickerScreen,
         ]
     )
 

@@ -33,6 +33,16 @@ def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
             partial(app.run_action, f"saved_views.saved_view({index})"),
         )
     yield SystemCommand(
+        "Insert a snippet…",
+        "A canned reply, filled from the open conversation (key: ctrl+t in the composer)",
+        app.snippets.pick,
+    )
+    yield SystemCommand(
+        "Save the draft as a snippet…",
+        "The composer's text, as a new [[snippets]] entry in the config file (ctrl+n there)",
+        app.snippets.save_draft_as_snippet,
+    )
+    yield SystemCommand(
         "Save the current view…",
         "Name the current view and filters; written to the config file",
         partial(app.run_action, "saved_views.save_view"),

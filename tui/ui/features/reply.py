@@ -91,7 +91,9 @@ class ReplyFeature(Feature):
     def _set_composer_text(self, text: str) -> None:
         """Change the composer's text from the program (not the user's typing)."""
         self._composer_loading = True
-        self.shell.composer.input.text = text
+        composer = self.shell.composer.input
+        composer.text = text
+        composer.move_cursor(composer.document.end)  # typing (or a snippet) goes after it
         self._composer_loading = False
         self._composer_text = text
         self._composer_dirty = False

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from tui.core.config import ConfigError, read_toml
-from tui.core.config_file import with_view
+from tui.core.config import ConfigError
+from tui.core.config_file import update_config_file, with_view
 from tui.core.saved_views import from_query, to_query
-from tui.core.secrets import write_private
 from tui.core.text import one_line
 from tui.ui.features.shared import AppShared, Feature
 from tui.ui.keymap import effective
@@ -131,9 +130,7 @@ class SavedViewsFeature(Feature):
         spec = replace(spec, key=keyed)
         path = self.shell.settings.config_path
         try:
-            read_toml(path)  # refuse to touch a file that does not parse
-            existing = path.read_text(encoding="utf-8") if path.exists() else ""
-            write_private(path, with_view(existing, spec))
+            update_config_file(path, lambda text: with_view(text, spec))
         except (ConfigError, OSError, ValueError) as error:
             self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,7 +56,27 @@ class ComposerInput(TextArea):
             id="composer.unquote",
             tooltip="Drop the quoted message (reply to the thread)",
         ),
+        Binding(
+            "ctrl+t",
+            "insert_snippet",
+            "Snippet",
+            show=True,
+            id="snippets.insert",
+            tooltip="Insert a snippet (canned reply), filled from the conversation",
+        ),
+        Binding(
+            "ctrl+n",
+            "save_snippet",
+            "Save as snippet",
+            show=False,
+            id="snippets.save",
+            tooltip="Save the draft as a new snippet (in the config file)",
+        ),
     ]
+
+    # Keys that insert a snippet straight away (a snippet's `key`): the snippets feature sets
+    # this composer's own.
+    snippet_keys: dict[str, str] = {}
 
     class Edited(FeatureRequest):
         """The text changed (the user typed, or the program set it)."""
@@ -73,6 +94,33 @@ class ComposerInput(TextArea):
 
     class DropQuote(FeatureRequest):
         pass
+
+    class SnippetRequested(FeatureRequest):
+        """Insert a snippet: the one named, or one chosen in the picker (None)."""
+
+        def __init__(self, name: str | None = None) -> None:
+            super().__init__()
+            self.name = name
+
+    class SaveSnippetRequested(FeatureRequest):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    async def _on_key(self, event: events.Key) -> None:
+        name = self.snippet_keys.get(event.key)
+        if name is not None:  # before the text area takes it as text
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.SnippetRequested(name))
+            return
+        await super()._on_key(event)
+
+    def action_insert_snippet(self) -> None:
+        self.post_message(self.SnippetRequested())
+
+    def action_save_snippet(self) -> None:
+        self.post_message(self.SaveSnippetRequested(self.text))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.post_message(self.Edited())
@@ -100,7 +148,10 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
-            yield Label(Text("ctrl+s send · ctrl+e $EDITOR · esc back"), id="composer-hint")
+            yield Label(
+                Text("ctrl+s send · ctrl+t snippet · ctrl+e $EDITOR · esc back"),
+                id="composer-hint",
+            )
             yield Label("", id="composer-count")
         yield Label("", id="composer-quote", classes="-hidden")
         yield ComposerInput(
