@@ -89,12 +89,16 @@ def with_snippet(config_text: str, snippet: Snippet) -> str:
     return _with_entry(config_text, "snippets", snippet.name, snippet_table(snippet))
 
 
-def update_config_file(path: Path, change: Callable[[str], str]) -> None:
-    """Write `change(the file's text)` to the config file, privately. A file that does not
-    parse is not touched (ConfigError); OSError and ValueError say why it was not written."""
-    from tui.core.config import read_toml
+def update_config_file(path: Path, change: Callable[[str], str]) -> str | None:
+    """Write `change(the file's text)` to the config file, privately: None once written, else
+    why not (a file that does not parse is never touched)."""
+    from tui.core.config import ConfigError, read_toml
     from tui.core.secrets import write_private
 
-    read_toml(path)  # refuse to touch a file that does not parse
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    write_private(path, change(existing))
+    try:
+        read_toml(path)  # refuse to touch a file that does not parse
+        existing = path.read_text(encoding="utf-8") if path.exists() else ""
+        write_private(path, change(existing))
+    except (ConfigError, OSError, ValueError) as error:
+        return str(error)
+    return None

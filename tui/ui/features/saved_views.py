@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from tui.core.config import ConfigError
 from tui.core.config_file import update_config_file, with_view
 from tui.core.saved_views import from_query, to_query
 from tui.core.text import one_line
@@ -129,10 +128,9 @@ class SavedViewsFeature(Feature):
         spec = from_query(name, self.shell.thread_query, self.shell.directory)
         spec = replace(spec, key=keyed)
         path = self.shell.settings.config_path
-        try:
-            update_config_file(path, lambda text: with_view(text, spec))
-        except (ConfigError, OSError, ValueError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
+        problem = update_config_file(path, lambda text: with_view(text, spec))
+        if problem is not None:
+            self.notify(f"Not saved: {problem}", severity="error", timeout=10, markup=False)
             return
         self.shell.settings.views = [
             *(v for v in self.shell.settings.views if v.name != name),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui.core.config import ConfigError
 from tui.core.config_file import update_config_file, with_snippet
 from tui.core.snippets import EXAMPLE_SNIPPETS, Snippet, every_snippet, expand, values_for
 from tui.core.text import one_line
@@ -107,10 +106,9 @@ class SnippetsFeature(Feature):
 
     def _save(self, snippet: Snippet) -> None:
         path = self.shell.settings.config_path
-        try:
-            update_config_file(path, lambda text: with_snippet(text, snippet))
-        except (ConfigError, OSError, ValueError) as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=10, markup=False)
+        problem = update_config_file(path, lambda text: with_snippet(text, snippet))
+        if problem is not None:
+            self.notify(f"Not saved: {problem}", severity="error", timeout=10, markup=False)
             return
         self.shell.settings.snippets = [*self.shell.settings.snippets, snippet]
         # The examples make way for the user's own.
