@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tui.ui.widgets.message_view import Pending
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
+LONG_DRAFT = 280  # characters: clearing more than this asks first
 
 
 QUOTING = Needs("Replying to a message", "message:reply")
@@ -174,6 +175,30 @@ class ReplyFeature(Feature):
         self._composer_dirty = True
         self.flush_draft()
         self.shell.composer.input.focus()
+
+    def on_composer_input_clear_requested(self, message: ComposerInput.ClearRequested) -> None:
+        """A short draft goes at once, a long one once confirmed; either way as an edit of
+        the text area, so ctrl+z brings it back (and the draft on disk follows)."""
+        composer = self.shell.composer.input
+        if len(composer.text) <= LONG_DRAFT:
+            composer.clear()
+            return
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "clear":
+                composer.clear()
+            composer.focus()
+
+        words = len(composer.text.split())
+        self.shell.push_screen(
+            ConfirmScreen(
+                f"Clear this draft of {words:,} words?",
+                "ctrl+z in the composer brings it back.",
+                [("clear", "Clear it", "error"), ("keep", "Keep it", "primary")],
+            ),
+            answered,
+        )
 
     def on_composer_input_drop_quote(self, message: ComposerInput.DropQuote) -> None:
         if self._reply_to is not None:

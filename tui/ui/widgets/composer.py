@@ -57,6 +57,22 @@ class ComposerInput(TextArea):
             tooltip="Drop the quoted message (reply to the thread)",
         ),
         Binding(
+            "ctrl+u",
+            "clear_draft",
+            "Clear",
+            show=False,
+            id="composer.clear",
+            tooltip="Clear the draft (asks when it is long; ctrl+z brings it back)",
+        ),
+        Binding(
+            "ctrl+a",
+            "select_all",
+            "Select all",
+            show=False,
+            id="composer.all",
+            tooltip="Select the whole draft",
+        ),
+        Binding(
             "ctrl+t",
             "insert_snippet",
             "Snippet",
@@ -102,6 +118,9 @@ class ComposerInput(TextArea):
             super().__init__()
             self.name = name
 
+    class ClearRequested(FeatureRequest):
+        """Clear the draft: a long one only once the user says so."""
+
     class SaveSnippetRequested(FeatureRequest):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -115,6 +134,10 @@ class ComposerInput(TextArea):
             self.post_message(self.SnippetRequested(name))
             return
         await super()._on_key(event)
+
+    def action_clear_draft(self) -> None:
+        if self.text:
+            self.post_message(self.ClearRequested())
 
     def action_insert_snippet(self) -> None:
         self.post_message(self.SnippetRequested())

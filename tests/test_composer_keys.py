@@ -1,0 +1,54 @@
+"""The composer's own keys (#21): ctrl+u clears the draft (a long one only once confirmed;
+ctrl+z brings it back, and the draft on disk follows), ctrl+a selects all of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button
+
+from tests.app_helpers import make_app, settle
+from tests.test_actions import open_thread
+from tui.core.drafts import DraftStore
+from tui.ui.screens.pickers import ConfirmScreen
+
+
+async def test_ctrl_u_clears_a_short_draft_and_ctrl_z_brings_it_back(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = await open_thread(pilot, lambda t: True)
+        await pilot.press("r", *"Short one")
+        await pilot.pause(0.4)
+        assert DraftStore(data_dir).get(thread.id) == "Short one"
+        await pilot.press("ctrl+u")
+        await pilot.pause(0.4)
+        assert app.composer.input.text == "" and DraftStore(data_dir).get(thread.id) == ""
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.4)
+        assert app.composer.input.text == "Short one"
+        assert DraftStore(data_dir).get(thread.id) == "Short one"
+        await pilot.press("ctrl+a")
+        assert app.composer.input.selected_text == "Short one"
+
+
+async def test_ctrl_u_asks_before_clearing_a_long_draft(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    long_text = "All the details we discussed. " * 12
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = await open_thread(pilot, lambda t: True)
+        await pilot.press("r")
+        app.composer.input.insert(long_text)
+        await pilot.press("ctrl+u")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#answer-keep")
+        await settle(pilot)
+        assert app.composer.input.text == long_text and app.focused is app.composer.input
+        await pilot.press("ctrl+u")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.query_one("#answer-clear", Button)
+        await pilot.click("#answer-clear")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert app.composer.input.text == "" and DraftStore(data_dir).get(thread.id) == ""
