@@ -28,6 +28,8 @@ def make_app(
     # Typing signals are POSTs of their own: the tests of sending count POSTs and inject faults
     # by method, so only the typing tests (tests/test_typing.py) turn them on.
     settings.setdefault("typing_indicators", False)
+    # Sends leave at once (the undo-send delay is tested in tests/test_undo_send.py).
+    settings.setdefault("send_delay", 0)
     client_kwargs: dict[str, object] = {}
     if fast_retry:  # fault tests: retry at once instead of waiting seconds
         client_kwargs["retry"] = RetryPolicy(base_delay=0.01, max_delay=0.05)

@@ -153,6 +153,8 @@ class Settings:
     sync_recheck: float = 4.0
     # Opening an unread thread marks it read (v2; undoable like any edit).
     mark_read_on_open: bool = True
+    # Seconds a sent message waits before it leaves, `u` bringing it back (0: at once).
+    send_delay: float = 5.0
     # While a reply is typed, the other side sees it (where the thread allows it).
     typing_indicators: bool = True
     # Image attachments drawn in the message pane (Kitty graphics, else half-block cells).
@@ -322,6 +324,7 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         poll_share=table.take("poll_share", number(0, 0.5, above=True), default.poll_share),
         sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
+        send_delay=table.take("send_delay", number(0, 60), default.send_delay),
         typing_indicators=table.take("typing_indicators", flag, default.typing_indicators),
         inline_images=table.take("inline_images", flag, default.inline_images),
         download_dir=table.take("download_dir", optional(path), None),

@@ -20,6 +20,9 @@ FILE_NAME = "drafts.json"
 
 
 EDIT_PREFIX = "edit:"
+# A message waiting out the send delay (undo send): kept apart from the thread's draft, so a
+# new draft typed meanwhile never overwrites it.
+SEND_PREFIX = "send:"
 
 
 def edit_key(message_id: str) -> str:
@@ -32,6 +35,18 @@ class Quote(NamedTuple):
 
     message_id: str
     text: str
+
+
+class ScheduledSend(NamedTuple):
+    """A message the user sent that waits out the send delay (or whose request had left when
+    the app stopped: `left`)."""
+
+    local_id: str
+    thread_id: str
+    text: str
+    reply_to: Quote | None
+    send_key: str
+    left: bool
 
 
 class DraftStore:
@@ -71,7 +86,7 @@ class DraftStore:
 
     def thread_ids(self) -> set[str]:
         """The threads with a reply draft (not the message edits kept here too)."""
-        return {key for key in self._drafts if not key.startswith(EDIT_PREFIX)}
+        return {key for key in self._drafts if not key.startswith((EDIT_PREFIX, SEND_PREFIX))}
 
     def put(self, thread_id: str, text: str, reply_to: Quote | None = None) -> None:
         """Remember `text` (and the message it answers) for the thread and save; empty or
@@ -104,6 +119,75 @@ class DraftStore:
             entry["sendKey"] = key
             self._write()
         return key
+
+    # --- sends waiting out the delay -----------------------------------------------------------
+
+    def schedule(self, send: ScheduledSend) -> None:
+        """Keep a message that waits to be sent; the thread's draft goes (the composer starts
+        afresh), the text lives on here until the server has it or it is brought back."""
+        entry = {
+            "text": send.text,
+            "threadId": send.thread_id,
+            "sendKey": send.send_key,
+            "updated": datetime.now(UTC).isoformat(),
+        }
+        if send.reply_to is not None:
+            entry["replyToId"], entry["replyToQuote"] = send.reply_to
+        self._drafts[SEND_PREFIX + send.local_id] = entry
+        self._drafts.pop(send.thread_id, None)
+        self._write()
+
+    def mark_left(self, local_id: str) -> None:
+        """Its request has left: after a restart it is a draft again, not offered for sending
+        (it may have arrived; sending it again is the user's call, with the same key)."""
+        entry = self._drafts.get(SEND_PREFIX + local_id)
+        if entry is not None:
+            entry["left"] = "yes"
+            self._write()
+
+    def scheduled(self) -> list[ScheduledSend]:
+        sends = []
+        for key, entry in self._drafts.items():
+            if not key.startswith(SEND_PREFIX) or not isinstance(entry.get("threadId"), str):
+                continue
+            message_id, quote = entry.get("replyToId"), entry.get("replyToQuote")
+            reply_to = None
+            if isinstance(message_id, str) and message_id:
+                reply_to = Quote(message_id, quote if isinstance(quote, str) else "")
+            sends.append(
+                ScheduledSend(
+                    key.removeprefix(SEND_PREFIX),
+                    entry["threadId"],
+                    entry["text"],
+                    reply_to,
+                    str(entry.get("sendKey") or ""),
+                    entry.get("left") == "yes",
+                )
+            )
+        return sends
+
+    def unschedule(self, local_id: str) -> None:
+        """The server has it: nothing to keep."""
+        if self._drafts.pop(SEND_PREFIX + local_id, None) is not None:
+            self._write()
+
+    def restore(self, local_id: str) -> None:
+        """Back to the thread's draft (after any draft typed since: nothing is lost), with its
+        Idempotency-Key when it is the whole draft, so sending it again is the same send."""
+        send = next((s for s in self.scheduled() if s.local_id == local_id), None)
+        if send is None:
+            return
+        del self._drafts[SEND_PREFIX + local_id]
+        since = self.get(send.thread_id)
+        if since.strip():
+            self.put(
+                send.thread_id, f"{since.rstrip()}\n\n{send.text}", self.reply_to(send.thread_id)
+            )
+            return
+        self.put(send.thread_id, send.text, send.reply_to)
+        if send.send_key:
+            self._drafts[send.thread_id]["sendKey"] = send.send_key
+        self._write()
 
     def discard(self, thread_id: str) -> None:
         if self._drafts.pop(thread_id, None) is not None:

@@ -151,7 +151,7 @@ class InboxApp(App[None]):
         self.live = LiveFeature(self)
         self.typing = TypingFeature(self)
         self.reply = ReplyFeature(self, typing=self.typing)
-        self.triage = TriageFeature(self, labels=self.labels)
+        self.triage = TriageFeature(self, labels=self.labels, undo_send=self.reply.undo_send)
         self.message_actions = MessageActionsFeature(self)
         self.attachments = AttachmentsFeature(self, open_profile=self.triage.action_open_profile)
         self.saved_views = SavedViewsFeature(self)

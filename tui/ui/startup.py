@@ -207,9 +207,11 @@ class Startup:
         self.release_input()
 
     def load_the_rest(self) -> None:
-        """What the app loads after the view's first page: the team directory, live updates."""
+        """What the app loads after the view's first page: the team directory, live updates;
+        then messages a restart stopped before they left are offered for sending."""
         self.app.team.load_directory()
         self.app.live.start_live_updates()
+        self.app.reply.offer_unsent()
 
     def release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""

@@ -14,7 +14,9 @@ import os
 import shlex
 import subprocess
 import tempfile
+import time
 import uuid
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
-from tui.core.drafts import Quote
+from tui.core.drafts import Quote, ScheduledSend
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature, Needs, message_refusal
@@ -40,6 +42,15 @@ LONG_DRAFT = 280  # characters: clearing more than this asks first
 
 
 QUOTING = Needs("Replying to a message", "message:reply")
+
+
+class UnsentSettled(Message):
+    """A message offered after a restart was sent (error None) or not."""
+
+    def __init__(self, send: ScheduledSend, error: str | None) -> None:
+        super().__init__()
+        self.send = send
+        self.error = error
 
 
 class SendSettled(Message):
@@ -64,6 +75,7 @@ class ReplyFeature(Feature):
     def __init__(self, shell: AppShared, *, typing: TypingFeature) -> None:
         super().__init__(shell)
         self.typing = typing  # the other side sees the user typing
+        self._scheduled = {}
 
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
@@ -73,6 +85,9 @@ class ReplyFeature(Feature):
     _composer_text = ""
     _composer_dirty = False
     _reply_to: Quote | None = None  # the message the composer's reply answers
+    # Sent messages waiting out the send delay, by local ID, each with the timer that sends it.
+    _scheduled: dict[str, tuple[Pending, Timer]]
+    _ticker: Timer | None = None
 
     # --- the composer follows the open thread -----------------------------------------------
 
@@ -246,10 +261,149 @@ class ReplyFeature(Feature):
         if self._reply_to is not None:
             pending.reply_to, pending.quote = self._reply_to
         pending.idempotency_key = self.shell.drafts.send_key(thread.id, text, self._reply_to)
+        delay = self.shell.settings.send_delay
+        if delay > 0:  # it waits, on disk, and u brings it back
+            pending.state, pending.leaves_at = "scheduled", time.monotonic() + delay
+            self.shell.drafts.schedule(
+                ScheduledSend(
+                    pending.local_id,
+                    thread.id,
+                    text,
+                    self._reply_to,
+                    pending.idempotency_key,
+                    left=False,
+                )
+            )
+            self._scheduled[pending.local_id] = (
+                pending,
+                self.set_timer(delay, partial(self._release, pending)),
+            )
+            self._count_down()
         self.shell.message_view.add_pending(pending)
         self._set_composer_text("")
         self._set_reply_to(None)
+        if delay <= 0:
+            self._send(pending)
+
+    # --- undo send --------------------------------------------------------------------------
+
+    def _count_down(self) -> None:
+        """Each second while a send waits: its countdown, and whether u undoes it."""
+        view = self.shell.message_view
+        for pending, _ in self._scheduled.values():
+            view.update_pending(pending)
+        self.shell.composer.input.undo_send_available = bool(self._scheduled)
+        if self._scheduled and self._ticker is None:
+            self._ticker = self.set_interval(1.0, self._count_down)
+        elif not self._scheduled and self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
+
+    def _release(self, pending: Pending) -> None:
+        """The delay is over: it leaves."""
+        if self._scheduled.pop(pending.local_id, None) is None:
+            return  # undone meanwhile
+        self.shell.drafts.mark_left(pending.local_id)
+        pending.state = "sending"
+        self.shell.message_view.update_pending(pending)
+        self._count_down()
         self._send(pending)
+
+    def undo_send(self) -> bool:
+        """Bring back the latest message still waiting to be sent (the open thread's first):
+        into the composer when that thread's is empty, else into the thread's draft. False
+        when none is waiting."""
+        if not self._scheduled:
+            return False
+        waiting = [p for p, _ in self._scheduled.values()]
+        here = [p for p in waiting if p.thread_id == self._composer_thread_id]
+        pending = (here or waiting)[-1]
+        _, timer = self._scheduled.pop(pending.local_id)
+        timer.stop()
+        self.shell.message_view.drop_pending(pending)
+        self._count_down()
+        quote = Quote(pending.reply_to, pending.quote) if pending.reply_to else None
+        if pending.thread_id == self._composer_thread_id and not self._composer_text.strip():
+            self._set_composer_text(pending.text)
+            self._set_reply_to(quote)
+            self.shell.drafts.unschedule(pending.local_id)
+            self._composer_dirty = True
+            self.flush_draft()
+            self.shell.composer.input.focus()
+            self.notify("Not sent: it is back in the composer.", markup=False)
+        else:
+            self.shell.drafts.restore(pending.local_id)
+            self._mark_draft(pending.thread_id)
+            self.notify("Not sent: it is back in that thread's draft.", markup=False)
+        return True
+
+    def on_composer_input_undo_send_requested(
+        self, message: ComposerInput.UndoSendRequested
+    ) -> None:
+        self.undo_send()
+
+    def offer_unsent(self) -> None:
+        """After a restart: messages that were waiting out the delay when the app stopped are
+        offered for sending; those whose request had left are drafts again (they may have
+        arrived: sending again is the user's call, with the same key)."""
+        drafts = self.shell.drafts
+        for send in drafts.scheduled():
+            if send.left:
+                drafts.restore(send.local_id)
+                self._mark_draft(send.thread_id)
+        waiting = drafts.scheduled()
+        if not waiting:
+            return
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "send":
+                for send in waiting:
+                    self._send_unsent(send)
+                return
+            for send in waiting:
+                drafts.restore(send.local_id)
+                self._mark_draft(send.thread_id)
+
+        count = len(waiting)
+        first = one_line(waiting[0].text, 60)
+        self.shell.push_screen(
+            ConfirmScreen(
+                f"{count} message{'s' if count != 1 else ''} had not left yet when inbox-tui "
+                "stopped",
+                f"“{first}”" + (f" and {count - 1} more" if count > 1 else ""),
+                [("send", "Send now", "primary"), ("keep", "Keep as drafts", "default")],
+            ),
+            answered,
+        )
+
+    @work(group="send")
+    async def _send_unsent(self, send: ScheduledSend) -> None:
+        try:
+            await self.shell.client.send_message(
+                send.thread_id,
+                send.text,
+                reply_to_message_id=send.reply_to.message_id if send.reply_to else None,
+                idempotency_key=send.send_key or None,
+            )
+        except InboxError as error:
+            self.post_message(UnsentSettled(send, describe_error(error)))
+            return
+        self.post_message(UnsentSettled(send, None))
+
+    def on_unsent_settled(self, event: UnsentSettled) -> None:
+        if event.error is None:
+            self.shell.drafts.unschedule(event.send.local_id)
+            self.notify("Sent the message that was waiting.", markup=False)
+            return
+        self.shell.drafts.restore(event.send.local_id)
+        self._mark_draft(event.send.thread_id)
+        self.notify(
+            f"Not sent: {event.error}. It is a draft again.",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
     def action_retry_send(self) -> None:
         failed = [p for p in self.shell.message_view.pending if p.state == "failed"]
@@ -327,6 +481,7 @@ class ReplyFeature(Feature):
             return
         if event.message is not None:
             view.confirm_pending(pending, event.message)
+            self.shell.drafts.unschedule(pending.local_id)  # it waited out the delay: gone
             if self._composer_thread_id == pending.thread_id and (
                 self._composer_text == pending.text
             ):
@@ -344,6 +499,7 @@ class ReplyFeature(Feature):
         pending.state = "failed"
         pending.error = event.error or "it did not arrive"
         view.update_pending(pending)
+        self.shell.drafts.restore(pending.local_id)  # a delayed one: a draft again
         # The text goes back where the user can edit it (unless they are writing another).
         if self._composer_thread_id == pending.thread_id and not self._composer_text.strip():
             self._set_composer_text(pending.text)

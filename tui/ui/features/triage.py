@@ -7,6 +7,7 @@ e, a, t and s apply to all of them, with progress and a summary of failures.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -82,9 +83,13 @@ def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
 
 
 class TriageFeature(Feature):
-    def __init__(self, shell: AppShared, labels: LabelsFeature) -> None:
+    def __init__(
+        self, shell: AppShared, labels: LabelsFeature, undo_send: Callable[[], bool]
+    ) -> None:
         super().__init__(shell)
         self.labels = labels  # tags and statuses typed in a picker are created there
+        # u undoes a send still waiting out the delay first (True: it did), then triage.
+        self.undo_send = undo_send
         self.undo_stack: list[EditGroup] = []
 
     # --- what an action applies to ----------------------------------------------------------
@@ -300,6 +305,8 @@ class TriageFeature(Feature):
         self.shell.push_screen(discard_changes("Notes"), self.shell.sidebar.answer_notes_leaving)
 
     def action_undo(self) -> None:
+        if self.undo_send():
+            return
         if not self.undo_stack:
             self.notify("Nothing to undo.", markup=False)
             return

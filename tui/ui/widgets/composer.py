@@ -93,6 +93,8 @@ class ComposerInput(TextArea):
     # Keys that insert a snippet straight away (a snippet's `key`): the snippets feature sets
     # this composer's own.
     snippet_keys: dict[str, str] = {}
+    # A sent message waits out the send delay: u in the empty composer brings it back.
+    undo_send_available = False
 
     class Edited(FeatureRequest):
         """The text changed (the user typed, or the program set it)."""
@@ -118,6 +120,9 @@ class ComposerInput(TextArea):
             super().__init__()
             self.name = name
 
+    class UndoSendRequested(FeatureRequest):
+        """u in the empty composer while a sent message waits out the delay."""
+
     class ClearRequested(FeatureRequest):
         """Clear the draft: a long one only once the user says so."""
 
@@ -127,6 +132,11 @@ class ComposerInput(TextArea):
             self.text = text
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.character == "u" and self.undo_send_available and not self.text:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.UndoSendRequested())
+            return
         name = self.snippet_keys.get(event.key)
         if name is not None:  # before the text area takes it as text
             event.stop()

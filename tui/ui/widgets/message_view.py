@@ -6,6 +6,8 @@ thousands of messages scrolls without a widget per message. Direction comes from
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +42,7 @@ class Pending:
     local_id: str
     thread_id: str
     text: str
-    state: str = "sending"  # sending | checking | failed
+    state: str = "sending"  # scheduled (waits out the send delay) | sending | checking | failed
     error: str = ""
     attempts: int = 1
     reply_to: str | None = None  # the ID of the message this answers
@@ -48,6 +50,7 @@ class Pending:
     # Sent with every attempt of this send (v2 replays instead of sending twice); kept with
     # the draft on disk, so a send retried after a crash reuses it too.
     idempotency_key: str | None = None
+    leaves_at: float = 0.0  # scheduled: when it leaves (time.monotonic())
 
 
 class MessageView(Restyling, ScrollView, can_focus=True):
@@ -154,6 +157,12 @@ class MessageView(Restyling, ScrollView, can_focus=True):
     def add_pending(self, pending: Pending) -> None:
         self.pending.append(pending)
         self._rebuild(keep="bottom")
+
+    def drop_pending(self, pending: Pending) -> None:
+        """Not sent after all (undone): it leaves the conversation."""
+        self.pending = [p for p in self.pending if p.local_id != pending.local_id]
+        self._blocks.pop(pending.local_id, None)
+        self._rebuild(keep="anchor")
 
     def update_pending(self, pending: Pending) -> None:
         self._blocks.pop(pending.local_id, None)
@@ -299,7 +308,9 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         return lines
 
     def _render_pending(self, pending: Pending, width: int) -> list[Strip]:
+        wait = max(1, math.ceil(pending.leaves_at - time.monotonic()))
         state = {
+            "scheduled": f"sending in {wait} s · u undo",
             "sending": "sending…",
             "checking": "checking whether it arrived…",
             "failed": f"not sent: {pending.error} · R retries",
