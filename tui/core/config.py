@@ -18,6 +18,7 @@ from tui.core.checks import (
     Table,
     flag,
     number,
+    one_of,
     optional,
     path,
     short_text,
@@ -153,6 +154,9 @@ class Settings:
     sync_recheck: float = 4.0
     # Opening an unread thread marks it read (v2; undoable like any edit).
     mark_read_on_open: bool = True
+    # A message arriving while the app is open: "desktop" (a notification through the
+    # terminal, else the bell), "bell", or "off".
+    notifications: str = "desktop"
     # Seconds a sent message waits before it leaves, `u` bringing it back (0: at once).
     send_delay: float = 5.0
     # While a reply is typed, the other side sees it (where the thread allows it).
@@ -325,6 +329,9 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
         send_delay=table.take("send_delay", number(0, 60), default.send_delay),
+        notifications=table.take(
+            "notifications", one_of("desktop", "bell", "off"), default.notifications
+        ),
         typing_indicators=table.take("typing_indicators", flag, default.typing_indicators),
         inline_images=table.take("inline_images", flag, default.inline_images),
         download_dir=table.take("download_dir", optional(path), None),

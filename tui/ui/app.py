@@ -7,6 +7,7 @@ back as messages (tui/ui/messages.py) and update the widgets.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from tui.core.secrets import redact
 from tui.core.text import inert, one_line
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
+from tui.ui.desktop_notice import DesktopNotice
 from tui.ui.features.attachments import AttachmentsFeature
 from tui.ui.features.board import BoardFeature
 from tui.ui.features.conversations import ConversationsFeature
@@ -136,6 +138,7 @@ class InboxApp(App[None]):
         self.preferences = Preferences(self.settings.resolved_data_dir())
         self.startup = Startup(self)
         self.window_title = WindowTitle(self)
+        self.desktop_notice = DesktopNotice(self, self.settings.notifications, os.environ)
         self._wire_features()
         keymap, self.key_problems = key_overrides(self.settings.keys)
         if keymap:
@@ -148,7 +151,7 @@ class InboxApp(App[None]):
         self.targeting = TargetFeature(self)
         self.ranking = RankingFeature(self)
         self.labels = LabelsFeature(self)
-        self.live = LiveFeature(self)
+        self.live = LiveFeature(self, notice=self.desktop_notice)
         self.typing = TypingFeature(self)
         self.reply = ReplyFeature(self, typing=self.typing)
         self.triage = TriageFeature(self, labels=self.labels, undo_send=self.reply.undo_send)

@@ -17,12 +17,13 @@ from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimite
 from tui.api.pacing import RequestBudget
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.text import one_line
-from tui.ui.features.shared import Feature
+from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
     from tui.core.model import Event, Thread
     from tui.core.model import Message as ApiMessage
     from tui.core.query import ThreadQuery
+    from tui.ui.desktop_notice import DesktopNotice
     from tui.ui.widgets.rows import ThreadRows
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
@@ -85,6 +86,10 @@ class LiveFeature(Feature):
     _event_seq: int | None = None
     _live_status = ""  # what live updates last said on the status line (cleared on success)
     _events_unavailable = False
+
+    def __init__(self, shell: AppShared, notice: DesktopNotice) -> None:
+        super().__init__(shell)
+        self.notice = notice  # a desktop notification (or the bell) for each arriving message
 
     def start_live_updates(self) -> None:
         per_minute = max(1, int(300 * self.shell.settings.poll_share))
@@ -211,6 +216,11 @@ class LiveFeature(Feature):
         ]
         thread_list.merge_page(event.threads)
         self.shell.refresh_target()
+        reading = self.shell.message_view.thread if self.shell.panes_mounted else None
+        for thread in fresh_inbound:
+            words = thread.last_message.content if thread.last_message else ""
+            if reading is None or thread.id != reading.id:
+                self.notice.new_message(thread.id, thread.prospect.display_name, words)
         for thread in fresh_inbound[:3]:
             name = one_line(thread.prospect.display_name, 40)
             preview = one_line(thread.last_message.content if thread.last_message else "", 60)

@@ -1,0 +1,95 @@
+"""Notifications (#21): a message arriving while the app is open asks the terminal for a
+desktop notification (OSC 9 / 99 / 777 where it speaks one, else the bell), naming the sender
+and the first line, made inert; never for the thread being read; at most one per thread a
+minute; `notifications = "bell"` or `"off"`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import make_app, settle
+from tests.test_actions import open_thread
+from tui.core.text import one_line
+from tui.ui.desktop_notice import DesktopNotice, notice_sequence
+
+HOSTILE = "Mallory\x1b]0;pwned\x07\x9c;x"
+
+
+@pytest.mark.parametrize(
+    ("env", "start", "end"),
+    [
+        ({"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}, "\x1b]99;;", "\x1b\\"),
+        ({"TERM_PROGRAM": "iTerm.app"}, "\x1b]9;", "\x07"),
+        ({"TERM_PROGRAM": "WezTerm"}, "\x1b]9;", "\x07"),
+        ({"TERM": "foot"}, "\x1b]777;notify;", "\x07"),
+        ({"TERM": "xterm-256color", "VTE_VERSION": "7600"}, "\x1b]777;notify;", "\x07"),
+    ],
+)
+def test_each_terminal_gets_its_sequence_and_nothing_else(
+    env: dict[str, str], start: str, end: str
+) -> None:
+    sequence = notice_sequence(env, f"inbox-tui: {HOSTILE}", "first line\x1b[2J\nsecond")
+    assert sequence is not None and sequence.startswith(start) and sequence.endswith(end)
+    inside = sequence[len(start) : -len(end)]
+    # No control character is left inside to end the sequence early or start another.
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in inside)
+    assert "Mallory␛]0,pwned␇" in inside and "first line␛[2J second" in inside
+    if start.endswith("notify;"):
+        assert inside.count(";") == 1  # title;body, the name's own ";" taken out
+
+
+def test_tmux_and_unknown_terminals_get_the_bell() -> None:
+    assert notice_sequence({"TMUX": "/tmp/tmux", "TERM_PROGRAM": "iTerm.app"}, "t", "b") is None
+    assert notice_sequence({"TERM": "xterm-256color"}, "t", "b") is None
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_one_notice_per_thread_a_minute_and_the_modes(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)):
+        clock = Clock()
+        notice = DesktopNotice(app, "desktop", {"TERM_PROGRAM": "iTerm.app"}, clock)
+        notice.new_message("t1", "Nadia", "Hello\nthere")
+        notice.new_message("t1", "Nadia", "Again")  # within the minute: not again
+        notice.new_message("t2", "Omar", "Hi")
+        clock.now += 61
+        notice.new_message("t1", "Nadia", "Later")
+        assert notice.sent == [
+            "\x1b]9;inbox-tui: Nadia: Hello\x07",
+            "\x1b]9;inbox-tui: Omar: Hi\x07",
+            "\x1b]9;inbox-tui: Nadia: Later\x07",
+        ]
+        bell = DesktopNotice(app, "bell", {"TERM_PROGRAM": "iTerm.app"}, clock)
+        bell.new_message("t1", "Nadia", "Hello")
+        assert bell.sent == ["bell"]
+        off = DesktopNotice(app, "off", {"TERM_PROGRAM": "iTerm.app"}, clock)
+        off.new_message("t1", "Nadia", "Hello")
+        assert off.sent == []
+
+
+async def test_an_arriving_message_notifies_unless_its_thread_is_open(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.desktop_notice.env = {"TERM_PROGRAM": "WezTerm"}
+        app.live.poll_now()  # learns where the event log ends
+        await settle(pilot)
+        opened = await open_thread(pilot, lambda t: True)
+        far = next(t for t in api.store._order[1:40] if t.id != opened.id and not t.done)
+        api.store.receive_message(far, "Are you still there?\nSecond line")
+        api.store.receive_message(api.store.threads[opened.id], "One more question")
+        app.live.poll_now()
+        await settle(pilot)
+        name = one_line(far.prospect.display_name, 60)
+        assert app.desktop_notice.sent == [  # not for the open conversation
+            f"\x1b]9;inbox-tui: {name}: Are you still there?\x07"
+        ]
