@@ -278,28 +278,28 @@ def _read_crm(table: Table) -> CrmSettings:
     )
 
 
-def _read_views(table: Table) -> list[ViewSpec]:
-    entries = table.values.get("views", [])
+def _entries(table: Table, kind: str) -> list[Table]:
+    """Each table of the `[[kind]]` list, its problems reported with where it is."""
+    entries = table.values.get(kind, [])
     if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
-        table.problems.append(("views", "must be a list of tables ([[views]])"))
+        table.problems.append((kind, f"must be a list of tables ([[{kind}]])"))
         return []
     return [
-        read_view(Table(entry, where=f"views.{i}.", problems=table.problems))
+        Table(entry, where=f"{kind}.{i}.", problems=table.problems)
         for i, entry in enumerate(entries)
     ]
 
 
+def _read_views(table: Table) -> list[ViewSpec]:
+    return [read_view(entry) for entry in _entries(table, "views")]
+
+
 def _read_snippets(table: Table) -> list[Snippet]:
-    entries = table.values.get("snippets", [])
-    if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
-        table.problems.append(("snippets", "must be a list of tables ([[snippets]])"))
-        return []
     snippets = []
-    for i, entry in enumerate(entries):
-        where = f"snippets.{i}."
-        snippet = read_snippet(Table(entry, where=where, problems=table.problems))
+    for entry in _entries(table, "snippets"):
+        snippet = read_snippet(entry)
         if not snippet.name or not snippet.body:
-            table.problems.append((where.rstrip("."), "needs a name and a body"))
+            table.problems.append((entry.where.rstrip("."), "needs a name and a body"))
         snippets.append(snippet)
     return snippets
 

@@ -75,12 +75,10 @@ class Directory:
         return self.platforms.get(link.platform if link is not None else thread.platform)
 
     def platform_badge(self, platform_id: str) -> str:
-        known = self.platforms.get(platform_id)
-        if known is not None:
-            return known.badge
-        from tui.core.model import PLATFORM_BADGES
+        from tui.core.model import platform_badge
 
-        return PLATFORM_BADGES.get(platform_id) or platform_id[:2]
+        known = self.platforms.get(platform_id)
+        return platform_badge(platform_id, known.name if known is not None else "")
 
     def unavailable_links(self) -> list[AccountLink]:
         """The account links that cannot send now: paused (see their pauseReasons) or

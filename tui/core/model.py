@@ -113,6 +113,10 @@ class AccountLink(ApiModel):
 PLATFORM_BADGES = {"twitter": "X", "instagram": "IG", "linkedin": "in"}
 
 
+def platform_badge(platform_id: str, name: str = "") -> str:
+    return PLATFORM_BADGES.get(platform_id) or (name or platform_id)[:2]
+
+
 class Platform(ApiModel):
     """A platform the team can use (v2 `GET /platforms`): its name, what it allows and its
     limits. v1 speaks of X alone (see X_PLATFORM)."""
@@ -127,7 +131,7 @@ class Platform(ApiModel):
 
     @property
     def badge(self) -> str:
-        return PLATFORM_BADGES.get(self.id) or (self.name or self.id)[:2]
+        return platform_badge(self.id, self.name)
 
     @property
     def label(self) -> str:

@@ -92,18 +92,18 @@ class MessageActionsFeature(Feature):
         if needs is not None and why is not None:
             self.notify(f"{needs.what}: {why}.", severity="warning", markup=False)
 
-    def _message_target(self, what: str) -> tuple[Thread, ApiMessage] | None:
-        """The open thread and its selected message, when `what` is possible on them."""
+    def _message_target(self, action: str) -> tuple[Thread, ApiMessage] | None:
+        """The open thread and its selected message, when `action` is possible on them."""
         thread, message = self.shell.message_view.thread, self.shell.message_view.selected_message
         if thread is None or message is None:
             self.notify("Open a thread and select a message (j / k) first.", markup=False)
             return None
-        needs = next(n for n in NEEDS.values() if n.what == what)
+        needs = NEEDS[action]
         why = message_refusal(self.shell, needs)
         if why is not None:  # the palette, or a thread that changed under the key
-            self.notify(f"{what}: {why}.", severity="warning", markup=False)
+            self.notify(f"{needs.what}: {why}.", severity="warning", markup=False)
             return None
-        if message.is_deleted and what != "History":
+        if message.is_deleted and action != "message_history":
             self.notify("That message was deleted.", severity="warning", markup=False)
             return None
         return thread, message
@@ -116,7 +116,7 @@ class MessageActionsFeature(Feature):
     def action_edit_message(self) -> None:
         from tui.ui.screens.pickers import NotesScreen
 
-        target = self._message_target("Editing")
+        target = self._message_target("edit_message")
         if target is None:
             return
         thread, message = target
@@ -153,7 +153,7 @@ class MessageActionsFeature(Feature):
     def action_delete_message(self) -> None:
         from tui.ui.screens.pickers import ConfirmScreen
 
-        target = self._message_target("Deleting")
+        target = self._message_target("delete_message")
         if target is None:
             return
         thread, message = target
@@ -196,7 +196,7 @@ class MessageActionsFeature(Feature):
     # --- history ----------------------------------------------------------------------------
 
     def action_message_history(self) -> None:
-        target = self._message_target("History")
+        target = self._message_target("message_history")
         if target is not None:
             self._load_history(target[0].id, target[1].id)
 
@@ -220,7 +220,7 @@ class MessageActionsFeature(Feature):
         from tui.ui.screens.pickers import PickerScreen
         from tui.ui.widgets.message_view import emoji_cell
 
-        target = self._message_target("Reacting")
+        target = self._message_target("react")
         if target is None:
             return
         thread, message = target

@@ -332,10 +332,14 @@ class ReplyFeature(Feature):
             self.shell.composer.input.focus()
             self.notify("Not sent: it is back in the composer.", markup=False)
         else:
-            self.shell.drafts.restore(pending.local_id)
-            self._mark_draft(pending.thread_id)
+            self._back_to_draft(pending.local_id, pending.thread_id)
             self.notify("Not sent: it is back in that thread's draft.", markup=False)
         return True
+
+    def _back_to_draft(self, local_id: str, thread_id: str) -> None:
+        """A message that waited to be sent is the thread's draft again (marked in the list)."""
+        self.shell.drafts.restore(local_id)
+        self._mark_draft(thread_id)
 
     def on_composer_input_undo_send_requested(
         self, message: ComposerInput.UndoSendRequested
@@ -349,8 +353,7 @@ class ReplyFeature(Feature):
         drafts = self.shell.drafts
         for send in drafts.scheduled():
             if send.left:
-                drafts.restore(send.local_id)
-                self._mark_draft(send.thread_id)
+                self._back_to_draft(send.local_id, send.thread_id)
         waiting = drafts.scheduled()
         if not waiting:
             return
@@ -362,8 +365,7 @@ class ReplyFeature(Feature):
                     self._send_unsent(send)
                 return
             for send in waiting:
-                drafts.restore(send.local_id)
-                self._mark_draft(send.thread_id)
+                self._back_to_draft(send.local_id, send.thread_id)
 
         count = len(waiting)
         first = one_line(waiting[0].text, 60)
@@ -396,8 +398,7 @@ class ReplyFeature(Feature):
             self.shell.drafts.unschedule(event.send.local_id)
             self.notify("Sent the message that was waiting.", markup=False)
             return
-        self.shell.drafts.restore(event.send.local_id)
-        self._mark_draft(event.send.thread_id)
+        self._back_to_draft(event.send.local_id, event.send.thread_id)
         self.notify(
             f"Not sent: {event.error}. It is a draft again.",
             severity="error",
