@@ -28,6 +28,7 @@ from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
+from bench.follow_up import follow_up_reading
 from tui.backend import demo_backend
 from tui.core.api_versions import ApiVersion
 from tui.core.config import Settings
@@ -484,6 +485,7 @@ async def main() -> None:
         )
         counts = await requests_per_action(version)
         results.update({f"[{version}] {key}": value for key, value in counts.items()})
+        results.update(await follow_up_reading(version=version))
         for loaded in (10_000, 100_000):
             results[f"[{version}] peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(
                 loaded, version

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +33,16 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("help", (100, 45), ["question_mark"]),
     ("attachments", (130, 44), ["enter", "tab", "k"]),
     ("snippets", (130, 36), ["enter", "r", "ctrl+t"]),
+    ("follow-up", (130, 36), ["6"]),
+    ("reminders", (130, 36), ["z", "down", "enter", "z", "ctrl+n", "down", "down", "enter", "7"]),
 ]
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
-    app = InboxApp(Settings(demo=True), backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
+    # Its own data folder: what a shot saves (drafts, reminders) never reaches yours.
+    settings = Settings(demo=True, data_dir=Path(tempfile.mkdtemp(prefix="inbox-shot-")))
+    app = InboxApp(settings, backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
     app.crm.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
     app.targeting.sidebar_follow_delay = 0  # and the sidebar shows the thread under the cursor
     app.picture_protocol = "halfcell"  # pictures as a terminal without an image protocol

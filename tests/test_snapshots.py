@@ -224,6 +224,19 @@ def test_snippet_picker(snap_compare: SnapCompare) -> None:
     )
 
 
+def test_follow_up_view(snap_compare: SnapCompare) -> None:
+    """Who went quiet after our last message, oldest first, each row saying for how long."""
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run("6"))
+
+
+def test_reminders_list(snap_compare: SnapCompare) -> None:
+    """Two reminders (one only if they have not answered), soonest first."""
+    app, _ = make_app()
+    keys = ("z", "down", "down", "enter", "z", "ctrl+n", "down", "down", "down", "enter", "7")
+    assert snap_compare(app, terminal_size=(130, 36), run_before=run(*keys))
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ async def test_unread_threads_stand_out_and_are_counted(data_dir: Path) -> None:
         assert unread and len(unread) < len(threads)  # the demo seeds some, not all
         assert [t.id for t in threads if t.unread] == [t.id for t in unread]
         assert default_tab(app) == f"1 Default ({len(unread)})"
-        assert app.window_title.text == f"inbox-tui ({len(unread)})"
+        assert app.window_title.text == f"inbox-tui · {len(unread)} waiting"
         first = screen_text(app.thread_list).splitlines()[:3]
         assert threads[0].unread and "unread" in first[2]
         read_row = next(i for i, t in enumerate(threads) if not t.unread)
@@ -154,4 +154,4 @@ async def test_each_view_keeps_its_own_count(data_dir: Path) -> None:
         labels = [tab.label.plain for tab in app.view_tabs.query(Tab)]
         assert labels[0] == f"1 Default ({default})"
         assert labels[1] == (f"2 No reply ({no_reply})" if no_reply else "2 No reply")
-        assert app.window_title.text == f"inbox-tui ({default})"  # the inbox's, always
+        assert app.window_title.text == f"inbox-tui · {default} waiting"  # the inbox's, always

@@ -32,7 +32,10 @@ def add_export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     export.add_argument("--format", choices=FORMATS, default="csv", help="default csv")
     export.add_argument(
-        "--view", choices=[v.value for v in InboxView], default="default", help="inbox view"
+        "--view",
+        choices=[v.value for v in InboxView if v.served is v],
+        default="default",
+        help="inbox view",
     )
     export.add_argument("--tag", action="append", default=[], metavar="NAME")
     export.add_argument("--no-tags", action="store_true", help="threads without tags (too)")

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -157,6 +158,8 @@ class Settings:
     # A message arriving while the app is open: "desktop" (a notification through the
     # terminal, else the bell), "bell", or "off".
     notifications: str = "desktop"
+    # The follow-up view (6): threads where we wrote last and they have been quiet this long.
+    follow_up_after: timedelta = timedelta(days=3)
     # Seconds a sent message waits before it leaves, `u` bringing it back (0: at once).
     send_delay: float = 5.0
     # While a reply is typed, the other side sees it (where the thread allows it).
@@ -240,6 +243,15 @@ def _faults(value: object) -> str:
         except ValueError as error:  # it says what is wrong
             raise Invalid(str(error)) from None
     return spec
+
+
+def _span(value: object) -> timedelta:
+    from tui.core.follow_up import parse_span
+
+    try:
+        return parse_span(text(value))
+    except ValueError as error:  # it says what is accepted
+        raise Invalid(str(error)) from None
 
 
 def _version(value: object) -> ApiVersion:
@@ -329,6 +341,7 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         sync_recheck=table.take("sync_recheck", number(0.05, 600), default.sync_recheck),
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
         send_delay=table.take("send_delay", number(0, 60), default.send_delay),
+        follow_up_after=table.take("follow_up_after", _span, default.follow_up_after),
         notifications=table.take(
             "notifications", one_of("desktop", "bell", "off"), default.notifications
         ),

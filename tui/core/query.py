@@ -24,6 +24,9 @@ class InboxView(StrEnum):
     REQUESTS = "requests"
     ARCHIVED = "archived"
     ALL = "all"  # v2 only: every thread, archived or not
+    # The app's own: threads where we wrote last and they have gone quiet. The API has no such
+    # view; the app builds it from pages of the default view (see tui/core/follow_up.py).
+    FOLLOW_UP = "follow-up"
 
     @property
     def label(self) -> str:
@@ -33,7 +36,13 @@ class InboxView(StrEnum):
             InboxView.REQUESTS: "Requests",
             InboxView.ARCHIVED: "Archived",
             InboxView.ALL: "All",
+            InboxView.FOLLOW_UP: "Follow up",
         }[self]
+
+    @property
+    def served(self) -> InboxView:
+        """The API's view that holds this view's threads (itself, but for the app's own)."""
+        return InboxView.DEFAULT if self is InboxView.FOLLOW_UP else self
 
     def holds(self, done: bool) -> bool:
         """Whether a thread archived (`done`) or not is in this view after a done change."""

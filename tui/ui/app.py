@@ -41,6 +41,7 @@ from tui.ui.features.lookup import LookupFeature
 from tui.ui.features.message_actions import MessageActionsFeature
 from tui.ui.features.ranking import RankingFeature
 from tui.ui.features.reading import ReadingFeature
+from tui.ui.features.reminders import RemindersFeature
 from tui.ui.features.reply import ReplyFeature
 from tui.ui.features.saved_views import SavedViewsFeature
 from tui.ui.features.search import SearchFeature
@@ -151,22 +152,30 @@ class InboxApp(App[None]):
         self.targeting = TargetFeature(self)
         self.ranking = RankingFeature(self)
         self.labels = LabelsFeature(self)
-        self.live = LiveFeature(self, notice=self.desktop_notice)
         self.typing = TypingFeature(self)
         self.reply = ReplyFeature(self, typing=self.typing)
         self.triage = TriageFeature(self, labels=self.labels, undo_send=self.reply.undo_send)
         self.message_actions = MessageActionsFeature(self)
         self.attachments = AttachmentsFeature(self, open_profile=self.triage.action_open_profile)
         self.saved_views = SavedViewsFeature(self)
-        self.threads = ThreadsFeature(self)
+        self.reminders = RemindersFeature(
+            self,
+            triage=self.triage,
+            notice=self.desktop_notice,
+            window_title=self.window_title,
+        )
+        self.threads = ThreadsFeature(self, lead_with_due=self.reminders.lead_with_due)
         self.unread = UnreadFeature(
             self, triage=self.triage, threads=self.threads, window_title=self.window_title
         )
+        self.live = LiveFeature(self, notice=self.desktop_notice, reminders=self.reminders)
         self.export = ExportFeature(self)
         self.board = BoardFeature(self, ranking=self.ranking)
         self.crm = CrmFeature(self, triage=self.triage)
         self.conversations = ConversationsFeature(self, live=self.live, reply=self.reply)
-        self.reading = ReadingFeature(self, reply=self.reply, unread=self.unread)
+        self.reading = ReadingFeature(
+            self, reply=self.reply, unread=self.unread, reminders=self.reminders
+        )
         self.lookup = LookupFeature(self)
         self.search = SearchFeature(self, lookup=self.lookup, threads=self.threads)
         self.snippets = SnippetsFeature(self)
@@ -216,6 +225,7 @@ class InboxApp(App[None]):
     async def on_mount(self) -> None:
         self._hold_widgets()
         self.thread_list.drafts = self.drafts.thread_ids()
+        self.reminders.show_kept_out()
         self.ranking.setup_scores()
         self.thread_list.focus()
         self._update_layout_for_width(self.size.width)

@@ -44,6 +44,13 @@ KEYMAP: tuple[Key, ...] = (
     Key("view.requests", "3", "threads.view('requests')", "Message requests view", "app"),
     Key("view.archived", "4", "threads.view('archived')", "Archived view", "app"),
     Key("view.all", "5", "threads.view('all')", "All threads, archived too (API v2)", "app"),
+    Key(
+        "view.follow_up",
+        "6",
+        "threads.view('follow-up')",
+        "Follow up: you wrote last, they went quiet",
+        "app",
+    ),
     Key("filters.open", "f", "threads.filters", "Filter threads", "app", show=True, short="Filter"),
     Key("filters.clear", "F", "threads.clear_filters", "Clear all filters", "app"),
     Key(
@@ -82,6 +89,8 @@ KEYMAP: tuple[Key, ...] = (
     Key("triage.notes", "n", "triage.notes", "Notes", "app"),
     Key("triage.undo", "u", "triage.undo", "Undo the last triage action", "app"),
     Key("thread.unread", "U", "unread.toggle_unread", "Mark unread / read (API v2)", "app"),
+    Key("reminders.set", "z", "reminders.remind", "Remind me later (snooze until…)", "app"),
+    Key("reminders.list", "7", "reminders.list", "Reminders: what is snoozed, till when", "app"),
     Key("thread.delete", "D", "triage.delete", "Delete the thread (asks first)", "app"),
     Key(
         "thread.new",

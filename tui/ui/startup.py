@@ -211,6 +211,7 @@ class Startup:
         then messages a restart stopped before they left are offered for sending."""
         self.app.team.load_directory()
         self.app.live.start_live_updates()
+        self.app.reminders.start()
         self.app.reply.offer_unsent()
 
     def release_input(self) -> None:

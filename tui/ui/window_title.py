@@ -1,4 +1,5 @@
-"""The terminal window's title (OSC 2): what waits, seen from another window or tab."""
+"""The terminal window's title (OSC 2): what waits, seen from another window or tab
+("inbox-tui · 4 waiting": the default view's unread threads and the reminders that are due)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,13 @@ class WindowTitle:
         self.app = app
         self.text = ""  # the title shown (also in a headless app, which writes nothing)
         self._pushed = False
+        self._waiting: dict[str, int] = {}  # what waits on the user, by what counts it
+
+    def count(self, what: str, amount: int) -> None:
+        """`amount` of `what` (unread threads, due reminders) wait on the user."""
+        self._waiting[what] = amount
+        waiting = sum(self._waiting.values())
+        self.show(f"inbox-tui · {waiting} waiting" if waiting else "inbox-tui")
 
     def show(self, text: str) -> None:
         text = one_line(text, 80)  # no control character reaches the terminal

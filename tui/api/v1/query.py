@@ -21,13 +21,14 @@ FILTER_WIRE_NAMES: dict[str, tuple[str, str]] = {
 
 
 def thread_params(query: ThreadQuery) -> list[tuple[str, str]]:
-    if query.inbox.value == "all":
+    inbox = query.inbox.served  # the app's own views are read from the API's
+    if inbox.value == "all":
         raise ValueError("the All view needs API v2")
     if query.search:
         raise ValueError("searching threads needs API v2")  # v1 has no q: not faked
     if query.platforms and query.platforms != ("twitter",):
         raise ValueError("filtering by platform needs API v2")  # v1 speaks of X alone
-    params: list[tuple[str, str]] = [("inbox", query.inbox.value), ("limit", str(query.limit))]
+    params: list[tuple[str, str]] = [("inbox", inbox.value), ("limit", str(query.limit))]
     params += account_link_params(query.account_link_ids)
     for kind, id_filter in query.filters().items():
         wire_kind, none_flag = FILTER_WIRE_NAMES[kind]

@@ -67,7 +67,7 @@ def filters_for(query: ThreadQuery) -> ThreadFilters:
             raise ValueError(f"the 'no {kind}' filter needs API v1")
     assignees = query.assignees
     return ThreadFilters(
-        folder=FOLDERS[query.inbox],
+        folder=FOLDERS[query.inbox.served],  # the app's own views are read from the API's
         account_link_ids=query.account_link_ids,
         platforms=query.platforms,
         tags=query.tags.selected,

@@ -40,6 +40,14 @@ def export_path(folder: Path, query: ThreadQuery, now: datetime) -> Path:
 
 class ExportFeature(Feature):
     def action_export(self) -> None:
+        if self.shell.thread_query.inbox.served is not self.shell.thread_query.inbox:
+            # The app's own view is built from pages as it is read: an export reads the API's.
+            self.notify(
+                "The follow-up view cannot be exported: export a view of the API (1 to 5).",
+                severity="warning",
+                markup=False,
+            )
+            return
         folder = self.shell.settings.export_dir or Path.cwd()
         path = export_path(folder, self.shell.thread_query, datetime.now())
         self.notify(f"Exporting the current view to {path.name}…", markup=False)

@@ -8,6 +8,7 @@ rows merge into the list without moving the user's selection.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -16,6 +17,7 @@ from textual.message import Message
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited, TransportError
 from tui.api.pacing import RequestBudget
 from tui.core.edits import EditField, apply_locally, edit_for
+from tui.core.query import InboxView, SortOrder
 from tui.core.text import one_line
 from tui.ui.features.shared import AppShared, Feature
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
     from tui.core.query import ThreadQuery
     from tui.ui.desktop_notice import DesktopNotice
+    from tui.ui.features.reminders import RemindersFeature
     from tui.ui.widgets.rows import ThreadRows
 
 IDLE_AFTER = 120.0  # seconds without input before polling slows down
@@ -86,10 +89,17 @@ class LiveFeature(Feature):
     _event_seq: int | None = None
     _live_status = ""  # what live updates last said on the status line (cleared on success)
     _events_unavailable = False
+    # The app's own view (follow-up): each thread's last message on the last page read.
+    _seen_last: dict[str, str | None]
+    _seen_generation = -1
 
-    def __init__(self, shell: AppShared, notice: DesktopNotice) -> None:
+    def __init__(
+        self, shell: AppShared, notice: DesktopNotice, reminders: RemindersFeature
+    ) -> None:
         super().__init__(shell)
         self.notice = notice  # a desktop notification (or the bell) for each arriving message
+        self.reminders = reminders  # their answer brings a thread kept out by a reminder back
+        self._seen_last = {}
 
     def start_live_updates(self) -> None:
         per_minute = max(1, int(300 * self.shell.settings.poll_share))
@@ -131,9 +141,13 @@ class LiveFeature(Feature):
         self.poll_budget.try_acquire()
         open_thread = self.shell.message_view.thread
         with_thread = open_thread is not None and self.poll_budget.try_acquire()
+        query = self.shell.thread_query
+        if query.inbox is InboxView.FOLLOW_UP:
+            # The app's own view: the default view's newest page says what arrived.
+            query = replace(query, inbox=InboxView.DEFAULT, sort_order=SortOrder.DESC)
         self._poll(
             self.shell.generation,
-            self.shell.thread_query,
+            query,
             open_thread.id if with_thread and open_thread else None,
         )
 
@@ -205,16 +219,44 @@ class LiveFeature(Feature):
         if event.threads is None:
             self.shell.refresh_target()
             return
+        self.reminders.on_page(event.threads)  # (before the merge: it takes them back)
         rows = thread_list.threads
         links = self.shell.directory.account_link_ids
+        own_view = self.shell.thread_query.inbox is InboxView.FOLLOW_UP
+        # What each thread's last message was before: its row's; for a thread without a row
+        # in the app's own view (whose rows are not the page's), the last page's.
+        seen = self._seen_last if self._seen_generation == event.generation else {}
+
+        def known(thread: Thread) -> bool:
+            return rows.position(thread.id) is not None or not own_view or thread.id in seen
+
+        def last_before(thread: Thread) -> str | None:
+            row = rows.find(thread.id)
+            return _last_id(row) if row is not None or not own_view else seen.get(thread.id)
+
         fresh_inbound = [
             t
             for t in event.threads
             if t.last_message is not None
             and not t.last_message.is_outbound(links)
-            and _last_id(rows.find(t.id)) != t.last_message.id
+            and known(t)
+            and last_before(t) != t.last_message.id
         ]
-        thread_list.merge_page(event.threads)
+        if own_view:
+            self._seen_last = {t.id: _last_id(t) for t in event.threads}
+            self._seen_generation = event.generation
+            # A row with a new last message (their answer, or ours) has not gone quiet.
+            moved = [
+                t.id
+                for t in event.threads
+                if (row := rows.find(t.id)) is not None and _last_id(row) != _last_id(t)
+            ]
+            for thread_id in moved:
+                rows.remove_id(thread_id)
+            if moved:
+                thread_list.refresh_rows()
+        else:
+            thread_list.merge_page(event.threads)
         self.shell.refresh_target()
         reading = self.shell.message_view.thread if self.shell.panes_mounted else None
         for thread in fresh_inbound:

@@ -17,6 +17,7 @@ from tui.ui.messages import MessagesLoaded, RequestFailed
 
 if TYPE_CHECKING:
     from tui.core.model import Cursor, Thread
+    from tui.ui.features.reminders import RemindersFeature
     from tui.ui.features.reply import ReplyFeature
     from tui.ui.features.unread import UnreadFeature
     from tui.ui.widgets.message_view import MessageView
@@ -26,10 +27,17 @@ LOADING_MESSAGES = "loading messages"
 
 
 class ReadingFeature(Feature):
-    def __init__(self, shell: AppShared, reply: ReplyFeature, unread: UnreadFeature) -> None:
+    def __init__(
+        self,
+        shell: AppShared,
+        reply: ReplyFeature,
+        unread: UnreadFeature,
+        reminders: RemindersFeature,
+    ) -> None:
         super().__init__(shell)
         self.reply = reply  # the composer follows the thread opened
         self.unread = unread  # an unread thread opened is read
+        self.reminders = reminders  # a due thread opened: its reminder is done
         self._older_cursor: Cursor | None = None  # where the open thread's older page starts
 
     def open_thread(self, thread: Thread) -> None:
@@ -45,6 +53,7 @@ class ReadingFeature(Feature):
         # The list's cursor joins the conversation when it is loaded (lookup, board, N).
         self.shell.thread_list.select_id(thread.id)
         self.unread.opened(thread)
+        self.reminders.opened(thread)
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)

@@ -1,7 +1,12 @@
 """The thread list: the current view's pages (the first, then more as the user scrolls), the
 view tabs, filters and sort order, and, offline, the threads this view showed last (stale,
 retried with backoff). A first launch paints its first rows from the page's JSON, before the
-models are loaded."""
+models are loaded.
+
+The follow-up view (6) is the app's own: pages of the default view are read oldest first and
+the threads that have gone quiet kept (tui/core/follow_up.py), a page at a time, with progress
+on the status line, until a screenful is found, the view is exhausted or a batch's requests
+are spent; scrolling on reads on."""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.message import Message
 
 from tui.api.errors import InboxError, TransportError
 from tui.core.api_versions import ApiFeature
-from tui.core.query import InboxView
+from tui.core.follow_up import describe_span, gone_quiet, past_cutoff, quiet_for, quiet_since
+from tui.core.query import MAX_LIMIT, InboxView, SortOrder
 from tui.core.text import one_line
 from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import RequestFailed, ThreadsFetched, ThreadsLoaded
@@ -25,13 +32,27 @@ if TYPE_CHECKING:
     from tui.ui.widgets.thread_list import ThreadList
 
 LOADING_THREADS = "loading threads"
+# A follow-up reading spends at most this many requests before it waits for the user to scroll
+# (each reads 100 threads of the default view).
+FOLLOW_UP_BATCH = 20
+
+
+class FollowUpProgress(Message):
+    """A follow-up reading has read another page (its rows came just before)."""
+
+    def __init__(self, generation: int, read: int, done: bool) -> None:
+        super().__init__()
+        self.generation = generation
+        self.read = read  # threads of the default view on the page
+        self.done = done  # the reading stops here
 
 
 class ThreadsFeature(Feature):
     at_start = True
 
-    def __init__(self, shell: AppShared) -> None:
+    def __init__(self, shell: AppShared, *, lead_with_due: Callable[[], None]) -> None:
         super().__init__(shell)
+        self.lead_with_due = lead_with_due  # the threads whose reminder is due lead a view
         self.next_cursor: Cursor | None = None
         self.loading_more = False
         self.showing_cache = False  # the list shows cached (stale) threads: offline
@@ -42,6 +63,10 @@ class ThreadsFeature(Feature):
         # The view whose rows the list shows; None while another view's first page loads, and
         # for a search's results.
         self.rows_view: InboxView | None = shell.thread_query.inbox
+        # The follow-up view's reading: requests and threads read since the view was shown.
+        self.follow_up_pages = 0
+        self.follow_up_read = 0
+        self.follow_up_reading = False  # a reading is under way
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -104,6 +129,11 @@ class ThreadsFeature(Feature):
             shell.thread_list.set_threads([])
             shell.thread_list.set_empty_text("Loading…")
             shell.set_status("Loading threads…")
+        if shell.thread_query.inbox is InboxView.FOLLOW_UP:
+            self.follow_up_pages = self.follow_up_read = 0
+            self.follow_up_reading = True
+            self._read_follow_ups(shell.generation, shell.thread_query, append=False)
+            return
         self._fetch_threads(shell.generation, shell.thread_query, append=False)
 
     @work(group="threads", exclusive=True)
@@ -124,11 +154,57 @@ class ThreadsFeature(Feature):
             return
         self.post_message(ThreadsLoaded(generation, page.threads, page.next_cursor, append))
 
+    @work(group="threads", exclusive=True)
+    async def _read_follow_ups(self, generation: int, query: ThreadQuery, append: bool) -> None:
+        """Pages of the default view, oldest first, from `query`'s cursor: each page's threads
+        that have gone quiet are shown as they are found."""
+        shell = self.shell
+        client, links = shell.client, shell.directory.account_link_ids
+        cutoff = shell.clock() - shell.settings.follow_up_after
+        source = replace(query, sort_order=SortOrder.ASC, limit=MAX_LIMIT)
+        pages = found = 0
+        while True:
+            try:
+                page = await client.list_threads(source)
+            except InboxError as error:
+                self.post_message(RequestFailed(LOADING_THREADS, error, generation))
+                return
+            pages += 1
+            quiet = [t for t in page.threads if gone_quiet(t, links, cutoff)]
+            found += len(quiet)
+            ended = page.next_cursor is None or any(past_cutoff(t, cutoff) for t in page.threads)
+            # Each batch stops at a screenful found, or its requests spent, or when the rate
+            # limit runs low (the user's own actions come first).
+            stop = ended or found >= query.limit or pages >= FOLLOW_UP_BATCH
+            stop = stop or client.rate_limit.low
+            next_cursor = None if ended else page.next_cursor
+            self.post_message(
+                ThreadsLoaded(generation, quiet, next_cursor if stop else None, append)
+            )
+            self.post_message(FollowUpProgress(generation, len(page.threads), stop))
+            if stop:
+                return
+            append = True
+            source = source.with_cursor(next_cursor)
+
+    def on_follow_up_progress(self, message: FollowUpProgress) -> None:
+        if message.generation != self.shell.generation:
+            return
+        self.follow_up_pages += 1
+        self.follow_up_read += message.read
+        if message.done:
+            self.loading_more = self.follow_up_reading = False
+        self.shell.set_status(self.count_text())
+
     def load_more(self) -> None:
         if self.next_cursor is None or self.loading_more:
             return
         self.loading_more = True
         query = self.shell.thread_query.with_cursor(self.next_cursor)
+        if query.inbox is InboxView.FOLLOW_UP:
+            self.follow_up_reading = True
+            self._read_follow_ups(self.shell.generation, query, append=True)
+            return
         self._fetch_threads(self.shell.generation, query, append=True)
 
     def on_thread_list_near_end(self, message: ThreadList.NearEnd) -> None:
@@ -145,8 +221,14 @@ class ThreadsFeature(Feature):
         shell.directory.note_campaigns(message.threads)
         self.next_cursor = message.next_cursor
         thread_list = shell.thread_list
+        follow_up = shell.thread_query.inbox is InboxView.FOLLOW_UP
+        if follow_up:
+            self._note_silences(message.threads, keep=message.append)
+        elif not message.append:
+            thread_list.notes = {}
         if not message.append:
-            self._first_page = message.threads
+            # (The follow-up view is not kept for the next start: it is read afresh.)
+            self._first_page = None if follow_up else message.threads
             # A search's results are not the view's rows (its unread are not the view's).
             self.rows_view = None if shell.thread_query.search else shell.thread_query.inbox
             if self.showing_cache:
@@ -161,6 +243,7 @@ class ThreadsFeature(Feature):
             thread_list.set_threads(message.threads, keep_selection=thread_list.cursor > 0)
         else:
             thread_list.set_threads(message.threads)
+            self.lead_with_due()
             if self._select is not None:
                 thread_list.select_id(self._select)
         if not message.append:
@@ -171,12 +254,27 @@ class ThreadsFeature(Feature):
         query = shell.thread_query
         if query.search:
             empty = f"No threads match “{one_line(query.search, 40)}”. escape leaves the search."
+        elif follow_up:
+            span = describe_span(shell.settings.follow_up_after)
+            empty = f"No one has gone quiet for {span} or more after your last message." + (
+                " Press F to clear the filters." if query.has_filters else ""
+            )
         else:
             empty = "No threads in this view." + (
                 " Press F to clear the filters." if query.has_filters else ""
             )
         thread_list.set_empty_text(empty)
         shell.set_status(self.count_text())
+
+    def _note_silences(self, threads: list[Thread], keep: bool) -> None:
+        """The follow-up view's rows say how long each has been quiet, in place of the time."""
+        notes = self.shell.thread_list.notes if keep else {}
+        now, links = self.shell.clock(), self.shell.directory.account_link_ids
+        for thread in threads:
+            since = quiet_since(thread, links)
+            if since is not None:
+                notes[thread.id] = f"silent {quiet_for(since, now)}"
+        self.shell.thread_list.notes = notes
 
     def save_view_cache(self) -> None:
         """The view's first page, and its rows as shown, for the next start (and offline)."""
@@ -189,7 +287,7 @@ class ThreadsFeature(Feature):
         # (Only this feature's own requests come here: a message goes to whoever posted it.)
         if message.generation != self.shell.generation:
             return  # (an answer to a query the user has already replaced: the app drops it)
-        self.loading_more = False
+        self.loading_more = self.follow_up_reading = False
         thread_list = self.shell.thread_list
         if isinstance(message.error, TransportError) and self._show_cached_threads():
             message.quiet = True  # the status line says it: offline, on the cache
@@ -223,6 +321,9 @@ class ThreadsFeature(Feature):
     def retry_offline(self) -> None:
         if self.showing_cache:
             self.shell.generation += 1
+            if self.shell.thread_query.inbox is InboxView.FOLLOW_UP:
+                self._read_follow_ups(self.shell.generation, self.shell.thread_query, False)
+                return
             self._fetch_threads(self.shell.generation, self.shell.thread_query, append=False)
 
     # --- what the status line says ----------------------------------------------------------
@@ -230,6 +331,16 @@ class ThreadsFeature(Feature):
     def count_text(self) -> str:
         thread_list = self.shell.thread_list
         count = len(thread_list.threads)
+        if self.shell.thread_query.inbox is InboxView.FOLLOW_UP:
+            more = " (scroll to read on)" if self.next_cursor else ""
+            if self.follow_up_reading:
+                more = ", reading…"
+            requests = self.follow_up_pages
+            return (
+                f"{count} gone quiet for {describe_span(self.shell.settings.follow_up_after)} "
+                f"or more, oldest first · {self.follow_up_read:,} threads read in {requests} "
+                f"request{'s' if requests != 1 else ''}{more}"
+            )
         more = " (more load as you scroll)" if self.next_cursor else ""
         hidden = len(thread_list.hidden)
         under = f", {hidden} loaded under the minimum score" if hidden else ""

@@ -65,5 +65,4 @@ class UnreadFeature(Feature):
             return
         self.counts[view] = self.shell.thread_list.unread_count
         self.shell.view_tabs.show_unread(self.counts)
-        waiting = self.counts.get(InboxView.DEFAULT, 0)
-        self.window_title.show(f"inbox-tui ({waiting})" if waiting else "inbox-tui")
+        self.window_title.count("unread", self.counts.get(InboxView.DEFAULT, 0))

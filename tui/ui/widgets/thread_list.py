@@ -54,6 +54,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         "thread-list--platform",
         "thread-list--score",
         "thread-list--draft",
+        "thread-list--due",
         "thread-list--request",
         "thread-list--done",
         "thread-list--empty",
@@ -105,6 +106,11 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._quiet = False
         self.directory = Directory()
         self.drafts: set[str] = set()
+        # A word a view puts on its rows in place of the time ("silent 5 days").
+        self.notes: dict[str, str] = {}
+        self.due: set[str] = set()  # threads whose reminder is due: "⏰ due" on the row
+        # Threads with a reminder pending: out of every view until it is due.
+        self.kept_out: set[str] = set()
         self.marked: set[str] = set()
         self.empty_text = "Loading…"
         self._clock = clock
@@ -163,6 +169,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         """Replace the rows. With keep_selection the cursor stays on the same thread when it is
         still there, so rows moving under the user do not move their selection."""
         selected = self._rows.id_at(self.cursor) if keep_selection else None
+        threads = self._without_kept_out(threads)
         self._preview = []
         if not keep_selection:
             self.hidden = self._new_rows()  # a new list (another view or filter): none waits
@@ -171,6 +178,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         else:
             rows = threads if isinstance(threads, ThreadRows) else self._new_rows(threads)
             self.threads = self._arranged(rows)
+        if self.due:
+            self.threads = self._due_first(self._rows)
         index = (self._rows.position(selected) if selected else None) or 0
         self._changed()
         # Rows replaced by the program (a merge, a re-arrangement) must not ask for more pages:
@@ -186,6 +195,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
     def merge_page(self, page: list[Thread]) -> bool:
         """A fresh first page (live updates): its threads first, then the other loaded rows as
         they were (not parsed again). Returns whether anything changed."""
+        page = [t for t in page if t.id not in self.kept_out]
         rows = self._rows
         unchanged = [t.id for t in page] == rows.ids[: len(page)] and all(
             rows.find(t.id) == t for t in page
@@ -204,7 +214,9 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         fresh = [
             t
             for t in threads
-            if self._rows.position(t.id) is None and self.hidden.position(t.id) is None
+            if self._rows.position(t.id) is None
+            and self.hidden.position(t.id) is None
+            and t.id not in self.kept_out
         ]
         if self.arranger is None:
             self._rows.extend(fresh)
@@ -229,6 +241,49 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             return rows
         shown, self.hidden = self.arranger(rows)
         return shown
+
+    def _without_kept_out(self, threads: Iterable[Thread]) -> Iterable[Thread]:
+        if not self.kept_out:
+            return threads
+        if isinstance(threads, ThreadRows):
+            ids = threads.ids
+            return threads.subset(i for i in range(len(ids)) if ids[i] not in self.kept_out)
+        return [t for t in threads if t.id not in self.kept_out]
+
+    def _due_first(self, rows: ThreadRows) -> ThreadRows:
+        """The rows whose reminder is due lead (they came back "to the top")."""
+        ids = rows.ids
+        due = [i for i in range(len(ids)) if ids[i] in self.due]
+        if not due or due == list(range(len(due))):
+            return rows
+        return rows.subset([*due, *(i for i in range(len(ids)) if ids[i] not in self.due)])
+
+    def keep_out(self, thread_ids: Iterable[str]) -> None:
+        """These threads leave the list, and stay out of every page until let in again."""
+        ids = set(thread_ids)
+        self.kept_out |= ids
+        selected = self._rows.id_at(self.cursor)
+        for thread_id in ids:
+            self._rows.remove_id(thread_id)
+            self.hidden.remove_id(thread_id)
+            self.marked.discard(thread_id)
+        if selected in ids:
+            self.refresh_rows()  # the cursor stays at its place: on the next thread
+        else:
+            self._changed()
+            if selected is not None:
+                self.select_id(selected)
+
+    def put_first(self, thread: Thread) -> None:
+        """`thread` at the top of the list (let in again if it was kept out), the selection
+        kept on the thread it is on."""
+        self.kept_out.discard(thread.id)
+        merged = self._new_rows([thread])
+        for i, thread_id in enumerate(self._rows.ids):
+            if thread_id != thread.id:
+                self._rows.copy_row(i, merged)
+        had_rows = bool(self._rows)
+        self.set_threads(merged, keep_selection=had_rows)
 
     def rearrange(self) -> None:
         """The arrangement changed: show the loaded rows anew, keeping the selection."""
@@ -426,8 +481,10 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
                 right += [Segment(f" {badge} ", style("thread-list--platform")), Segment(" ")]
             if row.id in self.drafts:
                 right.append(Segment("✎ ", style("thread-list--draft")))
+            if row.id in self.due:
+                right.append(Segment("⏰ due ", style("thread-list--due")))
             stamp = None if row.stamp is None else datetime.fromtimestamp(row.stamp, UTC)
-            when = relative(stamp, self._clock())
+            when = self.notes.get(row.id) or relative(stamp, self._clock())
             right.append(Segment(when + " ", style("thread-list--time")))
             return _fit(left, right, width, base)
         if part == 1:

@@ -1,0 +1,167 @@
+"""Reminders (snooze): `z` takes a thread out of the views until a time; it comes back due,
+and `7` lists, changes and cancels them. Kept on this machine, per account."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, OptionList
+
+from tests.app_helpers import make_app, screen_text, settle
+from tests.conftest import ANCHOR
+from tests.test_actions import VERSIONS, notifications
+from tui.core.reminders import ReminderStore, parse_when, presets
+from tui.ui.app import InboxApp
+from tui.ui.screens.reminders import RemindersScreen, RemindScreen
+
+
+def shown_ids(app: InboxApp) -> list[str]:
+    return [t.id for t in app.thread_list.threads]
+
+
+async def pick_preset(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+    screen = pilot.app.screen
+    assert isinstance(screen, RemindScreen)
+    options = screen.query_one("#remind-presets", OptionList)
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == name
+    )
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@VERSIONS
+async def test_a_reminder_hides_the_thread_until_it_comes_back_due(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.thread_list.cursor = 2
+        await settle(pilot)
+        target = app.thread_list.threads[2]
+        before = len(api.request_log)
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindScreen)
+        await pick_preset(pilot, "Tomorrow morning")
+        assert target.id not in shown_ids(app)
+        assert not [r for r in api.request_log[before:] if r[0] != "GET"]  # nothing is sent
+        assert any("Reminder set: " in n and "7 lists reminders" in n for n in notifications(app))
+        saved = json.loads(next((data_dir / "reminders").glob("*.json")).read_text())
+        assert [r["thread_id"] for r in saved] == [target.id]
+
+    # A restart keeps it out of the view, and its time coming brings it back, marked.
+    app, api = make_app(data_dir=data_dir, api_version=version, api=api)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert target.id not in shown_ids(app)
+        app.clock = lambda: ANCHOR + timedelta(days=2)
+        app.reminders.check_due()
+        await settle(pilot)
+        assert shown_ids(app)[0] == target.id
+        assert "⏰ due" in screen_text(app.thread_list).splitlines()[0]
+        assert any(n.startswith("⏰ Reminder: ") for n in notifications(app))
+        assert app.desktop_notice.sent  # the terminal is asked too (or rung)
+        assert "waiting" in app.window_title.text
+        # It stays on top while the view is read again: by live updates, and afresh.
+        api.store.receive_message(api.store.thread(shown_ids(app)[5]), "Any news?")
+        app.live.poll_now()
+        await settle(pilot)
+        assert shown_ids(app)[0] == target.id and shown_ids(app)[1] != target.id
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert shown_ids(app)[0] == target.id
+        # Opened, it has done its job.
+        app.thread_list.cursor = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "⏰ due" not in screen_text(app.thread_list)
+        assert ReminderStore(data_dir, app.settings.cache_scope).all() == []
+
+
+async def test_their_answer_cancels_a_reminder_set_unless_answered(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        target = app.thread_list.threads[0]
+        await pilot.press("z")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        assert app.screen.query_one("#remind-unanswered", Checkbox).value
+        await pick_preset(pilot, "In 3 days")
+        assert target.id not in shown_ids(app)
+        stored = app.reminders.store.get(target.id)
+        assert stored is not None and stored.unless_answered
+        api.store.receive_message(api.store.thread(target.id), "Just saw this, yes let's talk")
+        app.live.poll_now()
+        await settle(pilot)
+        assert target.id in shown_ids(app)
+        assert app.reminders.store.get(target.id) is None
+        assert any("let's talk" in n for n in notifications(app))
+
+
+async def test_the_reminders_list_changes_and_cancels(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        first, second = app.thread_list.threads[0], app.thread_list.threads[1]
+        for _ in range(2):
+            app.thread_list.cursor = 0
+            await settle(pilot)
+            await pilot.press("z")
+            await settle(pilot)
+            await pick_preset(pilot, "Next Monday")
+        await pilot.press("7")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindersScreen)
+        listed = app.screen.query_one("#reminders-list", OptionList)
+        text = " ".join(str(o.prompt) for o in listed.options)
+        assert first.prospect.display_name in text and second.prospect.display_name in text
+        assert "not shared with your team" in str(app.screen.query_one(".dialog-title").render())
+        # z changes the highlighted one's time: typed.
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindScreen)
+        app.screen.query_one("#remind-typed", Input).focus()
+        await pilot.press(*"2h", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindersScreen)  # back to the list
+        changed = app.reminders.store.all()[0]
+        assert changed.due == ANCHOR.astimezone() + timedelta(hours=2)
+        # d cancels it: the thread is back in the views at the next load.
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.reminders.store.get(changed.thread_id) is None
+        assert len(app.reminders.store.all()) == 1
+        await pilot.press("escape")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert changed.thread_id in shown_ids(app)
+
+
+def test_typed_times_and_presets() -> None:
+    now = datetime(2026, 12, 1, 15, 30, tzinfo=timezone(timedelta(hours=1)))  # a Tuesday
+    local = now.tzinfo
+    assert parse_when("2h", now) == now + timedelta(hours=2)
+    assert parse_when("in 3 days", now) == now + timedelta(days=3)
+    assert parse_when("tomorrow 14:00", now) == datetime(2026, 12, 2, 14, 0, tzinfo=local)
+    assert parse_when("fri", now) == datetime(2026, 12, 4, 9, 0, tzinfo=local)
+    assert parse_when("tue", now) == datetime(2026, 12, 8, 9, 0, tzinfo=local)  # never today
+    assert parse_when("dec 24 2pm", now) == datetime(2026, 12, 24, 14, 0, tzinfo=local)
+    assert parse_when("1 jan", now) == datetime(2027, 1, 1, 9, 0, tzinfo=local)
+    assert parse_when("9:00", now) == datetime(2026, 12, 2, 9, 0, tzinfo=local)  # passed today
+    for bad, says in (("yesterday", "Not a time"), ("2025-01-01", "passed"), ("", "Type")):
+        try:
+            parse_when(bad, now)
+        except ValueError as error:
+            assert says in str(error)
+        else:
+            raise AssertionError(bad)
+    names = dict(presets(now))
+    assert names["Tonight"] == datetime(2026, 12, 1, 20, 0, tzinfo=local)
+    assert names["Next Monday"] == datetime(2026, 12, 7, 9, 0, tzinfo=local)
+    late = dict(presets(now.replace(hour=22)))
+    assert "Tonight" not in late and late["In 1 hour"].hour == 23
