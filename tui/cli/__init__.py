@@ -159,7 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.export import run_export
 
         return run_export(settings, args)
+    from tui.ui.hangup import guard_early_hangup
     from tui.ui.heap import pause_collection
+
+    guard_early_hangup()  # (the app watches the terminal from its first frame)
 
     pause_collection()  # until the first frame (see tui/ui/heap.py)
     from tui.ui.app import InboxApp  # Textual only when the app runs

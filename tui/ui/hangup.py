@@ -28,6 +28,19 @@ def terminal_gone(fd: int) -> bool:
         return True
 
 
+_early: list[bool] = []  # a hang-up came before the app could act on it
+
+
+def guard_early_hangup() -> None:
+    """From the process's start: a SIGHUP before the app watches the terminal is remembered
+    (and acted on once it does), instead of killing the process with the drafts unsaved."""
+    signal.signal(signal.SIGHUP, lambda _signum, _frame: _early.append(True))
+
+
+def hung_up_early() -> bool:
+    return bool(_early)
+
+
 def on_hangup(callback: Callable[[], object]) -> Callable[[], object]:
     """Call `callback` on SIGHUP, even when the parent made the process ignore it. Returns
     what puts the previous handler back."""

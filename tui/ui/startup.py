@@ -228,11 +228,13 @@ class Startup:
             return
         import sys
 
-        from tui.ui.hangup import on_hangup, terminal_gone
+        from tui.ui.hangup import hung_up_early, on_hangup, terminal_gone
 
         stdin = sys.__stdin__
         fd = stdin.fileno() if stdin is not None else 0
         self.restore_sighup = on_hangup(lambda: app.call_later(self.terminal_lost))
+        if hung_up_early():
+            app.call_later(self.terminal_lost)  # it came while the app was starting
 
         def check() -> None:
             if terminal_gone(fd):
