@@ -30,6 +30,9 @@ def make_app(
     settings.setdefault("typing_indicators", False)
     # Sends leave at once (the undo-send delay is tested in tests/test_undo_send.py).
     settings.setdefault("send_delay", 0)
+    # The local mirror's background walk makes requests of its own: only the mirror's tests
+    # (tests/test_mirror.py) turn it on.
+    settings.setdefault("mirror", "off")
     client_kwargs: dict[str, object] = {}
     if fast_retry:  # fault tests: retry at once instead of waiting seconds
         client_kwargs["retry"] = RetryPolicy(base_delay=0.01, max_delay=0.05)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.cli.export import add_export_parser
+from tui.cli.mirror import add_mirror_parsers
 from tui.core.config import (
     ENV_API_KEY,
     ENV_API_URL,
@@ -36,7 +37,8 @@ config file: {default_config_path()}
   `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
   --keyring in the OS keyring (read when neither the environment nor the file has a key).
   TOML; keys: api_key, api_version, api_url, demo, demo_threads, requests_per_minute, timeout,
-  page_size, data_dir, poll_interval, poll_share, demo_faults, theme, export_dir,
+  page_size, data_dir, poll_interval, poll_share, mirror, mirror_share, demo_faults, theme,
+  export_dir,
   [campaigns] (campaign ID = "name"), [score] (lead-score weights and keywords),
   [[views]] (saved views), [keys] (binding id = "keys"), [crm] (base_url, api_key,
   stage_map, pipeline_id, user_id).
@@ -120,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="store it in the OS keyring instead (needs the `keyring` package)",
     )
     add_export_parser(sub)
+    add_mirror_parsers(sub)
     return parser
 
 
@@ -159,6 +162,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.export import run_export
 
         return run_export(settings, args)
+    if args.command == "search":
+        from tui.cli.mirror import run_search
+
+        return run_search(settings, args)
+    if args.command == "mirror":
+        from tui.cli.mirror import run_mirror
+
+        return run_mirror(settings, args)
     from tui.ui.hangup import guard_early_hangup
     from tui.ui.heap import pause_collection
 

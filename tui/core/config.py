@@ -160,6 +160,11 @@ class Settings:
     notifications: str = "desktop"
     # The follow-up view (6): threads where we wrote last and they have been quiet this long.
     follow_up_after: timedelta = timedelta(days=3)
+    # The local mirror (SQLite, for search inside every conversation): "on" or "off"; unset,
+    # on with API v2 and off with v1. `mirror_share`: of the team's 300 requests a minute,
+    # what its background walk may use.
+    mirror: str | None = None
+    mirror_share: float = 0.1
     # Seconds a sent message waits before it leaves, `u` bringing it back (0: at once).
     send_delay: float = 5.0
     # While a reply is typed, the other side sees it (where the thread allows it).
@@ -206,6 +211,12 @@ class Settings:
 
         downloads = user_downloads_path()
         return downloads if downloads.is_dir() else self.resolved_data_dir() / "downloads"
+
+    @property
+    def mirror_enabled(self) -> bool:
+        if self.mirror is not None:
+            return self.mirror == "on"
+        return self.api_version == "v2"
 
     @property
     def use_demo(self) -> bool:
@@ -342,6 +353,8 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         mark_read_on_open=table.take("mark_read_on_open", flag, default.mark_read_on_open),
         send_delay=table.take("send_delay", number(0, 60), default.send_delay),
         follow_up_after=table.take("follow_up_after", _span, default.follow_up_after),
+        mirror=table.take("mirror", optional(one_of("on", "off")), None),
+        mirror_share=table.take("mirror_share", number(0, 0.5, above=True), default.mirror_share),
         notifications=table.take(
             "notifications", one_of("desktop", "bell", "off"), default.notifications
         ),

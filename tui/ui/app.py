@@ -39,6 +39,7 @@ from tui.ui.features.labels import LabelsFeature
 from tui.ui.features.live import LiveFeature
 from tui.ui.features.lookup import LookupFeature
 from tui.ui.features.message_actions import MessageActionsFeature
+from tui.ui.features.mirror import MirrorFeature
 from tui.ui.features.ranking import RankingFeature
 from tui.ui.features.reading import ReadingFeature
 from tui.ui.features.reminders import RemindersFeature
@@ -164,7 +165,10 @@ class InboxApp(App[None]):
             notice=self.desktop_notice,
             window_title=self.window_title,
         )
-        self.threads = ThreadsFeature(self, lead_with_due=self.reminders.lead_with_due)
+        self.mirror = MirrorFeature(self)
+        self.threads = ThreadsFeature(
+            self, lead_with_due=self.reminders.lead_with_due, store=self.mirror.store_threads
+        )
         self.unread = UnreadFeature(
             self, triage=self.triage, threads=self.threads, window_title=self.window_title
         )
@@ -174,7 +178,12 @@ class InboxApp(App[None]):
         self.crm = CrmFeature(self, triage=self.triage)
         self.conversations = ConversationsFeature(self, live=self.live, reply=self.reply)
         self.reading = ReadingFeature(
-            self, reply=self.reply, unread=self.unread, reminders=self.reminders
+            self,
+            reply=self.reply,
+            unread=self.unread,
+            reminders=self.reminders,
+            store=self.mirror.store_messages,
+            stored=self.mirror.stored_messages,
         )
         self.lookup = LookupFeature(self)
         self.search = SearchFeature(self, lookup=self.lookup, threads=self.threads)
@@ -237,6 +246,7 @@ class InboxApp(App[None]):
             return  # handled once connected, in the order typed
         if isinstance(event, events.Key | events.MouseDown):
             self.live.note_input()  # live updates poll more often while someone is there
+            self.mirror.note_input()  # and the mirror's walk waits
         await super().on_event(event)
 
     @on(FeatureRequest)
@@ -326,8 +336,8 @@ class InboxApp(App[None]):
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         self.threads.show_view(ViewTabs.view_of(event.tab))
 
-    def open_thread(self, thread: Thread) -> None:
-        self.reading.open_thread(thread)
+    def open_thread(self, thread: Thread, at_message: str | None = None) -> None:
+        self.reading.open_thread(thread, at_message)
 
     def show_sidebar_for(self, thread: Thread | None) -> None:
         self.shown_target = thread
@@ -374,7 +384,11 @@ class InboxApp(App[None]):
     # --- status and chips -------------------------------------------------------------------
 
     def count_text(self) -> str:
-        return self.threads.count_text()
+        progress = self.mirror.progress
+        return self.threads.count_text() + (f" · {progress}" if progress else "")
+
+    def refresh_resting_status(self) -> None:
+        self.status_line.resting_changed()
 
     def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs: Any) -> None:
         """Every toast is plain text: never parsed as markup (a stranger's DM, a name or a

@@ -70,6 +70,13 @@ KEYMAP: tuple[Key, ...] = (
         show=True,
         short="Search",
     ),
+    Key(
+        "mirror.search",
+        "ctrl+f",
+        "mirror.search",
+        "Search inside every conversation (the local mirror)",
+        "app",
+    ),
     Key("sidebar.toggle", "ctrl+b", "toggle_sidebar", "Show / hide the prospect sidebar", "app"),
     Key("reply", "r", "reply.reply", "Reply (focus the composer)", "app", show=True, short="Reply"),
     Key("reply.retry", "R", "reply.retry_send", "Retry the last failed send", "app"),

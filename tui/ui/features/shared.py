@@ -79,7 +79,7 @@ class AppShared(Protocol):
     def latest(self, thread: Thread | None) -> Thread | None:
         """`thread` as the list holds it now (edits and live updates applied)."""
 
-    def open_thread(self, thread: Thread) -> None: ...
+    def open_thread(self, thread: Thread, at_message: str | None = None) -> None: ...
 
     def load_threads(self) -> None: ...
 
@@ -87,6 +87,9 @@ class AppShared(Protocol):
 
     def count_text(self) -> str:
         """The status line's resting text: how many threads are loaded."""
+
+    def refresh_resting_status(self) -> None:
+        """The resting text changed (the mirror's progress): shown if nothing else is."""
 
     def update_chips(self) -> None: ...
 

@@ -50,9 +50,16 @@ class FollowUpProgress(Message):
 class ThreadsFeature(Feature):
     at_start = True
 
-    def __init__(self, shell: AppShared, *, lead_with_due: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        shell: AppShared,
+        *,
+        lead_with_due: Callable[[], None],
+        store: Callable[[list[Thread]], None],
+    ) -> None:
         super().__init__(shell)
         self.lead_with_due = lead_with_due  # the threads whose reminder is due lead a view
+        self.store = store  # every page read goes to the local mirror
         self.next_cursor: Cursor | None = None
         self.loading_more = False
         self.showing_cache = False  # the list shows cached (stale) threads: offline
@@ -219,6 +226,7 @@ class ThreadsFeature(Feature):
             message.stop()
             return  # an answer to a query the user has already replaced
         shell.directory.note_campaigns(message.threads)
+        self.store(message.threads)
         self.next_cursor = message.next_cursor
         thread_list = shell.thread_list
         follow_up = shell.thread_query.inbox is InboxView.FOLLOW_UP

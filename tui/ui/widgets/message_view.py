@@ -460,6 +460,14 @@ class MessageView(Restyling, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def select_message(self, message_id: str) -> bool:
+        """Selects (and shows) that message, when it is loaded."""
+        ids = [m.id for m in self.messages]
+        if message_id not in ids:
+            return False
+        self._select(ids.index(message_id))
+        return True
+
     def _select(self, index: int) -> None:
         if not self.messages:
             return

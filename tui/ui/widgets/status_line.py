@@ -23,6 +23,7 @@ class StatusLine(Static):
         self.resting = resting  # what the line says when nothing else is to be said
         self.text = ""
         self._linger: Timer | None = None
+        self.resting_shown = False  # the line shows its resting text (nothing else to say)
 
     def say(self, text: str, *, error: bool = False, transient: bool = False) -> None:
         """`transient`: what an action did ("Archived"), which gives way to the resting text
@@ -32,7 +33,13 @@ class StatusLine(Static):
             self._linger.stop()
             self._linger = None
         self.text = one_line(redact(text))
+        self.resting_shown = not error and not transient and text == self.resting()
         self.update(Text(self.text))
         self.set_class(error, "-error")
         if transient:
             self._linger = self.set_timer(LINGER, lambda: self.say(self.resting()))
+
+    def resting_changed(self) -> None:
+        """What the resting text says has changed: shown, unless something else is."""
+        if self.resting_shown:
+            self.say(self.resting())

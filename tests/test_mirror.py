@@ -1,0 +1,343 @@
+"""The local mirror (SQLite, FTS5): what the app reads is stored, searched, and survives
+damage and newer schemas."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from tests.app_helpers import make_app, settle
+from tests.conftest import ANCHOR, make_store
+from tui.backend import demo_backend
+from tui.core.directory import Directory, fetch_directory
+from tui.core.mirror import SCHEMA_VERSION, Mirror, SearchError, mirror_path, parse_search
+from tui.core.query import ThreadQuery
+from tui.demo import DemoApi, Fault
+from tui.ui.app import InboxApp
+from tui.ui.screens.mirror_search import MirrorSearchScreen
+
+
+async def filled(tmp_path: Path, threads: int = 60) -> tuple[Mirror, DemoApi, Directory]:
+    """A mirror holding the first page of the demo's threads and all their messages."""
+    api = DemoApi(make_store(threads))
+    client = demo_backend(api, "v2").client
+    directory = await fetch_directory(client, {})
+    mirror = Mirror(mirror_path(tmp_path, "demo"))
+    page = await client.list_threads(ThreadQuery(limit=100))
+    mirror.put_threads(page.threads, directory)
+    for thread in page.threads:
+        cursor = None
+        while True:
+            messages = await client.list_messages(thread.id, limit=100, cursor=cursor)
+            mirror.put_messages(
+                thread.id,
+                messages.messages,
+                directory.account_link_ids,
+                older=messages.next_cursor,
+                syncing=messages.is_syncing,
+            )
+            if messages.next_cursor is None:
+                break
+            cursor = messages.next_cursor
+    return mirror, api, directory
+
+
+def words_of(text: str) -> set[str]:
+    return {w.strip(".,!?;:()'\"").lower() for w in text.split()}
+
+
+async def test_every_message_body_is_found_with_its_words_marked(tmp_path: Path) -> None:
+    mirror, api, _ = await filled(tmp_path)
+    store = api.store
+    # (A thread whose older messages the service is still importing is not complete yet.)
+    complete = "SELECT id FROM threads WHERE messages_state = 'complete'"
+    mirrored = {row[0] for row in mirror.db.execute(complete)}
+    expected = {
+        m.id
+        for t in store._order
+        if t.id in mirrored
+        for m in store.messages_of(t)
+        if "onboarding" in words_of(m.content) and not m.deletion
+    }
+    assert expected, "the demo has messages about onboarding"
+    hits = mirror.search(parse_search("onboarding", ANCHOR), limit=1000)
+    found = {h.message_id for h in hits if h.message_id is not None}
+    assert expected <= found and all(store.find_message(m) for m in found)
+    assert all("onboarding" in words_of(store.find_message(m)[1].content) for m in found)
+    hit = next(h for h in hits if h.message_id is not None)
+    assert ("onboarding", True) in [(text.lower(), marked) for text, marked in hit.parts()]
+    counts = mirror.counts()
+    assert counts.complete == len(mirrored) and counts.threads > counts.complete
+    assert counts.messages > len(mirrored)
+
+
+async def test_filters_phrases_prefixes_and_not(tmp_path: Path) -> None:
+    mirror, api, directory = await filled(tmp_path)
+    store, links = api.store, directory.account_link_ids
+
+    def search(text: str) -> list[str]:
+        return [
+            h.message_id or h.thread_id for h in mirror.search(parse_search(text, ANCHOR), 1000)
+        ]
+
+    mine = search("from:me onboarding")
+    theirs = search("from:them onboarding")
+    assert mine and theirs and not set(mine) & set(theirs)
+    for message_id in mine:
+        found = store.find_message(message_id)
+        assert found is not None and found[1].author_id in links
+    assert set(search('"onboarding look like"')) <= set(search("onboarding"))
+    assert set(search("onboard*")) >= set(search("onboarding"))
+    assert not set(search("onboarding NOT look")) & set(search('"onboarding look"'))
+    # Tags and status: the thread's, by name (quoted when it has a space).
+    tag = next(iter(directory.tags.values()))
+    tagged = search(f'tag:"{tag.name}" from:them')
+    for message_id in tagged:
+        found = store.find_message(message_id)
+        assert found is not None and tag.id in found[0].prospect.tags
+    # Dates: before and after split the same hits.
+    everything = set(search("from:them"))
+    cut = (ANCHOR - timedelta(days=10)).date().isoformat()
+    older, newer = set(search(f"from:them before:{cut}")), set(search(f"from:them after:{cut}"))
+    assert older and newer and older | newer <= everything and not older & newer
+    # People: a name or a bio word finds the thread itself.
+    person = store._order[0].prospect
+    hits = mirror.search(parse_search(person.display_name.split()[0], ANCHOR), 1000)
+    assert any(h.message_id is None and h.thread_id == store._order[0].id for h in hits)
+
+
+async def test_bad_searches_say_why(tmp_path: Path) -> None:
+    mirror, _, _ = await filled(tmp_path, threads=5)
+    for typed, says in (
+        ('"unclosed', "could not be read"),
+        ("AND", "could not be read"),
+        ("from:everyone", 'from: takes "me" or "them"'),
+        ("before:yesterday", "before: takes a date"),
+    ):
+        with pytest.raises(SearchError, match=says):
+            mirror.search(parse_search(typed, ANCHOR))
+
+
+async def test_a_walk_resumes_and_text_is_stored_inert(tmp_path: Path) -> None:
+    api = DemoApi(make_store(5))
+    client = demo_backend(api, "v2").client
+    directory = await fetch_directory(client, {})
+    mirror = Mirror(mirror_path(tmp_path, "demo"))
+    page = await client.list_threads(ThreadQuery(limit=5))
+    mirror.put_threads(page.threads, directory)
+    assert [w.thread_id for w in mirror.to_walk(10)] == [t.id for t in page.threads]
+    first = page.threads[0]
+    api.store.receive_message(
+        api.store.thread(first.id), "evil \x1b]52;c;ZXZpbA==\x07 \x02bold\x03"
+    )
+    messages = await client.list_messages(first.id, limit=2)
+    assert messages.next_cursor is not None
+    mirror.put_messages(
+        first.id, messages.messages, directory.account_link_ids, older=messages.next_cursor
+    )
+    mirror.close()
+    # Another start: the walk resumes where it stopped.
+    mirror = Mirror(mirror_path(tmp_path, "demo"))
+    resume = {w.thread_id: w.cursor for w in mirror.to_walk(10)}[first.id]
+    assert resume is not None and messages.next_cursor.to_wire() == __import__("json").loads(resume)
+    hit = mirror.search(parse_search("evil", ANCHOR))[0]
+    assert not any(ord(c) < 32 for (c,) in [(c,) for text, _ in hit.parts() for c in text])
+
+
+def test_a_damaged_or_newer_database_is_moved_aside(tmp_path: Path) -> None:
+    path = mirror_path(tmp_path, "acct")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"this is not a database" * 100)
+    mirror = Mirror(path)
+    assert mirror.notice is not None and "damaged" in mirror.notice
+    assert mirror.counts().threads == 0
+    assert len(list(path.parent.glob("acct.damaged-*"))) == 1
+    mirror.close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    mirror = Mirror(path)
+    assert mirror.notice is not None and "newer" in mirror.notice
+    assert len(list(path.parent.glob("acct.newer-*"))) == 1
+    assert mirror.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+# --- in the app ---------------------------------------------------------------------------
+
+
+async def walk(app: InboxApp, pilot: Pilot[None], most: int = 1000) -> int:
+    """The mirror's walk driven step by step (the app makes one a second); returns how many
+    requests it made."""
+    app.mirror._last_input = 0.0  # (the test's own key presses are not the user acting)
+    steps = 0
+    while steps < most and app.mirror.walk_step():
+        steps += 1
+        await settle(pilot)
+    return steps
+
+
+def all_thread_ids(api: DemoApi) -> set[str]:
+    return {t.id for t in api.store._order}
+
+
+async def test_the_walk_fills_the_mirror_within_its_budget(data_dir: Path) -> None:
+    app, api = make_app(40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert app.mirror.budget.max_requests == 150
+        before = len(api.request_log)
+        steps = await walk(app, pilot)
+        made = api.request_log[before:]
+        # (The app's own one-a-second ticks may have made some of them.)
+        assert steps <= len(made) <= app.mirror.budget.used <= 150
+        mirror = app.mirror.mirror
+        assert mirror is not None
+        counts = mirror.counts()
+        store = api.store
+        assert counts.threads == len(all_thread_ids(api))
+        syncing = {t.id for t in store._order if store.syncing(t)}
+        assert counts.complete == counts.threads - len(syncing)
+        complete = [t for t in store._order if t.id not in syncing]
+        assert counts.messages >= sum(len(store.messages_of(t)) for t in complete)
+        assert "mirror: " in app.count_text()
+        # It waits while the user acts, and while the team's budget is low.
+        await pilot.press("j")
+        assert not app.mirror.walk_step()
+
+
+async def test_a_stopped_walk_resumes_and_new_messages_are_caught(data_dir: Path) -> None:
+    def walk_requests(api: DemoApi, since: int) -> int:
+        return sum(1 for r in api.request_log[since:] if r[0] == "GET" and "threads" in r[1])
+
+    app, api = make_app(40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        before = len(api.request_log)
+        await walk(app, pilot, most=5)
+        first = walk_requests(api, before)
+    assert first >= 5
+    app, api = make_app(
+        40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600, api=api
+    )
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        before = len(api.request_log)
+        await walk(app, pilot)
+        rest = walk_requests(api, before)
+        mirror = app.mirror.mirror
+        assert mirror is not None
+        done = mirror.counts()
+        # New messages after the walk: the next look at what changed walks them.
+        thread = api.store._order[7]
+        api.store.receive_message(thread, "Quick question about zebrafish telemetry")
+        app.mirror._next_recheck = 0.0
+        before = len(api.request_log)
+        await walk(app, pilot)
+        assert walk_requests(api, before) <= 3  # the newest page, then that conversation's
+        hits = app.mirror.search("zebrafish")
+        assert [h.thread_id for h in hits] == [thread.id]
+        assert mirror.counts().messages == done.messages + 1
+    # Stopped and resumed, the walk read each page once: the listing, then each thread's pages
+    # (a thread the service is still importing is looked at again after a restart, and the
+    # restart looks at what changed meanwhile: the newest page).
+    store = api.store
+    pages = 1 + sum(max(1, math.ceil(len(store.messages_of(t)) / 100)) for t in store._order)
+    importing = sum(1 for t in store._order if store.syncing(t))
+    assert first + rest <= pages + importing + 1
+
+
+async def test_search_opens_the_conversation_at_the_message(data_dir: Path) -> None:
+    app, api = make_app(
+        40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600, page_size=5
+    )
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await walk(app, pilot)
+        # An old message of a long conversation: beyond the first page of 5.
+        store = api.store
+        thread = max(store._order, key=lambda t: len(store.messages_of(t)))
+        old = next(m for m in reversed(store.messages_of(thread)[:-12]) if len(m.content) > 30)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, MirrorSearchScreen)
+        await pilot.press(*f'"{old.content[:40].rsplit(" ", 1)[0]}"')
+        await pilot.pause(0.3)
+        await settle(pilot)
+        hits = app.screen.hits
+        assert any(h.message_id == old.id for h in hits), [h.snippet for h in hits]
+        index = next(i for i, h in enumerate(hits) if h.message_id == old.id)
+        results = app.screen.query_one("#msearch-results", OptionList)
+        results.focus()
+        results.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.message_view
+        assert view.thread is not None and view.thread.id == thread.id
+        assert view.selected_message is not None and view.selected_message.id == old.id
+        assert len(view.messages) > 5  # older pages were read to reach it
+
+
+def test_the_command_line_searches_and_forgets(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from tui.cli import main
+
+    async def fill() -> None:
+        app, _ = make_app(20, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600)
+        async with app.run_test(size=(130, 40)) as pilot:
+            await settle(pilot)
+            await walk(app, pilot)
+
+    asyncio.run(fill())
+    config = data_dir / "config.toml"
+    config.write_text(f'data_dir = "{data_dir}"\n')  # (the demo scope: 300 threads)
+    assert main(["--config", str(config), "--demo", "search", "onboarding"]) == 0
+    out = capsys.readouterr().out
+    assert "[onboarding]" in out.lower() and "thread " in out
+    assert main(["--config", str(config), "--demo", "search", "from:nobody"]) == 2
+    assert 'from: takes "me" or "them"' in capsys.readouterr().err
+    assert main(["--config", str(config), "--demo", "mirror", "status"]) == 0
+    assert "with every message" in capsys.readouterr().out
+    assert main(["--config", str(config), "--demo", "mirror", "forget", "--yes"]) == 0
+    assert not list((data_dir / "mirror").glob("*.sqlite3"))
+    assert main(["--config", str(config), "--demo", "search", "onboarding"]) == 1
+    assert "no local mirror" in capsys.readouterr().err
+
+
+async def test_offline_a_conversation_opens_from_the_mirror(data_dir: Path) -> None:
+    app, api = make_app(
+        40,
+        data_dir=data_dir,
+        mirror="on",
+        mirror_share=0.5,
+        poll_interval=3600,
+        fast_retry=True,
+    )
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        await walk(app, pilot)
+        thread = app.thread_list.threads[3]
+        expected = [m.id for m in api.store.messages_of(api.store.thread(thread.id))]
+        api.faults.add(Fault(drop=True, path_prefix=f"/threads/{thread.id}/messages"), times=50)
+        app.thread_list.cursor = 3
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.message_view
+        assert [m.id for m in view.messages] == expected[-len(view.messages) :]
+        assert view.messages and "Offline: this conversation as the local mirror holds it" in (
+            app.status_line.text
+        )
+        # The connection is back: it loads afresh.
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert app.reading._stale is None
+        assert [m.id for m in view.messages] == expected[-len(view.messages) :]

@@ -1,0 +1,591 @@
+"""The local mirror: every thread and message the app has read, in one SQLite database per
+account (the standard library's sqlite3; FTS5 for text), so that search covers every message
+body, not only the previews the service searches.
+
+- WAL mode, one transaction per write: a crash or `kill -9` leaves the last committed state,
+  and a walk resumes from what it stored (each thread's `older_cursor`).
+- The schema is versioned (`PRAGMA user_version`) and migrated forward. A damaged database,
+  or one written by a newer version of the app, is moved aside with a message, never a crash.
+- What is stored is what the service sent (`wire`, zlib-compressed JSON: a third of the
+  size), plus the columns search and filters need. The API key is never stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.core.text import inert
+
+if TYPE_CHECKING:
+    from tui.core.directory import Directory
+    from tui.core.model import Cursor, Message, Thread
+
+# Each entry moves the schema one version forward; the database's user_version says how many
+# have run. Never edit one that has shipped: add the next.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE threads (
+        id TEXT PRIMARY KEY,
+        sort_at REAL,
+        done INTEGER NOT NULL DEFAULT 0,
+        name TEXT NOT NULL DEFAULT '',
+        handle TEXT NOT NULL DEFAULT '',
+        bio TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '',        -- tag names, one per line, lower case
+        status TEXT NOT NULL DEFAULT '',      -- the status's name, lower case
+        wire BLOB NOT NULL,                   -- the thread as the service sent it (packed)
+        stored_at REAL NOT NULL,
+        -- The walk of its messages: 'none' (not read), 'partial' (resumes at older_cursor),
+        -- 'complete', or 'stale' (complete, then new messages came: read newest first down
+        -- to what is here); the newest message stored.
+        messages_state TEXT NOT NULL DEFAULT 'none',
+        older_cursor TEXT,
+        newest_message_id TEXT
+    );
+    CREATE INDEX threads_by_time ON threads (sort_at DESC);
+    CREATE TABLE messages (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        thread_id TEXT NOT NULL,
+        created_at REAL,
+        outbound INTEGER NOT NULL,
+        content TEXT NOT NULL DEFAULT '',     -- inert: no control character (see search)
+        wire BLOB NOT NULL                    -- the message as the service sent it (packed)
+    );
+    CREATE INDEX messages_by_thread ON messages (thread_id, created_at);
+    CREATE VIRTUAL TABLE messages_text USING fts5 (
+        content, content='messages', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
+    END;
+    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, content)
+        VALUES ('delete', old.rowid, old.content);
+    END;
+    CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, content)
+        VALUES ('delete', old.rowid, old.content);
+        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
+    END;
+    CREATE VIRTUAL TABLE threads_text USING fts5 (
+        name, handle, bio, notes, tags, content='threads', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER threads_ai AFTER INSERT ON threads BEGIN
+        INSERT INTO threads_text (rowid, name, handle, bio, notes, tags)
+        VALUES (new.rowid, new.name, new.handle, new.bio, new.notes, new.tags);
+    END;
+    CREATE TRIGGER threads_ad AFTER DELETE ON threads BEGIN
+        INSERT INTO threads_text (threads_text, rowid, name, handle, bio, notes, tags)
+        VALUES ('delete', old.rowid, old.name, old.handle, old.bio, old.notes, old.tags);
+    END;
+    CREATE TRIGGER threads_au AFTER UPDATE OF name, handle, bio, notes, tags ON threads BEGIN
+        INSERT INTO threads_text (threads_text, rowid, name, handle, bio, notes, tags)
+        VALUES ('delete', old.rowid, old.name, old.handle, old.bio, old.notes, old.tags);
+        INSERT INTO threads_text (rowid, name, handle, bio, notes, tags)
+        VALUES (new.rowid, new.name, new.handle, new.bio, new.notes, new.tags);
+    END;
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+HIT = ("\x02", "\x03")  # around a matching word in a snippet: stored text never holds them
+
+
+class SearchError(ValueError):
+    """A search the user typed that cannot run; the message says why, plainly."""
+
+
+def mirror_path(data_dir: Path, scope: str) -> Path:
+    """One database per account (Settings.cache_scope names it, never the key)."""
+    return data_dir / "mirror" / f"{scope}.sqlite3"
+
+
+class Mirror:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # What happened to a database that could not be used (moved aside): said once.
+        self.notice: str | None = None
+        self.db = self._open()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at each checkpoint, never torn
+        db.execute("PRAGMA foreign_keys = ON")
+        with suppress(OSError):
+            self.path.chmod(0o600)  # private correspondence
+        return db
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            db = self._connect()
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                db.close()
+                self._move_aside(
+                    "newer", "was written by a newer inbox-tui; it is kept aside, and a new one is"
+                )
+                db = self._connect()
+                version = 0
+            self._migrate(db, version)
+            return db
+        except sqlite3.DatabaseError:
+            with suppress(Exception):
+                db.close()
+            self._move_aside("damaged", "could not be read (damaged); it is kept aside, and")
+            db = self._connect()
+            self._migrate(db, 0)
+            return db
+
+    def _move_aside(self, why: str, said: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.stem}.{why}-{stamp}{self.path.suffix}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                source.replace(Path(f"{aside}{suffix}"))
+        self.notice = f"The local mirror {said} filled again: {aside.name}"
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection, version: int) -> None:
+        for number in range(version, SCHEMA_VERSION):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(MIGRATIONS[number]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- state ------------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_state(self, key: str, value: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def delete_state(self, key: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM state WHERE key = ?", (key,))
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def put_threads(self, threads: Iterable[Thread], directory: Directory) -> None:
+        """Threads as a page listed them (their messages are not touched)."""
+        now = time.time()
+        rows = [_thread_row(thread, directory, now) for thread in threads]
+        if not rows:
+            return
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO threads (id, sort_at, done, name, handle, bio, notes, tags, status,"
+                " wire, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET sort_at = excluded.sort_at,"
+                " done = excluded.done, name = excluded.name, handle = excluded.handle,"
+                " bio = excluded.bio, notes = excluded.notes, tags = excluded.tags,"
+                " status = excluded.status, wire = excluded.wire,"
+                " stored_at = excluded.stored_at",
+                rows,
+            )
+
+    def put_messages(
+        self,
+        thread_id: str,
+        messages: Iterable[Message],
+        account_link_ids: frozenset[str] | set[str],
+        *,
+        older: Cursor | bool | None = False,
+        syncing: bool = False,
+    ) -> int:
+        """Messages of a thread (a page, or live ones); returns how many were new. With `older`
+        (the page's cursor to older messages, None at the oldest), the thread's walk moves on:
+        it resumes there, or is complete; unless the service is still importing the thread's
+        older messages (`syncing`): then it is walked again from the newest, later."""
+        rows = [_message_row(thread_id, m, account_link_ids) for m in messages]
+        with self._transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT INTO messages (id, thread_id, created_at, outbound, content, wire) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+                " content = excluded.content, wire = excluded.wire,"
+                " outbound = excluded.outbound WHERE messages.wire != excluded.wire",
+                rows,
+            )
+            added = db.total_changes - before
+            if older is not False:
+                state = "partial" if older is not None else "none" if syncing else "complete"
+                cursor = None if older is None or older is True else json.dumps(older.to_wire())
+                db.execute(
+                    "UPDATE threads SET messages_state = ?, older_cursor = ? WHERE id = ?",
+                    (state, cursor, thread_id),
+                )
+            if rows:
+                db.execute(
+                    "UPDATE threads SET newest_message_id = (SELECT id FROM messages"
+                    " WHERE thread_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1)"
+                    " WHERE id = ?1",
+                    (thread_id,),
+                )
+        return added
+
+    def forget_thread(self, thread_id: str) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM messages WHERE thread_id = ?", (thread_id,))
+            db.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
+
+    def mark_changed(self, thread_ids: Iterable[str]) -> None:
+        """These threads have messages the mirror lacks: walked again, newest first, down to
+        what it holds."""
+        with self._transaction() as db:
+            db.executemany(
+                "UPDATE threads SET messages_state = 'stale', older_cursor = NULL WHERE id = ?"
+                " AND messages_state = 'complete'",
+                [(thread_id,) for thread_id in thread_ids],
+            )
+
+    def mark_complete(self, thread_id: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE threads SET messages_state = 'complete', older_cursor = NULL WHERE id = ?",
+                (thread_id,),
+            )
+
+    def newest_message_ids(self, thread_ids: Iterable[str]) -> dict[str, str | None]:
+        """The newest message stored of each of these threads the mirror holds."""
+        ids = list(thread_ids)
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"SELECT id, newest_message_id FROM threads WHERE id IN ({marks})", ids
+        ).fetchall()
+        return {str(r[0]): r[1] for r in rows}
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def counts(self) -> MirrorCounts:
+        db = self.db
+        threads = db.execute("SELECT count(*) FROM threads").fetchone()[0]
+        complete = db.execute(
+            "SELECT count(*) FROM threads WHERE messages_state = 'complete'"
+        ).fetchone()[0]
+        messages = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+        return MirrorCounts(threads, complete, messages, self.size_bytes())
+
+    def size_bytes(self) -> int:
+        return sum(
+            Path(f"{self.path}{suffix}").stat().st_size
+            for suffix in ("", "-wal", "-shm")
+            if Path(f"{self.path}{suffix}").exists()
+        )
+
+    def to_walk(self, limit: int) -> list[WalkItem]:
+        """Threads whose messages are not all here, newest conversations first, with where
+        their walk resumes."""
+        rows = self.db.execute(
+            "SELECT id, older_cursor, messages_state FROM threads"
+            " WHERE messages_state != 'complete' ORDER BY sort_at DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [WalkItem(str(r[0]), r[1], str(r[2])) for r in rows]
+
+    def thread_wire(self, thread_id: str) -> dict[str, Any] | None:
+        """The thread as the service last sent it."""
+        row = self.db.execute("SELECT wire FROM threads WHERE id = ?", (thread_id,)).fetchone()
+        if row is None:
+            return None
+        data = unpack(row[0])
+        return data if isinstance(data, dict) else None
+
+    def messages_wire(self, thread_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """The thread's newest messages as the service sent them, newest first."""
+        rows = self.db.execute(
+            "SELECT wire FROM messages WHERE thread_id = ? ORDER BY created_at DESC, id DESC"
+            " LIMIT ?",
+            (thread_id, limit),
+        ).fetchall()
+        return [data for (packed,) in rows if isinstance(data := unpack(packed), dict)]
+
+    def has_message(self, message_id: str) -> bool:
+        found = self.db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
+        return found is not None
+
+    def search(self, query: SearchQuery, limit: int = 50) -> list[SearchHit]:
+        """Messages and people matching `query`, best first (bm25), each with its words in
+        context. Raises SearchError for a query FTS5 cannot read."""
+        hits: list[SearchHit] = []
+        try:
+            if query.text or query.from_side is not None:
+                hits += self._message_hits(query, limit)
+            if query.text and query.from_side is None:
+                hits += self._thread_hits(query, limit)
+        except sqlite3.OperationalError as error:
+            raise SearchError(_fts_problem(error)) from None
+        hits.sort(key=lambda hit: hit.rank)
+        return hits[:limit]
+
+    def _filters(self, query: SearchQuery, time_column: str) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
+        for tag in query.tags:
+            where.append("instr(t.tags, ?) > 0")
+            args.append(f"\n{tag}\n")
+        if query.status is not None:
+            where.append("t.status = ?")
+            args.append(query.status)
+        if query.before is not None:
+            where.append(f"{time_column} < ?")
+            args.append(query.before.timestamp())
+        if query.after is not None:
+            where.append(f"{time_column} >= ?")
+            args.append(query.after.timestamp())
+        return where, args
+
+    def _message_hits(self, query: SearchQuery, limit: int) -> list[SearchHit]:
+        where, args = self._filters(query, "m.created_at")
+        if query.from_side is not None:
+            where.append("m.outbound = ?")
+            args.append(1 if query.from_side == "me" else 0)
+        if query.text:
+            sql = (
+                "SELECT m.thread_id, m.id, t.name, t.handle, m.created_at, m.outbound,"
+                f" snippet(messages_text, 0, '{HIT[0]}', '{HIT[1]}', '…', 16),"
+                " bm25(messages_text)"
+                " FROM messages_text JOIN messages m ON m.rowid = messages_text.rowid"
+                " JOIN threads t ON t.id = m.thread_id WHERE messages_text MATCH ?"
+            )
+            args = [query.text, *args]
+        else:  # filters alone: the newest messages that pass them
+            sql = (
+                "SELECT m.thread_id, m.id, t.name, t.handle, m.created_at, m.outbound,"
+                " substr(m.content, 1, 120), -m.created_at"
+                " FROM messages m JOIN threads t ON t.id = m.thread_id WHERE 1"
+            )
+        sql += "".join(f" AND {w}" for w in where) + " ORDER BY 8 LIMIT ?"
+        rows = self.db.execute(sql, [*args, limit]).fetchall()
+        return [
+            SearchHit(
+                thread_id=r[0],
+                message_id=r[1],
+                name=r[2],
+                handle=r[3],
+                at=None if r[4] is None else datetime.fromtimestamp(r[4], UTC),
+                outbound=bool(r[5]),
+                snippet=r[6],
+                rank=float(r[7]),
+            )
+            for r in rows
+        ]
+
+    def _thread_hits(self, query: SearchQuery, limit: int) -> list[SearchHit]:
+        where, args = self._filters(query, "t.sort_at")
+        sql = (
+            "SELECT t.id, t.name, t.handle, t.sort_at,"
+            f" snippet(threads_text, -1, '{HIT[0]}', '{HIT[1]}', '…', 12),"
+            " bm25(threads_text)"
+            " FROM threads_text JOIN threads t ON t.rowid = threads_text.rowid"
+            " WHERE threads_text MATCH ?"
+        )
+        sql += "".join(f" AND {w}" for w in where) + " ORDER BY 6 LIMIT ?"
+        rows = self.db.execute(sql, [query.text, *args, limit]).fetchall()
+        return [
+            SearchHit(
+                thread_id=r[0],
+                message_id=None,
+                name=r[1],
+                handle=r[2],
+                at=None if r[3] is None else datetime.fromtimestamp(r[3], UTC),
+                outbound=False,
+                snippet=r[4],
+                rank=float(r[5]),
+            )
+            for r in rows
+        ]
+
+
+@dataclass(frozen=True)
+class WalkItem:
+    thread_id: str
+    cursor: str | None  # the JSON of the cursor to older messages; None: from the newest
+    state: str  # "none", "partial" or "stale"
+
+
+@dataclass(frozen=True)
+class MirrorCounts:
+    threads: int
+    complete: int  # threads whose every message is here
+    messages: int
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    thread_id: str
+    message_id: str | None  # None: the person matched (name, handle, bio, notes, tags)
+    name: str
+    handle: str
+    at: datetime | None
+    outbound: bool
+    snippet: str  # inert text; HIT marks the matching words
+    rank: float  # lower is better
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, matched) pieces."""
+        pieces: list[tuple[str, bool]] = []
+        for i, chunk in enumerate(re.split(f"[{HIT[0]}{HIT[1]}]", self.snippet)):
+            if chunk:
+                pieces.append((chunk, i % 2 == 1))
+        return pieces
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""  # FTS5's syntax: words, "phrases", prefix*, NOT, OR
+    from_side: str | None = None  # "me" or "them"
+    tags: tuple[str, ...] = ()  # lower case names
+    status: str | None = None  # lower case name
+    before: datetime | None = None
+    after: datetime | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+_FILTER = re.compile(r'(?<!\S)(from|tag|status|before|after):("([^"]*)"|\S+)', re.IGNORECASE)
+
+
+def parse_search(text: str, now: datetime) -> SearchQuery:
+    """The filters (`from:me`, `from:them`, `tag:`, `status:`, `before:`, `after:`; a name with
+    spaces in quotes) taken out of what was typed; the rest is FTS5's query. Raises SearchError
+    for a filter that cannot be read."""
+    found: dict[str, Any] = {"tags": []}
+    for match in _FILTER.finditer(text):
+        kind, value = match[1].lower(), (match[3] if match[3] is not None else match[2])
+        value = value.strip().lower()
+        if kind == "from":
+            if value not in ("me", "them"):
+                raise SearchError('from: takes "me" or "them"')
+            found["from_side"] = value
+        elif kind == "tag":
+            found["tags"].append(value)
+        elif kind == "status":
+            found["status"] = value
+        else:
+            found[kind] = _day(value, now, kind)
+    rest = " ".join(_FILTER.sub(" ", text).split())
+    tags = tuple(found.pop("tags"))
+    return SearchQuery(text=rest, tags=tags, **found)
+
+
+def _day(value: str, now: datetime, kind: str) -> datetime:
+    with suppress(ValueError):
+        day = date.fromisoformat(value)
+        return datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo or UTC)
+    match = re.fullmatch(r"(\d+)([dwm])", value)
+    if match is None:
+        raise SearchError(f'{kind}: takes a date (2026-11-30) or an age ("7d", "2w", "3m")')
+    amount, unit = int(match[1]), match[2]
+    return now - timedelta(days=amount * {"d": 1, "w": 7, "m": 30}[unit])
+
+
+def _fts_problem(error: sqlite3.OperationalError) -> str:
+    said = str(error)
+    if not any(word in said for word in ("locked", "disk", "I/O", "memory")):
+        return (
+            'The search could not be read: use words, "a phrase", prefix*, NOT, OR '
+            '(a word with ":" or "-" goes in quotes).'
+        )
+    return f"The search failed: {said}"
+
+
+def pack(wire: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(wire, ensure_ascii=False).encode(), 6)
+
+
+def unpack(packed: bytes) -> Any:
+    return json.loads(zlib.decompress(packed))
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements, one by one (executescript would commit on its own); a
+    trigger's body keeps its semicolons."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and (
+            not text.upper().startswith("CREATE TRIGGER") or text.endswith("END;")
+        ):
+            statements.append(text)
+            current = []
+    return statements
+
+
+def _thread_row(thread: Thread, directory: Directory, now: float) -> tuple[Any, ...]:
+    prospect = thread.prospect
+    context = prospect.context
+    tags = [directory.tags[t].name.lower() for t in context.tags if t in directory.tags]
+    status = directory.statuses.get(context.status_id) if context.status_id else None
+    stamp = thread.sort_timestamp
+    return (
+        thread.id,
+        None if stamp is None else stamp.timestamp(),
+        int(thread.done),
+        inert(prospect.display_name),
+        inert(prospect.at_handle),
+        inert(prospect.bio),
+        inert(context.notes),
+        "".join(f"\n{tag}\n" for tag in tags),
+        "" if status is None else status.name.lower(),
+        pack(thread.to_wire()),
+        now,
+    )
+
+
+def _message_row(
+    thread_id: str, message: Message, account_link_ids: frozenset[str] | set[str]
+) -> tuple[Any, ...]:
+    stamp = message.created_at
+    return (
+        message.id,
+        thread_id,
+        None if stamp is None else stamp.timestamp(),
+        int(message.is_outbound(account_link_ids)),
+        "" if message.deleted_at else inert(message.content),
+        pack(message.to_wire()),
+    )

@@ -1,0 +1,375 @@
+"""The local mirror (tui/core/mirror.py), filled: every page and conversation the app reads is
+stored, and a background walk reads the rest, newest conversations first.
+
+The walk spends its own share of the team's budget (`mirror_share` of 300 requests a minute),
+one request at a time, and waits while the user acts (their requests come first) and while the
+team's remaining budget is under a third (other tools share it). Once every thread is walked,
+the newest pages are read again every minute, down to the first page where nothing changed:
+a conversation with new messages is walked again down to what the mirror holds. Progress is on
+the status line's resting text and in `inbox-tui mirror status`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.message import Message
+
+from tui.api.errors import InboxError, NotFound
+from tui.api.pacing import RequestBudget
+from tui.core.mirror import Mirror, mirror_path
+from tui.core.query import MAX_LIMIT, InboxView, ThreadQuery
+from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared, Feature
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tui.core.mirror import SearchHit, WalkItem
+    from tui.core.model import Cursor, Thread
+    from tui.core.model import Message as ApiMessage
+
+QUIET_AFTER_INPUT = 3.0  # seconds after a key or click before the walk goes on
+RECHECK_EVERY = 60.0  # once walked: seconds between looks at what changed
+SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this
+
+
+class MirrorRead(Message):
+    """A request of the walk has answered."""
+
+    def __init__(
+        self,
+        kind: str,  # "list" (a page of threads) or "messages"
+        *,
+        threads: list[Thread] | None = None,
+        item: WalkItem | None = None,
+        messages: list[ApiMessage] | None = None,
+        next_cursor: Cursor | None = None,
+        syncing: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kind = kind
+        self.threads = threads or []
+        self.item = item
+        self.messages = messages or []
+        self.next_cursor = next_cursor
+        self.syncing = syncing
+
+
+class MirrorFailed(Message):
+    def __init__(self, error: InboxError, item: WalkItem | None) -> None:
+        super().__init__()
+        self.error = error
+        self.item = item
+
+
+class MirrorFeature(Feature):
+    def __init__(self, shell: AppShared) -> None:
+        super().__init__(shell)
+        self._mirror: Mirror | None = None
+        self._opened = False
+        self._busy = False  # a request of the walk is under way
+        self._last_input = 0.0
+        self._retry_after: dict[str, float] = {}  # thread ID -> monotonic time
+        self._rechecking = False  # reading the newest pages for what changed
+        self._recheck_cursor: Cursor | None = None
+        self._next_recheck = 0.0
+        self._paused_until = 0.0  # after a failure
+        self.progress = ""  # the status line's word on the walk
+        share = shell.settings.mirror_share
+        self.budget = RequestBudget(max(1, int(300 * share)), 60.0)
+
+    @property
+    def enabled(self) -> bool:
+        return self.shell.settings.mirror_enabled
+
+    @property
+    def mirror(self) -> Mirror | None:
+        """The account's database, opened on first use (None when the mirror is off)."""
+        if not self.enabled:
+            return None
+        if not self._opened:
+            self._opened = True
+            settings = self.shell.settings
+            self._mirror = Mirror(mirror_path(settings.resolved_data_dir(), settings.cache_scope))
+            if self._mirror.notice:
+                self.notify(self._mirror.notice, severity="warning", timeout=10, markup=False)
+        return self._mirror
+
+    def on_mount(self) -> None:
+        if self.enabled:
+            self._last_input = time.monotonic()  # the start's own loads come first
+            # Evenly spread: the budget's requests over its minute, not in a burst.
+            self.set_interval(max(1.0, 60.0 / self.budget.max_requests), self._tick)
+
+    def on_unmount(self) -> None:
+        if self._mirror is not None:
+            self._mirror.close()
+            self._mirror = None  # (a late page is not stored: the app is closing)
+
+    def note_input(self) -> None:
+        self._last_input = time.monotonic()
+
+    # --- what the app reads -----------------------------------------------------------------
+
+    def store_threads(self, threads: list[Thread]) -> None:
+        mirror = self.mirror
+        if mirror is not None and threads:
+            mirror.put_threads(threads, self.shell.directory)
+
+    def store_messages(self, thread_id: str, messages: list[ApiMessage]) -> None:
+        mirror = self.mirror
+        if mirror is not None and messages:
+            mirror.put_messages(thread_id, messages, self.shell.directory.account_link_ids)
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """Raises SearchError (a query that cannot be read)."""
+        from tui.core.mirror import parse_search
+
+        mirror = self.mirror
+        if mirror is None:
+            return []
+        return mirror.search(parse_search(text, self.shell.clock()), limit)
+
+    def stored_thread(self, thread_id: str) -> Thread | None:
+        """A thread as the mirror holds it (offline, or gone from the loaded rows)."""
+        mirror = self.mirror
+        wire = None if mirror is None else mirror.thread_wire(thread_id)
+        if wire is None:
+            return None
+        from pydantic import ValidationError
+
+        from tui.core.model import Thread
+
+        try:
+            return Thread.model_validate(wire)
+        except ValidationError:
+            return None
+
+    def stored_messages(self, thread_id: str) -> list[ApiMessage]:
+        """A conversation's newest messages as the mirror holds them (offline), newest first."""
+        mirror = self.mirror
+        if mirror is None:
+            return []
+        from pydantic import ValidationError
+
+        from tui.core.model import Message as ApiMessage
+
+        messages = []
+        for wire in mirror.messages_wire(thread_id):
+            try:
+                messages.append(ApiMessage.model_validate(wire))
+            except ValidationError:
+                continue
+        return messages
+
+    # --- searching --------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        from tui.ui.screens.mirror_search import MirrorSearchScreen
+
+        if self.mirror is None:
+            self.notify(
+                'Searching inside conversations needs the local mirror: set mirror = "on" '
+                "(on by default with API v2).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if not self.progress:
+            self._say_progress(self.mirror)
+
+        def chosen(hit: SearchHit | None) -> None:
+            if hit is not None:
+                self._open(hit)
+
+        def now() -> datetime:
+            return self.shell.clock()
+
+        self.shell.push_screen(MirrorSearchScreen(self.search, now, self.progress), chosen)
+
+    def _open(self, hit: SearchHit) -> None:
+        """The conversation, at the message found (the person's, for a profile match)."""
+        thread = self.shell.thread_list.threads.find(hit.thread_id) or self.stored_thread(
+            hit.thread_id
+        )
+        if thread is None:
+            self.notify("That thread is no longer in the mirror.", severity="warning", markup=False)
+            return
+        self.shell.open_thread(thread, at_message=hit.message_id)
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def _views(self) -> tuple[InboxView, ...]:
+        if self.shell.client.version == "v2":
+            return (InboxView.ALL,)
+        return (InboxView.DEFAULT, InboxView.ARCHIVED)  # v1 has no All view
+
+    def _may_walk(self) -> bool:
+        shell = self.shell
+        now = time.monotonic()
+        if self._busy or not shell.connected or not shell.directory.loaded:
+            return False
+        if now < self._paused_until or now - self._last_input < QUIET_AFTER_INPUT:
+            return False
+        rate = shell.client.rate_limit
+        return not (rate.limit and rate.remaining is not None and rate.remaining < rate.limit / 3)
+
+    def _tick(self) -> None:
+        self.walk_step()
+
+    def walk_step(self) -> bool:
+        """One request of the walk, when it may go on (returns whether one was made)."""
+        mirror = self.mirror
+        if mirror is None or not self._may_walk():
+            return False
+        step = self._next_step(mirror)
+        if step is None or not self.budget.try_acquire():
+            return False
+        self._busy = True
+        kind, argument = step
+        if kind == "messages":
+            self._read_messages(argument)
+        else:
+            self._read_threads(argument)
+        return True
+
+    def _next_step(self, mirror: Mirror) -> tuple[str, Any] | None:
+        from tui.core.model import Cursor
+
+        views = self._views()
+        listed = int(mirror.get_state("listed_views") or 0)
+        if listed < len(views):
+            saved = mirror.get_state("list_cursor")
+            cursor = None if saved is None else Cursor.model_validate(json.loads(saved))
+            query = ThreadQuery(inbox=views[listed], limit=MAX_LIMIT, cursor=cursor)
+            return "list", query
+        now = time.monotonic()
+        for item in mirror.to_walk(50):
+            if self._retry_after.get(item.thread_id, 0.0) <= now:
+                return "messages", item
+        if self._rechecking or now >= self._next_recheck:
+            self._rechecking = True
+            query = ThreadQuery(inbox=views[0], limit=MAX_LIMIT, cursor=self._recheck_cursor)
+            return "recheck", query
+        self._say_progress(mirror)
+        return None
+
+    @work(group="mirror", exclusive=True)
+    async def _read_threads(self, query: ThreadQuery) -> None:
+        try:
+            page = await self.shell.client.list_threads(query)
+        except InboxError as error:
+            self.post_message(MirrorFailed(error, None))
+            return
+        kind = "recheck" if self._rechecking else "list"
+        self.post_message(MirrorRead(kind, threads=page.threads, next_cursor=page.next_cursor))
+
+    @work(group="mirror", exclusive=True)
+    async def _read_messages(self, item: WalkItem) -> None:
+        from tui.core.model import Cursor
+
+        cursor = None if item.cursor is None else Cursor.model_validate(json.loads(item.cursor))
+        try:
+            page = await self.shell.client.list_messages(
+                item.thread_id, limit=MAX_LIMIT, cursor=cursor
+            )
+        except InboxError as error:
+            self.post_message(MirrorFailed(error, item))
+            return
+        self.post_message(
+            MirrorRead(
+                "messages",
+                item=item,
+                messages=page.messages,
+                next_cursor=page.next_cursor,
+                syncing=page.is_syncing,
+            )
+        )
+
+    def on_mirror_read(self, message: MirrorRead) -> None:
+        self._busy = False
+        mirror = self.mirror
+        if mirror is None:
+            return
+        if message.kind == "list":
+            self._listed(mirror, message)
+        elif message.kind == "recheck":
+            self._rechecked(mirror, message)
+        elif message.item is not None:
+            self._walked(mirror, message.item, message)
+        self._say_progress(mirror)
+
+    def _listed(self, mirror: Mirror, message: MirrorRead) -> None:
+        mirror.put_threads(message.threads, self.shell.directory)
+        if message.next_cursor is not None:
+            mirror.set_state("list_cursor", json.dumps(message.next_cursor.to_wire()))
+            return
+        listed = int(mirror.get_state("listed_views") or 0) + 1
+        mirror.set_state("listed_views", str(listed))
+        mirror.delete_state("list_cursor")
+        if listed >= len(self._views()):
+            self._next_recheck = time.monotonic() + RECHECK_EVERY
+
+    def _rechecked(self, mirror: Mirror, message: MirrorRead) -> None:
+        """The newest threads: those with messages the mirror lacks are walked again (and new
+        ones, stored, are walked); a page where nothing changed ends the look."""
+        threads = message.threads
+        known = mirror.newest_message_ids(t.id for t in threads)
+        changed = [
+            t.id
+            for t in threads
+            if t.id not in known
+            or (t.last_message is not None and known[t.id] != t.last_message.id)
+        ]
+        mirror.put_threads(threads, self.shell.directory)
+        mirror.mark_changed(changed)
+        if changed and message.next_cursor is not None:
+            self._recheck_cursor = message.next_cursor
+            return
+        self._rechecking = False
+        self._recheck_cursor = None
+        self._next_recheck = time.monotonic() + RECHECK_EVERY
+
+    def _walked(self, mirror: Mirror, item: WalkItem, message: MirrorRead) -> None:
+        links = self.shell.directory.account_link_ids
+        added = mirror.put_messages(
+            item.thread_id,
+            message.messages,
+            links,
+            older=message.next_cursor,
+            syncing=message.syncing,
+        )
+        if message.syncing and message.next_cursor is None:
+            self._retry_after[item.thread_id] = time.monotonic() + SYNCING_RETRY
+        elif item.state == "stale" and added < len(message.messages):
+            mirror.mark_complete(item.thread_id)  # down to what the mirror held
+
+    def on_mirror_failed(self, message: MirrorFailed) -> None:
+        self._busy = False
+        mirror = self.mirror
+        if isinstance(message.error, NotFound) and message.item is not None and mirror:
+            mirror.forget_thread(message.item.thread_id)  # deleted meanwhile
+            return
+        # Offline, rate-limited, refused: the walk waits a while (the user is told by what
+        # they do; the walk's own trouble is a word on the status line).
+        self._paused_until = time.monotonic() + 30.0
+        self.progress = f"mirror paused: {describe_error(message.error)}"
+        self.shell.refresh_resting_status()
+
+    def _say_progress(self, mirror: Mirror) -> None:
+        counts = mirror.counts()
+        listed = int(mirror.get_state("listed_views") or 0) >= len(self._views())
+        if listed and counts.complete == counts.threads:
+            progress = f"mirror: {counts.messages:,} messages, all here"
+        else:
+            progress = (
+                f"mirror: {counts.complete:,} of {counts.threads:,}"
+                f"{'' if listed else '+'} conversations"
+            )
+        if progress != self.progress:
+            self.progress = progress
+            self.shell.refresh_resting_status()
