@@ -165,3 +165,18 @@ def test_typed_times_and_presets() -> None:
     assert names["Next Monday"] == datetime(2026, 12, 7, 9, 0, tzinfo=local)
     late = dict(presets(now.replace(hour=22)))
     assert "Tonight" not in late and late["In 1 hour"].hour == 23
+
+
+def test_an_unreadable_file_is_kept_aside_not_overwritten(tmp_path: Path) -> None:
+    from tui.core.drafts import DraftStore
+
+    store = ReminderStore(tmp_path, "acct")
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("{ not json")
+    drafts = DraftStore(tmp_path)
+    drafts.path.write_text("[1, 2")
+    assert ReminderStore(tmp_path, "acct").all() == []
+    assert DraftStore(tmp_path).get("t1") == ""
+    for path in (store.path, drafts.path):
+        assert path.with_suffix(".unreadable.json").read_text() in ("{ not json", "[1, 2")
+        assert not path.exists()

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from tui.core.secrets import read_kept
+
 FILE_NAME = "drafts.json"
 
 
@@ -55,15 +57,7 @@ class DraftStore:
         self._drafts: dict[str, dict[str, str]] = self._read()
 
     def _read(self) -> dict[str, dict[str, str]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            # Unreadable: keep it aside rather than overwrite what the user typed.
-            with contextlib.suppress(OSError):
-                self.path.replace(self.path.with_suffix(".unreadable.json"))
-            return {}
+        raw = read_kept(self.path)
         if not isinstance(raw, dict):
             return {}
         return {

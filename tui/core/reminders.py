@@ -8,7 +8,6 @@ from them brings the thread back anyway (as mail clients do with a snoozed conve
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from dataclasses import asdict, dataclass, replace
@@ -16,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from tui.core.follow_up import parse_span
-from tui.core.secrets import write_private
+from tui.core.secrets import read_kept, write_private
 
 MORNING = time(9, 0)  # "tomorrow morning", "next Monday", a date typed without a time
 EVENING = time(20, 0)  # "tonight"
@@ -71,15 +70,7 @@ class ReminderStore:
         self._reminders: dict[str, Reminder] = self._read()
 
     def _read(self) -> dict[str, Reminder]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            # Unreadable: kept aside rather than overwritten.
-            with contextlib.suppress(OSError):
-                self.path.replace(self.path.with_suffix(".unreadable.json"))
-            return {}
+        raw = read_kept(self.path)
         entries = raw if isinstance(raw, list) else []
         found = (Reminder.from_json(entry) for entry in entries)
         return {r.thread_id: r for r in found if r is not None}
