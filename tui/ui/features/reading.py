@@ -132,7 +132,7 @@ class ReadingFeature(Feature):
 
     def on_messages_loaded(self, message: MessagesLoaded) -> None:
         self.shell.reloads.answered()
-        self.store(message.thread.id, message.messages)
+        self.call_after_refresh(self.store, message.thread.id, message.messages)  # after the frame
         if not message.older and self._stale == message.thread.id:
             self._stale = None  # fresh from the service again
             self.shell.set_status(self.shell.count_text())

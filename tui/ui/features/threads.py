@@ -226,7 +226,7 @@ class ThreadsFeature(Feature):
             message.stop()
             return  # an answer to a query the user has already replaced
         shell.directory.note_campaigns(message.threads)
-        self.store(message.threads)
+        self.call_after_refresh(self.store, message.threads)  # written after the frame
         self.next_cursor = message.next_cursor
         thread_list = shell.thread_list
         follow_up = shell.thread_query.inbox is InboxView.FOLLOW_UP
