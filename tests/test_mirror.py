@@ -206,6 +206,7 @@ async def test_the_walk_fills_the_mirror_within_its_budget(data_dir: Path) -> No
         complete = [t for t in store._order if t.id not in syncing]
         assert counts.messages >= sum(len(store.messages_of(t)) for t in complete)
         assert "mirror: " in app.count_text()
+        assert "mirror: " in app.status_line.text  # the resting status line shows it
         # It waits while the user acts, and while the team's budget is low.
         await pilot.press("j")
         assert not app.mirror.walk_step()

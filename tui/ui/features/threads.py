@@ -201,7 +201,7 @@ class ThreadsFeature(Feature):
         self.follow_up_read += message.read
         if message.done:
             self.loading_more = self.follow_up_reading = False
-        self.shell.set_status(self.count_text())
+        self.shell.set_status(self.shell.count_text())
 
     def load_more(self) -> None:
         if self.next_cursor is None or self.loading_more:
@@ -272,7 +272,7 @@ class ThreadsFeature(Feature):
                 " Press F to clear the filters." if query.has_filters else ""
             )
         thread_list.set_empty_text(empty)
-        shell.set_status(self.count_text())
+        shell.set_status(shell.count_text())
 
     def _note_silences(self, threads: list[Thread], keep: bool) -> None:
         """The follow-up view's rows say how long each has been quiet, in place of the time."""
@@ -358,7 +358,7 @@ class ThreadsFeature(Feature):
         self.shell.set_status(
             f"{message.count} marked: e a t s U apply to all of them"
             if message.count
-            else self.count_text()
+            else self.shell.count_text()
         )
 
     # --- the view, the filters, the order ---------------------------------------------------
