@@ -30,6 +30,7 @@ from textual.worker import WorkerCancelled
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
 from bench.follow_up import follow_up_reading
 from bench.mirror import main as mirror_figures
+from bench.mirror_scale import measure as mirror_at_scale
 from tui.backend import demo_backend
 from tui.core.api_versions import ApiVersion
 from tui.core.config import Settings
@@ -492,6 +493,7 @@ async def main() -> None:
                 loaded, version
             )
     results.update(await mirror_figures(10_000))
+    results.update(mirror_at_scale())  # 100,000 threads, 2,000,000 messages: ~6 minutes
     results["machine: pure-Python loop, 5M additions, at end (ms)"] = machine_reference()
     width = max(len(k) for k in results)
     print(f"{'measure':<{width}}  value")
