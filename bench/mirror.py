@@ -11,6 +11,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 from tui.api.pacing import RequestBudget
@@ -67,14 +68,7 @@ async def fill(threads: int, folder: Path) -> dict[str, float]:
             if page_of.next_cursor is None:
                 break
             cursor = page_of.next_cursor
-    latencies = []
-    now = api.store.now()
-    for _ in range(5):
-        for text in QUERIES:
-            started = time.perf_counter()
-            mirror.search(parse_search(text, now), 50)
-            latencies.append(time.perf_counter() - started)
-    latencies.sort()
+    latencies = search_latencies(mirror, api.store.now(), runs=5)
     counts = mirror.counts()
     mirror.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = mirror.size_bytes()
@@ -90,6 +84,17 @@ async def fill(threads: int, folder: Path) -> dict[str, float]:
         f"{prefix}: search p95 (ms)": round(latencies[int(len(latencies) * 0.95)] * 1000, 2),
         f"{prefix}: search max (ms)": round(latencies[-1] * 1000, 2),
     }
+
+
+def search_latencies(mirror: Mirror, now: datetime, runs: int) -> list[float]:
+    """Seconds each of QUERIES took, `runs` times over, sorted."""
+    latencies = []
+    for _ in range(runs):
+        for text in QUERIES:
+            started = time.perf_counter()
+            mirror.search(parse_search(text, now), 50)
+            latencies.append(time.perf_counter() - started)
+    return sorted(latencies)
 
 
 async def walk_rate(seconds: float = 30.0) -> dict[str, float]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from tui.api.pacing import RequestBudget
 from tui.backend import demo_backend
 from tui.core.directory import fetch_directory
-from tui.core.mirror import Mirror, mirror_path, parse_search
+from tui.core.mirror import Mirror, mirror_path
 from tui.core.query import MAX_LIMIT, InboxView, ThreadQuery
 from tui.demo import DemoApi, DemoStore, SeedConfig
 
@@ -79,17 +79,11 @@ async def fill(path: Path, threads: int, messages: int) -> dict[str, float]:
 
 
 def search_latency(path: Path) -> dict[str, float]:
-    from bench.mirror import QUERIES
+    from bench.mirror import search_latencies
 
     mirror = Mirror(path)
-    latencies = []
-    for _ in range(3):
-        for text in QUERIES:
-            started = time.perf_counter()
-            mirror.search(parse_search(text, BASE), 50)
-            latencies.append(time.perf_counter() - started)
+    latencies = search_latencies(mirror, BASE, runs=3)
     mirror.close()
-    latencies.sort()
     return {
         "search p50 (ms)": round(statistics.median(latencies) * 1000, 2),
         "search p95 (ms)": round(latencies[int(len(latencies) * 0.95)] * 1000, 2),
