@@ -207,6 +207,14 @@ async def test_the_walk_fills_the_mirror_within_its_budget(data_dir: Path) -> No
         assert counts.messages >= sum(len(store.messages_of(t)) for t in complete)
         assert "mirror: " in app.count_text()
         assert "mirror: " in app.status_line.text  # the resting status line shows it
+        # Walked: idle looks do not count the mirror again (a count of a large one blocks).
+        counted: list[int] = []
+        real_counts = mirror.counts
+        mirror.counts = lambda: counted.append(1) or real_counts()  # type: ignore[method-assign]
+        app.mirror._next_recheck = float("inf")
+        for _ in range(3):
+            assert not app.mirror.walk_step()
+        assert counted == []
         # It waits while the user acts, and while the team's budget is low.
         await pilot.press("j")
         assert not app.mirror.walk_step()
