@@ -278,12 +278,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         """`thread` at the top of the list (let in again if it was kept out), the selection
         kept on the thread it is on."""
         self.kept_out.discard(thread.id)
-        merged = self._new_rows([thread])
-        for i, thread_id in enumerate(self._rows.ids):
-            if thread_id != thread.id:
-                self._rows.copy_row(i, merged)
-        had_rows = bool(self._rows)
-        self.set_threads(merged, keep_selection=had_rows)
+        self.merge_page([thread])
 
     def rearrange(self) -> None:
         """The arrangement changed: show the loaded rows anew, keeping the selection."""
