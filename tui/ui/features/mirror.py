@@ -3,10 +3,15 @@ stored, and a background walk reads the rest, newest conversations first.
 
 The walk spends its own share of the team's budget (`mirror_share` of 300 requests a minute),
 one request at a time, and waits while the user acts (their requests come first) and while the
-team's remaining budget is under a third (other tools share it). Once every thread is walked,
-the newest pages are read again every minute, down to the first page where nothing changed:
-a conversation with new messages is walked again down to what the mirror holds. Progress is on
-the status line's resting text and in `inbox-tui mirror status`.
+team's remaining budget is under a third (other tools share it). Progress is on the status
+line's resting text and in `inbox-tui mirror status`.
+
+The event log keeps it current: before the first listing the walk learns where the log ends,
+then reads what came after it every half minute (one request) and reads just what the events
+name: a conversation's new messages (newest first, down to what the mirror holds), a thread
+or person that changed, a new thread; a deleted one is forgotten. A gap in the log (it keeps
+7 days) or no log at all means a re-check of what changed: the newest pages, down to the first
+where nothing changed. Not a full resync.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.message import Message
 
-from tui.api.errors import InboxError, NotFound
+from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
 from tui.api.pacing import RequestBudget
 from tui.core.mirror import Mirror, mirror_path
 from tui.core.query import MAX_LIMIT, InboxView, ThreadQuery
@@ -29,11 +34,13 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from tui.core.mirror import SearchHit, WalkItem
-    from tui.core.model import Cursor, Thread
+    from tui.core.model import Cursor, Event, EventPage, Thread
     from tui.core.model import Message as ApiMessage
 
 QUIET_AFTER_INPUT = 3.0  # seconds after a key or click before the walk goes on
-RECHECK_EVERY = 60.0  # once walked: seconds between looks at what changed
+EVENTS_EVERY = 30.0  # seconds between reads of the event log
+RECHECK_EVERY = 60.0  # with no event log: seconds between looks at what changed
+LOG_KEPT = 7 * 86400.0  # seconds the service keeps events: a longer absence is a gap
 SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this
 # Seconds between counts of the mirror for the status line: counting a large one blocks the
 # app (~90 ms at 2,000,000 messages), so it is done only after writes, and not often.
@@ -45,13 +52,15 @@ class MirrorRead(Message):
 
     def __init__(
         self,
-        kind: str,  # "list" (a page of threads) or "messages"
+        kind: str,  # "list", "recheck" (pages of threads), "thread", "messages" or "events"
         *,
         threads: list[Thread] | None = None,
         item: WalkItem | None = None,
         messages: list[ApiMessage] | None = None,
         next_cursor: Cursor | None = None,
         syncing: bool = False,
+        events: EventPage | None = None,
+        log: str = "read",  # events: "read", "refused" (the position) or "absent" (no log)
     ) -> None:
         super().__init__()
         self.kind = kind
@@ -60,6 +69,8 @@ class MirrorRead(Message):
         self.messages = messages or []
         self.next_cursor = next_cursor
         self.syncing = syncing
+        self.events = events
+        self.log = log
 
 
 class MirrorFailed(Message):
@@ -80,6 +91,9 @@ class MirrorFeature(Feature):
         self._rechecking = False  # reading the newest pages for what changed
         self._recheck_cursor: Cursor | None = None
         self._next_recheck = 0.0
+        self._next_events = 0.0  # when the event log is read next (monotonic)
+        self._log_absent = False  # the service has no event log: re-check by pages instead
+        self._newest_cursors: dict[str, Cursor] = {}  # a flagged thread's read, under way
         self._paused_until = 0.0  # after a failure
         self.progress = ""  # the status line's word on the walk
         self._counted_at = -RECOUNT_EVERY  # when the progress was last counted (monotonic)
@@ -238,6 +252,10 @@ class MirrorFeature(Feature):
         kind, argument = step
         if kind == "messages":
             self._read_messages(argument)
+        elif kind == "thread":
+            self._read_thread(argument)
+        elif kind == "events":
+            self._read_events(argument)
         else:
             self._read_threads(argument)
         return True
@@ -245,6 +263,12 @@ class MirrorFeature(Feature):
     def _next_step(self, mirror: Mirror) -> tuple[str, Any] | None:
         from tui.core.model import Cursor
 
+        now = time.monotonic()
+        seq = mirror.get_state("event_seq")
+        if not self._log_absent and (seq is None or now >= self._next_events):
+            # First where the log ends (what changes while the walk lists is read after it),
+            # then what came since, every half minute.
+            return "events", None if seq is None else int(seq)
         views = self._views()
         listed = int(mirror.get_state("listed_views") or 0)
         if listed < len(views):
@@ -252,17 +276,43 @@ class MirrorFeature(Feature):
             cursor = None if saved is None else Cursor.model_validate(json.loads(saved))
             query = ThreadQuery(inbox=views[listed], limit=MAX_LIMIT, cursor=cursor)
             return "list", query
-        now = time.monotonic()
         for item in mirror.to_walk(50):
             if self._retry_after.get(item.thread_id, 0.0) <= now:
-                return "messages", item
-        if self._rechecking or now >= self._next_recheck:
+                return ("thread" if item.reads_thread else "messages"), item
+        if self._rechecking or (self._log_absent and now >= self._next_recheck):
             self._rechecking = True
             query = ThreadQuery(inbox=views[0], limit=MAX_LIMIT, cursor=self._recheck_cursor)
             return "recheck", query
         if self._written or not self.progress:
             self._say_progress(mirror)  # nothing to walk: the last writes are counted
         return None
+
+    @work(group="mirror", exclusive=True)
+    async def _read_events(self, after: int | None) -> None:
+        try:
+            page = await self.shell.client.list_events(after, limit=1000)
+        except NotFound:
+            self.post_message(MirrorRead("events", log="absent"))
+            return
+        except ApiError as error:
+            if isinstance(error, AuthError | RateLimited):
+                self.post_message(MirrorFailed(error, None))
+            else:  # the position was refused (too old): learn it again, and re-check
+                self.post_message(MirrorRead("events", log="refused"))
+            return
+        except InboxError as error:
+            self.post_message(MirrorFailed(error, None))
+            return
+        self.post_message(MirrorRead("events", events=page))
+
+    @work(group="mirror", exclusive=True)
+    async def _read_thread(self, item: WalkItem) -> None:
+        try:
+            thread = await self.shell.client.get_thread(item.thread_id)
+        except InboxError as error:
+            self.post_message(MirrorFailed(error, item))
+            return
+        self.post_message(MirrorRead("thread", threads=[thread], item=item))
 
     @work(group="mirror", exclusive=True)
     async def _read_threads(self, query: ThreadQuery) -> None:
@@ -278,7 +328,12 @@ class MirrorFeature(Feature):
     async def _read_messages(self, item: WalkItem) -> None:
         from tui.core.model import Cursor
 
-        cursor = None if item.cursor is None else Cursor.model_validate(json.loads(item.cursor))
+        if item.reads_newest:  # newest first, down to what the mirror holds
+            cursor = self._newest_cursors.get(item.thread_id)
+        elif item.cursor is not None:
+            cursor = Cursor.model_validate(json.loads(item.cursor))
+        else:
+            cursor = None
         try:
             page = await self.shell.client.list_messages(
                 item.thread_id, limit=MAX_LIMIT, cursor=cursor
@@ -305,6 +360,10 @@ class MirrorFeature(Feature):
             self._listed(mirror, message)
         elif message.kind == "recheck":
             self._rechecked(mirror, message)
+        elif message.kind == "events":
+            self._read_log(mirror, message)
+        elif message.kind == "thread":
+            mirror.put_threads(message.threads, self.shell.directory)
         elif message.item is not None:
             self._walked(mirror, message.item, message)
         self._written = True
@@ -320,6 +379,40 @@ class MirrorFeature(Feature):
         mirror.delete_state("list_cursor")
         if listed >= len(self._views()):
             self._next_recheck = time.monotonic() + RECHECK_EVERY
+
+    def _read_log(self, mirror: Mirror, message: MirrorRead) -> None:
+        """Events since the mirror's place in the log: what they name is flagged for the walk.
+        A gap (the log keeps 7 days), a refused place or no log: the newest pages are
+        re-checked instead."""
+        now = time.monotonic()
+        if message.log == "absent":
+            self._log_absent = True
+            return
+        seq = mirror.get_state("event_seq")
+        if message.log == "refused":
+            mirror.delete_state("event_seq")
+            self._rechecking = seq is not None
+            return
+        page = message.events
+        if page is None:
+            return
+        clock = self.shell.clock().timestamp()
+        read_at = float(mirror.get_state("events_read_at") or clock)
+        if seq is None:  # learning where the log ends: the listing covers what came before
+            learned = page.last_seq if page.last_seq is not None else 0
+            mirror.set_state("event_seq", str(learned))
+            if int(mirror.get_state("listed_views") or 0) >= len(self._views()):
+                self._rechecking = True  # walked before the log was read: look once
+        else:
+            events: list[Event] = page.events
+            first = events[0].seq if events else None
+            if (first is not None and first != int(seq) + 1) or clock - read_at > LOG_KEPT:
+                self._rechecking = True  # events were lost: re-check what changed
+            mirror.apply_events(events)
+            if page.last_seq is not None:
+                mirror.set_state("event_seq", str(page.last_seq))
+        mirror.set_state("events_read_at", str(clock))
+        self._next_events = now if page.has_more else now + EVENTS_EVERY
 
     def _rechecked(self, mirror: Mirror, message: MirrorRead) -> None:
         """The newest threads: those with messages the mirror lacks are walked again (and new
@@ -343,17 +436,20 @@ class MirrorFeature(Feature):
 
     def _walked(self, mirror: Mirror, item: WalkItem, message: MirrorRead) -> None:
         links = self.shell.directory.account_link_ids
-        added = mirror.put_messages(
-            item.thread_id,
-            message.messages,
-            links,
-            older=message.next_cursor,
-            syncing=message.syncing,
+        thread_id = item.thread_id
+        if item.reads_newest:  # new messages an event named: the walk's place is kept
+            added = mirror.put_messages(thread_id, message.messages, links)
+            if message.next_cursor is None or added < len(message.messages):
+                mirror.mark_fresh(thread_id)  # down to what the mirror held
+                self._newest_cursors.pop(thread_id, None)
+            else:
+                self._newest_cursors[thread_id] = message.next_cursor
+            return
+        mirror.put_messages(
+            thread_id, message.messages, links, older=message.next_cursor, syncing=message.syncing
         )
         if message.syncing and message.next_cursor is None:
-            self._retry_after[item.thread_id] = time.monotonic() + SYNCING_RETRY
-        elif item.state == "stale" and added < len(message.messages):
-            mirror.mark_complete(item.thread_id)  # down to what the mirror held
+            self._retry_after[thread_id] = time.monotonic() + SYNCING_RETRY
 
     def on_mirror_failed(self, message: MirrorFailed) -> None:
         self._busy = False
