@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import sqlite3
 import subprocess
 import sys
 import time
@@ -80,9 +81,15 @@ def app_first_row(threads: int, data_dir: Path, linger: float = 0.0, version: st
 
 def has_cached_rows(data_dir: Path) -> bool:
     """Whether a launch left the rows a later launch paints first (see tui/core/cache.py)."""
-    for path in data_dir.glob("cache/*/view-*.json"):
-        if '"rows": [[' in path.read_text(encoding="utf-8"):
-            return True
+    for path in data_dir.glob("mirror/*.sqlite3"):
+        db = sqlite3.connect(path)
+        try:
+            if db.execute("SELECT 1 FROM views WHERE rows LIKE '[[%' LIMIT 1").fetchone():
+                return True
+        except sqlite3.Error:
+            continue
+        finally:
+            db.close()
     return False
 
 

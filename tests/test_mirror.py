@@ -431,7 +431,7 @@ async def test_an_older_mirror_is_migrated_with_its_counts(tmp_path: Path) -> No
     db.executescript(
         "DROP TRIGGER count_messages_ai; DROP TRIGGER count_messages_ad;"
         "DROP TRIGGER count_threads_ai; DROP TRIGGER count_threads_ad;"
-        "DROP TRIGGER count_threads_au;"
+        "DROP TRIGGER count_threads_au; DROP TABLE views;"
         "DROP TABLE counts; DROP INDEX threads_by_prospect; DROP INDEX threads_changed;"
         "ALTER TABLE threads DROP COLUMN prospect_id; ALTER TABLE threads DROP COLUMN changed;"
         "UPDATE threads SET messages_state = 'stale'"

@@ -302,11 +302,13 @@ async def test_damaged_cached_rows_fall_back_to_the_cached_threads(tmp_path: Pat
     query = ThreadQuery(limit=settings.page_size)
     saved = cache.load_threads(query)
     assert saved is not None and cache.load_rows(query)
-    path = next(cache.folder.glob("view-*.json"))
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["rows"][3] = ["not", "a", "row"]
-    path.write_text(json.dumps(data), encoding="utf-8")
+    db = cache.store.db
+    (key, rows) = db.execute("SELECT key, rows FROM views").fetchone()
+    data = json.loads(rows)
+    data[3] = ["not", "a", "row"]
+    db.execute("UPDATE views SET rows = ? WHERE key = ?", (json.dumps(data), key))
     assert cache.load_rows(query) is None
+    cache.close()
     app = InboxApp(settings)
     at_connect: list[str] = []
     connect = app.startup.connect

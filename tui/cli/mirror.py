@@ -105,6 +105,7 @@ def run_mirror(settings: Settings, args: argparse.Namespace, out: TextIO | None 
         return 1
     counts = mirror.counts()
     listed = mirror.get_state("listed_views")
+    seq, read_at = mirror.get_state("event_seq"), mirror.get_state("events_read_at")
     mirror.close()
     print(f"mirror:        {path}", file=out)
     print(f"size:          {counts.size_bytes / 1e6:,.1f} MB", file=out)
@@ -115,6 +116,9 @@ def run_mirror(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     print(f"messages:      {counts.messages:,}", file=out)
     walk = "every thread listed" if listed else "still listing threads"
     print(f"walk:          {walk}; the app fills the rest while it runs", file=out)
+    if seq is not None and read_at is not None:
+        when = datetime.fromtimestamp(float(read_at), UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"kept current:  from the event log, read up to #{seq} at {when}", file=out)
     return 0
 
 

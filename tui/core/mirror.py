@@ -139,6 +139,17 @@ MIGRATIONS: tuple[str, ...] = (
             WHERE name = 'complete';
     END;
     """,
+    # Each view's first page as it was shown, for the instant start and offline (this
+    # replaces the JSON files of cache/<account>/): the rows as painted, read without the
+    # models, and the threads as the service sent them (packed).
+    """
+    CREATE TABLE views (
+        key TEXT PRIMARY KEY,
+        saved_at TEXT NOT NULL,
+        rows TEXT NOT NULL,
+        threads BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 CHANGED_MESSAGES = 1  # new messages: read newest first, down to what the mirror holds
@@ -244,6 +255,39 @@ class Mirror:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    # --- views (the instant start) -------------------------------------------------------------
+
+    def put_view(self, key: str, rows: list[Any], threads: list[dict[str, Any]]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO views (key, saved_at, rows, threads) VALUES (?, ?, ?, ?)",
+                (key, datetime.now(UTC).isoformat(), json.dumps(rows), pack({"t": threads})),
+            )
+
+    def view_rows(self, key: str) -> list[Any] | None:
+        row = self.db.execute("SELECT rows FROM views WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        with suppress(ValueError):
+            rows = json.loads(row[0])
+            return rows if isinstance(rows, list) else None
+        return None
+
+    def has_view(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM views WHERE key = ?", (key,)).fetchone() is not None
+
+    def view_threads(self, key: str) -> tuple[datetime, list[dict[str, Any]]] | None:
+        row = self.db.execute(
+            "SELECT saved_at, threads FROM views WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            return None
+        with suppress(ValueError, zlib.error, TypeError):
+            threads = unpack(row[1])["t"]
+            if isinstance(threads, list):
+                return datetime.fromisoformat(row[0]), threads
+        return None
 
     def delete_state(self, key: str) -> None:
         with self._transaction() as db:

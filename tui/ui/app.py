@@ -269,6 +269,7 @@ class InboxApp(App[None]):
             self.reply.flush_draft()
         if self.backend is not None:
             await self.backend.aclose()
+        self.view_cache.close()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._panes_held:  # the first resize comes before mount

@@ -25,7 +25,6 @@ from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
 from tui.api.pacing import RequestBudget
-from tui.core.mirror import Mirror, mirror_path
 from tui.core.query import MAX_LIMIT, InboxView, ThreadQuery
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
@@ -33,7 +32,7 @@ from tui.ui.features.shared import AppShared, Feature
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from tui.core.mirror import SearchHit, WalkItem
+    from tui.core.mirror import Mirror, SearchHit, WalkItem
     from tui.core.model import Cursor, Event, EventPage, Thread
     from tui.core.model import Message as ApiMessage
 
@@ -83,8 +82,7 @@ class MirrorFailed(Message):
 class MirrorFeature(Feature):
     def __init__(self, shell: AppShared) -> None:
         super().__init__(shell)
-        self._mirror: Mirror | None = None
-        self._opened = False
+        self._closed = False
         self._busy = False  # a request of the walk is under way
         self._last_input = 0.0
         self._retry_after: dict[str, float] = {}  # thread ID -> monotonic time
@@ -107,27 +105,28 @@ class MirrorFeature(Feature):
 
     @property
     def mirror(self) -> Mirror | None:
-        """The account's database, opened on first use (None when the mirror is off)."""
-        if not self.enabled:
+        """The account's store (shared with the instant start's rows); None when the mirror
+        is off, or the app is closing (a late page is not stored)."""
+        if not self.enabled or self._closed:
             return None
-        if not self._opened:
-            self._opened = True
-            settings = self.shell.settings
-            self._mirror = Mirror(mirror_path(settings.resolved_data_dir(), settings.cache_scope))
-            if self._mirror.notice:
-                self.notify(self._mirror.notice, severity="warning", timeout=10, markup=False)
-        return self._mirror
+        return self.shell.view_cache.store
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._say_notice)
         if self.enabled:
             self._last_input = time.monotonic()  # the start's own loads come first
             # Evenly spread: the budget's requests over its minute, not in a burst.
             self.set_interval(max(1.0, 60.0 / self.budget.max_requests), self._tick)
 
+    def _say_notice(self) -> None:
+        """What happened to a store that could not be used (moved aside), said once."""
+        store = self.shell.view_cache.store
+        if store.notice:
+            self.notify(store.notice, severity="warning", timeout=10, markup=False)
+            store.notice = None
+
     def on_unmount(self) -> None:
-        if self._mirror is not None:
-            self._mirror.close()
-            self._mirror = None  # (a late page is not stored: the app is closing)
+        self._closed = True
 
     def note_input(self) -> None:
         self._last_input = time.monotonic()
