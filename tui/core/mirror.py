@@ -454,6 +454,23 @@ class Mirror:
         data = unpack(row[0])
         return data if isinstance(data, dict) else None
 
+    def threads_wire(
+        self, *, ascending: bool, offset: int, limit: int
+    ) -> list[tuple[dict[str, Any], float]]:
+        """Stored threads (those known by ID only left out) by activity, with when each was
+        stored: what an offline view is built from."""
+        order = "ASC" if ascending else "DESC"
+        rows = self.db.execute(
+            "SELECT wire, stored_at FROM threads WHERE sort_at IS NOT NULL"
+            f" ORDER BY sort_at {order}, id {order} LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [
+            (data, float(stored))
+            for packed, stored in rows
+            if isinstance(data := unpack(packed), dict)
+        ]
+
     def messages_wire(self, thread_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """The thread's newest messages as the service sent them, newest first."""
         rows = self.db.execute(

@@ -167,7 +167,10 @@ class InboxApp(App[None]):
         )
         self.mirror = MirrorFeature(self)
         self.threads = ThreadsFeature(
-            self, lead_with_due=self.reminders.lead_with_due, store=self.mirror.store_threads
+            self,
+            lead_with_due=self.reminders.lead_with_due,
+            store=self.mirror.store_threads,
+            stored_view=self.mirror.stored_view,
         )
         self.unread = UnreadFeature(
             self, triage=self.triage, threads=self.threads, window_title=self.window_title

@@ -25,7 +25,7 @@ from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
 from tui.api.pacing import RequestBudget
-from tui.core.query import MAX_LIMIT, InboxView, ThreadQuery
+from tui.core.query import MAX_LIMIT, InboxView, SortOrder, ThreadQuery
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 QUIET_AFTER_INPUT = 3.0  # seconds after a key or click before the walk goes on
 EVENTS_EVERY = 30.0  # seconds between reads of the event log
 RECHECK_EVERY = 60.0  # with no event log: seconds between looks at what changed
+OFFLINE_SCAN = 5000  # offline: the newest stored threads a view is looked for in
+OFFLINE_ROWS = 500  # offline: at most this many of a view's threads are shown
 LOG_KEPT = 7 * 86400.0  # seconds the service keeps events: a longer absence is a gap
 SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this
 # Seconds between counts of the mirror for the status line: counting a large one blocks the
@@ -183,6 +185,43 @@ class MirrorFeature(Feature):
             except ValidationError:
                 continue
         return messages
+
+    def stored_view(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
+        """Offline: when the newest of them was stored, and the view as the mirror holds it
+        (the app applies the view's rules and the filters), as ViewCache.load_threads gives
+        a page; None without a mirror, or when it holds none of the view. The newest
+        OFFLINE_SCAN threads are looked at (validating more would hold the app), at most
+        OFFLINE_ROWS kept."""
+        from datetime import UTC, datetime
+
+        from pydantic import ValidationError
+
+        from tui.core.model import Thread
+        from tui.core.offline_view import view_holds
+
+        mirror = self.mirror
+        if mirror is None:
+            return None
+        settings, links = self.shell.settings, self.shell.directory.account_link_ids
+        now, version = self.shell.clock(), self.shell.client.version
+        ascending = query.inbox is InboxView.FOLLOW_UP or query.sort_order is SortOrder.ASC
+        found: list[Thread] = []
+        stored_at = 0.0
+        for offset in range(0, OFFLINE_SCAN, 500):
+            chunk = mirror.threads_wire(ascending=ascending, offset=offset, limit=500)
+            for wire, at in chunk:
+                try:
+                    thread = Thread.model_validate(wire)
+                except ValidationError:
+                    continue
+                if view_holds(query, thread, links, now, settings.follow_up_after, version):
+                    found.append(thread)
+                    stored_at = max(stored_at, at)
+            if len(chunk) < 500 or len(found) >= OFFLINE_ROWS:
+                break
+        if not found:
+            return None
+        return datetime.fromtimestamp(stored_at, UTC), found[:OFFLINE_ROWS]
 
     # --- searching --------------------------------------------------------------------------
 

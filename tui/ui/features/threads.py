@@ -26,6 +26,8 @@ from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import RequestFailed, ThreadsFetched, ThreadsLoaded
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tui.api.service import FetchedThreads
     from tui.core.model import Cursor, Thread
     from tui.core.query import ThreadQuery
@@ -56,10 +58,12 @@ class ThreadsFeature(Feature):
         *,
         lead_with_due: Callable[[], None],
         store: Callable[[list[Thread]], None],
+        stored_view: Callable[[ThreadQuery], tuple[datetime, list[Thread]] | None],
     ) -> None:
         super().__init__(shell)
         self.lead_with_due = lead_with_due  # the threads whose reminder is due lead a view
         self.store = store  # every page read goes to the local mirror
+        self.stored_view = stored_view  # offline: the view as the local mirror holds it
         self.next_cursor: Cursor | None = None
         self.loading_more = False
         self.showing_cache = False  # the list shows cached (stale) threads: offline
@@ -308,20 +312,28 @@ class ThreadsFeature(Feature):
             self.shell.reloads.failed("threads", self.load_threads)
 
     def _show_cached_threads(self) -> bool:
-        """Offline: the last threads this view showed, marked stale; retry with backoff."""
+        """Offline: the view as the local mirror holds it, else the last threads it showed;
+        marked stale (read-only: what is typed waits as a draft); retry with backoff."""
         shell = self.shell
-        cached = shell.view_cache.load_threads(shell.thread_query)
+        query = shell.thread_query
+        mirrored = self.stored_view(query)
+        cached = mirrored or shell.view_cache.load_threads(query)
         if cached is None:
             return False
         saved_at, threads = cached
         if not self.showing_cache or not shell.thread_list.threads:
-            self.rows_view = shell.thread_query.inbox
+            self.rows_view = query.inbox
             shell.thread_list.set_threads(threads, keep_selection=True)
         self.showing_cache = True
         wait = shell.reloads.failed("threads", self.retry_offline)
         when = saved_at.astimezone().strftime("%b %-d %H:%M")
+        where = (
+            f"{len(threads):,} threads from the local mirror, as of {when}"
+            if mirrored
+            else f"threads cached {when}"
+        )
         shell.set_status(
-            f"Offline: showing threads cached {when} (stale). Retrying in {wait:.0f} s.",
+            f"Offline: showing {where} (stale). Retrying in {wait:.0f} s.",
             error=True,
         )
         return True
