@@ -89,6 +89,8 @@ class DraftStore:
             if self.get(thread_id) == text and self.reply_to(thread_id) == reply_to:
                 return
             entry = {"text": text, "updated": datetime.now(UTC).isoformat()}
+            if (self._drafts.get(thread_id) or {}).get("offline"):
+                entry["offline"] = "1"  # (still to be offered when the connection is back)
             if reply_to is not None:
                 entry["replyToId"], entry["replyToQuote"] = reply_to.message_id, reply_to.text
             self._drafts[thread_id] = entry
@@ -113,6 +115,27 @@ class DraftStore:
             entry["sendKey"] = key
             self._write()
         return key
+
+    # --- sent while offline ---------------------------------------------------------------------
+
+    def mark_offline(self, thread_id: str) -> None:
+        """A send of this draft could not reach the service: it is offered for sending when
+        the connection is back (never sent without asking)."""
+        entry = self._drafts.get(thread_id)
+        if entry is not None and not entry.get("offline"):
+            entry["offline"] = "1"
+            self._write()
+
+    def offline_ids(self) -> list[str]:
+        """The threads whose draft waits for the connection, oldest first."""
+        waiting = [(e.get("updated", ""), k) for k, e in self._drafts.items() if e.get("offline")]
+        return [thread_id for _, thread_id in sorted(waiting)]
+
+    def clear_offline(self, thread_id: str) -> None:
+        """An ordinary draft again: kept, no longer offered."""
+        entry = self._drafts.get(thread_id)
+        if entry is not None and entry.pop("offline", None) is not None:
+            self._write()
 
     # --- sends waiting out the delay -----------------------------------------------------------
 

@@ -20,13 +20,15 @@ from tui.core.fault_rates import FaultRates
 @dataclass(frozen=True)
 class Fault:
     """One injected failure. `status` answers with that HTTP status (and Retry-After when
-    given); `malformed` answers 200 with a body that is not JSON; `drop` breaks the connection."""
+    given); `malformed` answers 200 with a body that is not JSON; `drop` breaks the connection;
+    `unreachable` is no network at all."""
 
     status: int | None = None
     retry_after: float | None = None
     malformed: bool = False
     drop: bool = False
     drop_response: bool = False  # the server handles the request; the answer is lost
+    unreachable: bool = False  # no network: the connection cannot be made (nothing is sent)
     body: str | None = None  # answer 200 with this body instead (a stale read)
     slow: float = 0.0  # seconds to wait before answering normally
     method: str | None = None  # only requests of this method
@@ -88,7 +90,7 @@ class FaultPlan:
         """The first queued fault for this request: connection drops (taken by the transport)
         or HTTP-level faults (taken by the server)."""
         for i, fault in enumerate(self._queue):
-            is_drop = fault.drop or fault.drop_response
+            is_drop = fault.drop or fault.drop_response or fault.unreachable
             if is_drop == drops and fault.applies_to(method, path):
                 del self._queue[i]
                 self.injected += 1
@@ -106,6 +108,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         path = api_path(request.url.path)
         fault = self.plan.take(request.method, path, drops=True) or self.plan.draw(drops=True)
+        if fault is not None and fault.unreachable:
+            raise httpx.ConnectError("network unreachable (demo fault)", request=request)
         if fault is not None and fault.drop:
             raise httpx.ReadError("connection dropped (demo fault)", request=request)
         response = await self.inner.handle_async_request(request)

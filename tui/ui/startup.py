@@ -208,11 +208,13 @@ class Startup:
 
     def load_the_rest(self) -> None:
         """What the app loads after the view's first page: the team directory, live updates;
-        then messages a restart stopped before they left are offered for sending."""
+        then messages a restart stopped before they left, and replies written offline, are
+        offered for sending."""
         self.app.team.load_directory()
         self.app.live.start_live_updates()
         self.app.reminders.start()
         self.app.reply.offer_unsent()
+        self.app.reply.offer_offline()  # (replies a past run could not send)
 
     def release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""

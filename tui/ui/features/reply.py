@@ -53,6 +53,19 @@ class UnsentSettled(Message):
         self.error = error
 
 
+class ConnectionBack(Message):
+    """The service answers again, and replies written offline wait."""
+
+
+class OfflineReplySettled(Message):
+    def __init__(self, thread_id: str, text: str, message: ApiMessage | None, error: str) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.text = text
+        self.message = message
+        self.error = error
+
+
 class SendSettled(Message):
     """A send ended: `message` when the server has it, else `error` (and `unknown` when the
     outcome could not be known)."""
@@ -63,12 +76,14 @@ class SendSettled(Message):
         message: ApiMessage | None,
         error: str = "",
         unknown: bool = False,
+        offline: bool = False,
     ) -> None:
         super().__init__()
         self.pending = pending
         self.message = message
         self.error = error
         self.unknown = unknown
+        self.offline = offline  # it did not leave: the service could not be reached
 
 
 class ReplyFeature(Feature):
@@ -88,6 +103,7 @@ class ReplyFeature(Feature):
     # Sent messages waiting out the send delay, by local ID, each with the timer that sends it.
     _scheduled: dict[str, tuple[Pending, Timer]]
     _ticker: Timer | None = None
+    _offering_offline = False  # the dialog offering replies written offline is up
 
     # --- the composer follows the open thread -----------------------------------------------
 
@@ -438,7 +454,9 @@ class ReplyFeature(Feature):
             return
         except TransportError as error:
             if not error.maybe_sent:
-                self.post_message(SendSettled(pending, None, "cannot reach the Inbox API"))
+                self.post_message(
+                    SendSettled(pending, None, "cannot reach the Inbox API", offline=True)
+                )
                 return
             pending.state = "checking"
             self.post_message(SendSettled(pending, None, str(error), unknown=True))
@@ -506,9 +524,120 @@ class ReplyFeature(Feature):
             self._set_composer_text(pending.text)
             if pending.reply_to is not None:
                 self._set_reply_to(Quote(pending.reply_to, pending.quote))
+        if event.offline:
+            pending.error = "offline: it waits as a draft"
+            view.update_pending(pending)
+            self._wait_for_connection(pending.thread_id)
+            return
         self.notify(
             f"Not sent: {pending.error}. R retries.", severity="error", timeout=8, markup=False
         )
+
+    # --- written offline --------------------------------------------------------------------
+
+    def _wait_for_connection(self, thread_id: str) -> None:
+        """Offline: the reply waits as the thread's draft, and is offered for sending (never
+        sent unasked) once the service answers again, in this run or the next."""
+        self.shell.drafts.mark_offline(thread_id)
+        self._mark_draft(thread_id)
+        self.shell.reloads.failed("offline replies", self.offer_offline)
+        self.notify(
+            "Offline: not sent. It waits as a draft, and is offered for sending when the "
+            "connection is back.",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    @work(group="offline-replies", exclusive=True)
+    async def offer_offline(self) -> None:
+        """Drafts whose send could not reach the service: once it answers (one cheap request
+        says so), they are offered for sending."""
+        if not self.shell.drafts.offline_ids() or self._offering_offline:
+            return
+        try:
+            await self.shell.client.get_team()
+        except InboxError:
+            self.shell.reloads.failed("offline replies", self.offer_offline)
+            return
+        self.post_message(ConnectionBack())
+
+    def on_connection_back(self, _: ConnectionBack) -> None:
+        drafts = self.shell.drafts
+        waiting = drafts.offline_ids()
+        if not waiting or self._offering_offline:
+            return
+        self._offering_offline = True
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        def answered(answer: str | None) -> None:
+            self._offering_offline = False
+            for thread_id in waiting:
+                text = drafts.get(thread_id)
+                if answer == "send" and text.strip():
+                    reply_to = drafts.reply_to(thread_id)
+                    key = drafts.send_key(thread_id, text, reply_to)
+                    self._send_written_offline(thread_id, text, reply_to, key)
+                else:
+                    drafts.clear_offline(thread_id)  # an ordinary draft, kept
+
+        count = len(waiting)
+        names = [self._who(thread_id) for thread_id in waiting]
+        first = one_line(drafts.get(waiting[0]), 60)
+        self.shell.push_screen(
+            ConfirmScreen(
+                f"The connection is back: {count} repl{'ies' if count != 1 else 'y'} written "
+                "offline wait",
+                f"To {', '.join(names[:3])}{' and more' if count > 3 else ''}: “{first}”"
+                + (f" and {count - 1} more" if count > 1 else ""),
+                [("send", "Send now", "primary"), ("keep", "Keep as drafts", "default")],
+            ),
+            answered,
+        )
+
+    def _who(self, thread_id: str) -> str:
+        thread = self.shell.thread_list.threads.find(thread_id)
+        return one_line(thread.prospect.display_name, 30) if thread is not None else "a thread"
+
+    @work(group="send")
+    async def _send_written_offline(
+        self, thread_id: str, text: str, reply_to: Quote | None, key: str
+    ) -> None:
+        try:
+            sent = await self.shell.client.send_message(
+                thread_id,
+                text,
+                reply_to_message_id=reply_to.message_id if reply_to else None,
+                idempotency_key=key,
+            )
+        except InboxError as error:
+            self.post_message(OfflineReplySettled(thread_id, text, None, describe_error(error)))
+            return
+        self.post_message(OfflineReplySettled(thread_id, text, sent, ""))
+
+    def on_offline_reply_settled(self, event: OfflineReplySettled) -> None:
+        drafts = self.shell.drafts
+        if event.message is None:
+            self.notify(
+                f"Not sent: {event.error}. It is still a draft.",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        if drafts.get(event.thread_id) == event.text:  # (unless typed on meanwhile)
+            drafts.discard(event.thread_id)
+        self._mark_draft(event.thread_id)
+        view = self.shell.message_view
+        failed = [
+            p
+            for p in view.pending
+            if p.thread_id == event.thread_id and p.state == "failed" and p.text == event.text
+        ]
+        if failed:  # its "not sent" in the conversation becomes the message sent
+            view.confirm_pending(failed[0], event.message)
+        self._show_as_last(event.thread_id, event.message)
+        self.notify(f"Sent to {self._who(event.thread_id)}.", markup=False)
 
     def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
         thread = self.shell.thread_list.threads.find(thread_id)
