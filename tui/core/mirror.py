@@ -610,12 +610,17 @@ class Mirror:
     def _snippets(self, text: str, rowids: list[int]) -> dict[int, str]:
         if not rowids:
             return {}
+        # One pass over the matches between the hits (at most the window), the snippet made
+        # for the hits alone: `+rowid` keeps the list from being handed to FTS5, which would
+        # run the query once per rowid (a prefix query costs ~6 ms each at 2,000,000).
         marks = ",".join("?" * len(rowids))
         sql = (
             f"SELECT rowid, snippet(messages_text, 0, '{HIT[0]}', '{HIT[1]}', '…', 16)"
-            f" FROM messages_text WHERE messages_text MATCH ? AND rowid IN ({marks})"
+            " FROM messages_text WHERE messages_text MATCH ? AND rowid BETWEEN ? AND ?"
+            f" AND +rowid IN ({marks})"
         )
-        return dict(self.db.execute(sql, [text, *rowids]).fetchall())
+        args = [text, min(rowids), max(rowids), *rowids]
+        return dict(self.db.execute(sql, args).fetchall())
 
     def _thread_hits(self, query: SearchQuery, limit: int) -> list[SearchHit]:
         where, args = self._filters(query, "t.sort_at")
