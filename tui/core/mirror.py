@@ -150,10 +150,12 @@ MIGRATIONS: tuple[str, ...] = (
         threads BLOB NOT NULL
     );
     """,
-    # A message's rowid follows its time (milliseconds * 1024, plus a few bits to keep two in
-    # the same millisecond apart): FTS5 then reads a word's newest matches first, and a search
-    # ranks among those instead of among every match (at 2,000,000 messages, ranking them all
-    # took ~400 ms). The table is rebuilt in time order, and the text index with it.
+    # A message's rowid follows its time, newest lowest (-(seconds * 64 + a few bits of the
+    # ID)): FTS5 then reads a word's newest matches first, and a search ranks among those
+    # instead of among every match (at 2,000,000 messages, ranking them all took ~400 ms).
+    # Newest lowest, because the walk reads newest first: its writes then mostly append,
+    # which keeps the table's pages full. Seconds, not milliseconds: the text index stores
+    # the gaps between rowids. The table is rebuilt in time order, and the index with it.
     """
     CREATE TABLE messages_by_time (
         rowid INTEGER PRIMARY KEY,
@@ -166,8 +168,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO messages_by_time (rowid, id, thread_id, created_at, outbound, content, wire)
         SELECT CASE WHEN created_at IS NULL THEN NULL
-            ELSE CAST(round(created_at * 1000) AS INTEGER) * 1024 - 1 + row_number()
-                OVER (PARTITION BY CAST(round(created_at * 1000) AS INTEGER) ORDER BY id)
+            ELSE -(CAST(round(created_at) AS INTEGER) * 64 - 1 + row_number()
+                OVER (PARTITION BY CAST(round(created_at) AS INTEGER) ORDER BY id))
             END, id, thread_id, created_at, outbound, content, wire
         FROM messages ORDER BY created_at;
     DROP TABLE messages;
@@ -201,6 +203,7 @@ CHANGED_THREAD = 2  # the thread itself (tags, status, notes, assignee...): read
 # A search ranks (bm25) among a word's newest SEARCH_WINDOW matches, widened while the filters
 # leave fewer hits than asked for: a rare word is ranked among all its matches.
 SEARCH_WINDOW = 2000
+ROWID_SPREAD = 64  # a message's rowid: -(its second * ROWID_SPREAD + bits of its ID)
 HIT = ("\x02", "\x03")  # around a matching word in a snippet: stored text never holds them
 
 
@@ -576,17 +579,17 @@ class Mirror:
         # The newest matches (rowids follow time; a date filter narrows them), ranked; the
         # snippets are made for the hits kept only.
         span, span_args = "", []
-        if query.before is not None:
-            span += " AND rowid < ?"
-            span_args.append(round(query.before.timestamp() * 1000) * 1024)
+        if query.before is not None:  # (newest lowest: earlier is higher)
+            span += " AND rowid > ?"
+            span_args.append(-round(query.before.timestamp()) * ROWID_SPREAD)
         if query.after is not None:
-            span += " AND rowid >= ?"
-            span_args.append(round(query.after.timestamp() * 1000) * 1024)
+            span += " AND rowid <= ?"
+            span_args.append(-round(query.after.timestamp()) * ROWID_SPREAD)
         window = SEARCH_WINDOW
         while True:
             sql = (
                 "WITH found AS (SELECT rowid, bm25(messages_text) AS score FROM messages_text"
-                f" WHERE messages_text MATCH ?{span} ORDER BY rowid DESC LIMIT ?)"
+                f" WHERE messages_text MATCH ?{span} ORDER BY rowid LIMIT ?)"
                 f" SELECT m.rowid, {columns}, found.score,"
                 " (SELECT count(*) FROM found) FROM found JOIN messages m ON m.rowid = found.rowid"
                 f" JOIN threads t ON t.id = m.thread_id WHERE 1{filters}"
@@ -603,7 +606,7 @@ class Mirror:
     def _matches(self, text: str, span: str, span_args: list[Any], window: int) -> int:
         sql = (
             "SELECT count(*) FROM (SELECT rowid FROM messages_text"
-            f" WHERE messages_text MATCH ?{span} ORDER BY rowid DESC LIMIT ?)"
+            f" WHERE messages_text MATCH ?{span} ORDER BY rowid LIMIT ?)"
         )
         return int(self.db.execute(sql, [text, *span_args, window]).fetchone()[0])
 
@@ -819,7 +822,7 @@ INSERT_MESSAGE = (
 def _insert_apart(db: sqlite3.Connection, row: tuple[Any, ...]) -> None:
     """One message whose time-made rowid another holds: the next free one."""
     rowid = row[0]
-    for _ in range(1024):
+    for _ in range(ROWID_SPREAD * 16):
         try:
             db.execute(INSERT_MESSAGE, (rowid, *row[1:]))
             return
@@ -829,10 +832,13 @@ def _insert_apart(db: sqlite3.Connection, row: tuple[Any, ...]) -> None:
 
 
 def time_rowid(stamp: datetime | None, message_id: str) -> int | None:
-    """Milliseconds * 1024, plus bits of the ID: rowids in time order (None: after all)."""
+    """-(seconds * ROWID_SPREAD + bits of the ID): rowids in time order, newest lowest (None:
+    SQLite's next, after all)."""
     if stamp is None:
         return None
-    return round(stamp.timestamp() * 1000) * 1024 + zlib.crc32(message_id.encode()) % 1024
+    return -(
+        round(stamp.timestamp()) * ROWID_SPREAD + zlib.crc32(message_id.encode()) % ROWID_SPREAD
+    )
 
 
 def _message_row(

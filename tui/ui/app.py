@@ -40,6 +40,7 @@ from tui.ui.features.live import LiveFeature
 from tui.ui.features.lookup import LookupFeature
 from tui.ui.features.message_actions import MessageActionsFeature
 from tui.ui.features.mirror import MirrorFeature
+from tui.ui.features.offline import OfflineFeature
 from tui.ui.features.ranking import RankingFeature
 from tui.ui.features.reading import ReadingFeature
 from tui.ui.features.reminders import RemindersFeature
@@ -154,8 +155,16 @@ class InboxApp(App[None]):
         self.ranking = RankingFeature(self)
         self.labels = LabelsFeature(self)
         self.typing = TypingFeature(self)
-        self.reply = ReplyFeature(self, typing=self.typing)
-        self.triage = TriageFeature(self, labels=self.labels, undo_send=self.reply.undo_send)
+        self.offline = OfflineFeature(
+            self,
+            apply_edits=lambda edits, label: self.triage.apply_edits(edits, label),
+            mark_draft=lambda thread_id: self.reply.mark_draft(thread_id),
+            show_as_last=lambda thread_id, message: self.reply.show_as_last(thread_id, message),
+        )
+        self.reply = ReplyFeature(self, typing=self.typing, offline=self.offline)
+        self.triage = TriageFeature(
+            self, labels=self.labels, undo_send=self.reply.undo_send, offline=self.offline
+        )
         self.message_actions = MessageActionsFeature(self)
         self.attachments = AttachmentsFeature(self, open_profile=self.triage.action_open_profile)
         self.saved_views = SavedViewsFeature(self)

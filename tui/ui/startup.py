@@ -214,7 +214,7 @@ class Startup:
         self.app.live.start_live_updates()
         self.app.reminders.start()
         self.app.reply.offer_unsent()
-        self.app.reply.offer_offline()  # (replies a past run could not send)
+        self.app.offline.offer()  # (what a past run could not send)
 
     def release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""

@@ -33,6 +33,7 @@ from tui.ui.features.shared import AppShared, Feature, Needs, message_refusal
 if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
     from tui.core.model import Thread
+    from tui.ui.features.offline import OfflineFeature
     from tui.ui.features.typing import TypingFeature
     from tui.ui.widgets.composer import ComposerInput
     from tui.ui.widgets.message_view import Pending
@@ -50,19 +51,6 @@ class UnsentSettled(Message):
     def __init__(self, send: ScheduledSend, error: str | None) -> None:
         super().__init__()
         self.send = send
-        self.error = error
-
-
-class ConnectionBack(Message):
-    """The service answers again, and replies written offline wait."""
-
-
-class OfflineReplySettled(Message):
-    def __init__(self, thread_id: str, text: str, message: ApiMessage | None, error: str) -> None:
-        super().__init__()
-        self.thread_id = thread_id
-        self.text = text
-        self.message = message
         self.error = error
 
 
@@ -87,9 +75,10 @@ class SendSettled(Message):
 
 
 class ReplyFeature(Feature):
-    def __init__(self, shell: AppShared, *, typing: TypingFeature) -> None:
+    def __init__(self, shell: AppShared, *, typing: TypingFeature, offline: OfflineFeature) -> None:
         super().__init__(shell)
         self.typing = typing  # the other side sees the user typing
+        self.offline = offline  # a reply that could not reach the service waits there
         self._scheduled = {}
 
     _draft_timer: Timer | None = None
@@ -103,7 +92,6 @@ class ReplyFeature(Feature):
     # Sent messages waiting out the send delay, by local ID, each with the timer that sends it.
     _scheduled: dict[str, tuple[Pending, Timer]]
     _ticker: Timer | None = None
-    _offering_offline = False  # the dialog offering replies written offline is up
 
     # --- the composer follows the open thread -----------------------------------------------
 
@@ -138,7 +126,7 @@ class ReplyFeature(Feature):
         if self._composer_thread_id is not None and self._composer_dirty:
             self.shell.drafts.put(self._composer_thread_id, self._composer_text, self._reply_to)
             self._composer_dirty = False
-            self._mark_draft(self._composer_thread_id)
+            self.mark_draft(self._composer_thread_id)
 
     def save_live_draft(self) -> None:
         """Write the draft from the live composer now, whatever the debounce (quit, hang-up)."""
@@ -149,7 +137,8 @@ class ReplyFeature(Feature):
             self._composer_dirty = True
         self.flush_draft()
 
-    def _mark_draft(self, thread_id: str) -> None:
+    def mark_draft(self, thread_id: str) -> None:
+        """The list's ✎ follows whether the thread has a draft."""
         has = bool(self.shell.drafts.get(thread_id))
         if has != (thread_id in self.shell.thread_list.drafts):
             self.shell.thread_list.drafts.symmetric_difference_update({thread_id})
@@ -355,7 +344,7 @@ class ReplyFeature(Feature):
     def _back_to_draft(self, local_id: str, thread_id: str) -> None:
         """A message that waited to be sent is the thread's draft again (marked in the list)."""
         self.shell.drafts.restore(local_id)
-        self._mark_draft(thread_id)
+        self.mark_draft(thread_id)
 
     def on_composer_input_undo_send_requested(
         self, message: ComposerInput.UndoSendRequested
@@ -512,8 +501,8 @@ class ReplyFeature(Feature):
                 pending.thread_id
             ) == pending.text or not self.shell.drafts.get(pending.thread_id):
                 self.shell.drafts.discard(pending.thread_id)
-                self._mark_draft(pending.thread_id)
-            self._show_as_last(pending.thread_id, event.message)
+                self.mark_draft(pending.thread_id)
+            self.show_as_last(pending.thread_id, event.message)
             return
         pending.state = "failed"
         pending.error = event.error or "it did not arrive"
@@ -527,119 +516,14 @@ class ReplyFeature(Feature):
         if event.offline:
             pending.error = "offline: it waits as a draft"
             view.update_pending(pending)
-            self._wait_for_connection(pending.thread_id)
+            self.offline.reply_waits(pending.thread_id)
             return
         self.notify(
             f"Not sent: {pending.error}. R retries.", severity="error", timeout=8, markup=False
         )
 
-    # --- written offline --------------------------------------------------------------------
-
-    def _wait_for_connection(self, thread_id: str) -> None:
-        """Offline: the reply waits as the thread's draft, and is offered for sending (never
-        sent unasked) once the service answers again, in this run or the next."""
-        self.shell.drafts.mark_offline(thread_id)
-        self._mark_draft(thread_id)
-        self.shell.reloads.failed("offline replies", self.offer_offline)
-        self.notify(
-            "Offline: not sent. It waits as a draft, and is offered for sending when the "
-            "connection is back.",
-            severity="warning",
-            timeout=8,
-            markup=False,
-        )
-
-    @work(group="offline-replies", exclusive=True)
-    async def offer_offline(self) -> None:
-        """Drafts whose send could not reach the service: once it answers (one cheap request
-        says so), they are offered for sending."""
-        if not self.shell.drafts.offline_ids() or self._offering_offline:
-            return
-        try:
-            await self.shell.client.get_team()
-        except InboxError:
-            self.shell.reloads.failed("offline replies", self.offer_offline)
-            return
-        self.post_message(ConnectionBack())
-
-    def on_connection_back(self, _: ConnectionBack) -> None:
-        drafts = self.shell.drafts
-        waiting = drafts.offline_ids()
-        if not waiting or self._offering_offline:
-            return
-        self._offering_offline = True
-        from tui.ui.screens.pickers import ConfirmScreen
-
-        def answered(answer: str | None) -> None:
-            self._offering_offline = False
-            for thread_id in waiting:
-                text = drafts.get(thread_id)
-                if answer == "send" and text.strip():
-                    reply_to = drafts.reply_to(thread_id)
-                    key = drafts.send_key(thread_id, text, reply_to)
-                    self._send_written_offline(thread_id, text, reply_to, key)
-                else:
-                    drafts.clear_offline(thread_id)  # an ordinary draft, kept
-
-        count = len(waiting)
-        names = [self._who(thread_id) for thread_id in waiting]
-        first = one_line(drafts.get(waiting[0]), 60)
-        self.shell.push_screen(
-            ConfirmScreen(
-                f"The connection is back: {count} repl{'ies' if count != 1 else 'y'} written "
-                "offline wait",
-                f"To {', '.join(names[:3])}{' and more' if count > 3 else ''}: “{first}”"
-                + (f" and {count - 1} more" if count > 1 else ""),
-                [("send", "Send now", "primary"), ("keep", "Keep as drafts", "default")],
-            ),
-            answered,
-        )
-
-    def _who(self, thread_id: str) -> str:
-        thread = self.shell.thread_list.threads.find(thread_id)
-        return one_line(thread.prospect.display_name, 30) if thread is not None else "a thread"
-
-    @work(group="send")
-    async def _send_written_offline(
-        self, thread_id: str, text: str, reply_to: Quote | None, key: str
-    ) -> None:
-        try:
-            sent = await self.shell.client.send_message(
-                thread_id,
-                text,
-                reply_to_message_id=reply_to.message_id if reply_to else None,
-                idempotency_key=key,
-            )
-        except InboxError as error:
-            self.post_message(OfflineReplySettled(thread_id, text, None, describe_error(error)))
-            return
-        self.post_message(OfflineReplySettled(thread_id, text, sent, ""))
-
-    def on_offline_reply_settled(self, event: OfflineReplySettled) -> None:
-        drafts = self.shell.drafts
-        if event.message is None:
-            self.notify(
-                f"Not sent: {event.error}. It is still a draft.",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        if drafts.get(event.thread_id) == event.text:  # (unless typed on meanwhile)
-            drafts.discard(event.thread_id)
-        self._mark_draft(event.thread_id)
-        view = self.shell.message_view
-        failed = [
-            p
-            for p in view.pending
-            if p.thread_id == event.thread_id and p.state == "failed" and p.text == event.text
-        ]
-        if failed:  # its "not sent" in the conversation becomes the message sent
-            view.confirm_pending(failed[0], event.message)
-        self._show_as_last(event.thread_id, event.message)
-        self.notify(f"Sent to {self._who(event.thread_id)}.", markup=False)
-
-    def _show_as_last(self, thread_id: str, message: ApiMessage) -> None:
+    def show_as_last(self, thread_id: str, message: ApiMessage) -> None:
+        """The thread's row shows `message` as its last one."""
         thread = self.shell.thread_list.threads.find(thread_id)
         if thread is None:
             return

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import work
 from textual.message import Message
 
-from tui.api.errors import InboxError
+from tui.api.errors import InboxError, TransportError
 from tui.core.edits import EditField, FieldEdit, Scope, apply_locally, edit_for, send_edit
 from tui.core.text import one_line
 from tui.ui.answers import CREATE, PickResult, created_names
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from tui.core.model import Thread
     from tui.ui.features.labels import LabelsFeature
+    from tui.ui.features.offline import OfflineFeature
     from tui.ui.widgets.rows import ThreadRows
     from tui.ui.widgets.sidebar import ProspectSidebar
 
@@ -46,11 +47,18 @@ class EditGroup:
 
 
 class EditsSettled(Message):
-    def __init__(self, group: EditGroup, failures: list[tuple[FieldEdit, str]], undo: bool):
+    def __init__(
+        self,
+        group: EditGroup,
+        failures: list[tuple[FieldEdit, str]],
+        undo: bool,
+        unreached: list[FieldEdit] | None = None,
+    ):
         super().__init__()
         self.group = group
         self.failures = failures
         self.undo = undo
+        self.unreached = unreached or []  # (among the failures) the service was not reached
 
 
 class EditProgress(Message):
@@ -84,10 +92,15 @@ def affected_positions(rows: ThreadRows, edits: list[FieldEdit]) -> list[int]:
 
 class TriageFeature(Feature):
     def __init__(
-        self, shell: AppShared, labels: LabelsFeature, undo_send: Callable[[], bool]
+        self,
+        shell: AppShared,
+        labels: LabelsFeature,
+        undo_send: Callable[[], bool],
+        offline: OfflineFeature,
     ) -> None:
         super().__init__(shell)
         self.labels = labels  # tags and statuses typed in a picker are created there
+        self.offline = offline  # edits that could not reach the service wait there
         # u undoes a send still waiting out the delay first (True: it did), then triage.
         self.undo_send = undo_send
         self.undo_stack: list[EditGroup] = []
@@ -386,6 +399,7 @@ class TriageFeature(Feature):
     @work(group="edits")
     async def _send_edits(self, group: EditGroup, undo: bool) -> None:
         failures: list[tuple[FieldEdit, str]] = []
+        unreached: list[FieldEdit] = []
         total = len(group.edits)
         for done, edit in enumerate(group.edits, start=1):
             try:
@@ -393,9 +407,11 @@ class TriageFeature(Feature):
             except (InboxError, ValueError) as error:
                 said = describe_error(error) if isinstance(error, InboxError) else str(error)
                 failures.append((edit, said))
+                if isinstance(error, TransportError) and not error.maybe_sent:
+                    unreached.append(edit)
             if total > 1:
                 self.post_message(EditProgress(group.label, done, total))
-        self.post_message(EditsSettled(group, failures, undo))
+        self.post_message(EditsSettled(group, failures, undo, unreached))
 
     def on_edit_progress(self, event: EditProgress) -> None:
         self.shell.set_status(f"{event.label}: {event.done} of {event.total}…")
@@ -409,6 +425,12 @@ class TriageFeature(Feature):
             for index, thread in sorted(group.removed):
                 if any(id(e) in failed and e.affects(thread) for e in group.edits):
                     self._reinsert(index, thread, rollback.edits)
+            if event.unreached and not group.quiet:
+                # Offline: rolled back (the list shows what the service holds), and kept to
+                # be offered when it answers again.
+                self.offline.edits_wait(group.label, event.unreached)
+                if len(event.unreached) == len(failures):
+                    return
             reason = failures[0][1]
             if len(group.edits) > 1:
                 text = (

@@ -1,14 +1,16 @@
-"""Replies written offline wait as drafts, never sent unasked, and are offered for sending
-when the connection is back: in the same run, or the next."""
+"""What is written offline (replies, edits) waits, never sent unasked, and is offered when the
+connection is back: in the same run, or the next."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import TextArea
+
 from tests.app_helpers import make_app, settle
-from tests.test_actions import VERSIONS, notifications, open_thread
+from tests.test_actions import VERSIONS, notifications, open_thread, reader
 from tui.demo import Fault
-from tui.ui.screens.pickers import ConfirmScreen
+from tui.ui.screens.pickers import ConfirmScreen, NotesScreen
 
 
 @VERSIONS
@@ -28,7 +30,7 @@ async def test_a_reply_written_offline_is_offered_when_the_connection_is_back(
         assert app.drafts.offline_ids() == [thread.id]
         assert any(n.startswith("Offline: not sent") for n in notifications(app))
         # Still offline: the look for the connection finds none, and nothing is offered.
-        app.reply.offer_offline()
+        app.offline.offer()
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         # Back: it is offered, and sent only when the user says so.
@@ -69,3 +71,39 @@ async def test_replies_written_offline_are_offered_at_the_next_start(data_dir: P
         assert again.drafts.offline_ids() == []
         record = api.store.thread(thread.id)
         assert not [m for m in api.store.messages_of(record) if "laptop" in m.content]
+
+
+@VERSIONS
+async def test_notes_written_offline_are_kept_and_saved_when_asked(
+    data_dir: Path, version: str
+) -> None:
+    app, api = make_app(data_dir=data_dir, api_version=version, fast_retry=True)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        pid = thread.prospect.external_id
+        assert pid
+        before = (await reader(api).get_prospect(pid)).context.notes
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        app.screen.query_one(TextArea).text = "Wants a pilot in March."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(app.offline.edits) == 1
+        assert "Offline: not saved. Kept, and offered when the connection is back." in (
+            notifications(app)
+        )
+        # Rolled back on screen (the service does not have it), and kept on disk.
+        assert app.thread_list.threads[0].prospect.context.notes == before
+        assert (data_dir / "waiting-edits.json").is_file()
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "1 edit made offline" in app.screen.title_text
+        await pilot.click("#answer-send")
+        await settle(pilot)
+        assert (await reader(api).get_prospect(pid)).context.notes == "Wants a pilot in March."
+        assert len(app.offline.edits) == 0 and not (data_dir / "waiting-edits.json").exists()

@@ -1,0 +1,189 @@
+"""What was written while the service could not be reached: replies (each waiting as its
+thread's draft) and edits (tags, status, notes, valuation, assignee, done). Nothing is sent
+blindly: once the service answers again (one cheap request says so), in this run or the next,
+the user is asked, and only then are they sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from tui.api.errors import InboxError
+from tui.core.text import one_line
+from tui.core.waiting_edits import WaitingEdits
+from tui.ui.describe import describe_error
+from tui.ui.features.shared import AppShared, Feature
+
+if TYPE_CHECKING:
+    from tui.core.drafts import Quote
+    from tui.core.edits import FieldEdit
+    from tui.core.model import Message as ApiMessage
+
+RELOAD_NAME = "written offline"  # (its entry among what loads again when the API answers)
+
+
+class ConnectionBack(Message):
+    """The service answers again, and what was written offline waits."""
+
+
+class OfflineReplySettled(Message):
+    def __init__(self, thread_id: str, text: str, message: ApiMessage | None, error: str) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.text = text
+        self.message = message
+        self.error = error
+
+
+class OfflineFeature(Feature):
+    def __init__(
+        self,
+        shell: AppShared,
+        *,
+        apply_edits: Callable[[list[FieldEdit], str], None],
+        mark_draft: Callable[[str], None],
+        show_as_last: Callable[[str, ApiMessage], None],
+    ) -> None:
+        super().__init__(shell)
+        self.apply_edits = apply_edits  # the edits, made as if just made (triage)
+        self.mark_draft = mark_draft  # the list's ✎ follows the drafts (reply)
+        self.show_as_last = show_as_last  # a sent reply becomes its row's last message
+        self.edits = WaitingEdits(shell.settings.resolved_data_dir())
+        self._offering = False  # the dialog is up
+
+    # --- what waits -------------------------------------------------------------------------
+
+    def reply_waits(self, thread_id: str) -> None:
+        """A reply whose send could not reach the service: its thread's draft, offered later."""
+        self.shell.drafts.mark_offline(thread_id)
+        self.mark_draft(thread_id)
+        self.shell.reloads.failed(RELOAD_NAME, self.offer)
+        self.notify(
+            "Offline: not sent. It waits as a draft, and is offered for sending when the "
+            "connection is back.",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    def edits_wait(self, label: str, edits: list[FieldEdit]) -> None:
+        """Edits that could not reach the service (`label`: what the user did, as its success
+        is worded): shown as they are on the service meanwhile, kept on disk, offered later."""
+        self.edits.add(label, edits)
+        self.shell.reloads.failed(RELOAD_NAME, self.offer)
+        text = "Offline: not saved. Kept, and offered when the connection is back."
+        self.notify(text, severity="warning", timeout=8, markup=False)
+        self.shell.set_status(text, error=True)
+
+    # --- offered ----------------------------------------------------------------------------
+
+    @work(group="offline", exclusive=True)
+    async def offer(self) -> None:
+        """When something waits: is the service there? Then the user is asked."""
+        if self._offering or not (self.shell.drafts.offline_ids() or len(self.edits)):
+            return
+        try:
+            await self.shell.client.get_team()
+        except InboxError:
+            self.shell.reloads.failed(RELOAD_NAME, self.offer)
+            return
+        self.post_message(ConnectionBack())
+
+    def on_connection_back(self, _: ConnectionBack) -> None:
+        drafts = self.shell.drafts
+        replies, groups = drafts.offline_ids(), self.edits.groups()
+        if self._offering or not (replies or groups):
+            return
+        self._offering = True
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        def answered(answer: str | None) -> None:
+            self._offering = False
+            for thread_id in replies:
+                text = drafts.get(thread_id)
+                if answer == "send" and text.strip():
+                    reply_to = drafts.reply_to(thread_id)
+                    key = drafts.send_key(thread_id, text, reply_to)
+                    self._send_reply(thread_id, text, reply_to, key)
+                else:
+                    drafts.clear_offline(thread_id)  # an ordinary draft, kept
+            self.edits.clear()
+            if answer == "send":
+                for group in groups:
+                    self.apply_edits(group.edits, group.label)
+
+        said = []
+        if replies:
+            count = len(replies)
+            said.append(f"{count} repl{'ies' if count != 1 else 'y'}")
+        if groups:
+            count = len(self.edits)
+            said.append(f"{count} edit{'s' if count != 1 else ''}")
+        lines = [
+            f"To {self._who(thread_id)}: “{one_line(drafts.get(thread_id), 50)}”"
+            for thread_id in replies[:3]
+        ]
+        lines += [f"{group.label} ({self._who(group.edits[0].thread_id)})" for group in groups[:3]]
+        more = len(replies) + len(groups) - len(lines)
+        keep = (
+            "Keep as drafts"
+            if not groups
+            else "Drop the edits"
+            if not replies
+            else ("Keep the replies as drafts, drop the edits")
+        )
+        self.shell.push_screen(
+            ConfirmScreen(
+                f"The connection is back: {' and '.join(said)} made offline wait",
+                "\n".join(lines) + (f"\nand {more} more" if more > 0 else ""),
+                [("send", "Send now", "primary"), ("keep", keep, "default")],
+            ),
+            answered,
+        )
+
+    def _who(self, thread_id: str) -> str:
+        thread = self.shell.thread_list.threads.find(thread_id)
+        return one_line(thread.prospect.display_name, 30) if thread is not None else "a thread"
+
+    @work(group="offline-send")
+    async def _send_reply(
+        self, thread_id: str, text: str, reply_to: Quote | None, key: str
+    ) -> None:
+        try:
+            sent = await self.shell.client.send_message(
+                thread_id,
+                text,
+                reply_to_message_id=reply_to.message_id if reply_to else None,
+                idempotency_key=key,  # (the same key as the first try: never a double)
+            )
+        except InboxError as error:
+            self.post_message(OfflineReplySettled(thread_id, text, None, describe_error(error)))
+            return
+        self.post_message(OfflineReplySettled(thread_id, text, sent, ""))
+
+    def on_offline_reply_settled(self, event: OfflineReplySettled) -> None:
+        drafts = self.shell.drafts
+        if event.message is None:
+            self.notify(
+                f"Not sent: {event.error}. It is still a draft.",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
+            return
+        if drafts.get(event.thread_id) == event.text:  # (unless typed on meanwhile)
+            drafts.discard(event.thread_id)
+        self.mark_draft(event.thread_id)
+        view = self.shell.message_view
+        failed = [
+            p
+            for p in view.pending
+            if p.thread_id == event.thread_id and p.state == "failed" and p.text == event.text
+        ]
+        if failed:  # its "not sent" in the conversation becomes the message sent
+            view.confirm_pending(failed[0], event.message)
+        self.show_as_last(event.thread_id, event.message)
+        self.notify(f"Sent to {self._who(event.thread_id)}.", markup=False)
