@@ -8,6 +8,7 @@ import sqlite3
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -187,12 +188,20 @@ async def walk(app: InboxApp, pilot: Pilot[None], most: int = 1000) -> int:
     return steps
 
 
+def mirrored_app(data_dir: Path, **settings: Any) -> tuple[InboxApp, DemoApi]:
+    """The 40-thread demo with the mirror on, its walk given half the budget (driven by the
+    test), live updates left alone."""
+    return make_app(
+        40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600, **settings
+    )
+
+
 def all_thread_ids(api: DemoApi) -> set[str]:
     return {t.id for t in api.store._order}
 
 
 async def test_the_walk_fills_the_mirror_within_its_budget(data_dir: Path) -> None:
-    app, api = make_app(40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600)
+    app, api = mirrored_app(data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         assert app.mirror.budget.max_requests == 150
@@ -229,16 +238,14 @@ async def test_a_stopped_walk_resumes_and_new_messages_are_caught(data_dir: Path
     def walk_requests(api: DemoApi, since: int) -> int:
         return sum(1 for r in api.request_log[since:] if r[0] == "GET" and "threads" in r[1])
 
-    app, api = make_app(40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600)
+    app, api = mirrored_app(data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         before = len(api.request_log)
         await walk(app, pilot, most=5)
         first = walk_requests(api, before)
     assert first >= 4  # (the first step learns where the event log ends)
-    app, api = make_app(
-        40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600, api=api
-    )
+    app, api = mirrored_app(data_dir, api=api)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         before = len(api.request_log)
@@ -267,9 +274,7 @@ async def test_a_stopped_walk_resumes_and_new_messages_are_caught(data_dir: Path
 
 
 async def test_search_opens_the_conversation_at_the_message(data_dir: Path) -> None:
-    app, api = make_app(
-        40, data_dir=data_dir, mirror="on", mirror_share=0.5, poll_interval=3600, page_size=5
-    )
+    app, api = mirrored_app(data_dir, page_size=5)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await walk(app, pilot)
@@ -327,14 +332,7 @@ def test_the_command_line_searches_and_forgets(
 
 
 async def test_offline_a_conversation_opens_from_the_mirror(data_dir: Path) -> None:
-    app, api = make_app(
-        40,
-        data_dir=data_dir,
-        mirror="on",
-        mirror_share=0.5,
-        poll_interval=3600,
-        fast_retry=True,
-    )
+    app, api = mirrored_app(data_dir, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await walk(app, pilot)
@@ -374,14 +372,7 @@ async def test_the_event_log_keeps_the_mirror_current(data_dir: Path, version: s
     def reads(since: int) -> list[str]:
         return [r[1] for r in api.request_log[since:] if r[0] == "GET"]
 
-    app, api = make_app(
-        40,
-        data_dir=data_dir,
-        api_version=version,
-        mirror="on",
-        mirror_share=0.5,
-        poll_interval=3600,
-    )
+    app, api = mirrored_app(data_dir, api_version=version)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await walk(app, pilot)
@@ -450,15 +441,7 @@ async def test_an_older_mirror_is_migrated_with_its_counts(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("version", ["v2", "v1"])
 async def test_offline_every_view_opens_from_the_mirror(data_dir: Path, version: str) -> None:
-    app, api = make_app(
-        40,
-        data_dir=data_dir,
-        api_version=version,
-        mirror="on",
-        mirror_share=0.5,
-        poll_interval=3600,
-        fast_retry=True,
-    )
+    app, api = mirrored_app(data_dir, api_version=version, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
         await walk(app, pilot)

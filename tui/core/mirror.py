@@ -30,6 +30,22 @@ if TYPE_CHECKING:
     from tui.core.directory import Directory
     from tui.core.model import Cursor, Event, Message, Thread
 
+# The text index follows the messages table (created with it, and again when it is rebuilt).
+MESSAGES_TEXT_TRIGGERS = """
+    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
+    END;
+    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, content)
+        VALUES ('delete', old.rowid, old.content);
+    END;
+    CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_text (messages_text, rowid, content)
+        VALUES ('delete', old.rowid, old.content);
+        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
+    END;
+"""
+
 # Each entry moves the schema one version forward; the database's user_version says how many
 # have run. Never edit one that has shipped: add the next.
 MIGRATIONS: tuple[str, ...] = (
@@ -68,18 +84,9 @@ MIGRATIONS: tuple[str, ...] = (
         content, content='messages', content_rowid='rowid',
         tokenize='unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
-    END;
-    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_text (messages_text, rowid, content)
-        VALUES ('delete', old.rowid, old.content);
-    END;
-    CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_text (messages_text, rowid, content)
-        VALUES ('delete', old.rowid, old.content);
-        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
-    END;
+    """
+    + MESSAGES_TEXT_TRIGGERS
+    + """
     CREATE VIRTUAL TABLE threads_text USING fts5 (
         name, handle, bio, notes, tags, content='threads', content_rowid='rowid',
         tokenize='unicode61 remove_diacritics 2'
@@ -175,18 +182,9 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE messages;
     ALTER TABLE messages_by_time RENAME TO messages;
     CREATE INDEX messages_by_thread ON messages (thread_id, created_at);
-    CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
-    END;
-    CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_text (messages_text, rowid, content)
-        VALUES ('delete', old.rowid, old.content);
-    END;
-    CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_text (messages_text, rowid, content)
-        VALUES ('delete', old.rowid, old.content);
-        INSERT INTO messages_text (rowid, content) VALUES (new.rowid, new.content);
-    END;
+    """
+    + MESSAGES_TEXT_TRIGGERS
+    + """
     CREATE TRIGGER count_messages_ai AFTER INSERT ON messages BEGIN
         UPDATE counts SET value = value + 1 WHERE name = 'messages';
     END;
