@@ -46,6 +46,16 @@ MESSAGES_TEXT_TRIGGERS = """
     END;
 """
 
+# The count of messages follows the table too (from the second schema on).
+MESSAGES_COUNT_TRIGGERS = """
+    CREATE TRIGGER count_messages_ai AFTER INSERT ON messages BEGIN
+        UPDATE counts SET value = value + 1 WHERE name = 'messages';
+    END;
+    CREATE TRIGGER count_messages_ad AFTER DELETE ON messages BEGIN
+        UPDATE counts SET value = value - 1 WHERE name = 'messages';
+    END;
+"""
+
 # Each entry moves the schema one version forward; the database's user_version says how many
 # have run. Never edit one that has shipped: add the next.
 MIGRATIONS: tuple[str, ...] = (
@@ -123,12 +133,9 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO counts (name, value)
         SELECT 'complete', count(*) FROM threads WHERE messages_state = 'complete';
     INSERT INTO counts (name, value) SELECT 'messages', count(*) FROM messages;
-    CREATE TRIGGER count_messages_ai AFTER INSERT ON messages BEGIN
-        UPDATE counts SET value = value + 1 WHERE name = 'messages';
-    END;
-    CREATE TRIGGER count_messages_ad AFTER DELETE ON messages BEGIN
-        UPDATE counts SET value = value - 1 WHERE name = 'messages';
-    END;
+    """
+    + MESSAGES_COUNT_TRIGGERS
+    + """
     CREATE TRIGGER count_threads_ai AFTER INSERT ON threads BEGIN
         UPDATE counts SET value = value + 1 WHERE name = 'threads';
         UPDATE counts SET value = value + (new.messages_state = 'complete')
@@ -185,12 +192,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     + MESSAGES_TEXT_TRIGGERS
     + """
-    CREATE TRIGGER count_messages_ai AFTER INSERT ON messages BEGIN
-        UPDATE counts SET value = value + 1 WHERE name = 'messages';
-    END;
-    CREATE TRIGGER count_messages_ad AFTER DELETE ON messages BEGIN
-        UPDATE counts SET value = value - 1 WHERE name = 'messages';
-    END;
+    """
+    + MESSAGES_COUNT_TRIGGERS
+    + """
     INSERT INTO messages_text (messages_text) VALUES ('rebuild');
     """,
 )
