@@ -25,7 +25,7 @@ async def test_offline_start_opens_on_the_cache_then_refreshes(tmp_path: Path) -
         await settle(pilot)
         assert [t.id for t in app.thread_list.threads] == cached_ids
         assert app.threads.showing_cache
-        assert "Offline: showing threads cached" in app.status_text
+        assert "threads cached" in app.status_text and "(stale)" in app.status_text
         assert "stale" in app.status_text
         assert app.directory.loaded  # names and colours from the cached directory
         api.faults.set_rates(FaultRates())  # the network is back

@@ -89,8 +89,8 @@ class DraftStore:
             if self.get(thread_id) == text and self.reply_to(thread_id) == reply_to:
                 return
             entry = {"text": text, "updated": datetime.now(UTC).isoformat()}
-            if (self._drafts.get(thread_id) or {}).get("offline"):
-                entry["offline"] = "1"  # (still to be offered when the connection is back)
+            if offline := (self._drafts.get(thread_id) or {}).get("offline"):
+                entry["offline"] = offline  # (still to be offered when the connection is back)
             if reply_to is not None:
                 entry["replyToId"], entry["replyToQuote"] = reply_to.message_id, reply_to.text
             self._drafts[thread_id] = entry
@@ -118,13 +118,19 @@ class DraftStore:
 
     # --- sent while offline ---------------------------------------------------------------------
 
-    def mark_offline(self, thread_id: str) -> None:
+    def mark_offline(self, thread_id: str, to: str) -> None:
         """A send of this draft could not reach the service: it is offered for sending when
-        the connection is back (never sent without asking)."""
+        the connection is back (never sent without asking); `to` names the person, for the
+        offer (the thread may not be in the list then)."""
         entry = self._drafts.get(thread_id)
-        if entry is not None and not entry.get("offline"):
-            entry["offline"] = "1"
+        if entry is not None and entry.get("offline") != to:
+            entry["offline"] = to or "1"
             self._write()
+
+    def offline_to(self, thread_id: str) -> str:
+        """Whom a reply written offline is to ("" when not said)."""
+        to = (self._drafts.get(thread_id) or {}).get("offline", "")
+        return "" if to == "1" else to
 
     def offline_ids(self) -> list[str]:
         """The threads whose draft waits for the connection, oldest first."""

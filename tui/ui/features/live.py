@@ -312,7 +312,8 @@ class LiveFeature(Feature):
         wait = self.shell.settings.poll_interval * self._backoff
         self._next_poll = now + wait
         if isinstance(error, TransportError):
-            self._set_live_status(f"Offline: retrying in {wait:.0f} s.")
+            # (What the list shows stays said: offline, it may be the mirror's, and stale.)
+            self._set_live_status(f"Offline: retrying in {wait:.0f} s. {self.shell.count_text()}")
         else:
             self._set_live_status(
                 f"Live updates failed ({error.message}): retrying in {wait:.0f} s."

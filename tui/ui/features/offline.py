@@ -58,7 +58,7 @@ class OfflineFeature(Feature):
 
     def reply_waits(self, thread_id: str) -> None:
         """A reply whose send could not reach the service: its thread's draft, offered later."""
-        self.shell.drafts.mark_offline(thread_id)
+        self.shell.drafts.mark_offline(thread_id, self._who(thread_id))
         self.mark_draft(thread_id)
         self.shell.reloads.failed(RELOAD_NAME, self.offer)
         self.notify(
@@ -145,8 +145,14 @@ class OfflineFeature(Feature):
         )
 
     def _who(self, thread_id: str) -> str:
+        """The person of a thread, as the list or the open conversation has it."""
         thread = self.shell.thread_list.threads.find(thread_id)
-        return one_line(thread.prospect.display_name, 30) if thread is not None else "a thread"
+        if thread is None and self.shell.message_view.thread is not None:
+            thread = self.shell.message_view.thread
+            thread = thread if thread.id == thread_id else None
+        if thread is not None:
+            return one_line(thread.prospect.display_name, 30)
+        return self.shell.drafts.offline_to(thread_id) or "a thread"
 
     @work(group="offline-send")
     async def _send_reply(

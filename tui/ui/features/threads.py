@@ -67,6 +67,7 @@ class ThreadsFeature(Feature):
         self.next_cursor: Cursor | None = None
         self.loading_more = False
         self.showing_cache = False  # the list shows cached (stale) threads: offline
+        self._stale_note = ""  # where they come from, for the status line
         self.startup_cache = False  # the list shows cached threads until the first page comes
         self._first_page: list[Thread] | None = None  # of the view shown, once it has come
         self._then: Callable[[], None] | None = None  # after a first launch's first page
@@ -327,14 +328,11 @@ class ThreadsFeature(Feature):
         self.showing_cache = True
         wait = shell.reloads.failed("threads", self.retry_offline)
         when = saved_at.astimezone().strftime("%b %-d %H:%M")
-        where = (
-            f"{len(threads):,} threads from the local mirror, as of {when}"
-            if mirrored
-            else f"threads cached {when}"
+        self._stale_note = (
+            f"from the local mirror, as of {when} (stale)" if mirrored else f"cached {when} (stale)"
         )
         shell.set_status(
-            f"Offline: showing {where} (stale). Retrying in {wait:.0f} s.",
-            error=True,
+            f"Offline: showing {self.count_text()}. Retrying in {wait:.0f} s.", error=True
         )
         return True
 
@@ -362,6 +360,8 @@ class ThreadsFeature(Feature):
                 f"request{'s' if requests != 1 else ''}{more}"
             )
         more = " (more load as you scroll)" if self.next_cursor else ""
+        if self.showing_cache:  # (offline: where these come from, and that they are old)
+            more = f" {self._stale_note}"
         hidden = len(thread_list.hidden)
         under = f", {hidden} loaded under the minimum score" if hidden else ""
         return f"{count} thread{'s' if count != 1 else ''}{under}{more}"
