@@ -505,3 +505,23 @@ async def test_the_offline_views_rules_are_the_services(version: str) -> None:
             and (t.id not in idle or query.inbox not in (InboxView.DEFAULT, InboxView.NO_REPLY))
         ]
         assert listed and held[: len(listed)] == listed, query.key()
+
+
+async def test_where_the_log_ends_is_learned_without_applying_what_came_before(
+    data_dir: Path,
+) -> None:
+    """A long log (over one page of 1,000) is read through to its end before the first
+    listing; what it held before is the listing's to cover, not applied."""
+    app, api = mirrored_app(data_dir)
+    for n in range(2500):
+        api.store.events.record("message.created", threadId=f"gone{n}", messageId=f"m{n}")
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        before = len(api.request_log)
+        await walk(app, pilot, most=3)
+        mirror = app.mirror.mirror
+        assert mirror is not None
+        assert [r[1] for r in api.request_log[before:]][:3] == ["/events"] * 3
+        assert mirror.get_state("event_seq") == str(api.store.events.last_seq)
+        assert mirror.get_state("events_learning") is None
+        assert mirror.thread_wire("gone2499") is None  # (not applied: no such thread held)

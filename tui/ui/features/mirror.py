@@ -429,6 +429,7 @@ class MirrorFeature(Feature):
         seq = mirror.get_state("event_seq")
         if message.log == "refused":
             mirror.delete_state("event_seq")
+            mirror.delete_state("events_learning")
             self._rechecking = seq is not None
             return
         page = message.events
@@ -436,10 +437,16 @@ class MirrorFeature(Feature):
             return
         clock = self.shell.clock().timestamp()
         read_at = float(mirror.get_state("events_read_at") or clock)
-        if seq is None:  # learning where the log ends: the listing covers what came before
-            learned = page.last_seq if page.last_seq is not None else 0
-            mirror.set_state("event_seq", str(learned))
-            if int(mirror.get_state("listed_views") or 0) >= len(self._views()):
+        if seq is None or mirror.get_state("events_learning"):
+            # Learning where the log ends (a page at a time): the listing covers what came
+            # before, so these events are passed over, not applied.
+            if page.last_seq is not None or seq is None:
+                mirror.set_state("event_seq", str(page.last_seq or seq or 0))
+            if page.has_more:
+                mirror.set_state("events_learning", "1")
+            else:
+                mirror.delete_state("events_learning")
+            if seq is None and int(mirror.get_state("listed_views") or 0) >= len(self._views()):
                 self._rechecking = True  # walked before the log was read: look once
         else:
             events: list[Event] = page.events
