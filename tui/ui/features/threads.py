@@ -317,20 +317,23 @@ class ThreadsFeature(Feature):
         marked stale (read-only: what is typed waits as a draft); retry with backoff."""
         shell = self.shell
         query = shell.thread_query
-        mirrored = self.stored_view(query)
-        cached = mirrored or shell.view_cache.load_threads(query)
-        if cached is None:
-            return False
-        saved_at, threads = cached
         if not self.showing_cache or not shell.thread_list.threads:
+            # (Read once: a retry that fails again keeps what is shown.)
+            mirrored = self.stored_view(query)
+            cached = mirrored or shell.view_cache.load_threads(query)
+            if cached is None:
+                return False
+            saved_at, threads = cached
             self.rows_view = query.inbox
             shell.thread_list.set_threads(threads, keep_selection=True)
+            when = saved_at.astimezone().strftime("%b %-d %H:%M")
+            self._stale_note = (
+                f"from the local mirror, as of {when} (stale)"
+                if mirrored
+                else f"cached {when} (stale)"
+            )
         self.showing_cache = True
         wait = shell.reloads.failed("threads", self.retry_offline)
-        when = saved_at.astimezone().strftime("%b %-d %H:%M")
-        self._stale_note = (
-            f"from the local mirror, as of {when} (stale)" if mirrored else f"cached {when} (stale)"
-        )
         shell.set_status(
             f"Offline: showing {self.count_text()}. Retrying in {wait:.0f} s.", error=True
         )
