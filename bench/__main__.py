@@ -27,13 +27,13 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.worker import WorkerCancelled
 
+from bench import scratch_settings
 from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
 from bench.follow_up import follow_up_reading
 from bench.mirror import main as mirror_figures
 from bench.mirror_scale import measure as mirror_at_scale
 from tui.backend import demo_backend
 from tui.core.api_versions import ApiVersion
-from tui.core.config import Settings
 from tui.core.edits import EditField, edit_for
 from tui.core.model import Thread
 from tui.core.query import IdFilter
@@ -78,7 +78,7 @@ VERSIONS: tuple[ApiVersion, ...] = ("v2", "v1")
 def app_on(api: DemoApi, version: ApiVersion = "v2") -> InboxApp:
     """The app on an in-process demo, speaking `version`, made as the command line makes it
     (its start-up objects frozen once the first page is shown, see tui/ui/heap.py)."""
-    settings = Settings(demo=True, api_version=version)
+    settings = scratch_settings(api_version=version)
     return InboxApp(settings, backend=demo_backend(api, version), freeze_heap=True)
 
 

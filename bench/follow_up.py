@@ -14,9 +14,9 @@ from contextlib import suppress
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
+from bench import scratch_settings
 from tui.backend import demo_backend
 from tui.core.api_versions import ApiVersion
-from tui.core.config import Settings
 from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.ui.app import InboxApp
 
@@ -31,7 +31,7 @@ async def _settle(pilot: Pilot[None]) -> None:
 
 async def follow_up_reading(threads: int = 10_000, version: ApiVersion = "v2") -> dict[str, float]:
     api = DemoApi(DemoStore(SeedConfig(threads=threads)))
-    settings = Settings(demo=True, api_version=version, typing_indicators=False)
+    settings = scratch_settings(api_version=version, typing_indicators=False)
     app = InboxApp(settings, backend=demo_backend(api, version))
     found: dict[str, float] = {}
     async with app.run_test(size=(130, 36)) as pilot:

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from bench import scratch_settings
 from tui.backend import demo_backend
-from tui.core.config import Settings
 from tui.core.model import Thread
 from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.ui.app import InboxApp
@@ -39,7 +39,7 @@ async def main(count: int, version: str) -> None:
     api = DemoApi(store)
     wires, parse = parser(version, api)
     app = InboxApp(
-        Settings(demo=True, api_version=version),  # type: ignore[arg-type]
+        scratch_settings(api_version=version),
         backend=demo_backend(api, version),  # type: ignore[arg-type]
     )
     async with app.run_test(size=(120, 36)) as pilot:
