@@ -529,10 +529,6 @@ class Mirror:
         ).fetchall()
         return [data for (packed,) in rows if isinstance(data := unpack(packed), dict)]
 
-    def has_message(self, message_id: str) -> bool:
-        found = self.db.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone()
-        return found is not None
-
     def search(self, query: SearchQuery, limit: int = 50) -> list[SearchHit]:
         """Messages and people matching `query`, best first (bm25), each with its words in
         context. Raises SearchError for a query FTS5 cannot read."""
