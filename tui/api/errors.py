@@ -126,3 +126,13 @@ def error_from_body(status: int, body: Any, retry_after: float | None = None) ->
 
 def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+class MediaError(Exception):
+    """An attachment could not be fetched. `expired`: the link is no longer valid (ask the
+    API for a fresh one). Here, not beside the media client, so that what handles it need not
+    import httpx (the app's first frame does without it)."""
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        super().__init__(message)
+        self.expired = expired

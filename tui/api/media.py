@@ -13,19 +13,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tui.api.errors import MediaError
+
 MAX_MEDIA_BYTES = 200 * 1024 * 1024  # the platforms' own limits are far lower
 CHUNK = 64 * 1024
 
+__all__ = ["MediaClient", "MediaError"]
+
 Progress = Callable[[int, int | None], None]  # bytes so far, total (None: not said)
-
-
-class MediaError(Exception):
-    """An attachment could not be fetched. `expired`: the link is no longer valid (ask the
-    API for a fresh one)."""
-
-    def __init__(self, message: str, *, expired: bool = False) -> None:
-        super().__init__(message)
-        self.expired = expired
 
 
 def _where(url: str) -> str:

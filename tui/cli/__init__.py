@@ -177,13 +177,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pause_collection()  # until the first frame (see tui/ui/heap.py)
     from tui.ui.app import InboxApp  # Textual only when the app runs
+    from tui.ui.pictures import PictureSupport
 
-    protocol = None
+    pictures = PictureSupport(None)
     if settings.inline_images:
+        from tui.core.preferences import Preferences
         from tui.ui.pictures import detect_protocol
 
-        protocol = detect_protocol()  # asks the terminal: before the app takes it over
-    app = InboxApp(settings, startup_warnings=warnings, freeze_heap=True, picture_protocol=protocol)
+        # Before the app takes the terminal over; asks it only where the environment names a
+        # graphics terminal whose answer is not kept yet (see tui/ui/pictures.py).
+        pictures = detect_protocol(Preferences(settings.resolved_data_dir()))
+    app = InboxApp(
+        settings,
+        startup_warnings=warnings,
+        freeze_heap=True,
+        picture_protocol=pictures.protocol,
+        typed_ahead=pictures.typed,
+    )
     app.run()
     return app.return_code or 0
 

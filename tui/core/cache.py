@@ -44,6 +44,13 @@ class ViewCache:
                 shutil.rmtree(self._former, ignore_errors=True)
         return self._store
 
+    def _kept(self) -> Mirror | None:
+        """The store, where there is one: what only reads (the start) does not create it, so a
+        first launch writes the schema after its first frame, when it saves a page."""
+        if self._store is None and not self.path.exists():
+            return None
+        return self.store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -61,7 +68,8 @@ class ViewCache:
     def load_rows(self, query: ThreadQuery) -> list[RowSummary] | None:
         """The rows the view showed last time, read without the models; None when there are
         none (or they are damaged or from an older version)."""
-        entries = self.store.view_rows(view_key(query))
+        store = self._kept()
+        entries = store.view_rows(view_key(query)) if store is not None else None
         if not entries:
             return None
         rows = [RowSummary.from_json(entry) for entry in entries]
@@ -69,10 +77,12 @@ class ViewCache:
 
     def has_threads(self, query: ThreadQuery) -> bool:
         """Whether the view has a kept page (without reading it)."""
-        return self.store.has_view(view_key(query))
+        store = self._kept()
+        return store is not None and store.has_view(view_key(query))
 
     def load_threads(self, query: ThreadQuery) -> tuple[datetime, list[Thread]] | None:
-        kept = self.store.view_threads(view_key(query))
+        store = self._kept()
+        kept = store.view_threads(view_key(query)) if store is not None else None
         if kept is None:
             return None  # (a first launch: the models are not loaded for nothing)
         from pydantic import ValidationError
@@ -95,7 +105,8 @@ class ViewCache:
         self.store.set_state("directory", json.dumps(payload))
 
     def load_directory(self, campaign_names: dict[str, str]) -> Directory | None:
-        saved = self.store.get_state("directory")
+        store = self._kept()
+        saved = store.get_state("directory") if store is not None else None
         if saved is None:
             return None
         from pydantic import ValidationError

@@ -1,4 +1,5 @@
-"""What the app remembers between runs that is not a setting: the last theme chosen."""
+"""What the app remembers between runs that is not a setting: the last theme chosen, and what
+each terminal answered when asked what it can draw."""
 
 from __future__ import annotations
 
@@ -32,6 +33,22 @@ class Preferences:
     def remember_theme(self, theme: str) -> None:
         if self._values.get("theme") == theme:
             return
-        self._values["theme"] = theme
-        with contextlib.suppress(OSError):  # a theme not remembered is not worth an error
+        self._remember("theme", theme)
+
+    def terminal(self, identity: str) -> dict[str, Any] | None:
+        """The answer kept for the terminal named `identity` (see tui/ui/pictures.py)."""
+        terminals = self._values.get("terminals")
+        kept = terminals.get(identity) if isinstance(terminals, dict) else None
+        return dict(kept) if isinstance(kept, dict) else None
+
+    def remember_terminal(self, identity: str, answer: dict[str, Any]) -> None:
+        terminals = self._read().get("terminals")  # another window's answers kept too
+        terminals = dict(terminals) if isinstance(terminals, dict) else {}
+        terminals[identity] = answer
+        self._remember("terminals", terminals)
+
+    def _remember(self, key: str, value: Any) -> None:
+        """Written over what is on disk now, so that a second window's other choices stay."""
+        self._values = {**self._read(), key: value}
+        with contextlib.suppress(OSError):  # a preference not remembered is not worth an error
             write_private(self.path, json.dumps(self._values, indent=1))

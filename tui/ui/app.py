@@ -114,6 +114,7 @@ class InboxApp(App[None]):
         startup_warnings: list[str] | None = None,
         freeze_heap: bool = False,
         picture_protocol: str | None = None,
+        typed_ahead: str = "",
     ) -> None:
         super().__init__()
         # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not.
@@ -139,7 +140,8 @@ class InboxApp(App[None]):
         self.connected = False  # the backend is made and the first loads have started
         self.reloads = Reloads(self.set_timer)
         self.preferences = Preferences(self.settings.resolved_data_dir())
-        self.startup = Startup(self)
+        # Keys typed while the command line asked the terminal a question: handled first.
+        self.startup = Startup(self, typed_ahead)
         self.window_title = WindowTitle(self)
         self.desktop_notice = DesktopNotice(self, self.settings.notifications, os.environ)
         self._wire_features()

@@ -1,34 +1,128 @@
 """How pictures are drawn in this terminal, and the pictures themselves (decoded, cached).
 
 Half-block cells work in every colour terminal and cost nothing to choose. Kitty's graphics
-protocol draws real pixels, but only terminals that say they are Kitty-like speak it, and
-confirming it means asking the terminal (textual-image does, when its renderables are first
-imported: up to 0.1 s per question, and only before Textual reads the keyboard). So the
-command line asks only where the environment names such a terminal, before the app starts.
+protocol draws real pixels, placed with Unicode placeholders, which only some terminals draw
+(kitty from 0.28, Ghostty). Confirming it means asking the terminal, which costs a round trip
+at start; so the command line asks only where the environment names such a terminal, and
+remembers the answer per terminal (its TERM, TERM_PROGRAM and version) in the preferences, so
+that it is asked once, not at every start.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
+import os
+import re
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.core.preferences import Preferences
+from tui.ui.terminal import TerminalAnswers, ask_terminal, window_cell_pixels
+
 MAX_PIXELS = 40_000_000  # beyond this a "picture" is a decompression bomb, not a photo
 CACHE_BYTES = 100 * 1024 * 1024  # the on-disk cache of fetched pictures, at most
+# What the environment says of a terminal that speaks Kitty's graphics protocol.
+GRAPHICS_TERMS = ("xterm-kitty", "xterm-ghostty", "wezterm")
+GRAPHICS_PROGRAMS = ("kitty", "ghostty", "wezterm")
+GRAPHICS_VARIABLES = ("KITTY_WINDOW_ID", "GHOSTTY_RESOURCES_DIR", "WEZTERM_PANE")
+KITTY_PLACEHOLDERS_FROM = (0, 28)  # kitty draws Unicode placeholders from 0.28.0
 
 
-def detect_protocol() -> str | None:
-    """ "tgp" (Kitty graphics) or "halfcell"; None when there is no terminal to draw on."""
-    if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stdin__ is not None):
-        return None
-    try:
-        import textual_image.renderable as renderables
-        import textual_image.widget  # noqa: F401  (its import asks the cell size, once)
-    except Exception:  # a terminal that answers oddly must not stop the app
-        return "halfcell"
-    return "tgp" if renderables.Image is renderables.TGPImage else "halfcell"
+@dataclass(frozen=True)
+class PictureSupport:
+    protocol: str | None  # "tgp" (Kitty graphics), "halfcell", None (no terminal to draw on)
+    typed: str = ""  # keys typed while the terminal was asked, for the app to handle
+
+
+def names_graphics_terminal(environ: Mapping[str, str]) -> bool:
+    return (
+        environ.get("TERM", "") in GRAPHICS_TERMS
+        or environ.get("TERM_PROGRAM", "").lower() in GRAPHICS_PROGRAMS
+        or any(environ.get(name) for name in GRAPHICS_VARIABLES)
+    )
+
+
+def terminal_identity(environ: Mapping[str, str]) -> str:
+    """What a kept answer is kept under: another terminal, or another version, asks again."""
+    names = ("TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION")
+    return "|".join(environ.get(name, "") for name in names)
+
+
+def draws_placeholders(answers: TerminalAnswers) -> bool:
+    """Whether the terminal draws Kitty graphics placed by Unicode placeholders: kitty from
+    0.28 and Ghostty. Others that speak the protocol (WezTerm, Konsole, older kitty) do not."""
+    if not (answers.answered and answers.kitty_graphics and answers.version):
+        return False
+    found = re.match(r"\s*([A-Za-z][\w-]*)[\s(]+v?([\d.]+)", answers.version)
+    if found is None:
+        return False
+    name = found.group(1).lower()
+    if name == "ghostty":
+        return True
+    version = tuple(int(part) for part in found.group(2).split(".") if part.isdigit())
+    return name == "kitty" and version >= KITTY_PLACEHOLDERS_FROM
+
+
+def detect_protocol(
+    preferences: Preferences, environ: Mapping[str, str] = os.environ
+) -> PictureSupport:
+    """How pictures are drawn here. The terminal is asked only when the environment names a
+    graphics terminal and no answer for it was kept (see the module's docstring)."""
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    if not (stdout and stdout.isatty() and stdin is not None and stdin.isatty()):
+        return PictureSupport(None)
+    identity = terminal_identity(environ)
+    kept = preferences.terminal(identity)
+    if kept is None and not names_graphics_terminal(environ):
+        return PictureSupport("halfcell")  # nothing asked: half-block cells work everywhere
+    typed = ""
+    cell = window_cell_pixels(stdout.fileno())
+    if kept is None:
+        try:
+            answers = ask_terminal(stdin.fileno(), stdout.fileno(), ask_cell=cell is None)
+        except (OSError, ValueError):  # an odd terminal must not stop the app
+            return PictureSupport("halfcell")
+        typed = answers.typed
+        kept = {"protocol": "tgp" if draws_placeholders(answers) else "halfcell"}
+        if answers.cell_pixels:
+            kept["cell"] = list(answers.cell_pixels)
+        if answers.answered:  # a terminal that did not answer is asked again next time
+            preferences.remember_terminal(identity, kept)
+    protocol = "tgp" if kept.get("protocol") == "tgp" else "halfcell"
+    if protocol == "tgp":
+        saved_cell = kept.get("cell")
+        if cell is None and isinstance(saved_cell, list) and len(saved_cell) == 2:
+            cell = (int(saved_cell[0]), int(saved_cell[1]))
+        use_cell_size(cell or (10, 20))
+    return PictureSupport(protocol, typed)
+
+
+def use_cell_size(cell: tuple[int, int]) -> None:
+    """textual-image asks the terminal for the cell size the first time it needs it, which
+    cannot work once Textual reads the input: it is given the size known now instead."""
+    from textual_image._terminal import CellSize, get_cell_size
+
+    setattr(get_cell_size, "_result", CellSize(*cell))  # noqa: B010  (its own cache)
+
+
+def kitty_image_class() -> Any:
+    """textual-image's Kitty renderable. Its package's __init__ asks the terminal two questions
+    when imported (Sixel, then Kitty graphics): the renderable's module is imported without it,
+    since the question was answered (or kept) before the app started."""
+    package = "textual_image.renderable"
+    if package not in sys.modules:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.loader is None:
+            raise ImportError(package)
+        sys.modules[package] = importlib.util.module_from_spec(spec)  # its __init__ not run
+    from textual_image.renderable.tgp import Image
+
+    return Image
 
 
 def decode(data: bytes) -> Any:

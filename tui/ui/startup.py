@@ -22,16 +22,31 @@ ENDING_WAIT = 2.0  # seconds a hung-up app waits for a pane mount under way befo
 FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before mounting the rest
 
 
+def typed_events(typed: str) -> list[events.Event]:
+    """Keys (and pastes) as the terminal sent them, made into the events Textual's driver makes
+    of its input."""
+    if not typed:
+        return []
+    from textual._xterm_parser import XTermParser
+
+    parser = XTermParser()
+    made: list[events.Event] = [
+        message for message in parser.feed(typed) if isinstance(message, events.Event)
+    ]
+    made += [message for message in parser.feed("") if isinstance(message, events.Event)]
+    return made
+
+
 class Startup:
     """Runs the start of one app (see the module's docstring) and holds its input meanwhile."""
 
-    def __init__(self, app: InboxApp) -> None:
+    def __init__(self, app: InboxApp, typed_ahead: str = "") -> None:
         self.app = app
         self.panes_pending = False  # a first launch mounts them after its first page
         self.panes_mounting = False  # the message pane, composer and footer are being mounted
         self.ending = False  # the terminal has gone: the app is on its way out
         self.input_ready = False  # connected and every pane mounted: input is handled
-        self.held_input: list[events.Event] = []
+        self.held_input: list[events.Event] = typed_events(typed_ahead)
         self.restore_sighup: Callable[[], object] | None = None
 
     async def begin(self) -> None:

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import work
 from textual.message import Message
 
-from tui.api.errors import InboxError
-from tui.api.media import MediaError
+from tui.api.errors import InboxError, MediaError
 from tui.core.api_versions import ApiFeature
 from tui.core.text import one_line
 from tui.ui.describe import describe_error

@@ -109,9 +109,9 @@ def halfcell_lines(picture: Any, columns: int, rows: int) -> list[Strip]:
 
 
 def _kitty_lines(picture: Any, columns: int, console: Console, style: Style) -> list[Strip]:
-    from textual_image.renderable.tgp import Image as Kitty
+    from tui.ui.pictures import kitty_image_class
 
-    renderable = Kitty(picture, width="auto", height="auto")
+    renderable = kitty_image_class()(picture, width="auto", height="auto")
     options = console.options.update(width=columns, height=PICTURE_ROWS)
     lines = console.render_lines(renderable, options, style=style, pad=False, new_lines=False)
     return [Strip(line) for line in lines if line]
