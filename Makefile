@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode run test lint bench screenshots demo-server clean
+.PHONY: install bytecode run test lint bench bench-compare screenshots demo-server clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,13 @@ test: lint
 
 bench: bytecode
 	$(PY) -m bench
+
+# The benches that matter most, on the code at BASE and on the working tree, side by side; fails
+# when the working tree is worse (see README). ROUNDS: samples per measure (default in
+# bench/compare.py).
+BASE ?= HEAD~1
+bench-compare: bytecode
+	$(PY) -m bench.compare $(BASE) $(if $(ROUNDS),--rounds $(ROUNDS))
 
 screenshots: $(STAMP)
 	$(PY) scripts/screenshots.py

@@ -7,15 +7,12 @@ driver against the embedded demo API, the same HTTP surface as the real service.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -23,22 +20,34 @@ from pathlib import Path
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
-from bench import scratch_settings
-from bench.coldstart import app_first_row, has_cached_rows, minimal_first_line, tmux_server
+from bench.coldstart import (
+    REPO,
+    app_first_row,
+    has_cached_rows,
+    minimal_first_line,
+    tmux_server,
+)
+from bench.compare import run_probe
 from bench.follow_up import follow_up_reading
 from bench.mirror import main as mirror_figures
 from bench.mirror_scale import measure as mirror_at_scale
-from tui.backend import demo_backend
+from bench.probe import (
+    app_on,
+    cursor_latency,
+    long_thread,
+    median_ms,
+    percentile_ms,
+    press_to_paint,
+    settle,
+    view_switch_latency,
+)
 from tui.core.api_versions import ApiVersion
 from tui.core.edits import EditField, edit_for
 from tui.core.model import Thread
 from tui.core.query import IdFilter
 from tui.demo import DemoApi, DemoStore, SeedConfig
-from tui.ui.app import InboxApp
 
 RESULTS = Path(__file__).resolve().parent / "results"
 COLD_RUNS = 9
@@ -47,16 +56,6 @@ STARTUP_IMPORTS = {  # name -> modules, cumulative
     "the command line": "tui.core.config,tui.cli",
     "the command line and the app": "tui.core.config,tui.cli,tui.ui.app",
 }
-
-
-def median_ms(samples: list[float]) -> float:
-    return round(statistics.median(samples) * 1000, 2)
-
-
-def percentile_ms(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
-    return round(ordered[index] * 1000, 2)
 
 
 def machine_reference(runs: int = 5) -> float:
@@ -75,13 +74,6 @@ def machine_reference(runs: int = 5) -> float:
 VERSIONS: tuple[ApiVersion, ...] = ("v2", "v1")
 
 
-def app_on(api: DemoApi, version: ApiVersion = "v2") -> InboxApp:
-    """The app on an in-process demo, speaking `version`, made as the command line makes it
-    (its start-up objects frozen once the first page is shown, see tui/ui/heap.py)."""
-    settings = scratch_settings(api_version=version)
-    return InboxApp(settings, backend=demo_backend(api, version), freeze_heap=True)
-
-
 class Stepper(App[None]):
     """The framework's own key-to-paint: one line that changes with each key."""
 
@@ -94,20 +86,6 @@ class Stepper(App[None]):
     def action_step(self, by: int) -> None:
         self.row += by
         self.query_one(Static).update(f"row {self.row}")
-
-
-async def press_to_paint(app: App[None], pilot: Pilot[None], presses: int) -> list[float]:
-    """Key press to the next frame handed to the terminal, for j/k presses."""
-    frames = paint_clock(app)
-    samples: list[float] = []
-    for i in range(presses):
-        start = time.perf_counter()
-        await pilot.press("j" if i % 50 < 40 else "k")
-        await pilot.pause()
-        painted = [t for t in frames if t > start]
-        if painted:
-            samples.append(painted[0] - start)
-    return samples
 
 
 async def framework_latency(presses: int = 200) -> list[float]:
@@ -135,32 +113,6 @@ async def first_row(threads: int, version: ApiVersion = "v2") -> float:
             await pilot.pause(0.001)
         elapsed = time.perf_counter() - start
     return elapsed
-
-
-async def cursor_latency(loaded: int, presses: int = 200) -> list[float]:
-    """Key press to painted frame for moving the cursor, with `loaded` threads in the list."""
-    api = DemoApi(DemoStore(SeedConfig(threads=300)))
-    app = app_on(api)
-    async with app.run_test(size=(130, 36)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        template = app.thread_list.threads[0]
-        many = (
-            [
-                Thread.model_validate({**template.to_wire(), "id": f"t{i:07d}"})
-                for i in range(loaded)
-            ]
-            if loaded > len(app.thread_list.threads)
-            else app.thread_list.threads
-        )
-        app.thread_list.set_threads(many)
-        # The app parses pages of 50 and keeps none of the models: neither does the bench
-        # (100,000 live models would make each full collection of the garbage collector a
-        # pause of a second, which the app never has).
-        del many
-        gc.collect()
-        await pilot.pause()
-        return await press_to_paint(app, pilot, presses)
 
 
 async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, float]:
@@ -205,49 +157,8 @@ async def arrangement_times(loaded: int = 100_000, runs: int = 3) -> dict[str, f
     }
 
 
-def paint_clock(app: App[None]) -> list[float]:
-    """Records when each frame is handed to the terminal driver: key-to-paint ends there,
-    not when the test harness finishes waiting."""
-    frames: list[float] = []
-    display = app._display
-
-    def timed_display(screen: object, renderable: object) -> None:
-        display(screen, renderable)  # type: ignore[arg-type]
-        frames.append(time.perf_counter())
-
-    app._display = timed_display  # type: ignore[method-assign]
-    return frames
-
-
 async def repeated(fn: Callable[[], Awaitable[float]], runs: int) -> float:
     return median_ms([await fn() for _ in range(runs)])
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    """Let every worker finish and every message be handled."""
-    for _ in range(3):
-        for worker in list(pilot.app.workers):
-            # A worker superseded by a newer poll or page ends cancelled: that is not an error.
-            with suppress(WorkerCancelled):
-                await worker.wait()
-        await pilot.pause()
-
-
-def record_calls(target: object, name: str) -> list[float]:
-    """Times at which `target.name(...)` is called (the moment new content is handed over)."""
-    calls: list[float] = []
-    method = getattr(target, name)
-
-    def timed(*args: object, **kwargs: object) -> object:
-        calls.append(time.perf_counter())
-        return method(*args, **kwargs)
-
-    setattr(target, name, timed)
-    return calls
-
-
-def first_after(frames: list[float], moment: float) -> float:
-    return next((t for t in frames if t >= moment), moment)
 
 
 async def held_key(repeats: int = 40, rate: float = 30.0) -> tuple[float, float]:
@@ -276,73 +187,6 @@ async def held_key(repeats: int = 40, rate: float = 30.0) -> tuple[float, float]
         lag = time.perf_counter() - released
         await settle(pilot)  # the sidebar catching up counts too
         return (time.process_time() - cpu) / repeats, lag
-
-
-async def view_switch_latency(switches: int = 20, version: ApiVersion = "v2") -> list[float]:
-    """Key press to the first frame showing the new view's threads (demo in-process). Times
-    come from the app's own callbacks and frames, not from the test harness's waits."""
-    api = DemoApi(DemoStore(SeedConfig(threads=10_000)))
-    app = app_on(api, version)
-    samples: list[float] = []
-    async with app.run_test(size=(130, 36)) as pilot:
-        await settle(pilot)
-        frames = paint_clock(app)
-        shown = record_calls(app.thread_list, "set_threads")
-        for i in range(switches):
-            key, view = ("2", "no-reply") if i % 2 == 0 else ("1", "default")
-            start = time.perf_counter()
-            await pilot.press(key)
-            while not (app.thread_query.inbox.value == view and app.thread_list.threads):
-                await pilot.pause(0.0005)
-            await pilot.pause()
-            samples.append(first_after(frames, shown[-1]) - start)
-    return samples
-
-
-async def long_thread(
-    messages: int = 1000, opens: int = 5, version: ApiVersion = "v2"
-) -> dict[str, float]:
-    """Open a thread of `messages` messages (a fresh app each time; the median of `opens`),
-    then page up through all of it."""
-    store = DemoStore(SeedConfig(threads=300, long_thread_messages=messages))
-    long_id = max(store.threads.values(), key=lambda t: t.message_count).id
-    opened: list[float] = []
-    pages: list[float] = []
-    total = 0.0
-    for run in range(opens):
-        app = app_on(DemoApi(store), version)
-        async with app.run_test(size=(130, 36)) as pilot:
-            await settle(pilot)
-            frames = paint_clock(app)
-            app.thread_list.cursor = next(
-                i for i, t in enumerate(app.thread_list.threads) if t.id == long_id
-            )
-            await pilot.pause()
-            shown = record_calls(app.message_view, "set_messages")
-            start = time.perf_counter()
-            await pilot.press("enter")
-            while not app.message_view.messages:
-                await pilot.pause(0.0005)
-            await pilot.pause()
-            opened.append(first_after(frames, shown[-1]) - start)
-            if run < opens - 1:
-                continue
-            scroll_start = time.perf_counter()
-            prepended = record_calls(app.message_view, "prepend_older")
-            while len(app.message_view.messages) < messages:
-                before = time.perf_counter()
-                app.message_view.action_scroll_up()  # at the top: asks for the older page
-                app.message_view.scroll_to(y=0, animate=False)
-                app.message_view.action_scroll_up()
-                await settle(pilot)
-                if prepended:
-                    pages.append(first_after(frames, prepended[-1]) - before)
-            total = (time.perf_counter() - scroll_start) * 1000
-    return {
-        f"open a {messages:,}-message thread, first page painted (ms)": median_ms(opened),
-        f"scroll through all {messages:,} messages (ms)": round(total, 2),
-        "load and paint one older page p95 (ms)": percentile_ms(pages, 95),
-    }
 
 
 async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
@@ -385,17 +229,6 @@ async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
         counts["requests: add a tag (minimum 1)"] = len(api.request_log) - before
         await count("scroll to the end of a page", "G")
     return counts
-
-
-def peak_rss_mb(threads: int, version: ApiVersion = "v2") -> float:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.rss", str(threads), version],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    )
-    return round(float(result.stdout.strip().splitlines()[-1]), 1)
 
 
 async def main() -> None:
@@ -489,8 +322,9 @@ async def main() -> None:
         results.update({f"[{version}] {key}": value for key, value in counts.items()})
         results.update(await follow_up_reading(version=version))
         for loaded in (10_000, 100_000):
-            results[f"[{version}] peak RSS, {loaded:,} threads loaded (MB)"] = peak_rss_mb(
-                loaded, version
+            # In a process of its own: the peak of this one is the whole bench's.
+            results[f"[{version}] peak RSS, {loaded:,} threads loaded (MB)"] = run_probe(
+                Path(sys.executable), REPO, "rss", str(loaded), version
             )
     results.update(await mirror_figures(10_000))
     results.update(mirror_at_scale())  # 100,000 threads, 2,000,000 messages: ~6 minutes

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# A thread row: the marker column, a name, then an @handle.
+THREAD_ROW = r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s"
 
 
 @contextmanager
@@ -28,16 +30,22 @@ def tmux_server() -> Iterator[None]:
         subprocess.run(["tmux", "kill-session", "-t", holder], capture_output=True)
 
 
-def time_to_screen(command: str, pattern: str, timeout: float = 30.0, linger: float = 0.0) -> float:
-    """Seconds from starting `command` in a fresh tmux pane until `pattern` is on screen; with
-    `linger`, the program keeps running that long after (not timed) before it is closed."""
+def time_to_screen(
+    command: str,
+    pattern: str,
+    timeout: float = 30.0,
+    linger: float = 0.0,
+    size: tuple[int, int] = (120, 36),
+    cwd: Path | None = None,
+) -> float:
+    """Seconds from starting `command` in a fresh tmux pane of `size` (columns, lines), in
+    `cwd` if given, until `pattern` is on screen; with `linger`, the program keeps running that
+    long after (not timed) before it is closed."""
     session = f"bench-{uuid.uuid4().hex[:8]}"
     regex = re.compile(pattern, re.MULTILINE)
+    pane = ["-x", str(size[0]), "-y", str(size[1]), *(["-c", str(cwd)] if cwd else [])]
     start = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
-        check=True,
-    )
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, *pane, command], check=True)
     pid = subprocess.run(
         ["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
         capture_output=True,
@@ -69,18 +77,31 @@ def wait_gone(pid: str, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def app_first_row(threads: int, data_dir: Path, linger: float = 0.0, version: str = "v2") -> float:
-    python = shlex.quote(sys.executable)
+def app_first_row(
+    threads: int,
+    data_dir: Path,
+    linger: float = 0.0,
+    version: str = "v2",
+    python: Path | None = None,
+    cwd: Path | None = None,
+    size: tuple[int, int] = (120, 36),
+) -> float:
+    """The app of `python` (this one by default) launched in `cwd`: `-m tui` imports the tree
+    it is started in, so another build's python and tree time that build."""
+    interpreter = shlex.quote(str(python or sys.executable))
     command = (
         f"env INBOX_TUI_DATA_DIR={shlex.quote(str(data_dir))} INBOX_API_VERSION={version} "
-        f"{python} -m tui --demo --demo-threads {threads}"
+        f"{interpreter} -m tui --demo --demo-threads {threads}"
     )
-    # A thread row: the marker column, a name, then an @handle.
-    return time_to_screen(command, r"^\s.{0,3}\S.*@\w+.*\d+[mhd]\s", linger=linger)
+    return time_to_screen(command, THREAD_ROW, linger=linger, size=size, cwd=cwd)
 
 
 def has_cached_rows(data_dir: Path) -> bool:
-    """Whether a launch left the rows a later launch paints first (see tui/core/cache.py)."""
+    """Whether a launch left the rows a later launch paints first (see tui/core/cache.py), in
+    the mirror's database or, as builds before the mirror kept them, in a view's JSON file."""
+    for path in data_dir.glob("cache/*/view-*.json"):
+        if '"rows": [[' in path.read_text(encoding="utf-8"):
+            return True
     for path in data_dir.glob("mirror/*.sqlite3"):
         db = sqlite3.connect(path)
         try:
@@ -93,10 +114,10 @@ def has_cached_rows(data_dir: Path) -> bool:
     return False
 
 
-def minimal_first_line(importing: str = "") -> float:
+def minimal_first_line(importing: str = "", size: tuple[int, int] = (120, 36)) -> float:
     """The minimal app; with `importing`, after importing those modules first (how much of the
     app's start is its imports alone)."""
     python = shlex.quote(sys.executable)
     script = shlex.quote(str(REPO / "bench" / "minimal_app.py"))
     arguments = f" {shlex.quote(importing)}" if importing else ""
-    return time_to_screen(f"{python} {script}{arguments}", "minimal app ready")
+    return time_to_screen(f"{python} {script}{arguments}", "minimal app ready", size=size)

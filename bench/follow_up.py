@@ -9,24 +9,12 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from contextlib import suppress
 
-from textual.pilot import Pilot
-from textual.worker import WorkerCancelled
-
-from bench import scratch_settings
+from bench.probe import scratch_settings, settle
 from tui.backend import demo_backend
 from tui.core.api_versions import ApiVersion
 from tui.demo import DemoApi, DemoStore, SeedConfig
 from tui.ui.app import InboxApp
-
-
-async def _settle(pilot: Pilot[None]) -> None:
-    for _ in range(3):
-        for worker in list(pilot.app.workers):
-            with suppress(WorkerCancelled):
-                await worker.wait()
-        await pilot.pause()
 
 
 async def follow_up_reading(threads: int = 10_000, version: ApiVersion = "v2") -> dict[str, float]:
@@ -35,19 +23,19 @@ async def follow_up_reading(threads: int = 10_000, version: ApiVersion = "v2") -
     app = InboxApp(settings, backend=demo_backend(api, version))
     found: dict[str, float] = {}
     async with app.run_test(size=(130, 36)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         app.live.poll_budget.max_requests = 1  # (polling would add its own requests)
         before = len(api.request_log)
         started = time.perf_counter()
         await pilot.press("6")
-        await _settle(pilot)
+        await settle(pilot)
         found["first screen: requests"] = len(api.request_log) - before
         found["first screen: ms"] = round((time.perf_counter() - started) * 1000, 1)
         found["first screen: threads listed"] = len(app.thread_list.threads)
         app.thread_list.focus()
         while app.threads.next_cursor is not None:
             await pilot.press("G")
-            await _settle(pilot)
+            await settle(pilot)
         found["whole view: requests"] = len(api.request_log) - before
         found["whole view: ms"] = round((time.perf_counter() - started) * 1000, 1)
         found["whole view: threads listed"] = len(app.thread_list.threads)
