@@ -9,14 +9,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import textual._wait as textual_wait
 
-from tui.api import RetryPolicy, V1Client, V2Api
+from tui.api import RequestBudget, RetryPolicy, V1Client, V2Api
 from tui.backend import demo_client
 from tui.demo import DemoApi, DemoStore, SeedConfig
 
 # Times on screen are local: pin the zone so screens are the same on every machine.
 os.environ["TZ"] = "UTC"
 time.tzset()
+
+# Pilot waits for the app to be idle after each key by sampling the process's CPU time: idle
+# when it used under 5% of a 20 ms sleep. Samples of 5 ms (the same 5%) end each wait sooner:
+# the suite spent about half its time in these waits, and the rule for "idle" is unchanged.
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. A third of the suite's time is waiting (timers, child
+    processes, a real socket), which a second worker on the same core fills."""
+    return 2 * (os.cpu_count() or 1)
+
 
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +67,15 @@ class SleepRecorder:
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
 
+    def clock(self) -> float:
+        """The time as the client sees it: each recorded sleep has passed at once. The shared
+        request budget reads it, so that a Retry-After the client slept through does not hold
+        the next request for real seconds too."""
+        return time.monotonic() + sum(self.delays)
+
+    def budget(self) -> RequestBudget:
+        return RequestBudget(clock=self.clock)
+
 
 def make_store(threads: int = 300) -> DemoStore:
     return DemoStore(SeedConfig(threads=threads, anchor=ANCHOR), clock=lambda: ANCHOR)
@@ -77,7 +100,9 @@ def sleeps() -> SleepRecorder:
 @pytest.fixture
 async def client(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V1Client]:
     """The v1 client (its own tests: bracket spelling, flat cursors, v1 error shapes)."""
-    api_client = demo_client(demo_api, "v1", sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+    api_client = demo_client(
+        demo_api, "v1", sleep=sleeps, budget=sleeps.budget(), retry=RetryPolicy(max_attempts=4)
+    )
     assert isinstance(api_client, V1Client)
     yield api_client
     await api_client.aclose()
@@ -86,7 +111,9 @@ async def client(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V1Cl
 @pytest.fixture
 async def v2(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V2Api]:
     """The v2 client, in the app's types (`v2.wire` is the raw V2Client)."""
-    api_client = demo_client(demo_api, "v2", sleep=sleeps, retry=RetryPolicy(max_attempts=4))
+    api_client = demo_client(
+        demo_api, "v2", sleep=sleeps, budget=sleeps.budget(), retry=RetryPolicy(max_attempts=4)
+    )
     assert isinstance(api_client, V2Api)
     yield api_client
     await api_client.aclose()

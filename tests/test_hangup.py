@@ -18,6 +18,9 @@ import pytest
 from tui.core.drafts import DraftStore
 from tui.ui.hangup import terminal_gone
 
+# Timing-bound (signals, a terminal of their own): these share one worker, one at a time.
+pytestmark = pytest.mark.xdist_group("timing")
+
 STARTUP_TIMEOUT = 60.0
 EXIT_TIMEOUT = 10.0
 

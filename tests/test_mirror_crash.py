@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import make_store
 from tui.backend import demo_backend
 from tui.core.directory import fetch_directory
@@ -18,6 +20,9 @@ from tui.core.query import ThreadQuery
 from tui.demo import DemoApi
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Timing-bound (a writer process killed on a timer): these share one worker, one at a time.
+pytestmark = pytest.mark.xdist_group("timing")
 
 # The walk, over and over (a finished one is forgotten and walked again), until killed.
 WRITER = """

@@ -38,6 +38,7 @@ async def wire(checked: SpecCheckingTransport, sleeps: SleepRecorder) -> AsyncIt
         base_url=f"{DEMO_ROOT}/v2",
         transport=checked,
         sleep=sleeps,
+        budget=sleeps.budget(),
         retry=RetryPolicy(max_attempts=4),
     )
     yield client
