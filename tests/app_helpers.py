@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from contextlib import suppress
 
 from textual.geometry import Region
@@ -54,6 +56,17 @@ async def settle(pilot: Pilot[None]) -> None:
             with suppress(WorkerCancelled):
                 await worker.wait()
         await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether `condition` holds, waiting for it (frame by frame) up to `seconds`: for what
+    the app does after a refresh, which `settle` does not wait for on a busy machine."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.01)
+    return True
 
 
 def lines_of(widget: Widget) -> list[str]:

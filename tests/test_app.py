@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, SelectionList, Static
 
-from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle
+from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle, until
 from tui.core.query import InboxView, SortOrder
 from tui.ui.screens.filters import NONE, FilterScreen
 from tui.ui.screens.help import HelpScreen
@@ -310,7 +310,7 @@ async def test_older_messages_load_as_you_scroll_up() -> None:
         await settle(pilot)
         view = app.message_view
         assert len(view.messages) == 50 and view.has_older
-        assert view.scroll_y == view.max_scroll_y  # newest in view
+        assert await until(pilot, lambda: view.scroll_y == view.max_scroll_y)  # newest in view
         newest = view.messages[-1].id
         for _ in range(12):
             await pilot.press("g")
@@ -331,7 +331,7 @@ async def test_sidebar_shows_prospect_and_context() -> None:
             if t.prospect.context.valuation and t.prospect.context.status_id
         )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
-        await pilot.pause()
+        await until(pilot, lambda: app.sidebar.thread is thread)  # it follows after a frame
         sidebar = app.query_one(ProspectSidebar)
         texts = "\n".join(str(w.render()) for w in sidebar.query(Static))
         p = thread.prospect

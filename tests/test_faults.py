@@ -49,10 +49,12 @@ async def test_rate_limited_says_when_and_recovers(tmp_path: Path) -> None:
     app, api = make_app(data_dir=tmp_path, fast_retry=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        api.faults.add(Fault(status=429, retry_after=0.02, path_prefix="/threads"), times=6)
+        # Refused until cleared: whether a retry came before `settle` returned does not matter.
+        api.faults.add(Fault(status=429, retry_after=0.02, path_prefix="/threads"), times=10_000)
         await pilot.press("2")
         await settle(pilot)
         assert "Rate-limited" in app.status_text
+        api.faults.clear()
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.thread_list.threads and "Rate-limited" not in app.status_text

@@ -241,8 +241,19 @@ async def test_a_first_start_without_a_cache_connects_at_once(tmp_path: Path) ->
     app = InboxApp(demo_settings(tmp_path))
     async with app.run_test(size=(130, 40)) as pilot:
         assert app.connected  # nothing to paint first: no frame is spent waiting
+        assert not app.sidebar.filled  # its fields wait for the first page
         await settle(pilot)
         assert len(app.thread_list.threads) > 0
+        # Mounted after the first page, they show the person it put under the cursor.
+        current = app.thread_list.current
+        assert current is not None and app.sidebar.filled
+        assert current.prospect.display_name in " ".join(lines_of_sidebar(app))
+
+
+def lines_of_sidebar(app: InboxApp) -> list[str]:
+    from textual.widgets import Static
+
+    return [str(widget.render()) for widget in app.sidebar.query(Static)]
 
 
 def test_each_account_has_its_own_cache_and_the_key_is_not_in_its_name() -> None:

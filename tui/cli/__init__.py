@@ -23,6 +23,7 @@ from tui.core.config import (
     default_config_path,
     load_settings,
 )
+from tui.ui.heap import pause_collection, resume_collection
 
 EPILOG = f"""\
 environment variables:
@@ -129,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None:
+        # Paused by the entry point for the app's start (tui/launch.py); a subcommand may run
+        # for hours (demo-server).
+        resume_collection()
     if args.command == "demo-server":
         return run_demo_server(args)
     named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)
@@ -171,11 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_mirror(settings, args)
     from tui.ui.hangup import guard_early_hangup
-    from tui.ui.heap import pause_collection
 
     guard_early_hangup()  # (the app watches the terminal from its first frame)
 
-    pause_collection()  # until the first frame (see tui/ui/heap.py)
+    pause_collection()  # until the first frame (see tui/ui/heap.py); the entry point paused it
     from tui.ui.app import InboxApp  # Textual only when the app runs
     from tui.ui.pictures import PictureSupport
 

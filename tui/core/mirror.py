@@ -19,10 +19,9 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui.core.text import inert
 
@@ -662,8 +661,7 @@ def _message_hit(r: tuple[Any, ...]) -> SearchHit:
     )
 
 
-@dataclass(frozen=True)
-class WalkItem:
+class WalkItem(NamedTuple):
     thread_id: str
     cursor: str | None  # the JSON of the cursor to older messages; None: from the newest
     state: str  # "none", "partial" or "complete"
@@ -678,16 +676,14 @@ class WalkItem:
         return bool(self.changed & CHANGED_MESSAGES)
 
 
-@dataclass(frozen=True)
-class MirrorCounts:
+class MirrorCounts(NamedTuple):
     threads: int
     complete: int  # threads whose every message is here
     messages: int
     size_bytes: int
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     thread_id: str
     message_id: str | None  # None: the person matched (name, handle, bio, notes, tags)
     name: str
@@ -706,15 +702,13 @@ class SearchHit:
         return pieces
 
 
-@dataclass(frozen=True)
-class SearchQuery:
+class SearchQuery(NamedTuple):
     text: str = ""  # FTS5's syntax: words, "phrases", prefix*, NOT, OR
     from_side: str | None = None  # "me" or "them"
     tags: tuple[str, ...] = ()  # lower case names
     status: str | None = None  # lower case name
     before: datetime | None = None
     after: datetime | None = None
-    problems: list[str] = field(default_factory=list)
 
 
 _FILTER = re.compile(r'(?<!\S)(from|tag|status|before|after):("([^"]*)"|\S+)', re.IGNORECASE)

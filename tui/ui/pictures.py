@@ -11,15 +11,13 @@ that it is asked once, not at every start.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.core.preferences import Preferences
 from tui.ui.terminal import TerminalAnswers, ask_terminal, window_cell_pixels
@@ -33,8 +31,7 @@ GRAPHICS_VARIABLES = ("KITTY_WINDOW_ID", "GHOSTTY_RESOURCES_DIR", "WEZTERM_PANE"
 KITTY_PLACEHOLDERS_FROM = (0, 28)  # kitty draws Unicode placeholders from 0.28.0
 
 
-@dataclass(frozen=True)
-class PictureSupport:
+class PictureSupport(NamedTuple):
     protocol: str | None  # "tgp" (Kitty graphics), "halfcell", None (no terminal to draw on)
     typed: str = ""  # keys typed while the terminal was asked, for the app to handle
 
@@ -114,6 +111,8 @@ def kitty_image_class() -> Any:
     """textual-image's Kitty renderable. Its package's __init__ asks the terminal two questions
     when imported (Sixel, then Kitty graphics): the renderable's module is imported without it,
     since the question was answered (or kept) before the app started."""
+    import importlib.util
+
     package = "textual_image.renderable"
     if package not in sys.modules:
         spec = importlib.util.find_spec(package)

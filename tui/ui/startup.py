@@ -99,7 +99,7 @@ class Startup:
         It is asked for at once, and the message pane, the composer and the footer are mounted
         once it is on screen (or has failed, or after a second at most): mounting them first
         would hold its answer back. Input waits until everything is there."""
-        await self.prepare_panes()
+        await self.prepare_panes(fill_sidebar=False)  # filled after the first page: see below
         self.connect(first_launch=True)
         self.panes_pending = True
         self.app.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
@@ -116,6 +116,7 @@ class Startup:
             return
         self.panes_mounting = True
         try:
+            await self.app.sidebar.fill()  # shows the person the first page put under the cursor
             await self.mount_panes()
         finally:
             self.panes_mounting = False
@@ -124,12 +125,15 @@ class Startup:
             return
         self.release_input()
 
-    async def prepare_panes(self) -> None:
-        """What the threads' handlers need (the sidebar's fields), and the cached threads."""
+    async def prepare_panes(self, *, fill_sidebar: bool = True) -> None:
+        """The sidebar's fields, and the cached threads. A first launch leaves the fields until
+        its first page is on screen (mounting them held its request back; the sidebar shows
+        the person under the cursor once they are there)."""
         if self.app.freeze_heap:
             resume_collection()  # paused by the command line until the first frame
         self.watch_terminal()
-        await self.app.sidebar.fill()
+        if fill_sidebar:
+            await self.app.sidebar.fill()
         self.show_startup_cache()
 
     async def mount_panes(self) -> None:

@@ -12,22 +12,22 @@ import os
 import re
 import select
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 KITTY_GRAPHICS = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"  # a 1x1 query, nothing stored
 XTVERSION = "\x1b[>0q"  # the terminal's name and version, e.g. "kitty(0.26.5)"
 CELL_PIXELS = "\x1b[16t"  # a cell's size in pixels, where the window size does not say it
 DA1 = "\x1b[c"
 
-_KITTY_ANSWER = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
-_VERSION_ANSWER = re.compile(rb"\x1bP>\|([^\x1b]*)\x1b\\")
-_CELL_ANSWER = re.compile(rb"\x1b\[6;(\d+);(\d+)t")
-_DA1_ANSWER = re.compile(rb"\x1b\[\?[\d;]*c")
+# Compiled when first used (re keeps them), not at every start: most starts ask nothing.
+_KITTY_ANSWER = rb"\x1b_Gi=31;([^\x1b]*)\x1b\\"
+_VERSION_ANSWER = rb"\x1bP>\|([^\x1b]*)\x1b\\"
+_CELL_ANSWER = rb"\x1b\[6;(\d+);(\d+)t"
+_DA1_ANSWER = rb"\x1b\[\?[\d;]*c"
 ANSWER_WAIT = 0.5  # seconds at most: a terminal that names itself answers in milliseconds
 
 
-@dataclass(frozen=True)
-class TerminalAnswers:
+class TerminalAnswers(NamedTuple):
     answered: bool  # DA1 came back: without it, nothing else it said can be trusted
     kitty_graphics: bool
     version: str | None  # XTVERSION's text, None when the terminal does not say
@@ -51,7 +51,7 @@ def ask_terminal(
         termios.tcsetattr(fd_in, termios.TCSANOW, quiet)
         os.write(fd_out, questions.encode())
         deadline = time.monotonic() + wait
-        while not _DA1_ANSWER.search(received):
+        while not re.search(_DA1_ANSWER, received):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd_in], [], [], remaining)[0]:
                 break
@@ -67,14 +67,14 @@ def ask_terminal(
 
 def read_answers(received: bytes) -> TerminalAnswers:
     """The answers in what the terminal's input gave; the rest is what the user typed."""
-    kitty = _KITTY_ANSWER.search(received)
-    version = _VERSION_ANSWER.search(received)
-    cell = _CELL_ANSWER.search(received)
+    kitty = re.search(_KITTY_ANSWER, received)
+    version = re.search(_VERSION_ANSWER, received)
+    cell = re.search(_CELL_ANSWER, received)
     typed = received
     for pattern in (_KITTY_ANSWER, _VERSION_ANSWER, _CELL_ANSWER, _DA1_ANSWER):
-        typed = pattern.sub(b"", typed, count=1)
+        typed = re.sub(pattern, b"", typed, count=1)
     return TerminalAnswers(
-        answered=_DA1_ANSWER.search(received) is not None,
+        answered=re.search(_DA1_ANSWER, received) is not None,
         kitty_graphics=kitty is not None and kitty.group(1) == b"OK",
         version=version.group(1).decode("utf-8", errors="replace") if version else None,
         cell_pixels=(int(cell.group(2)), int(cell.group(1))) if cell else None,

@@ -107,6 +107,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.editing: str | None = None  # the field edited in place, if any
         self.thread: Thread | None = None  # the one shown (its values start the editors)
+        # What to show once the fields are mounted (a first launch mounts them after its first
+        # page, which may already name a person).
+        self._waiting: tuple[Thread | None, Directory, str] | None = None
+        self.filled = False  # the fields are mounted
 
     def fields(self) -> ComposeResult:
         yield Static("", id="sb-name", classes="sb-name")
@@ -127,9 +131,16 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
 
     async def fill(self) -> None:
         """Mount the fields. Not composed: the first frame shows no thread (see InboxApp), and
-        each widget in it costs start-up time, so the app calls this after that frame."""
+        each widget in it costs start-up time, so the app calls this after that frame (a first
+        launch, after its first page). Idempotent."""
+        if self.filled:
+            return
+        self.filled = True
         await self.mount_all(self.fields())
         self._mark_selected()
+        if self._waiting is not None:
+            waiting, self._waiting = self._waiting, None
+            self.show(*waiting)
 
     def show_crm(self, lines: list[str] | None) -> None:
         """CRM prospects matching this one (None: no CRM configured, the section hides).
@@ -153,6 +164,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._set(f"sb-field-{name}", line)
 
     def show(self, thread: Thread | None, directory: Directory, currency: str = "USD") -> None:
+        if not self.filled:
+            self.thread = thread
+            self._waiting = (thread, directory, currency)  # shown once the fields are mounted
+            return
         if self.editing is not None and (
             thread is None or self.thread is None or thread.id != self.thread.id
         ):
