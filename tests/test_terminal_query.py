@@ -19,7 +19,12 @@ from pathlib import Path
 import pytest
 
 from tui.core.preferences import Preferences
-from tui.ui.pictures import draws_placeholders, names_graphics_terminal, terminal_identity
+from tui.ui.pictures import (
+    GRAPHICS_VARIABLES,
+    draws_placeholders,
+    names_graphics_terminal,
+    terminal_identity,
+)
 from tui.ui.startup import typed_events
 from tui.ui.terminal import read_answers
 
@@ -104,15 +109,8 @@ def run_on_pty(
     return json.loads(result_line[len(b"RESULT ") :]), written[: written.index(b"RESULT ")]
 
 
-ENV_NAMES = (
-    "TERM",
-    "TERM_PROGRAM",
-    "TERM_PROGRAM_VERSION",
-    "KITTY_WINDOW_ID",
-    "GHOSTTY_RESOURCES_DIR",
-    "WEZTERM_PANE",
-    "TMUX",
-)
+# What names a terminal: the child sees only what a test gives it.
+ENV_NAMES = ("TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "TMUX", *GRAPHICS_VARIABLES)
 
 
 def test_a_terminal_the_environment_does_not_name_is_asked_nothing(tmp_path: Path) -> None:

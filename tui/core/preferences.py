@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class Preferences:
     def remember_theme(self, theme: str) -> None:
         if self._values.get("theme") == theme:
             return
-        self._remember("theme", theme)
+        self._remember("theme", lambda _kept: theme)
 
     def terminal(self, identity: str) -> dict[str, Any] | None:
         """The answer kept for the terminal named `identity` (see tui/ui/pictures.py)."""
@@ -42,13 +43,15 @@ class Preferences:
         return dict(kept) if isinstance(kept, dict) else None
 
     def remember_terminal(self, identity: str, answer: dict[str, Any]) -> None:
-        terminals = self._read().get("terminals")  # another window's answers kept too
-        terminals = dict(terminals) if isinstance(terminals, dict) else {}
-        terminals[identity] = answer
-        self._remember("terminals", terminals)
+        self._remember(
+            "terminals",
+            lambda kept: {**(kept if isinstance(kept, dict) else {}), identity: answer},
+        )
 
-    def _remember(self, key: str, value: Any) -> None:
-        """Written over what is on disk now, so that a second window's other choices stay."""
-        self._values = {**self._read(), key: value}
+    def _remember(self, key: str, value: Callable[[Any], Any]) -> None:
+        """`key` set to `value` of what is on disk under it now, written over what is on disk
+        now: a second window's other choices (and its other terminals) stay."""
+        on_disk = self._read()
+        self._values = {**on_disk, key: value(on_disk.get(key))}
         with contextlib.suppress(OSError):  # a preference not remembered is not worth an error
             write_private(self.path, json.dumps(self._values, indent=1))

@@ -30,11 +30,12 @@ def typed_events(typed: str) -> list[events.Event]:
     from textual._xterm_parser import XTermParser
 
     parser = XTermParser()
-    made: list[events.Event] = [
-        message for message in parser.feed(typed) if isinstance(message, events.Event)
+    return [
+        message
+        for chunk in (typed, "")  # "": the end, which completes a lone escape
+        for message in parser.feed(chunk)
+        if isinstance(message, events.Event)
     ]
-    made += [message for message in parser.feed("") if isinstance(message, events.Event)]
-    return made
 
 
 class Startup:

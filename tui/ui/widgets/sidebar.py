@@ -107,9 +107,9 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.editing: str | None = None  # the field edited in place, if any
         self.thread: Thread | None = None  # the one shown (its values start the editors)
-        # What to show once the fields are mounted (a first launch mounts them after its first
-        # page, which may already name a person).
-        self._waiting: tuple[Thread | None, Directory, str] | None = None
+        # How to show `thread` once the fields are mounted (a first launch mounts them after
+        # its first page, which may already name a person).
+        self._waiting: tuple[Directory, str] | None = None
         self.filled = False  # the fields are mounted
 
     def fields(self) -> ComposeResult:
@@ -140,12 +140,12 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._mark_selected()
         if self._waiting is not None:
             waiting, self._waiting = self._waiting, None
-            self.show(*waiting)
+            self.show(self.thread, *waiting)
 
     def show_crm(self, lines: list[str] | None) -> None:
         """CRM prospects matching this one (None: no CRM configured, the section hides).
         Nothing while the fields are not mounted yet: the next show fills them."""
-        if not self.query("#sb-crm"):
+        if not self.filled:
             return
         for widget_id in ("sb-crm-heading", "sb-crm"):
             self.query_one(f"#{widget_id}").set_class(lines is None, "-hidden")
@@ -166,7 +166,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
     def show(self, thread: Thread | None, directory: Directory, currency: str = "USD") -> None:
         if not self.filled:
             self.thread = thread
-            self._waiting = (thread, directory, currency)  # shown once the fields are mounted
+            self._waiting = (directory, currency)  # shown once the fields are mounted
             return
         if self.editing is not None and (
             thread is None or self.thread is None or thread.id != self.thread.id
