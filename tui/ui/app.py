@@ -357,6 +357,7 @@ class InboxApp(App[None]):
     def show_sidebar_for(self, thread: Thread | None) -> None:
         self.shown_target = thread
         self.sidebar.show(thread, self.directory, self.currency)
+        self.reply.follow_sidebar(thread)
         self.crm.show_crm_matches(thread)
 
     def show_conversation_header(self, thread: Thread | None) -> None:

@@ -104,6 +104,21 @@ class ReplyFeature(Feature):
         self.shell.composer.set_platform(self.shell.directory.platform_of(thread))
         self.shell.composer.remove_class("-hidden")
 
+    def follow_sidebar(self, thread: Thread | None) -> None:
+        """The composer is only ever the sidebar's person's. When the sidebar shows someone
+        else (the list's cursor moved under an open conversation), the composer is put away,
+        what it holds kept as its thread's draft, so `tab` cannot reach it; `r` opens the new
+        person's, and it is back when the sidebar shows its person again."""
+        composer = self.shell.composer
+        if self._composer_thread_id is None:
+            return
+        if thread is None or thread.id != self._composer_thread_id:
+            if not composer.has_class("-hidden"):
+                self.save_live_draft()
+                composer.add_class("-hidden")
+        elif composer.has_class("-hidden"):
+            composer.remove_class("-hidden")
+
     def _set_reply_to(self, quote: Quote | None) -> None:
         self._reply_to = quote
         self.shell.composer.show_quote(None if quote is None else quote.text)
@@ -183,7 +198,11 @@ class ReplyFeature(Feature):
         """Reply quoting the message selected in the conversation; with none selected yet
         (the messages are still loading), a plain reply: the keys typed next are text."""
         message = self.shell.message_view.selected_message
-        if message is None:
+        view_thread = self.shell.message_view.thread
+        target = self.shell.target()
+        if message is None or view_thread is None or target is None or target.id != view_thread.id:
+            # (Nothing selected yet, or the conversation is not the sidebar's person's: the
+            # reply goes to the person the sidebar shows.)
             self.action_reply()
             return
         if message.is_deleted:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tui.ui.widgets.thread_list import ThreadList
 
 LOADING_THREADS = "loading threads"
+MARKS_APPLY = "e a t s U apply to all of them"
 # A follow-up reading spends at most this many requests before it waits for the user to scroll
 # (each reads 100 threads of the default view).
 FOLLOW_UP_BATCH = 20
@@ -129,6 +130,7 @@ class ThreadsFeature(Feature):
         `select`, the cursor goes to that thread when the page has it."""
         shell = self.shell
         self._select = select
+        self._drop_marks()
         shell.generation += 1
         self._first_page = None
         self.next_cursor = None
@@ -147,6 +149,19 @@ class ThreadsFeature(Feature):
             self._read_follow_ups(shell.generation, shell.thread_query, append=False)
             return
         self._fetch_threads(shell.generation, shell.thread_query, append=False)
+
+    def _drop_marks(self) -> None:
+        """Marks belong to the list they were made in: another view, filter, search or a
+        reload ends them, and says so (a key pressed next acts on the person on screen)."""
+        thread_list = self.shell.thread_list
+        count = len(thread_list.marked)
+        if count:
+            thread_list.clear_marks()
+            self.notify(
+                f"{count} mark{'s' if count != 1 else ''} cleared: marks belong to the list "
+                "they were made in.",
+                markup=False,
+            )
 
     @work(group="threads", exclusive=True)
     async def _fetch_threads(
@@ -350,6 +365,13 @@ class ThreadsFeature(Feature):
     # --- what the status line says ----------------------------------------------------------
 
     def count_text(self) -> str:
+        """What the list shows; first, while threads are marked, that the next key acts on
+        them (the status line always says what e a t s U act on)."""
+        marked = len(self.shell.thread_list.marked_threads())
+        rows = self._rows_text()
+        return f"{marked} marked: {MARKS_APPLY} · {rows}" if marked else rows
+
+    def _rows_text(self) -> str:
         thread_list = self.shell.thread_list
         count = len(thread_list.threads)
         if self.shell.thread_query.inbox is InboxView.FOLLOW_UP:
@@ -370,11 +392,7 @@ class ThreadsFeature(Feature):
         return f"{count} thread{'s' if count != 1 else ''}{under}{more}"
 
     def on_thread_list_marks_changed(self, message: ThreadList.MarksChanged) -> None:
-        self.shell.set_status(
-            f"{message.count} marked: e a t s U apply to all of them"
-            if message.count
-            else self.shell.count_text()
-        )
+        self.shell.set_status(self.shell.count_text())
 
     # --- the view, the filters, the order ---------------------------------------------------
 

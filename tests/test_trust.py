@@ -1,0 +1,112 @@
+"""Trust II (#34): what the screen names is what a key acts on, and nothing typed is lost.
+
+One test per defect the issue lists (the exploring model is tests/test_trust_model.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.app_helpers import make_app, settle
+from tui.backend import demo_client
+from tui.demo import DemoApi
+from tui.ui.app import InboxApp
+
+
+def toasts(app: InboxApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def archived(api: DemoApi, thread_id: str) -> bool:
+    reader = demo_client(api)
+    try:
+        return (await reader.get_thread(thread_id)).done
+    finally:
+        await reader.aclose()
+
+
+# --- 1. marks belong to the list they were made in ---------------------------------------------
+
+
+async def test_marks_end_with_their_view_and_the_next_key_acts_on_the_sidebars_person(
+    data_dir: Path,
+) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", "j", "x", "x")
+        await settle(pilot)
+        marked = [t.id for t in app.thread_list.marked_threads()]
+        assert len(marked) == 2
+        assert "2 marked" in app.status_text
+        await pilot.press("2")  # another view
+        await settle(pilot)
+        assert not app.thread_list.marked
+        assert any("2 marks cleared" in t for t in toasts(app))
+        assert "marked" not in app.status_text
+        target = app.shown_target
+        assert target is not None and target.id not in marked
+        await pilot.press("e")
+        await settle(pilot)
+        assert await archived(api, target.id)
+        assert not any([await archived(api, thread_id) for thread_id in marked])
+        await pilot.press("1")  # back: no marks in the gutter, none acted on
+        await settle(pilot)
+        assert not app.thread_list.marked and "marked" not in app.status_text
+
+
+async def test_the_status_line_names_the_marks_while_more_rows_load(data_dir: Path) -> None:
+    """Rows loading under the marks (the next page) do not hide them from the status line."""
+    app, _ = make_app(data_dir=data_dir, page_size=20)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x")
+        await pilot.press("G")  # to the end: the next page loads and the status line is redone
+        await settle(pilot)
+        assert len(app.thread_list.threads) > 20
+        assert app.status_text.startswith("2 marked: e a t s U apply to all of them")
+
+
+# --- 2. the composer is only ever the sidebar's person's ----------------------------------------
+
+
+async def messages_in(api: DemoApi, thread_id: str) -> list[str]:
+    reader = demo_client(api)
+    try:
+        page = await reader.list_messages(thread_id, limit=50)
+        return [m.content for m in page.messages]
+    finally:
+        await reader.aclose()
+
+
+async def test_tab_never_reaches_the_composer_of_a_person_the_sidebar_does_not_show(
+    data_dir: Path,
+) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        first, second = app.thread_list.threads[:2]
+        await pilot.press("enter")  # open the first person's conversation
+        await settle(pilot)
+        await pilot.press("r", *"half", "escape")  # a draft begun for them
+        await settle(pilot)
+        await pilot.press("escape", "j")  # back to the list, on to the second person
+        await settle(pilot)
+        assert app.shown_target is not None and app.shown_target.id == second.id
+        assert app.message_view.thread is not None and app.message_view.thread.id == first.id
+        composer = app.composer.input
+        for _ in range(6):  # round the panes: the old composer is not among them
+            await pilot.press("tab")
+            assert app.focused is not composer
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "half" not in await messages_in(api, first.id)
+        assert app.drafts.get(first.id) == "half"  # the first person's draft is kept
+        app.thread_list.focus()
+        await pilot.press("r")  # a reply goes to the person on screen: their composer
+        await settle(pilot)
+        assert app.message_view.thread is not None and app.message_view.thread.id == second.id
+        assert app.focused is composer and composer.text == ""
+        await pilot.press(*"for you", "ctrl+s")
+        await settle(pilot)
+        assert "for you" in await messages_in(api, second.id)
+        assert "half" not in await messages_in(api, second.id)
