@@ -75,7 +75,7 @@ async def test_dialog_titles_and_the_quote_hint_are_not_cut(data_dir: Path) -> N
         message = app.message_view.selected_message
         assert message is not None
         message.content = "A long question about pricing tiers " * 6
-        await pilot.press("r")
+        await pilot.press("Q")
         await pilot.pause()
         quote = app.composer.query_one("#composer-quote", Label)
         assert "ctrl+g unquotes" in painted_text(quote)

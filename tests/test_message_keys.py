@@ -75,7 +75,7 @@ def select_newest(app: InboxApp, thread: Thread, *, ours: bool) -> Message:
     return message
 
 
-async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_dir: Path) -> None:
+async def test_j_and_k_select_messages_and_q_replies_to_the_selected_one(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
         view = app.message_view
         assert app.focused is view and view.selected_id == view.messages[-1].id
@@ -86,7 +86,13 @@ async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_di
         await pilot.press("k")
         quoted = view.messages[-2]
         assert any("▌" in line for line in screen_text(view).splitlines())
-        await pilot.press("r")
+        await pilot.press("r")  # r replies plainly, wherever it is pressed
+        assert app.focused is app.composer.input
+        assert not app.composer.query_one("#composer-quote").display
+        await pilot.press("escape")
+        await pilot.pause()
+        view.focus()
+        await pilot.press("Q")  # Q quotes the selected message
         assert app.focused is app.composer.input
         quote_label = app.composer.query_one("#composer-quote")
         assert quote_label.display and "replying to" in str(quote_label.render())
@@ -106,7 +112,7 @@ async def test_j_and_k_select_messages_and_r_replies_to_the_selected_one(data_di
 
 async def test_a_quoted_draft_survives_a_restart_and_ctrl_g_unquotes(data_dir: Path) -> None:
     async with open_conversation(data_dir) as (app, api, pilot, thread):
-        await pilot.press("k", "r")
+        await pilot.press("k", "Q")
         app.composer.input.insert("Half-written")
         await pilot.press("escape")
     again, _ = make_app(api=api, data_dir=data_dir)

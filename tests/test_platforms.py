@@ -209,6 +209,13 @@ async def test_message_keys_show_only_where_the_conversation_allows_them(
         assert "Reacting: this conversation does not allow it (message:react)." in notifications(
             app
         )
+        await pilot.press("Q")  # quoting is refused here, and says why
+        await settle(pilot)
+        assert any(
+            n.startswith("Replying to a message: this conversation does not allow it")
+            for n in notifications(app)
+        )
+        assert app.focused is not app.composer.input
         await pilot.press("r")
         assert app.focused is app.composer.input
         assert not app.composer.query_one("#composer-quote").display  # a plain reply

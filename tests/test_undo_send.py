@@ -55,7 +55,7 @@ async def test_u_brings_it_back_and_nothing_leaves(data_dir: Path) -> None:
         await settle(pilot)
         thread = await open_thread(pilot, lambda t: True)
         before = posts(api)
-        await pilot.press("k", "r", *"Quoted answer", "ctrl+s")  # r on a message: quoting it
+        await pilot.press("k", "Q", *"Quoted answer", "ctrl+s")  # Q on a message: quoting it
         await pilot.pause()
         await pilot.press("u")  # the composer is empty: u undoes rather than types
         await pilot.pause(0.4)

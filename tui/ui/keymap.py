@@ -172,12 +172,13 @@ KEYMAP: tuple[Key, ...] = (
     Key("messages.bottom", "G,end", "select_last", "Newest message", "messages", palette=False),
     Key(
         "messages.reply_to",
-        "r",
+        "Q",
         "reply.reply_to_message",
-        "Reply to the selected message (quoted)",
+        "Reply quoting the selected message (r replies plainly)",
         "messages",
         show=True,
-        short="Reply to",
+        short="Quote",
+        why_not=True,
     ),
     Key(
         "messages.edit",

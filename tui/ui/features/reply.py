@@ -189,10 +189,15 @@ class ReplyFeature(Feature):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Quoting one message is off where the conversation does not allow it: its key then
-        falls to the plain reply (and the footer says Reply)."""
+        says why (`r` replies plainly everywhere)."""
         if not super().check_action(action, parameters):
             return False
         return action != "reply_to_message" or message_refusal(self.shell, QUOTING) is None
+
+    def action_why_not(self, action: str) -> None:
+        why = message_refusal(self.shell, QUOTING) if action == "reply_to_message" else None
+        if why is not None:
+            self.notify(f"{QUOTING.what}: {why} (r replies plainly).", severity="warning")
 
     def action_reply_to_message(self) -> None:
         """Reply quoting the message selected in the conversation; with none selected yet
