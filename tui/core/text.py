@@ -30,6 +30,7 @@ _TABLE: dict[int, str | int | None] = {
 }
 _TABLE_ONE_LINE = {**_TABLE, 0x0A: " ", 0x09: " ", 0x0D: " "}
 _TABLE_MULTI_LINE = {**_TABLE, 0x09: "    ", 0x0D: None}
+_TABLE_PASTED = {**_TABLE, 0x0D: "\n"}  # newlines and tabs kept: the field shows them
 _SPACES = re.compile(r" {2,}")
 
 
@@ -48,3 +49,12 @@ def one_line(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(line) > limit:
         line = line[: max(0, limit - 1)] + "…"
     return line
+
+
+def pasted(text: str) -> str:
+    """Text pasted into the app, as the field it lands in takes it: newlines and tabs kept (a
+    terminal's CR and CR LF become newlines), every other control character its stand-in. A
+    paste of coloured terminal output keeps its escape sequences as text (`␛[31m`): its ESC
+    never reaches the terminal, nor does any C0/C1 control (TextArea and Input render them
+    raw)."""
+    return text.replace("\r\n", "\n").translate(_TABLE_PASTED)

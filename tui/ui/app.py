@@ -26,7 +26,7 @@ from tui.core.drafts import DraftStore
 from tui.core.preferences import Preferences
 from tui.core.query import ThreadQuery
 from tui.core.secrets import redact
-from tui.core.text import inert, one_line
+from tui.core.text import inert, one_line, pasted
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
 from tui.ui.desktop_notice import DesktopNotice
@@ -211,8 +211,9 @@ class InboxApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         from tui.ui.hangup import hangup_safe
+        from tui.ui.paste import paste_safe
 
-        return hangup_safe(super().get_driver_class())
+        return paste_safe(hangup_safe(super().get_driver_class()))
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="_default")
@@ -256,6 +257,9 @@ class InboxApp(App[None]):
         await self.startup.begin()
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste):
+            # Text, as the field it lands in shows it: no control character reaches the screen.
+            event.text = pasted(event.text)
         if self.startup.holds(event):
             return  # handled once connected, in the order typed
         if isinstance(event, events.Key | events.MouseDown):

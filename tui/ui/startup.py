@@ -23,13 +23,13 @@ FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before 
 
 
 def typed_events(typed: str) -> list[events.Event]:
-    """Keys (and pastes) as the terminal sent them, made into the events Textual's driver makes
-    of its input."""
+    """Keys (and pastes) as the terminal sent them, made into the events the app's driver makes
+    of its input (tui/ui/paste.py)."""
     if not typed:
         return []
-    from textual._xterm_parser import XTermParser
+    from tui.ui.paste import PasteParser
 
-    parser = XTermParser()
+    parser = PasteParser()
     return [
         message
         for chunk in (typed, "")  # "": the end, which completes a lone escape
