@@ -51,10 +51,16 @@ def one_line(text: str | None, limit: int | None = None) -> str:
     return line
 
 
+# A terminal's control sequences (CSI: colours, cursor moves; OSC: titles, links) in pasted
+# terminal output: what was copied is the text they decorate.
+_TERMINAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
 def pasted(text: str) -> str:
-    """Text pasted into the app, as the field it lands in takes it: newlines and tabs kept (a
-    terminal's CR and CR LF become newlines), every other control character its stand-in. A
-    paste of coloured terminal output keeps its escape sequences as text (`␛[31m`): its ESC
-    never reaches the terminal, nor does any C0/C1 control (TextArea and Input render them
-    raw)."""
+    """Text pasted into the app, as the field it lands in takes it: a paste of coloured
+    terminal output loses its colour codes (`AAA ␛[31mBBB␛[0m` is `AAA BBB`); newlines and
+    tabs kept (a terminal's CR and CR LF become newlines), every other control character its
+    stand-in, so no ESC or other C0/C1 control reaches the terminal (TextArea and Input render
+    them raw)."""
+    text = _TERMINAL_SEQUENCE.sub("", text)
     return text.replace("\r\n", "\n").translate(_TABLE_PASTED)

@@ -29,7 +29,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from textual.driver import Driver
-    from textual.drivers.linux_driver import LinuxDriver
 
 _END_LAST = BRACKETED_PASTE_END[-1]
 _END_LENGTH = len(BRACKETED_PASTE_END)
@@ -101,59 +100,18 @@ class PasteParser(XTermParser):
 
 
 def paste_safe(driver: type[Driver]) -> type[Driver]:
-    """`driver`, reading its input with PasteParser, when it is the Linux/macOS driver (or made
-    from it, as tui/ui/hangup.py's is); any other driver as it is."""
+    """`driver`, reading its input with PasteParser when it is the Linux/macOS driver (or made
+    from it, as tui/ui/hangup.py's is); any other driver as it is.
+
+    Textual's `LinuxDriver.run_input_thread` builds its parser from the name `XTermParser` in
+    its module, with no hook to give it another: that name is pointed at PasteParser (this
+    process runs one app; tests/test_paste.py fails if Textual stops reading it there)."""
     if not any(
         base.__module__ == "textual.drivers.linux_driver" and base.__name__ == "LinuxDriver"
         for base in driver.__mro__
     ):
         return driver
-    return type("PasteSafeDriver", (driver,), {"run_input_thread": run_input_thread})
+    from textual.drivers import linux_driver
 
-
-def run_input_thread(driver: LinuxDriver) -> None:
-    """Textual 8.2's `LinuxDriver.run_input_thread`, reading with a PasteParser: Textual names
-    the parser's class inside that method, so there is no other way to give it one. Keep it in
-    step with Textual's (tests/test_paste.py fails when Textual's changes)."""
-    import os
-    import selectors
-    from codecs import getincrementaldecoder
-
-    from textual._loop import loop_last
-    from textual._parser import ParseError
-
-    selector = selectors.SelectSelector()
-    selector.register(driver.fileno, selectors.EVENT_READ)
-    fileno = driver.fileno
-    EVENT_READ = selectors.EVENT_READ
-    parser = PasteParser(driver._debug)
-    feed = parser.feed
-    tick = parser.tick
-    decode = getincrementaldecoder("utf-8")().decode
-    read = os.read
-
-    def process_selector_events(
-        selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False
-    ) -> None:
-        for last, (_selector_key, mask) in loop_last(selector_events):
-            if mask & EVENT_READ:
-                unicode_data = decode(read(fileno, 1024 * 4), final=final and last)
-                if not unicode_data:
-                    break  # stdin is piped
-                for event in feed(unicode_data):
-                    driver.process_message(event)
-        for event in tick():
-            driver.process_message(event)
-
-    try:
-        while not driver.exit_event.is_set():
-            process_selector_events(selector.select(0.1))
-        selector.unregister(driver.fileno)
-        process_selector_events(selector.select(0.1), final=True)
-    finally:
-        selector.close()
-        try:
-            for _event in feed(""):
-                pass
-        except (EOFError, ParseError):
-            pass
+    setattr(linux_driver, "XTermParser", PasteParser)  # noqa: B010 (not exported)
+    return driver
