@@ -110,3 +110,31 @@ async def test_tab_never_reaches_the_composer_of_a_person_the_sidebar_does_not_s
         await settle(pilot)
         assert "for you" in await messages_in(api, second.id)
         assert "half" not in await messages_in(api, second.id)
+
+
+# --- 5. sidebar notes are never lost by leaving the editor another way -------------------------
+
+
+async def test_notes_left_by_tab_then_the_list_are_saved_for_their_person(data_dir: Path) -> None:
+    from tui.ui.widgets.sidebar import FIELDS
+
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        person = app.shown_target
+        assert person is not None and person.prospect.external_id
+        app.sidebar.focus()
+        await pilot.pause()
+        app.sidebar.field_index = list(FIELDS).index("notes")
+        await pilot.press("enter", *"Met at SaaStr", "tab")  # the editor loses the focus
+        await pilot.pause()
+        app.thread_list.focus()  # (where tab and escape lead: the list)
+        await pilot.press("escape", "j", "k")
+        await settle(pilot)
+        reader = demo_client(api)
+        prospect = await reader.get_prospect(person.prospect.external_id)
+        await reader.aclose()
+        assert prospect.context.notes is not None and "Met at SaaStr" in prospect.context.notes
+        assert app.shown_target is not None and app.shown_target.id == person.id
+        assert "Met at SaaStr" in str(app.sidebar.query_one("#sb-field-notes").render())
+        assert any("Notes saved for" in t for t in toasts(app))

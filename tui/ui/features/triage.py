@@ -308,9 +308,13 @@ class TriageFeature(Feature):
             )
 
     def on_prospect_sidebar_notes_entered(self, event: ProspectSidebar.NotesEntered) -> None:
-        targets = self.single_target()
-        if targets:
-            self.apply_edits([edit_for(targets[0], EditField.NOTES, event.text)], "Notes saved")
+        # (The person they were written for: the sidebar may have moved on since.)
+        thread = self.shell.latest(event.thread) or event.thread
+        name = one_line(thread.prospect.display_name, 30) or "them"
+        label = "Notes saved"
+        if event.moved_on:
+            label = f"Notes saved for {name} (kept as you moved on)"
+        self.apply_edits([edit_for(thread, EditField.NOTES, event.text)], label)
 
     def on_prospect_sidebar_notes_leaving(self, event: ProspectSidebar.NotesLeaving) -> None:
         from tui.ui.screens.pickers import discard_changes

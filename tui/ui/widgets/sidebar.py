@@ -87,9 +87,14 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             self.value = value
 
     class NotesEntered(FeatureRequest):
-        def __init__(self, text: str | None) -> None:
+        """Notes to save for `thread`'s person: the one they were written for, whom the
+        sidebar may no longer show (it moved on while they were being edited)."""
+
+        def __init__(self, text: str | None, thread: Thread, moved_on: bool = False) -> None:
             super().__init__()
             self.text = text
+            self.thread = thread
+            self.moved_on = moved_on
 
     class NotesLeaving(FeatureRequest):
         """escape in notes that were changed: whether to save, discard or keep editing is
@@ -171,7 +176,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         if self.editing is not None and (
             thread is None or self.thread is None or thread.id != self.thread.id
         ):
-            self.close_editor()  # another person: the edit was theirs
+            # Another person: the edit was theirs. Notes changed and left by another way than
+            # save or cancel (tab, then the list) are saved for them, never dropped.
+            self._keep_changed_notes()
+            self.close_editor()
         self.thread = thread
         if thread is None:
             for widget_id in (
@@ -351,13 +359,25 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             message.set_class(error, "-error")
 
     def action_save_edit(self) -> None:
-        if self.editing == "notes":
+        if self.editing == "notes" and self.thread is not None:
             from textual.widgets import TextArea
 
             text = self.query_one("#sb-notes-input", TextArea).text
             self.close_editor()
             self.focus()
-            self.post_message(self.NotesEntered(text if text.strip() else None))
+            self.post_message(self.NotesEntered(text if text.strip() else None, self.thread))
+
+    def _keep_changed_notes(self) -> None:
+        """Notes being edited, and changed, are saved for the person they were written for."""
+        if self.editing != "notes" or self.thread is None:
+            return
+        from textual.widgets import TextArea
+
+        text = self.query_one("#sb-notes-input", TextArea).text
+        if text != self._notes():
+            self.post_message(
+                self.NotesEntered(text if text.strip() else None, self.thread, moved_on=True)
+            )
 
     def action_cancel_edit(self) -> None:
         """escape: ends an edit (asking first when notes were changed), else back to the list."""
