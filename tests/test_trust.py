@@ -138,3 +138,96 @@ async def test_notes_left_by_tab_then_the_list_are_saved_for_their_person(data_d
         assert app.shown_target is not None and app.shown_target.id == person.id
         assert "Met at SaaStr" in str(app.sidebar.query_one("#sb-field-notes").render())
         assert any("Notes saved for" in t for t in toasts(app))
+
+
+# --- 4. what was written offline: never dropped by default, each item on its own ---------------
+
+
+async def test_offline_edits_survive_enter_and_each_item_is_decided_on_its_own(
+    data_dir: Path,
+) -> None:
+    from textual.widgets import TextArea
+
+    from tui.demo import Fault
+    from tui.ui.screens.pickers import NotesScreen
+    from tui.ui.screens.waiting import WaitingScreen
+
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        person = app.thread_list.threads[0]
+        pid = person.prospect.external_id
+        assert pid
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        app.screen.query_one(TextArea).text = "Wants a pilot in March."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # The waiting edit is in sight: the sidebar shows it, marked.
+        notes_field = str(app.sidebar.query_one("#sb-field-notes").render())
+        assert "waiting to be saved" in notes_field and "Wants a pilot in March." in notes_field
+        await pilot.press("enter")  # a reply too, written offline
+        await settle(pilot)
+        await pilot.press("r", *"See you then", "ctrl+s")
+        await settle(pilot)
+        assert app.drafts.offline_ids() == [person.id]
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen)
+        await pilot.press("enter")  # the default: nothing sent, nothing dropped
+        await settle(pilot)
+        reader = demo_client(api)
+        assert (await reader.get_prospect(pid)).context.notes != "Wants a pilot in March."
+        assert len(app.offline.edits) == 1
+        assert app.drafts.get(person.id) == "See you then"  # an ordinary draft now
+        assert "waiting to be saved" in str(app.sidebar.query_one("#sb-field-notes").render())
+        # W offers the edit again: saved, while the reply stays a draft.
+        app.thread_list.focus()
+        await pilot.press("W")
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen)
+        await pilot.press("s")  # send the highlighted (only) item
+        await pilot.click("#answer-apply")
+        await settle(pilot)
+        assert (await reader.get_prospect(pid)).context.notes == "Wants a pilot in March."
+        assert len(app.offline.edits) == 0
+        assert app.drafts.get(person.id) == "See you then"
+        assert "See you then" not in await messages_in(api, person.id)
+        await reader.aclose()
+
+
+async def test_offline_reply_kept_while_its_note_is_saved_and_another_dropped(
+    data_dir: Path,
+) -> None:
+    """One dialog, three answers: the reply kept as a draft, one edit sent, one dropped."""
+    from tui.core.edits import EditField, edit_for
+    from tui.demo import Fault
+    from tui.ui.screens.waiting import WaitingScreen
+
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        first, second = app.thread_list.threads[:2]
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", *"Offline reply", "ctrl+s")
+        await settle(pilot)
+        app.offline.edits_wait("Notes saved", [edit_for(first, EditField.NOTES, "keep me")])
+        app.offline.edits_wait("Notes saved", [edit_for(second, EditField.NOTES, "drop me")])
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen)
+        await pilot.press("k", "s", "d", "enter")  # reply kept, first note sent, second dropped
+        await settle(pilot)
+        reader = demo_client(api)
+        assert first.prospect.external_id and second.prospect.external_id
+        assert (await reader.get_prospect(first.prospect.external_id)).context.notes == "keep me"
+        assert (await reader.get_prospect(second.prospect.external_id)).context.notes != "drop me"
+        await reader.aclose()
+        assert len(app.offline.edits) == 0 and app.drafts.get(first.id) == "Offline reply"
+        assert app.drafts.offline_ids() == []

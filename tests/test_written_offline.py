@@ -10,7 +10,8 @@ from textual.widgets import TextArea
 from tests.app_helpers import make_app, settle
 from tests.test_actions import VERSIONS, notifications, open_thread, reader
 from tui.demo import Fault
-from tui.ui.screens.pickers import ConfirmScreen, NotesScreen
+from tui.ui.screens.pickers import NotesScreen
+from tui.ui.screens.waiting import WaitingScreen
 
 
 @VERSIONS
@@ -32,12 +33,12 @@ async def test_a_reply_written_offline_is_offered_when_the_connection_is_back(
         # Still offline: the look for the connection finds none, and nothing is offered.
         app.offline.offer()
         await settle(pilot)
-        assert not isinstance(app.screen, ConfirmScreen)
+        assert not isinstance(app.screen, WaitingScreen)
         # Back: it is offered, and sent only when the user says so.
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, WaitingScreen)
         record = api.store.thread(thread.id)
         assert not [m for m in api.store.messages_of(record) if m.content == "Written on the train"]
         await pilot.click("#answer-send")
@@ -63,7 +64,7 @@ async def test_replies_written_offline_are_offered_at_the_next_start(data_dir: P
     again, _ = make_app(api=api, data_dir=data_dir)
     async with again.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
-        assert isinstance(again.screen, ConfirmScreen)
+        assert isinstance(again.screen, WaitingScreen)
         await pilot.click("#answer-keep")
         await settle(pilot)
         # Kept: an ordinary draft, no longer offered, nothing sent.
@@ -101,7 +102,7 @@ async def test_notes_written_offline_are_kept_and_saved_when_asked(
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmScreen)
+        assert isinstance(app.screen, WaitingScreen)
         assert "1 edit made offline" in app.screen.title_text
         await pilot.click("#answer-send")
         await settle(pilot)

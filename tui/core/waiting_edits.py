@@ -5,10 +5,13 @@ What the user typed (notes above all) survives the outage, and a restart."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui.core.edits import EditField, FieldEdit, Scope
 from tui.core.secrets import read_kept, write_private
+
+if TYPE_CHECKING:
+    from tui.core.model import Thread
 
 FILE_NAME = "waiting-edits.json"
 
@@ -44,6 +47,26 @@ class WaitingEdits:
         if edits:
             self._groups.append(WaitingGroup(label, list(edits)))
             self._write()
+
+    def discard(self, groups: list[WaitingGroup]) -> None:
+        """These groups are done with (sent, or dropped by the user); the others still wait."""
+        left = list(self._groups)
+        for group in groups:
+            if group in left:
+                left.remove(group)
+        if len(left) != len(self._groups):
+            self._groups = left
+            self._write()
+
+    def waiting_for(self, thread: Thread) -> dict[EditField, Any]:
+        """The values waiting to be saved for `thread` (its own fields and its person's), the
+        latest of each field."""
+        waiting: dict[EditField, Any] = {}
+        for group in self._groups:
+            for edit in group.edits:
+                if edit.affects(thread):
+                    waiting[edit.field] = edit.new
+        return waiting
 
     def clear(self) -> None:
         self._groups = []

@@ -360,7 +360,8 @@ class InboxApp(App[None]):
 
     def show_sidebar_for(self, thread: Thread | None) -> None:
         self.shown_target = thread
-        self.sidebar.show(thread, self.directory, self.currency)
+        waiting = self.offline.edits.waiting_for(thread) if thread is not None else {}
+        self.sidebar.show(thread, self.directory, self.currency, waiting)
         self.reply.follow_sidebar(thread)
         self.crm.show_crm_matches(thread)
 

@@ -23,6 +23,7 @@ def overridable_elsewhere() -> frozenset[str]:
         ValuationScreen,
     )
     from tui.ui.screens.snippets import SnippetPickerScreen
+    from tui.ui.screens.waiting import WaitingScreen
     from tui.ui.widgets.composer import ComposerInput
 
     return binding_ids(
@@ -42,6 +43,7 @@ def overridable_elsewhere() -> frozenset[str]:
             HistoryScreen,
             BoardScreen,
             SnippetPickerScreen,
+            WaitingScreen,
         ]
     )
 

@@ -81,6 +81,13 @@ KEYMAP: tuple[Key, ...] = (
     Key("reply", "r", "reply.reply", "Reply (focus the composer)", "app", show=True, short="Reply"),
     Key("reply.retry", "R", "reply.retry_send", "Retry the last failed send", "app"),
     Key(
+        "offline.review",
+        "W",
+        "offline.review",
+        "What was written offline: send, keep or drop each reply and edit",
+        "app",
+    ),
+    Key(
         "triage.done",
         "e",
         "triage.toggle_done",

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.message import Message
 
 from tui.api.errors import InboxError
 from tui.core.text import one_line
-from tui.core.waiting_edits import WaitingEdits
+from tui.core.waiting_edits import WaitingEdits, WaitingGroup
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 
@@ -73,6 +74,7 @@ class OfflineFeature(Feature):
         """Edits that could not reach the service (`label`: what the user did, as its success
         is worded): shown as they are on the service meanwhile, kept on disk, offered later."""
         self.edits.add(label, edits)
+        self.shell.show_sidebar_for(self.shell.shown_target)  # "waiting to be saved" there
         self.shell.reloads.failed(RELOAD_NAME, self.offer)
         text = "Offline: not saved. Kept, and offered when the connection is back."
         self.notify(text, severity="warning", timeout=8, markup=False)
@@ -93,56 +95,83 @@ class OfflineFeature(Feature):
         self.post_message(ConnectionBack())
 
     def on_connection_back(self, _: ConnectionBack) -> None:
+        self.review()
+
+    def action_review(self) -> None:
+        """What waits, offered now (`W`): edits kept at the last offer come back here."""
+        if not (self.shell.drafts.offline_ids() or len(self.edits)):
+            self.notify("Nothing written offline waits.", markup=False)
+            return
+        self.review()
+
+    def review(self) -> None:
+        """Each waiting reply and edit, sent, kept or dropped on its own (the user says which;
+        every item starts as kept: no default sends or drops anything)."""
         drafts = self.shell.drafts
         replies, groups = drafts.offline_ids(), self.edits.groups()
         if self._offering or not (replies or groups):
             return
         self._offering = True
-        from tui.ui.screens.pickers import ConfirmScreen
+        from tui.ui.screens.waiting import WaitingItem, WaitingScreen
 
-        def answered(answer: str | None) -> None:
+        items = [
+            WaitingItem(
+                f"reply:{thread_id}",
+                Text(f"Reply to {self._who(thread_id)}: “{one_line(drafts.get(thread_id), 60)}”"),
+                "a reply stays its thread's draft",
+            )
+            for thread_id in replies
+        ]
+        items += [
+            WaitingItem(
+                f"edit:{index}",
+                Text(f"{group.label} ({self._who(group.edits[0].thread_id)})"),
+                "an edit keeps waiting, shown in the sidebar (W offers it again)",
+            )
+            for index, group in enumerate(groups)
+        ]
+
+        def answered(choices: dict[str, str] | None) -> None:
             self._offering = False
-            for thread_id in replies:
-                text = drafts.get(thread_id)
-                if answer == "send" and text.strip():
-                    reply_to = drafts.reply_to(thread_id)
-                    key = drafts.send_key(thread_id, text, reply_to)
-                    self._send_reply(thread_id, text, reply_to, key)
-                else:
-                    drafts.clear_offline(thread_id)  # an ordinary draft, kept
-            self.edits.clear()
-            if answer == "send":
-                for group in groups:
-                    self.apply_edits(group.edits, group.label)
+            self._settle(replies, groups, choices or {})
 
         said = []
         if replies:
-            count = len(replies)
-            said.append(f"{count} repl{'ies' if count != 1 else 'y'}")
+            said.append(f"{len(replies)} repl{'ies' if len(replies) != 1 else 'y'}")
         if groups:
             count = len(self.edits)
             said.append(f"{count} edit{'s' if count != 1 else ''}")
-        lines = [
-            f"To {self._who(thread_id)}: “{one_line(drafts.get(thread_id), 50)}”"
-            for thread_id in replies[:3]
-        ]
-        lines += [f"{group.label} ({self._who(group.edits[0].thread_id)})" for group in groups[:3]]
-        more = len(replies) + len(groups) - len(lines)
-        keep = (
-            "Keep as drafts"
-            if not groups
-            else "Drop the edits"
-            if not replies
-            else ("Keep the replies as drafts, drop the edits")
-        )
-        self.shell.push_screen(
-            ConfirmScreen(
-                f"The connection is back: {' and '.join(said)} made offline wait",
-                "\n".join(lines) + (f"\nand {more} more" if more > 0 else ""),
-                [("send", "Send now", "primary"), ("keep", keep, "default")],
-            ),
-            answered,
-        )
+        title = f"The connection is back: {' and '.join(said)} made offline wait"
+        self.shell.push_screen(WaitingScreen(title, items), answered)
+
+    def _settle(
+        self, replies: list[str], groups: list[WaitingGroup], choices: dict[str, str]
+    ) -> None:
+        drafts = self.shell.drafts
+        for thread_id in replies:
+            choice = choices.get(f"reply:{thread_id}", "keep")
+            text = drafts.get(thread_id)
+            if choice == "send" and text.strip():
+                reply_to = drafts.reply_to(thread_id)
+                key = drafts.send_key(thread_id, text, reply_to)
+                self._send_reply(thread_id, text, reply_to, key)
+            elif choice == "drop":
+                drafts.discard(thread_id)  # (the user said so, for this one)
+                self.mark_draft(thread_id)
+            else:
+                drafts.clear_offline(thread_id)  # an ordinary draft, kept
+        done = [g for i, g in enumerate(groups) if choices.get(f"edit:{i}", "keep") != "keep"]
+        self.edits.discard(done)
+        for index, group in enumerate(groups):
+            if choices.get(f"edit:{index}") == "send":
+                self.apply_edits(group.edits, group.label)
+        if len(self.edits):
+            self.notify(
+                f"{len(self.edits)} edit{'s' if len(self.edits) != 1 else ''} still wait "
+                "(shown in the sidebar): W offers them again.",
+                markup=False,
+            )
+        self.shell.show_sidebar_for(self.shell.shown_target)  # its waiting marks, redrawn
 
     def _who(self, thread_id: str) -> str:
         """The person of a thread, as the list or the open conversation has it."""

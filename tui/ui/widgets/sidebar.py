@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label, Static
 
 from tui.core.directory import pause_reasons
-from tui.core.edits import parse_valuation
+from tui.core.edits import EditField, parse_valuation
 from tui.core.scoring import ScoreWeights, lead_score
 from tui.core.text import inert, one_line
 from tui.ui.keymap import bindings
@@ -114,7 +114,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self.thread: Thread | None = None  # the one shown (its values start the editors)
         # How to show `thread` once the fields are mounted (a first launch mounts them after
         # its first page, which may already name a person).
-        self._waiting: tuple[Directory, str] | None = None
+        self._held_show: tuple[Directory, str, dict[EditField, Any] | None] | None = None
         self.filled = False  # the fields are mounted
 
     def fields(self) -> ComposeResult:
@@ -143,9 +143,9 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self.filled = True
         await self.mount_all(self.fields())
         self._mark_selected()
-        if self._waiting is not None:
-            waiting, self._waiting = self._waiting, None
-            self.show(self.thread, *waiting)
+        if self._held_show is not None:
+            held, self._held_show = self._held_show, None
+            self.show(self.thread, *held)
 
     def show_crm(self, lines: list[str] | None) -> None:
         """CRM prospects matching this one (None: no CRM configured, the section hides).
@@ -168,10 +168,18 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         line.append(value)
         self._set(f"sb-field-{name}", line)
 
-    def show(self, thread: Thread | None, directory: Directory, currency: str = "USD") -> None:
+    def show(
+        self,
+        thread: Thread | None,
+        directory: Directory,
+        currency: str = "USD",
+        waiting: dict[EditField, Any] | None = None,
+    ) -> None:
+        """`waiting`: values edited offline and not saved yet, shown beside the service's
+        (marked "waiting to be saved") so what was typed is in sight until it is sent."""
         if not self.filled:
             self.thread = thread
-            self._waiting = (directory, currency)  # shown once the fields are mounted
+            self._held_show = (directory, currency, waiting)  # shown once the fields are mounted
             return
         if self.editing is not None and (
             thread is None or self.thread is None or thread.id != self.thread.id
@@ -245,12 +253,27 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
         self._field("notes", inert(p.context.notes) or "No notes")
+        self._mark_waiting(waiting or {}, currency)
         others = [ref for ref in (p.context.threads or []) if ref.id != thread.id]
         lines = []
         for ref in others:
             link = directory.account_links.get(ref.account_link_id)
             lines.append(f"• via {one_line(link.name, 30) if link else ref.account_link_id[:8]}")
         self._set("sb-others", "\n".join(lines) or "None")
+
+    def _mark_waiting(self, waiting: dict[EditField, Any], currency: str) -> None:
+        for field in FIELDS:
+            if EditField(field) not in waiting:
+                continue
+            value = waiting[EditField(field)]
+            line = Text(f"{FIELD_LABELS[field]:<10}" if field != "notes" else "")
+            line.append("⏳ waiting to be saved", "bold")
+            if field == "notes":
+                line.append(":\n")
+                line.append(inert(value) or "(cleared)")
+            elif field == "valuation":
+                line.append(f": {format_money(value, currency)}")
+            self._set(f"sb-field-{field}", line)
 
     # --- the fields: choose one, edit it ------------------------------------------------------
 
