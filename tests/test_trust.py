@@ -231,3 +231,67 @@ async def test_offline_reply_kept_while_its_note_is_saved_and_another_dropped(
         await reader.aclose()
         assert len(app.offline.edits) == 0 and app.drafts.get(first.id) == "Offline reply"
         assert app.drafts.offline_ids() == []
+
+
+# --- 6. a failed send lives in one place, and is never sent twice ------------------------------
+
+
+async def test_a_send_failing_while_the_next_is_typed_is_neither_merged_nor_doubled(
+    data_dir: Path,
+) -> None:
+    from tests.app_helpers import until
+    from tui.demo import Fault
+
+    app, api = make_app(data_dir=data_dir, api_version="v1", send_delay=0.3)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        api.faults.add(Fault(status=500, method="POST"))
+        await pilot.press("r", *"first message", "ctrl+s")
+        await pilot.press(*"second one")  # typed while the first waits, then fails
+        assert await until(
+            pilot, lambda: any(p.state == "failed" for p in app.message_view.pending)
+        )
+        await settle(pilot)
+        # The first stays in the conversation (R), the composer holds only the second.
+        assert app.composer.input.text == "second one"
+        assert [p.text for p in app.message_view.pending] == ["first message"]
+        await pilot.press("escape", "R")
+        await settle(pilot)
+        await pilot.press("r", "ctrl+s")
+        assert await until(pilot, lambda: not app.message_view.pending)
+        await settle(pilot)
+        sent = await messages_in(api, thread.id)
+        assert sent.count("first message") == 1 and sent.count("second one") == 1
+        assert not any("first message" in m and "second" in m for m in sent)
+        await pilot.press("escape", "R")  # nothing failed: nothing is sent again
+        await settle(pilot)
+        assert (await messages_in(api, thread.id)).count("first message") == 1
+        assert app.drafts.get(thread.id) == "" and not app.drafts.scheduled()
+
+
+async def test_a_failed_send_brought_back_is_sent_once_by_r(data_dir: Path) -> None:
+    """Back in the composer (and nowhere else): typing on and ctrl+s sends one message; R
+    sends nothing more once the text is no longer the one that failed."""
+    from tui.demo import Fault
+
+    app, api = make_app(data_dir=data_dir, api_version="v1")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        api.faults.add(Fault(status=500, method="POST"))
+        await pilot.press("r", *"Fault test message 1", "ctrl+s")
+        await settle(pilot)
+        assert app.message_view.pending == []
+        assert app.composer.input.text == "Fault test message 1"
+        await pilot.press(*" and 2", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape", "R")
+        await settle(pilot)
+        sent = await messages_in(api, thread.id)
+        assert sent.count("Fault test message 1 and 2") == 1
+        assert "Fault test message 1" not in sent

@@ -161,7 +161,9 @@ class InboxApp(App[None]):
             self,
             apply_edits=lambda edits, label: self.triage.apply_edits(edits, label),
             mark_draft=lambda thread_id: self.reply.mark_draft(thread_id),
-            show_as_last=lambda thread_id, message: self.reply.show_as_last(thread_id, message),
+            draft_sent=lambda thread_id, text, message: self.reply.draft_sent(
+                thread_id, text, message
+            ),
         )
         self.reply = ReplyFeature(self, typing=self.typing, offline=self.offline)
         self.triage = TriageFeature(

@@ -46,12 +46,13 @@ class OfflineFeature(Feature):
         *,
         apply_edits: Callable[[list[FieldEdit], str], None],
         mark_draft: Callable[[str], None],
-        show_as_last: Callable[[str, ApiMessage], None],
+        draft_sent: Callable[[str, str, ApiMessage], None],
     ) -> None:
         super().__init__(shell)
         self.apply_edits = apply_edits  # the edits, made as if just made (triage)
         self.mark_draft = mark_draft  # the list's ✎ follows the drafts (reply)
-        self.show_as_last = show_as_last  # a sent reply becomes its row's last message
+        # A reply sent from its draft: it leaves the composer and is its row's last message.
+        self.draft_sent = draft_sent
         self.edits = WaitingEdits(shell.settings.resolved_data_dir())
         self._offering = False  # the dialog is up
 
@@ -220,5 +221,5 @@ class OfflineFeature(Feature):
         ]
         if failed:  # its "not sent" in the conversation becomes the message sent
             view.confirm_pending(failed[0], event.message)
-        self.show_as_last(event.thread_id, event.message)
+        self.draft_sent(event.thread_id, event.text, event.message)
         self.notify(f"Sent to {self._who(event.thread_id)}.", markup=False)

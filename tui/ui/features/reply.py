@@ -80,6 +80,8 @@ class ReplyFeature(Feature):
         self.typing = typing  # the other side sees the user typing
         self.offline = offline  # a reply that could not reach the service waits there
         self._scheduled = {}
+        # Texts a failed send brought back (by thread), while unedited: what R sends again.
+        self._returned: dict[str, str] = {}
 
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
@@ -291,18 +293,20 @@ class ReplyFeature(Feature):
             pending.reply_to, pending.quote = self._reply_to
         pending.idempotency_key = self.shell.drafts.send_key(thread.id, text, self._reply_to)
         delay = self.shell.settings.send_delay
-        if delay > 0:  # it waits, on disk, and u brings it back
-            pending.state, pending.leaves_at = "scheduled", time.monotonic() + delay
-            self.shell.drafts.schedule(
-                ScheduledSend(
-                    pending.local_id,
-                    thread.id,
-                    text,
-                    self._reply_to,
-                    pending.idempotency_key,
-                    left=False,
-                )
+        # Kept apart from the draft, on disk, until the server has it: a draft typed meanwhile
+        # never overwrites it, and a failure brings it back from there (one place at a time).
+        self.shell.drafts.schedule(
+            ScheduledSend(
+                pending.local_id,
+                thread.id,
+                text,
+                self._reply_to,
+                pending.idempotency_key,
+                left=delay <= 0,
             )
+        )
+        if delay > 0:  # it waits, and u brings it back
+            pending.state, pending.leaves_at = "scheduled", time.monotonic() + delay
             self._scheduled[pending.local_id] = (
                 pending,
                 self.set_timer(delay, partial(self._release, pending)),
@@ -438,13 +442,27 @@ class ReplyFeature(Feature):
     def action_retry_send(self) -> None:
         failed = [p for p in self.shell.message_view.pending if p.state == "failed"]
         if not failed:
-            self.notify("Nothing to retry.", markup=False)
+            self._send_returned()
             return
         pending = failed[-1]
         pending.state, pending.error = "sending", ""
         pending.attempts += 1
         self.shell.message_view.update_pending(pending)
         self._send(pending)
+
+    def _send_returned(self) -> None:
+        """R after a failure that brought the text back: the composer's text is sent, as
+        ctrl+s would, while it is still that text (edited, it is the user's to send)."""
+        thread_id = self._composer_thread_id
+        text = self.shell.composer.input.text
+        shown = self.shell.message_view.thread
+        returned = self._returned.get(thread_id or "")
+        if thread_id is None or shown is None or shown.id != thread_id or returned != text:
+            self.notify("Nothing to retry.", markup=False)
+            return
+        from tui.ui.widgets.composer import ComposerInput
+
+        self.on_composer_input_send(ComposerInput.Send(text))
 
     @work(group="send")
     async def _send(self, pending: Pending) -> None:
@@ -512,6 +530,7 @@ class ReplyFeature(Feature):
             )
             return
         if event.message is not None:
+            self._returned.pop(pending.thread_id, None)
             view.confirm_pending(pending, event.message)
             self.shell.drafts.unschedule(pending.local_id)  # it waited out the delay: gone
             if self._composer_thread_id == pending.thread_id and (
@@ -528,23 +547,56 @@ class ReplyFeature(Feature):
                 self.mark_draft(pending.thread_id)
             self.show_as_last(pending.thread_id, event.message)
             return
-        pending.state = "failed"
-        pending.error = event.error or "it did not arrive"
-        view.update_pending(pending)
-        self.shell.drafts.restore(pending.local_id)  # a delayed one: a draft again
-        # The text goes back where the user can edit it (unless they are writing another).
-        if self._composer_thread_id == pending.thread_id and not self._composer_text.strip():
-            self._set_composer_text(pending.text)
-            if pending.reply_to is not None:
-                self._set_reply_to(Quote(pending.reply_to, pending.quote))
-        if event.offline:
-            pending.error = "offline: it waits as a draft"
+        self._failed(pending, event.error or "it did not arrive", offline=event.offline)
+
+    def _failed(self, pending: Pending, error: str, *, offline: bool) -> None:
+        """A send that did not arrive: its text goes to exactly one place. Back in the composer
+        when that is the thread's and empty, or in the thread's draft when the composer is
+        another's; either way the conversation drops its bubble (R or ctrl+s sends it again,
+        with the same key). Only while the composer holds another text of this thread does
+        it stay in the conversation, marked failed, for R (and on disk as a send)."""
+        view = self.shell.message_view
+        here = self._composer_thread_id == pending.thread_id
+        if here:
+            self.save_live_draft()  # (what was typed this instant counts)
+        if here and self._composer_text.strip():
+            pending.state, pending.error = "failed", error
             view.update_pending(pending)
-            self.offline.reply_waits(pending.thread_id)
+            self.notify(
+                f"Not sent: {error}. It stays in the conversation: R retries it.",
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
             return
+        view.drop_pending(pending)
+        self.shell.drafts.restore(pending.local_id)
+        thread_id = pending.thread_id
+        self._returned[thread_id] = self.shell.drafts.get(thread_id)
+        if here:
+            self._set_composer_text(self.shell.drafts.get(thread_id))
+            self._set_reply_to(self.shell.drafts.reply_to(thread_id))
+        self.mark_draft(thread_id)
+        if offline:
+            self.offline.reply_waits(thread_id)
+            return
+        where = "back in the composer" if here else "back in its thread's draft"
         self.notify(
-            f"Not sent: {pending.error}. R retries.", severity="error", timeout=8, markup=False
+            f"Not sent: {error}. It is {where}: R (or ctrl+s there) sends it again.",
+            severity="error",
+            timeout=8,
+            markup=False,
         )
+
+    def draft_sent(self, thread_id: str, text: str, message: ApiMessage) -> None:
+        """A draft was sent from elsewhere (offered after an outage): the composer that still
+        holds it lets it go (a ctrl+s would send it twice), and its row shows it."""
+        if self._composer_thread_id == thread_id and self.shell.composer.input.text == text:
+            self._set_composer_text("")
+            self._set_reply_to(None)
+        self._returned.pop(thread_id, None)
+        self.shell.message_view.append_new(thread_id, [message])  # (when it is on screen)
+        self.show_as_last(thread_id, message)
 
     def show_as_last(self, thread_id: str, message: ApiMessage) -> None:
         """The thread's row shows `message` as its last one."""
