@@ -180,3 +180,56 @@ def test_an_unreadable_file_is_kept_aside_not_overwritten(tmp_path: Path) -> Non
     for path in (store.path, drafts.path):
         assert path.with_suffix(".unreadable.json").read_text() in ("{ not json", "[1, 2")
         assert not path.exists()
+
+
+@VERSIONS
+async def test_a_due_thread_leads_only_the_views_whose_rule_it_meets(
+    data_dir: Path, version: str
+) -> None:
+    """Due, a thread comes back at the top of the views it belongs in, not of every view: not
+    Requests when it is none, not No reply when we wrote last, not a filter it fails."""
+    from dataclasses import replace
+
+    from tui.core.follow_up import gone_quiet
+    from tui.core.query import IdFilter
+    from tui.ui.screens.reminders import ReminderChoice
+
+    app, api = make_app(data_dir=data_dir, api_version=version)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        links = app.directory.account_link_ids
+        open_threads = [t for t in app.thread_list.threads if t.last_message and not t.is_request]
+        ours = next(t for t in open_threads if t.last_message and t.last_message.is_outbound(links))
+        theirs = next(
+            t for t in open_threads if t.last_message and not t.last_message.is_outbound(links)
+        )
+        both = {ours.id, theirs.id}
+        choice = ReminderChoice(ANCHOR + timedelta(hours=1), unless_answered=False)
+        app.reminders.remind([ours, theirs], choice)
+        assert not both & set(shown_ids(app))
+        later = ANCHOR + timedelta(days=4)  # (every thread's last word is older than 3 days)
+        app.clock = lambda: later
+        app.reminders.check_due()
+        await settle(pilot)
+        assert set(shown_ids(app)[:2]) == both  # back at the top of the default view
+        assert gone_quiet(ours, links, later - app.settings.follow_up_after)
+        for key, leading in (
+            ("3", set()),  # Requests: neither is a request
+            ("2", {theirs.id}),  # No reply: they wrote last in one, we in the other
+            ("4", set()),  # Archived: neither is
+            ("6", {ours.id}),  # Follow up: we wrote last, days ago
+            ("1", both),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert set(shown_ids(app)) & both == leading, key
+            assert set(shown_ids(app)[: len(leading)]) == leading, key
+            if key == "6":  # it says how long it has been quiet, as the view's rows do
+                first = screen_text(app.thread_list).splitlines()[0]
+                assert "⏰ due" in first and "silent " in first
+        # A filter must hold too: a tag neither carries.
+        carried = {*ours.prospect.context.tags, *theirs.prospect.context.tags}
+        tag = next(t for t in api.store.tags if t not in carried)
+        app.threads.show_query(replace(app.thread_query, tags=IdFilter((tag,))))
+        await settle(pilot)
+        assert not both & set(shown_ids(app))

@@ -1,8 +1,10 @@
-"""Which stored threads a view holds, decided here rather than by the service: offline, a
-view is read from the local mirror (marked stale), so its rules are the app's to apply. They
-follow the service's (tui/demo mirrors them): Default holds the open threads (v2: requests
-aside), No reply those of them whose last message is theirs, Requests the open message requests,
-Archived the done ones, All every one; then the filters (any of the selected IDs, or none at
+"""Which threads a view holds, decided from a thread's own fields rather than by the service.
+Offline, a view is read from the local mirror (marked stale), and a thread whose reminder is
+due comes back at the top of only the views it belongs in (tui/ui/features/reminders.py): there
+the views' rules are the app's to apply. They follow the service's (tui/demo mirrors them):
+Default holds the open threads (v2: requests aside), No reply those of them whose last message
+is theirs, Requests the open message requests, Archived the done ones, All every one, Follow up
+those gone quiet after our last message; then the filters (any of the selected IDs, or none at
 all), the platforms and the search text (in the name, username or last message)."""
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ from textual import work
 from textual.message import Message
 
 from tui.api.errors import InboxError, NotFound
-from tui.core.query import InboxView
 from tui.core.reminders import Reminder, ReminderStore, when_text
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
@@ -91,14 +90,19 @@ class RemindersFeature(Feature):
         self.set_interval(CHECK_EVERY, self.check_due)
 
     def lead_with_due(self) -> None:
-        """A view's first page is shown: the due threads it holds lead it (a view with filters
-        or a search shows them only where the API's page has them)."""
-        query = self.shell.thread_query
-        if query.search or query.has_filters or query.inbox is InboxView.FOLLOW_UP:
-            return
-        thread_list = self.shell.thread_list
+        """A view's first page is shown: the due threads it holds lead it. Only the views whose
+        rule the thread meets, as its own fields tell (Requests only a request, No reply only
+        one where they wrote last, the filters and the search too): see view_holds."""
+        from tui.core.offline_view import view_holds
+
+        shell = self.shell
+        query, thread_list = shell.thread_query, shell.thread_list
+        links, now = shell.directory.account_link_ids, shell.clock()
+        after, version = shell.settings.follow_up_after, shell.client.version
         for thread in self._due_threads.values():
-            if query.inbox.holds(thread.done) and thread_list.threads.position(thread.id) is None:
+            if thread_list.threads.position(thread.id) is None and view_holds(
+                query, thread, links, now, after, version
+            ):
                 thread_list.put_first(thread)
 
     def _now(self) -> datetime:

@@ -272,6 +272,9 @@ class ThreadsFeature(Feature):
         else:
             thread_list.set_threads(message.threads)
             self.lead_with_due()
+            if follow_up:  # a due thread put first says how long it has been quiet too
+                due = (thread_list.threads.find(thread_id) for thread_id in thread_list.due)
+                self._note_silences([t for t in due if t is not None], keep=True)
             if self._select is not None:
                 thread_list.select_id(self._select)
         if not message.append:
