@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,7 @@ from tests.test_actions import notifications, reader
 from tui.api.errors import ApiError, AuthError
 from tui.core.config import ScoreSettings
 from tui.core.model import Prospect
+from tui.core.query import IdFilter
 from tui.core.scoring import ScoreWeights, lead_score
 from tui.crm.client import CrmClient
 from tui.crm.handoff import crm_body, role_from_bio, split_name
@@ -138,6 +140,35 @@ async def test_rows_show_scores_and_sort_or_hide_by_them(data_dir: Path) -> None
         await pilot.press("percent_sign", "number_sign", "ctrl+u", "enter")
         await settle(pilot)
         assert [t.id for t in app.thread_list.threads] == [t.id for t in rows]
+
+
+async def test_clearing_the_filters_clears_the_score_minimum_and_order(data_dir: Path) -> None:
+    """The chips say "(F clears)" beside the score minimum and the score order: F does."""
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        rows = [t.id for t in app.thread_list.threads]
+        await pilot.press("percent_sign", "number_sign", *"30", "enter")
+        await settle(pilot)
+        chips = str(app.filter_chips.render())
+        assert "score ≥ 30" in chips and "by lead score" in chips and "(F clears)" in chips
+        before = len(api.request_log)
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.ranking.min_score is None and not app.ranking.by_score
+        assert [t.id for t in app.thread_list.threads] == rows  # every loaded row, API order
+        assert not app.thread_list.hidden and app.filter_chips.has_class("-empty")
+        assert len(api.request_log) == before  # no filter was on: nothing to read again
+        # With a filter on too, both go.
+        tag = next(iter(api.store.tags))
+        app.threads.show_query(replace(app.thread_query, tags=IdFilter((tag,))))
+        await pilot.press("number_sign", *"30", "enter")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert app.ranking.min_score is None and not app.thread_query.has_filters
+        assert [t.id for t in app.thread_list.threads] == rows
+        assert app.filter_chips.has_class("-empty")
 
 
 # --- the CRM ----------------------------------------------------------------------------------

@@ -184,6 +184,7 @@ class InboxApp(App[None]):
             lead_with_due=self.reminders.lead_with_due,
             store=self.mirror.store_threads,
             stored_view=self.mirror.stored_view,
+            clear_ranking=self.ranking.clear_ranking,
         )
         self.unread = UnreadFeature(
             self, triage=self.triage, threads=self.threads, window_title=self.window_title

@@ -67,6 +67,12 @@ class RankingFeature(Feature):
         self.shell.update_chips()
         self.shell.set_status(self.shell.count_text())
 
+    def clear_ranking(self) -> None:
+        """`F`: the score order and the minimum go with the filters (the chips say so)."""
+        if self.by_score or self.min_score is not None:
+            self.by_score, self.min_score = False, None
+            self.apply_ranking()
+
     def action_sort_by_score(self) -> None:
         self.by_score = not self.by_score
         self.apply_ranking()

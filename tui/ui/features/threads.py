@@ -60,8 +60,10 @@ class ThreadsFeature(Feature):
         lead_with_due: Callable[[], None],
         store: Callable[[list[Thread]], None],
         stored_view: Callable[[ThreadQuery], tuple[datetime, list[Thread]] | None],
+        clear_ranking: Callable[[], None],
     ) -> None:
         super().__init__(shell)
+        self.clear_ranking = clear_ranking  # `F`: the lead-score order and minimum go too
         self.lead_with_due = lead_with_due  # the threads whose reminder is due lead a view
         self.store = store  # every page read goes to the local mirror
         self.stored_view = stored_view  # offline: the view as the local mirror holds it
@@ -438,6 +440,9 @@ class ThreadsFeature(Feature):
         )
 
     def action_clear_filters(self) -> None:
+        """The filters, and the lead-score order and minimum (the view, the sort order and a
+        search stay)."""
+        self.clear_ranking()
         self.show_query(self.shell.thread_query.cleared())
 
     def action_toggle_sort(self) -> None:

@@ -100,6 +100,6 @@ def chips_text(
         group("loaded", [f"score ≥ {min_score}"])
     if by_score:
         group("order", ["by lead score (loaded)"])
-    if q.has_filters or q.sort_order.value == "asc":
+    if q.has_filters or min_score is not None or by_score:  # what F clears (not the order)
         chips.append("(F clears)", "dim")
     return chips
