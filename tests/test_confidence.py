@@ -107,7 +107,7 @@ async def test_words_agree_with_their_numbers(data_dir: Path) -> None:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "1 loaded prospect carries it" in app.screen.body
+        assert "1 prospect in this view carries it" in app.screen.body
 
 
 async def test_the_status_line_moves_on_after_an_action(

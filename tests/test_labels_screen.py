@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
 from tests.app_helpers import make_app, settle
 from tests.test_actions import reader
+from tui.core.model import Thread
 from tui.ui.app import InboxApp
 from tui.ui.screens.labels import LabelFormScreen, LabelsScreen
 from tui.ui.screens.pickers import ConfirmScreen, PickerScreen
@@ -101,7 +103,8 @@ async def test_deleting_a_tag_says_who_carries_it_and_clears_it(data_dir: Path) 
         await pilot.press("d")
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
-        assert f"{len(carriers)} loaded prospects carry it" in confirm.body
+        assert f"{len(carriers)} prospects in this view carry it" in confirm.body
+        assert "Other views are not counted (the local mirror is off)" in confirm.body
         await pilot.click("#answer-delete")
         await settle(pilot)
         assert row.id not in {t.id for t in await reader(api).list_tags()}
@@ -110,6 +113,57 @@ async def test_deleting_a_tag_says_who_carries_it_and_clears_it(data_dir: Path) 
         some = next(iter(carriers))
         assert some is not None
         assert row.id not in (await reader(api).get_prospect(some)).context.tags
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+async def test_a_tags_carriers_are_counted_in_every_view_the_mirror_holds(
+    data_dir: Path, version: str
+) -> None:
+    """With the local mirror on, deleting a tag says who carries it in the views the app has
+    read, not only in the one shown; the mirror forgets it with the server."""
+    # (The mirror's walk is kept to a request a minute: what it holds is what the views read.)
+    app, api = make_app(
+        data_dir=data_dir, api_version=version, mirror="on", mirror_share=0.001, poll_interval=3600
+    )
+    store = api.store
+    store.ensure_all()
+    # A tag only one archived person carries: no one in the default view has it.
+    tag = store.create_label("tags", "Archived only", None).id
+    person = next(
+        t.prospect
+        for t in store._order
+        if all(u.done for u in store.threads_by_prospect[t.prospect.external_id])
+    )
+    person.tags.append(tag)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert not any(tag in t.prospect.context.tags for t in app.thread_list.threads)
+        await pilot.press("4")  # Archived: read, so stored
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        mirror = app.mirror.mirror
+        assert mirror is not None
+        stored = [
+            Thread.model_validate(wire)
+            for wire, _ in mirror.threads_wire(ascending=False, offset=0, limit=10_000)
+        ]
+        carriers = {
+            t.prospect.external_id or t.id for t in stored if tag in t.prospect.context.tags
+        }
+        screen = await open_labels(pilot)
+        row = next(r for r in screen.rows["tags"] if r.id == tag)
+        assert row.everywhere and row.carried_by == len(carriers) > 0
+        highlight(screen, row.name)
+        await pilot.press("d")
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        who = "1 prospect carries" if len(carriers) == 1 else f"{len(carriers)} prospects carry"
+        assert f"{who} it, as far as the local mirror knows (every view)" in confirm.body
+        await pilot.click("#answer-delete")
+        await settle(pilot)
+        assert row.id not in {t.id for t in await reader(api).list_tags()}
+        assert row.name.lower() not in mirror.label_carriers()[0]
 
 
 async def test_statuses_tab_creates_a_status(data_dir: Path) -> None:

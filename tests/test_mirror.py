@@ -55,6 +55,43 @@ def words_of(text: str) -> set[str]:
     return {w.strip(".,!?;:()'\"").lower() for w in text.split()}
 
 
+async def test_who_carries_each_label_follows_renames_and_deletions(tmp_path: Path) -> None:
+    """The people whose stored threads carry each tag and status (by name, as stored), and
+    the stored threads following a label renamed or deleted."""
+    api = DemoApi(make_store(60))
+    client = demo_backend(api, "v2").client
+    directory = await fetch_directory(client, {})
+    mirror = Mirror(mirror_path(tmp_path, "demo"))
+    threads = (await client.list_threads(ThreadQuery(inbox=InboxView.ALL, limit=100))).threads
+    mirror.put_threads(threads, directory)
+
+    def people(label_id: str) -> set[str]:
+        return {
+            t.prospect.external_id or t.id
+            for t in threads
+            if label_id in t.prospect.context.tags or label_id == t.prospect.context.status_id
+        }
+
+    tags, statuses = mirror.label_carriers()
+    for tag in directory.tags.values():
+        assert tags.get(tag.name.lower(), set()) == people(tag.id), tag.name
+    for status in directory.statuses.values():
+        assert statuses.get(status.name.lower(), set()) == people(status.id), status.name
+    tag = max(directory.tags.values(), key=lambda t: len(people(t.id)))
+    status = max(directory.statuses.values(), key=lambda s: len(people(s.id)))
+    mirror.relabel("tags", tag.name, "Renamed Tag")
+    mirror.relabel("statuses", status.name, "Renamed Status")
+    tags, statuses = mirror.label_carriers()
+    assert tag.name.lower() not in tags and tags["renamed tag"] == people(tag.id)
+    assert status.name.lower() not in statuses and statuses["renamed status"] == people(status.id)
+    mirror.relabel("tags", "Renamed Tag", None)
+    mirror.relabel("statuses", "renamed status", None)
+    tags, statuses = mirror.label_carriers()
+    assert "renamed tag" not in tags and "renamed status" not in statuses
+    others = [t for t in directory.tags.values() if t.id != tag.id]
+    assert all(tags.get(t.name.lower(), set()) == people(t.id) for t in others)
+
+
 async def test_every_message_body_is_found_with_its_words_marked(tmp_path: Path) -> None:
     mirror, api, _ = await filled(tmp_path)
     store = api.store

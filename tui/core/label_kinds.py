@@ -12,7 +12,8 @@ class LabelRow(NamedTuple):
     id: str
     name: str
     color: str | None
-    carried_by: int  # loaded prospects carrying it
+    carried_by: int  # prospects carrying it: in the local mirror (every view), else this view
+    everywhere: bool = False  # counted in the local mirror, not in the view's loaded rows
 
 
 class LabelChange(NamedTuple):

@@ -458,6 +458,22 @@ class Mirror:
                 applied += 1
         return applied
 
+    def relabel(self, kind: str, old: str, new: str | None) -> None:
+        """A tag (kind "tags") or a status renamed from `old` to `new`, or deleted (None): the
+        stored threads follow, for the label counts and search's tag: and status: (they
+        hold labels by name, lower case)."""
+        old, new = old.lower(), None if new is None else new.lower()
+        if old == new:
+            return
+        with self._transaction() as db:
+            if kind == "tags":
+                db.execute(
+                    "UPDATE threads SET tags = replace(tags, ?1, ?2) WHERE instr(tags, ?1) > 0",
+                    (f"\n{old}\n", "" if new is None else f"\n{new}\n"),
+                )
+            else:
+                db.execute("UPDATE threads SET status = ? WHERE status = ?", (new or "", old))
+
     def newest_message_ids(self, thread_ids: Iterable[str]) -> dict[str, str | None]:
         """The newest message stored of each of these threads the mirror holds."""
         ids = list(thread_ids)
@@ -473,6 +489,24 @@ class Mirror:
         """Kept by triggers: reading them costs nothing at any size."""
         kept = dict(self.db.execute("SELECT name, value FROM counts").fetchall())
         return MirrorCounts(kept["threads"], kept["complete"], kept["messages"], self.size_bytes())
+
+    def label_carriers(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """For each tag name and each status name (lower case, as stored), the people whose
+        stored threads carry it: their person's ID, else the thread's (as the loaded rows
+        count them)."""
+        tags: dict[str, set[str]] = {}
+        statuses: dict[str, set[str]] = {}
+        rows = self.db.execute(
+            "SELECT coalesce(prospect_id, id), tags, status FROM threads"
+            " WHERE tags != '' OR status != ''"
+        )
+        for who, carried, status in rows:
+            for name in carried.split("\n"):
+                if name:
+                    tags.setdefault(name, set()).add(who)
+            if status:
+                statuses.setdefault(status, set()).add(who)
+        return tags, statuses
 
     def size_bytes(self) -> int:
         return sum(

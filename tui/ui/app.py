@@ -155,7 +155,11 @@ class InboxApp(App[None]):
         resolves the namespace to the app's attribute of that name."""
         self.targeting = TargetFeature(self)
         self.ranking = RankingFeature(self)
-        self.labels = LabelsFeature(self)
+        self.labels = LabelsFeature(
+            self,
+            stored_carriers=lambda: self.mirror.label_carriers(),
+            relabel_stored=lambda kind, old, new: self.mirror.relabel(kind, old, new),
+        )
         self.typing = TypingFeature(self)
         self.offline = OfflineFeature(
             self,

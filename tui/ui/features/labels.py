@@ -1,8 +1,12 @@
 """Tags and statuses: the management screen's changes, and labels created from a picker.
 
-Every change goes through the API; once the server has it, the directory, the rows on screen
-and the open management screen are updated in place (a deleted label leaves the loaded
-prospects that carried it).
+Every change goes through the API; once the server has it, the directory, the rows on screen,
+the local mirror and the open management screen are updated in place (a deleted label leaves
+the loaded prospects that carried it).
+
+How many prospects carry a label is what the app can know: with the local mirror on, those of
+every view it holds (the loaded rows, fresher, for theirs); without it, those of the view's
+loaded rows, and the screen says so.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from textual.message import Message
 from tui.api.errors import InboxError
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.label_kinds import KINDS, LabelChange, LabelRow
-from tui.ui.features.shared import Feature
+from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import ActionFailed
 
 if TYPE_CHECKING:
@@ -54,23 +58,49 @@ class LabelsCreated(Message):
         self.then = then
 
 
+Carriers: TypeAlias = "tuple[dict[str, set[str]], dict[str, set[str]]]"
+
+
 class LabelsFeature(Feature):
     _label_colors: dict[str, list[Color]] | None = None  # the predefined colours, once loaded
+
+    def __init__(
+        self,
+        shell: AppShared,
+        *,
+        stored_carriers: Callable[[], Carriers | None],
+        relabel_stored: Callable[[str, str, str | None], None],
+    ) -> None:
+        super().__init__(shell)
+        # The people the local mirror's threads show carrying each tag and status, in every
+        # view (None: the mirror is off); a renamed or deleted label, told to the mirror.
+        self.stored_carriers = stored_carriers
+        self.relabel_stored = relabel_stored
 
     def _labels_of(self, kind: str) -> dict[str, Any]:
         return self.shell.directory.tags if kind == "tags" else self.shell.directory.statuses
 
     def label_rows(self) -> dict[str, list[LabelRow]]:
-        """Each label with how many loaded prospects carry it (from the labels each row keeps:
-        no row is parsed)."""
-        tag_carriers, status_carriers = self.shell.thread_list.threads.label_carriers()
+        """Each label with how many prospects carry it: in the local mirror when it is on
+        (every view), else in the view's loaded rows (from the labels each row keeps: no row
+        is parsed)."""
+        rows = self.shell.thread_list.threads
+        tag_carriers, status_carriers = rows.label_carriers()
+        stored = self.stored_carriers()
+        if stored is not None:
+            # The loaded rows are the fresher word on their own people (an edit just made).
+            loaded = rows.people()
+            for carriers, in_mirror in zip((tag_carriers, status_carriers), stored, strict=True):
+                for label_id, people in in_mirror.items():
+                    carriers[label_id] = carriers.get(label_id, set()) | (people - loaded)
+        everywhere = stored is not None
         return {
             "tags": [
-                LabelRow(t.id, t.name, t.color, len(tag_carriers.get(t.id, ())))
+                LabelRow(t.id, t.name, t.color, len(tag_carriers.get(t.id, ())), everywhere)
                 for t in self.shell.directory.tags.values()
             ],
             "statuses": [
-                LabelRow(s.id, s.name, s.color, len(status_carriers.get(s.id, ())))
+                LabelRow(s.id, s.name, s.color, len(status_carriers.get(s.id, ())), everywhere)
                 for s in self.shell.directory.statuses.values()
             ],
         }
@@ -135,10 +165,15 @@ class LabelsFeature(Feature):
         change, labels = event.change, self._labels_of(event.change.kind)
         word = KINDS[change.kind].capitalize()
         if event.label is not None:
+            before = labels.get(event.label.id)
+            if before is not None and before.name != event.label.name:
+                self.relabel_stored(change.kind, before.name, event.label.name)
             labels[event.label.id] = event.label
             self.notify(f"{word} “{event.label.name}” {_past(change.op)}.", markup=False)
         elif change.label_id is not None:
-            labels.pop(change.label_id, None)
+            gone = labels.pop(change.label_id, None)
+            if gone is not None:
+                self.relabel_stored(change.kind, gone.name, None)
             self._forget_label(change.kind, change.label_id)
             self.notify(f"{word} “{change.name}” deleted.", markup=False)
         self._labels_changed()

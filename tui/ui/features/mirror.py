@@ -145,6 +145,29 @@ class MirrorFeature(Feature):
         if mirror is not None and messages:
             mirror.put_messages(thread_id, messages, self.shell.directory.account_link_ids)
 
+    def label_carriers(self) -> tuple[dict[str, set[str]], dict[str, set[str]]] | None:
+        """For each tag and each status the team has (by ID), the people whose threads the
+        mirror holds carrying it, in every view; None when the mirror is off."""
+        mirror = self.mirror
+        if mirror is None:
+            return None
+        tags, statuses = mirror.label_carriers()
+        directory = self.shell.directory
+        return (
+            {t.id: tags[t.name.lower()] for t in directory.tags.values() if t.name.lower() in tags},
+            {
+                s.id: statuses[s.name.lower()]
+                for s in directory.statuses.values()
+                if s.name.lower() in statuses
+            },
+        )
+
+    def relabel(self, kind: str, old: str, new: str | None) -> None:
+        """A label renamed (or deleted: None): the stored threads follow."""
+        mirror = self.mirror
+        if mirror is not None:
+            mirror.relabel(kind, old, new)
+
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Raises SearchError (a query that cannot be read)."""
         from tui.core.mirror import parse_search

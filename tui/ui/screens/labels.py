@@ -53,6 +53,24 @@ def check_name(name: str, taken: frozenset[str]) -> str | None:
     return None
 
 
+def carried_text(row: LabelRow) -> str:
+    """Who carries a label about to be deleted, saying where they were counted: the local
+    mirror (every view it holds), or the view's loaded rows alone."""
+    count = row.carried_by
+    if row.everywhere:
+        if not count:
+            return "No prospect carries it, as far as the local mirror knows (every view)."
+        who = "1 prospect carries" if count == 1 else f"{count} prospects carry"
+        return f"{who} it, as far as the local mirror knows (every view): it is removed from them."
+    others = "Other views are not counted (the local mirror is off)."
+    if not count:
+        return f"No prospect in this view carries it. {others}"
+    who = (
+        "1 prospect in this view carries" if count == 1 else f"{count} prospects in this view carry"
+    )
+    return f"{who} it: it is removed from them. {others}"
+
+
 class LabelFormScreen(ModalScreen[tuple[str, str | None] | None]):
     """A name and a colour (predefined name or hex); returns (name, colour or None)."""
 
@@ -167,8 +185,8 @@ class LabelsScreen(ModalScreen[None]):
         for row in rows:
             label = Text("● ", dot_style(row.color))
             label.append(one_line(row.name, 40))
-            carried = "no loaded prospects" if not row.carried_by else f"{row.carried_by} loaded"
-            label.append(f"   {carried}", "dim")
+            where = "in the local mirror" if row.everywhere else "in this view"
+            label.append(f"   {row.carried_by or 'none'} {where}", "dim")
             options.add_option(Option(label, id=row.id))
         if not rows:
             options.add_option(Option(Text(f"No {self.kind} yet: n creates one"), disabled=True))
@@ -240,16 +258,7 @@ class LabelsScreen(ModalScreen[None]):
         row, kind = self.current, self.kind
         if row is None:
             return
-        who = (
-            "1 loaded prospect carries"
-            if row.carried_by == 1
-            else (f"{row.carried_by} loaded prospects carry")
-        )
-        carried = (
-            f"{who} it: it is removed from them."
-            if row.carried_by
-            else "No loaded prospect carries it."
-        )
+        carried = carried_text(row)
 
         def answered(answer: str | None) -> None:
             if answer == "delete":

@@ -234,6 +234,11 @@ class ThreadRows(Sequence["Thread"]):
                 statuses.setdefault(status, set()).add(who)
         return tags, statuses
 
+    def people(self) -> set[str]:
+        """The prospect of every row (the thread's id when it has none), as label_carriers
+        names them."""
+        return {p or i for i, p in zip(self._ids, self._keys.prospects, strict=True)}
+
     def unread_count(self) -> int:
         return self._keys.unread.count(1)
 
