@@ -115,7 +115,9 @@ async def test_escape_in_the_box_leaves_too(data_dir: Path) -> None:
         await pilot.pause(0.5)
         await settle(pilot)
         assert not app.thread_list.threads
-        assert "No threads match “zzzz”" in screen_text(app.thread_list)
+        assert "Nothing in any folder matches “zzzz”" in " ".join(
+            screen_text(app.thread_list).split()
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert not app.query("#search-bar") and app.thread_list.current == first
@@ -152,3 +154,63 @@ async def test_searched_text_from_strangers_stays_text(data_dir: Path) -> None:
         await pilot.pause(0.5)
         await settle(pilot)
         assert f"Search: {one_line('[b]x')}" in str(app.filter_chips.render())
+
+
+async def test_nothing_in_this_view_searches_everywhere_and_says_where(data_dir: Path) -> None:
+    """A username typed from the No reply view, of someone we wrote to last: nothing there, so
+    the search looks in every folder (the All view), and the chip says where it looked."""
+    from tests.test_actions import notifications, reader
+    from tui.core.query import ThreadQuery
+
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        links = app.directory.account_link_ids
+        client = reader(api)
+        for thread in app.thread_list.threads:  # (the default view's)
+            last = thread.last_message
+            username = thread.prospect.username
+            if last is None or not last.is_outbound(links) or len(username) < 6:
+                continue
+            in_no_reply = ThreadQuery(inbox=InboxView.NO_REPLY, search=username)
+            if not (await client.list_threads(in_no_reply)).threads:
+                break
+        else:
+            raise AssertionError("no one we wrote to last")
+        await pilot.press("2")
+        await settle(pilot)
+        app.thread_list.cursor = 2
+        await settle(pilot)
+        where = app.thread_list.current
+        # Found in the view: the chip says which.
+        await pilot.press("slash", "a", "enter")
+        await settle(pilot)
+        assert app.thread_query.inbox is InboxView.NO_REPLY and app.thread_list.threads
+        assert "Search: a  in No reply" in str(app.filter_chips.render())
+        # Not found in it: every folder.
+        await pilot.press("slash")  # (back in the box)
+        app.query_one("#search-input", Input).value = username
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.thread_query.inbox is InboxView.ALL
+        assert app.thread_query.search == username
+        assert thread.id in app.thread_list.threads.ids
+        assert "Search: " + username + "  everywhere" in str(app.filter_chips.render())
+        assert app.view_tabs.active == "view-all"
+        assert any(
+            f"Nothing in No reply matches “{username}”: searching everywhere" in n
+            for n in notifications(app)
+        )
+        # Back in No reply by choice: it stays there, and says how to look everywhere.
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.thread_query.inbox is InboxView.NO_REPLY and not app.thread_list.threads
+        empty = " ".join(screen_text(app.thread_list).split())
+        assert f"Nothing in No reply matches “{username}”" in empty
+        assert "5 searches everywhere" in empty
+        # Escape: the view and the thread the search started from, its tab too.
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.thread_query.search == "" and app.thread_query.inbox is InboxView.NO_REPLY
+        assert app.view_tabs.active == "view-no-reply"
+        assert app.thread_list.current == where

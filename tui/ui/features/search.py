@@ -1,8 +1,10 @@
 """Searching threads (`/`, v2): a box above the list; once typing pauses, the current view and
 filters are asked again with the text (v2's `q`: names, usernames, the last activity's
-preview), a newer text superseding an older one. `enter` goes to the results, `escape` back to
-the view the search started from, cursor where it was. `@name` + `enter` looks that username
-up across account links; on v1, which cannot search, `/` is that lookup."""
+preview), a newer text superseding an older one. A text that finds nothing in the view is
+looked for in every folder (the All view); the chip says where the search looked. `enter` goes
+to the results, `escape` back to the view the search started from, cursor where it was.
+`@name` + `enter` looks that username up across account links; on v1, which cannot search, `/`
+is that lookup."""
 
 from __future__ import annotations
 
@@ -70,7 +72,8 @@ class SearchFeature(Feature):
         self.leave_search()
 
     def _search(self, text: str) -> None:
-        self.threads.show_query(replace(self.shell.thread_query, search=text, cursor=None))
+        query = replace(self.shell.thread_query, search=text, cursor=None)
+        self.threads.show_query(query, or_everywhere=True)
 
     def leave_search(self) -> None:
         """Back to the view the search started from, the cursor on the thread it was on."""
@@ -82,3 +85,4 @@ class SearchFeature(Feature):
         bar.remove()
         self.shell.thread_list.focus()
         self.threads.show_query(query, select=selected)
+        self.shell.view_tabs.activate(query.inbox)  # (a search may have moved to All)

@@ -75,6 +75,8 @@ class ThreadsFeature(Feature):
         self._first_page: list[Thread] | None = None  # of the view shown, once it has come
         self._then: Callable[[], None] | None = None  # after a first launch's first page
         self._select: str | None = None  # the thread to put the cursor on once loaded
+        # A search typed that finds nothing in this view looks in every folder (v2's All).
+        self._or_everywhere = False
         # The view whose rows the list shows; None while another view's first page loads, and
         # for a search's results.
         self.rows_view: InboxView | None = shell.thread_query.inbox
@@ -127,12 +129,14 @@ class ThreadsFeature(Feature):
         if then is not None:
             then()
 
-    def load_threads(self, select: str | None = None) -> None:
+    def load_threads(self, select: str | None = None, *, or_everywhere: bool = False) -> None:
         """The first page of the current view and filters; supersedes any load under way. With
-        `select`, the cursor goes to that thread when the page has it."""
+        `select`, the cursor goes to that thread when the page has it; with `or_everywhere`, a
+        search that finds nothing here looks in every folder (see search_everywhere)."""
         shell = self.shell
         self._select = select
         self._drop_marks()
+        self._or_everywhere = or_everywhere
         shell.generation += 1
         self._first_page = None
         self.next_cursor = None
@@ -224,6 +228,8 @@ class ThreadsFeature(Feature):
         if message.done:
             self.loading_more = self.follow_up_reading = False
         self.shell.set_status(self.shell.count_text())
+        if message.done:
+            self.search_everywhere()
 
     def load_more(self) -> None:
         if self.next_cursor is None or self.loading_more:
@@ -286,7 +292,7 @@ class ThreadsFeature(Feature):
         shell.refresh_target()
         query = shell.thread_query
         if query.search:
-            empty = f"No threads match “{one_line(query.search, 40)}”. escape leaves the search."
+            empty = self._nothing_found(query)
         elif follow_up:
             span = describe_span(shell.settings.follow_up_after)
             empty = f"No one has gone quiet for {span} or more after your last message." + (
@@ -298,6 +304,40 @@ class ThreadsFeature(Feature):
             )
         thread_list.set_empty_text(empty)
         shell.set_status(shell.count_text())
+        if not message.append and not follow_up:  # (the follow-up view: once it is read)
+            self.search_everywhere()
+
+    def _nothing_found(self, query: ThreadQuery) -> str:
+        """A search's empty list: where it looked, and (v2) how to look everywhere."""
+        words = one_line(query.search, 40)
+        if query.inbox is InboxView.ALL:
+            said = f"Nothing in any folder matches “{words}”."
+        else:
+            said = f"Nothing in {query.inbox.label} matches “{words}”."
+            if ApiFeature.ALL_VIEW in self.shell.client.features:
+                said += " 5 searches everywhere (All)."
+        filters = " F clears the filters." if query.has_filters else ""
+        return f"{said}{filters} escape leaves the search."
+
+    def search_everywhere(self) -> None:
+        """A search typed found nothing in the view shown: on v2 it looks in every folder
+        (`folder=all`, the All view, whose tab is shown), and says so. Once per text typed:
+        a view chosen during the search is kept (its empty list says how to look everywhere),
+        and escape goes back to the view the search started from."""
+        wanted, self._or_everywhere = self._or_everywhere, False
+        shell = self.shell
+        query = shell.thread_query
+        if not wanted or not query.search or shell.thread_list.threads:
+            return
+        if query.inbox is InboxView.ALL or ApiFeature.ALL_VIEW not in shell.client.features:
+            return
+        self.notify(
+            f"Nothing in {query.inbox.label} matches “{one_line(query.search, 40)}”: "
+            "searching everywhere (All).",
+            markup=False,
+        )
+        self.show_query(replace(query, inbox=InboxView.ALL, cursor=None))
+        shell.view_tabs.activate(InboxView.ALL)  # (the view is shown already: not loaded again)
 
     def _note_silences(self, threads: list[Thread], keep: bool) -> None:
         """The follow-up view's rows say how long each has been quiet, in place of the time."""
@@ -418,13 +458,15 @@ class ThreadsFeature(Feature):
             return
         self.shell.view_tabs.activate(InboxView(view))
 
-    def show_query(self, query: ThreadQuery, select: str | None = None) -> None:
+    def show_query(
+        self, query: ThreadQuery, select: str | None = None, *, or_everywhere: bool = False
+    ) -> None:
         """The list shows `query` (another filter, sort or search), loaded afresh when it
-        differs from the one shown; `select` as for load_threads."""
+        differs from the one shown; `select` and `or_everywhere` as for load_threads."""
         if query != self.shell.thread_query:
             self.shell.thread_query = query
             self.shell.update_chips()
-            self.load_threads(select=select)
+            self.load_threads(select=select, or_everywhere=or_everywhere)
 
     def action_filters(self) -> None:
         from tui.ui.screens.filters import FilterScreen

@@ -76,7 +76,8 @@ def chips_text(
 
     if q.search:
         chips.append(f" Search: {one_line(q.search, 40)} ", "reverse")
-        chips.append(" esc leaves it   ", "dim")
+        where = "everywhere" if q.inbox.value == "all" else f"in {q.inbox.label}"
+        chips.append(f" {where} · esc leaves it   ", "dim")
     if saved_view:
         chips.append(f" ★ {one_line(saved_view, 30)} ", "reverse")
         chips.append("   ")

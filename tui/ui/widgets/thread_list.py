@@ -6,6 +6,7 @@ so 100,000 loaded threads cost no more to move through than 100.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -428,9 +429,11 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         index, part = divmod(line, ROW_HEIGHT)
         count = self.row_count
         if not count:
-            if line == 1:
+            # The empty list's word, wrapped to the pane (it can say where to go from here).
+            lines = textwrap.wrap(self.empty_text, max(10, width - 4)) or [""]
+            if 1 <= line <= len(lines):
                 style = self.get_component_rich_style("thread-list--empty")
-                return _fit([Segment("  " + self.empty_text, style)], [], width, self.rich_style)
+                return _fit([Segment("  " + lines[line - 1], style)], [], width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         if index >= count:
             return Strip.blank(width, self.rich_style)
