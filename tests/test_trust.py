@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.app_helpers import make_app, settle
 from tui.backend import demo_client
 from tui.demo import DemoApi
@@ -295,3 +297,69 @@ async def test_a_failed_send_brought_back_is_sent_once_by_r(data_dir: Path) -> N
         sent = await messages_in(api, thread.id)
         assert sent.count("Fault test message 1 and 2") == 1
         assert "Fault test message 1" not in sent
+
+
+# --- 7. direction and authors are right from the first use -------------------------------------
+
+
+async def test_a_directory_arriving_while_the_panes_mount_is_used_by_the_conversation(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race behind "our messages on the prospect's side, for the whole first session": the
+    team directory came after the message pane took the (empty) one it was made with and
+    before the pane counted as mounted, so the pane kept the empty one."""
+    from tui.core.directory import fetch_directory
+    from tui.ui.startup import Startup
+
+    app, api = make_app(data_dir=data_dir, api_version="v1")
+    reader = demo_client(api, "v1")
+    loaded = await fetch_directory(reader, {})
+    await reader.aclose()
+    styles = Startup.read_later_styles
+
+    def directory_arrives_meanwhile(self: Startup) -> None:
+        styles(self)
+        self.app.team.apply_directory(loaded)  # (as DirectoryLoaded would, mid-mount)
+
+    monkeypatch.setattr(Startup, "read_later_styles", directory_arrives_meanwhile)
+    # (That is its one arrival: the load the app starts is the one that came mid-mount.)
+    monkeypatch.setattr(app.team, "load_directory", lambda: None)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        assert app.message_view.directory.account_link_ids
+        thread = next(
+            t
+            for t in app.thread_list.threads
+            if t.last_message and t.last_message.author_id in loaded.account_link_ids
+        )
+        app.thread_list.select_id(thread.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        last = app.message_view.messages[-1]
+        assert last.is_outbound(app.message_view.directory.account_link_ids)
+        assert thread.prospect.display_name not in app.message_view._author_label(last, True)
+
+
+async def test_a_directory_arriving_before_the_panes_are_made_is_no_crash(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first launch mounts the message pane and the composer late: the directory may come
+    first, and the sidebar it redraws must not reach for a composer not yet made."""
+    from tui.core.directory import fetch_directory
+    from tui.ui.startup import Startup
+
+    app, api = make_app(data_dir=data_dir, api_version="v1")
+    reader = demo_client(api, "v1")
+    loaded = await fetch_directory(reader, {})
+    await reader.aclose()
+    mount_panes = Startup.mount_panes
+
+    async def directory_first(self: Startup) -> None:
+        self.app.team.apply_directory(loaded)
+        await mount_panes(self)
+
+    monkeypatch.setattr(Startup, "mount_panes", directory_first)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        assert app.panes_mounted and app.return_code is None
+        assert app.message_view.directory.account_link_ids

@@ -162,6 +162,11 @@ class Startup:
         await app.query_one("#footer-slot").remove()
         app.screen.refresh_bindings()  # focus was set before the footer was there to hear it
         app.panes_mounted = True
+        if app.message_view.directory is not app.directory:
+            # The directory came while the panes were being mounted (after the pane took the
+            # one it was made with, before it counted as mounted): direction and authors are
+            # drawn again with it, not left as they were for the session.
+            app.team.apply_directory(app.directory)
         app.key_problems += app.saved_views.bind_saved_view_keys()
         for warning in app.startup_warnings + app.key_problems:
             app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)

@@ -111,9 +111,9 @@ class ReplyFeature(Feature):
         else (the list's cursor moved under an open conversation), the composer is put away,
         what it holds kept as its thread's draft, so `tab` cannot reach it; `r` opens the new
         person's, and it is back when the sidebar shows its person again."""
-        composer = self.shell.composer
         if self._composer_thread_id is None:
-            return
+            return  # (no composer shown yet: on a first launch it is not even mounted)
+        composer = self.shell.composer
         if thread is None or thread.id != self._composer_thread_id:
             if not composer.has_class("-hidden"):
                 self.save_live_draft()
