@@ -128,6 +128,27 @@ def test_settings_never_show_the_key() -> None:
 def test_redaction() -> None:
     register_secret(KEY)
     assert redact(f"Authorization: Bearer {KEY}!") == f"Authorization: Bearer {REDACTED}!"
+    # A key this long goes even where it runs into other text.
+    assert redact(f"?key%3D{KEY}x") == f"?key%3D{REDACTED}x"
+
+
+def test_a_short_key_is_redacted_only_as_a_token_of_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo server's key is `demo`: a request ID, a command or a word that contains it
+    stays as it is (#34: `req_«redacted»00000001`)."""
+    from tui.core import secrets
+
+    monkeypatch.setattr(secrets, "_known", secrets._known.copy())  # forgotten after the test
+    register_secret("demo")
+    assert redact("Not sent: too long (request req_demo00000001)") == (
+        "Not sent: too long (request req_demo00000001)"
+    )
+    assert redact("run inbox-tui demo-server, a demonstration") == (
+        "run inbox-tui demo-server, a demonstration"
+    )
+    assert redact("Bearer demo") == f"Bearer {REDACTED}"
+    assert redact('{"key": "demo"}, demo.') == f'{{"key": "{REDACTED}"}}, {REDACTED}.'
 
 
 async def test_crash_report_has_no_locals_and_no_key(

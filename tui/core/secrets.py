@@ -5,23 +5,33 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
 
 REDACTED = "«redacted»"
-_known: set[str] = set()
+# A secret this long is no one's word or ID: it goes wherever it appears, even run into other
+# text. A shorter one (the demo's key is `demo`) only where it stands as a token of its own,
+# not inside another word or ID (`req_demo00000001`, `demo-server`).
+REDACT_ANYWHERE = 16
+_known: dict[str, re.Pattern[str]] = {}  # the secret -> where it is found, longest first
 
 
 def register_secret(value: str | None) -> None:
     """Remember a secret so that `redact` removes it from any text."""
-    if value and len(value) >= 4:
-        _known.add(value)
+    if value and len(value) >= 4 and value not in _known:
+        found = re.escape(value)
+        if len(value) < REDACT_ANYWHERE:
+            found = rf"(?<![\w-]){found}(?![\w-])"
+        _known[value] = re.compile(found)
+        for secret in sorted(_known, key=len, reverse=True):  # a longer one before its parts
+            _known[secret] = _known.pop(secret)
 
 
 def redact(text: str) -> str:
-    for secret in sorted(_known, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
+    for pattern in _known.values():
+        text = pattern.sub(REDACTED, text)
     return text
 
 
