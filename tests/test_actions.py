@@ -590,7 +590,7 @@ async def test_new_conversation_by_username_and_unknowns(data_dir: Path, version
             assert any("starts with its first message" in n for n in notifications(app))
             await pilot.press("escape")
         await start(pilot, "not a name!")
-        assert any("neither a username nor an X user ID" in n for n in notifications(app))
+        assert any("neither a username nor a user ID on X" in n for n in notifications(app))
 
 
 async def test_new_conversation_409_opens_the_existing_thread(data_dir: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, RadioButton, Static, TextArea
 
 from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import ANCHOR
@@ -19,6 +19,7 @@ from tests.test_actions import notifications, open_thread, reader, stranger
 from tests.test_xchat import read_message
 from tui.core.drafts import DraftStore
 from tui.core.model import Message, Thread
+from tui.core.query import ThreadQuery
 from tui.demo import DemoApi, Fault
 from tui.demo.seed import SeedConfig
 from tui.demo.store import DemoStore
@@ -365,6 +366,45 @@ async def test_a_quick_send_whose_answer_is_lost_is_checked_not_resent(
         view = app.message_view
         assert view.thread is not None
         assert [m.content for m in view.messages] == ["Exactly once"]
+
+
+async def test_the_first_message_is_counted_against_the_chosen_platforms_limit(
+    data_dir: Path,
+) -> None:
+    """#34: on the Instagram account link the dialog counts against Instagram's 1,000
+    characters (X's 10,000 on an X one), says so, sends nothing when over, and its hint
+    speaks of Instagram user IDs."""
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        links = app.directory.account_links.values()
+        instagram = next(a.id for a in links if a.platform == "instagram")
+        page = await reader(api).list_threads(ThreadQuery(platforms=("instagram",)))
+        thread = page.threads[0]
+        assert thread.account_link_id == instagram
+        screen = await new_conversation(pilot, "@" + thread.prospect.username, "y" * 1_005)
+        await pilot.pause()
+        who, count = screen.query_one("#new-who", Input), screen.query_one("#new-count", Static)
+        assert "X user ID" in who.placeholder and str(count.render()) == "1,005 / 10,000"
+        screen.query_one(f"#link-{instagram}", RadioButton).value = True
+        await pilot.pause()
+        assert who.placeholder == "username (without @) or Instagram user ID"
+        assert str(count.render()) == "1,005 / 1,000" and count.has_class("-over")
+        posts = sum(1 for method, _ in api.request_log if method == "POST")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen  # still open, with what was typed
+        assert sum(1 for method, _ in api.request_log if method == "POST") == posts
+        message = str(screen.query_one("#new-message", Static).render())
+        assert message == "Too long for Instagram: 1,005 of 1,000 characters. Nothing was sent."
+        screen.query_one("#new-text", TextArea).text = "y" * 1_000
+        await pilot.pause()
+        assert str(count.render()) == "1,000 / 1,000" and not count.has_class("-over")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.message_view.thread is not None
+        assert app.message_view.thread.id == thread.id
+        assert app.message_view.messages[-1].content == "y" * 1_000
 
 
 async def test_escape_with_a_first_message_asks_before_dropping_it(data_dir: Path) -> None:

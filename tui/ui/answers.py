@@ -20,9 +20,20 @@ class PickResult(NamedTuple):
     scope: Scope = Scope.THREAD
 
 
+class LinkChoice(NamedTuple):
+    """An account link a new conversation can start from, as the dialog offers it: its
+    platform's name (the person's user ID is theirs there) and its message length limit
+    (None: any length)."""
+
+    id: str
+    label: str
+    platform: str = "X"
+    limit: int | None = None
+
+
 class NewConversation(NamedTuple):
-    """Who (a username or an X user ID), from which account link, and optionally the first
-    message (sent at once with quick send)."""
+    """Who (a username or a user ID on the account link's platform), from which account
+    link, and optionally the first message (sent at once with quick send)."""
 
     who: str
     account_link_id: str

@@ -1,10 +1,11 @@
 """Starting a conversation: look the person up, open the thread, or create it (lookup-or-create).
 
-By X user ID: look the thread up, then (v1) create it empty. By username: the person's existing
-threads tell their X user ID (there is no username search for people not yet contacted). With a
-first message written in the dialog, one send creates the thread too (v1 quick send; v2 a send
-to a profile target). v2 has no empty conversations: without a first message, the dialog asks
-for one.
+By user ID (on the account link's platform: X's, Instagram's...): look the thread up, then (v1)
+create it empty. By username: the person's existing threads tell their user ID (there is no
+username search for people not yet contacted). With a first message written in the dialog, one
+send creates the thread too (v1 quick send; v2 a send to a profile target); the dialog counts it
+against the platform's limit. v2 has no empty conversations: without a first message, the dialog
+asks for one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from textual.message import Message
 
 from tui.api.errors import Conflict, InboxError, NotFound, TransportError
 from tui.core.api_versions import ApiFeature
+from tui.core.model import X_PLATFORM
 from tui.core.text import one_line
+from tui.ui.answers import LinkChoice
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 
@@ -51,7 +54,8 @@ class ConversationReady(Message):
 
 
 class Person(NamedTuple):
-    """Who a new conversation is with: their X user ID, or why it is not known."""
+    """Who a new conversation is with: their user ID on the platform, or why it is not
+    known."""
 
     platform_id: str | None
     existing: Thread | None = None  # their thread on the chosen account link, if found
@@ -59,7 +63,7 @@ class Person(NamedTuple):
 
 
 def valid_user_id(text: str) -> bool:
-    """X user IDs are ASCII digits (str.isdigit alone also accepts other scripts' digits)."""
+    """User IDs are ASCII digits (str.isdigit alone also accepts other scripts' digits)."""
     return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
 
 
@@ -74,7 +78,11 @@ class ConversationsFeature(Feature):
 
         directory = self.shell.directory
         links = [
-            (a.id, one_line(f"{a.name} (@{a.username})", 50) + _state_note(a.status))
+            LinkChoice(
+                a.id,
+                one_line(f"{a.name} (@{a.username})", 50) + _state_note(a.status),
+                *self._platform(a.id),
+            )
             for a in directory.account_links.values()
         ]
         if not links:
@@ -94,6 +102,19 @@ class ConversationsFeature(Feature):
             self._start_conversation(answer)
 
         self.shell.push_screen(NewConversationScreen(links, given), chosen)
+
+    def _platform(self, link_id: str) -> tuple[str, int | None]:
+        """The name and the message length limit of the account link's platform, as the
+        team's platforms say (X's as v1 knows it when they do not list X)."""
+        directory = self.shell.directory
+        link = directory.account_links.get(link_id)
+        platform_id = link.platform if link is not None else X_PLATFORM.id
+        platform = directory.platform(platform_id)
+        if platform is None and platform_id == X_PLATFORM.id:
+            platform = X_PLATFORM
+        if platform is None:  # not among the team's platforms: its ID, no known limit
+            return one_line(platform_id, 20), None
+        return one_line(platform.label, 20), platform.max_characters
 
     @work(group="new-conversation", exclusive=True)
     async def _start_conversation(self, wanted: NewConversation) -> None:
@@ -118,21 +139,24 @@ class ConversationsFeature(Feature):
     async def _find_person(self, who: str, link_id: str) -> Person:
         from tui.ui.screens.lookup import normalise_username
 
+        platform = self._platform(link_id)[0]
         if who.isdigit():
             if not valid_user_id(who):
-                return Person(None, note="An X user ID is a number of up to 20 digits.")
+                return Person(None, note=f"A user ID on {platform} is a number of up to 20 digits.")
             return Person(who)
         username = normalise_username(who)
         if username is None:
             return Person(
-                None, note=f"{one_line(who, 30)!r} is neither a username nor an X user ID."
+                None,
+                note=f"{one_line(who, 30)!r} is neither a username nor a user ID on {platform}.",
             )
         threads = await self.shell.client.lookup_threads_by_username(username)
         if not threads:
+            where = " (the number in x.com/i/user/…)" if platform == X_PLATFORM.label else ""
             return Person(
                 None,
                 note=f"@{username} has no conversation with your team yet: start it with their "
-                "X user ID (the number in x.com/i/user/…).",
+                f"{platform} user ID{where}.",
             )
         mine = next((t for t in threads if t.account_link_id == link_id), None)
         return Person(
@@ -164,7 +188,10 @@ class ConversationsFeature(Feature):
                 return ConversationReady(None, "The conversation exists but could not be opened.")
             return ConversationReady(existing, "It already existed: opened it.")
         except NotFound:
-            return ConversationReady(None, f"No X user with the ID {platform_id} was found.")
+            platform = self._platform(link_id)[0]
+            return ConversationReady(
+                None, f"No {platform} user with the ID {platform_id} was found."
+            )
         return ConversationReady(created, "New conversation: write the first message.", True)
 
     async def _quick_send(self, wanted: NewConversation, platform_id: str) -> ConversationReady:
@@ -180,7 +207,7 @@ class ConversationsFeature(Feature):
                 idempotency_key=f"inbox-tui-{uuid.uuid4().hex}",
             )
         except NotFound:
-            note = f"No X user with the ID {platform_id} was found."
+            note = f"No {self._platform(link_id)[0]} user with the ID {platform_id} was found."
             return ConversationReady(None, note, retry=wanted)
         except TransportError as error:
             if not error.maybe_sent:

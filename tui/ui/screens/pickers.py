@@ -27,7 +27,7 @@ from textual.widgets.selection_list import Selection
 
 from tui.core.edits import Scope, parse_valuation
 from tui.core.text import one_line
-from tui.ui.answers import CREATE, NewConversation, PickResult
+from tui.ui.answers import CREATE, LinkChoice, NewConversation, PickResult
 from tui.ui.widgets.checklist import CheckList
 
 
@@ -346,16 +346,19 @@ class NotesScreen(ModalScreen[tuple[str | None] | None]):
 
 
 class NewConversationScreen(ModalScreen[NewConversation | None]):
+    """Who, from which account link, and an optional first message: counted against the
+    link's platform's limit (as the composer counts), and not sent when it is over."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="new.cancel"),
         Binding("ctrl+s", "submit", "Start / send", id="new.submit"),
     ]
 
     def __init__(
-        self, account_links: list[tuple[str, str]], given: NewConversation | None = None
+        self, account_links: list[LinkChoice], given: NewConversation | None = None
     ) -> None:
         super().__init__()
-        self.account_links = account_links  # (id, label)
+        self.account_links = account_links
         self.given = given  # what the user typed before, when a send has to be tried again
 
     def compose(self) -> ComposeResult:
@@ -368,18 +371,46 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
                 ),
                 classes="dialog-title",
             )
-            yield Input(
-                value=given.who if given else "",
-                placeholder="username (without @) or X user ID",
-                id="new-who",
-            )
+            yield Input(value=given.who if given else "", id="new-who")
             with RadioSet(id="new-link"):
-                for i, (link_id, label) in enumerate(self.account_links):
-                    pressed = link_id == given.account_link_id if given else i == 0
-                    yield RadioButton(label, pressed, id=f"link-{link_id}")
-            yield Label(Text("First message (optional)"), classes="new-label")
+                for i, link in enumerate(self.account_links):
+                    pressed = link.id == given.account_link_id if given else i == 0
+                    yield RadioButton(link.label, pressed, id=f"link-{link.id}")
+            with Horizontal(id="new-text-bar"):
+                yield Label(Text("First message (optional)"), classes="new-label")
+                yield Label("", id="new-count")
             yield TextArea(given.text if given else "", id="new-text", soft_wrap=True)
             yield Label("", id="new-message")
+
+    def on_mount(self) -> None:
+        self._show_link()
+
+    @property
+    def link(self) -> LinkChoice:
+        """The account link chosen now."""
+        pressed = self.query_one("#new-link", RadioSet).pressed_button
+        link_id = (pressed.id or "").removeprefix("link-") if pressed else ""
+        return next((a for a in self.account_links if a.id == link_id), self.account_links[0])
+
+    def _show_link(self) -> None:
+        """The hint names the chosen link's platform; the count is against its limit."""
+        link = self.link
+        self.query_one("#new-who", Input).placeholder = one_line(
+            f"username (without @) or {link.platform} user ID", 80
+        )
+        self._count()
+
+    def _count(self) -> None:
+        length, limit = len(self.query_one("#new-text", TextArea).text), self.link.limit
+        label = self.query_one("#new-count", Label)
+        label.update(Text(f"{length:,}" if limit is None else f"{length:,} / {limit:,}"))
+        label.set_class(limit is not None and length > limit, "-over")
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self._show_link()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._count()
 
     def show_message(self, text: str) -> None:
         self.query_one("#new-message", Label).update(Text(text))
@@ -388,15 +419,21 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
         self.action_submit()
 
     def action_submit(self) -> None:
+        link = self.link
         who = self.query_one("#new-who", Input).value.strip().removeprefix("@")
         if not who:
-            self.show_message("Type a username or an X user ID.")
+            self.show_message(
+                f"Type their username or their {one_line(link.platform, 20)} user ID."
+            )
             return
-        radio = self.query_one("#new-link", RadioSet)
-        pressed = radio.pressed_button
-        link_id = (pressed.id or "").removeprefix("link-") if pressed else self.account_links[0][0]
         text = self.query_one("#new-text", TextArea).text
-        self.dismiss(NewConversation(who, link_id, text if text.strip() else ""))
+        if link.limit is not None and len(text) > link.limit:
+            self.show_message(
+                f"Too long for {one_line(link.platform, 20)}: {len(text):,} of {link.limit:,} "
+                "characters. Nothing was sent."
+            )
+            return
+        self.dismiss(NewConversation(who, link.id, text if text.strip() else ""))
 
     def action_cancel(self) -> None:
         if not self.query_one("#new-text", TextArea).text.strip():
