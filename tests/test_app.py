@@ -573,3 +573,18 @@ def test_every_key_names_an_action_that_exists() -> None:
         feature = getattr(app, namespace)
         assert isinstance(feature, Feature), key.id
         assert hasattr(feature, f"action_{action}"), key.id
+
+
+async def test_ctrl_c_says_in_plain_words_which_keys_quit() -> None:
+    """#34: ctrl+c does not quit; Textual's own toast said so in markup this app never renders
+    (a literal `[b]ctrl+q[/b]`)."""
+    app, _ = make_app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.thread_list.focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        (toast,) = app._notifications
+        assert toast.title == "Do you want to quit?"
+        assert toast.message == "Press q to quit (ctrl+q while typing)."
+        assert app.is_running

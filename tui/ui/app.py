@@ -287,6 +287,26 @@ class InboxApp(App[None]):
         self.reply.save_live_draft()  # what was typed in the last 0.3 s too
         await super().action_quit()
 
+    def action_help_quit(self) -> None:
+        """ctrl+c does not quit (in a text field it copies): say which keys do, in plain
+        words. (Textual's own says it in markup, which this app's toasts never render.) A
+        priority key (ctrl+q) quits even while typing; the others (q) only outside a text
+        field."""
+        quits = [
+            (key, active.binding.priority)
+            for key, active in self.active_bindings.items()
+            if active.binding.action in ("quit", "app.quit")
+        ]
+        keys = [key for key, priority in quits if not priority]
+        anywhere = [key for key, priority in quits if priority]
+        if not keys and not anywhere:
+            return
+        if keys and anywhere:
+            message = f"Press {' or '.join(keys)} to quit ({' or '.join(anywhere)} while typing)."
+        else:
+            message = f"Press {' or '.join(keys or anywhere)} to quit."
+        self.notify(message, title="Do you want to quit?", markup=False)
+
     async def on_unmount(self) -> None:
         self.startup.end()
         self.window_title.restore()
