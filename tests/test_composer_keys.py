@@ -52,3 +52,24 @@ async def test_ctrl_u_asks_before_clearing_a_long_draft(data_dir: Path) -> None:
         await pilot.pause(0.4)
         await settle(pilot)
         assert app.composer.input.text == "" and DraftStore(data_dir).get(thread.id) == ""
+
+
+async def test_the_hint_keeps_apart_from_the_count_at_any_width(data_dir: Path) -> None:
+    """#34: a narrow message pane cut the hint and ran it into the count (`esc22 / 10,000`):
+    whole keys only, then a gap, then the count."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await open_thread(pilot, lambda t: True)
+        await pilot.press("r")
+        app.composer.input.insert("x" * 22)
+        keys = ("ctrl+s send", "ctrl+t snippet", "ctrl+e $EDITOR", "esc back")
+        for width in (200, 160, 140, 130, 120, 100):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            bar = app.composer.query_one("#composer-bar").region
+            line = app.screen._compositor.render_strips()[bar.y].text[bar.x : bar.right]
+            before = line[: line.index("22 / 10,000")]
+            hint = before.rstrip()
+            assert len(before) - len(hint) >= 2, f"{width}: {line!r}"
+            assert hint.split(" · ") == list(keys[: hint.count(" · ") + 1]), f"{width}: {line!r}"

@@ -171,6 +171,24 @@ class ComposerInput(TextArea):
         self.post_message(self.DropQuote())
 
 
+class ComposerHint(Label):
+    """The composer's keys: as many whole ones as fit beside the count (never one cut off
+    from what it does, nor run into the count)."""
+
+    KEYS = ("ctrl+s send", "ctrl+t snippet", "ctrl+e $EDITOR", "esc back")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit(event.size.width)
+
+    def fit(self, width: int) -> None:
+        shown: list[str] = []
+        for key in self.KEYS:
+            if len(" · ".join([*shown, key])) > width:
+                break
+            shown.append(key)
+        self.update(Text(" · ".join(shown)))
+
+
 class Composer(Vertical):
     """The input plus a line with the hint and the length against the platform's limit."""
 
@@ -181,10 +199,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="composer-bar"):
-            yield Label(
-                Text("ctrl+s send · ctrl+t snippet · ctrl+e $EDITOR · esc back"),
-                id="composer-hint",
-            )
+            yield ComposerHint(Text(" · ".join(ComposerHint.KEYS)), id="composer-hint")
             yield Label("", id="composer-count")
         yield Label("", id="composer-quote", classes="-hidden")
         yield ComposerInput(
