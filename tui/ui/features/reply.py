@@ -26,6 +26,7 @@ from textual.timer import Timer
 
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
 from tui.core.drafts import Quote, ScheduledSend
+from tui.core.editor import editor_command
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature, Needs, message_refusal
@@ -621,9 +622,14 @@ class ReplyFeature(Feature):
     # --- $EDITOR ----------------------------------------------------------------------------
 
     def on_composer_input_editor_requested(self, event: ComposerInput.EditorRequested) -> None:
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.notify("Set $EDITOR to compose in your editor.", severity="warning", markup=False)
+        editor = editor_command(os.environ)
+        if editor is None:
+            self.notify(
+                "No editor found (no $VISUAL, $EDITOR, editor or vi): set $EDITOR to compose "
+                "in your editor.",
+                severity="warning",
+                markup=False,
+            )
             return
         text = self.shell.composer.input.text
         with tempfile.NamedTemporaryFile(
