@@ -217,7 +217,7 @@ def test_composer_with_a_draft(snap_compare: SnapCompare) -> None:
 
 def test_snippet_picker(snap_compare: SnapCompare) -> None:
     """The demo's example snippets, filtered, with the text as it will be inserted (filled
-    from the conversation; {me} unknown without `me` in the config: named below)."""
+    from the conversation; {me} with the demo's user, Alex Chen)."""
     app, _ = make_app()
     assert snap_compare(
         app, terminal_size=(130, 36), run_before=run("enter", "r", "ctrl+t", *"intro")

@@ -169,3 +169,26 @@ async def test_ctrl_n_saves_the_draft_as_a_snippet(data_dir: Path, tmp_path: Pat
         }
         assert [s.name for s in app.snippets.snippets()] == ["Thanks"]  # examples make way
         assert app.composer.input.text == "Thanks {first_name}!\nTalk soon."  # still the draft
+
+
+async def test_the_demo_fills_me_with_its_user(data_dir: Path) -> None:
+    """#34: the demo knows who the user is (Alex Chen, whom its key acts as): its example
+    snippets' {me} is filled without `me` in the config file, which still wins when set."""
+    app, _ = make_app(data_dir=data_dir)
+    assert app.settings.me == ""
+    async with app.run_test(size=(160, 44)) as pilot:
+        await settle(pilot)
+        await open_thread(pilot, lambda t: True)
+        await pilot.press("r", "ctrl+t")
+        picker = app.screen
+        assert isinstance(picker, SnippetPickerScreen)
+        await pilot.press(*"intro")
+        assert picker.shown[0].name == "Intro call"
+        assert str(picker.query_one("#snippet-preview").render()).endswith("\n\nAlex Chen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.composer.input.text.endswith("triage DMs.\n\nAlex Chen")
+        assert not any("{me}" in n for n in notifications(app))
+        app.settings.me = "Sam O."
+        app.snippets.pick("Intro call")
+        assert app.composer.input.text.endswith("\n\nSam O.")

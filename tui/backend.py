@@ -25,6 +25,9 @@ class Backend:
     client: InboxApi
     is_demo: bool
     campaign_names: dict[str, str] = field(default_factory=dict)
+    # Who the key acts as, when the backend knows (the demo does; the API does not say): the
+    # snippets' {me} when the config file's `me` is not set.
+    user_name: str = ""
     # Makes the CRM prospects are handed to, when there is one: on first use, so that its
     # client (and the demo CRM) cost nothing before the first page is on screen.
     crm_factory: Callable[[], CrmClient] | None = None
@@ -129,11 +132,13 @@ def demo_backend(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwar
     benchmarks)."""
     from tui.demo import demo_transport
 
+    store = api.store
     return Backend(
         demo_client(api, version, **kwargs),
         is_demo=True,
         media_transport=demo_transport(api),
-        campaign_names=dict(api.store.campaign_names),
+        campaign_names=dict(store.campaign_names),
+        user_name=store.members[store.acting_member_id].name,
         crm_factory=demo_crm_client,
         stage_map=demo_stage_map(),
     )

@@ -179,7 +179,7 @@ class Settings:
     # Canned replies ([[snippets]]: name, body, optional key); more in snippets/ beside the
     # config file, one per .txt or .md file. ctrl+t in the composer inserts one.
     snippets: list[Snippet] = field(default_factory=list)
-    # Your name, for {me} in snippets.
+    # Your name, for {me} in snippets (on the demo, its user when unset).
     me: str = ""
     # Key overrides by binding id (see `?`): e.g. triage.done = "E,ctrl+d".
     keys: dict[str, str] = field(default_factory=dict)

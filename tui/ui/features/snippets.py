@@ -45,7 +45,10 @@ class SnippetsFeature(Feature):
         if thread is None:
             self.notify("Open a thread first: a snippet is filled from it.", markup=False)
             return None
-        return values_for(thread, self.shell.directory, self.shell.settings.me)
+        backend = self.shell.backend
+        # The config file's `me`, else who the backend says the user is (the demo's Alex Chen).
+        me = self.shell.settings.me or (backend.user_name if backend is not None else "")
+        return values_for(thread, self.shell.directory, me)
 
     def _insert(self, text: str) -> None:
         composer = self.shell.composer.input
