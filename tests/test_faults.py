@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import make_app, painted_text, settle
 from tests.conftest import make_store
 from tui.api.errors import AuthError
 from tui.backend import demo_client
@@ -84,6 +84,19 @@ async def test_session_expiry_explains_how_to_fix_it(tmp_path: Path) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert "API key was refused" in app.status_text
+
+
+async def test_a_refused_key_is_named_where_the_threads_would_be(tmp_path: Path) -> None:
+    """#34: a 401 is the key, not the connection: the empty list says so, and how to set a
+    new one."""
+    app, api = make_app(data_dir=tmp_path)
+    api.faults.set_rates(FaultRates(unauthorized_after=0))  # every request: 401
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert not app.thread_list.threads
+        shown = " ".join(painted_text(app.thread_list).split())
+        assert "API key was refused" in shown and "inbox-tui set-key" in shown
+        assert "connection" not in shown
 
 
 async def test_slow_answers_and_quick_switches(tmp_path: Path) -> None:

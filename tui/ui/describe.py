@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.api.errors import AuthError, InboxError, RateLimited, TransportError
+from tui.core.config import ENV_API_KEY
 from tui.core.permissions import CAPABILITY_WORDS
 from tui.core.text import one_line
 from tui.core.timestamps import parse_timestamp
@@ -43,7 +44,10 @@ def _by_code(error: InboxError) -> str | None:
 def describe_error(error: InboxError) -> str:
     """What went wrong, in the user's terms, with what to do about it."""
     if isinstance(error, AuthError):
-        return "The API key was refused: set INBOX_API_KEY (or api_key in the config file)."
+        return (
+            "The API key was refused: store a new one with `inbox-tui set-key` (or set "
+            f"{ENV_API_KEY}), then start the app again."
+        )
     if isinstance(error, RateLimited):
         wait = f" Retry in {error.retry_after:.0f} s." if error.retry_after else ""
         return f"Rate-limited by the Inbox API.{wait}"

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.message import Message
 
-from tui.api.errors import InboxError, TransportError
+from tui.api.errors import AuthError, InboxError, TransportError
 from tui.core.api_versions import ApiFeature
 from tui.core.follow_up import describe_span, gone_quiet, past_cutoff, quiet_for, quiet_since
 from tui.core.query import MAX_LIMIT, InboxView, SortOrder
 from tui.core.text import one_line
+from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 from tui.ui.messages import RequestFailed, ThreadsFetched, ThreadsLoaded
 
@@ -366,10 +367,15 @@ class ThreadsFeature(Feature):
             message.quiet = True  # the status line says it: offline, on the cache
             return
         if not thread_list.threads:
-            thread_list.set_empty_text(
-                "Could not load threads: they load again when the connection is back "
-                "(ctrl+r retries now)."
-            )
+            if isinstance(message.error, AuthError):  # not the connection: the key
+                thread_list.set_empty_text(
+                    f"Could not load threads. {describe_error(message.error)}"
+                )
+            else:
+                thread_list.set_empty_text(
+                    "Could not load threads: they load again when the connection is back "
+                    "(ctrl+r retries now)."
+                )
             self.shell.reloads.failed("threads", self.load_threads)
 
     def _show_cached_threads(self) -> bool:

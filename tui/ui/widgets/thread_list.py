@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -114,6 +115,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.kept_out: set[str] = set()
         self.marked: set[str] = set()
         self.empty_text = "Loading…"
+        self._empty_wrapped: tuple[tuple[str, int], list[str]] = (("", 0), [])
         self._clock = clock
         self._cache: dict[tuple[object, ...], Strip] = {}
         # The rows shown last time (see core/row_summary.py), until the threads are loaded.
@@ -422,6 +424,14 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
 
     # --- rendering --------------------------------------------------------------------------
 
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty list's text, wrapped to the list's width (an error says all of what to
+        do, not its first line)."""
+        key = (self.empty_text, width)
+        if self._empty_wrapped[0] != key:
+            self._empty_wrapped = (key, _wrap(self.empty_text, max(10, width - 4)))
+        return self._empty_wrapped[1]
+
     def render_line(self, y: int) -> Strip:
         _, scroll_y = self.scroll_offset
         line = scroll_y + y
@@ -429,11 +439,10 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         index, part = divmod(line, ROW_HEIGHT)
         count = self.row_count
         if not count:
-            # The empty list's word, wrapped to the pane (it can say where to go from here).
-            lines = textwrap.wrap(self.empty_text, max(10, width - 4)) or [""]
-            if 1 <= line <= len(lines):
+            wrapped = self._empty_lines(width)
+            if 1 <= line <= len(wrapped):
                 style = self.get_component_rich_style("thread-list--empty")
-                return _fit([Segment("  " + lines[line - 1], style)], [], width, self.rich_style)
+                return _fit([Segment("  " + wrapped[line - 1], style)], [], width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         if index >= count:
             return Strip.blank(width, self.rich_style)
@@ -520,6 +529,17 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         if row.via is not None:
             parts.append(Segment(f"via {one_line(row.via, 20)}", style("thread-list--link")))
         return parts
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _fit(left: list[Segment], right: list[Segment], width: int, base: Style) -> Strip:
