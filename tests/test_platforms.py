@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
 from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import SelectionList
@@ -271,3 +273,41 @@ def test_a_saved_view_keeps_its_platform_filter() -> None:
     assert query.platforms == ("instagram",) and unknown == []
     _, unknown = to_query(replace(spec, platforms=["Myspace"]), directory, 50)
     assert unknown == ["platform 'Myspace'"]
+
+
+def contrast(one: RichColor, other: RichColor) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+
+    def luminance(color: RichColor) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        red, green, blue = color.get_truecolor()
+        return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_platform_badges_stay_readable_in_256_colours(data_dir: Path) -> None:
+    """#34: the X / IG badges were white on white (a translucent background drawn opaque):
+    in every theme with colours of its own, their text and background stay apart once
+    downgraded to the nearest of 256 colours (tmux-256color)."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(120, 16)) as pilot:
+        await settle(pilot)
+        rows = app.thread_list
+        for theme in sorted(app.available_themes):
+            if theme.startswith("ansi"):  # the terminal's own colours: nothing to downgrade
+                continue
+            app.theme = theme
+            await pilot.pause()
+            badge = next(s for s in rows.render_line(0) if s.text.strip() in ("X", "IG"))
+            assert badge.style is not None
+            text, background = badge.style.color, badge.style.bgcolor
+            assert text is not None and background is not None, theme
+            ratio = contrast(
+                text.downgrade(ColorSystem.EIGHT_BIT), background.downgrade(ColorSystem.EIGHT_BIT)
+            )
+            assert ratio >= 4.5, f"{theme}: {badge.style} ({ratio:.1f}:1 in 256 colours)"
