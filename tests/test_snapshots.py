@@ -202,7 +202,7 @@ def test_delete_thread_confirmation(snap_compare: SnapCompare) -> None:
 
 
 async def _type_a_draft(pilot: Pilot[Any]) -> None:
-    await pilot.press("r")
+    await pilot.press("Q")  # a reply quoting the selected message
     await pilot.pause()
     composer_input = pilot.app.composer.input  # type: ignore[attr-defined]
     composer_input.cursor_blink = False  # a blinking cursor would make the picture flaky

@@ -6,7 +6,6 @@ so 100,000 loaded threads cost no more to move through than 100.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
