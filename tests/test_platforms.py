@@ -6,6 +6,7 @@ and say why when pressed elsewhere."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import replace
 from datetime import timedelta
@@ -311,3 +312,32 @@ async def test_platform_badges_stay_readable_in_256_colours(data_dir: Path) -> N
                 text.downgrade(ColorSystem.EIGHT_BIT), background.downgrade(ColorSystem.EIGHT_BIT)
             )
             assert ratio >= 4.5, f"{theme}: {badge.style} ({ratio:.1f}:1 in 256 colours)"
+
+
+async def test_a_v2_first_message_from_an_instagram_link_names_instagram(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A person reached from an Instagram account link is an Instagram user: the profile
+    target (and the contact lookup) say so, not X."""
+    from tui.backend import demo_client
+
+    api = DemoApi(DemoStore())
+    client = demo_client(api, "v2")
+    link = next(a for a in await client.list_account_links() if a.platform == "instagram")
+    targets: list[dict[str, object]] = []
+    wire_send = client.wire.send_message  # type: ignore[attr-defined]
+
+    async def recorded(target: dict[str, object], *args: object, **kwargs: object) -> object:
+        targets.append(dict(target))
+        return await wire_send(target, *args, **kwargs)
+
+    monkeypatch.setattr(client.wire, "send_message", recorded)  # type: ignore[attr-defined]
+    prospect = next(
+        t.prospect
+        for t in (await client.list_threads(ThreadQuery(limit=100))).threads
+        if t.platform == "instagram" and t.prospect.platform_id
+    )
+    with contextlib.suppress(InboxError):  # (the demo's answer is not what is tested here)
+        await client.quick_send(link.id, "Hi", external_platform_id=prospect.platform_id)
+    assert targets and targets[0]["platform"] == "instagram"
+    await client.aclose()

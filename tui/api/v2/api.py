@@ -235,9 +235,18 @@ class V2Api(HttpClient):
         media = await self.wire.get_attachment(message_id, index)
         return adapt.attachment(media.model_dump(mode="json", by_alias=True))
 
-    async def _contact_ids(self, *, platform_id: str = "", username: str = "") -> list[str]:
+    async def _platform_of(self, account_link_id: str) -> str:
+        """The platform an account link is on: a person reached from it is that platform's
+        (an Instagram link's people are Instagram IDs, not X ones)."""
+        links = await self.list_account_links()
+        link = next((link for link in links if link.id == account_link_id), None)
+        return link.platform if link is not None and link.platform else PLATFORM
+
+    async def _contact_ids(
+        self, *, platform_id: str = "", username: str = "", platform: str = PLATFORM
+    ) -> list[str]:
         page = await self.wire.list_contacts(
-            platform=PLATFORM,
+            platform=platform,
             platform_ids=[platform_id] if platform_id else (),
             usernames=[username] if username else (),
         )
@@ -267,7 +276,8 @@ class V2Api(HttpClient):
         contact first, then its thread with that account."""
         if not external_platform_id:
             raise ValueError("give external_platform_id (v2 finds people by platform ID)")
-        contacts = await self._contact_ids(platform_id=external_platform_id)
+        platform = await self._platform_of(account_link_id)
+        contacts = await self._contact_ids(platform_id=external_platform_id, platform=platform)
         threads = await self._threads_of(contacts, [account_link_id])
         return threads[0] if threads else None
 
@@ -322,13 +332,14 @@ class V2Api(HttpClient):
         external_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> domain.QuickSendResult:
-        """Send to a person by X user ID; the thread is created as needed."""
+        """Send to a person by their user ID on the account link's platform; the thread is
+        created as needed."""
         if not external_platform_id:
             raise ValueError("give external_platform_id (v2 sends to a platform ID)")
         target = {
             "type": "profile",
             "accountLinkId": account_link_id,
-            "platform": PLATFORM,
+            "platform": await self._platform_of(account_link_id),
             "platformId": external_platform_id,
         }
         result = await self.wire.send_message(target, content, idempotency_key=idempotency_key)
