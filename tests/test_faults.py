@@ -79,7 +79,7 @@ async def test_session_expiry_explains_how_to_fix_it(tmp_path: Path) -> None:
         api.faults.set_rates(FaultRates(unauthorized_after=0))
         app.live.poll_now()
         await settle(pilot)
-        assert "Session expired" in app.status_text and "INBOX_API_KEY" in app.status_text
+        assert "API key was refused" in app.status_text and "set-key" in app.status_text
         assert app.live._polling_stopped
         await pilot.press("ctrl+r")
         await settle(pilot)

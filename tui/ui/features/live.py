@@ -299,8 +299,8 @@ class LiveFeature(Feature):
         if isinstance(error, AuthError):
             self._polling_stopped = True
             self._set_live_status(
-                "Session expired: set INBOX_API_KEY (or api_key in the "
-                "config file) and restart. Live updates paused."
+                "The API key was refused: store a new one with `inbox-tui set-key` (or set "
+                "INBOX_API_KEY), then start again. Live updates paused."
             )
             return
         if isinstance(error, RateLimited):
