@@ -84,7 +84,7 @@ KEYMAP: tuple[Key, ...] = (
         "offline.review",
         "W",
         "offline.review",
-        "What was written offline: send, keep or drop each reply and edit",
+        "Written offline: send, keep or drop each item",
         "app",
     ),
     Key(
@@ -181,7 +181,7 @@ KEYMAP: tuple[Key, ...] = (
         "messages.reply_to",
         "Q",
         "reply.reply_to_message",
-        "Reply quoting the selected message (r replies plainly)",
+        "Reply quoting the selected message",
         "messages",
         show=True,
         short="Quote",

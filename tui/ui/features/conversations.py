@@ -18,7 +18,6 @@ from textual.message import Message
 
 from tui.api.errors import Conflict, InboxError, NotFound, TransportError
 from tui.core.api_versions import ApiFeature
-from tui.core.model import X_PLATFORM
 from tui.core.text import one_line
 from tui.ui.answers import LinkChoice
 from tui.ui.describe import describe_error
@@ -106,6 +105,8 @@ class ConversationsFeature(Feature):
     def _platform(self, link_id: str) -> tuple[str, int | None]:
         """The name and the message length limit of the account link's platform, as the
         team's platforms say (X's as v1 knows it when they do not list X)."""
+        from tui.core.model import X_PLATFORM  # (the models: not on the first frame's path)
+
         directory = self.shell.directory
         link = directory.account_links.get(link_id)
         platform_id = link.platform if link is not None else X_PLATFORM.id
@@ -152,7 +153,7 @@ class ConversationsFeature(Feature):
             )
         threads = await self.shell.client.lookup_threads_by_username(username)
         if not threads:
-            where = " (the number in x.com/i/user/…)" if platform == X_PLATFORM.label else ""
+            where = " (the number in x.com/i/user/…)" if platform == "X" else ""
             return Person(
                 None,
                 note=f"@{username} has no conversation with your team yet: start it with their "
