@@ -82,6 +82,34 @@ async def test_a_reminder_hides_the_thread_until_it_comes_back_due(
         assert ReminderStore(data_dir, app.settings.cache_scope).all() == []
 
 
+async def test_the_reminder_dialog_takes_typing_at_once(data_dir: Path) -> None:
+    """What is typed after z goes to the time field (it went nowhere until a tab); up and down
+    still move through the presets, and enter on the empty field picks the highlighted one."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        first, second = app.thread_list.threads[0], app.thread_list.threads[1]
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, RemindScreen)
+        await pilot.press(*"2h")
+        assert app.screen.query_one("#remind-typed", Input).value == "2h"
+        await pilot.press("enter")
+        await settle(pilot)
+        reminder = app.reminders.store.get(first.id)
+        assert reminder is not None and reminder.due == ANCHOR.astimezone() + timedelta(hours=2)
+        # The presets from the field: down twice, enter.
+        assert app.thread_list.current is not None and app.thread_list.current.id == second.id
+        await pilot.press("z")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        reminder = app.reminders.store.get(second.id)
+        names = [name for name, _ in presets(ANCHOR.astimezone())]
+        assert reminder is not None
+        assert reminder.due == dict(presets(ANCHOR.astimezone()))[names[2]]
+
+
 async def test_their_answer_cancels_a_reminder_set_unless_answered(data_dir: Path) -> None:
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:

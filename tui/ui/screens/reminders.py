@@ -25,12 +25,15 @@ class ReminderChoice(NamedTuple):
 
 
 class RemindScreen(ModalScreen[ReminderChoice | None]):
-    """When to be reminded: a usual time (enter), or one typed; "only if they have not
-    answered" makes their reply cancel it."""
+    """When to be reminded: a time typed, or a usual one (up/down, then enter on an empty
+    field); "only if they have not answered" makes their reply cancel it. The field has focus
+    from the start: what is typed goes there, and up and down still move through the presets."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="remind.cancel"),
         Binding("ctrl+n", "toggle_unanswered", "Only if not answered", id="remind.unanswered"),
+        Binding("down", "preset(1)", "Next preset", show=False, id="remind.next"),
+        Binding("up", "preset(-1)", "Previous preset", show=False, id="remind.previous"),
     ]
 
     def __init__(
@@ -59,7 +62,10 @@ class RemindScreen(ModalScreen[ReminderChoice | None]):
                 ),
                 id="remind-presets",
             )
-            yield Input(placeholder="or type a time: 2h, fri 10:00, dec 24…", id="remind-typed")
+            yield Input(
+                placeholder="type a time: 2h, fri 10:00, dec 24… (or ↑↓ a preset)",
+                id="remind-typed",
+            )
             yield Label("", id="remind-message")
             yield Checkbox(
                 "Only if they have not answered by then (ctrl+n)",
@@ -68,7 +74,17 @@ class RemindScreen(ModalScreen[ReminderChoice | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#remind-presets", OptionList).focus()
+        # Typing goes to the field at once (it did only after a tab); the presets are reached
+        # with up and down from there (see action_preset).
+        self.query_one("#remind-typed", Input).focus()
+
+    def action_preset(self, step: int) -> None:
+        """Up or down in the field: the presets' highlight moves (enter then picks it)."""
+        options = self.query_one("#remind-presets", OptionList)
+        if step > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
 
     @property
     def unless_answered(self) -> bool:
@@ -82,6 +98,11 @@ class RemindScreen(ModalScreen[ReminderChoice | None]):
 
     @on(Input.Submitted, "#remind-typed")
     def _typed(self, event: Input.Submitted) -> None:
+        if not event.value.strip():  # nothing typed: enter picks the highlighted preset
+            options = self.query_one("#remind-presets", OptionList)
+            if options.highlighted is not None:
+                options.action_select()
+            return
         try:
             due = parse_when(event.value, self.now())
         except ValueError as error:
