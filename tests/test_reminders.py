@@ -12,7 +12,7 @@ from textual.widgets import Checkbox, Input, OptionList
 from tests.app_helpers import make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import VERSIONS, notifications
-from tui.core.reminders import ReminderStore, parse_when, presets
+from tui.core.reminders import ReminderStore, due_text, parse_when, presets
 from tui.ui.app import InboxApp
 from tui.ui.screens.reminders import RemindersScreen, RemindScreen
 
@@ -110,6 +110,26 @@ async def test_the_reminder_dialog_takes_typing_at_once(data_dir: Path) -> None:
         assert reminder.due == dict(presets(ANCHOR.astimezone()))[names[2]]
 
 
+async def test_a_due_row_says_when_the_reminder_was_due(data_dir: Path) -> None:
+    """The row of a thread whose reminder came says when it was due, not when they last
+    wrote ("⏰ due Oct 23" was the last message's date)."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        app.thread_list.cursor = 3
+        await settle(pilot)
+        target = app.thread_list.threads[3]
+        await pilot.press("z")
+        await settle(pilot)
+        await pick_preset(pilot, "In 1 hour")  # 13:00
+        app.clock = lambda: ANCHOR + timedelta(hours=2)
+        app.reminders.check_due()
+        await settle(pilot)
+        assert shown_ids(app)[0] == target.id
+        row = screen_text(app.thread_list).splitlines()[0]
+        assert row.rstrip().endswith("⏰ due 13:00"), row
+
+
 async def test_their_answer_cancels_a_reminder_set_unless_answered(data_dir: Path) -> None:
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
@@ -188,6 +208,11 @@ def test_typed_times_and_presets() -> None:
             assert says in str(error)
         else:
             raise AssertionError(bad)
+    due = datetime(2026, 12, 1, 9, 0, tzinfo=local)
+    assert due_text(due, now) == "09:00"
+    assert due_text(due - timedelta(days=2), now) == "Sun 09:00"
+    assert due_text(due - timedelta(days=9), now) == "Nov 22"
+    assert due_text(due - timedelta(days=400), now) == "Oct 27 2025"
     names = dict(presets(now))
     assert names["Tonight"] == datetime(2026, 12, 1, 20, 0, tzinfo=local)
     assert names["Next Monday"] == datetime(2026, 12, 7, 9, 0, tzinfo=local)

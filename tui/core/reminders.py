@@ -89,8 +89,9 @@ class ReminderStore:
     def pending_ids(self) -> set[str]:
         return {r.thread_id for r in self._reminders.values() if not r.is_due}
 
-    def due_ids(self) -> set[str]:
-        return {r.thread_id for r in self._reminders.values() if r.is_due}
+    def due_times(self) -> dict[str, datetime]:
+        """The threads whose reminder is due, each with when it was due."""
+        return {r.thread_id: r.due for r in self._reminders.values() if r.is_due}
 
     def put(self, reminder: Reminder) -> None:
         self._reminders[reminder.thread_id] = reminder
@@ -125,6 +126,18 @@ def when_text(when: datetime, now: datetime) -> str:
     local = when.astimezone(now.tzinfo)
     text = local.strftime("%a %b %-d %H:%M")
     return text if local.year == now.year else f"{text} {local.year}"
+
+
+def due_text(when: datetime, now: datetime) -> str:
+    """When a reminder that has come was due, short, for a row: "09:00" today, "Mon 09:00"
+    within the week, else the date ("Oct 23")."""
+    local = when.astimezone(now.tzinfo)
+    days = (now.astimezone(now.tzinfo).date() - local.date()).days
+    if days == 0:
+        return local.strftime("%H:%M")
+    if 0 < days < 7:
+        return local.strftime("%a %H:%M")
+    return local.strftime("%b %-d") if local.year == now.year else local.strftime("%b %-d %Y")
 
 
 def presets(now: datetime) -> list[tuple[str, datetime]]:

@@ -76,7 +76,7 @@ class RemindersFeature(Feature):
         and those due are marked."""
         thread_list = self.shell.thread_list
         thread_list.kept_out = self.store.pending_ids()
-        thread_list.due = self.store.due_ids()
+        thread_list.due = self.store.due_times()
         self.window_title.count("due", len(thread_list.due))
 
     def start(self) -> None:
@@ -143,7 +143,8 @@ class RemindersFeature(Feature):
             )
         thread_list = self.shell.thread_list
         ids = {t.id for t in threads}
-        thread_list.due -= ids
+        for thread_id in ids:
+            thread_list.due.pop(thread_id, None)
         thread_list.keep_out(ids)
         self.window_title.count("due", len(thread_list.due))
         shown = self.shell.shown_target
@@ -216,7 +217,7 @@ class RemindersFeature(Feature):
             self.notify(f"{name} answered: the reminder is done.", timeout=6, markup=False)
             return
         self.store.mark_due(thread.id)
-        thread_list.due.add(thread.id)
+        thread_list.due[thread.id] = reminder.due
         self._due_threads[thread.id] = thread
         self._let_in(thread)
         self.window_title.count("due", len(thread_list.due))
@@ -257,7 +258,7 @@ class RemindersFeature(Feature):
             self.store.remove(thread.id)
             self._due_threads.pop(thread.id, None)
             thread_list = self.shell.thread_list
-            thread_list.due.discard(thread.id)
+            thread_list.due.pop(thread.id, None)
             thread_list.refresh_rows()
             self.window_title.count("due", len(thread_list.due))
 
@@ -292,7 +293,7 @@ class RemindersFeature(Feature):
                 )
                 self.store.put(changed)
                 thread_list = self.shell.thread_list
-                thread_list.due.discard(reminder.thread_id)
+                thread_list.due.pop(reminder.thread_id, None)
                 self._due_threads.pop(reminder.thread_id, None)
                 thread_list.keep_out([reminder.thread_id])
                 self.window_title.count("due", len(thread_list.due))
@@ -308,7 +309,7 @@ class RemindersFeature(Feature):
         thread_list = self.shell.thread_list
         thread_list.kept_out.discard(thread_id)
         if thread_id in thread_list.due:
-            thread_list.due.discard(thread_id)
+            thread_list.due.pop(thread_id, None)
             thread_list.refresh_rows()
             self.window_title.count("due", len(thread_list.due))
 

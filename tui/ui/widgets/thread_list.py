@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.core.directory import Directory
+from tui.core.reminders import due_text
 from tui.core.row_summary import RowSummary, summarize
 from tui.core.text import one_line
 from tui.core.timefmt import relative
@@ -109,7 +110,9 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.drafts: set[str] = set()
         # A word a view puts on its rows in place of the time ("silent 5 days").
         self.notes: dict[str, str] = {}
-        self.due: set[str] = set()  # threads whose reminder is due: "⏰ due" on the row
+        # Threads whose reminder is due, with when it was due: "⏰ due 09:00" on the row, in
+        # place of the last message's time.
+        self.due: dict[str, datetime] = {}
         # Threads with a reminder pending: out of every view until it is due.
         self.kept_out: set[str] = set()
         self.marked: set[str] = set()
@@ -487,8 +490,11 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
                 right += [Segment(f" {badge} ", style("thread-list--platform")), Segment(" ")]
             if row.id in self.drafts:
                 right.append(Segment("✎ ", style("thread-list--draft")))
-            if row.id in self.due:
-                right.append(Segment("⏰ due ", style("thread-list--due")))
+            due = self.due.get(row.id)
+            if due is not None:  # when the reminder was due, not when they last wrote
+                when = due_text(due, self._clock().astimezone())
+                right.append(Segment(f"⏰ due {when} ", style("thread-list--due")))
+                return _fit(left, right, width, base)
             stamp = None if row.stamp is None else datetime.fromtimestamp(row.stamp, UTC)
             when = self.notes.get(row.id) or relative(stamp, self._clock())
             right.append(Segment(when + " ", style("thread-list--time")))
