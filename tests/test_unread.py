@@ -130,6 +130,45 @@ async def test_a_refused_mark_is_rolled_back(data_dir: Path) -> None:
         assert any("rolled back" in n for n in notifications(app))
 
 
+async def test_opening_offline_says_no_edit_was_rolled_back_and_reads_it_later(
+    data_dir: Path,
+) -> None:
+    """Opened while the service cannot be reached: the marking read the app makes is not "Not
+    saved, rolled back" (the user edited nothing) nor an edit offered later; it is done once
+    the service answers."""
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        thread = await open_thread(pilot, lambda t: t.unread)
+        await settle(pilot)
+        said = notifications(app)
+        assert not any("rolled back" in n or "Not saved" in n for n in said), said
+        assert not any(n.startswith("Offline: not saved") for n in said), said
+        assert server_unread(api, thread.id)
+        assert len(app.offline.edits) == 0  # not offered as an edit made offline
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert not server_unread(api, thread.id)
+        row = app.thread_list.threads.find(thread.id)
+        assert row is not None and not row.unread
+        assert not any("rolled back" in n for n in notifications(app))
+
+
+async def test_a_refused_read_on_opening_is_not_called_an_edit(data_dir: Path) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        api.faults.add(Fault(status=403, method="PATCH"), times=1)
+        thread = await open_thread(pilot, lambda t: t.unread)
+        await settle(pilot)
+        assert server_unread(api, thread.id)
+        said = notifications(app)
+        assert any(n.startswith("Could not mark it read: ") for n in said), said
+        assert not any("rolled back" in n or "Not saved" in n for n in said), said
+
+
 async def test_on_v1_u_says_it_needs_v2_and_sends_nothing(data_dir: Path) -> None:
     app, api = make_app(data_dir=data_dir, api_version="v1")
     async with app.run_test(size=(130, 40)) as pilot:

@@ -44,6 +44,10 @@ class EditGroup:
     edits: list[FieldEdit]
     removed: list[tuple[int, Thread]] = field(default_factory=list)
     quiet: bool = False  # made by the app, not asked for: said only if it fails
+    # A quiet group only: what its refusal is said as (the user made no edit to roll back),
+    # and who tries its edits again when the service could not be reached (nothing is said).
+    failed_text: str = ""
+    retry: Callable[[list[FieldEdit]], None] | None = None
 
 
 class EditsSettled(Message):
@@ -336,14 +340,24 @@ class TriageFeature(Feature):
 
     # --- the edit pipeline ------------------------------------------------------------------
 
-    def apply_edits(self, edits: list[FieldEdit], label: str, *, by_app: bool = False) -> None:
+    def apply_edits(
+        self,
+        edits: list[FieldEdit],
+        label: str,
+        *,
+        by_app: bool = False,
+        failed_text: str = "",
+        retry: Callable[[list[FieldEdit]], None] | None = None,
+    ) -> None:
         """Shown at once, sent, rolled back if refused, and undoable. An edit the app makes
         itself (`by_app`: marking a thread read as it opens) leaves the marks alone and says
-        nothing unless it fails."""
+        nothing unless it is refused (as `failed_text`: the user edited nothing); when the
+        service could not be reached it is shown as the service has it, said nowhere, and
+        handed to `retry`."""
         edits = [e for e in edits if e.changes_anything]
         if not edits:
             return
-        group = EditGroup(label, edits, quiet=by_app)
+        group = EditGroup(label, edits, quiet=by_app, failed_text=failed_text, retry=retry)
         self._apply_local(group)
         if not by_app:
             self.shell.thread_list.clear_marks()
@@ -429,22 +443,34 @@ class TriageFeature(Feature):
             for index, thread in sorted(group.removed):
                 if any(id(e) in failed and e.affects(thread) for e in group.edits):
                     self._reinsert(index, thread, rollback.edits)
-            if event.unreached and not group.quiet:
+            if event.unreached and group.quiet:
+                # Made by the app (read on opening): no edit of the user's to offer or to
+                # say was not saved; tried again when the service answers (by its maker).
+                if group.retry is not None:
+                    group.retry(event.unreached)
+                if len(event.unreached) == len(failures):
+                    return
+            elif event.unreached:
                 # Offline: rolled back (the list shows what the service holds), and kept to
                 # be offered when it answers again.
                 self.offline.edits_wait(group.label, event.unreached)
                 if len(event.unreached) == len(failures):
                     return
             reason = failures[0][1]
-            if len(group.edits) > 1:
-                text = (
-                    f"{group.label}: {len(failures)} of {len(group.edits)} failed "
-                    f"and were rolled back ({reason})."
-                )
+            if group.quiet:  # (refused: said, but as what the app tried, not as an edit)
+                text = f"{group.failed_text or f'{group.label}: failed'}: {reason}"
+                self.notify(text, severity="warning", timeout=8, markup=False)
+                self.shell.set_status(text, error=True, transient=True)
             else:
-                text = f"Not saved, rolled back: {reason}"
-            self.notify(text, severity="error", timeout=8, markup=False)
-            self.shell.set_status(text, error=True)
+                if len(group.edits) > 1:
+                    text = (
+                        f"{group.label}: {len(failures)} of {len(group.edits)} failed "
+                        f"and were rolled back ({reason})."
+                    )
+                else:
+                    text = f"Not saved, rolled back: {reason}"
+                self.notify(text, severity="error", timeout=8, markup=False)
+                self.shell.set_status(text, error=True)
         elif not group.quiet:
             count = len({e.thread_id for e in group.edits})
             suffix = f" ({count} threads)" if count > 1 else ""

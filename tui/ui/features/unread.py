@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tui.ui.window_title import WindowTitle
 
 NEEDS_V2 = 'Unread needs API v2 (set api_version = "v2"): v1 has no unread state.'
+RETRY_NAME = "marking read"  # (its entry among what is done again when the API answers)
 
 
 class UnreadFeature(Feature):
@@ -35,6 +36,9 @@ class UnreadFeature(Feature):
         self.threads = threads  # which view the list's rows are from
         self.window_title = window_title
         self.counts: dict[InboxView, int] = {}  # unread among each view's loaded rows
+        # Threads opened whose marking read could not reach the service: tried again when it
+        # answers, each as it was when opened (its last message then).
+        self._read_later: dict[str, Thread] = {}
 
     @property
     def supported(self) -> bool:
@@ -48,14 +52,40 @@ class UnreadFeature(Feature):
         if not targets:
             return
         unread = not all(t.unread for t in targets)
+        for thread in targets:  # the user's say wins over a marking read still to be retried
+            self._read_later.pop(thread.id, None)
         edits = [edit_for(t, EditField.UNREAD, unread) for t in targets]
         self.triage.apply_edits(edits, "Marked unread" if unread else "Marked read")
 
     def opened(self, thread: Thread) -> None:
         """A thread was opened: read now (when that is wanted and the API has the state)."""
         if thread.unread and self.shell.settings.mark_read_on_open and self.supported:
-            edit = edit_for(thread, EditField.UNREAD, False)
-            self.triage.apply_edits([edit], "Marked read", by_app=True)
+            self._mark_read(thread)
+
+    def _mark_read(self, thread: Thread) -> None:
+        """Quietly: the user edited nothing. Offline it is not said (nor offered as an edit
+        made offline): it is done when the service answers again."""
+
+        def later(_: object) -> None:
+            self._read_later[thread.id] = thread
+            self.shell.reloads.failed(RETRY_NAME, self._read_again)
+
+        edit = edit_for(thread, EditField.UNREAD, False)
+        self.triage.apply_edits(
+            [edit], "Marked read", by_app=True, failed_text="Could not mark it read", retry=later
+        )
+
+    def _read_again(self) -> None:
+        """The service answers (or the backoff's try): the threads opened offline are marked
+        read, unless a message came since they were opened (it is unread news) or the list
+        shows them read already."""
+        waiting, self._read_later = self._read_later, {}
+        for opened in waiting.values():
+            now = self.shell.latest(opened) or opened
+            last, then = now.last_message, opened.last_message
+            same = (last.id if last else None) == (then.id if then else None)
+            if now.unread and same:
+                self._mark_read(now)
 
     def on_thread_list_unread_counted(self, message: ThreadList.UnreadCounted) -> None:
         # Counted as the list is now, when the message is handled: the rows may be another
