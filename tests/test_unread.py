@@ -12,6 +12,7 @@ from textual.widgets import Tab
 from tests.app_helpers import make_app, screen_text, settle
 from tests.test_actions import notifications, open_thread
 from tui.core.query import InboxView
+from tui.core.unread_counts import Seen, UnreadTally, views_holding
 from tui.demo import DemoApi, Fault
 from tui.ui.app import InboxApp
 
@@ -181,16 +182,70 @@ async def test_on_v1_u_says_it_needs_v2_and_sends_nothing(data_dir: Path) -> Non
         assert not [path for method, path in api.request_log if method == "PATCH"]
 
 
-async def test_each_view_keeps_its_own_count(data_dir: Path) -> None:
-    app, _ = make_app(data_dir=data_dir)
+async def test_the_tabs_count_each_unread_thread_seen_in_every_view_holding_it(
+    data_dir: Path,
+) -> None:
+    """Each tab counted the unread among its own view's loaded rows: All's first page, sharing
+    its rows with archived threads and requests, reached less far back and said fewer than
+    Default (14 against 15), though All holds every thread of Default. Now every unread thread
+    seen counts in each view that holds it."""
+    app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
+        seen = set(app.thread_list.threads.ids)
         default = loaded_unread(app)
+        assert default_tab(app) == f"1 Default ({default})"
+        await pilot.press("5")
+        await settle(pilot)
+        assert loaded_unread(app) < default  # All's first page alone shows fewer
+        seen |= set(app.thread_list.threads.ids)
+        unread = [api.store.threads[i] for i in seen if server_unread(api, i)]
+        in_inbox = [t for t in unread if not t.done and not t.is_request]
+        requests = [t for t in unread if not t.done and t.is_request]
+        assert requests  # the demo has an unread request: in All, not in Default
+        counts = app.unread.counts
+        assert counts[InboxView.DEFAULT] == len(in_inbox) == default
+        assert counts[InboxView.ALL] == len(unread) > counts[InboxView.DEFAULT]
+        assert counts[InboxView.REQUESTS] == len(requests)
+        labels = [tab.label.plain for tab in app.view_tabs.query(Tab)]
+        assert labels[0] == f"1 Default ({len(in_inbox)})"
+        assert labels[4] == f"5 All ({len(unread)})"
+        # No reply's page reaches further back still: what it finds counts in Default too.
         await pilot.press("2")
         await settle(pilot)
-        no_reply = loaded_unread(app)
-        assert app.unread.counts == {InboxView.DEFAULT: default, InboxView.NO_REPLY: no_reply}
-        labels = [tab.label.plain for tab in app.view_tabs.query(Tab)]
-        assert labels[0] == f"1 Default ({default})"
-        assert labels[1] == (f"2 No reply ({no_reply})" if no_reply else "2 No reply")
-        assert app.window_title.text == f"inbox-tui · {default} waiting"  # the inbox's, always
+        counts = app.unread.counts
+        assert counts[InboxView.NO_REPLY] >= loaded_unread(app)
+        assert counts[InboxView.ALL] >= counts[InboxView.DEFAULT] >= counts[InboxView.NO_REPLY]
+        assert app.window_title.text == f"inbox-tui · {counts[InboxView.DEFAULT]} waiting"
+        # Read (opened) or archived, a thread leaves the counts.
+        before = dict(counts)
+        await open_thread(pilot, lambda t: t.unread)
+        assert app.unread.counts[InboxView.DEFAULT] == before[InboxView.DEFAULT] - 1
+        assert app.unread.counts[InboxView.ALL] == before[InboxView.ALL] - 1
+        app.thread_list.focus()
+        app.thread_list.cursor = next(i for i, t in enumerate(app.thread_list.threads) if t.unread)
+        await pilot.press("e")
+        await settle(pilot)
+        assert app.unread.counts[InboxView.DEFAULT] == before[InboxView.DEFAULT] - 2
+
+
+def test_the_tally_keeps_what_was_seen_until_seen_otherwise() -> None:
+    inbox = views_holding(done=False, request=False, theirs_last=True)
+    assert inbox == {InboxView.ALL, InboxView.DEFAULT, InboxView.NO_REPLY}
+    request = views_holding(done=False, request=True, theirs_last=True)
+    assert request == {InboxView.ALL, InboxView.REQUESTS}
+    archived = views_holding(done=True, request=True, theirs_last=False, quiet=True)
+    assert archived == {InboxView.ALL, InboxView.ARCHIVED}
+    tally = UnreadTally()
+    rows = {"a": Seen(10.0, inbox), "b": Seen(20.0, inbox), "c": Seen(5.0, request)}
+    tally.look(1, InboxView.ALL, rows, rows.__contains__, (5.0, 20.0))
+    assert tally.counts()[InboxView.DEFAULT] == 2 and tally.counts()[InboxView.ALL] == 3
+    # The default view read afresh: "a" shown read; "b" not among rows whose times cover its
+    # own (it left the view); "c", a request, is not the view's to say.
+    tally.look(2, InboxView.DEFAULT, {}, "a".__eq__, (15.0, 30.0))
+    assert tally.counts()[InboxView.DEFAULT] == 0
+    assert tally.counts()[InboxView.ALL] == 1
+    # The same load, a row gone (archived from the view): it leaves the counts.
+    tally.look(3, InboxView.ALL, {"c": rows["c"]}, "c".__eq__, None)
+    tally.look(3, InboxView.ALL, {}, lambda _: False, None)
+    assert tally.counts()[InboxView.ALL] == 0

@@ -1,6 +1,7 @@
 """Unread threads (v2): `U` marks the target, or every marked thread, unread or read; opening an
 unread thread marks it read (`mark_read_on_open`); each view's tab and the terminal's title say
-how many of its loaded threads are unread. On v1, which has no unread state, `U` says so."""
+how many of its threads are unread, of those seen in any view (tui/core/unread_counts.py). On
+v1, which has no unread state, `U` says so."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import TYPE_CHECKING
 
 from tui.core.api_versions import ApiFeature
 from tui.core.edits import EditField, edit_for
+from tui.core.follow_up import gone_quiet
 from tui.core.query import InboxView
+from tui.core.row_summary import RowSummary
+from tui.core.unread_counts import Seen, UnreadTally, views_holding
 from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
+    from collections.abc import Set as AbstractSet
+    from datetime import datetime
+
     from tui.core.model import Thread
     from tui.ui.features.threads import ThreadsFeature
     from tui.ui.features.triage import TriageFeature
@@ -35,7 +42,9 @@ class UnreadFeature(Feature):
         self.triage = triage  # marking is an edit: shown at once, rolled back, undoable
         self.threads = threads  # which view the list's rows are from
         self.window_title = window_title
-        self.counts: dict[InboxView, int] = {}  # unread among each view's loaded rows
+        self.tally = UnreadTally()  # the unread threads seen, in whichever view
+        self.counts: dict[InboxView, int] = {}  # each view's unread threads, as far as seen
+        self._shown_views: set[InboxView] = set()
         # Threads opened whose marking read could not reach the service: tried again when it
         # answers, each as it was when opened (its last message then).
         self._read_later: dict[str, Thread] = {}
@@ -93,6 +102,34 @@ class UnreadFeature(Feature):
         view = self.threads.rows_view
         if view is None:
             return
-        self.counts[view] = self.shell.thread_list.unread_count
-        self.shell.view_tabs.show_unread(self.counts)
-        self.window_title.count("unread", self.counts.get(InboxView.DEFAULT, 0))
+        shell = self.shell
+        thread_list, query = shell.thread_list, shell.thread_query
+        links = shell.directory.account_link_ids
+        cutoff = shell.clock() - shell.settings.follow_up_after
+        unread = {row.id: _seen(row, links, cutoff) for row in thread_list.unread_rows()}
+        # Rows that are all of the view's threads in their time span: none filtered out.
+        whole = not (query.search or query.has_filters) and view is not InboxView.FOLLOW_UP
+        span = thread_list.stamp_span() if whole else None
+        self.tally.look(shell.generation, view, unread, thread_list.holds, span)
+        self.counts = self.tally.counts()
+        # Beside the views shown so far only (the header has no room for six counts).
+        self._shown_views.add(view)
+        shell.view_tabs.show_unread({v: self.counts[v] for v in self._shown_views})
+        self.window_title.count("unread", self.counts[InboxView.DEFAULT])
+
+
+def _seen(row: Thread | RowSummary, links: AbstractSet[str], cutoff: datetime) -> Seen:
+    """An unread row, as the counts need it: a thread, or (a first launch, before the models)
+    its summary."""
+    if isinstance(row, RowSummary):
+        stamp = float("-inf") if row.stamp is None else row.stamp
+        views = views_holding(done=row.done, request=row.request, theirs_last=row.awaiting)
+        return Seen(stamp, views)
+    last, when = row.last_message, row.sort_timestamp
+    views = views_holding(
+        done=row.done,
+        request=row.is_request,
+        theirs_last=last is not None and not last.is_outbound(links),
+        quiet=gone_quiet(row, links, cutoff),
+    )
+    return Seen(float("-inf") if when is None else when.timestamp(), views)

@@ -15,6 +15,7 @@ import zlib
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, NamedTuple, overload
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class RowKeys(NamedTuple):
 
 Scorer = Callable[["Thread"], int]
 NO_SCORE = -1  # lead scores are never negative
+NO_STAMP = float("-inf")  # a thread with no sort time
 
 
 class RowIndex:
@@ -241,6 +243,29 @@ class ThreadRows(Sequence["Thread"]):
 
     def unread_count(self) -> int:
         return self._keys.unread.count(1)
+
+    def stamp_span(self, leaving_out: AbstractSet[str] = frozenset()) -> tuple[float, float] | None:
+        """The earliest and latest sort times of the rows (those without one, and the threads
+        `leaving_out`, left out); None when no row has one. Read from the column (no row is
+        parsed, nor each row visited in Python)."""
+        stamps = self._keys.stamps
+        skip = [
+            at for thread_id in leaving_out if (at := self._positions.get(thread_id)) is not None
+        ]
+        if skip:
+            stamps = array("d", stamps)
+            for at in skip:
+                stamps[at] = NO_STAMP
+        known = list(filter(NO_STAMP.__ne__, stamps))
+        return (min(known), max(known)) if known else None
+
+    def unread_positions(self) -> list[int]:
+        """The unread rows (found in the column: no row is parsed)."""
+        flags, found, at = self._keys.unread, [], 0
+        while (at := flags.find(1, at)) != -1:
+            found.append(at)
+            at += 1
+        return found
 
     def stamp_at(self, index: int) -> float:
         return self._keys.stamps[index]

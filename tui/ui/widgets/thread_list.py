@@ -87,7 +87,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             self.count = count
 
     class UnreadCounted(FeatureRequest):
-        """How many of the rows shown are unread (`unread_count`) has changed."""
+        """The rows changed: which are unread (`unread_rows`) may have."""
 
     def __init__(
         self,
@@ -123,7 +123,6 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         # The rows shown last time (see core/row_summary.py), until the threads are loaded.
         self._preview: list[RowSummary] = []
         self._highlighted_id: str | None = None  # the thread last announced as Highlighted
-        self._unread_counted: int | None = None  # the count last announced as UnreadCounted
 
     # --- data -------------------------------------------------------------------------------
 
@@ -334,17 +333,32 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = Size(self.size.width, max(1, self.row_count) * ROW_HEIGHT)
         self.refresh()
-        unread = self.unread_count
-        if unread != self._unread_counted:
-            self._unread_counted = unread
-            self.post_message(self.UnreadCounted())
+        # (Not only when the number of unread rows changes: a row can be archived and stay
+        # unread, or one be read as another comes unread.)
+        self.post_message(self.UnreadCounted())
 
-    @property
-    def unread_count(self) -> int:
-        """Unread threads among the rows shown (a count of a column: no row is parsed)."""
-        if self._rows or not self._preview:
-            return self._rows.unread_count()
-        return sum(row.unread for row in self._preview)
+    def unread_rows(self) -> list[Thread | RowSummary]:
+        """The unread threads loaded (shown, or under the minimum score); before the models
+        are loaded (a first launch), the summaries of the rows shown. Only they are parsed."""
+        if not self._rows and self._preview:
+            return [row for row in self._preview if row.unread]
+        return [rows[at] for rows in (self._rows, self.hidden) for at in rows.unread_positions()]
+
+    def holds(self, thread_id: str) -> bool:
+        """Whether the thread is loaded (shown, or under the minimum score)."""
+        if not self._rows and self._preview:
+            return any(row.id == thread_id for row in self._preview)
+        return self._rows.position(thread_id) is not None or (
+            self.hidden.position(thread_id) is not None
+        )
+
+    def stamp_span(self) -> tuple[float, float] | None:
+        """The sort times the loaded rows cover (a due thread put first is not of the pages)."""
+        if not self._rows and self._preview:
+            stamps = [row.stamp for row in self._preview if row.stamp is not None]
+            return (min(stamps), max(stamps)) if stamps else None
+        spans = [s for rows in (self._rows, self.hidden) if (s := rows.stamp_span(self.due.keys()))]
+        return (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
 
     # --- cursor -----------------------------------------------------------------------------
 
