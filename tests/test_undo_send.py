@@ -134,3 +134,25 @@ async def test_keep_as_drafts_and_a_send_that_had_left(data_dir: Path) -> None:
     kept = DraftStore(data_dir)
     assert kept.scheduled() == []
     assert kept.get(first.id) == "Keep me" and kept.get("other") == "Had left"
+
+
+async def test_the_restart_offer_says_whom_each_message_is_for(data_dir: Path) -> None:
+    """Each message offered after a restart says whom it is for: the person, and which of
+    the team's account links the thread is with (a person can have a thread with each)."""
+    app, api = make_app(data_dir=data_dir, send_delay=30)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        people = [t.prospect.external_id for t in app.thread_list.threads]
+        thread = next(
+            t for t in app.thread_list.threads[1:] if people.count(t.prospect.external_id) > 1
+        )
+        link = app.directory.account_links[thread.account_link_id]
+        await open_thread(pilot, lambda t: t.id == thread.id)
+        await pilot.press("r", *"See you Tuesday", "ctrl+s")
+        await pilot.pause()
+    again, _ = make_app(api=api, data_dir=data_dir)
+    async with again.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ConfirmScreen)
+        name = thread.prospect.display_name
+        assert f"To {name} via {link.username}: “See you Tuesday”" in again.screen.body

@@ -110,3 +110,33 @@ async def test_notes_written_offline_are_kept_and_saved_when_asked(
         await settle(pilot)
         assert (await reader(api).get_prospect(pid)).context.notes == "Wants a pilot in March."
         assert len(app.offline.edits) == 0 and not (data_dir / "waiting-edits.json").exists()
+
+
+async def test_an_edit_made_offline_says_which_of_their_threads(data_dir: Path) -> None:
+    """A person with a thread per account link: the edit offered says which one, in this run
+    and after a restart (when the list may not hold the thread)."""
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        people = [t.prospect.external_id for t in app.thread_list.threads]
+        index = next(
+            i
+            for i, t in enumerate(app.thread_list.threads)
+            if people.count(t.prospect.external_id) > 1
+        )
+        thread = app.thread_list.threads[index]
+        link = app.directory.account_links[thread.account_link_id]
+        app.thread_list.focus()
+        app.thread_list.cursor = index
+        await settle(pilot)
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("e")
+        await settle(pilot)
+        assert len(app.offline.edits) == 1
+    said = f"Archived ({thread.prospect.display_name} via {link.username})"
+    api.faults.clear()
+    again, _ = make_app(api=api, data_dir=data_dir)
+    async with again.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(again.screen, ConfirmScreen)
+        assert said in again.screen.body

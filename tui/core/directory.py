@@ -69,6 +69,16 @@ class Directory:
     def platform(self, platform_id: str) -> Platform | None:
         return self.platforms.get(platform_id)
 
+    def whose(self, thread: Thread) -> str:
+        """Whose thread it is, in a sentence: the person, and (when the team has several
+        account links: a person can then have a thread with each) which of ours it is with,
+        as the list's rows say it: "Nadia Yilmaz via acmecorp"."""
+        name = one_line(thread.prospect.display_name, 30) or "(no name)"
+        link = self.account_links.get(thread.account_link_id)
+        if link is None or not self.multiple_account_links:
+            return name
+        return f"{name} via {one_line(link.username or link.name, 24)}"
+
     def platform_of(self, thread: Thread) -> Platform | None:
         """The platform the thread is on (its account link's), when the service said."""
         link = self.account_links.get(thread.account_link_id)

@@ -19,6 +19,7 @@ FILE_NAME = "waiting-edits.json"
 class WaitingGroup(NamedTuple):
     label: str  # what the user did ("Notes saved", "Tagged")
     edits: list[FieldEdit]
+    who: str = ""  # whose thread, as it was said when made ("Nadia Yilmaz via acmecorp")
 
 
 class WaitingEdits:
@@ -32,7 +33,7 @@ class WaitingEdits:
         for entry in raw if isinstance(raw, list) else []:
             try:
                 edits = [_edit(e) for e in entry["edits"]]
-                groups.append(WaitingGroup(str(entry["label"]), edits))
+                groups.append(WaitingGroup(str(entry["label"]), edits, str(entry.get("who", ""))))
             except (KeyError, TypeError, ValueError):
                 continue  # (one unreadable group does not take the others with it)
         return groups
@@ -43,9 +44,9 @@ class WaitingEdits:
     def groups(self) -> list[WaitingGroup]:
         return list(self._groups)
 
-    def add(self, label: str, edits: list[FieldEdit]) -> None:
+    def add(self, label: str, edits: list[FieldEdit], who: str = "") -> None:
         if edits:
-            self._groups.append(WaitingGroup(label, list(edits)))
+            self._groups.append(WaitingGroup(label, list(edits), who))
             self._write()
 
     def discard(self, groups: list[WaitingGroup]) -> None:
@@ -78,7 +79,10 @@ class WaitingEdits:
             return
         import json
 
-        payload = [{"label": g.label, "edits": [_wire(e) for e in g.edits]} for g in self._groups]
+        payload = [
+            {"label": g.label, "who": g.who, "edits": [_wire(e) for e in g.edits]}
+            for g in self._groups
+        ]
         write_private(self.path, json.dumps(payload, ensure_ascii=False, indent=1))
 
 

@@ -74,7 +74,9 @@ class OfflineFeature(Feature):
     def edits_wait(self, label: str, edits: list[FieldEdit]) -> None:
         """Edits that could not reach the service (`label`: what the user did, as its success
         is worded): shown as they are on the service meanwhile, kept on disk, offered later."""
-        self.edits.add(label, edits)
+        threads = {edit.thread_id for edit in edits}
+        who = self._who(edits[0].thread_id) if len(threads) == 1 else f"{len(threads)} threads"
+        self.edits.add(label, edits, who)
         self.shell.show_sidebar_for(self.shell.shown_target)  # "waiting to be saved" there
         self.shell.reloads.failed(RELOAD_NAME, self.offer)
         text = "Offline: not saved. Kept, and offered when the connection is back."
@@ -126,7 +128,7 @@ class OfflineFeature(Feature):
         items += [
             WaitingItem(
                 f"edit:{index}",
-                Text(f"{group.label} ({self._who(group.edits[0].thread_id)})"),
+                Text(f"{group.label} ({group.who or self._who(group.edits[0].thread_id)})"),
                 "an edit keeps waiting, shown in the sidebar (W offers it again)",
             )
             for index, group in enumerate(groups)
@@ -175,13 +177,14 @@ class OfflineFeature(Feature):
         self.shell.show_sidebar_for(self.shell.shown_target)  # its waiting marks, redrawn
 
     def _who(self, thread_id: str) -> str:
-        """The person of a thread, as the list or the open conversation has it."""
+        """Whose thread, as the list or the open conversation has it: the person, and which
+        of the team's account links it is with (a person can have a thread with each)."""
         thread = self.shell.thread_list.threads.find(thread_id)
         if thread is None and self.shell.message_view.thread is not None:
             thread = self.shell.message_view.thread
             thread = thread if thread.id == thread_id else None
         if thread is not None:
-            return one_line(thread.prospect.display_name, 30)
+            return self.shell.directory.whose(thread)
         return self.shell.drafts.offline_to(thread_id) or "a thread"
 
     @work(group="offline-send")

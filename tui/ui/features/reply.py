@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from tui.api.errors import InboxError, SendUnconfirmed, TransportError
+from tui.core.directory import Directory
 from tui.core.drafts import Quote, ScheduledSend
 from tui.core.editor import editor_command
 from tui.core.text import one_line
@@ -53,6 +55,16 @@ class UnsentSettled(Message):
         super().__init__()
         self.send = send
         self.error = error
+
+
+class UnsentNamed(Message):
+    """The messages to offer after a restart, with whom each is for (by local id; a thread
+    that could not be read is not named)."""
+
+    def __init__(self, waiting: list[ScheduledSend], names: dict[str, str]) -> None:
+        super().__init__()
+        self.waiting = waiting
+        self.names = names
 
 
 class SendSettled(Message):
@@ -389,8 +401,33 @@ class ReplyFeature(Feature):
             if send.left:
                 self._back_to_draft(send.local_id, send.thread_id)
         waiting = drafts.scheduled()
-        if not waiting:
-            return
+        if waiting:
+            self._name_unsent(waiting)
+
+    @work(group="unsent-names")
+    async def _name_unsent(self, waiting: list[ScheduledSend]) -> None:
+        """Whom each is for, before they are offered: the person, and which of the team's
+        account links the thread is with (a person can have a thread with each). The threads
+        are read when the list has not loaded them, the account links when the directory has
+        not come yet."""
+        shell = self.shell
+        directory = shell.directory
+        if not directory.loaded:
+            with suppress(InboxError):
+                links = await shell.client.list_account_links()
+                directory = Directory(account_links={link.id: link for link in links})
+        names = {}
+        for send in waiting:
+            thread = shell.thread_list.threads.find(send.thread_id)
+            if thread is None:
+                with suppress(InboxError):
+                    thread = await shell.client.get_thread(send.thread_id)
+            if thread is not None:
+                names[send.local_id] = directory.whose(thread)
+        self.post_message(UnsentNamed(waiting, names))
+
+    def on_unsent_named(self, event: UnsentNamed) -> None:
+        waiting = event.waiting
         from tui.ui.screens.pickers import ConfirmScreen
 
         def answered(answer: str | None) -> None:
@@ -402,12 +439,15 @@ class ReplyFeature(Feature):
                 self._back_to_draft(send.local_id, send.thread_id)
 
         count = len(waiting)
-        first = one_line(waiting[0].text, 60)
+        lines = [
+            f"To {event.names.get(send.local_id, 'a thread')}: “{one_line(send.text, 50)}”"
+            for send in waiting[:3]
+        ]
         self.shell.push_screen(
             ConfirmScreen(
                 f"{count} message{'s' if count != 1 else ''} had not left yet when inbox-tui "
                 "stopped",
-                f"“{first}”" + (f" and {count - 1} more" if count > 1 else ""),
+                "\n".join(lines) + (f"\nand {count - 3} more" if count > 3 else ""),
                 [("send", "Send now", "primary"), ("keep", "Keep as drafts", "default")],
             ),
             answered,
