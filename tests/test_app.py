@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
 
 from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle, until
 from tui.core.query import InboxView, SortOrder
@@ -411,6 +411,48 @@ async def test_help_lists_every_binding() -> None:
             assert key.description in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_keeps_its_descriptions_at_60_columns() -> None:
+    """At 60 columns the descriptions had no room left (the section titles, in the keys'
+    column, made it 30 wide, and the ids kept theirs): the ids now go under them."""
+    from tui.ui.keymap import KEYMAP
+
+    app, _ = make_app()
+    async with app.run_test(size=(60, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = painted_text(app.screen.query_one("#help-body Static", Static))
+        flowed = " ".join(text.split())  # a description wraps onto lines of its own
+        for key in KEYMAP:
+            assert key.description in flowed, key.description
+            assert key.id in text
+
+
+async def test_the_filter_panel_shows_every_section_at_60_columns() -> None:
+    """Narrow, the groups are stacked and the panel scrolls: side by side at 60 columns, the
+    third row's titles and names were cut ("Platforms (non", "Jorda…")."""
+    app, _ = make_app()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FilterScreen)
+        body = screen.query_one("#filter-body")
+        titles = [str(label.render()) for label in screen.query(".filter-group > Label")]
+        assert "Platforms (none selected: all)" in titles and "Sort order" in titles
+        for group in screen.query(".filter-group"):
+            group.children[-1].focus()  # as tab reaches it: the body scrolls to it
+            await settle(pilot)
+            label = group.query_one(Label)
+            painted = painted_text(label).strip()
+            assert painted == str(label.render()), painted  # whole, not cut
+            assert body.region.contains_region(group.children[-1].region)
+        links = painted_text(screen.query_one("#f-links", SelectionList))
+        assert "Jordan at Acme @jordan_acme" in links
 
 
 async def test_palette_offers_every_action() -> None:

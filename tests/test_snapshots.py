@@ -80,6 +80,12 @@ def test_filter_panel(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(130, 40), run_before=run("f"))
 
 
+def test_filter_panel_at_60_columns(snap_compare: SnapCompare) -> None:
+    """Narrow: the groups stacked, the panel scrolling to the rest."""
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(60, 30), run_before=run("f"))
+
+
 def test_thread_open(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
     assert snap_compare(app, terminal_size=(130, 36), run_before=run("j", "enter"))
@@ -123,6 +129,12 @@ def test_search_results(snap_compare: SnapCompare) -> None:
 def test_help_screen(snap_compare: SnapCompare) -> None:
     app, _ = make_app()
     assert snap_compare(app, terminal_size=(100, 45), run_before=run("question_mark"))
+
+
+def test_help_screen_at_60_columns(snap_compare: SnapCompare) -> None:
+    """Narrow: each binding id under its description, not beside it."""
+    app, _ = make_app()
+    assert snap_compare(app, terminal_size=(60, 30), run_before=run("question_mark"))
 
 
 async def _edit_valuation_in_the_sidebar(pilot: Pilot[Any]) -> None:

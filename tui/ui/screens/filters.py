@@ -45,6 +45,9 @@ def _dot_label(name: str, color: str | None) -> Text:
 
 
 class FilterScreen(ModalScreen[ThreadQuery | None]):
+    # Narrow (under 80 columns), the groups are stacked rather than side by side, and the panel
+    # scrolls: at 60 columns three abreast cut their names and the last row fell off the end.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="filters.apply"),
         Binding("escape", "cancel", "Cancel", id="filters.cancel"),

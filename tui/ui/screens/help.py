@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -20,41 +22,81 @@ SCOPES = (
 )
 
 
-def keymap_table(
-    overrides: dict[str, str] | None = None, refused: frozenset[str] = frozenset()
-) -> Table:
+# Narrower than this, the binding ids go under the descriptions rather than beside them (at 60
+# columns a column of their own left the descriptions no room).
+WIDE = 70
+Row = tuple[str, str, str]  # the keys, what they do, the binding id ("" when none)
+
+
+def _sections(overrides: dict[str, str], refused: frozenset[str]) -> list[tuple[str, list[Row]]]:
     """Every key (with the user's overrides) and the binding id to override it with; those in
     `refused` (the open conversation does not allow them) are named apart, at their pane's end."""
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-    table.add_column("key", no_wrap=True, style="bold")
-    table.add_column("action")
-    table.add_column("id", style="dim", no_wrap=True)
-    keys = effective(overrides or {})
+    sections: list[tuple[str, list[Row]]] = []
+    keys = effective(overrides)
     for scope, title in SCOPES:
-        table.add_row("", "", "")
-        table.add_row(title, "", "", style="underline")
-        for key in keys:
-            if key.scope == scope and key.id not in refused:
-                table.add_row(key.display, key.description, key.id)
+        rows = [(k.display, k.description, k.id) for k in keys if k.scope == scope]
+        rows = [row for row in rows if row[2] not in refused]
         off = [key.display for key in keys if key.scope == scope and key.id in refused]
         if off:
-            table.add_row(", ".join(off), "Not in this conversation (it does not allow them)", "")
+            rows.append((", ".join(off), "Not in this conversation (it does not allow them)", ""))
+        sections.append((title, rows))
     from tui.ui.screens.board import BoardScreen
     from tui.ui.widgets.composer import ComposerInput
 
     for title, owner in (("Composer", ComposerInput), ("Pipeline board (P)", BoardScreen)):
-        table.add_row("", "", "")
-        table.add_row(title, "", "", style="underline")
+        rows = []
         for binding in owner.BINDINGS:
             if isinstance(binding, Binding):
-                bound = (overrides or {}).get(binding.id or "", binding.key)
+                bound = overrides.get(binding.id or "", binding.key)
                 display = " / ".join(NAMES.get(k.strip(), k.strip()) for k in bound.split(","))
-                table.add_row(display, binding.tooltip or binding.description, binding.id or "")
-    table.add_row("", "", "")
-    table.add_row("Textual", "", "", style="underline")
-    for shortcut, description in BUILTIN_KEYS:
-        table.add_row(shortcut, description, "")
-    return table
+                rows.append((display, binding.tooltip or binding.description, binding.id or ""))
+        sections.append((title, rows))
+    sections.append(("Textual", [(shortcut, what, "") for shortcut, what in BUILTIN_KEYS]))
+    return sections
+
+
+def keymap_table(
+    overrides: dict[str, str] | None = None,
+    refused: frozenset[str] = frozenset(),
+    *,
+    narrow: bool = False,
+) -> Group:
+    """Every key by section; `narrow`: each binding id under its description, not beside it.
+    The section titles are lines of their own (in the keys' column they made it as wide as the
+    longest title), and every section's columns are as wide as every other's."""
+    sections = _sections(overrides or {}, refused)
+    rows = [row for _, section in sections for row in section]
+    key_width = max(len(key) for key, _, _ in rows if ", " not in key)
+    id_width = max(len(binding_id) for _, _, binding_id in rows)
+    parts: list[RenderableType] = []
+    for title, section in sections:
+        parts += [Text(""), Text(title, style="underline")]
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+        table.add_column("key", style="bold", width=key_width, overflow="fold")
+        table.add_column("action", ratio=1)
+        if not narrow:
+            table.add_column("id", style="dim", no_wrap=True, width=id_width)
+        for key, description, binding_id in section:
+            if narrow:
+                action = Text(description)
+                if binding_id:
+                    action.append(f"\n{binding_id}", "dim")
+                table.add_row(key, action)
+            else:
+                table.add_row(key, description, binding_id)
+        parts.append(table)
+    return Group(*parts)
+
+
+class KeymapTable:
+    """The keys, laid out for the width the help screen gives them (see WIDE)."""
+
+    def __init__(self, overrides: dict[str, str], refused: frozenset[str]) -> None:
+        self.overrides = overrides
+        self.refused = refused
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield keymap_table(self.overrides, self.refused, narrow=options.max_width < WIDE)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -73,7 +115,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             yield Label("Keys  (esc closes)", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(keymap_table(self.overrides, self.refused))
+                yield Static(KeymapTable(self.overrides, self.refused))
 
     def action_close(self) -> None:
         self.dismiss(None)
