@@ -60,6 +60,33 @@ async def test_board_columns_cards_and_moves(data_dir: Path) -> None:
         assert server.context.status_id == board.columns[0].status_id
 
 
+async def test_board_says_where_the_columns_that_do_not_fit_are(data_dir: Path) -> None:
+    """At 80 columns three of the six status columns fit: the board says the others are to
+    the side and how to reach them."""
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        board = app.screen.board  # type: ignore[attr-defined]
+        assert len(board.columns) == 6
+        painted = painted_text(board)
+        assert "Columns 1–3 of 6  3 more to the right (l) ▶" in painted
+        assert "to the left" not in painted
+        for _ in range(5):
+            await pilot.press("l")
+        await settle(pilot)
+        painted = painted_text(board)
+        assert "Columns 4–6 of 6  ◀ 3 more to the left (h)" in painted
+        assert "to the right" not in painted
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 40)) as pilot:  # all six fit: nothing to say
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        assert "Columns" not in painted_text(app.screen.board)  # type: ignore[attr-defined]
+
+
 async def test_board_pages_lazily_and_enter_opens(data_dir: Path) -> None:
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(140, 45)) as pilot:

@@ -142,10 +142,25 @@ class Board(Widget, can_focus=True):
         start = max(0, min(self.column - fits // 2, len(self.columns) - fits))
         return range(start, min(len(self.columns), start + fits))
 
+    def more_columns(self) -> Text | None:
+        """Where the columns that do not fit are, and how to reach them (None: all fit). At 80
+        columns three of six show: nothing said the others were there."""
+        shown, total = self._visible_columns(), len(self.columns)
+        if len(shown) == total:
+            return None
+        left, right = shown.start, total - shown.stop
+        line = Text(f" Columns {shown.start + 1}–{shown.stop} of {total}", "dim")
+        if left:
+            line.append(f"  ◀ {left} more to the left (h)", "bold")
+        if right:
+            line.append(f"  {right} more to the right (l) ▶", "bold")
+        return line
+
     def render(self) -> RenderableType:
         shown = self._visible_columns()
+        more = self.more_columns()
         table = Table(box=None, expand=True, show_header=True, padding=(0, 1))
-        rows_fit = max(1, (self.size.height - 3) // CARD_HEIGHT)
+        rows_fit = max(1, (self.size.height - 3 - (more is not None)) // CARD_HEIGHT)
         bodies = []
         for index in shown:
             column = self.columns[index]
@@ -170,7 +185,7 @@ class Board(Widget, can_focus=True):
                 else Text("—", "dim")
             )
         table.add_row(*bodies)
-        return table
+        return table if more is None else Group(more, table)
 
     def _card(self, thread: Thread, selected: bool) -> Text:
         prospect, context = thread.prospect, thread.prospect.context
