@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 
 from tests.app_helpers import lines_of, make_app, painted_text, screen_text, settle, until
@@ -127,6 +128,25 @@ async def test_paging_loads_more_before_the_end_without_duplicates(version: str)
         assert len(ids) == len(set(ids)) == len(expected_ids(api, version=version))
         assert app.threads.next_cursor is None
         assert "more load" not in app.status_text
+
+
+async def test_a_burst_of_keys_past_the_loaded_rows_loads_on_and_lands_where_sent() -> None:
+    """200 j arriving at once (faster than a page): those past the last loaded row were lost
+    while the next page loaded, and the list stayed short until G. Now they wait for the
+    pages, each asked for as the cursor nears the end, and the cursor lands 200 rows down."""
+    app, api = make_app()
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        rows = app.thread_list
+        rows.focus()
+        await pilot.pause()
+        assert len(rows.threads) == 50
+        for _ in range(200):  # queued together, as a terminal delivers a burst
+            app.post_message(events.Key("j", "j"))
+        assert await until(pilot, lambda: rows.cursor == 200)
+        await settle(pilot)
+        assert len(rows.threads) == len(expected_ids(api)) > 200
+        assert rows.cursor == 200
 
 
 @VERSIONS

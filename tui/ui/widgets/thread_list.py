@@ -123,6 +123,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         # The rows shown last time (see core/row_summary.py), until the threads are loaded.
         self._preview: list[RowSummary] = []
         self._highlighted_id: str | None = None  # the thread last announced as Highlighted
+        # Moves down past the last loaded row, made when the next page's rows come.
+        self._moves_waiting = 0
 
     # --- data -------------------------------------------------------------------------------
 
@@ -177,6 +179,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self._preview = []
         if not keep_selection:
             self.hidden = self._new_rows()  # a new list (another view or filter): none waits
+            self._moves_waiting = 0
         if self.arranger is None and not self.hidden:
             self.threads = threads
         else:
@@ -232,6 +235,9 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             if selected is not None:
                 self.select_id(selected)
         self._changed()
+        waiting, self._moves_waiting = self._moves_waiting, 0
+        if waiting and fresh:
+            self._move_down(waiting)
 
     def _arranged(self, rows: ThreadRows) -> ThreadRows:
         """Rows as the arrangement shows them; with none, the hidden ones come back. Nothing is
@@ -366,6 +372,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         return max(0, min(value, len(self.threads) - 1)) if self.threads else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self._moves_waiting = 0
         self._refresh_row(old)
         self._refresh_row(new)
         self._scroll_to_cursor()
@@ -408,7 +415,21 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             self.post_message(self.NearEnd())
 
     def action_cursor_down(self) -> None:
-        self.cursor += 1
+        self._move_down(1)
+
+    def _move_down(self, rows: int) -> None:
+        """Down `rows` rows. Those past the last loaded row wait for the next page (asked for
+        again) and are made as its rows come (append_threads): a burst of keys comes faster
+        than a page, and the presses past the end were lost, leaving the cursor short of where
+        it was sent and nothing loading (a burst of 200 j stopped on row 50 of 100)."""
+        room = max(0, len(self.threads) - 1 - self.cursor)
+        if room:
+            self.cursor += min(rows, room)  # (any move of the cursor drops the waiting moves)
+        beyond = rows - room
+        if beyond > 0 and self.threads and not self._quiet:
+            if not self._moves_waiting:
+                self.post_message(self.NearEnd())
+            self._moves_waiting += beyond
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1
@@ -420,7 +441,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         self.cursor = len(self.threads) - 1
 
     def action_page_down(self) -> None:
-        self.cursor += max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+        self._move_down(max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1))
 
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
