@@ -279,9 +279,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             self.scroll_to(y=max(0, old_y + added), animate=False, immediate=True)
 
     def _layout(self, width: int) -> list[Strip]:
-        notice_style = self.rich_style + self.get_component_rich_style(
-            "message-view--notice", partial=True
-        )
+        notice_style = self.rich_style + self.part_style("message-view--notice")
         blank = Strip.blank(width, self.rich_style)
         mine = [p for p in self.pending if self.thread and p.thread_id == self.thread.id]
         if self.thread is None or not (self.messages or mine):
@@ -316,13 +314,13 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             "failed": f"not sent: {pending.error} · R retries",
         }[pending.state]
         kind = "failed" if pending.state == "failed" else "pending"
-        style = self.get_component_rich_style(f"message-view--{kind}", partial=True)
+        style = self.part_style(f"message-view--{kind}")
         rows = [Text(f"You  {state}", style)]
         if pending.quote:
             rows.append(
                 _quote_row(
                     pending.quote,
-                    self.get_component_rich_style("message-view--placeholder", partial=True),
+                    self.part_style("message-view--placeholder"),
                 )
             )
         body = Text(inert(pending.text), style)
@@ -331,9 +329,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         return self._place(rows, width, bubble, outbound=True)
 
     def _render_message(self, message: Message, width: int) -> list[Strip]:
-        def style(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
-
+        style = self.part_style
         outbound = message.is_outbound(self.directory.account_link_ids)
         side = "you" if outbound else "them"
         bubble = _bubble_width(width)
@@ -445,7 +441,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         line = self._lines[index]
         span = self._spans.get(self.selected_id or "")
         if self.has_focus and span is not None and span[0] <= index <= span[1]:
-            style = self.get_component_rich_style("message-view--selected", partial=True)
+            style = self.part_style("message-view--selected")
             marker = Strip([Segment("▌", self.rich_style + style)])
             return Strip.join([marker, line.crop(1, width)])
         return line

@@ -478,7 +478,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         if not count:
             wrapped = self._empty_lines(width)
             if 1 <= line <= len(wrapped):
-                style = self.get_component_rich_style("thread-list--empty")
+                style = self.part_style("thread-list--empty")
                 return _fit([Segment("  " + wrapped[line - 1], style)], [], width, self.rich_style)
             return Strip.blank(width, self.rich_style)
         if index >= count:
@@ -506,7 +506,7 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         if selected:
             name = "thread-list--cursor" if self.has_focus else "thread-list--cursor-blurred"
             base = base + self.get_component_rich_style(name)
-        style = self._part_style
+        style = self.part_style
         if part == 0:
             mark = Segment("▐" if row.id in self.marked else " ", style("thread-list--mark"))
             marker = Segment("● " if row.awaiting else "  ", style("thread-list--awaiting"))
@@ -546,13 +546,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         )
         return _fit(self._chips(row), score, width, base)
 
-    def _part_style(self, name: str) -> Style:
-        """A component's own style, without the widget's background, so that the row's
-        background (the cursor) shows through under every part."""
-        return self.get_component_rich_style(name, partial=True)
-
     def _chips(self, row: RowSummary) -> list[Segment]:
-        style = self._part_style
+        style = self.part_style
         parts: list[Segment] = [Segment("   ")]
         if row.unread:
             parts += [Segment("unread", style("thread-list--unread")), Segment(" ")]
