@@ -363,3 +363,36 @@ async def test_a_directory_arriving_before_the_panes_are_made_is_no_crash(
         await settle(pilot)
         assert app.panes_mounted and app.return_code is None
         assert app.message_view.directory.account_link_ids
+
+
+# --- found by the model: ctrl+q under a dialog did nothing, silently ---------------------------
+
+
+async def test_ctrl_q_under_a_dialog_says_what_it_would_drop_then_quits(data_dir: Path) -> None:
+    from tui.ui.screens.pickers import NotesScreen
+
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotesScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, NotesScreen)
+        assert any("Press ctrl+q again to quit" in t for t in toasts(app))
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_ctrl_q_quits_at_once_without_a_dialog_even_while_typing(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", *"typing", "ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    assert app.drafts.get(app.thread_list.threads[0].id) == "typing"

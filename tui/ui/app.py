@@ -8,6 +8,7 @@ back as messages (tui/ui/messages.py) and update the widgets.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Label, Static, Tabs
@@ -90,13 +92,19 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 
 
+QUIT_AGAIN_WITHIN = 3.0  # seconds: a second ctrl+q under a dialog quits
 ALERTS_WIDTH = 125  # narrower, the header keeps its view tabs and leaves alerts to the sidebar
 
 
 class InboxApp(App[None]):
     TITLE = "inbox-tui"
     CSS_PATH = first_frame_style_paths()  # type: ignore[assignment]
-    BINDINGS = bindings("app")
+    BINDINGS = [
+        *bindings("app"),
+        # Textual's ctrl+q, with an action of its own: it quits even while typing, and under
+        # a dialog it says first that the dialog's contents would go (see quit_anywhere).
+        Binding("ctrl+q", "quit_anywhere", "Quit", show=False, priority=True, id="app.quit"),
+    ]
 
     # Made by the start (tui/ui/startup.py): the connection, and the panes the first frame
     # does without.
@@ -287,6 +295,24 @@ class InboxApp(App[None]):
         self.reply.save_live_draft()  # what was typed in the last 0.3 s too
         await super().action_quit()
 
+    _quit_asked_at = 0.0  # when ctrl+q under a dialog last said what quitting would drop
+
+    async def action_quit_anywhere(self) -> None:
+        """ctrl+q: quits, from anywhere. Under a dialog (whose contents quitting drops), the
+        first press says so and a second within a few seconds quits."""
+        if len(self.screen_stack) > 1:
+            now = time.monotonic()
+            if now - self._quit_asked_at > QUIT_AGAIN_WITHIN:
+                self._quit_asked_at = now
+                self.notify(
+                    "A dialog is open: escape closes it. Press ctrl+q again to quit anyway "
+                    "(what the dialog holds is not kept; drafts are).",
+                    severity="warning",
+                    markup=False,
+                )
+                return
+        await self.action_quit()
+
     def action_help_quit(self) -> None:
         """ctrl+c does not quit (in a text field it copies): say which keys do, in plain
         words. (Textual's own says it in markup, which this app's toasts never render.) A
@@ -295,7 +321,7 @@ class InboxApp(App[None]):
         quits = [
             (key, active.binding.priority)
             for key, active in self.active_bindings.items()
-            if active.binding.action in ("quit", "app.quit")
+            if active.binding.action in ("quit", "app.quit", "quit_anywhere")
         ]
         keys = [key for key, priority in quits if not priority]
         anywhere = [key for key, priority in quits if priority]
