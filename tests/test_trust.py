@@ -252,7 +252,7 @@ async def test_a_send_failing_while_the_next_is_typed_is_neither_merged_nor_doub
         await settle(pilot)
         api.faults.add(Fault(status=500, method="POST"))
         await pilot.press("r", *"first message", "ctrl+s")
-        await pilot.press(*"second one")  # typed while the first waits, then fails
+        app.composer.input.insert("second one")  # typed while the first waits, then fails
         assert await until(
             pilot, lambda: any(p.state == "failed" for p in app.message_view.pending)
         )

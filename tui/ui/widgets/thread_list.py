@@ -529,6 +529,8 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
             if due is not None:  # when the reminder was due, not when they last wrote
                 when = due_text(due, self._clock().astimezone())
                 right.append(Segment(f"⏰ due {when} ", style("thread-list--due")))
+                if note := self.notes.get(row.id):  # (a view's own word: "silent 5 days")
+                    right.append(Segment(f"· {note} ", style("thread-list--time")))
                 return _fit(left, right, width, base)
             stamp = None if row.stamp is None else datetime.fromtimestamp(row.stamp, UTC)
             when = self.notes.get(row.id) or relative(stamp, self._clock())
