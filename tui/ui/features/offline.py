@@ -170,8 +170,9 @@ class OfflineFeature(Feature):
                 self.apply_edits(group.edits, group.label)
         if len(self.edits):
             self.notify(
-                f"{len(self.edits)} edit{'s' if len(self.edits) != 1 else ''} still wait "
-                "(shown in the sidebar): W offers them again.",
+                f"{len(self.edits)} edit{'s' if len(self.edits) != 1 else ''} still "
+                f"wait{'s' if len(self.edits) == 1 else ''} (shown in the sidebar): W offers "
+                f"{'it' if len(self.edits) == 1 else 'them'} again.",
                 markup=False,
             )
         self.shell.show_sidebar_for(self.shell.shown_target)  # its waiting marks, redrawn
