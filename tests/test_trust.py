@@ -396,3 +396,18 @@ async def test_ctrl_q_quits_at_once_without_a_dialog_even_while_typing(data_dir:
         await pilot.pause()
     assert not app.is_running
     assert app.drafts.get(app.thread_list.threads[0].id) == "typing"
+
+
+async def test_an_error_on_the_status_line_still_names_the_marks(data_dir: Path) -> None:
+    """Found by the model: with a thread marked, a failure said on the status line replaced
+    the line that announced the marks."""
+    from tui.demo import Fault
+
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("enter")  # its messages fail to load
+        await settle(pilot)
+        assert app.status_text.startswith("1 marked")

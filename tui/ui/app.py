@@ -480,7 +480,12 @@ class InboxApp(App[None]):
             self.clear_notifications()
 
     def set_status(self, text: str, *, error: bool = False, transient: bool = False) -> None:
-        """The status line, with what is left of the API's rate limit when it runs low."""
+        """The status line, with what is left of the API's rate limit when it runs low; while
+        threads are marked it always starts by saying so (an error must not hide what the
+        next e a t s U act on)."""
+        marked = len(self.thread_list.marked_threads()) if self.thread_list.marked else 0
+        if marked and not text.startswith(f"{marked} marked"):
+            text = f"{marked} marked · {text}"
         budget = self.backend.client.rate_limit if self.backend is not None else None
         if budget is not None and budget.low:
             text = f"{text} · {budget.describe()}"
