@@ -16,13 +16,14 @@ from tui.core.unread_counts import Seen, UnreadTally, views_holding
 from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from collections.abc import Set as AbstractSet
     from datetime import datetime
 
     from tui.core.model import Thread
     from tui.ui.features.threads import ThreadsFeature
     from tui.ui.features.triage import TriageFeature
-    from tui.ui.widgets.thread_list import ThreadList
+    from tui.ui.widgets.thread_list import ThreadList, UnreadRow
     from tui.ui.window_title import WindowTitle
 
 NEEDS_V2 = 'Unread needs API v2 (set api_version = "v2"): v1 has no unread state.'
@@ -43,6 +44,9 @@ class UnreadFeature(Feature):
         self.threads = threads  # which view the list's rows are from
         self.window_title = window_title
         self.tally = UnreadTally()  # the unread threads seen, in whichever view
+        # What each unread row said last time, by the row as kept (see _unread_seen).
+        self._seen_by_row: dict[str, tuple[bytes, Seen]] = {}
+        self._seen_links: frozenset[str] = frozenset()
         self.counts: dict[InboxView, int] = {}  # each view's unread threads, as far as seen
         self._shown_views: set[InboxView] = set()
         # Threads opened whose marking read could not reach the service: tried again when it
@@ -106,7 +110,7 @@ class UnreadFeature(Feature):
         thread_list, query = shell.thread_list, shell.thread_query
         links = shell.directory.account_link_ids
         cutoff = shell.clock() - shell.settings.follow_up_after
-        unread = {row.id: _seen(row, links, cutoff) for row in thread_list.unread_rows()}
+        unread = self._unread_seen(thread_list.unread_rows(), links, cutoff)
         # Rows that are all of the view's threads in their time span: none filtered out.
         whole = not (query.search or query.has_filters) and view is not InboxView.FOLLOW_UP
         span = thread_list.stamp_span() if whole else None
@@ -116,6 +120,29 @@ class UnreadFeature(Feature):
         self._shown_views.add(view)
         shell.view_tabs.show_unread({v: self.counts[v] for v in self._shown_views})
         self.window_title.count("unread", self.counts[InboxView.DEFAULT])
+
+    def _unread_seen(
+        self, rows: Iterable[UnreadRow], links: AbstractSet[str], cutoff: datetime
+    ) -> dict[str, Seen]:
+        """Each unread row as the counts need it, read (parsed) only when the row changed
+        since it was last read: the rows change on every page and edit, and parsing all the
+        unread ones each time cost time and, at 10,000 rows, ~10 MB at once."""
+        if links != self._seen_links:
+            self._seen_by_row.clear()  # (whose last word it is depends on our links)
+            self._seen_links = frozenset(links)
+        kept, unread = self._seen_by_row, {}
+        for row in rows:
+            hit = kept.get(row.thread_id)
+            if hit is not None and row.kept is not None and hit[0] is row.kept:
+                seen = hit[1]
+            else:
+                seen = _seen(row.read(), links, cutoff)
+                if row.kept is not None:
+                    kept[row.thread_id] = (row.kept, seen)
+            unread[row.thread_id] = seen
+        for gone in kept.keys() - unread.keys():
+            del kept[gone]
+        return unread
 
 
 def _seen(row: Thread | RowSummary, links: AbstractSet[str], cutoff: datetime) -> Seen:

@@ -198,6 +198,11 @@ class ThreadRows(Sequence["Thread"]):
                 return at
         raise ValueError("not in the rows")
 
+    def packed_at(self, index: int) -> bytes:
+        """The row as kept (a new object whenever the row is replaced: what a cache of
+        anything read from the row can be keyed on)."""
+        return self._packed[index]
+
     def id_at(self, index: int) -> str | None:
         return self._ids[index] if 0 <= index < len(self._ids) else None
 

@@ -6,9 +6,10 @@ so 100,000 loaded threads cost no more to move through than 100.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -34,6 +35,16 @@ if TYPE_CHECKING:
 
 ROW_HEIGHT = 3
 PREFETCH_ROWS = 15  # ask for the next page when the cursor is this close to the end
+
+
+class UnreadRow(NamedTuple):
+    thread_id: str
+    kept: bytes | None  # the row as kept (a new object when the row changes); None: a summary
+    read: Callable[[], Thread | RowSummary]
+
+
+def _itself(row: RowSummary) -> RowSummary:
+    return row
 
 
 class ThreadList(Restyling, ScrollView, can_focus=True):
@@ -343,12 +354,21 @@ class ThreadList(Restyling, ScrollView, can_focus=True):
         # unread, or one be read as another comes unread.)
         self.post_message(self.UnreadCounted())
 
-    def unread_rows(self) -> list[Thread | RowSummary]:
+    def unread_rows(self) -> Iterator[UnreadRow]:
         """The unread threads loaded (shown, or under the minimum score); before the models
-        are loaded (a first launch), the summaries of the rows shown. Only they are parsed."""
+        are loaded (a first launch), the summaries of the rows shown. Each with the row as kept
+        (None for a summary) and how to read it: none is parsed unless asked for, so a reader
+        that keeps what it read by row parses only the rows that changed."""
         if not self._rows and self._preview:
-            return [row for row in self._preview if row.unread]
-        return [rows[at] for rows in (self._rows, self.hidden) for at in rows.unread_positions()]
+            for row in self._preview:
+                if row.unread:
+                    yield UnreadRow(row.id, None, partial(_itself, row))
+            return
+        for rows in (self._rows, self.hidden):
+            for at in rows.unread_positions():
+                yield UnreadRow(
+                    rows.id_at(at) or "", rows.packed_at(at), partial(rows.__getitem__, at)
+                )
 
     def holds(self, thread_id: str) -> bool:
         """Whether the thread is loaded (shown, or under the minimum score)."""
