@@ -244,7 +244,9 @@ async def test_a_send_failing_while_the_next_is_typed_is_neither_merged_nor_doub
     from tests.app_helpers import until
     from tui.demo import Fault
 
-    app, api = make_app(data_dir=data_dir, api_version="v1", send_delay=0.3)
+    # (A delay long enough that the second text is typed before the first leaves, however
+    # busy the machine.)
+    app, api = make_app(data_dir=data_dir, api_version="v1", send_delay=2)
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
         thread = app.thread_list.threads[0]
@@ -254,7 +256,7 @@ async def test_a_send_failing_while_the_next_is_typed_is_neither_merged_nor_doub
         await pilot.press("r", *"first message", "ctrl+s")
         app.composer.input.insert("second one")  # typed while the first waits, then fails
         assert await until(
-            pilot, lambda: any(p.state == "failed" for p in app.message_view.pending)
+            pilot, lambda: any(p.state == "failed" for p in app.message_view.pending), 30
         )
         await settle(pilot)
         # The first stays in the conversation (R), the composer holds only the second.
@@ -263,7 +265,7 @@ async def test_a_send_failing_while_the_next_is_typed_is_neither_merged_nor_doub
         await pilot.press("escape", "R")
         await settle(pilot)
         await pilot.press("r", "ctrl+s")
-        assert await until(pilot, lambda: not app.message_view.pending)
+        assert await until(pilot, lambda: not app.message_view.pending, 30)
         await settle(pilot)
         sent = await messages_in(api, thread.id)
         assert sent.count("first message") == 1 and sent.count("second one") == 1

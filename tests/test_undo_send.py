@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.app_helpers import make_app, screen_text, settle
+from tests.app_helpers import make_app, screen_text, settle, until
 from tests.test_actions import notifications, open_thread, reader
 from tui.core.drafts import DraftStore
 from tui.core.model import Thread
@@ -36,10 +36,8 @@ async def test_a_sent_message_waits_out_the_delay_then_leaves(data_dir: Path) ->
             (thread.id, "See you Thursday", False)
         ]
         assert DraftStore(data_dir).get(thread.id) == ""  # the composer starts afresh
-        for _ in range(40):  # it leaves once the delay is over (however busy the machine)
-            await pilot.pause(0.1)
-            if posts(api) > before:
-                break
+        # It leaves once the delay is over (however busy the machine).
+        assert await until(pilot, lambda: posts(api) > before, 30)
         await settle(pilot)
         assert posts(api) == before + 1
         newest = (await reader(api).list_messages(thread.id, limit=1)).messages[0]
