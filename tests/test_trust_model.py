@@ -51,7 +51,7 @@ import tempfile
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
@@ -257,6 +257,19 @@ def main_screen(app: InboxApp) -> bool:
     return len(app.screen_stack) == 1
 
 
+def logged(rule: Callable[..., None]) -> Callable[..., None]:
+    """The step is written to the model's history (said with any failure: a failure that
+    does not happen again when Hypothesis replays it is still told in full)."""
+
+    @wraps(rule)
+    def step(self: TrustModel, **kwargs: Any) -> None:
+        said = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
+        self.history.append(f"{rule.__name__}({said})")
+        rule(self, **kwargs)
+
+    return step
+
+
 class TrustModel(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -265,6 +278,8 @@ class TrustModel(RuleBasedStateMachine):
         self.tokens: list[str] = []
         self.offline = False
         self.merged: set[str] = set()  # tokens a failed send's merge hid (finding 3)
+        self.history: list[str] = []
+        self.offer_sent = False  # "Send now" was answered to the connection-back offer
         self.session = Session(self.new_app)
 
     def new_app(self) -> InboxApp:
@@ -311,17 +326,20 @@ class TrustModel(RuleBasedStateMachine):
     # --- moving about -----------------------------------------------------------------------
 
     @rule(key=st.sampled_from(["j", "k", "g", "G", "enter", "escape", "tab", "x", "F", "r"]))
+    @logged
     def key(self, key: str) -> None:
         """Move (j k g G), open (enter), back (escape), round the panes (tab), mark (x),
         clear the filters (F), reply (r)."""
         self.press(key)
 
     @rule(key=st.sampled_from(["1", "2", "3", "4"]))
+    @logged
     def switch_view(self, key: str) -> None:
         self.press(key)
 
     @precondition(lambda self: not self.dialog_up())
     @rule(which=st.integers(0, 20))
+    @logged
     def tag_filter(self, which: int) -> None:
         async def step(pilot: Pilot[None]) -> None:
             app = app_of(pilot)
@@ -335,6 +353,7 @@ class TrustModel(RuleBasedStateMachine):
         self.session.step(step)
 
     @rule(text=st.sampled_from(["a", "an", "ma", "zzz"]))
+    @logged
     def search(self, text: str) -> None:
         self.press("slash")  # (the search box opens and takes the focus)
         self.press(*text, "enter")
@@ -343,10 +362,12 @@ class TrustModel(RuleBasedStateMachine):
 
     @precondition(lambda self: self.app.focused is self.app.composer.input)
     @rule()
+    @logged
     def type_token(self) -> None:
         self.type_in_composer()
 
     @rule(then=st.sampled_from(["keep", "send", "send, undo", "send, delay over"]))
+    @logged
     def write(self, then: str) -> None:
         """r and a token, then maybe ctrl+s, and u or the delay running out: the writing the
         invariants are mostly about, as one step (as separate steps, it is rare)."""
@@ -365,6 +386,7 @@ class TrustModel(RuleBasedStateMachine):
         self.press(*f" {self.new_token()}")
 
     @rule(bare=st.booleans())
+    @logged
     def paste(self, bare: bool) -> None:
         """A paste holding an ESC and an `e` (a coloured `ok`): text where a field has the
         focus (a token, when it is the composer), nothing at all anywhere else."""
@@ -388,15 +410,18 @@ class TrustModel(RuleBasedStateMachine):
         assert len(self.app.screen_stack) == screens, "a paste opened a dialog"
 
     @rule()
+    @logged
     def send(self) -> None:
         self.press("ctrl+s")
 
     @rule()
+    @logged
     def undo(self) -> None:
         self.press("u")
 
     @precondition(lambda self: bool(self.app.reply._scheduled))
     @rule()
+    @logged
     def delay_over(self) -> None:
         """The send delay runs out for every message waiting: their timers fire now."""
 
@@ -412,6 +437,7 @@ class TrustModel(RuleBasedStateMachine):
     # --- acting on threads ------------------------------------------------------------------
 
     @rule()
+    @logged
     def archive(self) -> None:
         """e: the marks, else the sidebar's person, archived (or back) on the service; nothing
         when `e` is text, under a dialog, or offline (the edit waits)."""
@@ -440,12 +466,14 @@ class TrustModel(RuleBasedStateMachine):
 
     @precondition(lambda self: not self.offline)
     @rule()
+    @logged
     def unreachable(self) -> None:
         self.offline = True
         self.api.faults.add(Fault(unreachable=True), times=UNREACHABLE)
 
     @precondition(lambda self: self.offline)
     @rule()
+    @logged
     def reachable(self) -> None:
         self.offline = False
         self.api.faults.clear()
@@ -461,6 +489,7 @@ class TrustModel(RuleBasedStateMachine):
 
     @precondition(lambda self: self.dialog_up())
     @rule(which=st.integers(0, 3))
+    @logged
     def answer(self, which: int) -> None:
         screen = self.app.screen
         if not isinstance(screen, ConfirmScreen):
@@ -468,6 +497,8 @@ class TrustModel(RuleBasedStateMachine):
             return
         answers = [answer for answer, _, _ in screen.choices] + [None]
         answer = answers[which % len(answers)]
+        if answer == "send" and "connection is back" in screen.title_text:
+            self.offer_sent = True
 
         async def step(pilot: Pilot[None]) -> None:
             if answer is None:
@@ -482,6 +513,7 @@ class TrustModel(RuleBasedStateMachine):
     # one: MODEL_FINDINGS 1); the user answers the dialog first.
     @precondition(lambda self: not self.dialog_up())
     @rule()
+    @logged
     def quit_and_relaunch(self) -> None:
         self.session.relaunch()
 
@@ -489,6 +521,12 @@ class TrustModel(RuleBasedStateMachine):
 
     @invariant()
     def holds(self) -> None:
+        try:
+            self.check()
+        except AssertionError as error:
+            raise AssertionError(f"{error}\nafter: {'; '.join(self.history)}") from None
+
+    def check(self) -> None:
         app = self.app
         # I3: nothing reached the crash handler.
         assert app._exception is None, f"the app crashed: {app._exception!r}"
@@ -564,7 +602,19 @@ class TrustModel(RuleBasedStateMachine):
             merged = {p.removesuffix(" (the composer)") for p in places}
             if excused(3, not merged and token in self.merged):
                 continue
+            # Offline replies sent from the "connection is back" offer leave their text in the
+            # composer (OfflineFeature.on_offline_reply_settled discards the draft on disk
+            # only): the text is then both sent and still the draft (finding 4).
+            if excused(4, self.offer_sent and len(merged) == 2 and is_sent_and_draft(merged)):
+                continue
             assert len(merged) == 1, f"{token} is in {len(merged)} places: {sorted(places)}"
+
+
+def is_sent_and_draft(places: set[str]) -> bool:
+    """A thread's draft and a message in the same thread."""
+    drafts = [p.removeprefix("draft of ") for p in places if p.startswith("draft of ")]
+    sent = [p.rpartition(" in ")[2] for p in places if p.startswith("message ")]
+    return len(drafts) == 1 and sent == drafts
 
 
 def archived(api: DemoApi) -> dict[str, bool]:
