@@ -142,6 +142,32 @@ async def test_notes_left_by_tab_then_the_list_are_saved_for_their_person(data_d
         assert any("Notes saved for" in t for t in toasts(app))
 
 
+async def test_notes_left_by_choosing_another_field_are_saved_and_its_editor_opens(
+    data_dir: Path,
+) -> None:
+    from tui.ui.widgets.sidebar import FIELDS
+
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        person = app.shown_target
+        assert person is not None and person.prospect.external_id
+        app.sidebar.focus()
+        await pilot.pause()
+        app.sidebar.field_index = list(FIELDS).index("notes")
+        await pilot.press("enter", *"Met at SaaStr")
+        await pilot.pause()
+        await pilot.click("#sb-field-valuation")  # (it crashed: two editors' message lines)
+        await settle(pilot)
+        assert app.sidebar.editing == "valuation"
+        await pilot.press("escape")
+        await settle(pilot)
+        reader = demo_client(api)
+        prospect = await reader.get_prospect(person.prospect.external_id)
+        await reader.aclose()
+        assert prospect.context.notes is not None and "Met at SaaStr" in prospect.context.notes
+
+
 # --- 4. what was written offline: never dropped by default, each item on its own ---------------
 
 

@@ -21,6 +21,7 @@ from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.chips import chip_style
 
 if TYPE_CHECKING:
+    from textual.await_remove import AwaitRemove
     from textual.widgets import TextArea
 
     from tui.core.directory import Directory
@@ -335,21 +336,35 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         return (self.thread.prospect.context.notes if self.thread else None) or ""
 
     def _open_editor(self, name: str, editor: Input | TextArea, message: Label) -> None:
-        self.close_editor()
+        if self.editing is not None:
+            # Another field chosen while one is edited (a click, or enter on it): notes changed
+            # there are saved for their person, never dropped; the new editor is mounted once
+            # the old one is gone (they share the message line's ID).
+            self._keep_changed_notes()
+            removed = self.close_editor()
+
+            async def reopen() -> None:
+                if removed is not None:
+                    await removed
+                self._open_editor(name, editor, message)
+
+            self.call_next(reopen)
+            return
         field = self.query_one(f"#sb-field-{name}")
         field.display = False
         self.editing = name
         self.mount(editor, message, after=field)
         editor.focus()
 
-    def close_editor(self) -> None:
-        """Back to showing the field (what was typed and not saved is dropped)."""
+    def close_editor(self) -> AwaitRemove | None:
+        """Back to showing the field (what was typed and not saved is dropped); awaiting what
+        it returns waits until the editor is gone."""
         if self.editing is None:
-            return
-        for widget in self.query("#sb-valuation-input, #sb-notes-input, #sb-edit-message"):
-            widget.remove()
+            return None
+        removed = self.query("#sb-valuation-input, #sb-notes-input, #sb-edit-message").remove()
         self.query_one(f"#sb-field-{self.editing}").display = True
         self.editing = None
+        return removed
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "sb-valuation-input":
