@@ -439,3 +439,95 @@ async def test_an_error_on_the_status_line_still_names_the_marks(data_dir: Path)
         await pilot.press("enter")  # its messages fail to load
         await settle(pilot)
         assert app.status_text.startswith("1 marked")
+
+
+# --- found in review ----------------------------------------------------------------------------
+
+
+async def test_a_reply_dropped_in_the_offline_offer_leaves_the_composer_too(data_dir: Path) -> None:
+    from tui.demo import Fault
+    from tui.ui.screens.waiting import WaitingScreen
+
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        await pilot.press("r", *"never mind", "ctrl+s")
+        await settle(pilot)
+        assert app.composer.input.text == "never mind"
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        assert isinstance(app.screen, WaitingScreen)
+        await pilot.press("d", "enter")  # dropped, as the user said
+        await settle(pilot)
+        assert app.composer.input.text == "" and app.drafts.get(thread.id) == ""
+        await pilot.press("r", "ctrl+s")  # nothing left to send
+        await settle(pilot)
+        assert "never mind" not in await messages_in(api, thread.id)
+
+
+async def test_a_reply_being_sent_from_the_offer_is_not_sent_again_by_ctrl_s(
+    data_dir: Path,
+) -> None:
+    app, api = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", *"on its way")
+        app.offline.sending[thread.id] = "on its way"  # (the offer's send, still in flight)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "on its way" not in await messages_in(api, thread.id)
+        assert any("being sent already" in t for t in toasts(app))
+
+
+async def test_a_waiting_status_shows_its_name_in_the_sidebar(data_dir: Path) -> None:
+    from tui.core.edits import EditField, edit_for
+
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        status = next(iter(app.directory.statuses.values()))
+        app.offline.edits_wait("Status set", [edit_for(thread, EditField.STATUS, status.id)])
+        await settle(pilot)
+        shown = str(app.sidebar.query_one("#sb-field-status").render())
+        assert "waiting to be saved" in shown and status.name in shown
+
+
+async def test_undo_send_with_the_composer_put_away_goes_to_the_draft(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir, send_delay=600)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        first = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", *"wait for it", "ctrl+s", "escape", "j")  # on to another person
+        await settle(pilot)
+        assert app.composer.has_class("-hidden")
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.drafts.get(first.id) == "wait for it"
+        assert any("back in that thread's draft" in t for t in toasts(app))
+
+
+async def test_notes_saved_on_the_way_past_leave_the_marks(data_dir: Path) -> None:
+    from tui.ui.widgets.sidebar import FIELDS
+
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        app.sidebar.focus()
+        await pilot.pause()
+        app.sidebar.field_index = list(FIELDS).index("notes")
+        await pilot.press("enter", *"noted")
+        app.thread_list.focus()
+        await pilot.press("x")  # marks it and moves on: the sidebar follows, notes saved
+        await settle(pilot)
+        assert len(app.thread_list.marked) == 1 and app.status_text.startswith("1 marked")

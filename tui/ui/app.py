@@ -176,6 +176,7 @@ class InboxApp(App[None]):
             draft_sent=lambda thread_id, text, message: self.reply.draft_sent(
                 thread_id, text, message
             ),
+            let_go=lambda thread_id, text: self.reply.let_go(thread_id, text),
         )
         self.reply = ReplyFeature(self, typing=self.typing, offline=self.offline)
         self.triage = TriageFeature(

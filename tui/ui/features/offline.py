@@ -47,12 +47,17 @@ class OfflineFeature(Feature):
         apply_edits: Callable[[list[FieldEdit], str], None],
         mark_draft: Callable[[str], None],
         draft_sent: Callable[[str, str, ApiMessage], None],
+        let_go: Callable[[str, str], None],
     ) -> None:
         super().__init__(shell)
         self.apply_edits = apply_edits  # the edits, made as if just made (triage)
         self.mark_draft = mark_draft  # the list's ✎ follows the drafts (reply)
         # A reply sent from its draft: it leaves the composer and is its row's last message.
         self.draft_sent = draft_sent
+        self.let_go = let_go  # a draft dropped: the composer holding it lets it go
+        # Replies being sent from the offer, by thread (the composer may still show them:
+        # its ctrl+s must not send them again meanwhile).
+        self.sending: dict[str, str] = {}
         self.edits = WaitingEdits(shell.settings.resolved_data_dir())
         self._offering = False  # the dialog is up
 
@@ -157,9 +162,11 @@ class OfflineFeature(Feature):
             if choice == "send" and text.strip():
                 reply_to = drafts.reply_to(thread_id)
                 key = drafts.send_key(thread_id, text, reply_to)
+                self.sending[thread_id] = text
                 self._send_reply(thread_id, text, reply_to, key)
             elif choice == "drop":
                 drafts.discard(thread_id)  # (the user said so, for this one)
+                self.let_go(thread_id, text)
                 self.mark_draft(thread_id)
             else:
                 drafts.clear_offline(thread_id)  # an ordinary draft, kept
@@ -205,6 +212,7 @@ class OfflineFeature(Feature):
         self.post_message(OfflineReplySettled(thread_id, text, sent, ""))
 
     def on_offline_reply_settled(self, event: OfflineReplySettled) -> None:
+        self.sending.pop(event.thread_id, None)
         drafts = self.shell.drafts
         if event.message is None:
             self.notify(

@@ -282,6 +282,9 @@ class ReplyFeature(Feature):
         if not text.strip():
             self.notify("Nothing to send: the reply is empty.", severity="warning", markup=False)
             return
+        if self.offline.sending.get(thread.id) == text:
+            self.notify("It is being sent already (from what was written offline).", markup=False)
+            return
         why = self.shell.directory.why_cannot_send(thread.account_link_id)
         if why is not None:  # said before any request leaves; the draft stays
             self.flush_draft()
@@ -369,7 +372,12 @@ class ReplyFeature(Feature):
         self.shell.message_view.drop_pending(pending)
         self._count_down()
         quote = Quote(pending.reply_to, pending.quote) if pending.reply_to else None
-        if pending.thread_id == self._composer_thread_id and not self._composer_text.strip():
+        shown = not self.shell.composer.has_class("-hidden")  # (put away: another person's)
+        if (
+            shown
+            and pending.thread_id == self._composer_thread_id
+            and not self._composer_text.strip()
+        ):
             self._set_composer_text(pending.text)
             self._set_reply_to(quote)
             self.shell.drafts.unschedule(pending.local_id)
@@ -629,13 +637,18 @@ class ReplyFeature(Feature):
             markup=False,
         )
 
-    def draft_sent(self, thread_id: str, text: str, message: ApiMessage) -> None:
-        """A draft was sent from elsewhere (offered after an outage): the composer that still
-        holds it lets it go (a ctrl+s would send it twice), and its row shows it."""
+    def let_go(self, thread_id: str, text: str) -> None:
+        """A draft dropped or sent elsewhere (the offline offer): the composer that still
+        holds it lets it go, so no save writes it back and no ctrl+s sends it again."""
         if self._composer_thread_id == thread_id and self.shell.composer.input.text == text:
             self._set_composer_text("")
             self._set_reply_to(None)
         self._returned.pop(thread_id, None)
+
+    def draft_sent(self, thread_id: str, text: str, message: ApiMessage) -> None:
+        """A draft was sent from elsewhere (offered after an outage): the composer that still
+        holds it lets it go (a ctrl+s would send it twice), and its row shows it."""
+        self.let_go(thread_id, text)
         self.shell.message_view.append_new(thread_id, [message])  # (when it is on screen)
         self.show_as_last(thread_id, message)
 

@@ -318,7 +318,9 @@ class TriageFeature(Feature):
         label = "Notes saved"
         if event.moved_on:
             label = f"Notes saved for {name} (kept as you moved on)"
-        self.apply_edits([edit_for(thread, EditField.NOTES, event.text)], label)
+        # Saved on the way past, not asked for: the marks made meanwhile stay.
+        edits = [edit_for(thread, EditField.NOTES, event.text)]
+        self.apply_edits(edits, label, keep_marks=event.moved_on)
 
     def on_prospect_sidebar_notes_leaving(self, event: ProspectSidebar.NotesLeaving) -> None:
         from tui.ui.screens.pickers import discard_changes
@@ -346,6 +348,7 @@ class TriageFeature(Feature):
         label: str,
         *,
         by_app: bool = False,
+        keep_marks: bool = False,
         failed_text: str = "",
         retry: Callable[[list[FieldEdit]], None] | None = None,
     ) -> None:
@@ -359,7 +362,7 @@ class TriageFeature(Feature):
             return
         group = EditGroup(label, edits, quiet=by_app, failed_text=failed_text, retry=retry)
         self._apply_local(group)
-        if not by_app:
+        if not (by_app or keep_marks):
             self.shell.thread_list.clear_marks()
         self._send_edits(group, undo=False)
 

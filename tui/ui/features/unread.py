@@ -47,6 +47,7 @@ class UnreadFeature(Feature):
         # What each unread row said last time, by the row as kept (see _unread_seen).
         self._seen_by_row: dict[str, tuple[bytes, Seen]] = {}
         self._seen_links: frozenset[str] = frozenset()
+        self._seen_hour: datetime | None = None
         self.counts: dict[InboxView, int] = {}  # each view's unread threads, as far as seen
         self._shown_views: set[InboxView] = set()
         # Threads opened whose marking read could not reach the service: tried again when it
@@ -127,9 +128,12 @@ class UnreadFeature(Feature):
         """Each unread row as the counts need it, read (parsed) only when the row changed
         since it was last read: the rows change on every page and edit, and parsing all the
         unread ones each time cost time and, at 10,000 rows, ~10 MB at once."""
-        if links != self._seen_links:
-            self._seen_by_row.clear()  # (whose last word it is depends on our links)
-            self._seen_links = frozenset(links)
+        hour = cutoff.replace(minute=0, second=0, microsecond=0)
+        if links != self._seen_links or hour != self._seen_hour:
+            # (Whose last word it is depends on our links; gone quiet, on the time: what was
+            # read is read again when either changes, the time at most hourly.)
+            self._seen_by_row.clear()
+            self._seen_links, self._seen_hour = frozenset(links), hour
         kept, unread = self._seen_by_row, {}
         for row in rows:
             hit = kept.get(row.thread_id)

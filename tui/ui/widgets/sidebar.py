@@ -57,6 +57,24 @@ def _count(value: int | None) -> str:
     return str(value)
 
 
+def _waiting_value(field: str, value: Any, directory: Directory, currency: str) -> str:
+    """A value waiting to be saved, as the field shows its own (names, not IDs)."""
+    if field == "notes":
+        return inert(value) or "(cleared)"
+    if field == "valuation":
+        return format_money(value, currency)
+    if field == "status":
+        status = directory.statuses.get(value or "")
+        return one_line(status.name, 30) if status else "No status"
+    if field == "tags":
+        names = [one_line(t.name, 24) if (t := directory.tags.get(i)) else i[:8] for i in value]
+        return ", ".join(names) or "No tags"
+    if field == "assignee":
+        member = directory.members.get(value or "")
+        return one_line(member.label, 30) if member else "Unassigned"
+    return "yes (archived)" if value else "no"
+
+
 def format_money(value: float | None, currency: str = "USD") -> str:
     if value is None:
         return "–"
@@ -254,7 +272,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
         self._field("notes", inert(p.context.notes) or "No notes")
-        self._mark_waiting(waiting or {}, currency)
+        self._mark_waiting(waiting or {}, directory, currency)
         others = [ref for ref in (p.context.threads or []) if ref.id != thread.id]
         lines = []
         for ref in others:
@@ -262,18 +280,17 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             lines.append(f"• via {one_line(link.name, 30) if link else ref.account_link_id[:8]}")
         self._set("sb-others", "\n".join(lines) or "None")
 
-    def _mark_waiting(self, waiting: dict[EditField, Any], currency: str) -> None:
+    def _mark_waiting(
+        self, waiting: dict[EditField, Any], directory: Directory, currency: str
+    ) -> None:
+        """Each field with an edit waiting to be saved shows the value waiting, marked."""
         for field in FIELDS:
             if EditField(field) not in waiting:
                 continue
-            value = waiting[EditField(field)]
             line = Text(f"{FIELD_LABELS[field]:<10}" if field != "notes" else "")
             line.append("⏳ waiting to be saved", "bold")
-            if field == "notes":
-                line.append(":\n")
-                line.append(inert(value) or "(cleared)")
-            elif field == "valuation":
-                line.append(f": {format_money(value, currency)}")
+            line.append(":\n" if field == "notes" else ": ")
+            line.append(_waiting_value(field, waiting[EditField(field)], directory, currency))
             self._set(f"sb-field-{field}", line)
 
     # --- the fields: choose one, edit it ------------------------------------------------------
