@@ -83,3 +83,19 @@ def painted_text(widget: Widget) -> str:
     """What any widget paints, as text (its visible region, as the compositor asks for it)."""
     region = Region(0, 0, widget.size.width, widget.size.height)
     return "\n".join(strip.text for strip in widget.render_lines(region))
+
+
+async def open_what_waits(pilot: Pilot[None]) -> None:
+    """The connection is back with something written offline waiting: it is said, not opened
+    (a dialog opening by itself took the keys being typed); W, from the list, opens it."""
+    from tui.ui.app import InboxApp
+    from tui.ui.screens.waiting import WaitingScreen
+
+    app = pilot.app
+    assert isinstance(app, InboxApp)
+    assert not isinstance(app.screen, WaitingScreen)
+    assert any("W sends, keeps or drops each" in n.message for n in app._notifications)
+    app.thread_list.focus()
+    await pilot.press("W")
+    await pilot.pause()
+    assert isinstance(app.screen, WaitingScreen)

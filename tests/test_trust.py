@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import make_app, open_what_waits, settle, until
 from tui.backend import demo_client
 from tui.demo import DemoApi
 from tui.ui.app import InboxApp
+from tui.ui.screens.waiting import WaitingScreen
 
 
 def toasts(app: InboxApp) -> list[str]:
@@ -178,7 +179,6 @@ async def test_offline_edits_survive_enter_and_each_item_is_decided_on_its_own(
 
     from tui.demo import Fault
     from tui.ui.screens.pickers import NotesScreen
-    from tui.ui.screens.waiting import WaitingScreen
 
     app, api = make_app(data_dir=data_dir, fast_retry=True)
     async with app.run_test(size=(150, 45)) as pilot:
@@ -204,7 +204,7 @@ async def test_offline_edits_survive_enter_and_each_item_is_decided_on_its_own(
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, WaitingScreen)
+        await open_what_waits(pilot)
         await pilot.press("enter")  # the default: nothing sent, nothing dropped
         await settle(pilot)
         reader = demo_client(api)
@@ -233,7 +233,6 @@ async def test_offline_reply_kept_while_its_note_is_saved_and_another_dropped(
     """One dialog, three answers: the reply kept as a draft, one edit sent, one dropped."""
     from tui.core.edits import EditField, edit_for
     from tui.demo import Fault
-    from tui.ui.screens.waiting import WaitingScreen
 
     app, api = make_app(data_dir=data_dir, fast_retry=True)
     async with app.run_test(size=(150, 45)) as pilot:
@@ -249,7 +248,7 @@ async def test_offline_reply_kept_while_its_note_is_saved_and_another_dropped(
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, WaitingScreen)
+        await open_what_waits(pilot)
         await pilot.press("k", "s", "d", "enter")  # reply kept, first note sent, second dropped
         await settle(pilot)
         reader = demo_client(api)
@@ -446,7 +445,6 @@ async def test_an_error_on_the_status_line_still_names_the_marks(data_dir: Path)
 
 async def test_a_reply_dropped_in_the_offline_offer_leaves_the_composer_too(data_dir: Path) -> None:
     from tui.demo import Fault
-    from tui.ui.screens.waiting import WaitingScreen
 
     app, api = make_app(data_dir=data_dir, fast_retry=True)
     async with app.run_test(size=(150, 45)) as pilot:
@@ -461,7 +459,7 @@ async def test_a_reply_dropped_in_the_offline_offer_leaves_the_composer_too(data
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, WaitingScreen)
+        await open_what_waits(pilot)
         await pilot.press("d", "enter")  # dropped, as the user said
         await settle(pilot)
         assert app.composer.input.text == "" and app.drafts.get(thread.id) == ""
@@ -531,3 +529,72 @@ async def test_notes_saved_on_the_way_past_leave_the_marks(data_dir: Path) -> No
         await pilot.press("x")  # marks it and moves on: the sidebar follows, notes saved
         await settle(pilot)
         assert len(app.thread_list.marked) == 1 and app.status_text.startswith("1 marked")
+
+
+# --- found by trying it in tmux -----------------------------------------------------------------
+
+
+async def test_the_connection_coming_back_while_typing_takes_no_keys(data_dir: Path) -> None:
+    """What waits is said, not opened: a dialog opening by itself took the keys being typed
+    (its s, k and d sent and dropped what was written offline)."""
+    from tui.core.edits import EditField, edit_for
+    from tui.demo import Fault
+
+    app, api = make_app(data_dir=data_dir, fast_retry=True)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        api.faults.add(Fault(unreachable=True), times=10_000)
+        app.offline.edits_wait("Notes saved", [edit_for(thread, EditField.NOTES, "waits")])
+        await pilot.press("r", *"as I was saying")
+        api.faults.clear()
+        app.reloads.answered()
+        await settle(pilot)
+        await pilot.press(*" ... sdk")
+        await settle(pilot)
+        assert not isinstance(app.screen, WaitingScreen)
+        assert app.composer.input.text == "as I was saying ... sdk"
+        assert len(app.offline.edits) == 1
+
+
+async def test_r_after_two_failures_sends_the_one_brought_back_too(data_dir: Path) -> None:
+    """One failure back in the composer, a later one kept in the conversation (the composer
+    was busy): R sends the kept one, then the one in the composer."""
+    from tui.demo import Fault
+
+    app, api = make_app(data_dir=data_dir, api_version="v1", send_delay=2)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        thread = app.thread_list.threads[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        api.faults.add(Fault(status=500, method="POST"), times=2)
+        await pilot.press("r", *"one", "ctrl+s")
+        await pilot.press(*"two", "ctrl+s")  # both wait out the delay, then both fail
+        assert await until(pilot, lambda: not app.reply._scheduled, 30)
+        await settle(pilot)
+        assert app.composer.input.text == "one"  # back where it can be edited
+        assert [p.text for p in app.message_view.pending] == ["two"]
+        app.thread_list.focus()
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("R")  # (it waits out the send delay again)
+        assert await until(pilot, lambda: not app.reply._scheduled, 30)
+        await settle(pilot)
+        sent = await messages_in(api, thread.id)
+        assert sent.count("one") == 1 and sent.count("two") == 1
+
+
+async def test_r_after_an_unused_quote_replies_plainly(data_dir: Path) -> None:
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(150, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("Q", "escape")  # a quote, nothing written to it
+        app.thread_list.focus()
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.composer.query_one("#composer-quote").display

@@ -501,6 +501,15 @@ class TrustModel(RuleBasedStateMachine):
 
         self.session.step(step)
 
+    @precondition(lambda self: not self.dialog_up())
+    @rule()
+    @logged
+    def what_waits(self) -> None:
+        """W, from the list: what was written offline, offered item by item (said, not
+        opened, when the connection comes back)."""
+        self.press("escape")
+        self.press("W")
+
     # (ctrl+q under a dialog asks for a second press: the model answers dialogs first.)
     @precondition(lambda self: not self.dialog_up())
     @rule()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import make_app, open_what_waits, settle
 from tests.test_actions import VERSIONS, notifications, open_thread, reader
 from tui.demo import Fault
 from tui.ui.screens.pickers import NotesScreen
@@ -40,7 +40,7 @@ async def test_a_reply_written_offline_is_offered_when_the_connection_is_back(
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
-        assert isinstance(app.screen, WaitingScreen)
+        await open_what_waits(pilot)
         record = api.store.thread(thread.id)
         assert not [m for m in api.store.messages_of(record) if m.content == "Written on the train"]
         await pilot.click("#answer-send")
@@ -66,6 +66,7 @@ async def test_replies_written_offline_are_offered_at_the_next_start(data_dir: P
     again, _ = make_app(api=api, data_dir=data_dir)
     async with again.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
+        await open_what_waits(pilot)
         assert isinstance(again.screen, WaitingScreen)
         await pilot.click("#answer-keep")
         await settle(pilot)
@@ -104,6 +105,7 @@ async def test_notes_written_offline_are_kept_and_saved_when_asked(
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
+        await open_what_waits(pilot)
         assert isinstance(app.screen, WaitingScreen)
         assert "1 edit made offline" in app.screen.title_text
         await pilot.click("#answer-send")
@@ -138,5 +140,6 @@ async def test_an_edit_made_offline_says_which_of_their_threads(data_dir: Path) 
     again, _ = make_app(api=api, data_dir=data_dir)
     async with again.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
+        await open_what_waits(pilot)
         assert isinstance(again.screen, WaitingScreen)
         assert any(said in item.text.plain for item in again.screen.items)

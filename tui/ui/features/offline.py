@@ -1,7 +1,7 @@
 """What was written while the service could not be reached: replies (each waiting as its
 thread's draft) and edits (tags, status, notes, valuation, assignee, done). Nothing is sent
 blindly: once the service answers again (one cheap request says so), in this run or the next,
-the user is asked, and only then are they sent."""
+the user is told, `W` offers each item, and only what they choose is sent."""
 
 from __future__ import annotations
 
@@ -103,7 +103,22 @@ class OfflineFeature(Feature):
         self.post_message(ConnectionBack())
 
     def on_connection_back(self, _: ConnectionBack) -> None:
-        self.review()
+        """Said, not opened: a dialog that opened by itself took the keys the user was typing
+        (a reply's letters became its s, k and d). W opens it."""
+        replies, edits = len(self.shell.drafts.offline_ids()), len(self.edits)
+        if not (replies or edits) or self._offering:
+            return
+        said = []
+        if replies:
+            said.append(f"{replies} repl{'ies' if replies != 1 else 'y'}")
+        if edits:
+            said.append(f"{edits} edit{'s' if edits != 1 else ''}")
+        text = (
+            f"The connection is back: {' and '.join(said)} written offline "
+            f"wait{'s' if replies + edits == 1 else ''}. W sends, keeps or drops each."
+        )
+        self.notify(text, timeout=20, markup=False)
+        self.shell.set_status(text)
 
     def action_review(self) -> None:
         """What waits, offered now (`W`): edits kept at the last offer come back here."""

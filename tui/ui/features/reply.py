@@ -200,6 +200,12 @@ class ReplyFeature(Feature):
         thread = self.shell.message_view.thread
         if thread is None or thread.id != target.id:
             self.shell.open_thread(target)
+        if self._reply_to is not None and not self._composer_text.strip():
+            # r replies plainly: a quote left from an earlier Q, with nothing written to it,
+            # goes (a quote with words of the user's is their draft, and stays).
+            self._set_reply_to(None)
+            self._composer_dirty = True
+            self.flush_draft()
         self.shell.composer.input.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -579,7 +585,8 @@ class ReplyFeature(Feature):
             )
             return
         if event.message is not None:
-            self._returned.pop(pending.thread_id, None)
+            if self._returned.get(pending.thread_id) == pending.text:
+                del self._returned[pending.thread_id]  # (another text brought back stays R's)
             view.confirm_pending(pending, event.message)
             self.shell.drafts.unschedule(pending.local_id)  # it waited out the delay: gone
             if self._composer_thread_id == pending.thread_id and (
