@@ -10,7 +10,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, SelectionList, TextArea
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import make_app, settle, until
 from tui.api import V1Client
 from tui.api.errors import NotFound
 from tui.backend import demo_client
@@ -67,8 +67,9 @@ async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path, version: st
         await pilot.press("r")
         assert app.focused is app.composer.input
         app.composer.input.insert("Thanks! Sending the proposal today.")
-        await pilot.pause(0.4)  # the draft is saved as you type
-        assert DraftStore(data_dir).get(thread.id) == "Thanks! Sending the proposal today."
+        # The draft is saved as you type (after a pause of typing, however busy the machine).
+        saved = "Thanks! Sending the proposal today."
+        assert await until(pilot, lambda: DraftStore(data_dir).get(thread.id) == saved)
         assert thread.id in app.thread_list.drafts
         await pilot.press("ctrl+s")
         await settle(pilot)
