@@ -26,6 +26,25 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * (os.cpu_count() or 1)
 
 
+# The longest tests (tens of seconds each on one worker), started first: collected in file
+# order they started last, and the run waited for them alone at its end.
+LONGEST_FIRST = (
+    "tests/test_trust_model.py",
+    "tests/test_faults.py::test_chaos_never_sends_twice_or_loses_a_draft",
+    "tests/test_app.py::test_each_filter_kind",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        for at, prefix in enumerate(LONGEST_FIRST):
+            if item.nodeid.startswith(prefix):
+                return at
+        return len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # (stable: the rest keep their order)
+
+
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DOCS = REPO.parent / "shared" / "api-docs"

@@ -29,8 +29,8 @@ After every step:
   message on the service. Never two, never none.
 - I3: nothing reached the crash handler (the app did not stop on an exception).
 
-Runs: 8 examples of up to 20 steps, derandomized (the same sequences each run, so
-`make test` stays reproducible; about 40 s on one worker). `INBOX_TUI_MODEL=long` explores:
+Runs: 5 examples of up to 20 steps, derandomized (the same sequences each run, so
+`make test` stays reproducible; about 25 s on one worker). `INBOX_TUI_MODEL=long` explores:
 200 random examples of up to 60 steps, with Hypothesis's example database (a failure found is
 tried first next time):
 
@@ -86,7 +86,7 @@ pytestmark = pytest.mark.xdist_group("model")
 
 PROFILES = {
     "default": settings(
-        max_examples=8,
+        max_examples=5,
         stateful_step_count=20,
         deadline=None,
         derandomize=True,
