@@ -78,19 +78,7 @@ class MessageActionsFeature(Feature):
     # An edit is kept with the drafts (on disk) until the server has it: a refused one, or one
     # cut off by a crash, is offered again on the next E.
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Off (and so off the footer) where the conversation does not allow it: the key's
-        second binding, `why_not`, then says why."""
-        if not super().check_action(action, parameters):
-            return False
-        needs = NEEDS.get(action)
-        return needs is None or message_refusal(self.shell, needs) is None
-
-    def action_why_not(self, action: str) -> None:
-        needs = NEEDS.get(action)
-        why = None if needs is None else message_refusal(self.shell, needs)
-        if needs is not None and why is not None:
-            self.notify(f"{needs.what}: {why}.", severity="warning", markup=False)
+    NEEDS = NEEDS
 
     def _message_target(self, action: str) -> tuple[Thread, ApiMessage] | None:
         """The open thread and its selected message, when `action` is possible on them."""

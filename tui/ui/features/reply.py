@@ -31,7 +31,7 @@ from tui.core.drafts import Quote, ScheduledSend
 from tui.core.editor import editor_command
 from tui.core.text import one_line
 from tui.ui.describe import describe_error
-from tui.ui.features.shared import AppShared, Feature, Needs, message_refusal
+from tui.ui.features.shared import AppShared, Feature, Needs
 
 if TYPE_CHECKING:
     from tui.core.model import Message as ApiMessage
@@ -45,7 +45,7 @@ DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
 LONG_DRAFT = 280  # characters: clearing more than this asks first
 
 
-QUOTING = Needs("Replying to a message", "message:reply")
+QUOTING = Needs("Replying to a message", "message:reply", instead=" (r replies plainly)")
 
 
 class UnsentSettled(Message):
@@ -95,6 +95,10 @@ class ReplyFeature(Feature):
         self._scheduled = {}
         # Texts a failed send brought back (by thread), while unedited: what R sends again.
         self._returned: dict[str, str] = {}
+
+    # Quoting one message is off where the conversation does not allow it: its key then says
+    # why (`r` replies plainly everywhere).
+    NEEDS = {"reply_to_message": QUOTING}
 
     _draft_timer: Timer | None = None
     _composer_thread_id: str | None = None
@@ -207,18 +211,6 @@ class ReplyFeature(Feature):
             self._composer_dirty = True
             self.flush_draft()
         self.shell.composer.input.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Quoting one message is off where the conversation does not allow it: its key then
-        says why (`r` replies plainly everywhere)."""
-        if not super().check_action(action, parameters):
-            return False
-        return action != "reply_to_message" or message_refusal(self.shell, QUOTING) is None
-
-    def action_why_not(self, action: str) -> None:
-        why = message_refusal(self.shell, QUOTING) if action == "reply_to_message" else None
-        if why is not None:
-            self.notify(f"{QUOTING.what}: {why} (r replies plainly).", severity="warning")
 
     def action_reply_to_message(self) -> None:
         """Reply quoting the message selected in the conversation; with none selected yet

@@ -8,7 +8,7 @@ by the app that wires them; it never imports the app."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Protocol
 
@@ -111,9 +111,24 @@ class Feature(Widget):
         self.shell = shell
         self.display = False
 
+    # Actions on the selected message that the conversation may not allow, by action name:
+    # off (and off the footer) where it does not, and the key's second binding, `why_not`
+    # (tui/ui/keymap.py), then says why.
+    NEEDS: ClassVar[Mapping[str, Needs]] = {}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """A feature acts on the inbox, not on what a dialog shows: its keys are off under one."""
-        return len(self.shell.screen_stack) <= 1
+        """A feature acts on the inbox, not on what a dialog shows: its keys are off under one;
+        and those in NEEDS, where the conversation does not allow them."""
+        if len(self.shell.screen_stack) > 1:
+            return False
+        needs = self.NEEDS.get(action)
+        return needs is None or message_refusal(self.shell, needs) is None
+
+    def action_why_not(self, action: str) -> None:
+        needs = self.NEEDS.get(action)
+        why = None if needs is None else message_refusal(self.shell, needs)
+        if needs is not None and why is not None:
+            self.notify(f"{needs.what}: {why}{needs.instead}.", severity="warning", markup=False)
 
     def notify(
         self,
@@ -136,6 +151,7 @@ class Needs(NamedTuple):
     capability: str
     windowed: bool = True
     alternative: str = ""
+    instead: str = ""  # what to do instead, said after why not (" (r replies plainly)")
 
 
 def message_refusal(shell: AppShared, needs: Needs) -> str | None:
