@@ -580,19 +580,10 @@ class ReplyFeature(Feature):
             if self._returned.get(pending.thread_id) == pending.text:
                 del self._returned[pending.thread_id]  # (another text brought back stays R's)
             view.confirm_pending(pending, event.message)
-            self.shell.drafts.unschedule(pending.local_id)  # it waited out the delay: gone
-            if self._composer_thread_id == pending.thread_id and (
-                self._composer_text == pending.text
-            ):
-                # A retried send: its text went back to the composer when it failed; now that
-                # it is sent, it leaves (a second ctrl+s would send it again).
-                self._set_composer_text("")
-                self._set_reply_to(None)
-            if self.shell.drafts.get(
-                pending.thread_id
-            ) == pending.text or not self.shell.drafts.get(pending.thread_id):
-                self.shell.drafts.discard(pending.thread_id)
-                self.mark_draft(pending.thread_id)
+            # (Its text was kept apart from the draft, and is nowhere else: the composer and
+            # the draft hold only what was typed since, which stays.)
+            self.shell.drafts.unschedule(pending.local_id)
+            self.mark_draft(pending.thread_id)
             self.show_as_last(pending.thread_id, event.message)
             return
         self._failed(pending, event.error or "it did not arrive", offline=event.offline)
