@@ -108,13 +108,8 @@ class OfflineFeature(Feature):
         replies, edits = len(self.shell.drafts.offline_ids()), len(self.edits)
         if not (replies or edits) or self._offering:
             return
-        said = []
-        if replies:
-            said.append(f"{replies} repl{'ies' if replies != 1 else 'y'}")
-        if edits:
-            said.append(f"{edits} edit{'s' if edits != 1 else ''}")
         text = (
-            f"The connection is back: {' and '.join(said)} written offline "
+            f"The connection is back: {_counted(replies, edits)} written offline "
             f"wait{'s' if replies + edits == 1 else ''}. W sends, keeps or drops each."
         )
         self.notify(text, timeout=20, markup=False)
@@ -158,13 +153,9 @@ class OfflineFeature(Feature):
             self._offering = False
             self._settle(replies, groups, choices or {})
 
-        said = []
-        if replies:
-            said.append(f"{len(replies)} repl{'ies' if len(replies) != 1 else 'y'}")
-        if groups:
-            count = len(self.edits)
-            said.append(f"{count} edit{'s' if count != 1 else ''}")
-        title = f"The connection is back: {' and '.join(said)} made offline wait"
+        title = (
+            f"The connection is back: {_counted(len(replies), len(self.edits))} made offline wait"
+        )
         self.shell.push_screen(WaitingScreen(title, items), answered)
 
     def _settle(
@@ -250,3 +241,11 @@ class OfflineFeature(Feature):
             view.confirm_pending(failed[0], event.message)
         self.draft_sent(event.thread_id, event.text, event.message)
         self.notify(f"Sent to {self._who(event.thread_id)}.", markup=False)
+
+
+def _counted(replies: int, edits: int) -> str:
+    """ "2 replies and 1 edit": what waits, the kinds there are."""
+    said = [f"{replies} repl{'ies' if replies != 1 else 'y'}"] if replies else []
+    if edits:
+        said.append(f"{edits} edit{'s' if edits != 1 else ''}")
+    return " and ".join(said)
