@@ -245,7 +245,7 @@ class InboxApp(App[None]):
             yield ThreadList(id="thread-list", clock=self.clock)
             yield Vertical(id="conversation")  # the message pane and the composer: see Startup
             yield ProspectSidebar(id="sidebar")
-        yield StatusLine(self.count_text, id="status-line")
+        yield StatusLine(self.count_text, lead=self._marks_said, id="status-line")
         yield Static("", id="footer-slot")  # the footer's row until the footer is mounted
         # Features are mounted unseen (their workers and results need a place in the DOM):
         # those the first frame's start uses now, the others with the late panes.
@@ -480,13 +480,16 @@ class InboxApp(App[None]):
         if len(self.screen_stack) > 1:
             self.clear_notifications()
 
+    def _marks_said(self) -> str:
+        """While threads are marked the status line starts by saying so, whatever else it
+        says (an error, the resting count): they are what e a t s U act on next."""
+        thread_list = getattr(self, "thread_list", None)  # (not there before the first frame)
+        marked = len(thread_list.marked_threads()) if thread_list and thread_list.marked else 0
+        return f"{marked} marked: e a t s U apply to all of them" if marked else ""
+
     def set_status(self, text: str, *, error: bool = False, transient: bool = False) -> None:
-        """The status line, with what is left of the API's rate limit when it runs low; while
-        threads are marked it always starts by saying so (an error must not hide what the
-        next e a t s U act on)."""
-        marked = len(self.thread_list.marked_threads()) if self.thread_list.marked else 0
-        if marked and not text.startswith(f"{marked} marked"):
-            text = f"{marked} marked · {text}"
+        """The status line, with what is left of the API's rate limit when it runs low (and,
+        first, the marks: see _marks_said)."""
         budget = self.backend.client.rate_limit if self.backend is not None else None
         if budget is not None and budget.low:
             text = f"{text} · {budget.describe()}"

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from tui.ui.widgets.thread_list import ThreadList
 
 LOADING_THREADS = "loading threads"
-MARKS_APPLY = "e a t s U apply to all of them"
 # A follow-up reading spends at most this many requests before it waits for the user to scroll
 # (each reads 100 threads of the default view).
 FOLLOW_UP_BATCH = 20
@@ -416,13 +415,6 @@ class ThreadsFeature(Feature):
     # --- what the status line says ----------------------------------------------------------
 
     def count_text(self) -> str:
-        """What the list shows; first, while threads are marked, that the next key acts on
-        them (the status line always says what e a t s U act on)."""
-        marked = len(self.shell.thread_list.marked_threads())
-        rows = self._rows_text()
-        return f"{marked} marked: {MARKS_APPLY} · {rows}" if marked else rows
-
-    def _rows_text(self) -> str:
         thread_list = self.shell.thread_list
         count = len(thread_list.threads)
         if self.shell.thread_query.inbox is InboxView.FOLLOW_UP:

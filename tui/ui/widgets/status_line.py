@@ -18,9 +18,17 @@ LINGER = 5.0  # seconds an action's outcome stays before the resting text comes 
 
 
 class StatusLine(Static):
-    def __init__(self, resting: Callable[[], str], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        resting: Callable[[], str],
+        *,
+        lead: Callable[[], str] = str,
+        id: str | None = None,
+    ) -> None:
         super().__init__("", id=id)
         self.resting = resting  # what the line says when nothing else is to be said
+        # What the line always starts with, whatever else it says (what the next keys act on).
+        self.lead = lead
         self.text = ""
         self._linger: Timer | None = None
         self.resting_shown = False  # the line shows its resting text (nothing else to say)
@@ -32,7 +40,9 @@ class StatusLine(Static):
         if self._linger is not None:
             self._linger.stop()
             self._linger = None
-        self.text = one_line(redact(text))
+        lead = self.lead()
+        shown = f"{lead} · {text}" if lead else text
+        self.text = one_line(redact(shown))
         self.resting_shown = not error and not transient and text == self.resting()
         self.update(Text(self.text))
         self.set_class(error, "-error")
