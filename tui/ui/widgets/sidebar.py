@@ -57,22 +57,28 @@ def _count(value: int | None) -> str:
     return str(value)
 
 
-def _waiting_value(field: str, value: Any, directory: Directory, currency: str) -> str:
-    """A value waiting to be saved, as the field shows its own (names, not IDs)."""
+def _field_value(field: str, value: Any, directory: Directory, currency: str) -> Text:
+    """A field's value as the sidebar shows it (names, not IDs): the service's, or one
+    waiting to be saved."""
     if field == "notes":
-        return inert(value) or "(cleared)"
+        return Text(inert(value) or "No notes")
     if field == "valuation":
-        return format_money(value, currency)
+        return Text(format_money(value, currency))
     if field == "status":
         status = directory.statuses.get(value or "")
-        return one_line(status.name, 30) if status else "No status"
+        return Text(one_line(status.name, 30) if status else "No status")
     if field == "tags":
-        names = [one_line(t.name, 24) if (t := directory.tags.get(i)) else i[:8] for i in value]
-        return ", ".join(names) or "No tags"
+        tags = Text()
+        for tag_id in value:
+            tag = directory.tags.get(tag_id)
+            label = one_line(tag.name, 24) if tag else tag_id[:8]
+            tags.append(f" {label} ", chip_style(tag.color if tag else None))
+            tags.append(" ")
+        return tags if value else Text("No tags")
     if field == "assignee":
         member = directory.members.get(value or "")
-        return one_line(member.label, 30) if member else "Unassigned"
-    return "yes (archived)" if value else "no"
+        return Text(one_line(member.label, 30) if member else "Unassigned")
+    return Text("yes (archived)" if value else "no")
 
 
 def format_money(value: float | None, currency: str = "USD") -> str:
@@ -245,19 +251,16 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             # Enrichment data (v1 only): v2's profiles do not say how fresh they are.
             facts.insert(3, f"Data      {freshness}{confidence}")
         self._set("sb-facts", "\n".join(facts))
-        status = directory.statuses.get(p.context.status_id or "")
-        self._field("status", one_line(status.name, 30) if status else "No status")
-        tags = Text()
-        for tag_id in p.context.tags:
-            tag = directory.tags.get(tag_id)
-            label = one_line(tag.name, 24) if tag else tag_id[:8]
-            tags.append(f" {label} ", chip_style(tag.color if tag else None))
-            tags.append(" ")
-        self._field("tags", tags if p.context.tags else Text("No tags"))
-        self._field("valuation", format_money(p.context.valuation, currency))
-        member = directory.members.get(thread.assignee_id or "")
-        self._field("assignee", one_line(member.label, 30) if member else "Unassigned")
-        self._field("done", "yes (archived)" if thread.done else "no")
+        context = p.context
+        values = {
+            "status": context.status_id,
+            "tags": context.tags,
+            "valuation": context.valuation,
+            "assignee": thread.assignee_id,
+            "done": thread.done,
+        }
+        for name, value in values.items():
+            self._field(name, _field_value(name, value, directory, currency))
         account = ""
         if directory.multiple_account_links:
             link = directory.account_links.get(thread.account_link_id)
@@ -271,7 +274,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
             account += ("\n" if account else "") + f"Platform  {one_line(name, 30)}"
         self._set("sb-account", account)
         self.query_one("#sb-account").display = bool(account)
-        self._field("notes", inert(p.context.notes) or "No notes")
+        self._field("notes", _field_value("notes", p.context.notes, directory, currency))
         self._mark_waiting(waiting or {}, directory, currency)
         others = [ref for ref in (p.context.threads or []) if ref.id != thread.id]
         lines = []
@@ -287,11 +290,10 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         for field in FIELDS:
             if EditField(field) not in waiting:
                 continue
-            line = Text(f"{FIELD_LABELS[field]:<10}" if field != "notes" else "")
-            line.append("⏳ waiting to be saved", "bold")
-            line.append(":\n" if field == "notes" else ": ")
-            line.append(_waiting_value(field, waiting[EditField(field)], directory, currency))
-            self._set(f"sb-field-{field}", line)
+            value = Text("⏳ waiting to be saved", "bold")
+            value.append(":\n" if field == "notes" else ": ")
+            value.append_text(_field_value(field, waiting[EditField(field)], directory, currency))
+            self._field(field, value)
 
     # --- the fields: choose one, edit it ------------------------------------------------------
 
