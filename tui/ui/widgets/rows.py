@@ -246,9 +246,6 @@ class ThreadRows(Sequence["Thread"]):
         names them."""
         return {p or i for i, p in zip(self._ids, self._keys.prospects, strict=True)}
 
-    def unread_count(self) -> int:
-        return self._keys.unread.count(1)
-
     def stamp_span(self, leaving_out: AbstractSet[str] = frozenset()) -> tuple[float, float] | None:
         """The earliest and latest sort times of the rows (those without one, and the threads
         `leaving_out`, left out); None when no row has one. Read from the column (no row is
