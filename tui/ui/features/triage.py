@@ -314,10 +314,9 @@ class TriageFeature(Feature):
     def on_prospect_sidebar_notes_entered(self, event: ProspectSidebar.NotesEntered) -> None:
         # (The person they were written for: the sidebar may have moved on since.)
         thread = self.shell.latest(event.thread) or event.thread
-        name = one_line(thread.prospect.display_name, 30) or "them"
         label = "Notes saved"
         if event.moved_on:
-            label = f"Notes saved for {name} (kept as you moved on)"
+            label = f"Notes saved for {self.shell.directory.whose(thread)} (kept as you moved on)"
         # Saved on the way past, not asked for: the marks made meanwhile stay.
         edits = [edit_for(thread, EditField.NOTES, event.text)]
         self.apply_edits(edits, label, keep_marks=event.moved_on)
