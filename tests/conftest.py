@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from tui.api import RequestBudget, RetryPolicy, V1Client, V2Api
 from tui.backend import demo_client
 from tui.demo import DemoApi, DemoStore, SeedConfig
+from tui.demo.audit import AUDIT_ENV
 
 # Times on screen are local: pin the zone so screens are the same on every machine.
 os.environ["TZ"] = "UTC"
@@ -51,6 +54,36 @@ SHARED_DOCS = REPO.parent / "shared" / "api-docs"
 FIXTURE_DOCS = Path(__file__).parent / "fixtures" / "api-docs"
 # The docs are the contract: read the shared copy where it is beside the repo, else ours.
 API_DOCS = SHARED_DOCS if SHARED_DOCS.is_dir() else FIXTURE_DOCS
+
+
+# Every request inbox-tui's own client makes in any test (in this process, or in a child such
+# as `demo-server` or the app started in a terminal) is checked against its operation in the
+# API's OpenAPI document by the demo; one it does not allow is written here, and the test that
+# made it fails (below). One file a worker process.
+SPEC_AUDIT = Path(tempfile.gettempdir()) / f"inbox-tui-spec-audit-{os.getpid()}.jsonl"
+SPEC_AUDIT.unlink(missing_ok=True)
+os.environ[AUDIT_ENV] = str(SPEC_AUDIT)
+
+
+@pytest.fixture(autouse=True)
+def requests_the_spec_allows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test when our client sent a request its API's description does not allow
+    (unless the test says it means to, with `@pytest.mark.spec_refusal("why")`)."""
+    start = SPEC_AUDIT.stat().st_size if SPEC_AUDIT.exists() else 0
+    yield
+    if not SPEC_AUDIT.exists() or request.node.get_closest_marker("spec_refusal"):
+        return
+    with SPEC_AUDIT.open(encoding="utf-8") as file:
+        file.seek(start)
+        found = [json.loads(line) for line in file if line.strip()]
+    if found:
+        first = found[0]
+        pytest.fail(
+            f"{len(found)} request(s) from inbox-tui's client that the spec does not allow; "
+            f"the first: {first['request']} {first['query']} body={first['body'][:300]!r}: "
+            f"{first['problem']}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)

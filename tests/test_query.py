@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tui.api.v1.query import thread_params
 from tui.core.model import Cursor
 from tui.core.query import IdFilter, InboxView, SortOrder, ThreadQuery, format_timestamp
+from tui.demo.openapi import spec_for
 from tui.demo.params import cursor_from, thread_filter_from
 from tui.demo.store import IdSelection
 
@@ -92,13 +93,16 @@ queries = st.builds(
 def test_round_trip_through_the_server_parser(query: ThreadQuery) -> None:
     """What the client writes, the demo server (the service's stand-in) reads back the same."""
     params = thread_params(query)
-    flt = thread_filter_from(params)
+    found = spec_for("v1").find("GET", "/threads")
+    assert found is not None
+    checked = found[0].check({}, params, {}, b"")  # refused if the spec does not allow them
+    flt = thread_filter_from(checked.query)
     assert flt.inbox == query.inbox.served.value  # the follow-up view is read from the default
     assert flt.account_link_ids == frozenset(query.account_link_ids)
     assert flt.ascending == (query.sort_order is SortOrder.ASC)
     for kind, id_filter in query.filters().items():
         assert getattr(flt, kind) == IdSelection(frozenset(id_filter.selected), id_filter.none_)
-    cursor = cursor_from(params)
+    cursor = cursor_from(checked.query)
     if query.cursor is None:
         assert cursor is None
     else:

@@ -147,7 +147,10 @@ class InboxApi(Protocol):
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
         unread: bool | Unset = UNSET,  # ApiFeature.UNREAD
-    ) -> Thread: ...
+    ) -> None:
+        """Made on the server; nothing comes back (v2's answer has no person: the spec gives its
+        PATCH no `expand`, and the screen already shows the change)."""
+
     async def delete_thread(self, thread_id: str) -> None: ...
     async def send_typing(self, thread_id: str) -> None:
         """A typing indicator (at most one per 2.5 s; a skipped one is fine, never retried)."""

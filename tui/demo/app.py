@@ -8,7 +8,6 @@ under /api/v2 and at the root, from one store.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections import deque
@@ -24,9 +23,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from tui.demo import audit, xchat
 from tui.demo import params as qp
-from tui.demo import xchat
 from tui.demo.faults import FaultPlan, api_path
+from tui.demo.openapi import Checked, Issue, MethodNotAllowed, Refused, spec_for
 from tui.demo.records import ThreadRec, ts
 from tui.demo.store import DemoError, DemoStore
 from tui.demo.v2 import NO_CONTENT, Accepted, Created, V2Error, V2Handlers, from_demo_error
@@ -180,6 +180,7 @@ class DemoApi:
         async def endpoint(request: Request) -> Response:
             path = api_path(request.url.path)
             self.request_log.append((request.method, path))
+            checked = await self._check(request, path, v2)
             admitted, headers = self.rate.admit()
             if not admitted:
                 details = self._rate_details(headers)
@@ -217,6 +218,9 @@ class DemoApi:
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
                 return self._error(v2, 401, "UNAUTHORIZED", "Missing or invalid API token", headers)
+            if not isinstance(checked, Checked):
+                return self._refusal(checked, v2, headers)
+            request.state.checked = checked
             self.store.simulate_activity()
             try:
                 result = await handler(request)
@@ -232,6 +236,43 @@ class DemoApi:
             return JSONResponse(result, headers=headers)
 
         return endpoint
+
+    async def _check(self, request: Request, path: str, v2: bool) -> Checked | Exception:
+        """The request against its operation in the version's OpenAPI document: its values as
+        typed there, or why it is refused (answered after the rate limit and the key, as the
+        service does). A refused request from our own client is written down for the tests."""
+        body = await request.body()
+        query = list(request.query_params.multi_items())
+        try:
+            found = spec_for("v2" if v2 else "v1").find(request.method, path)
+            if found is None:
+                return Refused([Issue((), f"{path} is not an operation of this API")])
+            operation, values = found
+            return operation.check(values, query, request.headers, body)
+        except (Refused, MethodNotAllowed) as refusal:
+            problem = str(refusal)
+            if isinstance(refusal, MethodNotAllowed):
+                problem = f"{request.method} is not allowed here (only {problem})"
+            audit.record(request.method, path, query, request.headers, body, problem)
+            return refusal
+
+    def _refusal(self, refusal: Exception, v2: bool, headers: dict[str, str]) -> JSONResponse:
+        if isinstance(refusal, MethodNotAllowed):
+            allowed = {**headers, "Allow": ", ".join(refusal.allowed)}
+            code = "invalidRequest" if v2 else "METHOD_NOT_ALLOWED"
+            return self._error(v2, 405, code, "Method not allowed", allowed)
+        assert isinstance(refusal, Refused)
+        issues = refusal.issues
+        message = "; ".join(issue.text() for issue in issues)
+        if v2:
+            details = {"issues": [{"path": list(i.path), "message": i.message} for i in issues]}
+            return self._v2_error(400, "invalidRequest", message, details, headers)
+        code = "BAD_REQUEST"
+        if any(i.message == "unknown field" for i in issues):
+            code = "INVALID_FIELD"
+        if any(i.path == ("tagIds",) for i in issues):
+            message = "there is no tagIds field: change tags with addTags and removeTags"
+        return error_response(400, code, message, headers)
 
     def _routes(self) -> list[BaseRoute]:
         def route(path: str, handler: Handler, methods: list[str]) -> Route:
@@ -301,10 +342,8 @@ class DemoApi:
         return self.store.colors_wire()
 
     async def list_events(self, request: Request) -> Any:
-        q = request.query_params
-        after = qp.int_param(q.get("afterSeq"), "afterSeq", 0, 0, 9_007_199_254_740_991)
-        limit = qp.int_param(q.get("limit"), "limit", 100, 1, 1000)
-        return self.store.events.page(after, limit)
+        q = _query(request)
+        return self.store.events.page(q.get("afterSeq", 0), q.get("limit", 100))
 
     def _label_wire(self, kind: str, label: Any) -> Any:
         return label.tag_wire() if kind == "tags" else label.status_wire()
@@ -313,14 +352,14 @@ class DemoApi:
         return self._label_wire(kind, self.store.label(kind, request.path_params["label_id"]))
 
     async def create_label(self, kind: str, request: Request) -> Any:
-        body = await _json_object(request, allowed={"name", "color"})
+        body = _body(request)
         name = qp.label_name(body)
         color = qp.label_color(body)
         return self._label_wire(kind, self.store.create_label(kind, name, color))
 
     async def update_label(self, kind: str, request: Request) -> Any:
         label = self.store.label(kind, request.path_params["label_id"])
-        body = await _json_object(request, allowed={"name", "color"})
+        body = _body(request)
         changes: dict[str, Any] = {}
         if "name" in body:
             changes["name"] = qp.label_name(body)
@@ -336,42 +375,32 @@ class DemoApi:
     # --- threads ----------------------------------------------------------------------------
 
     async def list_threads(self, request: Request) -> Any:
-        items = list(request.query_params.multi_items())
-        flt = qp.thread_filter_from(items)
-        limit = qp.int_param(request.query_params.get("limit"), "limit", 20, 1, 100)
-        cursor = qp.cursor_from(items)
-        threads, next_cursor = self.store.list_threads(flt, limit, cursor)
+        q = _query(request)
+        flt = qp.thread_filter_from(q)
+        threads, next_cursor = self.store.list_threads(flt, q.get("limit", 20), qp.cursor_from(q))
         return {
             "threads": [self.store.thread_wire(t) for t in threads],
             "nextCursor": _cursor_wire(next_cursor),
         }
 
     async def create_thread(self, request: Request) -> Any:
-        body = await _json_object(
-            request, allowed={"accountLinkId", "externalPlatformId", "externalId"}
-        )
-        link_id = _required_str(body, "accountLinkId")
+        body = _body(request)
         platform_id, external_id = _person(body)
-        thread = self.store.create_thread(link_id, platform_id, external_id)
+        thread = self.store.create_thread(body["accountLinkId"], platform_id, external_id)
         return self.store.thread_wire(thread)
 
     async def lookup_thread(self, request: Request) -> Any:
-        q = request.query_params
-        link_id = q.get("accountLinkId")
-        if not link_id:
-            raise qp.bad_request("accountLinkId is required")
-        platform_id, external_id = q.get("externalPlatformId"), q.get("externalId")
-        if not (platform_id or external_id):
-            raise qp.bad_request("externalPlatformId or externalId is required")
-        thread = self.store.lookup_thread(link_id, platform_id, external_id)
+        q = _query(request)
+        platform_id, external_id = _person(q)
+        thread = self.store.lookup_thread(q["accountLinkId"], platform_id, external_id)
         return None if thread is None else self.store.thread_wire(thread)
 
     async def lookup_by_username(self, request: Request) -> Any:
-        username = (request.query_params.get("username") or "").strip()
+        q = _query(request)
+        username = q["username"].strip()
         if not username:
-            raise qp.bad_request("username is required")
-        links = qp.array_param(list(request.query_params.multi_items()), "accountLinkIds")
-        threads = self.store.lookup_by_username(username, links)
+            raise qp.bad_request("username cannot be blank")
+        threads = self.store.lookup_by_username(username, q.get("accountLinkIds") or [])
         return [self.store.thread_wire(t) for t in threads]
 
     async def get_thread(self, request: Request) -> Any:
@@ -379,9 +408,7 @@ class DemoApi:
 
     async def update_thread(self, request: Request) -> Any:
         thread = self.store.thread(request.path_params["thread_id"])
-        body = await _json_object(request, allowed={"assigneeId", "done"})
-        _check_types(body, {"assigneeId": (str, None), "done": (bool,)})
-        self.store.update_thread(thread, body)
+        self.store.update_thread(thread, _body(request))
         return self.store.thread_wire(thread)
 
     async def delete_thread(self, request: Request) -> Any:
@@ -402,9 +429,10 @@ class DemoApi:
 
     async def list_messages(self, request: Request) -> Any:
         thread = self.store.thread(request.path_params["thread_id"])
-        limit = qp.int_param(request.query_params.get("limit"), "limit", 50, 1, 100)
-        cursor = qp.cursor_from(list(request.query_params.multi_items()))
-        messages, next_cursor = self.store.list_messages(thread, limit, cursor)
+        q = _query(request)
+        messages, next_cursor = self.store.list_messages(
+            thread, q.get("limit", 50), qp.cursor_from(q)
+        )
         encrypted = thread.variant == "xChat"
         return {
             "teamId": self.store.team_id,
@@ -419,24 +447,19 @@ class DemoApi:
 
     async def send_message(self, request: Request) -> Any:
         thread = self.store.thread(request.path_params["thread_id"])
-        body = await _json_object(request, allowed={"content", "replyToMessageId"})
+        body = _body(request)
         content = _content(body)
         reply_to = body.get("replyToMessageId")
-        if reply_to is not None and not isinstance(reply_to, str):
-            raise qp.bad_request("replyToMessageId must be a string")
         message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
         return message.wire(self.store.team_id, thread.variant == "xChat")
 
     async def edit_message(self, request: Request) -> Any:
         thread, message_id = self._message_target(request)
-        body = await _json_object(request, allowed={"content"})
-        return xchat.edit_message(self.store, thread, message_id, _content(body))
+        return xchat.edit_message(self.store, thread, message_id, _content(_body(request)))
 
     async def delete_message(self, request: Request) -> Any:
         thread, message_id = self._message_target(request)
-        body = await _json_object(request, allowed={"deleteForAll"})
-        _check_types(body, {"deleteForAll": (bool,)})
-        for_all = body.get("deleteForAll", True)
+        for_all = _body(request).get("deleteForAll", True)
         return xchat.delete_message(self.store, thread, message_id, for_all)
 
     async def message_history(self, request: Request) -> Any:
@@ -445,8 +468,7 @@ class DemoApi:
 
     async def react(self, add: bool, request: Request) -> Any:
         thread, message_id = self._message_target(request)
-        body = await _json_object(request, allowed={"emoji"})
-        emoji = _required_str(body, "emoji")
+        emoji = _body(request)["emoji"]
         if len(emoji) > xchat.MAX_EMOJI_LENGTH or not emoji.strip():
             raise qp.bad_request("emoji must be a single emoji")
         return xchat.react(self.store, thread, message_id, emoji, add)
@@ -456,10 +478,8 @@ class DemoApi:
         return thread, request.path_params["message_id"]
 
     async def quick_send(self, request: Request) -> Any:
-        body = await _json_object(
-            request, allowed={"accountLinkId", "content", "externalPlatformId", "externalId"}
-        )
-        link_id = _required_str(body, "accountLinkId")
+        body = _body(request)
+        link_id = body["accountLinkId"]
         content = _content(body)
         platform_id, external_id = _person(body)
         thread = self.store.lookup_thread(link_id, platform_id, external_id)
@@ -474,10 +494,7 @@ class DemoApi:
     # --- prospects --------------------------------------------------------------------------
 
     async def lookup_prospect(self, request: Request) -> Any:
-        platform_id = request.query_params.get("platformId")
-        if not platform_id:
-            raise qp.bad_request("platformId is required")
-        prospect = self.store.find_prospect(platform_id, None)
+        prospect = self.store.find_prospect(_query(request)["platformId"], None)
         return None if prospect is None else self.store.prospect_wire(prospect)
 
     async def get_prospect(self, request: Request) -> Any:
@@ -485,33 +502,7 @@ class DemoApi:
 
     async def update_context(self, request: Request) -> Any:
         prospect = self.store.prospect(request.path_params["prospect_id"])
-        body = await _json_object(
-            request,
-            allowed={
-                "notes",
-                "valuation",
-                "statusId",
-                "addTags",
-                "removeTags",
-                "assigneeId",
-                "done",
-            },
-        )
-        _check_types(
-            body,
-            {
-                "notes": (str, None),
-                "valuation": (int, float, None),
-                "statusId": (str, None),
-                "addTags": (list,),
-                "removeTags": (list,),
-                "assigneeId": (str, None),
-                "done": (bool,),
-            },
-        )
-        for key in ("addTags", "removeTags"):
-            if not all(isinstance(x, str) for x in body.get(key, [])):
-                raise qp.bad_request(f"{key} must be an array of tag IDs")
+        body = _body(request)
         valuation = body.get("valuation")
         if isinstance(valuation, float) and not math.isfinite(valuation):
             raise qp.bad_request("valuation must be a finite number")
@@ -544,56 +535,15 @@ def _cursor_wire(cursor: Any) -> dict[str, Any] | None:
     return {"id": cursor[1], "timestamp": ts(cursor[0])}
 
 
-async def _json_object(request: Request, *, allowed: set[str]) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise qp.bad_request("the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise qp.bad_request("the request body must be a JSON object")
-    if "tagIds" in body:
-        raise qp.bad_request(
-            "there is no tagIds field: change tags with addTags and removeTags",
-            "INVALID_FIELD",
-        )
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise qp.bad_request(f"unknown field(s): {', '.join(unknown)}", "INVALID_FIELD")
-    return body
+def _query(request: Request) -> dict[str, Any]:
+    """The query's values, as the spec types them (checked before any handler runs)."""
+    return request.state.checked.query  # type: ignore[no-any-return]
 
 
-def _check_types(body: dict[str, Any], types: dict[str, tuple[Any, ...]]) -> None:
-    names = {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true or false",
-        list: "an array",
-        None: "null",
-    }
-    for key, allowed in types.items():
-        if key not in body:
-            continue
-        value = body[key]
-        ok = any(
-            (value is None)
-            if t is None
-            else isinstance(value, t) and not (t in (int, float) and isinstance(value, bool))
-            for t in allowed
-        )
-        if not ok:
-            wanted = " or ".join(dict.fromkeys(names[t] for t in allowed))
-            raise qp.bad_request(f"{key} must be {wanted}")
-
-
-def _required_str(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str) or not value:
-        raise qp.bad_request(f"{key} is required")
-    return value
+def _body(request: Request) -> dict[str, Any]:
+    """The JSON body, checked against the operation's schema; {} when none was sent."""
+    body = request.state.checked.body
+    return body if isinstance(body, dict) else {}
 
 
 def _person(body: dict[str, Any]) -> tuple[str | None, str | None]:

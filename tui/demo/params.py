@@ -1,9 +1,9 @@
-"""Reading the service's bracket-notation query strings (the server side of api/query.py)."""
+"""What v1 handlers share beyond the spec's own checks (tui/demo/openapi): cursors, the thread
+filter, label names and colours."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,49 +11,9 @@ from tui.core.timestamps import parse_timestamp
 from tui.demo.seed import COLORS
 from tui.demo.store import DemoError, IdSelection, ThreadFilter
 
-_INDEXED = re.compile(r"^(?P<base>.+?)\[(?P<index>\d*)\]$")
-
 
 def bad_request(message: str, code: str = "BAD_REQUEST") -> DemoError:
     return DemoError(400, code, message)
-
-
-def array_param(items: Iterable[tuple[str, str]], name: str) -> list[str]:
-    """All values of an array parameter in any of its three spellings: `name=a&name=b`,
-    `name[]=a`, `name[0]=a` (ordered by index)."""
-    indexed: list[tuple[int, int, str]] = []
-    for order, (key, value) in enumerate(items):
-        if key == name:
-            indexed.append((order, order, value))
-            continue
-        match = _INDEXED.match(key)
-        if match and match.group("base") == name:
-            index = match.group("index")
-            indexed.append((int(index) if index else order, order, value))
-    return [value for _, _, value in sorted(indexed)]
-
-
-def bool_param(value: str | None, name: str) -> bool:
-    if value is None:
-        return False
-    lowered = value.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0", ""):
-        return False
-    raise bad_request(f"{name} must be true or false")
-
-
-def int_param(value: str | None, name: str, default: int, low: int, high: int) -> int:
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise bad_request(f"{name} must be an integer between {low} and {high}") from None
-    if not low <= number <= high:
-        raise bad_request(f"{name} must be between {low} and {high}, got {number}")
-    return number
 
 
 def timestamp_param(value: str, name: str) -> datetime:
@@ -66,19 +26,24 @@ def timestamp_param(value: str, name: str) -> datetime:
     return parsed
 
 
-def cursor_from(items: list[tuple[str, str]]) -> tuple[datetime, str] | None:
-    """The flat cursorId + cursorTimestamp pair; the deprecated cursor[id] form is accepted."""
-    params = dict(items)
-    cursor_id = params.get("cursorId") or params.get("cursor[id]")
-    cursor_ts = params.get("cursorTimestamp") or params.get("cursor[timestamp]")
-    if not cursor_id and not cursor_ts:
+def cursor_from(query: dict[str, Any]) -> tuple[datetime, str] | None:
+    """The flat cursorId + cursorTimestamp pair, or the deprecated `cursor[id]` object (the
+    query as the spec types it: tui/demo/openapi has checked each part's form)."""
+    flat_id, flat_ts = query.get("cursorId"), query.get("cursorTimestamp")
+    bracketed = query.get("cursor")
+    if bracketed is not None and (flat_id or flat_ts):
+        raise bad_request("give cursorId and cursorTimestamp, or cursor, not both")
+    if bracketed is not None:
+        flat_id, flat_ts = bracketed["id"], bracketed["timestamp"]
+    if not flat_id and not flat_ts:
         return None
-    if not (cursor_id and cursor_ts):
+    if not (flat_id and flat_ts):
         raise bad_request("cursorId and cursorTimestamp must be given together")
-    return timestamp_param(cursor_ts, "cursorTimestamp"), cursor_id
+    return timestamp_param(flat_ts, "cursorTimestamp"), flat_id
 
 
-_FILTER_KINDS = {
+# Each filter kind's "has none" flag, as v1 names it.
+_NONE_FLAGS = {
     "tags": "noTags",
     "statuses": "noStatus",
     "assignees": "noAssignee",
@@ -86,43 +51,23 @@ _FILTER_KINDS = {
 }
 
 
-def thread_filter_from(items: list[tuple[str, str]]) -> ThreadFilter:
-    params = dict(items)
-    inbox = params.get("inbox") or "default"
-    if inbox not in ("default", "no-reply", "requests", "archived"):
-        raise bad_request(
-            f"inbox must be one of default, no-reply, requests, archived (got {inbox!r})"
+def thread_filter_from(query: dict[str, Any]) -> ThreadFilter:
+    """GET /threads' filter from its query, as the spec types it (bracket notation already read
+    into objects and arrays, unknown keys already refused)."""
+    filters = query.get("filters") or {}
+    selections = {
+        kind: IdSelection(
+            frozenset(filters.get(kind, {}).get("selectedIds", [])),
+            bool(filters.get(kind, {}).get(flag, False)),
         )
-    for key in params:
-        if key.startswith("filters[") and not _known_filter_key(key):
-            raise bad_request(f"unknown filter parameter {key!r}")
-    selections: dict[str, IdSelection] = {}
-    for kind, none_flag in _FILTER_KINDS.items():
-        selected = array_param(items, f"filters[{kind}][selectedIds]")
-        none_ = bool_param(params.get(f"filters[{kind}][{none_flag}]"), none_flag)
-        selections[kind] = IdSelection(frozenset(selected), none_)
-    sort_order = params.get("filters[sortOrder]") or "desc"
-    if sort_order not in ("asc", "desc"):
-        raise bad_request("filters[sortOrder] must be asc or desc")
+        for kind, flag in _NONE_FLAGS.items()
+    }
     return ThreadFilter(
-        inbox=inbox,
-        account_link_ids=frozenset(array_param(items, "accountLinkIds")),
-        ascending=sort_order == "asc",
+        inbox=query.get("inbox") or "default",
+        account_link_ids=frozenset(query.get("accountLinkIds") or []),
+        ascending=filters.get("sortOrder") == "asc",
         **selections,
     )
-
-
-def _known_filter_key(key: str) -> bool:
-    if key == "filters[sortOrder]":
-        return True
-    for kind, none_flag in _FILTER_KINDS.items():
-        prefix = f"filters[{kind}]"
-        if key == f"{prefix}[{none_flag}]" or key == f"{prefix}[selectedIds]":
-            return True
-        match = _INDEXED.match(key)
-        if match and match.group("base") == f"{prefix}[selectedIds]":
-            return True
-    return False
 
 
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

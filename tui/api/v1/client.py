@@ -120,6 +120,8 @@ class V1Client(HttpClient):
         instead of re-listing threads."""
         if not 1 <= limit <= 1000:
             raise ValueError("limit must be between 1 and 1000")
+        if after_seq is not None and after_seq < 0:
+            raise ValueError("after_seq cannot be negative")
         params = [("limit", str(limit))]
         if after_seq is not None:
             params.append(("afterSeq", str(after_seq)))
@@ -215,12 +217,12 @@ class V1Client(HttpClient):
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
         unread: bool | Unset = UNSET,
-    ) -> domain.Thread:
+    ) -> None:
         if unread is not UNSET:
             raise ValueError("API v1 has no unread state: it needs API v2")
         body = given(assigneeId=assignee_id, done=done)
         path = f"/threads/{encode_segment(thread_id)}"
-        return parse(domain.Thread, await self._request("PATCH", path, body=body))
+        parse(domain.Thread, await self._request("PATCH", path, body=body))
 
     async def send_typing(self, thread_id: str) -> None:
         await self._request("POST", f"/threads/{encode_segment(thread_id)}/typing")

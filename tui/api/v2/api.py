@@ -215,15 +215,10 @@ class V2Api(HttpClient):
         assignee_id: str | Unset | None = UNSET,
         done: bool | Unset = UNSET,
         unread: bool | Unset = UNSET,
-    ) -> domain.Thread:
-        updated = await self.wire.update_thread(
-            thread_id,
-            archived=done,
-            unread=unread,
-            assignee_id=assignee_id,
-            expand=THREAD_EXPAND,
+    ) -> None:
+        await self.wire.update_thread(
+            thread_id, archived=done, unread=unread, assignee_id=assignee_id
         )
-        return (await self._threads([updated]))[0]
 
     async def delete_thread(self, thread_id: str) -> None:
         await self.wire.delete_thread(thread_id)

@@ -333,8 +333,8 @@ class V2Client(HttpClient):
         unread: bool | Unset = UNSET,
         assignee_id: str | Unset | None = UNSET,
         typing_indicators: str | Unset = UNSET,
-        expand: Sequence[str] = (),
     ) -> wire.Thread:
+        """The thread as changed (not expanded: the spec gives PATCH no `expand`)."""
         body = given(
             archived=archived,
             unread=unread,
@@ -342,8 +342,7 @@ class V2Client(HttpClient):
             typingIndicators=typing_indicators,
         )
         path = f"/threads/{encode_segment(thread_id)}"
-        data = await self._call("PATCH", path, params=_expand(expand), body=body)
-        return parse(wire.Thread, data)
+        return parse(wire.Thread, await self._call("PATCH", path, body=body))
 
     async def delete_thread(self, thread_id: str) -> wire.ThreadDeletion:
         path = f"/threads/{encode_segment(thread_id)}"

@@ -27,17 +27,7 @@ class ContactHandlers(Handlers):
         ]
 
     async def list_contacts(self, request: Request) -> Any:
-        query = Query.read(
-            request,
-            {
-                "platform": False,
-                "platformId": True,
-                "username": True,
-                "expand": True,
-                "limit": False,
-                "cursor": False,
-            },
-        )
+        query = Query.read(request)
         platform = query.one("platform")
         if not platform:
             raise invalid("platform", "is required")
@@ -60,12 +50,11 @@ class ContactHandlers(Handlers):
         return self._offset_page(query, "contacts", contacts)
 
     async def get_contact(self, request: Request) -> Any:
-        query = Query.read(request, {"expand": True})
+        query = Query.read(request)
         expand = query.expand(("status", "tags", "assignee"))
         return self.shapes.contact(self._contact(request.path_params["contact_id"]), expand)
 
     async def update_contact(self, request: Request) -> Any:
-        Query.read(request, {})
         person = self._contact(request.path_params["contact_id"])
         body = await json_object(request, {"status", "notes", "valuation", "assigneeId"})
         changes: dict[str, Any] = {}
@@ -105,7 +94,6 @@ class ContactHandlers(Handlers):
         return self._contact_tag(request, add=False)
 
     def _contact_tag(self, request: Request, *, add: bool) -> Any:
-        Query.read(request, {})
         person = self._contact(request.path_params["contact_id"])
         tag = self._label("tags", request.path_params["ref"])
         key = "addTags" if add else "removeTags"

@@ -18,7 +18,7 @@ class EventHandlers(Handlers):
         return [route("/events", self.list_events, ["GET"])]
 
     async def list_events(self, request: Request) -> Any:
-        query = Query.read(request, {"afterSeq": False, "type": True, "limit": False})
+        query = Query.read(request)
         after = query.integer("afterSeq", 0, 0, 9_007_199_254_740_991)
         limit = query.limit(default=100, high=1000)
         wanted = set(query.many("type"))

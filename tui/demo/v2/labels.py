@@ -9,7 +9,7 @@ from starlette.requests import Request
 from tui.demo import params as qp
 from tui.demo.v2.answers import NO_CONTENT, Created, json_object
 from tui.demo.v2.handlers import Handlers, Route
-from tui.demo.v2.query import Query, fold
+from tui.demo.v2.query import fold
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -33,12 +33,10 @@ class LabelHandlers(Handlers):
         ]
 
     async def list_tags(self, request: Request) -> Any:
-        Query.read(request, {})
         tags = sorted(self.store.tags.values(), key=lambda t: fold(t.name))
         return {"data": [self.shapes.label(t, status=False) for t in tags], "nextCursor": None}
 
     async def list_statuses(self, request: Request) -> Any:
-        Query.read(request, {})
         statuses = [self.shapes.label(s, status=True) for s in self.store.statuses.values()]
         return {"data": statuses, "nextCursor": None}
 
@@ -49,18 +47,15 @@ class LabelHandlers(Handlers):
         return Created(await self._create(request, "statuses"))
 
     async def _create(self, request: Request, kind: str) -> dict[str, Any]:
-        Query.read(request, {})
         body = await json_object(request, {"name", "color"})
         name, color = qp.label_name(body), qp.label_color(body)
         label = self._run(lambda: self.store.create_label(kind, name, color))
         return self.shapes.label(label, status=kind == "statuses")
 
     async def get_tag(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.shapes.label(self._label("tags", request.path_params["ref"]), status=False)
 
     async def get_status(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.shapes.label(self._label("statuses", request.path_params["ref"]), status=True)
 
     async def update_tag(self, request: Request) -> Any:
@@ -70,7 +65,6 @@ class LabelHandlers(Handlers):
         return await self._update(request, "statuses")
 
     async def _update(self, request: Request, kind: str) -> Any:
-        Query.read(request, {})
         label = self._label(kind, request.path_params["ref"])
         body = await json_object(request, {"name", "color"})
         changes: dict[str, Any] = {}
@@ -88,10 +82,8 @@ class LabelHandlers(Handlers):
         return self._delete(request, "statuses")
 
     def _delete(self, request: Request, kind: str) -> Any:
-        Query.read(request, {})
         self.store.delete_label(kind, self._label(kind, request.path_params["ref"]))
         return NO_CONTENT
 
     async def list_colors(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.store.colors_wire()

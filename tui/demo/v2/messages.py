@@ -44,9 +44,7 @@ class MessageHandlers(Handlers):
         ]
 
     async def list_messages(self, request: Request) -> Any:
-        query = Query.read(
-            request, {"order": False, "expand": True, "limit": False, "cursor": False}
-        )
+        query = Query.read(request)
         thread = self.store.thread(request.path_params["thread_id"])
         order = query.choice("order", ("desc", "asc"), "desc")
         expand = query.expand(self.MESSAGE_EXPAND)
@@ -81,13 +79,12 @@ class MessageHandlers(Handlers):
         return found
 
     async def get_message(self, request: Request) -> Any:
-        query = Query.read(request, {"expand": True})
+        query = Query.read(request)
         expand = query.expand(self.MESSAGE_EXPAND)
         thread, message = self._find(request.path_params["message_id"])
         return self.shapes.message(thread, message, expand)
 
     async def send_message(self, request: Request) -> Any:
-        Query.read(request, {})
         key = request.headers.get("idempotency-key")
         if key is not None and not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
             raise invalid("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
@@ -190,7 +187,6 @@ class MessageHandlers(Handlers):
             )
 
     async def edit_message(self, request: Request) -> Any:
-        Query.read(request, {})
         thread, message = self._find(request.path_params["message_id"])
         body = await json_object(request, {"content"})
         content = body.get("content")
@@ -201,7 +197,7 @@ class MessageHandlers(Handlers):
         return self.shapes.message(thread, message)
 
     async def unsend_message(self, request: Request) -> Any:
-        query = Query.read(request, {"scope": False})
+        query = Query.read(request)
         scope = query.choice("scope", ("self", "all"))
         if scope is None:
             raise invalid("scope", "is required: self or all")
@@ -212,7 +208,6 @@ class MessageHandlers(Handlers):
         return {"messageId": message.id, "scope": scope, "deletedAt": ts(deleted)}
 
     async def message_history(self, request: Request) -> Any:
-        Query.read(request, {})
         _thread, message = self._find(request.path_params["message_id"])
         versions = message.versions or []
         listed = [
@@ -229,12 +224,11 @@ class MessageHandlers(Handlers):
         return {"versions": listed, "deletion": deletion, "times": "observed"}
 
     async def react(self, request: Request) -> Any:
-        Query.read(request, {})
         body = await json_object(request, {"emoji"})
         return await self._react(request, body.get("emoji"), add=True)
 
     async def unreact(self, request: Request) -> Any:
-        query = Query.read(request, {"emoji": False})
+        query = Query.read(request)
         return await self._react(request, query.one("emoji"), add=False)
 
     async def _react(self, request: Request, emoji: Any, *, add: bool) -> Any:
@@ -249,7 +243,6 @@ class MessageHandlers(Handlers):
         }
 
     async def get_attachment(self, request: Request) -> Any:
-        Query.read(request, {})
         _thread, message = self._find(request.path_params["message_id"])
         try:
             index = int(request.path_params["index"])

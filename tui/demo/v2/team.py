@@ -26,28 +26,23 @@ class TeamHandlers(Handlers):
         ]
 
     async def list_platforms(self, request: Request) -> Any:
-        Query.read(request, {})
         # The platforms of the team's account links (X for every team).
         used = {"twitter"} | {a.platform for a in self.store.account_links.values()}
         return [dict(info) for name, info in PLATFORMS.items() if name in used]
 
     async def get_team(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.shapes.team()
 
     async def list_members(self, request: Request) -> Any:
-        query = Query.read(request, {"limit": False, "cursor": False})
+        query = Query.read(request)
         members = [self.shapes.member(m) for m in self.store.members.values()]
         return self._offset_page(query, "members", members)
 
     async def get_member(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.shapes.member(self.store.member(request.path_params["member_id"]))
 
     async def list_account_links(self, request: Request) -> Any:
-        query = Query.read(
-            request, {"platform": True, "status": True, "limit": False, "cursor": False}
-        )
+        query = Query.read(request)
         statuses = set(query.many("status"))
         platforms = set(query.many("platform"))
         links = [
@@ -58,5 +53,4 @@ class TeamHandlers(Handlers):
         return self._offset_page(query, "accountLinks", links)
 
     async def get_account_link(self, request: Request) -> Any:
-        Query.read(request, {})
         return self.shapes.account_link(request.path_params["link_id"])
