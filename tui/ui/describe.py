@@ -35,6 +35,10 @@ def _by_code(error: InboxError) -> str | None:
     if error.code in ("threadRestricted", "capabilityNotSupported"):
         where = "conversation" if error.code == "threadRestricted" else "account"
         return f"This {where} does not allow {_capability(details)}."
+    if error.code == "messageNotModifiable":
+        reason = details.get("reason")
+        why = f" ({one_line(reason, 80)})" if isinstance(reason, str) and reason.strip() else ""
+        return f"The platform no longer lets you change this message{why}."
     if error.code == "accountLinkDisconnected":
         status = one_line(str(details.get("status") or "disconnected"), 20)
         return f"The account link is {status}: reconnect or resume it in Inboxapp."

@@ -80,6 +80,9 @@ ERROR_CLASSES: Final[dict[str, type[InboxError]]] = {
     "sendUnconfirmed": SendUnconfirmed,
     "invalidRequest": ApiError,
     "invalidCursor": ApiError,
+    # 422: the message exists, but the platform no longer lets it be changed (deleted, not
+    # ours...). Never a 403: that is the platform or the workspace, not this message.
+    "messageNotModifiable": ApiError,
 }
 
 

@@ -59,6 +59,7 @@ def invalid(path: str, message: str) -> V2Error:
 def from_demo_error(error: DemoError) -> V2Error:
     """A store error in v2's terms (its details shaped as each code's schema says)."""
     code = V1_CODES.get(error.code) or STATUS_CODES.get(error.status, "internal")
+    status = error.status
     details: Any = None
     if code == "invalidRequest":
         details = {"issues": [{"path": [], "message": error.message}]}
@@ -68,10 +69,11 @@ def from_demo_error(error: DemoError) -> V2Error:
     elif code == "threadRestricted":
         details = {"capability": "message:edit"}
     elif code == "messageNotModifiable":
+        status = 422  # v1's 403 (not your message) is, in v2, one more message not to change
         details = {"reason": error.message}
     elif code == "accountLinkDisconnected":
         details = error.details
-    return V2Error(error.status, code, error.message, details)
+    return V2Error(status, code, error.message, details)
 
 
 class Created:
