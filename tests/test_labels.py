@@ -23,12 +23,12 @@ async def test_lifecycle(client: V1Client, demo_api: DemoApi, kind: str) -> None
     assert made.id in {x.id for x in await listing()}
     assert (await get(made.id)).name == "Needs demo"
     named = await create("Warm", "amber")
-    assert named.color == "amber"
+    assert named.color == "#f59e0b"  # stored and answered as hex
 
     renamed = await update(made.id, name="Demo booked")
     assert renamed.name == "Demo booked" and renamed.color == "#14b8a6"  # colour untouched
     recoloured = await update(made.id, color="blue")
-    assert recoloured.name == "Demo booked" and recoloured.color == "blue"
+    assert recoloured.name == "Demo booked" and recoloured.color == "#3b82f6"
 
     with pytest.raises(Conflict):
         await create("demo BOOKED")  # names are unique within the team, whatever the case

@@ -15,6 +15,7 @@ from tui.core.model import Thread
 from tui.ui.app import InboxApp
 from tui.ui.screens.labels import LabelFormScreen, LabelsScreen
 from tui.ui.screens.pickers import ConfirmScreen, PickerScreen
+from tui.ui.widgets.chips import dot_style
 
 
 async def open_labels(pilot: Pilot[None]) -> LabelsScreen:
@@ -51,10 +52,13 @@ async def test_create_rename_recolour_a_tag(data_dir: Path) -> None:
         colour_reads = [e for e in api.request_log if e[1].endswith("/colors")]
         assert colour_reads == [("GET", "/colors")]  # v2: one palette for tags and statuses
         await pilot.press("n")
-        await fill_form(pilot, "Warm intro", "teal")
+        await fill_form(pilot, "Warm intro", "Teal")  # names in any case
         tags = {t.name: t for t in await reader(api).list_tags()}
-        assert tags["Warm intro"].color == "teal"
-        assert any(r.name == "Warm intro" for r in screen.rows["tags"])
+        assert tags["Warm intro"].color == "#14b8a6"  # the service stores hex
+        row = next(r for r in screen.rows["tags"] if r.name == "Warm intro")
+        shown = dot_style(row.color).color
+        assert shown is not None and shown.triplet is not None
+        assert shown.triplet.hex == "#14b8a6"
         assert "Warm intro" in app.directory.tags[tags["Warm intro"].id].name
 
         highlight(screen, "Warm intro")
@@ -176,7 +180,7 @@ async def test_statuses_tab_creates_a_status(data_dir: Path) -> None:
         await pilot.press("n")
         await fill_form(pilot, "Negotiating", "amber")
         statuses = {s.name: s for s in await reader(api).list_statuses()}
-        assert statuses["Negotiating"].color == "amber"
+        assert statuses["Negotiating"].color == "#f59e0b"
         assert any(r.name == "Negotiating" for r in screen.rows["statuses"])
 
 

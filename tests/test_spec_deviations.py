@@ -86,3 +86,56 @@ async def test_editing_a_message_deleted_meanwhile_says_why(data_dir: Path) -> N
         said = [n for n in notifications(app) if n.startswith("Not edited")]
         assert said, notifications(app)
         assert "the platform no longer lets you change this message" in said[0].lower()
+
+
+# --- 2. colours: names in any case, stored and answered as lowercase hex ------------------------
+
+
+@pytest.mark.parametrize("kind", ["tags", "statuses"])
+async def test_colours_are_names_in_any_case_or_hex_and_come_back_lowercase_hex(
+    demo_api: DemoApi, kind: str
+) -> None:
+    made = await request(demo_api, "POST", f"/api/v2/{kind}", json={"name": "A", "color": "Blue"})
+    assert made.status_code == 201, made.text
+    assert made.json()["color"] == "#3b82f6"
+    label_id = made.json()["id"]
+    changed = await request(
+        demo_api, "PATCH", f"/api/v2/{kind}/{label_id}", json={"color": "#14B8A6"}
+    )
+    assert changed.json()["color"] == "#14b8a6"
+    listed = (await request(demo_api, "GET", f"/api/v2/{kind}")).json()["data"]
+    assert {x["id"]: x["color"] for x in listed}[label_id] == "#14b8a6"
+    v1 = await request(demo_api, "POST", f"/api/v1/{kind}", json={"name": "B", "color": "amber"})
+    assert v1.json()["color"] == "#f59e0b"  # v1 answers the stored hex too
+    for refused in ("#abc", "#12345g", "navy", ""):
+        answer = await request(
+            demo_api, "PATCH", f"/api/v2/{kind}/{label_id}", json={"color": refused}
+        )
+        assert answer.status_code == 400, refused
+        assert answer.json()["details"]["issues"][0]["path"] == ["color"]
+
+
+async def test_a_tag_always_has_a_colour(demo_api: DemoApi) -> None:
+    for method, path in (("POST", "/api/v2/tags"), ("PATCH", "/api/v2/tags/Partner")):
+        answer = await request(demo_api, method, path, json={"name": "Nameless", "color": None})
+        assert answer.status_code == 400, (path, answer.text)
+        assert answer.json()["details"]["issues"][0]["path"] == ["color"]
+    assert "Nameless" not in {t.name for t in demo_api.store.tags.values()}
+    made = await request(demo_api, "POST", "/api/v2/tags", json={"name": "Uncoloured"})
+    palette = {c["hex"] for c in (await request(demo_api, "GET", "/api/v2/colors")).json()}
+    assert made.json()["color"] in palette  # the spec's default: a colour of the palette
+
+
+async def test_a_status_colour_can_be_none(demo_api: DemoApi) -> None:
+    made = await request(
+        demo_api, "POST", "/api/v2/statuses", json={"name": "Paused", "color": None}
+    )
+    assert made.status_code == 201 and made.json()["color"] is None
+    bare = await request(demo_api, "POST", "/api/v2/statuses", json={"name": "Parked"})
+    assert bare.json()["color"] is None
+    won = await request(demo_api, "PATCH", "/api/v2/statuses/Won", json={"color": None})
+    assert won.status_code == 200 and won.json()["color"] is None
+    got = await request(demo_api, "GET", "/api/v2/statuses/Won")
+    assert got.json()["color"] is None
+    v1 = await request(demo_api, "GET", f"/api/v1/statuses/{won.json()['id']}")
+    assert v1.json()["color"] is None

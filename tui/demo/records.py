@@ -73,11 +73,12 @@ class AccountLinkRec:
 
 @dataclass(slots=True)
 class LabelRec:
-    """A tag or a status: both have an id, a name and a colour."""
+    """A tag or a status: both have an id, a name and a colour (lowercase hex; a status's may
+    be None)."""
 
     id: str
     name: str
-    color: str
+    color: str | None
     created_at: datetime
 
     def tag_wire(self) -> dict[str, Any]:

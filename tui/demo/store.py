@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -580,8 +581,11 @@ class DemoStore:
                 )
 
     def create_label(self, kind: str, name: str, color: str | None) -> LabelRec:
+        """`color`: a palette name or a hex value, stored as lowercase hex; None is a status
+        without one, and a tag in a colour of the palette picked at random (by its ID)."""
         self._check_name(kind, name)
-        label = LabelRec(make_id(self._rng), name, color or "gray", self.now())
+        label_id = make_id(self._rng)
+        label = LabelRec(label_id, name, self._stored_color(kind, label_id, color), self.now())
         self.labels(kind)[label.id] = label
         self.events.record(f"{_singular(kind)}.created", id=label.id)
         return label
@@ -591,8 +595,16 @@ class DemoStore:
             self._check_name(kind, changes["name"], except_id=label.id)
             label.name = changes["name"]
         if "color" in changes:
-            label.color = changes["color"] or "gray"
+            label.color = self._stored_color(kind, label.id, changes["color"])
         self.events.record(f"{_singular(kind)}.updated", id=label.id)
+
+    def _stored_color(self, kind: str, label_id: str, color: str | None) -> str | None:
+        if color is None:
+            return None if kind == "statuses" else COLORS[int(label_id, 36) % len(COLORS)][1]
+        stored = color_hex(color, short=True)
+        if stored is None:
+            raise DemoError(400, "BAD_REQUEST", f"color: {color[:20]!r} is not a colour")
+        return stored
 
     def delete_label(self, kind: str, label: LabelRec) -> None:
         self.ensure_all()  # every person who carries it
@@ -661,6 +673,25 @@ class DemoStore:
         if thread_changes:
             for thread in self.threads_by_prospect.get(prospect.external_id, []):
                 self.update_thread(thread, thread_changes)
+
+
+_PALETTE = {name: hex_ for name, hex_ in COLORS}
+_HEX = re.compile(r"#([0-9a-fA-F]{6})")
+_SHORT_HEX = re.compile(r"#([0-9a-fA-F]{3})")
+
+
+def color_hex(value: str, *, short: bool = False) -> str | None:
+    """A colour as the service stores and answers it, lowercase `#rrggbb`: a palette name (any
+    case; GET /colors) or a 6-digit hex value (and with `short`, v1's `#rgb`); None for
+    anything else."""
+    if value.lower() in _PALETTE:
+        return _PALETTE[value.lower()]
+    if _HEX.fullmatch(value):
+        return value.lower()
+    found = _SHORT_HEX.fullmatch(value) if short else None
+    if found:
+        return "#" + "".join(c * 2 for c in found.group(1)).lower()
+    return None
 
 
 def _singular(kind: str) -> str:

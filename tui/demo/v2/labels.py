@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from tui.demo import params as qp
-from tui.demo.v2.answers import NO_CONTENT, Created, json_object
+from tui.demo.store import color_hex
+from tui.demo.v2.answers import NO_CONTENT, Created, invalid, json_object
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import fold
 
@@ -48,7 +49,8 @@ class LabelHandlers(Handlers):
 
     async def _create(self, request: Request, kind: str) -> dict[str, Any]:
         body = await json_object(request, {"name", "color"})
-        name, color = qp.label_name(body), qp.label_color(body)
+        name = qp.label_name(body)
+        color = _color(body, kind) if "color" in body else None
         label = self._run(lambda: self.store.create_label(kind, name, color))
         return self.shapes.label(label, status=kind == "statuses")
 
@@ -71,7 +73,7 @@ class LabelHandlers(Handlers):
         if "name" in body:
             changes["name"] = qp.label_name(body)
         if "color" in body:
-            changes["color"] = qp.label_color(body)
+            changes["color"] = _color(body, kind)
         self._run(lambda: self.store.update_label(label, kind, changes))
         return self.shapes.label(label, status=kind == "statuses")
 
@@ -87,3 +89,17 @@ class LabelHandlers(Handlers):
 
     async def list_colors(self, request: Request) -> Any:
         return self.store.colors_wire()
+
+
+def _color(body: dict[str, Any], kind: str) -> str | None:
+    """The body's `color` as stored (lowercase hex): a name from GET /colors in any case, or a
+    6-digit hex value (TagCreate, StatusCreate...); null only for a status (no colour)."""
+    color = body["color"]
+    if color is None and kind == "statuses":
+        return None
+    if color is None:
+        raise invalid("color", "a tag always has a colour: give a name from GET /colors or #rrggbb")
+    stored = color_hex(color) if isinstance(color, str) else None
+    if stored is None:
+        raise invalid("color", "must be a colour name from GET /colors or a 6-digit hex (#rrggbb)")
+    return stored

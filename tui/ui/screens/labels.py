@@ -32,10 +32,11 @@ MAX_NAME_LENGTH = 255  # the API's limit for tag and status names
 
 
 def check_color(value: str, colors: list[Color]) -> str | None:
-    """None when `value` is a predefined colour name or a #rrggbb code, else what is wrong."""
+    """None when `value` is a predefined colour name (in any case) or a #rrggbb code, else
+    what is wrong."""
     if not value or HEX_COLOR.match(value):
         return None
-    if any(c.name == value for c in colors):
+    if any(c.name.lower() == value.lower() for c in colors):
         return None
     names = ", ".join(c.name for c in colors) or "none loaded"
     return f"Colour: one of {names}, or a code like #3b82f6."
@@ -118,6 +119,8 @@ class LabelFormScreen(ModalScreen[tuple[str, str | None] | None]):
         if problem is not None:
             message.update(Text(problem))
             return
+        # A name as the palette spells it ("Blue" is "blue"): what v1 accepts too.
+        color = next((c.name for c in self.palette if c.name.lower() == color.lower()), color)
         self.dismiss((name, color or None))
 
     def action_cancel(self) -> None:
