@@ -139,3 +139,71 @@ async def test_a_status_colour_can_be_none(demo_api: DemoApi) -> None:
     assert got.json()["color"] is None
     v1 = await request(demo_api, "GET", f"/api/v1/statuses/{won.json()['id']}")
     assert v1.json()["color"] is None
+
+
+# --- 3. the 400 and 404 each operation declares ------------------------------------------------
+
+
+async def test_an_unknown_status_or_member_in_a_body_is_a_bad_field_not_a_404(
+    demo_api: DemoApi,
+) -> None:
+    contact = next(iter(demo_api.store.prospects.values()))
+    thread = next(iter(demo_api.store.threads.values()))
+    cases = [
+        (f"/api/v2/contacts/{contact.external_id}", {"status": "No such stage"}, "status"),
+        (f"/api/v2/contacts/{contact.external_id}", {"assigneeId": "nobody0"}, "assigneeId"),
+        (f"/api/v2/threads/{thread.id}", {"assigneeId": "nobody0"}, "assigneeId"),
+    ]
+    for path, body, field in cases:
+        answer = await request(demo_api, "PATCH", path, json=body)
+        assert answer.status_code == 400, (path, answer.text)
+        assert answer.json()["details"]["issues"][0]["path"] == [field]
+    assert contact.status_id is None or contact.status_id in demo_api.store.statuses
+    send = {
+        "target": {"type": "thread", "threadId": thread.id},
+        "content": "About that",
+        "replyToMessageId": "nosuchmessage0",
+    }
+    answer = await request(demo_api, "POST", "/api/v2/messages", json=send)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["details"]["issues"][0]["path"] == ["replyToMessageId"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "unknown_code"),
+    [
+        ("/threads/{}", "threadId", "threadNotFound"),
+        ("/threads/{}/messages", "threadId", "threadNotFound"),
+        ("/messages/{}", "messageId", "messageNotFound"),
+        ("/messages/{}/history", "messageId", "messageNotFound"),
+        ("/contacts/{}", "contactId", "contactNotFound"),
+        ("/members/{}", "memberId", "memberNotFound"),
+        ("/account-links/{}", "accountLinkId", "accountLinkNotFound"),
+    ],
+)
+async def test_a_malformed_id_in_the_path_is_400_a_well_formed_unknown_one_404(
+    demo_api: DemoApi, path: str, field: str, unknown_code: str
+) -> None:
+    for root in ("/api/v2", ""):
+        for malformed in ("NOT-AN-ID", "abc%0A", "a%0Ab"):
+            answer = await request(demo_api, "GET", root + path.format(malformed))
+            assert answer.status_code == 400, (root, path, malformed, answer.text)
+            assert answer.json()["code"] == "invalidRequest"
+        answer = await request(demo_api, "GET", root + path.format("nosuchid0"))
+        assert (answer.status_code, answer.json()["code"]) == (404, unknown_code)
+
+
+async def test_v1_also_refuses_a_malformed_id_with_400(demo_api: DemoApi) -> None:
+    thread = xchat_thread(demo_api)
+    for path in (
+        "/api/v1/threads/NOT-AN-ID",
+        "/api/v1/threads/a%0Ab/messages",
+        "/api/v1/prospects/Not_An_Id",
+        "/api/v1/tags/Not An Id",
+        f"/api/v1/threads/{thread.id}/messages/NOT-AN-ID/history",
+    ):
+        answer = await request(demo_api, "GET", path)
+        assert answer.status_code == 400, (path, answer.text)
+        assert answer.json()["error"]["code"] == "BAD_REQUEST"
+    answer = await request(demo_api, "GET", "/api/v1/threads/nosuchid0")
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "THREAD_NOT_FOUND")

@@ -128,7 +128,16 @@ class DemoApi:
         self.asgi = SocketDrops(self.starlette, self.faults)
 
     async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404 and "\n" in request.scope["path"]:
+            # A line break in a segment (which no mount matches across): a malformed path
+            # parameter, so a bad request, as one of another shape is (tui/demo/store.py).
+            exc = HTTPException(400, "a path segment contains a line break")
         if not request.url.path.startswith("/api/v1"):
+            if exc.status_code == 400:
+                issues = [{"path": [], "message": str(exc.detail)}]
+                return self._v2_error(
+                    400, "invalidRequest", str(exc.detail), {"issues": issues}, {}
+                )
             # No such path, or not with this method: v2 has no code of its own for either.
             code = "invalidRequest" if exc.status_code in (404, 405) else "internal"
             message = "No such operation" if exc.status_code == 404 else str(exc.detail)

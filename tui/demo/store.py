@@ -52,6 +52,22 @@ class DemoError(Exception):
         self.details = details  # what v2's error body says besides (see v2/answers.py)
 
 
+_CUID2 = re.compile(r"[0-9a-z]+")
+
+
+def require_id(value: str, name: str) -> None:
+    """An ID the specs give the Cuid2 pattern (`^[0-9a-z]+$`): one of another shape is a bad
+    request (400) naming the field, never a 404; a well-formed unknown one is the 404."""
+    if not _CUID2.fullmatch(value):
+        why = "must be an ID (lowercase letters and digits)"
+        raise DemoError(
+            400,
+            "BAD_REQUEST",
+            f"{name} {why}, got {value[:40]!r}",
+            {"issues": [{"path": [name], "message": why}]},
+        )
+
+
 @dataclass(frozen=True)
 class IdSelection:
     selected: frozenset[str] = frozenset()
@@ -252,6 +268,7 @@ class DemoStore:
         return [{"name": n, "hex": h} for n, h in COLORS]
 
     def member(self, member_id: str) -> MemberRec:
+        require_id(member_id, "memberId")
         try:
             return self.members[member_id]
         except KeyError:
@@ -269,6 +286,7 @@ class DemoStore:
     # --- threads ----------------------------------------------------------------------------
 
     def thread(self, thread_id: str) -> ThreadRec:
+        require_id(thread_id, "threadId")
         if thread_id not in self.threads:
             self.ensure_all()
         try:
@@ -424,6 +442,7 @@ class DemoStore:
         )
 
     def account_link(self, account_link_id: str) -> AccountLinkRec:
+        require_id(account_link_id, "accountLinkId")
         try:
             return self.account_links[account_link_id]
         except KeyError:
@@ -563,6 +582,8 @@ class DemoStore:
         return self.tags if kind == "tags" else self.statuses
 
     def label(self, kind: str, label_id: str) -> LabelRec:
+        """v1's look-up, by ID (v2 takes a name too: tui/demo/v2/handlers.py)."""
+        require_id(label_id, "tagId" if kind == "tags" else "statusId")
         found = self.labels(kind).get(label_id)
         if found is None:
             code = "TAG_NOT_FOUND" if kind == "tags" else "STATUS_NOT_FOUND"
@@ -620,6 +641,7 @@ class DemoStore:
     # --- prospects --------------------------------------------------------------------------
 
     def prospect(self, prospect_id: str) -> ProspectRec:
+        require_id(prospect_id, "prospectId")
         if prospect_id not in self.prospects:
             self.ensure_all()
         try:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from tui.demo.records import DeletionRec, MessageRec, ThreadRec, VersionRec, ts
-from tui.demo.store import DemoError, DemoStore
+from tui.demo.store import DemoError, DemoStore, require_id
 
 MAX_EMOJI_LENGTH = 16
 
 
 def find_message(source: DemoStore, thread: ThreadRec, message_id: str) -> MessageRec:
+    require_id(message_id, "messageId")
     for message in reversed(source.messages_of(thread)):
         if message.id == message_id:
             return message

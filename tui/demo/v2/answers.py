@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from tui.demo.store import DemoError
 
-CUID = re.compile(r"^[0-9a-z]+$")
+CUID = re.compile(r"^[0-9a-z]+\Z")  # \Z: `$` would let a trailing newline through
 
 V1_CODES = {
     "THREAD_NOT_FOUND": "threadNotFound",
@@ -62,7 +62,8 @@ def from_demo_error(error: DemoError) -> V2Error:
     status = error.status
     details: Any = None
     if code == "invalidRequest":
-        details = {"issues": [{"path": [], "message": error.message}]}
+        named = error.details if error.details and "issues" in error.details else None
+        details = named or {"issues": [{"path": [], "message": error.message}]}
     elif code == "nameTaken":
         found = re.search(r"named '(.*)' already", error.message)
         details = {"name": found.group(1) if found else ""}

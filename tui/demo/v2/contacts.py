@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from tui.demo.records import ProspectRec
-from tui.demo.v2.answers import NO_CONTENT, invalid, json_object, member_or_none
+from tui.demo.v2.answers import NO_CONTENT, V2Error, invalid, json_object, member_or_none
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import Query, fold
 
@@ -62,7 +62,7 @@ class ContactHandlers(Handlers):
             ref = body["status"]
             if ref is not None and not isinstance(ref, str):
                 raise invalid("status", "must be a status ID or name, or null")
-            changes["statusId"] = None if ref is None else self._label("statuses", ref).id
+            changes["statusId"] = None if ref is None else self._status_field(ref)
         if "notes" in body:
             if body["notes"] is not None and not isinstance(body["notes"], str):
                 raise invalid("notes", "must be a string or null")
@@ -74,9 +74,9 @@ class ContactHandlers(Handlers):
                 raise invalid("valuation", "must be a finite number or null")
             changes["valuation"] = value
         if "assigneeId" in body:
-            member_or_none(body)
-            if body["assigneeId"] is not None:
-                self.store.member(body["assigneeId"])
+            assignee = member_or_none(body)
+            if assignee is not None and assignee not in self.store.members:
+                raise invalid("assigneeId", "no member of the team has this ID")
         self.store.update_context(person, changes)
         if "assigneeId" in body and body["assigneeId"] != person.assignee_id:
             person.assignee_id = body["assigneeId"]
@@ -86,6 +86,14 @@ class ContactHandlers(Handlers):
                 assigneeId=body["assigneeId"],
             )
         return self.shapes.contact(person)
+
+    def _status_field(self, ref: str) -> str:
+        """The status a body names: an unknown one is a bad field (400), not a 404, which on
+        this operation only ever means the contact (as its spec lists)."""
+        try:
+            return self._label("statuses", ref).id
+        except V2Error:
+            raise invalid("status", "no status has this ID or name") from None
 
     async def add_contact_tag(self, request: Request) -> Any:
         return self._contact_tag(request, add=True)

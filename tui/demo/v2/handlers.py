@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.demo.records import LabelRec, ProspectRec
 from tui.demo.store import DemoError, DemoStore
-from tui.demo.v2.answers import V2Error, from_demo_error
+from tui.demo.v2.answers import CUID, V2Error, from_demo_error, invalid
 from tui.demo.v2.query import Query, decode_cursor, encode_cursor, fold
 from tui.demo.v2.shapes import Shapes
 
@@ -62,6 +62,8 @@ class Handlers:
         return found
 
     def _contact(self, contact_id: str) -> ProspectRec:
+        if not CUID.match(contact_id):
+            raise invalid("contactId", "must be an ID (lowercase letters and digits)")
         try:
             return self.store.prospect(contact_id)
         except DemoError:

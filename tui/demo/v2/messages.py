@@ -73,7 +73,9 @@ class MessageHandlers(Handlers):
         }
 
     def _find(self, message_id: str) -> tuple[ThreadRec, MessageRec]:
-        found = self.store.find_message(message_id) if CUID.match(message_id) else None
+        if not CUID.match(message_id):
+            raise invalid("messageId", "must be an ID (lowercase letters and digits)")
+        found = self.store.find_message(message_id)
         if found is None:
             raise V2Error(404, "messageNotFound", f"No message with ID {message_id}")
         return found
@@ -113,6 +115,11 @@ class MessageHandlers(Handlers):
                 {"detail": "too long"},
             )
         self._mutable(thread, "message:reply" if reply_to is not None else "message:send")
+        if reply_to is not None and not any(
+            m.id == reply_to for m in self.store.messages_of(thread)
+        ):
+            # Not messageNotFound: no 404 of this operation names a message.
+            raise invalid("replyToMessageId", "no message of this thread has this ID")
         message = self.store.send_message(thread, content, reply_to, self.store.acting_member_id)
         answer = {
             "message": self.shapes.message(thread, message),

@@ -78,7 +78,10 @@ class ThreadHandlers(Handlers):
             if key in body and not isinstance(body[key], bool):
                 raise invalid(key, "must be true or false")
         if "assigneeId" in body:
-            changes["assigneeId"] = member_or_none(body)
+            changes["assigneeId"] = assignee = member_or_none(body)
+            if assignee is not None and assignee not in self.store.members:
+                # Not a 404: this operation's only one is the thread's (as its spec lists).
+                raise invalid("assigneeId", "no member of the team has this ID")
         if "typingIndicators" in body and body["typingIndicators"] not in (
             "enabled",
             "disabled",
