@@ -4,6 +4,8 @@ against 07-inbox-v2-openapi.json as they pass (tests/v2_spec.py)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from textual.widgets import TextArea
 
 from tests.app_helpers import settle
+from tests.conftest import API_DOCS
 from tests.test_actions import notifications, reader
 from tests.test_message_keys import open_conversation, select_newest
 from tests.v2_spec import SpecCheckingTransport
@@ -207,3 +210,41 @@ async def test_v1_also_refuses_a_malformed_id_with_400(demo_api: DemoApi) -> Non
         assert answer.json()["error"]["code"] == "BAD_REQUEST"
     answer = await request(demo_api, "GET", "/api/v1/threads/nosuchid0")
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "THREAD_NOT_FOUND")
+
+
+# --- 4. a 405 says which methods the path has --------------------------------------------------
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def spec_paths(name: str) -> list[tuple[str, set[str]]]:
+    """Each path of a spec with its methods (those of any path template it matches: v1's
+    `/threads/lookup` is also a `/threads/{threadId}`), IDs filled in with a well-formed one."""
+    paths = json.loads((API_DOCS / name).read_text(encoding="utf-8"))["paths"]
+    patterns = [
+        (re.compile("^" + re.sub(r"\{[^/]+\}", "[^/]+", template) + "$"), operations)
+        for template, operations in paths.items()
+    ]
+    found = []
+    for template in paths:
+        path = re.sub(r"\{[^/]+\}", "abc0", template)
+        methods = {m.upper() for p, ops in patterns if p.match(path) for m in ops}
+        found.append((path, methods & set(METHODS)))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("root", "spec_file"),
+    [("/api/v2", "07-inbox-v2-openapi.json"), ("/api/v1", "06-inbox-v1-openapi.json")],
+)
+async def test_a_405_lists_the_methods_of_the_path(
+    demo_api: DemoApi, root: str, spec_file: str
+) -> None:
+    for path, methods in spec_paths(spec_file):
+        if path == "/threads/abc0/settings":
+            continue  # not routed yet
+        for method in sorted(set(METHODS) - methods):
+            answer = await request(demo_api, method, root + path, checked=False)
+            assert answer.status_code == 405, (method, path, answer.status_code)
+            allowed = set(answer.headers.get("allow", "").split(", "))
+            assert allowed - {"HEAD"} == methods, (method, path, allowed)

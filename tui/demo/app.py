@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tui.demo import audit, xchat
@@ -132,6 +132,13 @@ class DemoApi:
             # A line break in a segment (which no mount matches across): a malformed path
             # parameter, so a bad request, as one of another shape is (tui/demo/store.py).
             exc = HTTPException(400, "a path segment contains a line break")
+        headers: dict[str, str] = {}
+        if exc.status_code == 405:
+            # Every method of the path (one route per method here), as HTTP asks of a 405.
+            # From the app's root: the scope here is the route's, inside its mount.
+            scope = request.scope
+            scope = {**scope, "root_path": scope.get("app_root_path", scope.get("root_path", ""))}
+            headers["Allow"] = ", ".join(sorted(_methods_of(self.starlette.routes, scope)))
         if not request.url.path.startswith("/api/v1"):
             if exc.status_code == 400:
                 issues = [{"path": [], "message": str(exc.detail)}]
@@ -141,11 +148,11 @@ class DemoApi:
             # No such path, or not with this method: v2 has no code of its own for either.
             code = "invalidRequest" if exc.status_code in (404, 405) else "internal"
             message = "No such operation" if exc.status_code == 404 else str(exc.detail)
-            return self._v2_error(exc.status_code, code, message, None, {})
+            return self._v2_error(exc.status_code, code, message, None, headers)
         code = "NOT_FOUND" if exc.status_code == 404 else "BAD_REQUEST"
         if exc.status_code == 405:
             code = "METHOD_NOT_ALLOWED"
-        return error_response(exc.status_code, code, str(exc.detail))
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     def _v2_error(
         self, status: int, code: str, message: str, details: Any, headers: dict[str, str]
@@ -527,6 +534,20 @@ V2_FAULTS: dict[int, tuple[str, Any]] = {
     502: ("platformError", None),
     503: ("platformUnavailable", {"retryAfterSeconds": 1}),
 }
+
+
+def _methods_of(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
+    """The methods the routes answer at the scope's path (through mounts)."""
+    methods: set[str] = set()
+    for route in routes:
+        match, child = route.matches(scope)
+        if match == Match.NONE:
+            continue
+        if isinstance(route, Mount):
+            methods |= _methods_of(route.routes, {**scope, **child})
+        elif isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return methods
 
 
 def _code_for(status: int) -> str:
