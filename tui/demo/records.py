@@ -304,6 +304,8 @@ class MessageRec:
             content=version.content,
             createdAt=ts(version.created_at),
             editOrigin=version.edit_origin,
+            campaignStepId=None,  # the demo's campaign sends name no step
+            expandedData=None,
         )
         return wire
 
