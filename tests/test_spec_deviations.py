@@ -242,8 +242,6 @@ async def test_a_405_lists_the_methods_of_the_path(
     demo_api: DemoApi, root: str, spec_file: str
 ) -> None:
     for path, methods in spec_paths(spec_file):
-        if path == "/threads/abc0/settings":
-            continue  # not routed yet
         for method in sorted(set(METHODS) - methods):
             answer = await request(demo_api, method, root + path, checked=False)
             assert answer.status_code == 405, (method, path, answer.status_code)
@@ -279,3 +277,27 @@ async def test_v1_history_versions_are_what_the_v1_spec_declares(demo_api: DemoA
     assert not errors, errors
     assert [v["content"] for v in history["versions"]] == ["First take", "Second take"]
     assert all(v["campaignStepId"] is None and "expandedData" in v for v in history["versions"])
+
+
+# --- 6. v1's thread settings -------------------------------------------------------------------
+
+
+async def test_v1_thread_settings_set_the_typing_indicators_v2_reads(demo_api: DemoApi) -> None:
+    thread = xchat_thread(demo_api)
+    settings = f"/api/v1/threads/{thread.id}/settings"
+    for value, v2_value in ((False, "disabled"), (True, "enabled"), (None, "teamDefault")):
+        answer = await request(demo_api, "PATCH", settings, json={"typingIndicatorsEnabled": value})
+        assert answer.json() == {"threadId": thread.id, "typingIndicatorsEnabled": value}
+        v1 = (await request(demo_api, "GET", f"/api/v1/threads/{thread.id}")).json()
+        assert v1["typingIndicatorsEnabled"] is value
+        v2 = (await request(demo_api, "GET", f"/api/v2/threads/{thread.id}")).json()
+        assert v2["typingIndicators"] == v2_value
+    await request(demo_api, "PATCH", settings, json={"typingIndicatorsEnabled": False})
+    typing = await request(demo_api, "POST", f"/api/v1/threads/{thread.id}/typing")
+    assert typing.json() == {"status": "skipped", "reason": "typingDisabled"}
+    unchanged = await request(demo_api, "PATCH", settings)  # the body is optional
+    assert unchanged.json()["typingIndicatorsEnabled"] is False
+    for body in ({"typingIndicatorsEnabled": "no"}, {"typing": False}):
+        assert (await request(demo_api, "PATCH", settings, json=body)).status_code == 400
+    missing = await request(demo_api, "PATCH", "/api/v1/threads/nosuchid0/settings", json={})
+    assert missing.status_code == 404

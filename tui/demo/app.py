@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tui.demo import audit, xchat
+from tui.demo import audit, thread_settings, xchat
 from tui.demo import params as qp
 from tui.demo.faults import FaultPlan, api_path
 from tui.demo.openapi import Checked, Issue, MethodNotAllowed, Refused, spec_for
@@ -322,6 +322,11 @@ class DemoApi:
             route("/threads/{thread_id}", self.update_thread, ["PATCH"]),
             route("/threads/{thread_id}", self.delete_thread, ["DELETE"]),
             route("/threads/{thread_id}/typing", self.typing, ["POST"]),
+            route(
+                "/threads/{thread_id}/settings",
+                partial(thread_settings.update_settings, self.store),
+                ["PATCH"],
+            ),
             route("/threads/{thread_id}/messages", self.list_messages, ["GET"]),
             route("/threads/{thread_id}/messages", self.send_message, ["POST"]),
             route(MESSAGE, self.edit_message, ["PATCH"]),
