@@ -105,7 +105,7 @@ class MessageHandlers(Handlers):
         reply_to = body.get("replyToMessageId")
         if reply_to is not None and not (isinstance(reply_to, str) and CUID.match(reply_to)):
             raise invalid("replyToMessageId", "must be a message ID")
-        thread, created = self._send_target(body.get("target"))
+        thread, _ = self._send_target(body.get("target"))
         limit = max_characters(thread.prospect.platform)
         if len(content) > limit:
             raise V2Error(
@@ -127,7 +127,7 @@ class MessageHandlers(Handlers):
         }
         if key is not None:
             self.sends[key] = (fingerprint, answer)
-        return Created(answer) if created else answer
+        return Created(answer)  # a new send; only a replay of its key is a 200
 
     def _send_target(self, target: Any) -> tuple[ThreadRec, bool]:
         if not isinstance(target, dict):
