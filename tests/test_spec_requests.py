@@ -170,7 +170,8 @@ async def test_patch_thread_with_expand_is_refused_as_the_spec_gives_it_none(
         ("/api/v2/threads", {"unassigned": "yes"}, "unassigned"),
         ("/api/v1/threads", {"filters[tags][bogus]": "x"}, "filters"),
         ("/api/v1/threads", {"inbox": "spam"}, "inbox"),
-        ("/api/v1/threads", {"accountLinkIds": "abc"}, "accountLinkIds"),
+        ("/api/v1/threads", {"accountLinkIds": "ABC"}, "accountLinkIds"),
+        ("/api/v1/threads", {"filters": "x"}, "filters"),
         ("/api/v1/threads/lookup", {}, "accountLinkId"),
     ],
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Match, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tui.demo import audit, thread_settings, xchat
@@ -104,6 +105,11 @@ class DemoApi:
             ],
             exception_handlers={HTTPException: self._http_exception},  # type: ignore[dict-item]
         )
+        for route in self.starlette.routes:
+            if isinstance(route, Mount):
+                # A mount's `.*` stops at a line break; a path parameter may hold one (a tag's
+                # name), and a malformed ID with one is the operation's to refuse.
+                route.path_regex = re.compile(route.path_regex.pattern, re.DOTALL)
         self.asgi: ASGIApp = self.starlette
 
     async def media(self, request: Request) -> Response:
@@ -128,17 +134,11 @@ class DemoApi:
         self.asgi = SocketDrops(self.starlette, self.faults)
 
     async def _http_exception(self, request: Request, exc: HTTPException) -> Response:
-        if exc.status_code == 404 and "\n" in request.scope["path"]:
-            # A line break in a segment (which no mount matches across): a malformed path
-            # parameter, so a bad request, as one of another shape is (tui/demo/store.py).
-            exc = HTTPException(400, "a path segment contains a line break")
         headers: dict[str, str] = {}
         if exc.status_code == 405:
-            # Every method of the path (one route per method here), as HTTP asks of a 405.
-            # From the app's root: the scope here is the route's, inside its mount.
-            scope = request.scope
-            scope = {**scope, "root_path": scope.get("app_root_path", scope.get("root_path", ""))}
-            headers["Allow"] = ", ".join(sorted(_methods_of(self.starlette.routes, scope)))
+            # Every method the spec gives the path, as HTTP asks of a 405 (a literal path
+            # such as /tags/colors is its own, not /tags/{tagId}'s).
+            headers["Allow"] = ", ".join(_allowed(request.url.path))
         if not request.url.path.startswith("/api/v1"):
             if exc.status_code == 400:
                 issues = [{"path": [], "message": str(exc.detail)}]
@@ -197,6 +197,11 @@ class DemoApi:
             path = api_path(request.url.path)
             self.request_log.append((request.method, path))
             checked = await self._check(request, path, v2)
+            # The key first: without it there is no team, so no team's budget to spend.
+            auth = request.headers.get("authorization", "")
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
+                return self._error(v2, 401, "UNAUTHORIZED", "Missing or invalid API token", {})
             admitted, headers = self.rate.admit()
             if not admitted:
                 details = self._rate_details(headers)
@@ -230,10 +235,6 @@ class DemoApi:
                     return self._v2_error(status, code, "Injected demo fault", details, extra)
                 code = fault.code or _code_for(status)
                 return self._error(v2, status, code, "Injected demo fault", extra, fault.details)
-            auth = request.headers.get("authorization", "")
-            scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or token.strip() not in self.api_keys:
-                return self._error(v2, 401, "UNAUTHORIZED", "Missing or invalid API token", headers)
             if not isinstance(checked, Checked):
                 return self._refusal(checked, v2, headers)
             request.state.checked = checked
@@ -541,18 +542,14 @@ V2_FAULTS: dict[int, tuple[str, Any]] = {
 }
 
 
-def _methods_of(routes: Sequence[BaseRoute], scope: Scope) -> set[str]:
-    """The methods the routes answer at the scope's path (through mounts)."""
-    methods: set[str] = set()
-    for route in routes:
-        match, child = route.matches(scope)
-        if match == Match.NONE:
-            continue
-        if isinstance(route, Mount):
-            methods |= _methods_of(route.routes, {**scope, **child})
-        elif isinstance(route, Route) and route.methods:
-            methods |= route.methods
-    return methods
+def _allowed(url_path: str) -> list[str]:
+    """The methods the version's spec describes at this path."""
+    version = "v1" if url_path.startswith("/api/v1/") else "v2"
+    try:
+        spec_for(version).find("", api_path(url_path))
+    except MethodNotAllowed as refusal:
+        return refusal.allowed
+    return []
 
 
 def _code_for(status: int) -> str:

@@ -56,6 +56,7 @@ class Parameter:
     required: bool
     deep: bool  # style deepObject: `name[key][0]=value`
     repeats: bool  # an array in form style: the key repeated
+    repeats_plain: bool  # an array in deepObject style: `name[0]=`, `name[]=` or `name=`
     empty_is_absent: bool  # allowEmptyValue: `name=` is as if not given
 
 
@@ -173,10 +174,10 @@ class Operation:
                     found[base] = value
                 continue
             if not segments:
-                issues.append(
-                    Issue((key,), f"is written in brackets, as {base}[0]= or {base}[key]=")
-                )
-                continue
+                if not parameter.repeats_plain:
+                    issues.append(Issue((key,), f"is written in brackets, as {base}[key]="))
+                    continue
+                segments = [""]  # `ids=a&ids=b`: an array, as bracket-notation parsers read it
             if value == "" and parameter.empty_is_absent:
                 continue
             node = found.setdefault(base, {})
@@ -268,6 +269,7 @@ class ApiSpec:
                     required=bool(spec.get("required", spec["in"] == "path")),
                     deep=deep,
                     repeats=is_array and not deep and spec.get("explode", True),
+                    repeats_plain=is_array and deep,
                     empty_is_absent=bool(spec.get("allowEmptyValue")),
                 )
             )
