@@ -59,6 +59,7 @@ async def test_the_platforms_come_with_the_directory(version: str) -> None:
             return
         assert [(p.label, p.badge, p.max_characters) for p in platforms.values()] == [
             ("X", "X", 10_000),
+            ("LinkedIn", "in", 8_000),
             ("Instagram", "IG", 1_000),
         ]
         assert platforms["twitter"].mutation_windows["message:edit"] == 900

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,10 +16,39 @@ def ts(value: datetime | None) -> str | None:
     return None if value is None else format_timestamp(value)
 
 
+# The demo's platforms as people see them: the name, and what a username is shown with (v2's
+# `usernamePrefix`: LinkedIn shows none). Their limits and capabilities are in v2/shapes.py.
+PLATFORM_NAMES = {"twitter": "X", "linkedin": "LinkedIn", "instagram": "Instagram"}
+USERNAME_PREFIXES = {"twitter": "@", "linkedin": "", "instagram": "@"}
+
+
+def platform_name(platform: str) -> str:
+    return PLATFORM_NAMES.get(platform, platform)
+
+
 def avatar_url(platform: str, platform_id: str) -> str:
     if platform == "instagram":
         return f"https://scontent.cdninstagram.com/v/{platform_id}/photo.jpg"
+    if platform == "linkedin":
+        return f"https://media.licdn.com/dms/image/v2/{platform_id}/profile-displayphoto/photo.jpg"
     return f"https://pbs.twimg.com/profile_images/{platform_id}/photo.jpg"
+
+
+def profile_url(platform: str, username: str) -> str:
+    if platform == "instagram":
+        return f"https://www.instagram.com/{username}"
+    if platform == "linkedin":
+        return f"https://www.linkedin.com/in/{username}"
+    return f"https://x.com/{username}"
+
+
+def conversation_id(platform: str, ours: str, theirs: str) -> str:
+    """The platform's ID of a conversation between two of its users: on X (and Instagram, as
+    the demo has it) both user IDs, smaller first; on LinkedIn an opaque "2-..." ID."""
+    if platform == "linkedin" or not (ours.isdigit() and theirs.isdigit()):
+        digest = hashlib.sha256(f"{ours}:{theirs}".encode()).digest()[:27]
+        return "2-" + base64.urlsafe_b64encode(digest).decode()
+    return ":".join(sorted((ours, theirs), key=int))
 
 
 @dataclass(slots=True)
@@ -51,7 +82,7 @@ class AccountLinkRec:
     created_at: datetime
     status: str = "active"  # or "paused" (see pause_reasons), "offline"
     pause_reasons: list[str] = field(default_factory=list)
-    platform: str = "twitter"  # or "instagram" (v2 only tells them apart)
+    platform: str = "twitter"  # or "linkedin", "instagram" (v2 only tells them apart)
 
     @property
     def avatar_url(self) -> str:
@@ -111,7 +142,7 @@ class ProspectRec:
     valuation: float | None = None
     notes: str | None = None
     assignee_id: str | None = None  # the contact's default assignee (set through v2)
-    platform: str = "twitter"  # the platform of the account link that talks to them
+    platform: str = "twitter"  # their platform: that of every account link that talks to them
 
     @property
     def avatar_url(self) -> str:
@@ -119,9 +150,12 @@ class ProspectRec:
 
     @property
     def profile_url(self) -> str:
-        if self.platform == "instagram":
-            return f"https://www.instagram.com/{self.username}"
-        return f"https://x.com/{self.username}"
+        return profile_url(self.platform, self.username)
+
+    @property
+    def handle(self) -> str:
+        """The username as the platform shows it."""
+        return USERNAME_PREFIXES.get(self.platform, "") + self.username
 
     def wire(self, thread_refs: list[dict[str, Any]] | None) -> dict[str, Any]:
         website = f"https://{self.website_domain}" if self.website_domain else None
@@ -129,10 +163,10 @@ class ProspectRec:
             "platform": "twitter",  # v1 knows no other (its spec's enum)
             "platformId": self.platform_id,
             "externalId": self.external_id,
-            "documentId": int(self.platform_id[-9:]),
+            "documentId": int(self.platform_id[-9:]) if self.platform_id.isdigit() else None,
             "displayName": self.display_name,
             "username": self.username,
-            "handle": f"@{self.username}",
+            "handle": self.handle,
             "image": self.avatar_url.replace("/photo.jpg", "/photo_normal.jpg"),
             "imageNormalized": self.avatar_url,
             "bio": self.bio,
@@ -321,6 +355,7 @@ class ThreadRec:
     last_message: MessageRec | None
     message_count: int
     seed: int
+    platform: str = "twitter"  # its account link's (and so its person's)
     done: bool = False
     assignee_id: str | None = None
     status: str = "active"

@@ -6,6 +6,8 @@ first read from the thread's own seed, so 100,000 threads seed in well under a s
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import random
 import string
 from collections.abc import Iterator
@@ -20,6 +22,7 @@ from tui.demo.records import (
     MessageRec,
     ProspectRec,
     ThreadRec,
+    conversation_id,
 )
 
 _ALNUM = string.ascii_lowercase + string.digits
@@ -284,9 +287,25 @@ SYNCING_INDEX = 3
 # sending from it is refused. Drawn apart from the seed's other values, which stay put.
 PAUSED_LINK = ("Acme Support", "acme_support", ["billing"])
 PAUSED_EVERY = 40  # every 40th thread (from the 23rd) is on it
-# A fourth, on a second platform (Instagram): every 40th thread from the 31st talks through it.
-SECOND_PLATFORM_LINK = ("Acme Studio", "acme.studio", "instagram")
-SECOND_PLATFORM_EVERY = 40
+# A fourth, on the second platform (LinkedIn): a person's own profile, as LinkedIn links are;
+# every 20th thread from the 8th talks through it.
+LINKEDIN_LINK = ("Priya Natarajan", "priya-natarajan-acme", "linkedin")
+LINKEDIN_EVERY, LINKEDIN_FROM = 20, 8
+# A fifth, on a third (Instagram): every 40th thread from the 31st.
+THIRD_PLATFORM_LINK = ("Acme Studio", "acme.studio", "instagram")
+THIRD_PLATFORM_EVERY, THIRD_PLATFORM_FROM = 40, 31
+# What LinkedIn people add to their role in their headline.
+HEADLINE_TAILS = (
+    "B2B SaaS",
+    "Revenue operations",
+    "Hiring SDRs",
+    "Go-to-market for developer tools",
+    "Ex-Salesforce",
+    "Partnerships & alliances",
+    "Speaker · Advisor",
+)
+# Of the people nobody has written to yet, these are on LinkedIn (the rest on X).
+LINKEDIN_STRANGERS = (2, 7, 12, 17)
 # Thread 1 has typing indicators turned off; thread 7 does not allow quoting or reactions
 # (restrictions beyond what an older DM has).
 TYPING_OFF_INDEX = 1
@@ -338,8 +357,11 @@ class Seeder:
 
     def finish(self, seeded: Seeded) -> None:
         """After the last thread: the people nobody has written to yet."""
-        for _ in range(self.config.uncontacted_people):
-            seeded.prospects.append(self._prospect(seeded, len(seeded.prospects)))
+        for n in range(self.config.uncontacted_people):
+            prospect = self._prospect(seeded, len(seeded.prospects))
+            if n in LINKEDIN_STRANGERS:
+                on_linkedin(prospect)
+            seeded.prospects.append(prospect)
 
     def build_directory(self) -> Seeded:
         """The team, members, account links, labels and campaigns; no threads yet."""
@@ -358,7 +380,16 @@ class Seeder:
         paused_platform_id = str(1_566_123_362_161_725_440 + len(links))
         paused = AccountLinkRec(paused_id, paused_platform_id, name, user, founded, "paused")
         paused.pause_reasons = list(reasons)
-        name, user, platform = SECOND_PLATFORM_LINK
+        name, user, platform = LINKEDIN_LINK
+        linkedin = AccountLinkRec(
+            make_id(random.Random(self.config.seed + 6)),
+            linkedin_member_id(f"{self.config.seed}:{user}"),
+            name,
+            user,
+            founded,
+            platform=platform,
+        )
+        name, user, platform = THIRD_PLATFORM_LINK
         elsewhere = AccountLinkRec(
             make_id(random.Random(self.config.seed + 5)),
             str(17_841_400_000_000_000 + self.config.seed),
@@ -373,7 +404,7 @@ class Seeder:
         seeded = Seeded(
             team_id=make_id(rng),
             members=members,
-            account_links=[*links, paused, elsewhere],
+            account_links=[*links, paused, linkedin, elsewhere],
             tags=tags,
             statuses=statuses,
             campaign_ids=campaign_ids,
@@ -451,8 +482,12 @@ class Seeder:
                 if i % PAUSED_EVERY == 23:
                     link = seeded.account_links[2]
                 # Not just before a shared thread: that one takes the person to an X link.
-                if i % SECOND_PLATFORM_EVERY == 31 and (i + 1) % 25 != 2:
+                before_shared = (i + 1) % 25 == 2
+                if i % LINKEDIN_EVERY == LINKEDIN_FROM and not before_shared:
                     link = seeded.account_links[3]
+                    on_linkedin(prospect)
+                if i % THIRD_PLATFORM_EVERY == THIRD_PLATFORM_FROM and not before_shared:
+                    link = seeded.account_links[4]
                     prospect.platform = link.platform
             thread = self._thread(seeded, i, prospect, link, sort_at)
             seeded.threads.append(thread)
@@ -483,7 +518,7 @@ class Seeder:
         created_at = to_millis(sort_at - span) if count > 1 else sort_at
         thread = ThreadRec(
             id=make_id(rng),
-            platform_id=":".join(sorted((link.platform_id, prospect.platform_id), key=int)),
+            platform_id=conversation_id(link.platform, link.platform_id, prospect.platform_id),
             account_link_id=link.id,
             prospect=prospect,
             created_at=created_at,
@@ -491,6 +526,7 @@ class Seeder:
             last_message=None,
             message_count=count,
             seed=rng.randrange(1 << 30),
+            platform=link.platform,
             done=done,
             assignee_id=rng.choice(seeded.members).id if rng.random() < 0.5 else None,
             status="idle" if rng.random() < 0.02 and index > 12 else "active",
@@ -536,6 +572,32 @@ class Seeder:
             platform_id=str(1_880_000_000_000_000_000 + rng.randrange(10**15)),
         )
         return thread
+
+
+def linkedin_member_id(key: str) -> str:
+    """A LinkedIn member ID as its API gives them ("ACoAA" and 34 more URL-safe characters),
+    drawn from `key` so that no other seeded value moves."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()).decode()
+    return "ACoAA" + digest[:34]
+
+
+def on_linkedin(prospect: ProspectRec) -> None:
+    """A seeded person made a LinkedIn member: a profile slug from their name, a member ID, a
+    headline for a bio, and a person (LinkedIn's verification has no business or government
+    badge). Drawn from their own ID, so the seed's other values stay put."""
+    key = hashlib.sha256(prospect.external_id.encode()).hexdigest()
+    name = "".join(c if c.isascii() and c.isalnum() else "-" for c in prospect.display_name)
+    slug = "-".join(part for part in name.lower().split("-") if part) or "member"
+    prospect.platform = "linkedin"
+    prospect.username = f"{slug}-{key[:6]}"
+    prospect.platform_id = linkedin_member_id(prospect.external_id)
+    if prospect.bio is not None:
+        role_at_company = prospect.bio.split(". ")[0]
+        tail = HEADLINE_TAILS[int(key[6:10], 16) % len(HEADLINE_TAILS)]
+        prospect.bio = f"{role_at_company} | {tail}"
+    if prospect.verified != "none":
+        prospect.verified = "verified"
+    prospect.profile_type = "personal"
 
 
 def conversation(

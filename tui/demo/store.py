@@ -25,6 +25,8 @@ from tui.demo.records import (
     MessageRec,
     ProspectRec,
     ThreadRec,
+    conversation_id,
+    platform_name,
     ts,
 )
 from tui.demo.seed import (
@@ -384,8 +386,11 @@ class DemoStore:
         prospect = self.find_prospect(platform_id, external_id)
         if prospect is None:
             raise DemoError(
-                404, "PROSPECT_NOT_FOUND", "No X user with that ID could be found for this team"
+                404,
+                "PROSPECT_NOT_FOUND",
+                f"No {platform_name(link.platform)} user with that ID could be found for this team",
             )
+        self.check_reachable(link, prospect)
         if self.lookup_thread(link.id, None, prospect.external_id) is not None:
             raise DemoError(
                 409,
@@ -395,7 +400,7 @@ class DemoStore:
         now = self.now()
         thread = ThreadRec(
             id=make_id(self._rng),
-            platform_id=":".join(sorted((link.platform_id, prospect.platform_id), key=int)),
+            platform_id=conversation_id(link.platform, link.platform_id, prospect.platform_id),
             account_link_id=link.id,
             prospect=prospect,
             created_at=now,
@@ -403,6 +408,7 @@ class DemoStore:
             last_message=None,
             message_count=0,
             seed=self._rng.randrange(1 << 30),
+            platform=link.platform,
             variant="unencrypted",
             messages=[],
         )
@@ -416,6 +422,20 @@ class DemoStore:
             prospectId=prospect.external_id,
         )
         return thread
+
+    @staticmethod
+    def check_reachable(link: AccountLinkRec, prospect: ProspectRec) -> None:
+        """An account link talks to people on its own platform only: a LinkedIn link cannot
+        write to an X user, whatever their ID."""
+        if prospect.platform != link.platform:
+            raise DemoError(
+                422,
+                "RECIPIENT_UNAVAILABLE",
+                f"{prospect.display_name or prospect.username} is on "
+                f"{platform_name(prospect.platform)}, and the account link {link.name} is on "
+                f"{platform_name(link.platform)}",
+                {"reason": "otherPlatform"},
+            )
 
     def update_thread(self, thread: ThreadRec, changes: dict[str, Any]) -> None:
         if "assigneeId" in changes:
@@ -493,6 +513,7 @@ class DemoStore:
         """Ours, through the API: authored by the thread's account link, which must be able
         to send (a paused or offline one cannot)."""
         link = self.account_link(thread.account_link_id)
+        self.check_reachable(link, thread.prospect)
         if link.status != "active":
             why = f" ({', '.join(link.pause_reasons)})" if link.pause_reasons else ""
             raise DemoError(

@@ -29,6 +29,7 @@ V1_CODES = {
     "UNAUTHORIZED": "unauthorized",
     "RATE_LIMITED": "rateLimited",
     "ACCOUNT_LINK_DISCONNECTED": "accountLinkDisconnected",
+    "RECIPIENT_UNAVAILABLE": "recipientUnavailable",
 }
 STATUS_CODES = {
     400: "invalidRequest",
@@ -72,7 +73,7 @@ def from_demo_error(error: DemoError) -> V2Error:
     elif code == "messageNotModifiable":
         status = 422  # v1's 403 (not your message) is, in v2, one more message not to change
         details = {"reason": error.message}
-    elif code == "accountLinkDisconnected":
+    elif code in ("accountLinkDisconnected", "recipientUnavailable"):
         details = error.details
     return V2Error(status, code, error.message, details)
 

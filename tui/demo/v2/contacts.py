@@ -37,15 +37,14 @@ class ContactHandlers(Handlers):
         if len(platform_ids) > 100 or len(usernames) > 100:
             raise invalid("platformId", "at most 100 values")
         expand = query.expand(("status", "tags", "assignee"))
-        found: list[ProspectRec] = []
-        if platform == "twitter":
-            self.store.ensure_all()
-            wanted_ids, wanted_names = set(platform_ids), {fold(u) for u in usernames}
-            found = [
-                p
-                for p in self.store.prospects.values()
-                if p.platform_id in wanted_ids or fold(p.username) in wanted_names
-            ]
+        self.store.ensure_all()
+        wanted_ids, wanted_names = set(platform_ids), {fold(u) for u in usernames}
+        found: list[ProspectRec] = [
+            p
+            for p in self.store.prospects.values()
+            if p.platform == platform
+            and (p.platform_id in wanted_ids or fold(p.username) in wanted_names)
+        ]
         contacts = [self.shapes.contact(p, expand) for p in found]
         return self._offset_page(query, "contacts", contacts)
 

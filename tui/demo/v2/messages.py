@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from tui.demo import xchat
-from tui.demo.records import MessageRec, ThreadRec, ts
+from tui.demo.records import AccountLinkRec, MessageRec, ProspectRec, ThreadRec, platform_name, ts
 from tui.demo.v2.answers import CUID, Accepted, Created, V2Error, invalid, json_object
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import Query, cursor_key, decode_cursor, encode_cursor
@@ -105,8 +105,9 @@ class MessageHandlers(Handlers):
         reply_to = body.get("replyToMessageId")
         if reply_to is not None and not (isinstance(reply_to, str) and CUID.match(reply_to)):
             raise invalid("replyToMessageId", "must be a message ID")
-        thread, _ = self._send_target(body.get("target"))
-        limit = max_characters(thread.prospect.platform)
+        link, person, thread = self._send_target(body.get("target"))
+        # The limit is that of the platform the message goes out on: its account link's.
+        limit = max_characters(link.platform)
         if len(content) > limit:
             raise V2Error(
                 422,
@@ -114,6 +115,8 @@ class MessageHandlers(Handlers):
                 f"Longer than {limit} characters",
                 {"detail": "too long"},
             )
+        if thread is None:
+            thread = self.store.create_thread(link.id, None, person.external_id)
         self._mutable(thread, "message:reply" if reply_to is not None else "message:send")
         if reply_to is not None and not any(
             m.id == reply_to for m in self.store.messages_of(thread)
@@ -129,7 +132,9 @@ class MessageHandlers(Handlers):
             self.sends[key] = (fingerprint, answer)
         return Created(answer)  # a new send; only a replay of its key is a 200
 
-    def _send_target(self, target: Any) -> tuple[ThreadRec, bool]:
+    def _send_target(self, target: Any) -> tuple[AccountLinkRec, ProspectRec, ThreadRec | None]:
+        """Whom a send goes to, from which account link, and their thread there (None: the
+        send creates it). A person on another platform than the link's is not reachable."""
         if not isinstance(target, dict):
             raise invalid("target", "is required: {type: thread|contact|profile, ...}")
         kind = target.get("type")
@@ -145,35 +150,45 @@ class MessageHandlers(Handlers):
         if extra or set(target) != allowed:
             raise invalid("target", f"a {kind} target has exactly {', '.join(sorted(allowed))}")
         if kind == "thread":
-            return self.store.thread(str(target["threadId"])), False
-        link_id = str(target["accountLinkId"])
-        self.store.account_link(link_id)
+            thread = self.store.thread(str(target["threadId"]))
+            return self.store.account_link(thread.account_link_id), thread.prospect, thread
+        link = self.store.account_link(str(target["accountLinkId"]))
         if kind == "contact":
             person = self._contact(str(target["contactId"]))
-        else:
-            supported = sorted(
-                {"twitter"} | {a.platform for a in self.store.account_links.values()}
-            )
-            if target["platform"] not in supported:
-                raise V2Error(
-                    422,
-                    "platformNotSupported",
-                    f"Only {', '.join(supported)} are enabled for this team",
-                    {"platform": str(target["platform"]), "supported": supported},
-                )
-            found = self.store.find_prospect(str(target["platformId"]), None)
-            if found is None:
+            if person.platform != link.platform:
                 raise V2Error(
                     422,
                     "recipientUnavailable",
-                    "No X user with that ID can receive messages",
-                    {"reason": "notFound"},
+                    f"The contact has no {platform_name(link.platform)} profile",
+                    {"reason": "noProfileOnPlatform"},
                 )
-            person = found
-        existing = self.store.lookup_thread(link_id, None, person.external_id)
-        if existing is not None:
-            return existing, False
-        return self.store.create_thread(link_id, None, person.external_id), True
+        else:
+            person = self._profile_target(link, str(target["platform"]), str(target["platformId"]))
+        existing = self.store.lookup_thread(link.id, None, person.external_id)
+        return link, person, existing
+
+    def _profile_target(self, link: AccountLinkRec, platform: str, platform_id: str) -> ProspectRec:
+        supported = sorted({"twitter"} | {a.platform for a in self.store.account_links.values()})
+        if platform not in supported:
+            raise V2Error(
+                422,
+                "platformNotSupported",
+                f"Only {', '.join(supported)} are enabled for this team",
+                {"platform": platform, "supported": supported},
+            )
+        if platform != link.platform:
+            raise invalid(
+                "target.platform", f"must be the account link's platform ({link.platform})"
+            )
+        found = self.store.find_prospect(platform_id, None)
+        if found is None or found.platform != platform:
+            raise V2Error(
+                422,
+                "recipientUnavailable",
+                f"No {platform_name(platform)} user with that ID can receive messages",
+                {"reason": "notFound"},
+            )
+        return found
 
     def _mutable(self, thread: ThreadRec, capability: str) -> None:
         link = self.store.account_links.get(thread.account_link_id)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from tui.demo.records import LabelRec, MemberRec, MessageRec, ProspectRec, ThreadRec, ts
+from tui.demo.records import (
+    PLATFORM_NAMES,
+    USERNAME_PREFIXES,
+    LabelRec,
+    MemberRec,
+    MessageRec,
+    ProspectRec,
+    ThreadRec,
+    ts,
+)
 from tui.demo.store import DemoStore
 from tui.demo.v2.query import effective_assignee
 
@@ -33,13 +42,15 @@ LINK_CAPABILITIES = [
 OLDER_DM_RESTRICTIONS = ["message:edit", "message:delete:self", "message:unsend", "message:react"]
 MUTATION_WINDOWS = {"message:edit": 900, "message:unsend": 86_400, "message:react": 86_400}
 
-# The team's platforms (`GET /platforms`): X, and Instagram on one account link, with a shorter
-# message limit and no editing.
+# The team's platforms (`GET /platforms`): X; LinkedIn, on one account link, with a shorter
+# message limit, documents, an hour to edit or unsend, and neither reactions, quoting nor
+# typing; and Instagram, on another, shorter still and without editing. These figures are the
+# demo's own: the service's are whatever its `GET /platforms` says.
 PLATFORMS: dict[str, dict[str, Any]] = {
     "twitter": {
         "platform": "twitter",
-        "name": "X",
-        "usernamePrefix": "@",
+        "name": PLATFORM_NAMES["twitter"],
+        "usernamePrefix": USERNAME_PREFIXES["twitter"],
         "capabilities": LINK_CAPABILITIES,
         "limits": {
             "characters": MAX_CONTENT,
@@ -53,10 +64,40 @@ PLATFORMS: dict[str, dict[str, Any]] = {
             "read": {"observe": True, "mutate": False},
         },
     },
+    "linkedin": {
+        "platform": "linkedin",
+        "name": PLATFORM_NAMES["linkedin"],
+        "usernamePrefix": USERNAME_PREFIXES["linkedin"],
+        "capabilities": [
+            "message:send",
+            "message:edit",
+            "message:unsend",
+            "media:image",
+            "media:file",
+            "thread:archive:observe",
+            "thread:archive:mutate",
+            "thread:read:observe",
+            "thread:read:mutate",
+        ],
+        "limits": {
+            "characters": 8_000,
+            "mediaCount": 5,
+            "mediaBytes": 20_971_520,
+            "mediaTypes": {
+                "image": ["image/jpeg", "image/png", "image/gif"],
+                "file": [".pdf", ".docx", ".pptx", ".xlsx"],
+            },
+        },
+        "mutationWindows": {"message:edit": 3_600, "message:unsend": 3_600},
+        "threadState": {
+            "archive": {"observe": True, "mutate": True},
+            "read": {"observe": True, "mutate": True},
+        },
+    },
     "instagram": {
         "platform": "instagram",
-        "name": "Instagram",
-        "usernamePrefix": "@",
+        "name": PLATFORM_NAMES["instagram"],
+        "usernamePrefix": USERNAME_PREFIXES["instagram"],
         "capabilities": [
             "message:send",
             "message:unsend",
@@ -90,7 +131,7 @@ def max_characters(platform: str) -> int:
 def restrictions(t: ThreadRec) -> list[str]:
     """What this conversation does not allow: an older (unencrypted) X DM changes nothing once
     sent, and a thread can carry restrictions of its own."""
-    older = t.prospect.platform == "twitter" and t.variant != "xChat"
+    older = t.platform == "twitter" and t.variant != "xChat"
     base = list(OLDER_DM_RESTRICTIONS) if older else []
     return base + [r for r in t.restrictions if r not in base]
 
@@ -200,7 +241,7 @@ class Shapes:
             "platform": p.platform,
             "platformId": p.platform_id,
             "username": p.username,
-            "handle": f"@{p.username}",
+            "handle": p.handle,
             "displayName": p.display_name,
             "avatarUrl": p.avatar_url,
             "bio": p.bio,
@@ -250,7 +291,7 @@ class Shapes:
         assignee = effective_assignee(t)
         wire: dict[str, Any] = {
             "id": t.id,
-            "platform": t.prospect.platform,
+            "platform": t.platform,
             "platformId": t.platform_id,
             "accountLinkId": link,
             "profileId": self.profile_id(t.prospect),
@@ -310,7 +351,7 @@ class Shapes:
             "id": m.id,
             "threadId": t.id,
             "accountLinkId": t.account_link_id,
-            "platform": t.prospect.platform,
+            "platform": t.platform,
             "platformId": m.platform_id,
             "direction": direction(t, m),
             "sentBy": sent_by,
@@ -332,8 +373,8 @@ class Shapes:
             "deletedAt": ts(m.deletion.deleted_at) if m.deletion else None,
             "createdAt": ts(m.created_at),
             "platformData": {"_tag": "twitter", "encrypted": t.variant == "xChat"}
-            if t.prospect.platform == "twitter"
-            else {"_tag": t.prospect.platform},
+            if t.platform == "twitter"
+            else {"_tag": t.platform},
             "replyTo": reply,
         }
         if "thread" in expand:
