@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.core.edits import parse_valuation
-from tui.ui.features.conversations import valid_user_id
+from tui.core.people_refs import valid_user_id
 from tui.ui.screens.lookup import normalise_username
 
 

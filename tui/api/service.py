@@ -163,8 +163,9 @@ class InboxApi(Protocol):
         external_id: str | None = None,
     ) -> Thread | None: ...
     async def lookup_threads_by_username(
-        self, username: str, account_link_ids: Sequence[str] = ()
-    ) -> list[Thread]: ...
+        self, username: str, account_link_ids: Sequence[str] = (), *, platform: str = "twitter"
+    ) -> list[Thread]:
+        """Every thread with the person of that username on `platform` (v1: X only)."""
 
     # --- messages
     async def list_messages(

@@ -84,6 +84,21 @@ class Directory:
         link = self.account_links.get(thread.account_link_id)
         return self.platforms.get(link.platform if link is not None else thread.platform)
 
+    def platform_label(self, thread: Thread) -> str:
+        """The name of the thread's platform ("X", "LinkedIn"), or its ID when the service
+        did not name it."""
+        platform = self.platform_of(thread)
+        if platform is not None:
+            return platform.label
+        return "X" if thread.platform == "twitter" else thread.platform
+
+    def link_username(self, link: AccountLink) -> str:
+        """The account link's username as its platform shows it: "@acmecorp" on X, with no
+        prefix on LinkedIn (its `usernamePrefix`); "" when it has none."""
+        platform = self.platforms.get(link.platform)
+        prefix = platform.username_prefix if platform is not None else "@"
+        return prefix + link.username if link.username else ""
+
     def platform_badge(self, platform_id: str) -> str:
         from tui.core.model import platform_badge
 

@@ -22,13 +22,14 @@ class PickResult(NamedTuple):
 
 class LinkChoice(NamedTuple):
     """An account link a new conversation can start from, as the dialog offers it: its
-    platform's name (the person's user ID is theirs there) and its message length limit
-    (None: any length)."""
+    platform's name (the person's user ID is theirs there), its message length limit (None: any
+    length) and its ID ("twitter", "linkedin": how its people are named)."""
 
     id: str
     label: str
     platform: str = "X"
     limit: int | None = None
+    platform_id: str = "twitter"
 
 
 class NewConversation(NamedTuple):

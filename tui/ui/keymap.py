@@ -146,7 +146,7 @@ KEYMAP: tuple[Key, ...] = (
         "Hide loaded threads under a lead score",
         "app",
     ),
-    Key("open.profile", "o", "triage.open_profile", "Open the prospect's X profile", "app"),
+    Key("open.profile", "o", "triage.open_profile", "Open the prospect's profile", "app"),
     Key(
         "open.conversation", "O", "triage.open_conversation", "Open the DM conversation on X", "app"
     ),

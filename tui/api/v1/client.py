@@ -253,9 +253,10 @@ class V1Client(HttpClient):
         return None if data is None else parse(domain.Thread, data)
 
     async def lookup_threads_by_username(
-        self, username: str, account_link_ids: Sequence[str] = ()
+        self, username: str, account_link_ids: Sequence[str] = (), *, platform: str = "twitter"
     ) -> list[domain.Thread]:
-        """Every thread with the person of that exact username (case-insensitive, no @)."""
+        """Every thread with the person of that exact username (case-insensitive, no @). v1
+        knows X alone: `platform` is not sent."""
         params = [("username", username.strip().removeprefix("@"))]
         params += account_link_params(list(account_link_ids))
         return await self._get_list(domain.Thread, "/threads/lookup-by-username", params)

@@ -232,7 +232,7 @@ class V2Api(HttpClient):
 
     async def _platform_of(self, account_link_id: str) -> str:
         """The platform an account link is on: a person reached from it is that platform's
-        (an Instagram link's people are Instagram IDs, not X ones)."""
+        (a LinkedIn link's people are LinkedIn member IDs, not X user IDs)."""
         links = await self.list_account_links()
         link = next((link for link in links if link.id == account_link_id), None)
         return link.platform if link is not None and link.platform else PLATFORM
@@ -267,8 +267,8 @@ class V2Api(HttpClient):
         external_platform_id: str | None = None,
         external_id: str | None = None,
     ) -> domain.Thread | None:
-        """The thread between an account link and a person (by X user ID), or None: the
-        contact first, then its thread with that account."""
+        """The thread between an account link and a person (by their user ID on the link's
+        platform), or None: the contact first, then its thread with that account."""
         if not external_platform_id:
             raise ValueError("give external_platform_id (v2 finds people by platform ID)")
         platform = await self._platform_of(account_link_id)
@@ -277,9 +277,11 @@ class V2Api(HttpClient):
         return threads[0] if threads else None
 
     async def lookup_threads_by_username(
-        self, username: str, account_link_ids: Sequence[str] = ()
+        self, username: str, account_link_ids: Sequence[str] = (), *, platform: str = PLATFORM
     ) -> list[domain.Thread]:
-        contacts = await self._contact_ids(username=username.strip().removeprefix("@"))
+        contacts = await self._contact_ids(
+            username=username.strip().removeprefix("@"), platform=platform
+        )
         return await self._threads_of(contacts, account_link_ids)
 
     # --- messages ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from tui.demo.records import ts
 from tui.demo.v2.answers import Accepted, invalid, json_object, member_or_none
 from tui.demo.v2.handlers import Handlers, Route
 from tui.demo.v2.query import FolderFilter, Query, cursor_key, decode_cursor, encode_cursor
+from tui.demo.v2.shapes import PLATFORMS
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -98,8 +99,11 @@ class ThreadHandlers(Handlers):
         return self.shapes.thread(thread, set())  # PATCH has no `expand` in the spec
 
     async def delete_thread(self, request: Request) -> Any:
-        self.store.delete_thread(self.store.thread(request.path_params["thread_id"]))
-        return {"scope": "remoteAndLocal"}
+        thread = self.store.thread(request.path_params["thread_id"])
+        self.store.delete_thread(thread)
+        # Deleted on the platform too where it can be (X); elsewhere in Inboxapp only.
+        remote = "thread:delete:remote" in PLATFORMS[thread.platform]["capabilities"]
+        return {"scope": "remoteAndLocal" if remote else "local"}
 
     async def typing(self, request: Request) -> Any:
         thread = self.store.thread(request.path_params["thread_id"])

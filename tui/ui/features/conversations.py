@@ -1,8 +1,9 @@
 """Starting a conversation: look the person up, open the thread, or create it (lookup-or-create).
 
-By user ID (on the account link's platform: X's, Instagram's...): look the thread up, then (v1)
-create it empty. By username: the person's existing threads tell their user ID (there is no
-username search for people not yet contacted). With a first message written in the dialog, one
+By user ID (on the account link's platform: an X user ID, a LinkedIn member ID...): look the
+thread up, then (v1) create it empty. By username, or a link to their profile (linkedin.com/in/
+<name>): the person's existing threads on that platform tell their user ID (there is no username
+search for people not yet contacted). With a first message written in the dialog, one
 send creates the thread too (v1 quick send; v2 a send to a profile target); the dialog counts it
 against the platform's limit. v2 has no empty conversations: without a first message, the dialog
 asks for one.
@@ -18,13 +19,14 @@ from textual.message import Message
 
 from tui.api.errors import Conflict, InboxError, NotFound, TransportError
 from tui.core.api_versions import ApiFeature
+from tui.core.people_refs import naming, read_person
 from tui.core.text import one_line
 from tui.ui.answers import LinkChoice
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
-    from tui.core.model import Thread
+    from tui.core.model import Platform, Thread
     from tui.ui.answers import NewConversation
     from tui.ui.features.live import LiveFeature
     from tui.ui.features.reply import ReplyFeature
@@ -61,11 +63,6 @@ class Person(NamedTuple):
     note: str = ""
 
 
-def valid_user_id(text: str) -> bool:
-    """User IDs are ASCII digits (str.isdigit alone also accepts other scripts' digits)."""
-    return text.isascii() and text.isdigit() and 1 <= len(text) <= 20
-
-
 class ConversationsFeature(Feature):
     def __init__(self, shell: AppShared, live: LiveFeature, reply: ReplyFeature) -> None:
         super().__init__(shell)
@@ -76,14 +73,20 @@ class ConversationsFeature(Feature):
         from tui.ui.screens.pickers import NewConversationScreen
 
         directory = self.shell.directory
-        links = [
-            LinkChoice(
-                a.id,
-                one_line(f"{a.name} (@{a.username})", 50) + _state_note(a.status),
-                *self._platform(a.id),
+        links = []
+        for a in directory.account_links.values():
+            platform = self._platform(a.id)
+            username = directory.link_username(a)
+            links.append(
+                LinkChoice(
+                    a.id,
+                    one_line(f"{a.name} ({username})" if username else a.name, 50)
+                    + _state_note(a.status),
+                    one_line(platform.label, 20),
+                    platform.max_characters,
+                    platform.id,
+                )
             )
-            for a in directory.account_links.values()
-        ]
         if not links:
             self.notify(
                 "The team's account links are still loading.", severity="warning", markup=False
@@ -102,10 +105,10 @@ class ConversationsFeature(Feature):
 
         self.shell.push_screen(NewConversationScreen(links, given), chosen)
 
-    def _platform(self, link_id: str) -> tuple[str, int | None]:
-        """The name and the message length limit of the account link's platform, as the
-        team's platforms say (X's as v1 knows it when they do not list X)."""
-        from tui.core.model import X_PLATFORM  # (the models: not on the first frame's path)
+    def _platform(self, link_id: str) -> Platform:
+        """The account link's platform, as the team's platforms say (X as v1 knows it when they
+        do not list X; another they do not list: its ID, no known limit)."""
+        from tui.core.model import X_PLATFORM, Platform  # (not on the first frame's path)
 
         directory = self.shell.directory
         link = directory.account_links.get(link_id)
@@ -113,9 +116,9 @@ class ConversationsFeature(Feature):
         platform = directory.platform(platform_id)
         if platform is None and platform_id == X_PLATFORM.id:
             platform = X_PLATFORM
-        if platform is None:  # not among the team's platforms: its ID, no known limit
-            return one_line(platform_id, 20), None
-        return one_line(platform.label, 20), platform.max_characters
+        if platform is None:
+            return Platform(id=platform_id, name=one_line(platform_id, 20))
+        return platform
 
     @work(group="new-conversation", exclusive=True)
     async def _start_conversation(self, wanted: NewConversation) -> None:
@@ -138,30 +141,28 @@ class ConversationsFeature(Feature):
         self.post_message(ready)
 
     async def _find_person(self, who: str, link_id: str) -> Person:
-        from tui.ui.screens.lookup import normalise_username
-
-        platform = self._platform(link_id)[0]
-        if who.isdigit():
-            if not valid_user_id(who):
-                return Person(None, note=f"A user ID on {platform} is a number of up to 20 digits.")
-            return Person(who)
-        username = normalise_username(who)
-        if username is None:
-            return Person(
-                None,
-                note=f"{one_line(who, 30)!r} is neither a username nor a user ID on {platform}.",
-            )
-        threads = await self.shell.client.lookup_threads_by_username(username)
+        """Whom `who` names on the account link's platform: their user ID as typed, or as
+        their threads there tell it."""
+        platform = self._platform(link_id)
+        label = one_line(platform.label, 20)
+        names = naming(platform.id, label)
+        person = read_person(platform.id, who)
+        if person is None:
+            return Person(None, note=f"{one_line(who, 30)!r} {names.unknown}.")
+        if person.platform_id is not None:
+            return Person(person.platform_id)
+        username = person.username or ""
+        shown = one_line(platform.username_prefix + username, 60)
+        threads = await self.shell.client.lookup_threads_by_username(username, platform=platform.id)
         if not threads:
-            where = " (the number in x.com/i/user/…)" if platform == "X" else ""
             return Person(
                 None,
-                note=f"@{username} has no conversation with your team yet: start it with their "
-                f"{platform} user ID{where}.",
+                note=f"{shown} has no conversation with your team yet: start it with their "
+                f"{names.id_name}{names.where}.",
             )
         mine = next((t for t in threads if t.account_link_id == link_id), None)
         return Person(
-            threads[0].prospect.platform_id, mine, f"Opened your conversation with @{username}."
+            threads[0].prospect.platform_id, mine, f"Opened your conversation with {shown}."
         )
 
     async def _lookup_or_create(
@@ -189,10 +190,7 @@ class ConversationsFeature(Feature):
                 return ConversationReady(None, "The conversation exists but could not be opened.")
             return ConversationReady(existing, "It already existed: opened it.")
         except NotFound:
-            platform = self._platform(link_id)[0]
-            return ConversationReady(
-                None, f"No {platform} user with the ID {platform_id} was found."
-            )
+            return ConversationReady(None, self._not_found(link_id, platform_id))
         return ConversationReady(created, "New conversation: write the first message.", True)
 
     async def _quick_send(self, wanted: NewConversation, platform_id: str) -> ConversationReady:
@@ -208,8 +206,7 @@ class ConversationsFeature(Feature):
                 idempotency_key=f"inbox-tui-{uuid.uuid4().hex}",
             )
         except NotFound:
-            note = f"No {self._platform(link_id)[0]} user with the ID {platform_id} was found."
-            return ConversationReady(None, note, retry=wanted)
+            return ConversationReady(None, self._not_found(link_id, platform_id), retry=wanted)
         except TransportError as error:
             if not error.maybe_sent:
                 return ConversationReady(
@@ -223,6 +220,11 @@ class ConversationsFeature(Feature):
             return ConversationReady(None, f"Not sent: {describe_error(error)}", retry=wanted)
         thread = await client.get_thread(result.thread.id)
         return ConversationReady(thread, "Sent: the conversation is open.", sent=True)
+
+    def _not_found(self, link_id: str, platform_id: str) -> str:
+        platform = self._platform(link_id)
+        names = naming(platform.id, one_line(platform.label, 20))
+        return f"No {names.member} with the ID {one_line(platform_id, 60)} was found."
 
     async def _arrived(self, thread: Thread, text: str) -> bool:
         page = await self.shell.client.list_messages(thread.id, limit=10)

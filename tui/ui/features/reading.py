@@ -155,7 +155,9 @@ class ReadingFeature(Feature):
             return
         if not message.messages:
             view.show_notice(
-                "Messages are still importing from X: checking again shortly."
+                f"Messages are still importing from "
+                f"{one_line(self.shell.directory.platform_label(message.thread), 20)}: "
+                "checking again shortly."
                 if message.syncing
                 else "No messages in this thread yet.",
                 message.thread,

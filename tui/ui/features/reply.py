@@ -525,7 +525,7 @@ class ReplyFeature(Feature):
             # The platform did not confirm it: it may have gone. Never resent; the thread is
             # read to see whether it is there.
             pending.state = "checking"
-            note = f"not confirmed by X (message {error.message_id or 'unknown'})"
+            note = f"not confirmed by the platform (message {error.message_id or 'unknown'})"
             self.post_message(SendSettled(pending, None, note, unknown=True))
             found = await self._find_sent(pending, known, error.message_id)
             self.post_message(SendSettled(pending, found, "" if found else note))

@@ -507,6 +507,11 @@ class TriageFeature(Feature):
             return
         thread = targets[0]
         name = one_line(thread.prospect.display_name, 40)
+        platform = one_line(self.shell.directory.platform_label(thread), 20)
+        if thread.capabilities is None or "thread:delete:remote" in thread.capabilities:
+            where = f"it also deletes the conversation on {platform}"
+        else:
+            where = f"on {platform} the conversation stays (the service cannot delete it there)"
 
         def answered(answer: str | None) -> None:
             if answer == "archive":
@@ -527,8 +532,8 @@ class TriageFeature(Feature):
         self.shell.push_screen(
             ConfirmScreen(
                 f"Delete the conversation with {name}?",
-                "Deleting is permanent: it cannot be undone, and it also deletes the "
-                "conversation on X. Archiving hides it and keeps it.",
+                f"Deleting is permanent: it cannot be undone, and {where}. Archiving hides "
+                "it and keeps it.",
                 [
                     ("delete", "Delete permanently", "error"),
                     ("archive", "Archive instead", "primary"),

@@ -72,7 +72,8 @@ class FilterScreen(ModalScreen[ThreadQuery | None]):
         members = [(m.id, Text(one_line(m.label, 40))) for m in d.members.values()]
         campaigns = [(c, Text(one_line(d.campaign_label(c), 40))) for c in d.campaign_ids]
         links = [
-            (a.id, Text(one_line(f"{a.name} @{a.username}", 40))) for a in d.account_links.values()
+            (a.id, Text(one_line(f"{a.name} {d.link_username(a)}", 40)))
+            for a in d.account_links.values()
         ]
         # Offered when the team has more than one (v2 says which; v1 knows X alone).
         platforms = [(p.id, Text(one_line(p.label, 30))) for p in d.platforms.values()]

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from tui.core.edits import Scope, parse_valuation
+from tui.core.people_refs import naming
 from tui.core.text import one_line
 from tui.ui.answers import CREATE, LinkChoice, NewConversation, PickResult
 from tui.ui.widgets.checklist import CheckList
@@ -395,9 +396,8 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
     def _show_link(self) -> None:
         """The hint names the chosen link's platform; the count is against its limit."""
         link = self.link
-        self.query_one("#new-who", Input).placeholder = one_line(
-            f"username (without @) or {link.platform} user ID", 80
-        )
+        hint = naming(link.platform_id, one_line(link.platform, 20)).hint
+        self.query_one("#new-who", Input).placeholder = one_line(hint, 80)
         self._count()
 
     def _count(self) -> None:
@@ -420,11 +420,9 @@ class NewConversationScreen(ModalScreen[NewConversation | None]):
 
     def action_submit(self) -> None:
         link = self.link
-        who = self.query_one("#new-who", Input).value.strip().removeprefix("@")
-        if not who:
-            self.show_message(
-                f"Type their username or their {one_line(link.platform, 20)} user ID."
-            )
+        who = self.query_one("#new-who", Input).value.strip()
+        if not who.removeprefix("@"):
+            self.show_message(naming(link.platform_id, one_line(link.platform, 20)).ask)
             return
         text = self.query_one("#new-text", TextArea).text
         if link.limit is not None and len(text) > link.limit:

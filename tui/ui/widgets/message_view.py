@@ -100,7 +100,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         self.pending: list[Pending] = []  # ours, not yet confirmed by the server
         self.has_older = False
         self.loading_older = False
-        self.syncing = False  # older messages are still importing from X
+        self.syncing = False  # older messages are still importing (from the platform)
         self.notice = "enter reads the thread"
         self.directory = Directory()
         self._clock = clock
@@ -286,7 +286,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             return [blank, _centered(self.notice, width, notice_style)]
         lines: list[Strip] = []
         if self.syncing:
-            text = "older messages are still importing from X · checking again shortly"
+            text = "older messages are still importing · checking again shortly"
         elif self.has_older:
             text = "loading older messages…" if self.loading_older else "↑ older messages"
         else:
