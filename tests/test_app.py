@@ -348,7 +348,12 @@ async def test_sidebar_shows_prospect_and_context() -> None:
         thread = next(
             t
             for t in app.thread_list.threads
-            if t.prospect.context.valuation and t.prospect.context.status_id
+            if t.prospect.context.valuation
+            and t.prospect.context.status_id
+            # An X user (a LinkedIn member's link: tests/test_linkedin.py), by a plain name (a
+            # hostile one is shown inert: tests/test_hostile.py).
+            and t.platform == "twitter"
+            and t.prospect.display_name.isprintable()
         )
         app.thread_list.cursor = app.thread_list.threads.index(thread)
         await until(pilot, lambda: app.sidebar.thread is thread)  # it follows after a frame

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from textual.widgets import Input, RadioButton, Static
 
-from tests.app_helpers import make_app, painted_text, settle
+from tests.app_helpers import make_app, painted_text, settle, until
 from tests.test_actions import notifications, open_thread
 from tests.test_message_keys import new_conversation
 from tests.test_v2_client import raw
@@ -209,8 +209,9 @@ async def test_the_n_dialog_speaks_of_the_chosen_links_platform(data_dir: Path) 
         # Their profile's link opens your conversation with them there.
         await pilot.press("enter")
         await settle(pilot)
+        note = f"Opened your conversation with {existing.prospect.username}."
+        assert await until(pilot, lambda: note in notifications(app))
         assert app.message_view.thread is not None and app.message_view.thread.id == existing.id
-        assert f"Opened your conversation with {existing.prospect.username}." in notifications(app)
         # A member ID, with a first message: sent from the LinkedIn link, a new conversation.
         person = a_stranger(api.store, "linkedin")
         screen = await new_conversation(pilot, person.platform_id, "Hello from LinkedIn")
@@ -218,6 +219,7 @@ async def test_the_n_dialog_speaks_of_the_chosen_links_platform(data_dir: Path) 
         await pilot.pause()
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert await until(pilot, lambda: "Sent: the conversation is open." in notifications(app))
         opened = app.message_view.thread
         assert opened is not None and opened.platform == "linkedin"
         assert opened.prospect.platform_id == person.platform_id
@@ -228,13 +230,11 @@ async def test_the_n_dialog_speaks_of_the_chosen_links_platform(data_dir: Path) 
         await pilot.pause()
         await pilot.press("enter")
         await settle(pilot)
-        assert any(
-            n.startswith(
-                "nobody-by-this-name has no conversation with your team yet: start it "
-                "with their LinkedIn member ID"
-            )
-            for n in notifications(app)
+        unknown = (
+            "nobody-by-this-name has no conversation with your team yet: start it with their "
+            "LinkedIn member ID (ACoAA…)."
         )
+        assert await until(pilot, lambda: unknown in notifications(app))
     assert naming("linkedin", "LinkedIn").ask.startswith("Paste their LinkedIn profile URL")
 
 
