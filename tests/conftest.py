@@ -33,6 +33,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 # order they started last, and the run waited for them alone at its end.
 LONGEST_FIRST = (
     "tests/test_trust_model.py",
+    "tests/test_schemathesis.py",
     "tests/test_faults.py::test_chaos_never_sends_twice_or_loses_a_draft",
     "tests/test_app.py::test_each_filter_kind",
 )
