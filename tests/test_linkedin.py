@@ -107,7 +107,7 @@ async def test_a_send_is_as_long_as_the_account_links_platform_allows(demo_api: 
     on_x = {"type": "thread", "threadId": x_thread.id}
     assert (
         await raw(demo_api, "POST", "/messages", json={"target": on_x, "content": "y" * 8_001})
-    ).status_code == 200
+    ).status_code == 201
 
 
 async def test_an_account_link_reaches_people_on_its_own_platform_only(demo_api: DemoApi) -> None:

@@ -55,7 +55,7 @@ class ContactHandlers(Handlers):
 
     async def update_contact(self, request: Request) -> Any:
         person = self._contact(request.path_params["contact_id"])
-        body = await json_object(request, {"status", "notes", "valuation", "assigneeId"})
+        body = json_object(request)
         changes: dict[str, Any] = {}
         if "status" in body:
             ref = body["status"]

@@ -48,7 +48,7 @@ class LabelHandlers(Handlers):
         return Created(await self._create(request, "statuses"))
 
     async def _create(self, request: Request, kind: str) -> dict[str, Any]:
-        body = await json_object(request, {"name", "color"})
+        body = json_object(request)
         name = qp.label_name(body)
         color = _color(body, kind) if "color" in body else None
         label = self._run(lambda: self.store.create_label(kind, name, color))
@@ -68,7 +68,7 @@ class LabelHandlers(Handlers):
 
     async def _update(self, request: Request, kind: str) -> Any:
         label = self._label(kind, request.path_params["ref"])
-        body = await json_object(request, {"name", "color"})
+        body = json_object(request)
         changes: dict[str, Any] = {}
         if "name" in body:
             changes["name"] = qp.label_name(body)

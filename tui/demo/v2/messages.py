@@ -90,7 +90,7 @@ class MessageHandlers(Handlers):
         key = request.headers.get("idempotency-key")
         if key is not None and not (1 <= len(key) <= 255 and key.isascii() and key.isprintable()):
             raise invalid("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
-        body = await json_object(request, {"target", "content", "replyToMessageId"})
+        body = json_object(request)
         fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
         if key is not None and key in self.sends:
             seen, answer = self.sends[key]
@@ -210,7 +210,7 @@ class MessageHandlers(Handlers):
 
     async def edit_message(self, request: Request) -> Any:
         thread, message = self._find(request.path_params["message_id"])
-        body = await json_object(request, {"content"})
+        body = json_object(request)
         content = body.get("content")
         if not isinstance(content, str) or not content.strip():
             raise invalid("content", "is required and cannot be empty")
@@ -246,7 +246,7 @@ class MessageHandlers(Handlers):
         return {"versions": listed, "deletion": deletion, "times": "observed"}
 
     async def react(self, request: Request) -> Any:
-        body = await json_object(request, {"emoji"})
+        body = json_object(request)
         return await self._react(request, body.get("emoji"), add=True)
 
     async def unreact(self, request: Request) -> Any:

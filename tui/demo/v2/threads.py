@@ -73,7 +73,7 @@ class ThreadHandlers(Handlers):
 
     async def update_thread(self, request: Request) -> Any:
         thread = self.store.thread(request.path_params["thread_id"])
-        body = await json_object(request, {"archived", "unread", "assigneeId", "typingIndicators"})
+        body = json_object(request)
         changes: dict[str, Any] = {}
         for key in ("archived", "unread"):
             if key in body and not isinstance(body[key], bool):
