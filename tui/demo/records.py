@@ -26,20 +26,25 @@ def platform_name(platform: str) -> str:
     return PLATFORM_NAMES.get(platform, platform)
 
 
+# Where each platform keeps a picture and a profile (X's for a platform not listed).
+AVATAR_URLS = {
+    "twitter": "https://pbs.twimg.com/profile_images/{}/photo.jpg",
+    "instagram": "https://scontent.cdninstagram.com/v/{}/photo.jpg",
+    "linkedin": "https://media.licdn.com/dms/image/v2/{}/profile-displayphoto/photo.jpg",
+}
+PROFILE_URLS = {
+    "twitter": "https://x.com/{}",
+    "instagram": "https://www.instagram.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+}
+
+
 def avatar_url(platform: str, platform_id: str) -> str:
-    if platform == "instagram":
-        return f"https://scontent.cdninstagram.com/v/{platform_id}/photo.jpg"
-    if platform == "linkedin":
-        return f"https://media.licdn.com/dms/image/v2/{platform_id}/profile-displayphoto/photo.jpg"
-    return f"https://pbs.twimg.com/profile_images/{platform_id}/photo.jpg"
+    return AVATAR_URLS.get(platform, AVATAR_URLS["twitter"]).format(platform_id)
 
 
 def profile_url(platform: str, username: str) -> str:
-    if platform == "instagram":
-        return f"https://www.instagram.com/{username}"
-    if platform == "linkedin":
-        return f"https://www.linkedin.com/in/{username}"
-    return f"https://x.com/{username}"
+    return PROFILE_URLS.get(platform, PROFILE_URLS["twitter"]).format(username)
 
 
 def conversation_id(platform: str, ours: str, theirs: str) -> str:
