@@ -142,6 +142,14 @@ ALLOWED = [
         "v1",
         "ST202",
         "*",
+        "[422]",
+        "v1 answers 422 for what the thread cannot do (a reaction or an edit outside X Chat), "
+        "as 04-service-facts lists it; its document lists only 200",
+    ),
+    Allowed(
+        "v1",
+        "ST202",
+        "*",
         "username",
         "`username=` is sent empty (the document allows empty values) but has minLength 1: a "
         "required value that is empty is refused",

@@ -289,3 +289,10 @@ def test_the_checked_values_are_typed_as_the_spec_types_them() -> None:
         "cursor": {"id": "abc", "timestamp": "2026-11-01T12:00:00.000Z"},
     }
     copy.deepcopy(checked)
+
+
+async def test_a_v2_event_sequence_has_no_upper_bound(http: httpx.AsyncClient) -> None:
+    """The spec gives `afterSeq` a minimum only (found by schemathesis: the demo had capped it
+    at JavaScript's largest safe integer)."""
+    answer = await http.get("/api/v2/events", params={"afterSeq": str(2**60)})
+    assert answer.status_code == 200 and answer.json()["data"] == []
