@@ -150,9 +150,10 @@ ALLOWED = [
         "v1",
         "ST202",
         "*",
-        "username",
-        "`username=` is sent empty (the document allows empty values) but has minLength 1: a "
-        "required value that is empty is refused",
+        ": is required",
+        "a required parameter sent empty (`username=`, `platformId=`): the v1 document allows "
+        "empty values, an empty one is read as not given, and a required one not given is "
+        "refused",
     ),
 ]
 
