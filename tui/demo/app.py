@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -138,7 +139,7 @@ class DemoApi:
         if exc.status_code == 405:
             # Every method the spec gives the path, as HTTP asks of a 405 (a literal path
             # such as /tags/colors is its own, not /tags/{tagId}'s).
-            headers["Allow"] = ", ".join(_allowed(request.url.path))
+            headers["Allow"] = ", ".join(_allowed(_raw_path(request)))
         if not request.url.path.startswith("/api/v1"):
             if exc.status_code == 400:
                 issues = [{"path": [], "message": str(exc.detail)}]
@@ -196,7 +197,7 @@ class DemoApi:
         async def endpoint(request: Request) -> Response:
             path = api_path(request.url.path)
             self.request_log.append((request.method, path))
-            checked = await self._check(request, path, v2)
+            checked = await self._check(request, api_path(_raw_path(request)), v2)
             # The key first: without it there is no team, so no team's budget to spend.
             auth = request.headers.get("authorization", "")
             scheme, _, token = auth.partition(" ")
@@ -540,6 +541,13 @@ V2_FAULTS: dict[int, tuple[str, Any]] = {
     502: ("platformError", None),
     503: ("platformUnavailable", {"retryAfterSeconds": 1}),
 }
+
+
+def _raw_path(request: Request) -> str:
+    """The path as sent, still percent-encoded: `request.url` drops a line break (as
+    urllib.parse does) and the decoded one cannot tell `%2F` from `/`."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if raw else quote(request.scope["path"])
 
 
 def _allowed(url_path: str) -> list[str]:

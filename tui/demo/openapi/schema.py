@@ -30,6 +30,12 @@ class Issue:
         return f"{where}: {self.message}" if where else self.message
 
 
+# What a pattern asks for, in words (the emoji pattern alone is 200 characters).
+_PATTERN_WORDS = {
+    "^[0-9a-z]+$": "must be an ID (lowercase letters and digits)",
+    "^[\\x20-\\x7E]+$": "must be printable ASCII characters",
+}
+
 _TYPE_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -198,12 +204,7 @@ class Schemas:
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             found.append(Issue(at, f"is longer than {schema['maxLength']} characters"))
         if "pattern" in schema and not _pattern(schema["pattern"]).search(value):
-            shown = schema["pattern"]
-            found.append(
-                Issue(
-                    at, "is not in the expected form" + (f" ({shown})" if len(shown) < 40 else "")
-                )
-            )
+            found.append(Issue(at, _PATTERN_WORDS.get(schema["pattern"], "is not well formed")))
         if schema.get("format") == "date-time" and not _is_timestamp(value):
             found.append(Issue(at, "must be an ISO 8601 date and time"))
         return found
