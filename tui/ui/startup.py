@@ -140,10 +140,12 @@ class Startup:
     async def mount_panes(self) -> None:
         """The message pane, the composer and the footer, and the features the start does not
         use."""
-        from textual.widgets import Footer, Static
+        from textual.widgets import Static
+
+        from tui.ui.widgets.composer import Composer
 
         # The text area's module: after the first frame.
-        from tui.ui.widgets.composer import Composer
+        from tui.ui.widgets.footer import KeyFooter
         from tui.ui.widgets.message_view import MessageView
 
         app = self.app
@@ -157,7 +159,7 @@ class Startup:
         await app.query_one("#conversation").mount(
             app.conversation_header, app.message_view, app.composer
         )
-        await app.mount(Footer())
+        await app.mount(KeyFooter())
         await app.mount_all(feature for feature in app.all_features if not feature.at_start)
         await app.query_one("#footer-slot").remove()
         app.screen.refresh_bindings()  # focus was set before the footer was there to hear it

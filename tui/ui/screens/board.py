@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from tui.core.model import Thread
 from tui.core.text import one_line
 from tui.ui.messages import FeatureRequest
 from tui.ui.widgets.chips import chip_style, dot_style
+from tui.ui.widgets.footer import KeyFooter
 from tui.ui.widgets.sidebar import format_money
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ class BoardScreen(Screen[Thread | None]):
         yield Label("Pipeline", id="board-title")
         yield self.board
         yield Label("", id="board-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.board.focus()
