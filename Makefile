@@ -28,8 +28,12 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
-test: lint
-	$(VENV)/bin/pytest
+# Bytecode is written for the run even where PYTHONDONTWRITEBYTECODE is set (__pycache__ is
+# ignored by git): otherwise each of the workers compiles the app, and pytest rewrites the test
+# modules and its plugins' (hypothesis, anyio, syrupy: about 140 modules), again at every
+# run, about 3 s of CPU a worker and as much for each `python -m tui` a test starts.
+test: lint bytecode
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/pytest
 
 bench: bytecode
 	$(PY) -m bench
