@@ -141,6 +141,7 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         # its first page, which may already name a person).
         self._held_show: tuple[Directory, str, dict[EditField, Any] | None] | None = None
         self.filled = False  # the fields are mounted
+        self._filling = False
 
     def fields(self) -> ComposeResult:
         yield Static("", id="sb-name", classes="sb-name")
@@ -163,10 +164,11 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
         """Mount the fields. Not composed: the first frame shows no thread (see InboxApp), and
         each widget in it costs start-up time, so the app calls this after that frame (a first
         launch, after its first page). Idempotent."""
-        if self.filled:
+        if self.filled or self._filling:
             return
-        self.filled = True
+        self._filling = True  # `filled` only once they are there: a show meanwhile is held
         await self.mount_all(self.fields())
+        self.filled = True
         self._mark_selected()
         if self._held_show is not None:
             held, self._held_show = self._held_show, None
