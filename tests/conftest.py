@@ -23,11 +23,10 @@ time.tzset()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: three workers a core. Each worker is busy only about 42% of the time (the
-    rest is Pilot's idle waits, timers, child processes, a real socket), which more workers on
-    the same core fill: on a 2-core machine, 207 s with 4 workers against 323 s with 2, and
-    257 s with 6 against 273 s with 4 for the larger suite of #35 (fresh clone, quiet)."""
-    return 3 * (os.cpu_count() or 1)
+    """`-n auto`: two workers a core. About a third of the suite's time is waiting (Pilot's
+    idle checks, timers, child processes, a real socket), which a second worker on the same
+    core fills: 207 s with 4 workers against 323 s with 2 on a 2-core machine."""
+    return 2 * (os.cpu_count() or 1)
 
 
 # The longest tests (tens of seconds each on one worker), started first: collected in file
