@@ -46,6 +46,12 @@ class KeyFooter(Footer):
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and "compact" in (widget._reactive_connect or {}):
+            bound = widget._reactive_connect
+            if isinstance(widget, FooterKey) and bound is not None and "compact" in bound:
                 widget.set_reactive(FooterKey.compact, self.compact)
+                # Not bound to the footer's `compact`: Textual 8.2.8 keeps a bound key's
+                # watcher (and so the key) on the footer after the key is removed, about 4 keys
+                # a key press for ever (#36). The app never changes `compact`, and a footer
+                # that did would make its keys again (`_making` reads it).
+                del bound["compact"]
             yield widget
