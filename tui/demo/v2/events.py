@@ -20,7 +20,7 @@ class EventHandlers(Handlers):
     async def list_events(self, request: Request) -> Any:
         query = Query.read(request)
         after = request.state.checked.query.get("afterSeq", 0)  # any integer from 0 (the spec)
-        limit = query.limit(default=100, high=1000)
+        limit = query.limit(default=100)
         wanted = set(query.many("type"))
         page = self.store.events.page(after, limit)
         events = []

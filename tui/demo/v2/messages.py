@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 
 class MessageHandlers(Handlers):
-    MESSAGE_EXPAND = ("sentBy", "reactions.author", "thread", "accountLink", "replyTo.message")
-
     def __init__(self, api: DemoApi, shapes: Shapes) -> None:
         super().__init__(api, shapes)
         # Idempotency-Key -> (fingerprint of the body, the original answer).
@@ -46,8 +44,8 @@ class MessageHandlers(Handlers):
     async def list_messages(self, request: Request) -> Any:
         query = Query.read(request)
         thread = self.store.thread(request.path_params["thread_id"])
-        order = query.choice("order", ("desc", "asc"), "desc")
-        expand = query.expand(self.MESSAGE_EXPAND)
+        order = query.choice("order", "desc")
+        expand = query.expand()
         limit = query.limit()
         position = decode_cursor(query, f"messages:{thread.id}")
         cursor = cursor_key(position) if position is not None else None
@@ -82,7 +80,7 @@ class MessageHandlers(Handlers):
 
     async def get_message(self, request: Request) -> Any:
         query = Query.read(request)
-        expand = query.expand(self.MESSAGE_EXPAND)
+        expand = query.expand()
         thread, message = self._find(request.path_params["message_id"])
         return self.shapes.message(thread, message, expand)
 
@@ -220,7 +218,7 @@ class MessageHandlers(Handlers):
 
     async def unsend_message(self, request: Request) -> Any:
         query = Query.read(request)
-        scope = query.choice("scope", ("self", "all"))
+        scope = query.choice("scope")
         if scope is None:
             raise invalid("scope", "is required: self or all")
         thread, message = self._find(request.path_params["message_id"])

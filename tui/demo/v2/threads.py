@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 
 class ThreadHandlers(Handlers):
-    THREAD_EXPAND = ("profile", "contact", "accountLink", "assignee")
-
     def routes(self, route: Route) -> list[BaseRoute]:
         return [
             route("/threads", self.list_threads, ["GET"]),
@@ -30,11 +28,10 @@ class ThreadHandlers(Handlers):
 
     async def list_threads(self, request: Request) -> Any:
         query = Query.read(request)
-        folders = ("inbox", "noReply", "requests", "archived", "all")
-        folder = query.choice("folder", folders, "inbox") or "inbox"
-        order = query.choice("order", ("desc", "asc"), "desc")
+        folder = query.one("folder") or "inbox"
+        order = query.choice("order", "desc")
         unassigned = query.flag("unassigned")
-        assignee_ids = query.ids("assigneeId")
+        assignee_ids = query.many("assigneeId")
         if unassigned and assignee_ids:
             raise invalid("unassigned", "cannot be combined with assigneeId")
         q = query.one("q")
@@ -43,18 +40,18 @@ class ThreadHandlers(Handlers):
         tags, statuses = query.many("tag"), query.many("status")
         flt = FolderFilter(
             folder=folder,
-            account_link_ids=frozenset(query.ids("accountLinkId")),
-            contact_ids=frozenset(query.ids("contactId")),
+            account_link_ids=frozenset(query.many("accountLinkId")),
+            contact_ids=frozenset(query.many("contactId")),
             tag_ids=frozenset(self._label_ids("tags", tags)) if tags else None,
             status_ids=frozenset(self._label_ids("statuses", statuses)) if statuses else None,
             assignee_ids=frozenset(assignee_ids),
             unassigned=unassigned,
-            campaign_ids=frozenset(query.ids("campaignId")),
+            campaign_ids=frozenset(query.many("campaignId")),
             platforms=frozenset(query.many("platform")),
             q=q,
             ascending=order == "asc",
         )
-        expand = query.expand(self.THREAD_EXPAND)
+        expand = query.expand()
         limit = query.limit()
         position = decode_cursor(query, "threads")
         cursor = cursor_key(position) if position is not None else None
@@ -68,7 +65,7 @@ class ThreadHandlers(Handlers):
 
     async def get_thread(self, request: Request) -> Any:
         query = Query.read(request)
-        expand = query.expand(self.THREAD_EXPAND)
+        expand = query.expand()
         return self.shapes.thread(self.store.thread(request.path_params["thread_id"]), expand)
 
     async def update_thread(self, request: Request) -> Any:
