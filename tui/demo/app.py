@@ -141,11 +141,6 @@ class DemoApi:
             # such as /tags/colors is its own, not /tags/{tagId}'s).
             headers["Allow"] = ", ".join(_allowed(_raw_path(request)))
         if not request.url.path.startswith("/api/v1"):
-            if exc.status_code == 400:
-                issues = [{"path": [], "message": str(exc.detail)}]
-                return self._v2_error(
-                    400, "invalidRequest", str(exc.detail), {"issues": issues}, {}
-                )
             # No such path, or not with this method: v2 has no code of its own for either.
             code = "invalidRequest" if exc.status_code in (404, 405) else "internal"
             message = "No such operation" if exc.status_code == 404 else str(exc.detail)
@@ -257,8 +252,9 @@ class DemoApi:
 
     async def _check(self, request: Request, path: str, v2: bool) -> Checked | Exception:
         """The request against its operation in the version's OpenAPI document: its values as
-        typed there, or why it is refused (answered after the rate limit and the key, as the
-        service does). A refused request from our own client is written down for the tests."""
+        typed there, or why it is refused (answered after the key, the rate limit and any
+        injected fault, as the service answers those first). A refused request from our own
+        client is written down for the tests."""
         body = await request.body()
         query = list(request.query_params.multi_items())
         try:
@@ -587,10 +583,8 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 def _person(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Who a thread is with: one of the two IDs (the spec's prose; their types it checks)."""
     platform_id, external_id = body.get("externalPlatformId"), body.get("externalId")
-    for key, value in (("externalPlatformId", platform_id), ("externalId", external_id)):
-        if value is not None and not isinstance(value, str):
-            raise qp.bad_request(f"{key} must be a string")
     if not (platform_id or external_id):
         raise qp.bad_request("externalPlatformId or externalId is required")
     return platform_id, external_id
