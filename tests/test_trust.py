@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.app_helpers import make_app, open_what_waits, settle, until
 from tui.backend import demo_client
@@ -25,6 +26,16 @@ async def archived(api: DemoApi, thread_id: str) -> bool:
         return (await reader.get_thread(thread_id)).done
     finally:
         await reader.aclose()
+
+
+async def type_into_notes(pilot: Pilot[None], app: InboxApp, text: str) -> None:
+    """Pick the sidebar's notes field and type into its editor, as a user does."""
+    from tui.ui.widgets.sidebar import FIELDS
+
+    app.sidebar.focus()
+    await pilot.pause()
+    app.sidebar.field_index = list(FIELDS).index("notes")
+    await pilot.press("enter", *text)
 
 
 # --- 1. marks belong to the list they were made in ---------------------------------------------
@@ -119,17 +130,13 @@ async def test_tab_never_reaches_the_composer_of_a_person_the_sidebar_does_not_s
 
 
 async def test_notes_left_by_tab_then_the_list_are_saved_for_their_person(data_dir: Path) -> None:
-    from tui.ui.widgets.sidebar import FIELDS
-
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
         person = app.shown_target
         assert person is not None and person.prospect.external_id
-        app.sidebar.focus()
-        await pilot.pause()
-        app.sidebar.field_index = list(FIELDS).index("notes")
-        await pilot.press("enter", *"Met at SaaStr", "tab")  # the editor loses the focus
+        await type_into_notes(pilot, app, "Met at SaaStr")
+        await pilot.press("tab")  # the editor loses the focus
         await pilot.pause()
         app.thread_list.focus()  # (where tab and escape lead: the list)
         await pilot.press("escape", "j", "k")
@@ -146,17 +153,12 @@ async def test_notes_left_by_tab_then_the_list_are_saved_for_their_person(data_d
 async def test_notes_left_by_choosing_another_field_are_saved_and_its_editor_opens(
     data_dir: Path,
 ) -> None:
-    from tui.ui.widgets.sidebar import FIELDS
-
     app, api = make_app(data_dir=data_dir)
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
         person = app.shown_target
         assert person is not None and person.prospect.external_id
-        app.sidebar.focus()
-        await pilot.pause()
-        app.sidebar.field_index = list(FIELDS).index("notes")
-        await pilot.press("enter", *"Met at SaaStr")
+        await type_into_notes(pilot, app, "Met at SaaStr")
         await pilot.pause()
         await pilot.click("#sb-field-valuation")  # (it crashed: two editors' message lines)
         await settle(pilot)
@@ -516,15 +518,10 @@ async def test_undo_send_with_the_composer_put_away_goes_to_the_draft(data_dir: 
 
 
 async def test_notes_saved_on_the_way_past_leave_the_marks(data_dir: Path) -> None:
-    from tui.ui.widgets.sidebar import FIELDS
-
     app, _ = make_app(data_dir=data_dir)
     async with app.run_test(size=(150, 45)) as pilot:
         await settle(pilot)
-        app.sidebar.focus()
-        await pilot.pause()
-        app.sidebar.field_index = list(FIELDS).index("notes")
-        await pilot.press("enter", *"noted")
+        await type_into_notes(pilot, app, "noted")
         app.thread_list.focus()
         await pilot.press("x")  # marks it and moves on: the sidebar follows, notes saved
         await settle(pilot)
