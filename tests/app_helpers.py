@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from pathlib import Path
 
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -15,6 +16,8 @@ from tests.conftest import ANCHOR, make_store
 from tui.api import RetryPolicy
 from tui.backend import demo_backend
 from tui.core.config import Settings
+from tui.core.drafts import DraftStore
+from tui.core.writing import WritingStore
 from tui.demo import DemoApi
 from tui.ui.app import InboxApp
 
@@ -99,3 +102,17 @@ async def open_what_waits(pilot: Pilot[None]) -> None:
     await pilot.press("W")
     await pilot.pause()
     assert isinstance(app.screen, WaitingScreen)
+
+
+def kept_writing(data_dir: Path, scope: str | None = None) -> WritingStore:
+    """What the user wrote, as kept on disk (another window's view): that of the one account
+    the data folder has a store for (an app under test uses one), or `scope`'s
+    (Settings.cache_scope; the demo's v2 account when there is none yet)."""
+    if scope is None:
+        stores = sorted((data_dir / "writing").glob("*.sqlite3"))
+        scope = stores[0].stem if len(stores) == 1 else Settings(demo=True).cache_scope
+    return WritingStore(data_dir, scope)
+
+
+def kept_drafts(data_dir: Path, scope: str | None = None) -> DraftStore:
+    return DraftStore(kept_writing(data_dir, scope))

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, make_app, settle
 from tests.test_actions import notifications, open_thread
 from tui.api.errors import InboxError
 from tui.backend import demo_backend
 from tui.core.directory import Directory, link_state
-from tui.core.drafts import DraftStore
 from tui.core.model import AccountLink
 from tui.core.query import ThreadQuery
 from tui.ui.describe import describe_error
@@ -86,7 +85,7 @@ async def test_header_names_the_paused_link_and_a_reply_from_it_never_leaves(
         assert f"Not sent: {why}." in notifications(app)
         assert sum(1 for method, _ in api.request_log if method == "POST") == posts
         assert app.composer.input.text == "Hello from support"  # still there to send later
-        assert DraftStore(data_dir).get(thread.id) == "Hello from support"
+        assert kept_drafts(data_dir).get(thread.id) == "Hello from support"
 
 
 def test_v2_codes_on_message_actions_read_as_sentences() -> None:

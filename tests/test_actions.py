@@ -10,11 +10,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, SelectionList, TextArea
 
-from tests.app_helpers import make_app, settle, until
+from tests.app_helpers import kept_drafts, make_app, settle, until
 from tui.api import V1Client
 from tui.api.errors import NotFound
 from tui.backend import demo_client
-from tui.core.drafts import DraftStore
 from tui.core.model import Thread
 from tui.demo import DemoApi, Fault
 from tui.ui.app import InboxApp
@@ -69,7 +68,7 @@ async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path, version: st
         app.composer.input.insert("Thanks! Sending the proposal today.")
         # The draft is saved as you type (after a pause of typing, however busy the machine).
         saved = "Thanks! Sending the proposal today."
-        assert await until(pilot, lambda: DraftStore(data_dir).get(thread.id) == saved)
+        assert await until(pilot, lambda: kept_drafts(data_dir).get(thread.id) == saved)
         assert thread.id in app.thread_list.drafts
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -79,7 +78,7 @@ async def test_reply_is_sent_once_and_the_draft_goes(data_dir: Path, version: st
         assert app.message_view.pending == []
         assert app.message_view.messages[-1].id == sent[0].id
         assert app.composer.input.text == ""
-        assert DraftStore(data_dir).get(thread.id) == ""
+        assert kept_drafts(data_dir).get(thread.id) == ""
         assert thread.id not in app.thread_list.drafts
         posts = [e for e in api.request_log if e[0] == "POST"]
         path = "/messages" if version == "v2" else f"/threads/{thread.id}/messages"
@@ -139,7 +138,7 @@ async def test_escape_leaves_the_composer_keeping_the_draft(data_dir: Path) -> N
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.thread_list
-        assert DraftStore(data_dir).get(thread.id) == "half a thought"
+        assert kept_drafts(data_dir).get(thread.id) == "half a thought"
 
 
 @VERSIONS
@@ -157,7 +156,7 @@ async def test_failed_send_keeps_the_text_and_retries_once(data_dir: Path, versi
         # In one place: back in the composer (and its draft), not also in the conversation.
         assert app.message_view.pending == []
         assert app.composer.input.text == "Will this arrive?"
-        assert DraftStore(data_dir).get(thread.id) == "Will this arrive?"
+        assert kept_drafts(data_dir).get(thread.id) == "Will this arrive?"
         page = await reader(api).list_messages(thread.id, limit=3)
         assert all(m.content != "Will this arrive?" for m in page.messages)
         await pilot.press("escape", "R")  # R sends it again, as ctrl+s would
@@ -165,7 +164,7 @@ async def test_failed_send_keeps_the_text_and_retries_once(data_dir: Path, versi
         page = await reader(api).list_messages(thread.id, limit=3)
         assert [m.content for m in page.messages].count("Will this arrive?") == 1
         assert app.message_view.pending == []
-        assert DraftStore(data_dir).get(thread.id) == ""
+        assert kept_drafts(data_dir).get(thread.id) == ""
 
 
 @VERSIONS

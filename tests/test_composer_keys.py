@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, make_app, settle
 from tests.test_actions import open_thread
-from tui.core.drafts import DraftStore
 from tui.ui.screens.pickers import ConfirmScreen
 
 
@@ -24,14 +23,14 @@ async def test_ctrl_u_clears_a_short_draft_and_ctrl_z_brings_it_back(data_dir: P
         thread = await open_thread(pilot, lambda t: True)
         await pilot.press("r", *"Short one")
         await pilot.pause(0.4)
-        assert DraftStore(data_dir).get(thread.id) == "Short one"
+        assert kept_drafts(data_dir).get(thread.id) == "Short one"
         await pilot.press("ctrl+u")
         await pilot.pause(0.4)
-        assert app.composer.input.text == "" and DraftStore(data_dir).get(thread.id) == ""
+        assert app.composer.input.text == "" and kept_drafts(data_dir).get(thread.id) == ""
         await pilot.press("ctrl+z")
         await pilot.pause(0.4)
         assert app.composer.input.text == "Short one"
-        assert DraftStore(data_dir).get(thread.id) == "Short one"
+        assert kept_drafts(data_dir).get(thread.id) == "Short one"
         await pilot.press("ctrl+a")
         assert app.composer.input.selected_text == "Short one"
 
@@ -55,7 +54,7 @@ async def test_ctrl_u_asks_before_clearing_a_long_draft(data_dir: Path) -> None:
         await pilot.click("#answer-clear")
         await pilot.pause(0.4)
         await settle(pilot)
-        assert app.composer.input.text == "" and DraftStore(data_dir).get(thread.id) == ""
+        assert app.composer.input.text == "" and kept_drafts(data_dir).get(thread.id) == ""
 
 
 async def test_the_hint_keeps_apart_from_the_count_at_any_width(data_dir: Path) -> None:

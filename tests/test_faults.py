@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tests.app_helpers import make_app, painted_text, settle
+from tests.app_helpers import kept_drafts, make_app, painted_text, settle
 from tests.conftest import make_store
 from tui.api.errors import AuthError
 from tui.backend import demo_client
-from tui.core.drafts import DraftStore
 from tui.demo import DemoApi, Fault, FaultPlan, FaultRates
 
 
@@ -156,7 +155,7 @@ async def test_chaos_never_sends_twice_or_loses_a_draft(tmp_path: Path) -> None:
     # A failed send's text goes back to the composer, so later typing joins it: markers count.
     for text in sent_texts:
         assert server_text.count(text) <= 1, f"{text!r} was sent twice"
-    drafts = DraftStore(tmp_path)
+    drafts = kept_drafts(tmp_path)
     kept = "\n".join([drafts.get(tid) for tid in drafts.thread_ids()] + sorted(failed))
     for text in sent_texts:
         # Every message either reached the server once, or is still the user's to send.

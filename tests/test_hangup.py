@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.drafts import DraftStore
+from tests.app_helpers import kept_drafts
 from tui.ui.hangup import terminal_gone
 
 # Timing-bound (signals, a terminal of their own): these share one worker, one at a time.
@@ -92,7 +92,7 @@ def wait_exit(proc: subprocess.Popen[bytes]) -> int:
 
 
 def the_draft(data_dir: Path) -> str:
-    store = DraftStore(data_dir)
+    store = kept_drafts(data_dir)
     return next((store.get(i) for i in store.thread_ids()), "")
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, screen_text, settle
+from tests.app_helpers import kept_drafts, make_app, screen_text, settle
 from tests.conftest import make_store
-from tui.core.drafts import DraftStore
 from tui.demo import DemoApi, Fault, FaultPlan, FaultRates
 from tui.ui.reloads import Reloads
 
@@ -97,7 +96,7 @@ async def test_a_retried_send_leaves_the_composer_empty(data_dir: Path, version:
         assert app.message_view.pending == []
         assert app.composer.input.text == "", "sent: a second ctrl+s must not send it again"
         assert app.message_view.thread is not None
-        assert DraftStore(data_dir).get(app.message_view.thread.id) == ""
+        assert kept_drafts(data_dir).get(app.message_view.thread.id) == ""
 
 
 async def test_r_while_the_messages_load_opens_the_composer(data_dir: Path) -> None:

@@ -13,11 +13,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, RadioButton, Static, TextArea
 
-from tests.app_helpers import make_app, screen_text, settle
+from tests.app_helpers import kept_drafts, make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread, reader, stranger
 from tests.test_xchat import read_message
-from tui.core.drafts import DraftStore
 from tui.core.model import Message, Thread
 from tui.core.query import ThreadQuery
 from tui.demo import DemoApi, Fault
@@ -99,7 +98,7 @@ async def test_j_and_k_select_messages_and_q_replies_to_the_selected_one(data_di
         assert quote_label.display and "replying to" in str(quote_label.render())
         app.composer.input.insert("About that")
         await pilot.pause(0.4)
-        saved = DraftStore(data_dir)
+        saved = kept_drafts(data_dir)
         assert saved.get(thread.id) == "About that"
         assert saved.reply_to(thread.id) == (quoted.id, quoted.content)
         await pilot.press("ctrl+s")
@@ -108,7 +107,7 @@ async def test_j_and_k_select_messages_and_q_replies_to_the_selected_one(data_di
         assert sent.content == "About that" and sent.reply_to_id == quoted.id
         assert not quote_label.display
         assert "↩ replying to" in screen_text(view)
-        assert DraftStore(data_dir).reply_to(thread.id) is None
+        assert kept_drafts(data_dir).reply_to(thread.id) is None
 
 
 async def test_a_quoted_draft_survives_a_restart_and_ctrl_g_unquotes(data_dir: Path) -> None:
@@ -125,8 +124,8 @@ async def test_a_quoted_draft_survives_a_restart_and_ctrl_g_unquotes(data_dir: P
         await pilot.press("r", "ctrl+g")
         await pilot.pause(0.4)
         assert not label.display
-        assert DraftStore(data_dir).reply_to(thread.id) is None
-        assert DraftStore(data_dir).get(thread.id) == "Half-written"
+        assert kept_drafts(data_dir).reply_to(thread.id) is None
+        assert kept_drafts(data_dir).get(thread.id) == "Half-written"
 
 
 async def test_edit_our_message(data_dir: Path) -> None:
@@ -440,5 +439,5 @@ async def test_a_refused_edit_is_kept_across_a_restart(data_dir: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert (await read_message(api, thread.id, ours.id)).content == "Typed, then refused"
-        assert DraftStore(data_dir).get(f"edit:{ours.id}") == ""
+        assert kept_drafts(data_dir).get(f"edit:{ours.id}") == ""
         assert thread.id not in again.thread_list.drafts

@@ -19,14 +19,13 @@ from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import SelectionList
 
-from tests.app_helpers import make_app, painted_text, settle
+from tests.app_helpers import kept_drafts, make_app, painted_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import notifications, open_thread
 from tui.api.errors import InboxError
 from tui.backend import demo_backend
 from tui.core.config_file import view_table
 from tui.core.directory import Directory
-from tui.core.drafts import DraftStore
 from tui.core.model import Message, Platform, Thread
 from tui.core.permissions import refusal, span
 from tui.core.query import ThreadQuery
@@ -160,7 +159,7 @@ async def test_the_composer_counts_against_the_platforms_limit(data_dir: Path) -
             n.startswith("Too long for Instagram: 1,001 of 1,000 characters.")
             for n in notifications(app)
         )
-        assert app.composer.input.text == text and DraftStore(data_dir).get(thread.id) == text
+        assert app.composer.input.text == text and kept_drafts(data_dir).get(thread.id) == text
         # An X thread counts against X's limit again.
         await pilot.press("escape")
         app.threads.show_query(ThreadQuery())

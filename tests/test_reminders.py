@@ -4,14 +4,15 @@ and `7` lists, changes and cancels them. Kept on this machine, per account."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from textual.widgets import Checkbox, Input, OptionList
 
-from tests.app_helpers import make_app, screen_text, settle
+from tests.app_helpers import kept_writing, make_app, screen_text, settle
 from tests.conftest import ANCHOR
 from tests.test_actions import VERSIONS, notifications
+from tui.core.drafts import DraftStore
 from tui.core.reminders import ReminderStore, due_text, parse_when, presets
 from tui.ui.app import InboxApp
 from tui.ui.screens.reminders import RemindersScreen, RemindScreen
@@ -50,8 +51,8 @@ async def test_a_reminder_hides_the_thread_until_it_comes_back_due(
         assert target.id not in shown_ids(app)
         assert not [r for r in api.request_log[before:] if r[0] != "GET"]  # nothing is sent
         assert any("Reminder set: " in n and "7 lists reminders" in n for n in notifications(app))
-        saved = json.loads(next((data_dir / "reminders").glob("*.json")).read_text())
-        assert [r["thread_id"] for r in saved] == [target.id]
+        kept = ReminderStore(kept_writing(data_dir, app.settings.cache_scope))
+        assert [r.thread_id for r in kept.all()] == [target.id]  # on disk
 
     # A restart keeps it out of the view, and its time coming brings it back, marked.
     app, api = make_app(data_dir=data_dir, api_version=version, api=api)
@@ -79,7 +80,7 @@ async def test_a_reminder_hides_the_thread_until_it_comes_back_due(
         await pilot.press("enter")
         await settle(pilot)
         assert "⏰ due" not in screen_text(app.thread_list)
-        assert ReminderStore(data_dir, app.settings.cache_scope).all() == []
+        assert ReminderStore(kept_writing(data_dir, app.settings.cache_scope)).all() == []
 
 
 async def test_the_reminder_dialog_takes_typing_at_once(data_dir: Path) -> None:
@@ -220,19 +221,40 @@ def test_typed_times_and_presets() -> None:
     assert "Tonight" not in late and late["In 1 hour"].hour == 23
 
 
-def test_an_unreadable_file_is_kept_aside_not_overwritten(tmp_path: Path) -> None:
-    from tui.core.drafts import DraftStore
-
-    store = ReminderStore(tmp_path, "acct")
-    store.path.parent.mkdir(parents=True)
-    store.path.write_text("{ not json")
-    drafts = DraftStore(tmp_path)
-    drafts.path.write_text("[1, 2")
-    assert ReminderStore(tmp_path, "acct").all() == []
-    assert DraftStore(tmp_path).get("t1") == ""
-    for path in (store.path, drafts.path):
-        assert path.with_suffix(".unreadable.json").read_text() in ("{ not json", "[1, 2")
-        assert not path.exists()
+def test_the_former_files_are_read_in_once_and_an_unreadable_one_kept_aside(
+    tmp_path: Path,
+) -> None:
+    """Drafts, reminders and waiting edits were JSON files: they are read into the account's
+    writing store once, then removed; one that cannot be read is moved aside, never lost."""
+    reminders = tmp_path / "reminders" / "acct.json"
+    reminders.parent.mkdir(parents=True)
+    due = datetime(2026, 12, 24, 9, tzinfo=UTC)
+    reminders.write_text(
+        json.dumps(
+            [
+                {
+                    "thread_id": "t1",
+                    "due": due.isoformat(),
+                    "set_at": due.isoformat(),
+                    "name": "Nadia",
+                    "handle": "nadia",
+                    "last_message_id": None,
+                }
+            ]
+        )
+    )
+    (tmp_path / "drafts.json").write_text(
+        json.dumps({"t2": {"text": "Kept since before", "updated": due.isoformat()}})
+    )
+    (tmp_path / "waiting-edits.json").write_text("[1, 2")
+    store = kept_writing(tmp_path, "acct")
+    assert [r.thread_id for r in ReminderStore(store).all()] == ["t1"]
+    assert DraftStore(store).get("t2") == "Kept since before"
+    assert not reminders.exists() and not (tmp_path / "drafts.json").exists()
+    assert (tmp_path / "waiting-edits.unreadable.json").read_text() == "[1, 2"
+    again = kept_writing(tmp_path, "acct")  # read from the store now
+    assert DraftStore(again).get("t2") == "Kept since before"
+    assert [r.thread_id for r in ReminderStore(again).all()] == ["t1"]
 
 
 @VERSIONS

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, make_app, settle
 from tests.test_actions import notifications, open_thread
 from tui.core.checks import Problems
 from tui.core.config import read_settings
 from tui.core.config_file import with_snippet
 from tui.core.directory import Directory
-from tui.core.drafts import DraftStore
 from tui.core.model import AccountLink, Prospect, Thread
 from tui.core.snippets import Snippet, company_from_bio, every_snippet, expand, values_for
 from tui.ui.screens.pickers import TextPromptScreen
@@ -131,7 +130,7 @@ async def test_ctrl_t_picks_fills_and_inserts_at_the_cursor(data_dir: Path, tmp_
         expected = f"Hey Hi {first}, plans start at $49 a seat.\nAnnual: two months free."
         assert app.composer.input.text == expected
         await pilot.pause(0.4)
-        assert DraftStore(data_dir).get(thread.id) == expected  # a draft like any typing
+        assert kept_drafts(data_dir).get(thread.id) == expected  # a draft like any typing
         # An unknown variable: named first, inserted as written on a second enter.
         await pilot.press("ctrl+t", *"calendar", "enter")
         assert isinstance(app.screen, SnippetPickerScreen)

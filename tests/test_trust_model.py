@@ -69,10 +69,9 @@ from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_fro
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.app_helpers import make_app, settle, until
+from tests.app_helpers import kept_drafts, kept_writing, make_app, settle, until
 from tests.conftest import make_store
 from tests.test_paste import bracketed
-from tui.core.drafts import DraftStore
 from tui.core.query import IdFilter
 from tui.core.waiting_edits import WaitingEdits
 from tui.demo import DemoApi
@@ -558,8 +557,8 @@ class TrustModel(RuleBasedStateMachine):
 
     def check_tokens(self, app: InboxApp) -> None:
         """I2."""
-        drafts = DraftStore(self.data_dir)
-        waiting = WaitingEdits(self.data_dir).groups()
+        drafts = kept_drafts(self.data_dir)
+        waiting = WaitingEdits(kept_writing(self.data_dir)).groups()
         composer_text = app.composer.input.text
         composer_thread = app.reply._composer_thread_id
         messages = [

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, make_app, settle
 from tests.conftest import make_store
 from tests.test_actions import open_thread
-from tui.core.drafts import DraftStore
 from tui.demo import DemoApi
 
 VERSIONS = pytest.mark.parametrize("version", ["v2", "v1"])
@@ -84,7 +83,7 @@ async def test_turned_off_in_the_settings(data_dir: Path) -> None:
 async def test_a_saved_draft_shown_again_is_not_typing(data_dir: Path) -> None:
     api = DemoApi(make_store())
     chosen = encrypted(api)
-    DraftStore(data_dir).put(chosen, "Written yesterday")  # before the app reads the drafts
+    kept_drafts(data_dir).put(chosen, "Written yesterday")  # before the app reads the drafts
     app, _ = make_app(data_dir=data_dir, api=api, typing_indicators=True)
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)

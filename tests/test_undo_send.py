@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.app_helpers import make_app, screen_text, settle, until
+from tests.app_helpers import kept_drafts, make_app, screen_text, settle, until
 from tests.test_actions import notifications, open_thread, reader
-from tui.core.drafts import DraftStore
 from tui.core.model import Thread
 from tui.demo import DemoApi
 from tui.ui.screens.pickers import ConfirmScreen
@@ -31,18 +30,18 @@ async def test_a_sent_message_waits_out_the_delay_then_leaves(data_dir: Path) ->
         await pilot.pause()
         assert re.search(r"sending in [12] s · u undo", screen_text(app.message_view))
         assert app.composer.input.text == "" and posts(api) == before
-        waiting = DraftStore(data_dir).scheduled()
+        waiting = kept_drafts(data_dir).scheduled()
         assert [(s.thread_id, s.text, s.left) for s in waiting] == [
             (thread.id, "See you Thursday", False)
         ]
-        assert DraftStore(data_dir).get(thread.id) == ""  # the composer starts afresh
+        assert kept_drafts(data_dir).get(thread.id) == ""  # the composer starts afresh
         # It leaves once the delay is over (however busy the machine).
         assert await until(pilot, lambda: posts(api) > before, 30)
         await settle(pilot)
         assert posts(api) == before + 1
         newest = (await reader(api).list_messages(thread.id, limit=1)).messages[0]
         assert newest.content == "See you Thursday"
-        assert DraftStore(data_dir).scheduled() == [] and "u undo" not in screen_text(
+        assert kept_drafts(data_dir).scheduled() == [] and "u undo" not in screen_text(
             app.message_view
         )
 
@@ -59,9 +58,9 @@ async def test_u_brings_it_back_and_nothing_leaves(data_dir: Path) -> None:
         await pilot.pause(0.4)
         assert app.composer.input.text == "Quoted answer"
         assert app.composer.query_one("#composer-quote").display  # the quote came back too
-        assert DraftStore(data_dir).get(thread.id) == "Quoted answer"
-        assert DraftStore(data_dir).reply_to(thread.id) is not None
-        assert DraftStore(data_dir).scheduled() == []
+        assert kept_drafts(data_dir).get(thread.id) == "Quoted answer"
+        assert kept_drafts(data_dir).reply_to(thread.id) is not None
+        assert kept_drafts(data_dir).scheduled() == []
         await pilot.pause(DELAY + 0.3)  # past the delay: still nothing left
         await settle(pilot)
         assert posts(api) == before and "Not sent: it is back in the composer." in (
@@ -99,8 +98,8 @@ async def stopped_during_the_delay(data_dir: Path, text: str) -> tuple[DemoApi, 
 async def test_a_restart_during_the_delay_offers_to_send_it(data_dir: Path) -> None:
     api, thread = await stopped_during_the_delay(data_dir, "Sent just before the crash")
     before = posts(api)
-    assert posts(api) == before and len(DraftStore(data_dir).scheduled()) == 1
-    key = DraftStore(data_dir).scheduled()[0].send_key
+    assert posts(api) == before and len(kept_drafts(data_dir).scheduled()) == 1
+    key = kept_drafts(data_dir).scheduled()[0].send_key
     again, _ = make_app(api=api, data_dir=data_dir)
     async with again.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
@@ -108,7 +107,9 @@ async def test_a_restart_during_the_delay_offers_to_send_it(data_dir: Path) -> N
         await pilot.click("#answer-send")
         await settle(pilot)
         assert posts(api) == before + 1
-        assert DraftStore(data_dir).scheduled() == [] and DraftStore(data_dir).get(thread.id) == ""
+        assert (
+            kept_drafts(data_dir).scheduled() == [] and kept_drafts(data_dir).get(thread.id) == ""
+        )
         newest = (await reader(api).list_messages(thread.id, limit=1)).messages[0]
         assert newest.content == "Sent just before the crash"
     assert key.startswith("inbox-tui-")
@@ -117,7 +118,7 @@ async def test_a_restart_during_the_delay_offers_to_send_it(data_dir: Path) -> N
 async def test_keep_as_drafts_and_a_send_that_had_left(data_dir: Path) -> None:
     api, first = await stopped_during_the_delay(data_dir, "Keep me")
     # A second one whose request had already left when the app stopped.
-    store = DraftStore(data_dir)
+    store = kept_drafts(data_dir)
     waiting = store.scheduled()[0]
     store.schedule(waiting._replace(local_id="left-one", thread_id="other", text="Had left"))
     store.mark_left("left-one")
@@ -129,7 +130,7 @@ async def test_keep_as_drafts_and_a_send_that_had_left(data_dir: Path) -> None:
         await pilot.click("#answer-keep")
         await settle(pilot)
         assert posts(api) == before
-    kept = DraftStore(data_dir)
+    kept = kept_drafts(data_dir)
     assert kept.scheduled() == []
     assert kept.get(first.id) == "Keep me" and kept.get("other") == "Had left"
 

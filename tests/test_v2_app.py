@@ -3,15 +3,14 @@ its start-up requests, and the client over a real socket."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, kept_writing, make_app, settle
 from tests.servers import demo_server
 from tests.test_actions import open_thread
 from tui.api import V2Api
-from tui.core.drafts import DraftStore
 from tui.core.query import InboxView, ThreadQuery
+from tui.core.writing import DRAFT
 from tui.demo import DemoApi, Fault
 
 
@@ -45,9 +44,9 @@ async def test_a_send_lost_in_a_crash_is_replayed_not_doubled(data_dir: Path) ->
         await settle(pilot)
         assert app.message_view.pending == []  # back in the composer: one place
         assert app.composer.input.text == "Exactly once, even across a crash"
-        saved = json.loads((data_dir / "drafts.json").read_text(encoding="utf-8"))
-        key = saved[thread.id]["sendKey"]
-        assert saved[thread.id]["text"] == "Exactly once, even across a crash"
+        saved = kept_writing(data_dir).get(DRAFT, thread.id) or {}
+        key = saved["sendKey"]
+        assert saved["text"] == "Exactly once, even across a crash"
         assert key in api.v2.messages.sends  # the server has it
     api.faults.clear()
 
@@ -62,16 +61,16 @@ async def test_a_send_lost_in_a_crash_is_replayed_not_doubled(data_dir: Path) ->
         assert again.message_view.pending == []
         contents = [m.content for m in again.message_view.messages]
         assert contents.count("Exactly once, even across a crash") == 1
-        assert DraftStore(data_dir).get(thread.id) == ""
+        assert kept_drafts(data_dir).get(thread.id) == ""
     stored = [m.content for m in api.store.messages_of(api.store.threads[thread.id])]
     assert stored.count("Exactly once, even across a crash") == 1
 
 
 async def test_changed_text_is_a_new_send_with_a_new_key(data_dir: Path) -> None:
-    drafts = DraftStore(data_dir)
+    drafts = kept_drafts(data_dir)
     first = drafts.send_key("t1", "Hello")
     assert drafts.send_key("t1", "Hello") == first  # the same send, again
-    assert DraftStore(data_dir).send_key("t1", "Hello") == first  # after a restart
+    assert kept_drafts(data_dir).send_key("t1", "Hello") == first  # after a restart
     assert drafts.send_key("t1", "Hello, edited") != first
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from tests.app_helpers import make_app, open_what_waits, settle
+from tests.app_helpers import kept_writing, make_app, open_what_waits, settle
 from tests.test_actions import VERSIONS, notifications, open_thread, reader
+from tui.core.waiting_edits import WaitingEdits
 from tui.demo import Fault
 from tui.ui.screens.pickers import NotesScreen
 from tui.ui.screens.waiting import WaitingScreen
@@ -101,7 +102,7 @@ async def test_notes_written_offline_are_kept_and_saved_when_asked(
         )
         # Rolled back on screen (the service does not have it), and kept on disk.
         assert app.thread_list.threads[0].prospect.context.notes == before
-        assert (data_dir / "waiting-edits.json").is_file()
+        assert len(WaitingEdits(kept_writing(data_dir, app.settings.cache_scope))) == 1
         api.faults.clear()
         app.reloads.answered()
         await settle(pilot)
@@ -111,7 +112,10 @@ async def test_notes_written_offline_are_kept_and_saved_when_asked(
         await pilot.click("#answer-send")
         await settle(pilot)
         assert (await reader(api).get_prospect(pid)).context.notes == "Wants a pilot in March."
-        assert len(app.offline.edits) == 0 and not (data_dir / "waiting-edits.json").exists()
+        assert (
+            len(app.offline.edits) == 0
+            and len(WaitingEdits(kept_writing(data_dir, app.settings.cache_scope))) == 0
+        )
 
 
 async def test_an_edit_made_offline_says_which_of_their_threads(data_dir: Path) -> None:

@@ -1,21 +1,19 @@
 """Reminders (snooze): a thread leaves the views until a time, then comes back marked due.
 
-The API has no reminders: they are kept on this machine, one JSON file per account in the data
-folder (replaced atomically), and are not shared with the team or the web app. A reminder set
+The API has no reminders: they are kept on this machine, in the account's writing store
+(tui/core/writing.py), and are not shared with the team or the web app. A reminder set
 "unless they answer" is cancelled by their reply; so is any reminder, since a new message
 from them brings the thread back anyway (as mail clients do with a snoozed conversation).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 from tui.core.follow_up import parse_span
-from tui.core.secrets import read_kept, write_private
+from tui.core.writing import REMINDER, WritingStore
 
 MORNING = time(9, 0)  # "tomorrow morning", "next Monday", a date typed without a time
 EVENING = time(20, 0)  # "tonight"
@@ -63,28 +61,23 @@ class Reminder:
 
 
 class ReminderStore:
-    """The reminders of one account, by thread (one per thread: a new one replaces it)."""
+    """The reminders of one account, by thread (one per thread: a new one replaces it): rows
+    of its writing store (tui/core/writing.py)."""
 
-    def __init__(self, data_dir: Path, scope: str) -> None:
-        self.path = data_dir / "reminders" / f"{scope}.json"
-        self._reminders: dict[str, Reminder] = self._read()
+    def __init__(self, store: WritingStore) -> None:
+        self.store = store
 
-    def _read(self) -> dict[str, Reminder]:
-        raw = read_kept(self.path)
-        entries = raw if isinstance(raw, list) else []
-        found = (Reminder.from_json(entry) for entry in entries)
+    @property
+    def _reminders(self) -> dict[str, Reminder]:
+        found = (Reminder.from_json(body) for _, body, _ in self.store.items(REMINDER))
         return {r.thread_id: r for r in found if r is not None}
-
-    def _write(self) -> None:
-        entries = [r.to_json() for r in sorted(self._reminders.values(), key=lambda r: r.due)]
-        write_private(self.path, json.dumps(entries, ensure_ascii=False, indent=1))
 
     def all(self) -> list[Reminder]:
         """Every reminder, soonest first (the due ones lead)."""
         return sorted(self._reminders.values(), key=lambda r: (not r.is_due, r.due))
 
     def get(self, thread_id: str) -> Reminder | None:
-        return self._reminders.get(thread_id)
+        return Reminder.from_json(self.store.get(REMINDER, thread_id))
 
     def pending_ids(self) -> set[str]:
         return {r.thread_id for r in self._reminders.values() if not r.is_due}
@@ -94,22 +87,21 @@ class ReminderStore:
         return {r.thread_id: r.due for r in self._reminders.values() if r.is_due}
 
     def put(self, reminder: Reminder) -> None:
-        self._reminders[reminder.thread_id] = reminder
-        self._write()
+        self.store.put(REMINDER, reminder.thread_id, reminder.to_json())
 
     def come_due(self, now: datetime) -> list[Reminder]:
         """The pending reminders whose time has come (not yet marked due)."""
         return [r for r in self.all() if not r.is_due and r.due <= now]
 
     def mark_due(self, thread_id: str) -> None:
-        reminder = self._reminders.get(thread_id)
+        reminder = self.get(thread_id)
         if reminder is not None and not reminder.is_due:
             self.put(replace(reminder, is_due=True))
 
     def remove(self, thread_id: str) -> Reminder | None:
-        reminder = self._reminders.pop(thread_id, None)
+        reminder = self.get(thread_id)
         if reminder is not None:
-            self._write()
+            self.store.put(REMINDER, thread_id, None)
         return reminder
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Any
 
 REDACTED = "«redacted»"
 # A secret this long is no one's word or ID: it goes wherever it appears, even run into other
@@ -78,20 +75,6 @@ def write_private(path: Path, text: str) -> None:
         os.fsync(handle.fileno())
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-
-
-def read_kept(path: Path) -> Any:
-    """A JSON file the app keeps (drafts, reminders), read back: None when there is none. One
-    that cannot be read is moved aside (`.unreadable.json`), never overwritten: it holds what
-    the user typed."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            path.replace(path.with_suffix(".unreadable.json"))
-        return None
 
 
 def with_api_key(config_text: str, key: str) -> str:

@@ -1,89 +1,75 @@
 """Edits made while the service could not be reached (tags, status, notes, valuation,
-assignee, done): kept on disk, never applied unasked, offered when the connection is back.
-What the user typed (notes above all) survives the outage, and a restart."""
+assignee, done): kept on disk (the account's writing store), never applied unasked, offered
+when the connection is back. What the user typed (notes above all) survives the outage, and a
+restart."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import uuid
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tui.core.edits import EditField, FieldEdit, Scope
-from tui.core.secrets import read_kept, write_private
+from tui.core.writing import EDIT, WritingStore
 
 if TYPE_CHECKING:
     from tui.core.model import Thread
-
-FILE_NAME = "waiting-edits.json"
 
 
 class WaitingGroup(NamedTuple):
     label: str  # what the user did ("Notes saved", "Tagged")
     edits: list[FieldEdit]
     who: str = ""  # whose thread, as it was said when made ("Nadia Yilmaz via acmecorp")
+    key: str = ""  # its row in the writing store
 
 
 class WaitingEdits:
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / FILE_NAME
-        self._groups = self._read()
+    """The groups of edits waiting, oldest first: rows of the account's writing store
+    (tui/core/writing.py), one per group."""
+
+    def __init__(self, store: WritingStore) -> None:
+        self.store = store
 
     def _read(self) -> list[WaitingGroup]:
-        raw = read_kept(self.path)
         groups = []
-        for entry in raw if isinstance(raw, list) else []:
+        for key, entry, _ in self.store.items(EDIT):
             try:
                 edits = [_edit(e) for e in entry["edits"]]
-                groups.append(WaitingGroup(str(entry["label"]), edits, str(entry.get("who", ""))))
+                groups.append(
+                    WaitingGroup(str(entry["label"]), edits, str(entry.get("who", "")), key)
+                )
             except (KeyError, TypeError, ValueError):
                 continue  # (one unreadable group does not take the others with it)
         return groups
 
     def __len__(self) -> int:
-        return sum(len(group.edits) for group in self._groups)
+        return sum(len(group.edits) for group in self._read())
 
     def groups(self) -> list[WaitingGroup]:
-        return list(self._groups)
+        return self._read()
 
     def add(self, label: str, edits: list[FieldEdit], who: str = "") -> None:
         if edits:
-            self._groups.append(WaitingGroup(label, list(edits), who))
-            self._write()
+            payload = {"label": label, "who": who, "edits": [_wire(e) for e in edits]}
+            self.store.put(EDIT, uuid.uuid4().hex, payload)
 
     def discard(self, groups: list[WaitingGroup]) -> None:
         """These groups are done with (sent, or dropped by the user); the others still wait."""
-        left = list(self._groups)
         for group in groups:
-            if group in left:
-                left.remove(group)
-        if len(left) != len(self._groups):
-            self._groups = left
-            self._write()
+            if group.key and self.store.get(EDIT, group.key) is not None:
+                self.store.put(EDIT, group.key, None)
 
     def waiting_for(self, thread: Thread) -> dict[EditField, Any]:
         """The values waiting to be saved for `thread` (its own fields and its person's), the
         latest of each field."""
         waiting: dict[EditField, Any] = {}
-        for group in self._groups:
+        for group in self._read():
             for edit in group.edits:
                 if edit.affects(thread):
                     waiting[edit.field] = edit.new
         return waiting
 
     def clear(self) -> None:
-        self._groups = []
-        self._write()
-
-    def _write(self) -> None:
-        if not self._groups:
-            self.path.unlink(missing_ok=True)
-            return
-        import json
-
-        payload = [
-            {"label": g.label, "who": g.who, "edits": [_wire(e) for e in g.edits]}
-            for g in self._groups
-        ]
-        write_private(self.path, json.dumps(payload, ensure_ascii=False, indent=1))
+        self.discard(self._read())
 
 
 def _wire(edit: FieldEdit) -> dict[str, Any]:

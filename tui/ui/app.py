@@ -24,11 +24,13 @@ from textual.widgets import Label, Static, Tabs
 from tui.core.cache import ViewCache
 from tui.core.config import Settings
 from tui.core.directory import Directory
+from tui.core.disk_faults import fault_sentence
 from tui.core.drafts import DraftStore
 from tui.core.preferences import Preferences
 from tui.core.query import ThreadQuery
 from tui.core.secrets import redact
 from tui.core.text import inert, one_line, pasted
+from tui.core.writing import DRAFT, EDIT, REMINDER, WritingStore
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
 from tui.ui.desktop_notice import DesktopNotice
@@ -48,6 +50,7 @@ from tui.ui.features.reading import ReadingFeature
 from tui.ui.features.reminders import RemindersFeature
 from tui.ui.features.reply import ReplyFeature
 from tui.ui.features.saved_views import SavedViewsFeature
+from tui.ui.features.saving import SavingFeature
 from tui.ui.features.search import SearchFeature
 from tui.ui.features.shared import Feature
 from tui.ui.features.snippets import SnippetsFeature
@@ -143,7 +146,9 @@ class InboxApp(App[None]):
         self._panes_held = False  # those of the first frame are
         # The thread the sidebar shows: the one person every action acts on (see target()).
         self.shown_target: Thread | None = None
-        self.drafts = DraftStore(self.settings.resolved_data_dir())
+        # What the user wrote that the service does not have: drafts, reminders, waiting edits.
+        self.writing = WritingStore(self.settings.resolved_data_dir(), self.settings.cache_scope)
+        self.drafts = DraftStore(self.writing)
         self.view_cache = ViewCache(self.settings.resolved_data_dir(), self.settings.cache_scope)
         self.connected = False  # the backend is made and the first loads have started
         self.reloads = Reloads(self.set_timer)
@@ -219,6 +224,7 @@ class InboxApp(App[None]):
         self.search = SearchFeature(self, lookup=self.lookup, threads=self.threads)
         self.snippets = SnippetsFeature(self)
         self.team = TeamFeature(self, threads=self.threads)
+        self.saving = SavingFeature(self, store=self.writing, changed=self._written_elsewhere)
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())
         self._action_targets |= set(named)
@@ -294,7 +300,29 @@ class InboxApp(App[None]):
 
     async def action_quit(self) -> None:
         self.reply.save_live_draft()  # what was typed in the last 0.3 s too
+        if self.writing.unsaved and not self.writing.retry():
+            self._ask_before_losing_unsaved()
+            return
         await super().action_quit()
+
+    def _ask_before_losing_unsaved(self) -> None:
+        """The disk refused what was typed (full, read-only): quitting now would lose it."""
+        from tui.ui.screens.pickers import ConfirmScreen
+
+        count, fault = self.writing.unsaved, self.writing.fault
+        why = "the disk refused them" if fault is None else fault_sentence(fault, "they are")
+        body = (
+            f"{count} draft{'s' if count != 1 else ''} or reminder{'s' if count != 1 else ''}"
+            f" could not be written to the data folder: {why}. Quitting now loses "
+            f"{'it' if count == 1 else 'them'}; they are saved as soon as the disk has room."
+        )
+
+        def answered(answer: str | None) -> None:
+            if answer == "quit":
+                self.exit()
+
+        choices = [("quit", "Quit and lose them", "error"), ("stay", "Stay", "primary")]
+        self.push_screen(ConfirmScreen("Not saved", body, choices), answered)
 
     _quit_asked_at = 0.0  # when ctrl+q under a dialog last said what quitting would drop
 
@@ -342,6 +370,7 @@ class InboxApp(App[None]):
         if self.backend is not None:
             await self.backend.aclose()
         self.view_cache.close()
+        self.writing.close()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._panes_held:  # the first resize comes before mount
@@ -459,8 +488,19 @@ class InboxApp(App[None]):
     # --- status and chips -------------------------------------------------------------------
 
     def count_text(self) -> str:
-        progress = self.mirror.progress
-        return self.threads.count_text() + (f" · {progress}" if progress else "")
+        said = [self.threads.count_text(), self.mirror.progress, self.saving.unsaved_text]
+        return " · ".join(part for part in said if part)
+
+    def _written_elsewhere(self, kinds: set[str]) -> None:
+        """Another window on this data folder changed what the user wrote: shown here too."""
+        if DRAFT in kinds:
+            self.thread_list.drafts = self.drafts.thread_ids()
+            self.thread_list.set_directory(self.thread_list.directory)  # the rows' ✎, repainted
+            self.reply.draft_written_elsewhere()
+        if REMINDER in kinds:
+            self.reminders.reread()
+        if EDIT in kinds:
+            self.show_sidebar_for(self.shown_target)  # its "waiting to be saved" marks
 
     def refresh_resting_status(self) -> None:
         self.status_line.resting_changed()

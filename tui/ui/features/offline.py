@@ -58,7 +58,7 @@ class OfflineFeature(Feature):
         # Replies being sent from the offer, by thread (the composer may still show them:
         # its ctrl+s must not send them again meanwhile).
         self.sending: dict[str, str] = {}
-        self.edits = WaitingEdits(shell.settings.resolved_data_dir())
+        self.edits = WaitingEdits(shell.writing)
         self._offering = False  # the dialog is up
 
     # --- what waits -------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class RemindersFeature(Feature):
         self.triage = triage  # whom `z` acts on: the marked threads, else the target
         self.notice = notice
         self.window_title = window_title
-        self.store = ReminderStore(shell.settings.resolved_data_dir(), shell.settings.cache_scope)
+        self.store = ReminderStore(shell.writing)
         self._checking: set[str] = set()  # reminders whose thread is being read
         # The threads whose reminder is due, as read when it came: they lead the list's first
         # page in every view that holds them, until opened.
@@ -78,6 +78,18 @@ class RemindersFeature(Feature):
         thread_list.kept_out = self.store.pending_ids()
         thread_list.due = self.store.due_times()
         self.window_title.count("due", len(thread_list.due))
+
+    def reread(self) -> None:
+        """Another window changed the reminders: the threads it put away leave this list too
+        (those it let go come back with the next load), and what is due is marked."""
+        thread_list = self.shell.thread_list
+        pending = self.store.pending_ids()
+        thread_list.kept_out &= pending
+        if pending - thread_list.kept_out:
+            thread_list.keep_out(pending - thread_list.kept_out)
+        thread_list.due = self.store.due_times()
+        self.window_title.count("due", len(thread_list.due))
+        thread_list.refresh_rows()
 
     def start(self) -> None:
         """Once connected: reminders whose time came while the app was closed (and those due

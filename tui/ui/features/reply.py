@@ -171,6 +171,17 @@ class ReplyFeature(Feature):
             self._composer_dirty = True
         self.flush_draft()
 
+    def draft_written_elsewhere(self) -> None:
+        """Another window changed drafts: the composer shows its thread's as stored now, unless
+        the user is typing in it here (then their next keystroke is the later one, and wins)."""
+        thread_id = self._composer_thread_id
+        if thread_id is None or self._composer_dirty or self.shell.composer.input.has_focus:
+            return
+        stored = self.shell.drafts.get(thread_id)
+        if stored != self._composer_text:
+            self._set_composer_text(stored)
+            self._set_reply_to(self.shell.drafts.reply_to(thread_id))
+
     def mark_draft(self, thread_id: str) -> None:
         """The list's ✎ follows whether the thread has a draft."""
         has = bool(self.shell.drafts.get(thread_id))

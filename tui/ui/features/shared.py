@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tui.core.drafts import DraftStore
     from tui.core.model import Thread
     from tui.core.query import ThreadQuery
+    from tui.core.writing import WritingStore
     from tui.ui.reloads import Reloads
     from tui.ui.widgets.composer import Composer
     from tui.ui.widgets.message_view import MessageView
@@ -62,6 +63,7 @@ class AppShared(Protocol):
     link_alerts: Label  # the header's word on account links that cannot send
     shown_target: Thread | None  # the thread the sidebar shows
     drafts: DraftStore
+    writing: WritingStore  # what the user wrote (drafts' rows, reminders, waiting edits)
     panes_mounted: bool  # the message pane and the composer (a first launch mounts them late)
 
     @property

@@ -1,0 +1,390 @@
+"""What the user wrote that the service does not have (drafts, message edits, sends waiting out
+the undo delay, reminders, edits made offline), kept in the account's own SQLite file:
+`writing/<account>.sqlite3` in the data folder. Apart from the mirror on purpose: the mirror is
+a copy of the service that can be forgotten and walked again; this is not.
+
+- One row per thing written, each write its own transaction, stamped with when the user did it:
+  two windows on one data folder add up, and for one row the later keystroke wins (a write
+  older than the row's stamp changes nothing). A removal is a row without a body for a while,
+  so an older write from another window cannot bring it back.
+- Another process's commits are noticed (`PRAGMA data_version`) and read again.
+- What cannot be written (a full disk, a read-only folder, a busy or damaged file) stays in
+  memory, with `fault` saying why, and is written when a write works again: nothing typed is
+  lost while the app runs. A damaged file is set aside after what it held is copied out.
+- The JSON files this replaced (drafts.json, waiting-edits.json, reminders/<account>.json) are
+  read in once, then removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from tui.core.disk_faults import DiskFault, disk_fault
+
+DRAFT = "draft"  # a thread's reply draft, a message's edit, a send waiting (see drafts.py)
+REMINDER = "reminder"  # by thread (see reminders.py)
+EDIT = "edit"  # a group of edits made offline (see waiting_edits.py)
+
+SCHEMA = """
+    CREATE TABLE IF NOT EXISTS writing (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body TEXT,             -- JSON, or NULL: removed (see FORGET_REMOVED_AFTER)
+        at REAL NOT NULL,      -- when the user did it (seconds since the epoch): the later wins
+        PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+SCHEMA_VERSION = 1
+FORGET_REMOVED_AFTER = 7 * 24 * 3600.0  # seconds a removal is remembered
+_UPSERT = (
+    "INSERT INTO writing (kind, key, body, at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, at = excluded.at "
+    "WHERE excluded.at >= writing.at"
+)
+
+
+class Row(NamedTuple):
+    body: dict[str, Any] | None  # None: removed
+    at: float
+
+
+def writing_path(data_dir: Path, scope: str) -> Path:
+    """One file per account (Settings.cache_scope names it, never the key)."""
+    return data_dir / "writing" / f"{scope}.sqlite3"
+
+
+class WritingStore:
+    def __init__(
+        self, data_dir: Path, scope: str, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.path = writing_path(data_dir, scope)
+        self._data_dir, self._scope, self._clock = data_dir, scope, clock
+        self._rows: dict[str, dict[str, Row]] = {}  # what is known: on disk, and pending
+        self._pending: dict[tuple[str, str], Row] = {}  # written here, not yet on disk
+        self._db: sqlite3.Connection | None = None
+        self._read_only = False  # opened for reading only (a read-only folder)
+        self._seen_version: int | None = None
+        self._last_at = 0.0
+        self._setting_aside = False
+        # Why writes are not reaching the disk now (None: they are). The app says it once.
+        self.fault: DiskFault | None = None
+        self.notices: list[str] = []  # what happened to the file, each said once
+        self._open()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, kind: str, key: str) -> dict[str, Any] | None:
+        row = self._rows.get(kind, {}).get(key)
+        return None if row is None or row.body is None else dict(row.body)
+
+    def items(self, kind: str) -> list[tuple[str, dict[str, Any], float]]:
+        """Every row of `kind`, oldest first: key, body, when."""
+        rows = self._rows.get(kind, {})
+        found = [(k, dict(r.body), r.at) for k, r in rows.items() if r.body is not None]
+        return sorted(found, key=lambda item: (item[2], item[0]))
+
+    @property
+    def unsaved(self) -> int:
+        """How many writes wait for the disk."""
+        return len(self._pending)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def put(self, kind: str, key: str, body: dict[str, Any] | None) -> None:
+        """Keep `body` under `kind`/`key` (None removes it), in memory now and on disk at once
+        when the disk lets it (else when it does: see `retry`)."""
+        at = max(self._clock(), self._last_at + 1e-6)  # (two writes in one tick keep order)
+        self._last_at = at
+        row = Row(None if body is None else dict(body), at)
+        self._rows.setdefault(kind, {})[key] = row
+        self._pending[(kind, key)] = row
+        self._flush()
+
+    def retry(self) -> bool:
+        """Write what waits, if anything does: whether all of it is on disk now."""
+        return self._flush(retrying=True)
+
+    def changed_elsewhere(self) -> set[str]:
+        """The kinds another process changed since this one last looked (they are read again);
+        empty when none did. Cheap when nothing changed: one pragma."""
+        if self._db is None:
+            if not self.path.exists() or self.fault is DiskFault.DAMAGED:
+                return set()
+            self._connect_quietly()
+            if self._db is None:
+                return set()
+            self._seen_version = None
+        try:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._seen_version:
+                return set()
+            fresh = self._read_rows(self._db)
+        except sqlite3.Error as error:
+            self._trouble(error)
+            return set()
+        self._seen_version = version
+        for (kind, key), row in self._pending.items():  # what this window wrote still counts
+            if key not in fresh.get(kind, {}) or fresh[kind][key].at <= row.at:
+                fresh.setdefault(kind, {})[key] = row
+        changed = {
+            kind
+            for kind in set(fresh) | set(self._rows)
+            if _bodies(fresh.get(kind, {})) != _bodies(self._rows.get(kind, {}))
+        }
+        self._rows = fresh
+        return changed
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    # --- the file ---------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        legacy = _legacy_rows(self._data_dir, self._scope)
+        if self.path.exists():
+            self._connect_quietly()
+        if legacy:
+            for (kind, key), row in legacy.items():
+                known = self._rows.get(kind, {}).get(key)
+                if known is None or known.at < row.at:
+                    self._rows.setdefault(kind, {})[key] = row
+                    self._pending[(kind, key)] = row
+            if self._flush() and self._db is not None:
+                for path in _legacy_paths(self._data_dir, self._scope):
+                    with contextlib.suppress(OSError):
+                        path.unlink(missing_ok=True)
+
+    def _connect_quietly(self) -> None:
+        """Open the file there is and read it; any trouble is told apart, never raised."""
+        try:
+            self._db = self._connect()
+            self._rows = self._read_rows(self._db)
+            self._seen_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            self._trouble(error, opening=True)
+
+    def _connect(self, *, read_only: bool = False) -> sqlite3.Connection:
+        if read_only:
+            # A read-only folder: nothing can make the WAL's shared-memory file, and no one
+            # can write it meanwhile, so the file is read as it stands.
+            db = sqlite3.connect(
+                f"{self.path.as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            self._read_only = True
+            return db
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("BEGIN IMMEDIATE")  # (two windows may make it at once)
+                try:
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            db.execute("PRAGMA synchronous = NORMAL")  # WAL: never torn, durable at checkpoints
+            with contextlib.suppress(OSError):
+                self.path.chmod(0o600)  # private correspondence
+        except BaseException:
+            db.close()
+            raise
+        self._read_only = False
+        return db
+
+    @staticmethod
+    def _read_rows(db: sqlite3.Connection) -> dict[str, dict[str, Row]]:
+        rows: dict[str, dict[str, Row]] = {}
+        for kind, key, body, at in db.execute("SELECT kind, key, body, at FROM writing"):
+            with contextlib.suppress(ValueError, TypeError):
+                parsed = None if body is None else json.loads(body)
+                if parsed is None or isinstance(parsed, dict):
+                    rows.setdefault(str(kind), {})[str(key)] = Row(parsed, float(at))
+        return rows
+
+    def _flush(self, *, retrying: bool = False) -> bool:
+        if not self._pending:
+            return True
+        if self.fault is not None and not retrying and self.fault is not DiskFault.BUSY:
+            return False  # (tried again on the app's timer, not on every key)
+        try:
+            if self._db is None or self._read_only:
+                self.close()
+                self._db = self._connect()
+                self._seen_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany(
+                    _UPSERT,
+                    [
+                        (kind, key, None if r.body is None else _dumps(r.body), r.at)
+                        for (kind, key), r in self._pending.items()
+                    ],
+                )
+                db.execute(
+                    "DELETE FROM writing WHERE body IS NULL AND at < ?",
+                    (self._clock() - FORGET_REMOVED_AFTER,),
+                )
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
+        except (sqlite3.Error, OSError) as error:
+            self._trouble(error)
+            return False
+        self._pending.clear()
+        if self.fault is not None:
+            self.fault = None
+            self.notices.append("Drafts and reminders are being saved again")
+        return True
+
+    def _trouble(self, error: BaseException, *, opening: bool = False) -> None:
+        fault = disk_fault(error, self.path.parent)
+        if fault is None:
+            raise error
+        if fault is DiskFault.DAMAGED and not self._setting_aside:
+            self._set_aside(str(error))
+            return
+        if fault is DiskFault.READ_ONLY and opening and self.path.exists():
+            with contextlib.suppress(sqlite3.Error):
+                self._db = self._connect(read_only=True)
+                self._rows = self._read_rows(self._db)
+        self.fault = fault
+
+    def _set_aside(self, why: str) -> None:
+        """A damaged file: what can be read from it is copied out (with what this window
+        holds), the file is moved aside, never deleted, and a new one takes it all."""
+        self.close()
+        salvaged = _salvage(self.path)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(f"{self.path}{suffix}")
+                if source.exists():
+                    source.replace(Path(f"{aside}{suffix}"))
+        except OSError:
+            self.fault = DiskFault.DAMAGED  # (it stays where it is: this session keeps memory)
+            self.notices.append(
+                f"The file of drafts and reminders is damaged ({why}) and could not be moved"
+                f" aside: they are kept in memory for this session ({self.path})"
+            )
+            return
+        for kind, rows in salvaged.items():
+            for key, row in rows.items():
+                known = self._rows.get(kind, {}).get(key)
+                if known is None or known.at < row.at:
+                    self._rows.setdefault(kind, {})[key] = row
+        for kind, rows in self._rows.items():
+            for key, row in rows.items():
+                self._pending[(kind, key)] = row
+        self.notices.append(
+            f"The file of drafts and reminders was damaged ({why}): what it held is copied to a"
+            f" new one, and the old one is kept aside as {aside.name}"
+        )
+        self.fault = None
+        self._setting_aside = True  # (a new file that fails too is not set aside in turn)
+        try:
+            self._flush()
+        finally:
+            self._setting_aside = False
+
+
+def _bodies(rows: dict[str, Row]) -> dict[str, dict[str, Any]]:
+    return {key: row.body for key, row in rows.items() if row.body is not None}
+
+
+def _dumps(body: dict[str, Any]) -> str:
+    # ASCII: a lone surrogate (a bad paste) is kept as its escape; SQLite refuses it raw.
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _salvage(path: Path) -> dict[str, dict[str, Row]]:
+    """What can still be read from a damaged file, row by row (read only, never written)."""
+    found: dict[str, dict[str, Row]] = {}
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return found
+    try:
+        for kind in (DRAFT, REMINDER, EDIT):
+            with contextlib.suppress(sqlite3.Error):
+                for key, body, at in _each(db, kind):
+                    with contextlib.suppress(ValueError, TypeError):
+                        parsed = None if body is None else json.loads(body)
+                        if isinstance(parsed, dict):
+                            found.setdefault(kind, {})[str(key)] = Row(parsed, float(at))
+    finally:
+        db.close()
+    return found
+
+
+def _each(db: sqlite3.Connection, kind: str) -> Iterator[tuple[Any, Any, Any]]:
+    yield from db.execute("SELECT key, body, at FROM writing WHERE kind = ?", (kind,))
+
+
+# --- the JSON files this replaced -------------------------------------------------------------
+
+
+def _legacy_paths(data_dir: Path, scope: str) -> list[Path]:
+    return [
+        data_dir / "drafts.json",
+        data_dir / "waiting-edits.json",
+        data_dir / "reminders" / f"{scope}.json",
+    ]
+
+
+def _legacy_rows(data_dir: Path, scope: str) -> dict[tuple[str, str], Row]:
+    """The rows the former JSON files hold (none when there are none: three stat calls)."""
+    drafts, edits, reminders = (_read_json(p) for p in _legacy_paths(data_dir, scope))
+    rows: dict[tuple[str, str], Row] = {}
+    for key, entry in (drafts if isinstance(drafts, dict) else {}).items():
+        if isinstance(entry, dict) and isinstance(entry.get("text"), str):
+            rows[(DRAFT, str(key))] = Row(entry, _stamp(entry.get("updated")))
+    for index, group in enumerate(edits if isinstance(edits, list) else []):
+        if isinstance(group, dict):  # (kept in their order)
+            rows[(EDIT, uuid.uuid4().hex)] = Row(group, 1.0 + index)
+    for entry in reminders if isinstance(reminders, list) else []:
+        if isinstance(entry, dict) and "thread_id" in entry:
+            rows[(REMINDER, str(entry["thread_id"]))] = Row(entry, _stamp(entry.get("set_at")))
+    return rows
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):  # (never overwritten: it holds what was typed)
+            path.replace(path.with_suffix(".unreadable.json"))
+        return None
+
+
+def _stamp(text: object) -> float:
+    try:
+        return datetime.fromisoformat(str(text)).timestamp()
+    except ValueError:
+        return 1.0
