@@ -128,6 +128,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            chosen = _command(argv)
+        except SystemExit:
+            sys.stdout.flush()  # (--help ends this way: its text meets a closed pipe here)
+            raise
+        # What is still buffered meets a closed pipe here, inside the guard, not in the flush
+        # at exit (which would print "Exception ignored ... BrokenPipeError").
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return reader_gone()
+    if isinstance(chosen, int):
+        return chosen
+    # The app is outside the guard: it draws on the terminal, never on a pipe.
+    return run_app(*chosen)
+
+
+def reader_gone() -> int:
+    """Stdout's reader went away (`inbox-tui search x | head -1`): end quietly, as
+    `git log | head` does, whichever command was writing."""
+    # What is still buffered can go nowhere: stdout points at /dev/null, so the flush at exit
+    # does not fail a second time (the Python docs' recipe for SIGPIPE).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    # 128 + SIGPIPE, what the shell reports of a `git log` that `| head` ended: no failure of
+    # ours (1 would say the command failed), and `set -o pipefail` sees it as of any tool.
+    return 141
+
+
+def _command(argv: Sequence[str] | None) -> int | tuple[Settings, list[str]]:
+    """A subcommand run, with its exit status; or the settings and warnings to start the app
+    with."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is not None:
@@ -175,6 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.cli.mirror import run_mirror
 
         return run_mirror(settings, args)
+    return settings, warnings
+
+
+def run_app(settings: Settings, warnings: list[str]) -> int:
     from tui.ui.hangup import guard_early_hangup
 
     guard_early_hangup()  # (the app watches the terminal from its first frame)

@@ -97,7 +97,7 @@ async def _export(settings: Settings, args: argparse.Namespace, out: TextIO) -> 
         if unknown:
             raise ValueError("not found: " + ", ".join(unknown))
         progress = Progress(sys.stderr)
-        writer = ExportWriter(out, args.format)
+        writer = ExportWriter(out, args.format, on_terminal=out.isatty())
         written = await export_threads(client, query, directory, writer, progress)
         progress.done(written, str(args.output) if args.output else "stdout")
         return written
@@ -111,7 +111,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
                 out = stack.enter_context(args.output.open("w", encoding="utf-8", newline=""))
             asyncio.run(_export(settings, args, out))
     except BrokenPipeError:
-        return 1  # the reader went away (e.g. `| head`): nothing to say
+        raise  # the reader went away (`| head`): the command line ends quietly (tui/cli)
     except OSError as exc:
         where = args.output or "stdout"
         print(f"inbox-tui: cannot write {where}: {exc.strerror}", file=sys.stderr)

@@ -2,14 +2,18 @@
 with names in place of IDs. No Textual here: the CLI and the app share it.
 
 Cells are made safe for spreadsheets: a value that starts like a formula (= + - @, tab or
-carriage return) is prefixed with an apostrophe so it is shown, never run.
+carriage return) is prefixed with an apostrophe so it is shown, never run. Written to a
+terminal, what strangers wrote is made inert as on every other screen; to a file or a pipe it
+stays exactly as the API gave it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from tui.core.text import inert
 
 if TYPE_CHECKING:
     from tui.api.service import InboxApi
@@ -67,19 +71,35 @@ def export_record(thread: Thread, directory: Directory) -> dict[str, Any]:
     }
 
 
-class ExportWriter:
-    """Writes records as CSV (a header, then spreadsheet-safe cells) or JSON Lines."""
+class Sink(Protocol):
+    def write(self, text: str, /) -> int: ...
 
-    def __init__(self, out: TextIO, fmt: str) -> None:
+
+class InertSink:
+    """A terminal as the export's output: each piece made inert as it is written (a name
+    holding ESC[2J would otherwise clear the user's screen)."""
+
+    def __init__(self, out: Sink) -> None:
+        self.out = out
+
+    def write(self, text: str, /) -> int:
+        return self.out.write(inert(text))
+
+
+class ExportWriter:
+    """Writes records as CSV (a header, then spreadsheet-safe cells) or JSON Lines.
+    `on_terminal`: the output is shown, not kept, so it is made inert."""
+
+    def __init__(self, out: TextIO, fmt: str, *, on_terminal: bool = False) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         self.fmt = fmt
-        self.out = out
+        self.out: Sink = InertSink(out) if on_terminal else out
         self._csv: Any = None
         if fmt == "csv":
             import csv  # only when exporting: the module is on the app's start-up path
 
-            self._csv = csv.writer(out, lineterminator="\n")
+            self._csv = csv.writer(self.out, lineterminator="\n")
             self._csv.writerow(COLUMNS)
 
     def write(self, record: dict[str, Any]) -> None:
