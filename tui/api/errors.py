@@ -81,6 +81,11 @@ class TransportError(InboxError):
         self.maybe_sent = maybe_sent
 
 
+class NotText(InboxError):
+    """A request holding a string that is not Unicode text (a lone surrogate): refused before
+    anything is sent, so nothing reached the service and nothing needs checking."""
+
+
 class SendInProgress(Conflict):
     """409 (v2): the same Idempotency-Key is still being sent; ask again shortly."""
 

@@ -17,9 +17,10 @@ from urllib.parse import quote
 
 import httpx
 
-from tui.api.errors import InboxError, RateLimited, TransportError
+from tui.api.errors import InboxError, NotText, RateLimited, TransportError
 from tui.api.pacing import RequestBudget
 from tui.api.service import UNSET
+from tui.core.text import broken_strings, unsendable
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -71,10 +72,27 @@ def encode_segment(value: str) -> str:
     """One URL path segment, fully encoded: `/`, `?`, `#` and dot-segments cannot escape it."""
     if not value:
         raise ValueError("an ID cannot be empty")
+    why = unsendable(value, "an ID in the request's path")
+    if why is not None:
+        raise NotText(why)
     encoded = quote(value, safe="")
     if set(value) == {"."}:
         encoded = encoded.replace(".", "%2E")
     return encoded
+
+
+def refuse_non_text(params: Sequence[tuple[str, str]] | None, body: Any) -> None:
+    """NotText, naming the field, when a query value or a string of the JSON body is not
+    Unicode text (a lone surrogate): httpx would fail on it with a bare UnicodeEncodeError,
+    and a service that stored it could not send it back."""
+    named = [(f"the query parameter {json.dumps(name)}", value) for name, value in params or ()]
+    for where, text in broken_strings(body):
+        dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+        named.append((f"the field {json.dumps(dotted.lstrip('.') or 'body')}", text))
+    for what, text in named:  # (json.dumps: a broken name is shown escaped, never raw)
+        why = unsendable(text, what)
+        if why is not None:
+            raise NotText(why)
 
 
 def given(**fields: Any) -> dict[str, Any]:
@@ -180,6 +198,7 @@ class HttpCore:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
     ) -> Any:
+        refuse_non_text(params, body)  # before the budget is spent: nothing leaves
         await self.budget.acquire()
         self.request_count += 1
         try:

@@ -9,6 +9,8 @@ the user sees. Every such character becomes a visible stand-in; nothing is inter
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 # C0 controls (except newline and tab, handled per use) -> Unicode "control pictures" (␛ for ESC).
 _C0 = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
@@ -64,3 +66,46 @@ def pasted(text: str) -> str:
     them raw)."""
     text = _TERMINAL_SEQUENCE.sub("", text)
     return text.replace("\r\n", "\n").translate(_TABLE_PASTED)
+
+
+# A surrogate code point: half of a UTF-16 pair, never a character of its own (a Python string
+# holds a decoded pair as one character, so every surrogate in one stands alone). A broken
+# paste, a bad file or a JSON "\ud800" leaves one; it has no UTF-8 form, so it can be neither
+# sent nor stored as text.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_at(text: str) -> int | None:
+    """Where `text` stops being Unicode text (its first lone surrogate), or None."""
+    found = _SURROGATE.search(text)
+    return None if found is None else found.start()
+
+
+def broken_strings(
+    value: Any, where: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string of a JSON value (an object's keys too) that is not Unicode text, with
+    where it is: (("target", "threadId"), "a\ud800")."""
+    if isinstance(value, str):
+        if broken_at(value) is not None:
+            yield where, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            inner = (*where, str(key))
+            yield from broken_strings(str(key), inner)
+            yield from broken_strings(child, inner)
+    elif isinstance(value, list | tuple):
+        for index, child in enumerate(value):
+            yield from broken_strings(child, (*where, index))
+
+
+def unsendable(text: str, what: str) -> str | None:
+    """Why `text` cannot be sent, in a sentence naming it as `what`; None when it can."""
+    at = broken_at(text)
+    if at is None:
+        return None
+    return (
+        f"{what} holds a broken character (U+{ord(text[at]):04X}, half of a UTF-16 pair, which a "
+        f"bad paste or file can leave) at character {at + 1}: it is not text and cannot be "
+        "sent; delete it and try again"
+    )
