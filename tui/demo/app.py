@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -256,7 +256,13 @@ class DemoApi:
         injected fault, as the service answers those first). A refused request from our own
         client is written down for the tests."""
         body = await request.body()
-        query = list(request.query_params.multi_items())
+        # Read as Starlette does, but with bytes that are not UTF-8 kept as lone surrogates
+        # rather than replaced by U+FFFD, so that the check refuses them (see NOT_TEXT).
+        query = parse_qsl(
+            request.scope["query_string"].decode("latin-1"),
+            keep_blank_values=True,
+            errors="surrogateescape",
+        )
         try:
             found = spec_for("v2" if v2 else "v1").find(request.method, path)
             if found is None:

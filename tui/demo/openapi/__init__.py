@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from tui.core.text import broken_at, broken_strings
 from tui.demo.openapi.schema import Issue, Schemas
 
 __all__ = ["ApiSpec", "Checked", "Issue", "MethodNotAllowed", "Operation", "Refused", "spec_for"]
@@ -30,6 +31,9 @@ __all__ = ["ApiSpec", "Checked", "Issue", "MethodNotAllowed", "Operation", "Refu
 HERE = Path(__file__).parent
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 _NO_VALUE = object()
+# A lone surrogate: a JSON "\ud800" in the body, or bytes that are not UTF-8 in the URL (read
+# as surrogates so that they are found here). No service can store or send it back as text.
+NOT_TEXT = "is not Unicode text (a lone surrogate, or bytes that are not UTF-8)"
 
 
 class Refused(Exception):
@@ -90,7 +94,10 @@ class Operation:
         found = self._pattern.match(path)
         if found is None:
             return None
-        return {name: unquote(value) for name, value in found.groupdict().items()}
+        return {
+            name: unquote(value, errors="surrogateescape")  # (see NOT_TEXT)
+            for name, value in found.groupdict().items()
+        }
 
     def parameter(self, location: str, name: str) -> Parameter | None:
         for parameter in self.parameters:
@@ -111,6 +118,9 @@ class Operation:
         for parameter in self.parameters:
             if parameter.location == "path":
                 raw = path_values.get(parameter.name, "")
+                if broken_at(raw) is not None:
+                    issues.append(Issue((parameter.name,), NOT_TEXT))
+                    continue
                 checked.path[parameter.name] = self._value(parameter, raw, issues)
             elif parameter.location == "header":
                 header = headers.get(parameter.name)
@@ -147,6 +157,9 @@ class Operation:
     ) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for key, value in items:
+            if broken_at(key) is not None or broken_at(value) is not None:
+                issues.append(Issue((_shown(key),), NOT_TEXT))
+                continue
             base = key.split("[", 1)[0]
             rest = key[len(base) :]
             segments = _BRACKETS.findall(rest)
@@ -202,8 +215,20 @@ class Operation:
         except (ValueError, UnicodeDecodeError):
             issues.append(Issue((), "the body is not valid JSON"))
             return None
+        broken = [Issue(tuple(map(_shown, where)), NOT_TEXT) for where, _ in broken_strings(body)]
+        if broken:  # (the schema's issues would name a broken key raw)
+            issues.extend(broken)
+            return None
         issues.extend(self.schemas.issues(self.body_schema, body, ()))
         return body
+
+
+def _shown(part: str | int) -> str | int:
+    """A name in an issue's path, a lone surrogate in it escaped (`\\ud800`): the answer
+    is JSON sent as UTF-8, which cannot hold one."""
+    if isinstance(part, int):
+        return part
+    return part.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _place(node: dict[str, Any], segments: list[str], value: str) -> bool:
