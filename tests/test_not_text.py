@@ -4,12 +4,17 @@ demo refuses it with 400 and stores nothing; in the app, the reply stays in the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
+from tests.app_helpers import make_app, settle
 from tests.conftest import make_store
+from tests.test_actions import notifications, open_thread
 from tui.api.errors import NotText
 from tui.backend import demo_client
+from tui.core.drafts import DraftStore
 from tui.demo import DemoApi
 from tui.demo.openapi import NOT_TEXT
 
@@ -77,3 +82,22 @@ async def test_the_demo_answers_it_with_400_and_stores_nothing() -> None:
         # Nothing was stored that a listing would fail to send.
         assert (await http.get("/api/v2/threads")).status_code == 200
         assert (await http.get("/api/v1/threads")).status_code == 200
+
+
+async def test_a_reply_holding_it_stays_in_the_composer_with_the_reason(data_dir: Path) -> None:
+    app, api = make_app(60, data_dir=data_dir)
+    async with app.run_test(size=(130, 40)) as pilot:
+        await settle(pilot)
+        thread = await open_thread(pilot, lambda t: True)
+        messages = message_count(api)
+        await pilot.press("r")
+        app.composer.input.insert(BROKEN)  # (as a paste would leave it)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.composer.input.text == BROKEN
+        assert any(
+            "the reply holds a broken character (U+D800" in n and "cannot be sent" in n
+            for n in notifications(app)
+        ), notifications(app)
+        assert message_count(api) == messages
+    assert DraftStore(data_dir).get(thread.id) == BROKEN  # kept on disk as typed

@@ -29,7 +29,7 @@ from tui.api.errors import InboxError, SendUnconfirmed, TransportError
 from tui.core.directory import Directory
 from tui.core.drafts import Quote, ScheduledSend
 from tui.core.editor import editor_command
-from tui.core.text import one_line
+from tui.core.text import one_line, unsendable
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature, Needs
 
@@ -307,6 +307,10 @@ class ReplyFeature(Feature):
                 severity="error",
                 markup=False,
             )
+            return
+        broken = unsendable(text, "the reply")
+        if broken is not None:  # the client would refuse it too, once the text had left here
+            self.notify(f"Not sent: {broken}. The draft is kept.", severity="error", markup=False)
             return
         self.flush_draft()  # the draft stays on disk until the server confirms
         from tui.ui.widgets.message_view import (
