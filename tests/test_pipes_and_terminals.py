@@ -71,10 +71,9 @@ def test_csv_is_inert_on_a_terminal_and_exact_in_a_file(
     shown = bytearray()
     reader = threading.Thread(target=read_all, args=(master, shown))
     reader.start()
-    with open(slave, "w", encoding="utf-8") as terminal:
-        monkeypatch.setattr(sys, "stdout", terminal)
+    with open(slave, "w", encoding="utf-8") as terminal, monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", terminal)
         assert main(["--config", str(config), "--demo", "export", "--format", "csv"]) == 0
-    monkeypatch.undo()
     reader.join(timeout=30)
     os.close(master)
     text = shown.decode("utf-8")
