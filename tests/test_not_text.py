@@ -9,12 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.app_helpers import make_app, settle
+from tests.app_helpers import kept_drafts, make_app, settle
 from tests.conftest import make_store
 from tests.test_actions import notifications, open_thread
 from tui.api.errors import NotText
 from tui.backend import demo_client
-from tui.core.drafts import DraftStore
 from tui.demo import DemoApi
 from tui.demo.openapi import NOT_TEXT
 
@@ -100,4 +99,4 @@ async def test_a_reply_holding_it_stays_in_the_composer_with_the_reason(data_dir
             for n in notifications(app)
         ), notifications(app)
         assert message_count(api) == messages
-    assert DraftStore(data_dir).get(thread.id) == BROKEN  # kept on disk as typed
+    assert kept_drafts(data_dir).get(thread.id) == BROKEN  # kept on disk as typed
