@@ -54,6 +54,7 @@ def _open(settings: Settings) -> Mirror | None:
     mirror = Mirror(path)
     if mirror.notice:
         print(f"inbox-tui: {mirror.notice}", file=sys.stderr)
+        mirror.notice = None
     return mirror
 
 
@@ -71,6 +72,9 @@ def run_search(settings: Settings, args: argparse.Namespace, out: TextIO | None 
         return 2
     finally:
         mirror.close()
+    if mirror.off:  # (damaged past its header: found only when read)
+        print(f"inbox-tui: {mirror.notice}", file=sys.stderr)
+        return 1
     if not hits:
         print("No match in the local mirror.", file=sys.stderr)
         return 1
@@ -106,8 +110,17 @@ def run_mirror(settings: Settings, args: argparse.Namespace, out: TextIO | None 
     counts = mirror.counts()
     listed = mirror.get_state("listed_views")
     seq, read_at = mirror.get_state("event_seq"), mirror.get_state("events_read_at")
+    problems = mirror.quick_check()
     mirror.close()
     print(f"mirror:        {path}", file=out)
+    if problems:
+        print(f"check:         damaged: {one_line('; '.join(problems[:3]), 200)}", file=out)
+        print(
+            "               `inbox-tui mirror forget` deletes it; the app fills a new one.",
+            file=out,
+        )
+        return 1
+    print("check:         ok (SQLite quick check)", file=out)
     print(f"size:          {counts.size_bytes / 1e6:,.1f} MB", file=out)
     print(
         f"conversations: {counts.threads:,} stored, {counts.complete:,} with every message",

@@ -44,6 +44,11 @@ class ViewCache:
                 shutil.rmtree(self._former, ignore_errors=True)
         return self._store
 
+    @property
+    def opened(self) -> Mirror | None:
+        """The store if it is open (looking does not open it)."""
+        return self._store
+
     def _kept(self) -> Mirror | None:
         """The store, where there is one: what only reads (the start) does not create it, so a
         first launch writes the schema after its first frame, when it saves a page."""

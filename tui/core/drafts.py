@@ -77,6 +77,9 @@ class DraftStore:
         kept = self._entry(thread_id)
         if text.strip():
             if kept.get("text") == text and _quote(kept) == reply_to:
+                # Written again all the same: this window's copy may be older than another
+                # window's typing since, and this keystroke is the later one.
+                self._keep(thread_id, kept)
                 return
             entry = {"text": text, "updated": datetime.now(UTC).isoformat()}
             if offline := kept.get("offline"):

@@ -12,18 +12,22 @@ body, not only the previews the service searches.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from tui.core.disk_faults import DiskFault, disk_fault
 from tui.core.text import inert
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 if TYPE_CHECKING:
     from tui.core.directory import Directory
@@ -205,6 +209,7 @@ CHANGED_THREAD = 2  # the thread itself (tags, status, notes, assignee...): read
 # leave fewer hits than asked for: a rare word is ranked among all its matches.
 SEARCH_WINDOW = 2000
 ROWID_SPREAD = 64  # a message's rowid: -(its second * ROWID_SPREAD + bits of its ID)
+PAUSE_WHEN_FULL = 30.0  # seconds without a write after the disk said it was full
 HIT = ("\x02", "\x03")  # around a matching word in a snippet: stored text never holds them
 
 
@@ -217,12 +222,82 @@ def mirror_path(data_dir: Path, scope: str) -> Path:
     return data_dir / "mirror" / f"{scope}.sqlite3"
 
 
+def _guarded(
+    default: Callable[[], Any], *, writes: bool = False
+) -> Callable[[_Method], _Method]:
+    """A method of the mirror that a disk fault never raises out of: a full disk pauses the
+    mirror's writes, a read-only folder stops them, a damaged file turns the mirror off for the
+    session (an empty one in memory stands in) with a sentence naming `mirror forget`. The
+    failed call answers `default()`."""
+
+    def wrap(method: _Method) -> _Method:
+        @functools.wraps(method)
+        def guarded(self: Mirror, *args: Any, **kwargs: Any) -> Any:
+            if writes and not self.writable:
+                return default()  # (paused, read-only or off: what is read is not kept)
+            try:
+                return method(self, *args, **kwargs)
+            except (sqlite3.Error, OSError) as error:
+                self._trouble(error)
+                return default()
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def _nothing() -> None:
+    return None
+
+
 class Mirror:
     def __init__(self, path: Path) -> None:
         self.path = path
-        # What happened to a database that could not be used (moved aside): said once.
+        # What happened to the database (moved aside, paused, off): said once.
         self.notice: str | None = None
+        self.read_only = False  # read, never written, this session (a read-only folder)
+        self.off = False  # damaged: an empty one in memory stands in for the session
+        self.paused_until = 0.0  # the disk was full: no writes tried before (monotonic)
         self.db = self._open()
+
+    @property
+    def writable(self) -> bool:
+        """Whether what is read may be stored now (the walk waits while it may not)."""
+        return not (self.off or self.read_only) and time.monotonic() >= self.paused_until
+
+    def _trouble(self, error: BaseException) -> None:
+        fault = disk_fault(error, self.path.parent)
+        if fault is None or fault is DiskFault.BUSY:
+            if fault is None:
+                raise error
+            return  # (another process is writing: the next write tries again)
+        if fault is DiskFault.FULL:
+            if self.paused_until == 0.0:
+                self.notice = (
+                    "The disk is full: the local mirror is paused (it goes on when there is"
+                    " room; `inbox-tui mirror forget` frees its space)"
+                )
+            self.paused_until = time.monotonic() + PAUSE_WHEN_FULL
+            return
+        if fault is DiskFault.READ_ONLY:
+            if not self.read_only:
+                self.read_only = True
+                self.notice = "The data folder is read-only: the local mirror is not written"
+            return
+        self._turn_off(str(error))
+
+    def _turn_off(self, why: str) -> None:
+        if not self.off:
+            self.notice = (
+                f"The local mirror is damaged ({why}): it is off for this session. "
+                f"`inbox-tui mirror forget` deletes it ({self.path.name}); the next start "
+                "fills a new one."
+            )
+        self.off = True
+        with suppress(sqlite3.Error):
+            self.db.close()
+        self.db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._migrate(self.db, 0)
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -237,6 +312,7 @@ class Mirror:
         return db
 
     def _open(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = None
         try:
             db = self._connect()
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -249,13 +325,49 @@ class Mirror:
                 version = 0
             self._migrate(db, version)
             return db
-        except sqlite3.DatabaseError:
-            with suppress(Exception):
-                db.close()
+        except (sqlite3.Error, OSError) as error:
+            if db is not None:
+                with suppress(sqlite3.Error):
+                    db.close()
+            fault = disk_fault(error, self.path.parent)
+            if fault is DiskFault.READ_ONLY:
+                return self._open_read_only()
+            if fault in (DiskFault.FULL, DiskFault.BUSY):
+                self.db = sqlite3.connect(":memory:")  # (replaced at once)
+                self._turn_off(f"it could not be opened: {error}")
+                self.notice = f"The local mirror is off for this session: {error}"
+                return self.db
+        try:
             self._move_aside("damaged", "could not be read (damaged); it is kept aside, and")
             db = self._connect()
             self._migrate(db, 0)
             return db
+        except (sqlite3.Error, OSError) as error:
+            self.db = sqlite3.connect(":memory:")  # (replaced at once)
+            self._turn_off(f"it could not be set aside: {error}")
+            return self.db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only folder: the mirror there is read as it stands (nothing can write it
+        meanwhile, nor make the WAL's shared-memory file), never moved or written."""
+        self.read_only = True
+        self.notice = "The data folder is read-only: the local mirror is read, not written"
+        try:
+            db = sqlite3.connect(
+                f"{self.path.as_uri()}?mode=ro&immutable=1",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+                return db
+            db.close()
+        except sqlite3.Error:
+            pass
+        self.db = sqlite3.connect(":memory:")  # (replaced at once)
+        self._turn_off("the data folder is read-only, and it is missing or older")
+        self.notice = "The data folder is read-only: there is no local mirror this session"
+        return self.db
 
     def _move_aside(self, why: str, said: str) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -287,17 +399,21 @@ class Mirror:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # (a failed COMMIT may have rolled back already)
+                with suppress(sqlite3.Error):
+                    self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     # --- state ------------------------------------------------------------------------------
 
+    @_guarded(_nothing)
     def get_state(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_guarded(_nothing, writes=True)
     def set_state(self, key: str, value: str) -> None:
         with self._transaction() as db:
             db.execute(
@@ -308,6 +424,7 @@ class Mirror:
 
     # --- views (the instant start) -------------------------------------------------------------
 
+    @_guarded(_nothing, writes=True)
     def put_view(self, key: str, rows: list[Any], threads: list[dict[str, Any]]) -> None:
         with self._transaction() as db:
             db.execute(
@@ -315,6 +432,7 @@ class Mirror:
                 (key, datetime.now(UTC).isoformat(), json.dumps(rows), pack({"t": threads})),
             )
 
+    @_guarded(_nothing)
     def view_rows(self, key: str) -> list[Any] | None:
         row = self.db.execute("SELECT rows FROM views WHERE key = ?", (key,)).fetchone()
         if row is None:
@@ -324,9 +442,11 @@ class Mirror:
             return rows if isinstance(rows, list) else None
         return None
 
+    @_guarded(lambda: False)
     def has_view(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM views WHERE key = ?", (key,)).fetchone() is not None
 
+    @_guarded(_nothing)
     def view_threads(self, key: str) -> tuple[datetime, list[dict[str, Any]]] | None:
         row = self.db.execute(
             "SELECT saved_at, threads FROM views WHERE key = ?", (key,)
@@ -339,12 +459,14 @@ class Mirror:
                 return datetime.fromisoformat(row[0]), threads
         return None
 
+    @_guarded(_nothing, writes=True)
     def delete_state(self, key: str) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM state WHERE key = ?", (key,))
 
     # --- writing ----------------------------------------------------------------------------
 
+    @_guarded(_nothing, writes=True)
     def put_threads(self, threads: Iterable[Thread], directory: Directory) -> None:
         """Threads as a page listed them (their messages are not touched)."""
         now = time.time()
@@ -364,6 +486,7 @@ class Mirror:
                 rows,
             )
 
+    @_guarded(lambda: 0, writes=True)
     def put_messages(
         self,
         thread_id: str,
@@ -402,11 +525,13 @@ class Mirror:
                 )
         return added
 
+    @_guarded(_nothing, writes=True)
     def forget_thread(self, thread_id: str) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM messages WHERE thread_id = ?", (thread_id,))
             db.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
 
+    @_guarded(_nothing, writes=True)
     def mark_changed(self, thread_ids: Iterable[str]) -> None:
         """These threads have messages the mirror lacks: read again, newest first, down to what
         it holds (a thread not walked yet gets them from its walk)."""
@@ -417,6 +542,7 @@ class Mirror:
                 [(thread_id,) for thread_id in thread_ids],
             )
 
+    @_guarded(_nothing, writes=True)
     def mark_fresh(self, thread_id: str) -> None:
         """Its newest messages are read down to what the mirror held."""
         with self._transaction() as db:
@@ -425,6 +551,7 @@ class Mirror:
                 (thread_id,),
             )
 
+    @_guarded(lambda: 0, writes=True)
     def apply_events(self, events: Iterable[Event]) -> int:
         """What the event log says changed, flagged for the walk to read (one transaction);
         returns how many events concerned what the mirror holds or should."""
@@ -458,6 +585,7 @@ class Mirror:
                 applied += 1
         return applied
 
+    @_guarded(_nothing, writes=True)
     def relabel(self, kind: str, old: str, new: str | None) -> None:
         """A tag (kind "tags") or a status renamed from `old` to `new`, or deleted (None): the
         stored threads follow, for the label counts and search's tag: and status: (they
@@ -474,6 +602,7 @@ class Mirror:
             else:
                 db.execute("UPDATE threads SET status = ? WHERE status = ?", (new or "", old))
 
+    @_guarded(lambda: {})
     def newest_message_ids(self, thread_ids: Iterable[str]) -> dict[str, str | None]:
         """The newest message stored of each of these threads the mirror holds."""
         ids = list(thread_ids)
@@ -485,11 +614,25 @@ class Mirror:
 
     # --- reading ----------------------------------------------------------------------------
 
+    def quick_check(self) -> list[str]:
+        """What SQLite's quick check finds wrong (empty: nothing), for `mirror status`: it reads
+        every page, so it is not run by the app."""
+        if self.off:
+            return [self.notice or "damaged"]
+        try:
+            found = [str(r[0]) for r in self.db.execute("PRAGMA quick_check(20)")]
+        except sqlite3.DatabaseError as error:
+            return [str(error)]
+        return [] if found == ["ok"] else found
+
+
+    @_guarded(lambda: MirrorCounts(0, 0, 0, 0))
     def counts(self) -> MirrorCounts:
         """Kept by triggers: reading them costs nothing at any size."""
         kept = dict(self.db.execute("SELECT name, value FROM counts").fetchall())
         return MirrorCounts(kept["threads"], kept["complete"], kept["messages"], self.size_bytes())
 
+    @_guarded(lambda: ({}, {}))
     def label_carriers(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """For each tag name and each status name (lower case, as stored), the people whose
         stored threads carry it: their person's ID, else the thread's (as the loaded rows
@@ -508,6 +651,7 @@ class Mirror:
                 statuses.setdefault(status, set()).add(who)
         return tags, statuses
 
+    @_guarded(lambda: 0)
     def size_bytes(self) -> int:
         return sum(
             Path(f"{self.path}{suffix}").stat().st_size
@@ -515,6 +659,7 @@ class Mirror:
             if Path(f"{self.path}{suffix}").exists()
         )
 
+    @_guarded(lambda: [])
     def to_walk(self, limit: int) -> list[WalkItem]:
         """What the walk reads next: threads an event flagged first, then threads whose
         messages are not all here, newest conversations first, with where their walk
@@ -528,6 +673,7 @@ class Mirror:
         ).fetchall()
         return [WalkItem(str(r[0]), r[1], str(r[2]), int(r[3])) for r in rows]
 
+    @_guarded(_nothing)
     def thread_wire(self, thread_id: str) -> dict[str, Any] | None:
         """The thread as the service last sent it."""
         row = self.db.execute("SELECT wire FROM threads WHERE id = ?", (thread_id,)).fetchone()
@@ -536,6 +682,7 @@ class Mirror:
         data = unpack(row[0])
         return data if isinstance(data, dict) else None
 
+    @_guarded(lambda: [])
     def threads_wire(
         self, *, ascending: bool, offset: int, limit: int
     ) -> list[tuple[dict[str, Any], float]]:
@@ -553,6 +700,7 @@ class Mirror:
             if isinstance(data := unpack(packed), dict)
         ]
 
+    @_guarded(lambda: [])
     def messages_wire(self, thread_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """The thread's newest messages as the service sent them, newest first."""
         rows = self.db.execute(
@@ -562,6 +710,7 @@ class Mirror:
         ).fetchall()
         return [data for (packed,) in rows if isinstance(data := unpack(packed), dict)]
 
+    @_guarded(lambda: [])
     def search(self, query: SearchQuery, limit: int = 50) -> list[SearchHit]:
         """Messages and people matching `query`, best first (bm25), each with its words in
         context. Raises SearchError for a query FTS5 cannot read."""

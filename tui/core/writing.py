@@ -45,6 +45,8 @@ SCHEMA = """
 """
 SCHEMA_VERSION = 1
 FORGET_REMOVED_AFTER = 7 * 24 * 3600.0  # seconds a removal is remembered
+# Read as bytes, decoded row by row: a damaged row is skipped, not the whole read.
+_SELECT = "SELECT CAST(kind AS BLOB), CAST(key AS BLOB), CAST(body AS BLOB), at FROM writing"
 _UPSERT = (
     "INSERT INTO writing (kind, key, body, at) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, at = excluded.at "
@@ -75,6 +77,7 @@ class WritingStore:
         self._seen_version: int | None = None
         self._last_at = 0.0
         self._setting_aside = False
+        self._inode: int | None = None  # the file this window's connection has open
         # Why writes are not reaching the disk now (None: they are). The app says it once.
         self.fault: DiskFault | None = None
         self.notices: list[str] = []  # what happened to the file, each said once
@@ -116,11 +119,21 @@ class WritingStore:
     def changed_elsewhere(self) -> set[str]:
         """The kinds another process changed since this one last looked (they are read again);
         empty when none did. Cheap when nothing changed: one pragma."""
+        if self._db is not None and not self._read_only and self._inode != _inode(self.path):
+            # Another window set the file aside (damaged), or it was deleted: this window's
+            # rows go to the file there is now (each row's stamp decides, as always).
+            self.close()
+            for kind, rows in self._rows.items():
+                for key, row in rows.items():
+                    self._pending.setdefault((kind, key), row)
+            self._flush(retrying=True)
         if self._db is None:
             if not self.path.exists() or self.fault is DiskFault.DAMAGED:
                 return set()
-            self._connect_quietly()
-            if self._db is None:
+            try:  # (another window made the file since)
+                self._db = self._connect()
+            except (sqlite3.Error, OSError) as error:
+                self._trouble(error)
                 return set()
             self._seen_version = None
         try:
@@ -210,16 +223,17 @@ class WritingStore:
             db.close()
             raise
         self._read_only = False
+        self._inode = _inode(self.path)
         return db
 
     @staticmethod
     def _read_rows(db: sqlite3.Connection) -> dict[str, dict[str, Row]]:
         rows: dict[str, dict[str, Row]] = {}
-        for kind, key, body, at in db.execute("SELECT kind, key, body, at FROM writing"):
+        for kind, key, body, at in db.execute(_SELECT):
             with contextlib.suppress(ValueError, TypeError):
-                parsed = None if body is None else json.loads(body)
+                parsed = None if body is None else json.loads(body.decode())
                 if parsed is None or isinstance(parsed, dict):
-                    rows.setdefault(str(kind), {})[str(key)] = Row(parsed, float(at))
+                    rows.setdefault(kind.decode(), {})[key.decode()] = Row(parsed, float(at))
         return rows
 
     def _flush(self, *, retrying: bool = False) -> bool:
@@ -231,7 +245,7 @@ class WritingStore:
             if self._db is None or self._read_only:
                 self.close()
                 self._db = self._connect()
-                self._seen_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+                self._seen_version = None  # (another window may have written before: read it)
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -310,6 +324,14 @@ class WritingStore:
             self._flush()
         finally:
             self._setting_aside = False
+        self._inode: int | None = None  # the file this window's connection has open
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
 
 
 def _bodies(rows: dict[str, Row]) -> dict[str, dict[str, Any]]:
@@ -332,17 +354,19 @@ def _salvage(path: Path) -> dict[str, dict[str, Row]]:
         for kind in (DRAFT, REMINDER, EDIT):
             with contextlib.suppress(sqlite3.Error):
                 for key, body, at in _each(db, kind):
-                    with contextlib.suppress(ValueError, TypeError):
-                        parsed = None if body is None else json.loads(body)
+                    with contextlib.suppress(ValueError, TypeError, AttributeError):
+                        parsed = json.loads(body.decode())
                         if isinstance(parsed, dict):
-                            found.setdefault(kind, {})[str(key)] = Row(parsed, float(at))
+                            found.setdefault(kind, {})[key.decode()] = Row(parsed, float(at))
     finally:
         db.close()
     return found
 
 
 def _each(db: sqlite3.Connection, kind: str) -> Iterator[tuple[Any, Any, Any]]:
-    yield from db.execute("SELECT key, body, at FROM writing WHERE kind = ?", (kind,))
+    yield from db.execute(
+        "SELECT CAST(key AS BLOB), CAST(body AS BLOB), at FROM writing WHERE kind = ?", (kind,)
+    )
 
 
 # --- the JSON files this replaced -------------------------------------------------------------

@@ -43,6 +43,7 @@ OFFLINE_SCAN = 5000  # offline: the newest stored threads a view is looked for i
 OFFLINE_ROWS = 500  # offline: at most this many of a view's threads are shown
 LOG_KEPT = 7 * 86400.0  # seconds the service keeps events: a longer absence is a gap
 SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this
+NOTICE_EVERY = 2.0  # seconds between looks at what happened to the store (said once)
 # Seconds between counts of the mirror for the status line: counting a large one blocks the
 # app (~90 ms at 2,000,000 messages), so it is done only after writes, and not often.
 RECOUNT_EVERY = 10.0
@@ -115,6 +116,7 @@ class MirrorFeature(Feature):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._say_notice)
+        self.set_interval(NOTICE_EVERY, self._say_notice)  # (a full disk, a damaged file)
         if self.enabled:
             self._last_input = time.monotonic()  # the start's own loads come first
             # Evenly spread: the budget's requests over its minute, not in a burst.
@@ -122,9 +124,10 @@ class MirrorFeature(Feature):
 
     def _say_notice(self) -> None:
         """What happened to a store that could not be used (moved aside), said once."""
-        store = self.shell.view_cache.store
-        if store.notice:
+        store = self.shell.view_cache.opened
+        if store is not None and store.notice:
             self.notify(store.notice, severity="warning", timeout=10, markup=False)
+            self.shell.set_status(store.notice, error=True)
             store.notice = None
 
     def on_unmount(self) -> None:
@@ -295,6 +298,8 @@ class MirrorFeature(Feature):
             return False
         if now < self._paused_until or now - self._last_input < QUIET_AFTER_INPUT:
             return False
+        if not shell.view_cache.store.writable:
+            return False  # (a full disk, a read-only folder, a damaged file: nothing to spend)
         rate = shell.client.rate_limit
         return not (rate.limit and rate.remaining is not None and rate.remaining < rate.limit / 3)
 

@@ -58,8 +58,9 @@ class SavingFeature(Feature):
     @property
     def unsaved_text(self) -> str:
         """For the status line's resting text while writes wait for the disk."""
-        count = self.store.unsaved
-        fault = self.store.fault
+        count, fault = self.store.unsaved, self.store.fault
+        if fault is DiskFault.READ_ONLY and not count:
+            return "read-only: not saving"
         return f"{count} unsaved ({fault.value} disk)" if count and fault is not None else ""
 
     def _say(self) -> None:
@@ -73,5 +74,6 @@ class SavingFeature(Feature):
         if sentence != self._said:
             self._said = sentence
             if sentence is not None:
+                self.notify(sentence + ".", severity="warning", timeout=10)
                 self.shell.set_status(sentence, error=True)
             self.shell.refresh_resting_status()
