@@ -236,10 +236,14 @@ def _guarded(
             if writes and not self.writable:
                 return default()  # (paused, read-only or off: what is read is not kept)
             try:
-                return method(self, *args, **kwargs)
+                answer = method(self, *args, **kwargs)
             except (sqlite3.Error, OSError) as error:
                 self._trouble(error)
                 return default()
+            if writes and self.paused_until:
+                self.paused_until = 0.0
+                self.notice = "There is room on the disk again: the local mirror goes on"
+            return answer
 
         return guarded  # type: ignore[return-value]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -202,6 +203,8 @@ class WritingStore:
             self._read_only = True
             return db
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Made private before SQLite makes its -wal and -shm files, which take its mode.
+        os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
         try:
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -217,8 +220,6 @@ class WritingStore:
                     db.execute("ROLLBACK")
                     raise
             db.execute("PRAGMA synchronous = NORMAL")  # WAL: never torn, durable at checkpoints
-            with contextlib.suppress(OSError):
-                self.path.chmod(0o600)  # private correspondence
         except BaseException:
             db.close()
             raise
