@@ -412,3 +412,12 @@ def test_a_damaged_writing_store_is_copied_out_then_set_aside(tmp_path: Path) ->
         **texts,
         "t-new": "Typed after the damage",
     }
+
+
+def test_the_files_of_what_is_written_are_private(tmp_path: Path) -> None:
+    """The store and SQLite's -wal and -shm beside it (which hold draft text) are the user's
+    alone."""
+    DraftStore(WritingStore(tmp_path, "acct")).put("t1", "Private correspondence")
+    files = list((tmp_path / "writing").iterdir())
+    assert {f.name.split(".sqlite3")[1] for f in files} == {"", "-wal", "-shm"}
+    assert {oct(f.stat().st_mode & 0o777) for f in files} == {"0o600"}
