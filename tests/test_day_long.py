@@ -421,3 +421,25 @@ def test_the_files_of_what_is_written_are_private(tmp_path: Path) -> None:
     files = list((tmp_path / "writing").iterdir())
     assert {f.name.split(".sqlite3")[1] for f in files} == {"", "-wal", "-shm"}
     assert {oct(f.stat().st_mode & 0o777) for f in files} == {"0o600"}
+
+
+async def test_a_second_window_leaves_the_first_ones_waiting_send_alone(data_dir: Path) -> None:
+    """A message waiting out the undo delay in one window is that window's to send: a window
+    started meanwhile does not offer it (as it does one left by a window that stopped)."""
+    first, api = make_app(data_dir=data_dir, send_delay=30)
+    async with first.run_test(size=(130, 40)) as one:
+        await settle(one)
+        await open_thread(one, lambda t: True)
+        await one.press("r", "H", "i", "ctrl+s")
+        await settle(one)
+        waiting = kept_drafts(data_dir).scheduled()
+        assert len(waiting) == 1 and not waiting[0].elsewhere  # (the same process: "ours")
+        # The record of a window still running elsewhere (this test's parent process).
+        writing = kept_writing(data_dir)
+        entry = writing.get(DRAFT, f"send:{waiting[0].local_id}") or {}
+        writing.put(DRAFT, f"send:{waiting[0].local_id}", {**entry, "pid": str(os.getppid())})
+        second, _ = make_app(data_dir=data_dir, api=api)
+        async with second.run_test(size=(130, 40)) as two:
+            await settle(two)
+            assert not isinstance(second.screen, ConfirmScreen)  # nothing offered
+            assert kept_drafts(data_dir).scheduled()[0].elsewhere

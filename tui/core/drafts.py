@@ -6,6 +6,7 @@ confirmed sent.
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -40,6 +41,9 @@ class ScheduledSend(NamedTuple):
     reply_to: Quote | None
     send_key: str
     left: bool
+    # Waiting in another window that is still running (its timer sends it): not this one's
+    # to offer after a start.
+    elsewhere: bool = False
 
 
 class DraftStore:
@@ -143,6 +147,7 @@ class DraftStore:
             "threadId": send.thread_id,
             "sendKey": send.send_key,
             "updated": datetime.now(UTC).isoformat(),
+            "pid": str(os.getpid()),  # (the window whose timer sends it)
         }
         if send.reply_to is not None:
             entry["replyToId"], entry["replyToQuote"] = send.reply_to
@@ -170,6 +175,7 @@ class DraftStore:
                     _quote(entry),
                     str(entry.get("sendKey") or ""),
                     entry.get("left") == "yes",
+                    _running_elsewhere(entry.get("pid", "")),
                 )
             )
         return sends
@@ -201,6 +207,19 @@ class DraftStore:
     def discard(self, thread_id: str) -> None:
         if self._entry(thread_id):
             self._keep(thread_id, None)
+
+
+def _running_elsewhere(pid: str) -> bool:
+    """Whether `pid` is another process of this machine that is running."""
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # (it runs, as another user)
+    return True
 
 
 def _quote(entry: dict[str, str]) -> Quote | None:

@@ -418,10 +418,11 @@ class ReplyFeature(Feature):
         offered for sending; those whose request had left are drafts again (they may have
         arrived: sending again is the user's call, with the same key)."""
         drafts = self.shell.drafts
+        # (A second window leaves the first one's alone: its timer sends them.)
         for send in drafts.scheduled():
-            if send.left:
+            if send.left and not send.elsewhere:
                 self._back_to_draft(send.local_id, send.thread_id)
-        waiting = drafts.scheduled()
+        waiting = [send for send in drafts.scheduled() if not send.elsewhere]
         if waiting:
             self._name_unsent(waiting)
 
