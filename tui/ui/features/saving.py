@@ -22,8 +22,6 @@ RETRY_EVERY = 5.0  # seconds between tries of writes the disk refused
 
 
 class SavingFeature(Feature):
-    at_start = True  # another window's writing counts from the first frame
-
     def __init__(
         self,
         shell: AppShared,
