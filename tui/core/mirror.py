@@ -222,9 +222,7 @@ def mirror_path(data_dir: Path, scope: str) -> Path:
     return data_dir / "mirror" / f"{scope}.sqlite3"
 
 
-def _guarded(
-    default: Callable[[], Any], *, writes: bool = False
-) -> Callable[[_Method], _Method]:
+def _guarded(default: Callable[[], Any], *, writes: bool = False) -> Callable[[_Method], _Method]:
     """A method of the mirror that a disk fault never raises out of: a full disk pauses the
     mirror's writes, a read-only folder stops them, a damaged file turns the mirror off for the
     session (an empty one in memory stands in) with a sentence naming `mirror forget`. The
@@ -628,7 +626,6 @@ class Mirror:
         except sqlite3.DatabaseError as error:
             return [str(error)]
         return [] if found == ["ok"] else found
-
 
     @_guarded(lambda: MirrorCounts(0, 0, 0, 0))
     def counts(self) -> MirrorCounts:
