@@ -327,7 +327,6 @@ class WritingStore:
             self._flush()
         finally:
             self._setting_aside = False
-        self._inode: int | None = None  # the file this window's connection has open
 
 
 def _inode(path: Path) -> int | None:
