@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -231,6 +232,23 @@ async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
     return counts
 
 
+def day_of_keys_apart() -> dict[str, float]:
+    """bench/memory.py in a process of its own, so that its RSS is the app's alone (not this
+    bench's so far): 10,000 keys, about 4 minutes."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.memory", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.memory failed:\n{result.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
+
+
 async def main() -> None:
     results: dict[str, float] = {}
     # Shared machines change speed during a run: the reference is taken at both ends.
@@ -326,6 +344,7 @@ async def main() -> None:
             results[f"[{version}] peak RSS, {loaded:,} threads loaded (MB)"] = run_probe(
                 Path(sys.executable), REPO, "rss", str(loaded), version
             )
+    results.update(day_of_keys_apart())
     results.update(await mirror_figures(10_000))
     results.update(mirror_at_scale())  # 100,000 threads, 2,000,000 messages: ~6 minutes
     results["machine: pure-Python loop, 5M additions, at end (ms)"] = machine_reference()
