@@ -36,6 +36,7 @@ LONGEST_FIRST = (
     "tests/test_schemathesis.py",
     "tests/test_faults.py::test_chaos_never_sends_twice_or_loses_a_draft",
     "tests/test_app.py::test_each_filter_kind",
+    "tests/test_footer.py::test_live_widgets_stay_flat_over_500_keys",
 )
 
 
