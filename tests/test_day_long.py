@@ -6,6 +6,7 @@ limit gives the same "database or disk is full")."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -23,11 +24,12 @@ from tests.test_actions import notifications, open_thread
 from tests.test_mirror import filled
 from tui.cli.mirror import run_mirror, run_search
 from tui.core.config import Settings
-from tui.core.disk_faults import DiskFault
+from tui.core.disk_faults import DiskFault, disk_fault
 from tui.core.drafts import DraftStore
 from tui.core.mirror import Mirror, mirror_path, parse_search
 from tui.core.reminders import ReminderStore
-from tui.core.writing import DRAFT, WritingStore
+from tui.core.writing import DRAFT, EDIT, WritingStore
+from tui.ui.features import reply as reply_feature
 from tui.ui.screens.pickers import ConfirmScreen
 
 ROOT = os.geteuid() == 0
@@ -143,7 +145,7 @@ def test_an_older_write_never_brings_back_a_newer_removal(tmp_path: Path) -> Non
 
 
 async def test_two_app_windows_on_one_data_folder_keep_each_others_writing(
-    data_dir: Path,
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two instances on one folder: drafts and reminders add up, each window shows the
     other's (✎ in the list, a thread put away leaves it), and the later keystroke wins."""
@@ -193,7 +195,7 @@ async def test_two_app_windows_on_one_data_folder_keep_each_others_writing(
         await two.press("space")
         second.composer.input.insert("and the second")
         second.reply.save_live_draft()
-        first.message_view.focus()  # (not typing in it: the composer shows what is kept)
+        monkeypatch.setattr(reply_feature, "TYPING_PAUSE", 0.0)  # (the first has paused typing)
         first.saving.check()
         await settle(one)
         assert first.composer.input.text == "From the first window and the second"
@@ -405,8 +407,7 @@ def test_a_damaged_writing_store_is_copied_out_then_set_aside(tmp_path: Path) ->
     assert len(list(tmp_path.glob("writing/*.damaged-*.sqlite3"))) == 1
     salvaged = {k: b["text"] for k, b, _ in second.items(DRAFT)}
     assert salvaged and all(texts[k] == v for k, v in salvaged.items())  # as they were
-    running.put("t-new", "Typed after the damage")
-    running.store.changed_elsewhere()  # (every 2 s in the app)
+    running.put("t-new", "Typed after the damage")  # (and the window quits at once)
     kept = kept_drafts(tmp_path, "acct")
     assert {t: kept.get(t) for t in kept.thread_ids()} == {
         **texts,
@@ -443,3 +444,68 @@ async def test_a_second_window_leaves_the_first_ones_waiting_send_alone(data_dir
             await settle(two)
             assert not isinstance(second.screen, ConfirmScreen)  # nothing offered
             assert kept_drafts(data_dir).scheduled()[0].elsewhere
+
+
+def test_a_full_disk_at_start_shows_what_is_kept_and_loses_none_of_it(small_disk: Path) -> None:
+    yesterday = WritingStore(small_disk, "acct")
+    DraftStore(yesterday).put("t1", "A long reply written yesterday")
+    yesterday.close()  # (a clean quit: SQLite's -wal and -shm files go)
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle, pytest.raises(OSError):
+        while True:
+            handle.write(b"x" * 65536)
+            handle.flush()
+    started = DraftStore(WritingStore(small_disk, "acct"))
+    assert started.get("t1") == "A long reply written yesterday"  # shown, not hidden
+    started.put("t2", "Typed on the full disk")
+    assert started.store.fault is DiskFault.FULL and started.get("t2")
+    filler.unlink()
+    assert started.store.retry()
+    kept = kept_drafts(small_disk, "acct")
+    assert kept.get("t1") == "A long reply written yesterday"
+    assert kept.get("t2") == "Typed on the full disk"
+
+
+def test_the_shared_former_files_go_to_a_real_account_not_the_demo(tmp_path: Path) -> None:
+    (tmp_path / "drafts.json").write_text('{"t1": {"text": "Real", "updated": "2026-12-01"}}')
+    edits = '[{"label": "Tagged", "who": "Nadia", "edits": []}]'
+    (tmp_path / "waiting-edits.json").write_text(edits)
+    assert DraftStore(WritingStore(tmp_path, "demo-v2-300")).get("t1") == ""
+    assert (tmp_path / "drafts.json").exists()
+    # Two windows of the real account read them in at once: once.
+    first, second = WritingStore(tmp_path, "api-v2-abc"), WritingStore(tmp_path, "api-v2-abc")
+    assert DraftStore(first).get("t1") == "Real" == DraftStore(second).get("t1")
+    assert len(kept_writing(tmp_path, "api-v2-abc").items(EDIT)) == 1
+    assert (tmp_path / "drafts.imported.json").exists()  # kept, renamed, not deleted
+
+
+def test_a_clock_stepped_back_does_not_make_a_later_keystroke_older(tmp_path: Path) -> None:
+    clock = Clock()
+    clock.now = 1000
+    DraftStore(WritingStore(tmp_path, "acct", clock=clock)).put("t1", "Before")
+    clock.now = 990  # (a clock set back between two runs)
+    DraftStore(WritingStore(tmp_path, "acct", clock=clock)).put("t1", "Before, then after")
+    assert kept_drafts(tmp_path, "acct").get("t1") == "Before, then after"
+
+
+def test_what_cannot_be_stored_never_raises_out_of_the_stores(tmp_path: Path) -> None:
+    assert disk_fault(OSError(errno.EIO, "I/O error"), tmp_path) is DiskFault.FULL
+    store = WritingStore(tmp_path, "acct")
+    store.put(DRAFT, "t\ud800", {"text": "An ID that is not text"})  # (from a bad answer)
+    store.put(DRAFT, "t2", {"text": "Fine"})
+    assert store.unsaved == 0 and kept_writing(tmp_path, "acct").get(DRAFT, "t2") is not None
+    assert store.get(DRAFT, "t\ud800") is not None  # kept for the session
+
+
+async def test_a_garbled_value_in_the_mirror_turns_it_off_instead_of_raising(
+    tmp_path: Path,
+) -> None:
+    mirror, api, _ = await filled(tmp_path, threads=20)
+    thread_id = next(iter(api.store.threads))
+    mirror.db.execute("UPDATE threads SET wire = X'0102' WHERE id = ?", (thread_id,))
+    assert mirror.thread_wire(thread_id) is None and mirror.off
+    again = Mirror(mirror_path(tmp_path / "second", "demo"))
+    again.set_state("directory", "{}")
+    again.db.execute("UPDATE state SET value = CAST(X'FF80' AS TEXT)")
+    assert again.get_state("directory") is None and again.off
+    assert again.notice is not None and "mirror forget" in again.notice

@@ -44,12 +44,20 @@ def disk_fault(error: BaseException, folder: Path | None = None) -> DiskFault | 
             return DiskFault.FULL
         if error.errno in _READ_ONLY_ERRNOS:
             return DiskFault.READ_ONLY
-        return None
+        # Anything else the disk says (EIO, a file where a folder should be): it cannot be
+        # written now; kept in memory and tried again, as for a full disk.
+        if folder is not None and not writable(folder):
+            return DiskFault.READ_ONLY
+        return DiskFault.FULL
     if not isinstance(error, sqlite3.DatabaseError):
         return None
     code = getattr(error, "sqlite_errorcode", None)
     if code is None:
-        return DiskFault.DAMAGED if "malformed" in str(error) else None
+        # Raised by Python's sqlite3 over what SQLite read: text that is not UTF-8 any more,
+        # a row that does not parse. Damage, as SQLite has no checksums to see it.
+        said = str(error)
+        damaged = ("malformed", "decode", "does not read back")
+        return DiskFault.DAMAGED if any(word in said for word in damaged) else None
     primary = code & 0xFF
     if primary == SQLITE_IOERR:
         if folder is not None and not writable(folder):

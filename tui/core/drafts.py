@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tui.core.writing import DRAFT, WritingStore
 
@@ -151,9 +151,13 @@ class DraftStore:
         }
         if send.reply_to is not None:
             entry["replyToId"], entry["replyToQuote"] = send.reply_to
-        self._keep(SEND_PREFIX + send.local_id, entry)
+        # One transaction: the text is in one place or the other, whatever stops the app.
+        rows: list[tuple[str, str, dict[str, Any] | None]] = [
+            (DRAFT, SEND_PREFIX + send.local_id, entry)
+        ]
         if self._entry(send.thread_id):
-            self._keep(send.thread_id, None)
+            rows.append((DRAFT, send.thread_id, None))
+        self.store.put_many(rows)
 
     def mark_left(self, local_id: str) -> None:
         """Its request has left: after a restart it is a draft again, not offered for sending
@@ -191,18 +195,19 @@ class DraftStore:
         send = next((s for s in self.scheduled() if s.local_id == local_id), None)
         if send is None:
             return
-        since = self.get(send.thread_id)
-        if since.strip():
-            self.put(
-                send.thread_id, f"{since.rstrip()}\n\n{send.text}", self.reply_to(send.thread_id)
-            )
+        since = self._entry(send.thread_id)
+        if since.get("text", "").strip():
+            entry = {**since, "text": f"{since['text'].rstrip()}\n\n{send.text}"}
+            entry.pop("sendKey", None)  # (other text: another send)
         else:
-            self.put(send.thread_id, send.text, send.reply_to)
+            entry = {"text": send.text}
+            if send.reply_to is not None:
+                entry["replyToId"], entry["replyToQuote"] = send.reply_to
             if send.send_key:
-                entry = {**self._entry(send.thread_id), "sendKey": send.send_key}
-                self._keep(send.thread_id, entry)
-        # Only then is the waiting send let go: a crash between the two leaves both, not none.
-        self._keep(SEND_PREFIX + local_id, None)
+                entry["sendKey"] = send.send_key
+        entry["updated"] = datetime.now(UTC).isoformat()
+        # One transaction: the draft back and the waiting send gone, or neither.
+        self.store.put_many([(DRAFT, send.thread_id, entry), (DRAFT, SEND_PREFIX + local_id, None)])
 
     def discard(self, thread_id: str) -> None:
         if self._entry(thread_id):

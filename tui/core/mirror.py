@@ -210,6 +210,7 @@ CHANGED_THREAD = 2  # the thread itself (tags, status, notes, assignee...): read
 SEARCH_WINDOW = 2000
 ROWID_SPREAD = 64  # a message's rowid: -(its second * ROWID_SPREAD + bits of its ID)
 PAUSE_WHEN_FULL = 30.0  # seconds without a write after the disk said it was full
+PAUSE_WHEN_BUSY = 2.0  # seconds without a write after another process held the lock
 HIT = ("\x02", "\x03")  # around a matching word in a snippet: stored text never holds them
 
 
@@ -238,9 +239,14 @@ def _guarded(default: Callable[[], Any], *, writes: bool = False) -> Callable[[_
             except (sqlite3.Error, OSError) as error:
                 self._trouble(error)
                 return default()
+            except (zlib.error, UnicodeDecodeError) as error:  # a stored value garbled
+                self._turn_off(f"a stored value does not read back: {error}")
+                return default()
             if writes and self.paused_until:
                 self.paused_until = 0.0
-                self.notice = "There is room on the disk again: the local mirror goes on"
+                if self._was_full:
+                    self._was_full = False
+                    self.notice = "There is room on the disk again: the local mirror goes on"
             return answer
 
         return guarded  # type: ignore[return-value]
@@ -260,6 +266,7 @@ class Mirror:
         self.read_only = False  # read, never written, this session (a read-only folder)
         self.off = False  # damaged: an empty one in memory stands in for the session
         self.paused_until = 0.0  # the disk was full: no writes tried before (monotonic)
+        self._was_full = False
         self.db = self._open()
 
     @property
@@ -269,11 +276,13 @@ class Mirror:
 
     def _trouble(self, error: BaseException) -> None:
         fault = disk_fault(error, self.path.parent)
-        if fault is None or fault is DiskFault.BUSY:
-            if fault is None:
-                raise error
-            return  # (another process is writing: the next write tries again)
+        if fault is None:
+            raise error
+        if fault is DiskFault.BUSY:  # (another process is writing: the walk waits a little)
+            self.paused_until = max(self.paused_until, time.monotonic() + PAUSE_WHEN_BUSY)
+            return
         if fault is DiskFault.FULL:
+            self._was_full = True
             if self.paused_until == 0.0:
                 self.notice = (
                     "The disk is full: the local mirror is paused (it goes on when there is"
@@ -332,13 +341,15 @@ class Mirror:
                 with suppress(sqlite3.Error):
                     db.close()
             fault = disk_fault(error, self.path.parent)
-            if fault is DiskFault.READ_ONLY:
-                return self._open_read_only()
-            if fault in (DiskFault.FULL, DiskFault.BUSY):
-                self.db = sqlite3.connect(":memory:")  # (replaced at once)
-                self._turn_off(f"it could not be opened: {error}")
-                self.notice = f"The local mirror is off for this session: {error}"
-                return self.db
+            if fault in (DiskFault.READ_ONLY, DiskFault.FULL, DiskFault.BUSY):
+                # Read as it stands (searched, shown offline), not written this session.
+                db = self._open_read_only()
+                if fault is not DiskFault.READ_ONLY and not self.off:
+                    self.notice = (
+                        f"The local mirror could not be opened for writing ({error}): it is"
+                        " read, not written, until the app starts again"
+                    )
+                return db
         try:
             self._move_aside("damaged", "could not be read (damaged); it is kept aside, and")
             db = self._connect()

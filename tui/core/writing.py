@@ -18,11 +18,11 @@ a copy of the service that can be forgotten and walked again; this is not.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +78,7 @@ class WritingStore:
         self._seen_version: int | None = None
         self._last_at = 0.0
         self._setting_aside = False
+        self._aside_failed = False
         self._inode: int | None = None  # the file this window's connection has open
         # Why writes are not reaching the disk now (None: they are). The app says it once.
         self.fault: DiskFault | None = None
@@ -106,11 +107,23 @@ class WritingStore:
     def put(self, kind: str, key: str, body: dict[str, Any] | None) -> None:
         """Keep `body` under `kind`/`key` (None removes it), in memory now and on disk at once
         when the disk lets it (else when it does: see `retry`)."""
-        at = max(self._clock(), self._last_at + 1e-6)  # (two writes in one tick keep order)
-        self._last_at = at
-        row = Row(None if body is None else dict(body), at)
-        self._rows.setdefault(kind, {})[key] = row
-        self._pending[(kind, key)] = row
+        self.put_many([(kind, key, body)])
+
+    def put_many(self, rows: list[tuple[str, str, dict[str, Any] | None]]) -> None:
+        """Several rows in one transaction: all of them on disk, or none (a crash between two
+        writes of one change leaves neither half)."""
+        for kind, key, body in rows:
+            known = self._rows.get(kind, {}).get(key)
+            # Later than this window's last write (two in one tick keep their order) and than
+            # the row as this window saw it: a clock stepped back does not make it older.
+            at = max(self._clock(), self._last_at + 1e-6, known.at + 1e-6 if known else 0.0)
+            self._last_at = at
+            row = Row(None if body is None else dict(body), at)
+            self._rows.setdefault(kind, {})[key] = row
+            if _storable(key):
+                self._pending[(kind, key)] = row
+            else:  # (an ID that is not text, from a bad answer: kept for this session only)
+                self.notices.append(f"Kept in memory only (its ID is not text): {key!a}")
         self._flush()
 
     def retry(self) -> bool:
@@ -120,13 +133,8 @@ class WritingStore:
     def changed_elsewhere(self) -> set[str]:
         """The kinds another process changed since this one last looked (they are read again);
         empty when none did. Cheap when nothing changed: one pragma."""
-        if self._db is not None and not self._read_only and self._inode != _inode(self.path):
-            # Another window set the file aside (damaged), or it was deleted: this window's
-            # rows go to the file there is now (each row's stamp decides, as always).
-            self.close()
-            for kind, rows in self._rows.items():
-                for key, row in rows.items():
-                    self._pending.setdefault((kind, key), row)
+        if self._db is not None and not self._read_only and self._moved():
+            self._requeue_all()
             self._flush(retrying=True)
         if self._db is None:
             if not self.path.exists() or self.fault is DiskFault.DAMAGED:
@@ -157,6 +165,19 @@ class WritingStore:
         self._rows = fresh
         return changed
 
+    def _moved(self) -> bool:
+        """Whether the file this window has open is no longer the one at its path (another
+        window set it aside, damaged, or it was deleted)."""
+        return self._inode != _inode(self.path)
+
+    def _requeue_all(self) -> None:
+        """To the file there is now goes all this window holds (each row's stamp decides)."""
+        self.close()
+        for kind, rows in self._rows.items():
+            for key, row in rows.items():
+                if _storable(key):
+                    self._pending.setdefault((kind, key), row)
+
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -178,7 +199,7 @@ class WritingStore:
             if self._flush() and self._db is not None:
                 for path in _legacy_paths(self._data_dir, self._scope):
                     with contextlib.suppress(OSError):
-                        path.unlink(missing_ok=True)
+                        path.replace(path.with_suffix(".imported.json"))
 
     def _connect_quietly(self) -> None:
         """Open the file there is and read it; any trouble is told apart, never raised."""
@@ -207,6 +228,10 @@ class WritingStore:
         os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
         try:
+            if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+                raise sqlite3.OperationalError(  # (read, never written: see _trouble)
+                    "attempt to write a readonly database (written by a newer inbox-tui)"
+                )
             if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("BEGIN IMMEDIATE")  # (two windows may make it at once)
@@ -231,12 +256,17 @@ class WritingStore:
 
     @staticmethod
     def _read_rows(db: sqlite3.Connection) -> dict[str, dict[str, Row]]:
+        """Every row; a row that does not read back (garbled by damage SQLite cannot see: it
+        has no checksums) is damage like any other, not a draft quietly gone."""
         rows: dict[str, dict[str, Row]] = {}
         for kind, key, body, at in db.execute(_SELECT):
-            with contextlib.suppress(ValueError, TypeError):
+            try:
                 parsed = None if body is None else json.loads(body.decode())
-                if parsed is None or isinstance(parsed, dict):
-                    rows.setdefault(kind.decode(), {})[key.decode()] = Row(parsed, float(at))
+                if parsed is not None and not isinstance(parsed, dict):
+                    raise ValueError("not an object")
+                rows.setdefault(kind.decode(), {})[key.decode()] = Row(parsed, float(at))
+            except (ValueError, TypeError, AttributeError) as error:
+                raise sqlite3.DatabaseError(f"a row does not read back ({error})") from error
         return rows
 
     def _flush(self, *, retrying: bool = False) -> bool:
@@ -245,6 +275,8 @@ class WritingStore:
         if self.fault is not None and not retrying and self.fault is not DiskFault.BUSY:
             return False  # (tried again on the app's timer, not on every key)
         try:
+            if self._db is not None and not self._read_only and self._moved():
+                self._requeue_all()
             if self._db is None or self._read_only:
                 self.close()
                 self._db = self._connect()
@@ -281,20 +313,29 @@ class WritingStore:
         fault = disk_fault(error, self.path.parent)
         if fault is None:
             raise error
-        if fault is DiskFault.DAMAGED and not self._setting_aside:
-            self._set_aside(str(error))
+        if fault is DiskFault.DAMAGED:
+            if not self._setting_aside and not self._aside_failed:
+                self._set_aside(str(error))
+            else:
+                self.fault = fault
             return
-        if fault is DiskFault.READ_ONLY and opening and self.path.exists():
-            with contextlib.suppress(sqlite3.Error):
-                self._db = self._connect(read_only=True)
-                self._rows = self._read_rows(self._db)
+        if opening and self.path.exists():
+            # Full, busy, read-only or newer: what the file holds is read all the same (and
+            # merged by stamp once it can be written), never hidden from the user.
+            for row_kind, rows in _salvage(self.path).items():
+                for key, row in rows.items():
+                    self._rows.setdefault(row_kind, {})[key] = row
         self.fault = fault
 
     def _set_aside(self, why: str) -> None:
         """A damaged file: what can be read from it is copied out (with what this window
         holds), the file is moved aside, never deleted, and a new one takes it all."""
         self.close()
-        salvaged = _salvage(self.path)
+        for kind, rows in _salvage(self.path).items():
+            for key, row in rows.items():
+                known = self._rows.get(kind, {}).get(key)
+                if known is None or known.at < row.at:
+                    self._rows.setdefault(kind, {})[key] = row
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
         try:
@@ -304,19 +345,13 @@ class WritingStore:
                     source.replace(Path(f"{aside}{suffix}"))
         except OSError:
             self.fault = DiskFault.DAMAGED  # (it stays where it is: this session keeps memory)
+            self._aside_failed = True  # (said once; not tried again this session)
             self.notices.append(
                 f"The file of drafts and reminders is damaged ({why}) and could not be moved"
                 f" aside: they are kept in memory for this session ({self.path})"
             )
             return
-        for kind, rows in salvaged.items():
-            for key, row in rows.items():
-                known = self._rows.get(kind, {}).get(key)
-                if known is None or known.at < row.at:
-                    self._rows.setdefault(kind, {})[key] = row
-        for kind, rows in self._rows.items():
-            for key, row in rows.items():
-                self._pending[(kind, key)] = row
+        self._requeue_all()
         self.notices.append(
             f"The file of drafts and reminders was damaged ({why}): what it held is copied to a"
             f" new one, and the old one is kept aside as {aside.name}"
@@ -327,6 +362,14 @@ class WritingStore:
             self._flush()
         finally:
             self._setting_aside = False
+
+
+def _storable(key: str) -> bool:
+    try:
+        key.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _inode(path: Path) -> int | None:
@@ -348,9 +391,19 @@ def _dumps(body: dict[str, Any]) -> str:
 def _salvage(path: Path) -> dict[str, dict[str, Row]]:
     """What can still be read from a damaged file, row by row (read only, never written)."""
     found: dict[str, dict[str, Row]] = {}
-    try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
+    db = None
+    # Read-only first; as it stands (immutable) where even that cannot be: a read-only folder
+    # has no room for the WAL's shared-memory file.
+    for mode in ("ro", "ro&immutable=1"):
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?mode={mode}", uri=True)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.Error:
+            if db is not None:
+                db.close()
+            db = None
+    if db is None:
         return found
     try:
         for kind in (DRAFT, REMINDER, EDIT):
@@ -375,23 +428,26 @@ def _each(db: sqlite3.Connection, kind: str) -> Iterator[tuple[Any, Any, Any]]:
 
 
 def _legacy_paths(data_dir: Path, scope: str) -> list[Path]:
-    return [
-        data_dir / "drafts.json",
-        data_dir / "waiting-edits.json",
-        data_dir / "reminders" / f"{scope}.json",
-    ]
+    """The files this account reads in. drafts.json and waiting-edits.json were one for every
+    account: a real account takes them (the demo's never does), and they are kept, renamed,
+    rather than deleted."""
+    shared = [] if scope.startswith("demo-") else ["drafts.json", "waiting-edits.json"]
+    return [*(data_dir / name for name in shared), data_dir / "reminders" / f"{scope}.json"]
 
 
 def _legacy_rows(data_dir: Path, scope: str) -> dict[tuple[str, str], Row]:
     """The rows the former JSON files hold (none when there are none: three stat calls)."""
-    drafts, edits, reminders = (_read_json(p) for p in _legacy_paths(data_dir, scope))
+    found = {p.name: _read_json(p) for p in _legacy_paths(data_dir, scope)}
+    drafts, edits = found.get("drafts.json"), found.get("waiting-edits.json")
+    reminders = found.get(f"{scope}.json")
     rows: dict[tuple[str, str], Row] = {}
     for key, entry in (drafts if isinstance(drafts, dict) else {}).items():
         if isinstance(entry, dict) and isinstance(entry.get("text"), str):
             rows[(DRAFT, str(key))] = Row(entry, _stamp(entry.get("updated")))
     for index, group in enumerate(edits if isinstance(edits, list) else []):
-        if isinstance(group, dict):  # (kept in their order)
-            rows[(EDIT, uuid.uuid4().hex)] = Row(group, 1.0 + index)
+        if isinstance(group, dict):  # (kept in their order; the same key in every window)
+            digest = hashlib.sha256(f"{index}:{_dumps(group)}".encode()).hexdigest()[:32]
+            rows[(EDIT, digest)] = Row(group, 1.0 + index)
     for entry in reminders if isinstance(reminders, list) else []:
         if isinstance(entry, dict) and "thread_id" in entry:
             rows[(REMINDER, str(entry["thread_id"]))] = Row(entry, _stamp(entry.get("set_at")))

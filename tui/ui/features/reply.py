@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from tui.ui.widgets.message_view import Pending
 
 DRAFT_SAVE_DELAY = 0.3  # seconds of quiet typing before the draft is written
+TYPING_PAUSE = 2.0  # seconds after a keystroke that a draft from another window waits
 LONG_DRAFT = 280  # characters: clearing more than this asks first
 
 
@@ -108,6 +109,7 @@ class ReplyFeature(Feature):
     _composer_text = ""
     _composer_dirty = False
     _reply_to: Quote | None = None  # the message the composer's reply answers
+    _typed_at = 0.0  # the user's last keystroke in the composer (monotonic)
     # Sent messages waiting out the send delay, by local ID, each with the timer that sends it.
     _scheduled: dict[str, tuple[Pending, Timer]]
     _ticker: Timer | None = None
@@ -173,9 +175,12 @@ class ReplyFeature(Feature):
 
     def draft_written_elsewhere(self) -> None:
         """Another window changed drafts: the composer shows its thread's as stored now, unless
-        the user is typing in it here (then their next keystroke is the later one, and wins)."""
+        the user is typing in it here (then their next keystroke is the later one, and wins).
+        Shown even with the focus in it: a keystroke on what it showed before would bring
+        back an older draft, or one sent since."""
         thread_id = self._composer_thread_id
-        if thread_id is None or self._composer_dirty or self.shell.composer.input.has_focus:
+        typing = time.monotonic() - self._typed_at < TYPING_PAUSE
+        if thread_id is None or self._composer_dirty or typing:
             return
         stored = self.shell.drafts.get(thread_id)
         if stored != self._composer_text:
@@ -200,6 +205,7 @@ class ReplyFeature(Feature):
             return
         self._composer_text = text
         self._composer_dirty = True
+        self._typed_at = time.monotonic()
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self.flush_draft)
