@@ -20,7 +20,6 @@ HOSTILE = "Mallory\x1b]0;pwned\x07\x9c;x"
 @pytest.mark.parametrize(
     ("env", "start", "end"),
     [
-        ({"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}, "\x1b]99;;", "\x1b\\"),
         ({"TERM_PROGRAM": "iTerm.app"}, "\x1b]9;", "\x07"),
         ({"TERM_PROGRAM": "WezTerm"}, "\x1b]9;", "\x07"),
         ({"TERM": "foot"}, "\x1b]777;notify;", "\x07"),
@@ -38,6 +37,28 @@ def test_each_terminal_gets_its_sequence_and_nothing_else(
     assert "Mallory␛]0,pwned␇" in inside and "first line␛[2J second" in inside
     if start.endswith("notify;"):
         assert inside.count(";") == 1  # title;body, the name's own ";" taken out
+
+
+def test_kitty_gets_the_title_and_the_body_apart_under_one_identifier_a_thread() -> None:
+    """kitty's OSC 99: a first chunk with the title (d=0: more follows), then the body
+    (p=body), both with the thread's identifier (i=), so a second notice replaces the first."""
+    kitty = {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
+    sequence = notice_sequence(kitty, f"inbox-tui: {HOSTILE}", "first line\x1b[2J\nsecond", "t1")
+    assert sequence is not None
+    chunks = sequence.split("\x1b\\")
+    assert chunks[-1] == "" and len(chunks) == 3
+    (head, title), (tail, body) = (c.removeprefix("\x1b]99;").split(";", 1) for c in chunks[:2])
+    ident = head.split(":")[0]
+    assert ident.startswith("i=inbox-tui-") and head == f"{ident}:d=0"
+    assert tail == f"{ident}:p=body"
+    assert title.startswith("inbox-tui: Mallory␛]0,pwned␇") and title.endswith(",x")
+    assert body == "first line␛[2J second"
+    for text in (title, body):  # nothing inside can end the sequence early or start another
+        assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text)
+    again = notice_sequence(kitty, "inbox-tui: Nadia", "Later", "t1")
+    other = notice_sequence(kitty, "inbox-tui: Omar", "Hi", "t2")
+    assert again is not None and other is not None
+    assert again.split(":")[0] == sequence.split(":")[0] != other.split(":")[0]
 
 
 def test_tmux_and_unknown_terminals_get_the_bell() -> None:
