@@ -63,7 +63,7 @@ class SavingFeature(Feature):
 
     def _say(self) -> None:
         for notice in self.store.notices:
-            self.notify(notice, severity="warning", timeout=10)
+            self.notify(notice, severity="warning", timeout=10, markup=False)
         self.store.notices.clear()
         fault = self.store.fault
         if fault is DiskFault.BUSY and not self.store.unsaved:
@@ -72,6 +72,6 @@ class SavingFeature(Feature):
         if sentence != self._said:
             self._said = sentence
             if sentence is not None:
-                self.notify(sentence + ".", severity="warning", timeout=10)
+                self.notify(sentence + ".", severity="warning", timeout=10, markup=False)
                 self.shell.set_status(sentence, error=True)
             self.shell.refresh_resting_status()
