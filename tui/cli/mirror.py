@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tui.core.mirror import Mirror, SearchError, mirror_path, parse_search
+from tui.core.sqlite_files import SIDE_FILES
 from tui.core.text import one_line
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def run_mirror(settings: Settings, args: argparse.Namespace, out: TextIO | None 
 
 
 def _forget(path: Path, yes: bool, out: TextIO) -> int:
-    files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+    files = [Path(f"{path}{suffix}") for suffix in SIDE_FILES]
     present = [f for f in files if f.exists()]
     if not present:
         print("inbox-tui: no local mirror for this account: nothing to forget.", file=out)

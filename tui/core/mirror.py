@@ -18,13 +18,14 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from tui.core.disk_faults import DiskFault, disk_fault
+from tui.core.sqlite_files import SIDE_FILES, migrate, move_aside, open_read_only, transaction
 from tui.core.text import inert
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -299,16 +300,24 @@ class Mirror:
 
     def _turn_off(self, why: str) -> None:
         if not self.off:
-            self.notice = (
-                f"The local mirror is damaged ({why}): it is off for this session. "
-                f"`inbox-tui mirror forget` deletes it ({self.path.name}); the next start "
-                "fills a new one."
-            )
-        self.off = True
+            self.notice = self._damaged(why)
         with suppress(sqlite3.Error):
             self.db.close()
-        self.db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        self._migrate(self.db, 0)
+        self.db = self._off_db()
+
+    def _off_db(self) -> sqlite3.Connection:
+        """The empty mirror in memory that stands in for the session (the notice says why)."""
+        self.off = True
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        migrate(db, MIGRATIONS, 0)
+        return db
+
+    def _damaged(self, why: str) -> str:
+        return (
+            f"The local mirror is damaged ({why}): it is off for this session. "
+            f"`inbox-tui mirror forget` deletes it ({self.path.name}); the next start "
+            "fills a new one."
+        )
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -334,7 +343,7 @@ class Mirror:
                 )
                 db = self._connect()
                 version = 0
-            self._migrate(db, version)
+            migrate(db, MIGRATIONS, version)
             return db
         except (sqlite3.Error, OSError) as error:
             if db is not None:
@@ -353,12 +362,11 @@ class Mirror:
         try:
             self._move_aside("damaged", "could not be read (damaged); it is kept aside, and")
             db = self._connect()
-            self._migrate(db, 0)
+            migrate(db, MIGRATIONS, 0)
             return db
         except (sqlite3.Error, OSError) as error:
-            self.db = sqlite3.connect(":memory:")  # (replaced at once)
-            self._turn_off(f"it could not be set aside: {error}")
-            return self.db
+            self.notice = self._damaged(f"it could not be set aside: {error}")
+            return self._off_db()
 
     def _open_read_only(self) -> sqlite3.Connection:
         """A read-only folder: the mirror there is read as it stands (nothing can write it
@@ -366,58 +374,24 @@ class Mirror:
         self.read_only = True
         self.notice = "The data folder is read-only: the local mirror is read, not written"
         try:
-            db = sqlite3.connect(
-                f"{self.path.as_uri()}?mode=ro&immutable=1",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            db = open_read_only(self.path)
             if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
                 return db
             db.close()
         except sqlite3.Error:
             pass
-        self.db = sqlite3.connect(":memory:")  # (replaced at once)
-        self._turn_off("the data folder is read-only, and it is missing or older")
         self.notice = "The data folder is read-only: there is no local mirror this session"
-        return self.db
+        return self._off_db()
 
     def _move_aside(self, why: str, said: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.stem}.{why}-{stamp}{self.path.suffix}")
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                source.replace(Path(f"{aside}{suffix}"))
+        aside = move_aside(self.path, why)
         self.notice = f"The local mirror {said} filled again: {aside.name}"
-
-    @staticmethod
-    def _migrate(db: sqlite3.Connection, version: int) -> None:
-        for number in range(version, SCHEMA_VERSION):
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(MIGRATIONS[number]):
-                    db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
 
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:  # (a failed COMMIT may have rolled back already)
-                with suppress(sqlite3.Error):
-                    self.db.execute("ROLLBACK")
-            raise
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.db)
 
     # --- state ------------------------------------------------------------------------------
 
@@ -667,7 +641,7 @@ class Mirror:
     def size_bytes(self) -> int:
         return sum(
             Path(f"{self.path}{suffix}").stat().st_size
-            for suffix in ("", "-wal", "-shm")
+            for suffix in SIDE_FILES
             if Path(f"{self.path}{suffix}").exists()
         )
 
@@ -959,21 +933,6 @@ def pack(wire: dict[str, Any]) -> bytes:
 
 def unpack(packed: bytes) -> Any:
     return json.loads(zlib.decompress(packed))
-
-
-def _statements(script: str) -> list[str]:
-    """A migration's statements, one by one (executescript would commit on its own); a
-    trigger's body keeps its semicolons."""
-    statements, current = [], []
-    for line in script.strip().splitlines():
-        current.append(line)
-        text = "\n".join(current).strip()
-        if text.endswith(";") and (
-            not text.upper().startswith("CREATE TRIGGER") or text.endswith("END;")
-        ):
-            statements.append(text)
-            current = []
-    return statements
 
 
 def _thread_row(thread: Thread, directory: Directory, now: float) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ a copy of the service that can be forgotten and walked again; this is not.
   memory, with `fault` saying why, and is written when a write works again: nothing typed is
   lost while the app runs. A damaged file is set aside after what it held is copied out.
 - The JSON files this replaced (drafts.json, waiting-edits.json, reminders/<account>.json) are
-  read in once, then removed.
+  read in once, then renamed `*.imported.json`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,16 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from tui.core.disk_faults import DiskFault, disk_fault
+from tui.core.sqlite_files import migrate, move_aside, open_read_only, transaction
 
 DRAFT = "draft"  # a thread's reply draft, a message's edit, a send waiting (see drafts.py)
 REMINDER = "reminder"  # by thread (see reminders.py)
 EDIT = "edit"  # a group of edits made offline (see waiting_edits.py)
 
-SCHEMA = """
+# Each entry moves the schema one version forward (tui/core/sqlite_files.py's migrate). IF NOT
+# EXISTS: two windows may make the file at once.
+MIGRATIONS: tuple[str, ...] = (
+    """
     CREATE TABLE IF NOT EXISTS writing (
         kind TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -43,8 +47,9 @@ SCHEMA = """
         PRIMARY KEY (kind, key)
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-SCHEMA_VERSION = 1
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
 FORGET_REMOVED_AFTER = 7 * 24 * 3600.0  # seconds a removal is remembered
 # Read as bytes, decoded row by row: a damaged row is skipped, not the whole read.
 _SELECT = "SELECT CAST(kind AS BLOB), CAST(key AS BLOB), CAST(body AS BLOB), at FROM writing"
@@ -74,7 +79,6 @@ class WritingStore:
         self._rows: dict[str, dict[str, Row]] = {}  # what is known: on disk, and pending
         self._pending: dict[tuple[str, str], Row] = {}  # written here, not yet on disk
         self._db: sqlite3.Connection | None = None
-        self._read_only = False  # opened for reading only (a read-only folder)
         self._seen_version: int | None = None
         self._last_at = 0.0
         self._setting_aside = False
@@ -133,7 +137,7 @@ class WritingStore:
     def changed_elsewhere(self) -> set[str]:
         """The kinds another process changed since this one last looked (they are read again);
         empty when none did. Cheap when nothing changed: one pragma."""
-        if self._db is not None and not self._read_only and self._moved():
+        if self._db is not None and self._moved():
             self._requeue_all()
             self._flush(retrying=True)
         if self._db is None:
@@ -165,6 +169,18 @@ class WritingStore:
         self._rows = fresh
         return changed
 
+    def _take(self, found: dict[str, dict[str, Row]]) -> list[tuple[str, str, Row]]:
+        """Rows read elsewhere (a damaged file, the former JSON files), each kept where it is
+        newer than what this window holds; those it took."""
+        taken = []
+        for kind, rows in found.items():
+            for key, row in rows.items():
+                known = self._rows.get(kind, {}).get(key)
+                if known is None or known.at < row.at:
+                    self._rows.setdefault(kind, {})[key] = row
+                    taken.append((kind, key, row))
+        return taken
+
     def _moved(self) -> bool:
         """Whether the file this window has open is no longer the one at its path (another
         window set it aside, damaged, or it was deleted)."""
@@ -191,11 +207,8 @@ class WritingStore:
         if self.path.exists():
             self._connect_quietly()
         if legacy:
-            for (kind, key), row in legacy.items():
-                known = self._rows.get(kind, {}).get(key)
-                if known is None or known.at < row.at:
-                    self._rows.setdefault(kind, {})[key] = row
-                    self._pending[(kind, key)] = row
+            for kind, key, row in self._take(legacy):
+                self._pending[(kind, key)] = row
             if self._flush() and self._db is not None:
                 for path in _legacy_paths(self._data_dir, self._scope):
                     with contextlib.suppress(OSError):
@@ -211,46 +224,26 @@ class WritingStore:
             self.close()
             self._trouble(error, opening=True)
 
-    def _connect(self, *, read_only: bool = False) -> sqlite3.Connection:
-        if read_only:
-            # A read-only folder: nothing can make the WAL's shared-memory file, and no one
-            # can write it meanwhile, so the file is read as it stands.
-            db = sqlite3.connect(
-                f"{self.path.as_uri()}?mode=ro&immutable=1",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            self._read_only = True
-            return db
+    def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # Made private before SQLite makes its -wal and -shm files, which take its mode.
         os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0.5)
         try:
-            if db.execute("PRAGMA user_version").fetchone()[0] > SCHEMA_VERSION:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
                 raise sqlite3.OperationalError(  # (read, never written: see _trouble)
                     "attempt to write a readonly database (written by a newer inbox-tui)"
                 )
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            if version < SCHEMA_VERSION:
                 db.execute("PRAGMA journal_mode = WAL")
-                db.execute("BEGIN IMMEDIATE")  # (two windows may make it at once)
-                try:
-                    for statement in SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                    db.execute("COMMIT")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+                migrate(db, MIGRATIONS, version)
             # Each commit reaches the disk (an fsync): what was typed survives a power cut too;
             # at one write per pause in typing, the cost is not felt.
             db.execute("PRAGMA synchronous = FULL")
         except BaseException:
             db.close()
             raise
-        self._read_only = False
         self._inode = _inode(self.path)
         return db
 
@@ -261,10 +254,7 @@ class WritingStore:
         rows: dict[str, dict[str, Row]] = {}
         for kind, key, body, at in db.execute(_SELECT):
             try:
-                parsed = None if body is None else json.loads(body.decode())
-                if parsed is not None and not isinstance(parsed, dict):
-                    raise ValueError("not an object")
-                rows.setdefault(kind.decode(), {})[key.decode()] = Row(parsed, float(at))
+                rows.setdefault(kind.decode(), {})[key.decode()] = _row(body, at)
             except (ValueError, TypeError, AttributeError) as error:
                 raise sqlite3.DatabaseError(f"a row does not read back ({error})") from error
         return rows
@@ -275,15 +265,12 @@ class WritingStore:
         if self.fault is not None and not retrying and self.fault is not DiskFault.BUSY:
             return False  # (tried again on the app's timer, not on every key)
         try:
-            if self._db is not None and not self._read_only and self._moved():
+            if self._db is not None and self._moved():
                 self._requeue_all()
-            if self._db is None or self._read_only:
-                self.close()
+            if self._db is None:
                 self._db = self._connect()
                 self._seen_version = None  # (another window may have written before: read it)
-            db = self._db
-            db.execute("BEGIN IMMEDIATE")
-            try:
+            with transaction(self._db) as db:
                 db.executemany(
                     _UPSERT,
                     [
@@ -295,11 +282,6 @@ class WritingStore:
                     "DELETE FROM writing WHERE body IS NULL AND at < ?",
                     (self._clock() - FORGET_REMOVED_AFTER,),
                 )
-                db.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-                raise
         except (sqlite3.Error, OSError) as error:
             self._trouble(error)
             return False
@@ -322,27 +304,16 @@ class WritingStore:
         if opening and self.path.exists():
             # Full, busy, read-only or newer: what the file holds is read all the same (and
             # merged by stamp once it can be written), never hidden from the user.
-            for row_kind, rows in _salvage(self.path).items():
-                for key, row in rows.items():
-                    self._rows.setdefault(row_kind, {})[key] = row
+            self._take(_salvage(self.path))
         self.fault = fault
 
     def _set_aside(self, why: str) -> None:
         """A damaged file: what can be read from it is copied out (with what this window
         holds), the file is moved aside, never deleted, and a new one takes it all."""
         self.close()
-        for kind, rows in _salvage(self.path).items():
-            for key, row in rows.items():
-                known = self._rows.get(kind, {}).get(key)
-                if known is None or known.at < row.at:
-                    self._rows.setdefault(kind, {})[key] = row
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        self._take(_salvage(self.path))
         try:
-            for suffix in ("", "-wal", "-shm"):
-                source = Path(f"{self.path}{suffix}")
-                if source.exists():
-                    source.replace(Path(f"{aside}{suffix}"))
+            aside = move_aside(self.path, "damaged")
         except OSError:
             self.fault = DiskFault.DAMAGED  # (it stays where it is: this session keeps memory)
             self._aside_failed = True  # (said once; not tried again this session)
@@ -362,6 +333,14 @@ class WritingStore:
             self._flush()
         finally:
             self._setting_aside = False
+
+
+def _row(body: bytes | None, at: float) -> Row:
+    """A row as stored (its body read as bytes); ValueError when it does not read back."""
+    parsed = None if body is None else json.loads(body.decode())
+    if parsed is not None and not isinstance(parsed, dict):
+        raise ValueError("not an object")
+    return Row(parsed, float(at))
 
 
 def _storable(key: str) -> bool:
@@ -392,11 +371,11 @@ def _salvage(path: Path) -> dict[str, dict[str, Row]]:
     """What can still be read from a damaged file, row by row (read only, never written)."""
     found: dict[str, dict[str, Row]] = {}
     db = None
-    # Read-only first; as it stands (immutable) where even that cannot be: a read-only folder
-    # has no room for the WAL's shared-memory file.
-    for mode in ("ro", "ro&immutable=1"):
+    # Read-only first; as it stands where even that cannot be: a read-only folder has no room
+    # for the WAL's shared-memory file.
+    for as_it_stands in (False, True):
         try:
-            db = sqlite3.connect(f"{path.as_uri()}?mode={mode}", uri=True)
+            db = open_read_only(path, as_it_stands=as_it_stands)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             break
         except sqlite3.Error:
@@ -410,9 +389,9 @@ def _salvage(path: Path) -> dict[str, dict[str, Row]]:
             with contextlib.suppress(sqlite3.Error):
                 for key, body, at in _each(db, kind):
                     with contextlib.suppress(ValueError, TypeError, AttributeError):
-                        parsed = json.loads(body.decode())
-                        if isinstance(parsed, dict):
-                            found.setdefault(kind, {})[key.decode()] = Row(parsed, float(at))
+                        row = _row(body, at)
+                        if row.body is not None:
+                            found.setdefault(kind, {})[key.decode()] = row
     finally:
         db.close()
     return found
@@ -435,23 +414,23 @@ def _legacy_paths(data_dir: Path, scope: str) -> list[Path]:
     return [*(data_dir / name for name in shared), data_dir / "reminders" / f"{scope}.json"]
 
 
-def _legacy_rows(data_dir: Path, scope: str) -> dict[tuple[str, str], Row]:
+def _legacy_rows(data_dir: Path, scope: str) -> dict[str, dict[str, Row]]:
     """The rows the former JSON files hold (none when there are none: three stat calls)."""
     found = {p.name: _read_json(p) for p in _legacy_paths(data_dir, scope)}
     drafts, edits = found.get("drafts.json"), found.get("waiting-edits.json")
     reminders = found.get(f"{scope}.json")
-    rows: dict[tuple[str, str], Row] = {}
+    rows: dict[str, dict[str, Row]] = {DRAFT: {}, EDIT: {}, REMINDER: {}}
     for key, entry in (drafts if isinstance(drafts, dict) else {}).items():
         if isinstance(entry, dict) and isinstance(entry.get("text"), str):
-            rows[(DRAFT, str(key))] = Row(entry, _stamp(entry.get("updated")))
+            rows[DRAFT][str(key)] = Row(entry, _stamp(entry.get("updated")))
     for index, group in enumerate(edits if isinstance(edits, list) else []):
         if isinstance(group, dict):  # (kept in their order; the same key in every window)
             digest = hashlib.sha256(f"{index}:{_dumps(group)}".encode()).hexdigest()[:32]
-            rows[(EDIT, digest)] = Row(group, 1.0 + index)
+            rows[EDIT][digest] = Row(group, 1.0 + index)
     for entry in reminders if isinstance(reminders, list) else []:
         if isinstance(entry, dict) and "thread_id" in entry:
-            rows[(REMINDER, str(entry["thread_id"]))] = Row(entry, _stamp(entry.get("set_at")))
-    return rows
+            rows[REMINDER][str(entry["thread_id"])] = Row(entry, _stamp(entry.get("set_at")))
+    return {kind: found for kind, found in rows.items() if found}
 
 
 def _read_json(path: Path) -> Any:
