@@ -152,7 +152,7 @@ display = app._display
 def observed(screen, renderable):
     display(screen, renderable)
     if not seen:
-        early = [m for m in ("pydantic", "httpx", "PIL", "textual_image") if m in sys.modules]
+        early = [m for m in ("pydantic", "httpx", "PIL") if m in sys.modules]
         seen.append((app.thread_list.row_count, ",".join(early) or "-"))
 app._display = observed
 async def main():

@@ -233,6 +233,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
         startup_warnings=warnings,
         freeze_heap=True,
         picture_protocol=pictures.protocol,
+        picture_cell=pictures.cell,
         typed_ahead=pictures.typed,
     )
     app.run()

@@ -8,6 +8,7 @@ back as messages (tui/ui/messages.py) and update the widgets.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -75,6 +76,7 @@ from tui.ui.reloads import Reloads
 from tui.ui.screens.main import MainScreen
 from tui.ui.startup import Startup
 from tui.ui.stylesheets import first_frame_style_paths
+from tui.ui.terminal import window_cell_pixels
 from tui.ui.widgets.filter_chips import FilterChips
 from tui.ui.widgets.sidebar import ProspectSidebar
 from tui.ui.widgets.status_line import StatusLine
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
     from tui.api.service import InboxApi
     from tui.backend import Backend
     from tui.core.model import Thread
+    from tui.ui.kitty_pictures import KittyPictures
     from tui.ui.widgets.composer import Composer
     from tui.ui.widgets.message_view import MessageView
 
@@ -125,11 +128,14 @@ class InboxApp(App[None]):
         startup_warnings: list[str] | None = None,
         freeze_heap: bool = False,
         picture_protocol: str | None = None,
+        picture_cell: tuple[int, int] | None = None,
         typed_ahead: str = "",
     ) -> None:
         super().__init__()
-        # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not.
+        # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not. And
+        # a cell's size in pixels, where known (Kitty graphics are sized by it).
         self.picture_protocol = picture_protocol
+        self.picture_cell = picture_cell
         # The command line runs one app per process: its start-up objects are frozen once the
         # first page is on screen (see tui/ui/heap.py). Tests run many apps in one process.
         self.freeze_heap = freeze_heap
@@ -367,6 +373,8 @@ class InboxApp(App[None]):
         self.window_title.restore()
         if self.panes_mounted:
             self.reply.flush_draft()
+            if self.message_view.kitty is not None:  # still on the app's screen: its pictures go
+                self.message_view.kitty.forget_all()
         if self.backend is not None:
             await self.backend.aclose()
         self.view_cache.close()
@@ -375,6 +383,17 @@ class InboxApp(App[None]):
     def on_resize(self, event: events.Resize) -> None:
         if self._panes_held:  # the first resize comes before mount
             self._update_layout_for_width(event.size.width)
+        if self.panes_mounted and self.message_view.kitty is not None:
+            self._measure_cells(self.message_view.kitty)
+
+    def _measure_cells(self, kitty: KittyPictures) -> None:
+        """The font may have changed with the size: pictures are boxed by the cell's pixels."""
+        stdout = sys.__stdout__
+        if stdout is None or self.is_headless or not stdout.isatty():
+            return
+        cell = window_cell_pixels(stdout.fileno())
+        if cell is not None and kitty.use_cell(cell):
+            self.message_view.restyled()
 
     def _update_layout_for_width(self, width: int) -> None:
         visible = self.sidebar_preference

@@ -17,6 +17,7 @@ from typing import Any
 from textual.app import App
 
 from tui.core.text import one_line
+from tui.ui.terminal import write_sequence
 
 NOTICE_EVERY = 60.0  # seconds between two notices for one thread
 NOTIFICATION_MODES = ("desktop", "bell", "off")
@@ -77,7 +78,4 @@ class DesktopNotice:
             self.app.bell()
             return
         self.sent.append(sequence)
-        # Textual has no public call for a sequence of our own: its driver is what writes.
-        driver = self.app._driver
-        if driver is not None and not self.app.is_headless:
-            driver.write(sequence)
+        write_sequence(self.app, sequence)

@@ -34,6 +34,7 @@ KITTY_PLACEHOLDERS_FROM = (0, 28)  # kitty draws Unicode placeholders from 0.28.
 class PictureSupport(NamedTuple):
     protocol: str | None  # "tgp" (Kitty graphics), "halfcell", None (no terminal to draw on)
     typed: str = ""  # keys typed while the terminal was asked, for the app to handle
+    cell: tuple[int, int] | None = None  # a cell's (width, height) in pixels, where known
 
 
 def names_graphics_terminal(environ: Mapping[str, str]) -> bool:
@@ -91,37 +92,10 @@ def detect_protocol(
         if answers.answered:  # a terminal that did not answer is asked again next time
             preferences.remember_terminal(identity, kept)
     protocol = "tgp" if kept.get("protocol") == "tgp" else "halfcell"
-    if protocol == "tgp":
-        saved_cell = kept.get("cell")
-        if cell is None and isinstance(saved_cell, list) and len(saved_cell) == 2:
-            cell = (int(saved_cell[0]), int(saved_cell[1]))
-        use_cell_size(cell or (10, 20))
-    return PictureSupport(protocol, typed)
-
-
-def use_cell_size(cell: tuple[int, int]) -> None:
-    """textual-image asks the terminal for the cell size the first time it needs it, which
-    cannot work once Textual reads the input: it is given the size known now instead."""
-    from textual_image._terminal import CellSize, get_cell_size
-
-    setattr(get_cell_size, "_result", CellSize(*cell))  # noqa: B010  (its own cache)
-
-
-def kitty_image_class() -> Any:
-    """textual-image's Kitty renderable. Its package's __init__ asks the terminal two questions
-    when imported (Sixel, then Kitty graphics): the renderable's module is imported without it,
-    since the question was answered (or kept) before the app started."""
-    import importlib.util
-
-    package = "textual_image.renderable"
-    if package not in sys.modules:
-        spec = importlib.util.find_spec(package)
-        if spec is None or spec.loader is None:
-            raise ImportError(package)
-        sys.modules[package] = importlib.util.module_from_spec(spec)  # its __init__ not run
-    from textual_image.renderable.tgp import Image
-
-    return Image
+    saved_cell = kept.get("cell")
+    if cell is None and isinstance(saved_cell, list) and len(saved_cell) == 2:
+        cell = (int(saved_cell[0]), int(saved_cell[1]))
+    return PictureSupport(protocol, typed, cell)
 
 
 def decode(data: bytes) -> Any:

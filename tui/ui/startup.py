@@ -17,6 +17,7 @@ from tui.ui.stylesheets import later_style_paths
 
 if TYPE_CHECKING:
     from tui.ui.app import InboxApp
+    from tui.ui.widgets.message_view import MessageView
 
 ENDING_WAIT = 2.0  # seconds a hung-up app waits for a pane mount under way before it exits
 FIRST_PAGE_WAIT = 1.0  # seconds a first launch waits for its first page before mounting the rest
@@ -137,6 +138,28 @@ class Startup:
             await self.app.sidebar.fill()
         self.show_startup_cache()
 
+    def use_picture_protocol(self, message_view: MessageView) -> None:
+        """Kitty graphics name each picture by a 24-bit colour: a terminal that Textual draws
+        in fewer colours gets half-block cells."""
+        from tui.ui.widgets.attachment_rows import PICTURE_COLUMNS, PICTURE_ROWS
+
+        app = self.app
+        protocol = app.picture_protocol
+        if protocol == "tgp" and app.console.color_system != "truecolor":
+            protocol = "halfcell"
+        message_view.picture_protocol = protocol
+        if protocol == "tgp":
+            from functools import partial
+
+            from tui.ui.kitty_pictures import KittyPictures
+            from tui.ui.terminal import write_sequence
+
+            message_view.kitty = KittyPictures(
+                partial(write_sequence, app),
+                cell=app.picture_cell or (10, 20),
+                max_box=(PICTURE_COLUMNS, PICTURE_ROWS),
+            )
+
     async def mount_panes(self) -> None:
         """The message pane, the composer and the footer, and the features the start does not
         use."""
@@ -151,7 +174,7 @@ class Startup:
         app = self.app
         app.conversation_header = Static("", id="conversation-header", classes="-hidden")
         app.message_view = MessageView(id="message-view", clock=app.clock)
-        app.message_view.picture_protocol = app.picture_protocol
+        self.use_picture_protocol(app.message_view)
         app.composer = Composer(id="composer")
         app.composer.add_class("-hidden")
         app.message_view.set_directory(app.directory)

@@ -12,7 +12,10 @@ import os
 import re
 import select
 import time
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 KITTY_GRAPHICS = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"  # a 1x1 query, nothing stored
 XTVERSION = "\x1b[>0q"  # the terminal's name and version, e.g. "kitty(0.26.5)"
@@ -97,3 +100,14 @@ def window_cell_pixels(fd: int) -> tuple[int, int] | None:
     if not (rows and columns and width and height):
         return None
     return width // columns, height // rows
+
+
+def write_sequence(app: App[Any], sequence: str) -> bool:
+    """A sequence of our own (a title, a notice, a picture) to the terminal, in order with the
+    screen's output. Textual has no public call for it: its driver is what writes. A headless
+    app (a test) writes nothing: False."""
+    driver = app._driver
+    if driver is None or app.is_headless:
+        return False
+    driver.write(sequence)
+    return True

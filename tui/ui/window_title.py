@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import App
 
 from tui.core.text import one_line
+from tui.ui.terminal import write_sequence
 
 PUSH_TITLE = "\x1b[22;0t"  # keep the terminal's own title on its title stack (xterm's)
 POP_TITLE = "\x1b[23;0t"  # and put it back at exit; terminals without a stack ignore both
@@ -31,17 +32,11 @@ class WindowTitle:
         if text == self.text:
             return
         self.text = text
-        # Textual has no public call for a sequence of our own: its driver is what writes.
-        driver = self.app._driver
-        if driver is None or self.app.is_headless:
-            return
         if not self._pushed:
-            driver.write(PUSH_TITLE)
-            self._pushed = True
-        driver.write(f"\x1b]2;{text}\x07")
+            self._pushed = write_sequence(self.app, PUSH_TITLE)
+        write_sequence(self.app, f"\x1b]2;{text}\x07")
 
     def restore(self) -> None:
-        driver = self.app._driver
-        if self._pushed and driver is not None:
-            driver.write(POP_TITLE)
+        if self._pushed:
+            write_sequence(self.app, POP_TITLE)
             self._pushed = False

@@ -3,8 +3,9 @@ dimensions, duration; a link card's title and domain), and, for pictures, the pi
 
 Names and titles come from other people: they are made inert and kept to one line. Pictures
 are drawn into lines of cells: coloured half-blocks (two pixels a cell, any colour terminal),
-or with Kitty's graphics protocol by textual-image where the terminal speaks it. A Sixel
-image cannot live inside the pane's lines, so Sixel terminals get half-blocks too.
+or with Kitty's graphics protocol where the terminal draws its placeholders (see
+tui/ui/kitty_pictures.py). A Sixel image cannot live inside the pane's lines, so Sixel
+terminals get half-blocks too.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from textual.strip import Strip
 from tui.core.text import one_line
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from tui.core.model import Attachment
 
 ICONS = {"image": "▣", "gif": "▶", "video": "▶", "audio": "♪", "file": "▤", "card": "↗"}
@@ -75,15 +74,9 @@ def attachment_row(attachment: Attachment, style: Style) -> Text:
     return Text(describe(attachment), style, no_wrap=True, overflow="ellipsis")
 
 
-def picture_lines(
-    picture: Any, protocol: str, columns: int, console: Console, style: Style
-) -> list[Strip]:
-    """A decoded picture (a PIL image, RGB) as lines of cells, at most `columns` wide and
-    PICTURE_ROWS high, its proportions kept."""
-    columns = max(4, min(columns, PICTURE_COLUMNS))
-    if protocol == "tgp":
-        return _kitty_lines(picture, columns, console, style)
-    return halfcell_lines(picture, columns, PICTURE_ROWS)
+def picture_columns(columns: int) -> int:
+    """How wide a picture may be in a bubble `columns` wide."""
+    return max(4, min(columns, PICTURE_COLUMNS))
 
 
 def halfcell_lines(picture: Any, columns: int, rows: int) -> list[Strip]:
@@ -106,12 +99,3 @@ def halfcell_lines(picture: Any, columns: int, rows: int) -> list[Strip]:
         ]
         lines.append(Strip(cells, cells_wide))
     return lines
-
-
-def _kitty_lines(picture: Any, columns: int, console: Console, style: Style) -> list[Strip]:
-    from tui.ui.pictures import kitty_image_class
-
-    renderable = kitty_image_class()(picture, width="auto", height="auto")
-    options = console.options.update(width=columns, height=PICTURE_ROWS)
-    lines = console.render_lines(renderable, options, style=style, pad=False, new_lines=False)
-    return [Strip(line) for line in lines if line]

@@ -26,11 +26,17 @@ from tui.core.text import inert, one_line
 from tui.core.timefmt import stamp
 from tui.ui.keymap import bindings
 from tui.ui.messages import FeatureRequest
-from tui.ui.widgets.attachment_rows import attachment_row, picture_lines
+from tui.ui.widgets.attachment_rows import (
+    PICTURE_ROWS,
+    attachment_row,
+    halfcell_lines,
+    picture_columns,
+)
 from tui.ui.widgets.restyle import Restyling
 
 if TYPE_CHECKING:
     from tui.core.model import Attachment, Message, Thread
+    from tui.ui.kitty_pictures import KittyPictures
 
 OLDER_THRESHOLD = 5  # lines from the top at which older messages are requested
 
@@ -110,9 +116,11 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         # The selected message (what r, E, d, h and + act on) and where each message's lines are.
         self.selected_id: str | None = None
         self._spans: dict[str, tuple[int, int]] = {}
-        # Pictures drawn inline: how ("halfcell", "tgp"; None: not at all), and each one
-        # decoded (a PIL image) or why it cannot be shown (a string), by (message ID, index).
+        # Pictures drawn inline: how ("halfcell", "tgp"; None: not at all), what the terminal
+        # holds of them (Kitty graphics), and each one decoded (a PIL image) or why it cannot
+        # be shown (a string), by (message ID, index).
         self.picture_protocol: str | None = None
+        self.kitty: KittyPictures | None = None
         self._pictures: dict[tuple[str, int], Any] = {}
         self._asked: set[tuple[str, int]] = set()
 
@@ -380,14 +388,12 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             return [Text("  loading the picture…", placeholder)]
         if isinstance(picture, str):
             return [Text(f"  [{one_line(picture, 60)}]", placeholder)]
-        assert self.picture_protocol is not None
         try:
-            drawn = picture_lines(
-                picture, self.picture_protocol, columns, self.app.console, self.rich_style
-            )
+            if self.picture_protocol == "tgp" and self.kitty is not None:
+                return [*self.kitty.lines(key, picture, picture_columns(columns), PICTURE_ROWS)]
+            return [*halfcell_lines(picture, picture_columns(columns), PICTURE_ROWS)]
         except (ValueError, OSError):
             return [Text("  [the picture cannot be drawn]", placeholder)]
-        return [*drawn]
 
     def _place(
         self, rows: Sequence[Text | Strip], width: int, bubble: int, outbound: bool
