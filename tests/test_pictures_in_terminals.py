@@ -212,9 +212,24 @@ def test_kitty_0_28_and_later_gets_each_picture_once_placed_by_id_and_deleted_at
     boxes = placements(terminal.stream)[placed_before:]
     assert boxes and all(image_id in sent for image_id, _c, _r in boxes)
 
+    # A dialog on top: Textual shades what is under it, colours included, and a picture's
+    # colour is its ID. Half-blocks meanwhile (shaded too), never cells naming another ID.
+    opened = len(terminal.stream)
+    terminal.press(b"z", 1.0)  # the reminder dialog
+    under_dialog = terminal.stream[opened:]
+    assert placeholder_ids(under_dialog) <= set(sent)
+    assert "▀".encode() in under_dialog
+    closed = len(terminal.stream)
+    terminal.press(b"\x1b", 1.0)
+    assert placeholder_ids(terminal.stream[closed:]) and transmissions(terminal.stream) == sent
+
     terminal.quit()
     assert terminal.child.returncode == 0
     assert sorted(deletions(terminal.stream)) == sorted(sent)  # nothing left in the terminal
+    # ... deleted while the app's screen is still there (kitty keeps a store of pictures for
+    # each screen: from the main one, a deletion finds nothing).
+    left_app_screen = terminal.stream.rindex(b"\x1b[?1049l")
+    assert sorted(deletions(terminal.stream[:left_app_screen])) == sorted(sent)
 
 
 def test_kitty_0_26_gets_half_blocks_and_not_one_graphics_command(

@@ -137,6 +137,24 @@ def test_kitty_is_asked_once_and_the_keys_typed_meanwhile_are_kept(tmp_path: Pat
     assert b"\x1b" not in written_again  # and no question the second time
 
 
+def test_a_kept_answer_is_asked_again_after_a_week(tmp_path: Path) -> None:
+    """kitty names no version in the environment: an upgrade from 0.26 is noticed within a
+    week (and a kept answer from before answers were dated is asked again once)."""
+    environ = {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1"}
+    result, _ = run_on_pty(tmp_path, environ, OLD_KITTY_ANSWERS)
+    assert result["protocol"] == "halfcell"
+    identity = terminal_identity({"TERM": "xterm-kitty"})
+    kept = Preferences(tmp_path).terminal(identity)
+    assert kept is not None
+    Preferences(tmp_path).remember_terminal(identity, {**kept, "at": kept["at"] - 8 * 86400})
+    upgraded, written = run_on_pty(tmp_path, environ, KITTY_ANSWERS)
+    assert QUESTION_END in written  # asked again
+    assert upgraded["protocol"] == "tgp"
+    Preferences(tmp_path).remember_terminal(identity, {"protocol": "halfcell"})  # undated
+    again, written = run_on_pty(tmp_path, environ, KITTY_ANSWERS)
+    assert QUESTION_END in written and again["protocol"] == "tgp"
+
+
 def test_a_kitty_that_cannot_place_pictures_gets_half_blocks(tmp_path: Path) -> None:
     result, _ = run_on_pty(tmp_path, {"TERM": "xterm-kitty"}, OLD_KITTY_ANSWERS)
     assert result["protocol"] == "halfcell"

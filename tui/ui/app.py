@@ -373,12 +373,16 @@ class InboxApp(App[None]):
         self.window_title.restore()
         if self.panes_mounted:
             self.reply.flush_draft()
-            if self.message_view.kitty is not None:  # still on the app's screen: its pictures go
-                self.message_view.kitty.forget_all()
         if self.backend is not None:
             await self.backend.aclose()
         self.view_cache.close()
         self.writing.close()
+
+    def on_exit_app(self) -> None:
+        """The pictures leave the terminal while the app's screen is still there: kitty keeps
+        one store of pictures a screen, and the main screen's would not find them."""
+        if self.panes_mounted and self.message_view.kitty is not None:
+            self.message_view.kitty.forget_all()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._panes_held:  # the first resize comes before mount

@@ -8,8 +8,9 @@ U+10EEEE with the row and the column as diacritics, the image ID in the foregrou
 
 The terminal keeps what it was sent until told otherwise, all day. So the session keeps at most
 KEEP_PICTURES pictures and KEEP_BYTES of pixels (as the terminal holds them, four bytes a pixel)
-there: the open conversation's and the most recently drawn before; past either limit the least
-recently drawn is deleted (`a=d,d=I`, data and placements), and all of them at exit.
+there besides the open conversation's (which are on screen or a scroll away, and never
+deleted while it is open): past either limit the least recently drawn of the others is
+deleted (`a=d,d=I`, data and placements), and all of them before the app leaves the screen.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class KittyPictures:
         # IDs are shared with whatever else runs in this terminal window: start somewhere random.
         self._next_id = first_id if first_id is not None else random.randrange(1, ID_LIMIT // 2)
         self._kept: OrderedDict[Hashable, Kept] = OrderedDict()  # least recently drawn first
+        self._pinned: frozenset[Hashable] = frozenset()  # the open conversation's: kept
         self.transmissions = 0
         self.deletions = 0
 
@@ -103,6 +105,14 @@ class KittyPictures:
         self.cell = cell
         return changed
 
+    def pin(self, keys: frozenset[Hashable]) -> None:
+        """The pictures the open conversation holds: its lines name them (drawn or a scroll
+        away), so none of them is deleted to make room, whatever the limits say. Those of the
+        conversation before count again, and go past the limits."""
+        if keys != self._pinned:
+            self._pinned = keys
+            self._trim(protect=None)
+
     def box(self, size: tuple[int, int], columns: int, rows: int) -> tuple[int, int]:
         """The cells a picture of `size` pixels fills within `columns` x `rows`, never larger
         than the picture itself. The cells it covers, rounded up: the terminal fits the
@@ -120,6 +130,9 @@ class KittyPictures:
         """The picture (a PIL image) as placeholder lines at most `columns` x `rows`: sent the
         first time, placed again only when its box changed."""
         kept = self._kept.get(key)
+        if kept is not None and _much_smaller(kept.size, self._sent_size(picture.size)):
+            self.forget(key)  # sent for smaller cells (the font grew): sharper again
+            kept = None
         if kept is None:
             kept = self._transmit(key, picture)
         else:
@@ -132,12 +145,16 @@ class KittyPictures:
         self._trim(protect=key)
         return placeholder_lines(kept.image_id, *box)
 
-    def _transmit(self, key: Hashable, picture: Any) -> Kept:
-        width, height = picture.size
+    def _sent_size(self, size: tuple[int, int]) -> tuple[int, int]:
+        """The pixels a picture is sent at: the largest its slot can show, never enlarged."""
+        width, height = max(1, size[0]), max(1, size[1])
         limit_width = self.max_box[0] * self.cell[0]
         limit_height = self.max_box[1] * self.cell[1]
-        scale = min(1.0, limit_width / max(1, width), limit_height / max(1, height))
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        scale = min(1.0, limit_width / width, limit_height / height)
+        return max(1, round(width * scale)), max(1, round(height * scale))
+
+    def _transmit(self, key: Hashable, picture: Any) -> Kept:
+        size = self._sent_size(picture.size)
         sent = picture if size == picture.size else picture.resize(size)
         buffer = io.BytesIO()
         sent.save(buffer, format="PNG", compress_level=1)
@@ -162,14 +179,18 @@ class KittyPictures:
             if image_id not in in_use:
                 return image_id
 
-    def _trim(self, protect: Hashable) -> None:
-        """Past a limit, the least recently drawn go (never the one just drawn)."""
-        total = self.kept_bytes
-        for key in list(self._kept):
-            if len(self._kept) <= self.keep_pictures and total <= self.keep_bytes:
+    def _trim(self, protect: Hashable | None) -> None:
+        """Past a limit, the least recently drawn go: never the one just drawn, nor one the
+        open conversation holds (the limits count only the others)."""
+        counted = [key for key in self._kept if key not in self._pinned]
+        count = len(counted)
+        total = sum(self._kept[key].terminal_bytes for key in counted)
+        for key in counted:
+            if count <= self.keep_pictures and total <= self.keep_bytes:
                 return
             if key == protect:
                 continue
+            count -= 1
             total -= self._kept[key].terminal_bytes
             self.forget(key)
 
@@ -186,14 +207,24 @@ class KittyPictures:
             self.forget(key)
 
 
+def _much_smaller(sent: tuple[int, int], wanted: tuple[int, int]) -> bool:
+    return sent[0] < wanted[0] * 0.75 and sent[1] < wanted[1] * 0.75
+
+
 def placeholder_lines(image_id: int, columns: int, rows: int) -> list[Strip]:
     """The cells that show image `image_id`'s placement: every cell names its row and column
-    (a cell drawn alone, as Textual redraws a changed part of a line, is still the right part)."""
+    (a cell drawn alone, as Textual redraws a changed part of a line, is still the right part),
+    and each is a segment of its own, so a line cut (at an overlay's edge) never parts a cell
+    from its marks."""
     red, green, blue = (image_id >> 16) & 255, (image_id >> 8) & 255, image_id & 255
     style = Style(color=Color.from_rgb(red, green, blue))
-    lines = []
-    for row in range(rows):
-        mark = DIACRITICS[row]
-        text = "".join(PLACEHOLDER + mark + DIACRITICS[column] for column in range(columns))
-        lines.append(Strip([Segment(text, style)], columns))
-    return lines
+    return [
+        Strip(
+            [
+                Segment(PLACEHOLDER + DIACRITICS[row] + DIACRITICS[column], style)
+                for column in range(columns)
+            ],
+            columns,
+        )
+        for row in range(rows)
+    ]

@@ -5,7 +5,7 @@ protocol draws real pixels, placed with Unicode placeholders, which only some te
 (kitty from 0.28, Ghostty). Confirming it means asking the terminal, which costs a round trip
 at start; so the command line asks only where the environment names such a terminal, and
 remembers the answer per terminal (its TERM, TERM_PROGRAM and version) in the preferences, so
-that it is asked once, not at every start.
+that it is asked once a week, not at every start.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import io
 import os
 import re
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +30,9 @@ GRAPHICS_TERMS = ("xterm-kitty", "xterm-ghostty", "wezterm")
 GRAPHICS_PROGRAMS = ("kitty", "ghostty", "wezterm")
 GRAPHICS_VARIABLES = ("KITTY_WINDOW_ID", "GHOSTTY_RESOURCES_DIR", "WEZTERM_PANE")
 KITTY_PLACEHOLDERS_FROM = (0, 28)  # kitty draws Unicode placeholders from 0.28.0
+# A kept answer is asked again after a week: kitty names no version in the environment, so an
+# upgrade (0.26 to 0.35) is noticed within one.
+KEEP_ANSWER_FOR = 7 * 24 * 3600.0
 
 
 class PictureSupport(NamedTuple):
@@ -76,6 +80,9 @@ def detect_protocol(
         return PictureSupport(None)
     identity = terminal_identity(environ)
     kept = preferences.terminal(identity)
+    at = kept.get("at") if kept is not None else None
+    if not isinstance(at, int | float) or not 0 <= time.time() - at < KEEP_ANSWER_FOR:
+        kept = None
     if kept is None and not names_graphics_terminal(environ):
         return PictureSupport("halfcell")  # nothing asked: half-block cells work everywhere
     typed = ""
@@ -86,7 +93,8 @@ def detect_protocol(
         except (OSError, ValueError):  # an odd terminal must not stop the app
             return PictureSupport("halfcell")
         typed = answers.typed
-        kept = {"protocol": "tgp" if draws_placeholders(answers) else "halfcell"}
+        protocol = "tgp" if draws_placeholders(answers) else "halfcell"
+        kept = {"protocol": protocol, "at": round(time.time())}
         if answers.cell_pixels:
             kept["cell"] = list(answers.cell_pixels)
         if answers.answered:  # a terminal that did not answer is asked again next time

@@ -140,12 +140,17 @@ class Startup:
 
     def use_picture_protocol(self, message_view: MessageView) -> None:
         """Kitty graphics name each picture by a 24-bit colour: a terminal that Textual draws
-        in fewer colours gets half-block cells."""
+        in fewer colours, or through a filter that changes them (NO_COLOR), gets half-block
+        cells."""
         from tui.ui.widgets.attachment_rows import PICTURE_COLUMNS, PICTURE_ROWS
 
         app = self.app
         protocol = app.picture_protocol
-        if protocol == "tgp" and app.console.color_system != "truecolor":
+        from textual.filter import ANSIToTruecolor  # (leaves 24-bit colours as they are)
+
+        filters = getattr(app, "_filters", [])
+        filtered = app.no_color or any(not isinstance(f, ANSIToTruecolor) for f in filters)
+        if protocol == "tgp" and (app.console.color_system != "truecolor" or filtered):
             protocol = "halfcell"
         message_view.picture_protocol = protocol
         if protocol == "tgp":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.screen import Screen
 
 
@@ -10,3 +11,15 @@ class MainScreen(Screen[None]):
     would cost the first frame two restyles."""
 
     AUTO_FOCUS = "#thread-list"
+
+    def on_screen_suspend(self, _event: events.ScreenSuspend) -> None:
+        self._covered(True)
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        self._covered(False)
+
+    def _covered(self, covered: bool) -> None:
+        from tui.ui.widgets.message_view import MessageView
+
+        for view in self.query(MessageView):
+            view.set_behind(covered)

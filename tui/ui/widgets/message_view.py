@@ -121,6 +121,9 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         # be shown (a string), by (message ID, index).
         self.picture_protocol: str | None = None
         self.kitty: KittyPictures | None = None
+        # Under a dialog, Textual blends every colour of this screen into the dialog's shade,
+        # and a Kitty picture's colour is its ID: half-blocks (dimmed as the rest) meanwhile.
+        self.behind = False
         self._pictures: dict[tuple[str, int], Any] = {}
         self._asked: set[tuple[str, int]] = set()
 
@@ -286,8 +289,27 @@ class MessageView(Restyling, ScrollView, can_focus=True):
             added = len(self._lines) - old_total
             self.scroll_to(y=max(0, old_y + added), animate=False, immediate=True)
 
+    def set_behind(self, behind: bool) -> None:
+        """A dialog covers this screen (or no longer does): pictures drawn to suit."""
+        if behind == self.behind:
+            return
+        self.behind = behind
+        if self.kitty is not None and self._pictures:
+            for message_id, _index in self._pictures:
+                self._blocks.pop(message_id, None)
+            self._rebuild(keep="anchor")
+
     def _layout(self, width: int) -> list[Strip]:
         notice_style = self.rich_style + self.part_style("message-view--notice")
+        if self.kitty is not None:  # its lines name them all: none is deleted while open
+            self.kitty.pin(
+                frozenset(
+                    (message.id, attachment.index)
+                    for message in self.messages
+                    for attachment in message.attachments
+                    if attachment.is_image
+                )
+            )
         blank = Strip.blank(width, self.rich_style)
         mine = [p for p in self.pending if self.thread and p.thread_id == self.thread.id]
         if self.thread is None or not (self.messages or mine):
@@ -389,7 +411,7 @@ class MessageView(Restyling, ScrollView, can_focus=True):
         if isinstance(picture, str):
             return [Text(f"  [{one_line(picture, 60)}]", placeholder)]
         try:
-            if self.picture_protocol == "tgp" and self.kitty is not None:
+            if self.picture_protocol == "tgp" and self.kitty is not None and not self.behind:
                 return [*self.kitty.lines(key, picture, picture_columns(columns), PICTURE_ROWS)]
             return [*halfcell_lines(picture, picture_columns(columns), PICTURE_ROWS)]
         except (ValueError, OSError):
