@@ -103,7 +103,12 @@ def make_backend(settings: Settings) -> Backend:
         from tui.demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
 
         # A running demo visibly receives DMs: one every 40 s or so.
-        store = DemoStore(SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True))
+        from tui.demo.seed import TEAMS
+
+        team = TEAMS[settings.demo_team - 1]  # each demo account is a team of its own
+        store = DemoStore(
+            SeedConfig(threads=settings.demo_threads, inbound_every=40.0, lazy=True, team=team)
+        )
         faults = FaultPlan(FaultRates.parse(settings.demo_faults))
         api = DemoApi(store, faults=faults)
         backend = demo_backend(api, settings.api_version, budget=budget, timeout=settings.timeout)

@@ -11,6 +11,7 @@ from pathlib import Path
 from tui.cli.export import add_export_parser
 from tui.cli.mirror import add_mirror_parsers
 from tui.core.config import (
+    ENV_ACCOUNT,
     ENV_API_KEY,
     ENV_API_URL,
     ENV_API_VERSION,
@@ -33,6 +34,7 @@ environment variables:
   {ENV_API_URL}     base URL of the API (default https://inboxapp.com/api/<version>)
   {ENV_CONFIG}  path of the config file
   {ENV_DATA_DIR} where drafts and caches are kept
+  {ENV_ACCOUNT} the account to open (as --account)
 
 config file: {default_config_path()}
   `inbox-tui set-key` stores the key there without echoing it (file mode 0600), or with
@@ -42,7 +44,9 @@ config file: {default_config_path()}
   export_dir,
   [campaigns] (campaign ID = "name"), [score] (lead-score weights and keywords),
   [[views]] (saved views), [keys] (binding id = "keys"), [crm] (base_url, api_key,
-  stage_map, pipeline_id, user_id).
+  stage_map, pipeline_id, user_id), [[accounts]] (one a team: name, api_key or api_key_env,
+  and any setting but the app's own: data_dir, keys, theme, inline_images, download_dir,
+  export_dir, snippets).
   Flags override the environment, which overrides the file.
 """
 
@@ -83,17 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="how many threads the demo seeds (1 to 100000, default 300)",
     )
+    parser.add_argument(
+        "--account",
+        metavar="NAME",
+        help=f"the account to open ([[accounts]] in the config file; ${ENV_ACCOUNT}); default: "
+        "the one last used, else the first. The demo's are 'Acme Corp' and 'Northwind Labs'",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     server = sub.add_parser(
         "demo-server",
         help="serve the demo Inbox API over HTTP",
-        description="Serve the embedded demo Inbox API over a real socket (API key: demo).",
+        description="Serve the embedded demo Inbox API over a real socket: the demo's two "
+        "teams, Acme Corp under the API key demo and Northwind Labs under demo-2.",
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     server.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any)")
     server.add_argument("--threads", type=int, default=300, help="threads to seed (default 300)")
     server.add_argument("--seed", type=int, default=7, help="random seed of the demo data")
-    server.add_argument("--key", default="demo", help="the API key it accepts (default demo)")
+    server.add_argument(
+        "--key",
+        default="demo",
+        help="the first team's API key (default demo); the second team's is KEY-2",
+    )
     server.add_argument(
         "--rate-limit",
         type=int,
@@ -184,6 +199,8 @@ def _command(argv: Sequence[str] | None) -> int | tuple[Settings, list[str]]:
                 api_url=args.api_url,
                 api_version=args.api_version,
                 demo_threads=args.demo_threads,
+                account=args.account,
+                key_needed=args.command != "set-key",
             ),
         )
     except ConfigError as exc:
@@ -294,14 +311,22 @@ def run_set_key(args: argparse.Namespace, settings: Settings) -> int:
     if args.keyring:
         from tui.core.config import store_in_keyring
 
-        if not store_in_keyring(key):
+        if not store_in_keyring(key, settings.account if settings.from_tables else ""):
             print(
                 "inbox-tui: no OS keyring is available here (pip install keyring); nothing changed",
                 file=sys.stderr,
             )
             return 1
-        print("Stored in the OS keyring.")
+        where = f" for the account {settings.account!r}" if settings.from_tables else ""
+        print(f"Stored in the OS keyring{where}.")
         return 0
+    if settings.from_tables:  # at the top of the file it would be every account's
+        print(
+            f"inbox-tui: with [[accounts]], store the key of {settings.account!r} with --keyring, "
+            "or name an environment variable with api_key_env; nothing changed",
+            file=sys.stderr,
+        )
+        return 2
     existing = path.read_text(encoding="utf-8") if path.exists() else ""
     write_private(path, with_api_key(existing, key))
     print(f"Stored in {path} (readable only by you).")
@@ -325,20 +350,31 @@ def run_demo_server(args: argparse.Namespace) -> int:
         print(f"inbox-tui: --faults: {exc}", file=sys.stderr)
         return 2
 
-    api = DemoApi(
-        DemoStore(SeedConfig(threads=args.threads, seed=args.seed, lazy=True)),
-        api_keys=(args.key,),
-        rate_limit=args.rate_limit or None,
-        faults=FaultPlan(rates),
-    )
-    api.serve_drops_over_sockets()
-    api.store.media.origin = f"http://{args.host}:{args.port}"  # media links point here
-    shown = "demo" if args.key == "demo" else "as given"
+    from tui.demo.app import DemoTeams
+    from tui.demo.seed import TEAMS
+
+    # The demo's two teams, each under a key of its own: "demo" (or --key) and "demo-2".
+    keys = (args.key, f"{args.key}-2")
+    apis = []
+    for team, key in zip(TEAMS, keys, strict=True):
+        api = DemoApi(
+            DemoStore(SeedConfig(threads=args.threads, seed=args.seed, lazy=True, team=team)),
+            api_keys=(key,),
+            rate_limit=args.rate_limit or None,
+            faults=FaultPlan(rates),
+        )
+        api.serve_drops_over_sockets()
+        api.store.media.origin = f"http://{args.host}:{args.port}"  # media links point here
+        apis.append(api)
+    # A key given is not printed (it may be one in use); the demo's own is.
+    first, second = keys if args.key == "demo" else ("as given", "it with -2")
+    shown = f"{first} for {TEAMS[0].name}, {second} for {TEAMS[1].name}"
     print(
-        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API key: {shown})",
+        f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API keys: {shown})",
         file=sys.stderr,
     )
-    uvicorn.run(api.asgi, host=args.host, port=args.port, log_level="warning")
+    teams = DemoTeams(apis)
+    uvicorn.run(teams, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -40,30 +40,41 @@ ENV_API_URL = "INBOX_API_URL"
 ENV_API_VERSION = "INBOX_API_VERSION"
 ENV_CONFIG = "INBOX_TUI_CONFIG"
 ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
+ENV_ACCOUNT = "INBOX_TUI_ACCOUNT"
+
+# What belongs to the app, not to one team: set at the top of the file, never in [[accounts]].
+APP_WIDE = ("data_dir", "keys", "theme", "inline_images", "download_dir", "export_dir", "snippets")
+# The demo's teams, as accounts: `inbox-tui --demo` with no [[accounts]] offers both.
+DEMO_ACCOUNTS = ("Acme Corp", "Northwind Labs")
 
 
 KEYRING_SERVICE = "inbox-tui"
 KEYRING_USER = "api_key"
 
 
-def keyring_key() -> str | None:
+def keyring_user(account: str = "") -> str:
+    """Whose key it is in the keyring: the unnamed account's, or a named one's."""
+    return f"{KEYRING_USER}:{account}" if account else KEYRING_USER
+
+
+def keyring_key(account: str = "") -> str | None:
     """The key from the OS keyring, where the `keyring` package and a backend are available."""
     try:
         import keyring
     except ImportError:
         return None
     try:
-        return keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
+        return keyring.get_password(KEYRING_SERVICE, keyring_user(account))
     except Exception:
         return None
 
 
-def store_in_keyring(key: str) -> bool:
+def store_in_keyring(key: str, account: str = "") -> bool:
     """Store the key in the OS keyring; False where there is none."""
     try:
         import keyring
 
-        keyring.set_password(KEYRING_SERVICE, KEYRING_USER, key)
+        keyring.set_password(KEYRING_SERVICE, keyring_user(account), key)
     except Exception:
         return False
     return True
@@ -139,6 +150,7 @@ class Settings:
     api_url: str = default_base_url(DEFAULT_API_VERSION)
     demo: bool = False
     demo_threads: int = 300  # 1 to 100,000
+    demo_team: int = 1  # which of the demo's teams: 1 (Acme Corp) or 2 (Northwind Labs)
     # Share of the service's 300 requests a minute this client may use.
     requests_per_minute: int = 300
     timeout: float = 15.0
@@ -190,6 +202,11 @@ class Settings:
     # The demo's injected faults (see `inbox-tui demo-server --help`), for trying the app
     # against a flaky network: e.g. "429=0.1,5xx=0.1,drop=0.05".
     demo_faults: str = ""
+    # The account these settings are ([[accounts]]: its name; "" for the one unnamed account)
+    # and every account's name, in the file's order.
+    account: str = ""
+    accounts: tuple[str, ...] = ()
+    from_tables: bool = False  # the accounts are the file's [[accounts]] (not the demo's teams)
     _path: Path | None = field(default=None, repr=False, compare=False)  # the file read
 
     @property
@@ -227,7 +244,8 @@ class Settings:
         """Whose data the on-disk caches hold: one account (a digest of the URL and the key,
         never the key) or one demo size, so a cache never shows another account's threads."""
         if self.use_demo:
-            return f"demo-{self.api_version}-{self.demo_threads}"
+            team = "" if self.demo_team == 1 else str(self.demo_team)
+            return f"demo{team}-{self.api_version}-{self.demo_threads}"
         key = self.api_key.get_secret_value() if self.api_key else ""
         account = f"{self.api_version}\n{self.api_url}\n{key}"
         return f"api-{self.api_version}-" + hashlib.sha256(account.encode()).hexdigest()[:16]
@@ -327,11 +345,11 @@ def _read_snippets(table: Table) -> list[Snippet]:
     return snippets
 
 
-def read_settings(values: Mapping[str, Any]) -> Settings:
+def read_settings(values: Mapping[str, Any], where: str = "") -> Settings:
     """Settings from the file's, environment's and flags' values, every field checked; raises
-    Problems listing all that is wrong."""
-    table = Table(values)
-    table.reject_unknown(_fields(Settings))
+    Problems listing all that is wrong (each named `where` + its key)."""
+    table = Table(values, where=where)
+    table.reject_unknown(_fields(Settings) - {"account", "accounts", "from_tables"})
     default = Settings()
     version = table.take("api_version", _version, default.api_version)
     settings = Settings(
@@ -340,6 +358,7 @@ def read_settings(values: Mapping[str, Any]) -> Settings:
         api_url=table.take("api_url", _url, "") or default_base_url(version),
         demo=table.take("demo", flag, default.demo),
         demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),
+        demo_team=table.take("demo_team", whole(1, len(DEMO_ACCOUNTS)), default.demo_team),
         requests_per_minute=table.take(
             "requests_per_minute", whole(1, 300), default.requests_per_minute
         ),
@@ -383,6 +402,9 @@ class Overrides(NamedTuple):
     api_version: str | None = None
     demo_threads: int | None = None
     demo_faults: str | None = None
+    account: str | None = None
+    # A named account with no key is an error, except to the command that stores its key.
+    key_needed: bool = True
 
 
 def load_settings(
@@ -391,17 +413,42 @@ def load_settings(
     env: dict[str, str] | None = None,
     overrides: Overrides | None = None,
 ) -> Settings:
+    """The settings of the account to open: `--account`, else INBOX_TUI_ACCOUNT, else the one
+    last used, else the first. Raises ConfigError naming everything wrong, in every account."""
     env = dict(os.environ) if env is None else env
     if config_path is None and env.get(ENV_CONFIG):
         config_path = Path(env[ENV_CONFIG])
     path = config_path or default_config_path()
     values: dict[str, Any] = read_toml(path)
+    problems: list[tuple[str, str]] = []
+    entries = _account_entries(values.pop("accounts", None), problems)
     demo_forced = bool(values.get("demo")) or bool(overrides and overrides.demo)
+    wanted = (overrides.account if overrides else None) or env.get(ENV_ACCOUNT) or None
+    names = tuple(str(entry["name"]) for entry in entries)
+    if not problems and names:
+        chosen = _choose(names, wanted, values, env)
+        if chosen is None:
+            problems.append(("account", f"no account named {wanted!r}: {_listed(names)}"))
+        else:
+            entry = entries[names.index(chosen)]
+            values = {
+                **values,
+                **{k: v for k, v in entry.items() if k not in ("name", "api_key_env")},
+            }
+            variable = entry.get("api_key_env")
+            if isinstance(variable, str) and variable:
+                if env.get(variable):
+                    values["api_key"] = env[variable]
+                elif not demo_forced:
+                    where = f"accounts.{names.index(chosen)}.api_key_env"
+                    problems.append((where, f"the environment variable {variable} is not set"))
+            values["account"] = chosen
+    account = str(values.pop("account", ""))
     if (
         "api_key" not in values
         and not env.get(ENV_API_KEY)
         and not demo_forced  # the keyring look-up costs startup time the demo does not need
-        and (stored := keyring_key())
+        and (stored := keyring_key(account))
     ):
         values["api_key"] = stored
     if env.get(ENV_API_KEY):
@@ -417,16 +464,103 @@ def load_settings(
             value = getattr(overrides, key)
             if value is not None:
                 values[key] = value
+    settings = Settings()
     try:
         settings = read_settings(values)
-    except Problems as problems:
-        raise ConfigError(_describe(problems, path)) from None
+    except Problems as found:
+        problems = found.found + problems
+    if problems:
+        raise ConfigError(_describe(Problems(problems), path))
     if settings.api_key is not None:
         register_secret(settings.api_key.get_secret_value())
     if settings.crm.api_key is not None:
         register_secret(settings.crm.api_key.get_secret_value())
     settings._path = path
+    if names:
+        settings.account, settings.accounts, settings.from_tables = account, names, True
+        if settings.use_demo and not settings.demo and (overrides is None or overrides.key_needed):
+            raise ConfigError(
+                f"the account {account!r} has no API key: give it api_key or api_key_env in "
+                f"{path}, or run `inbox-tui set-key --keyring --account {account!r}`"
+            )
+    elif settings.use_demo:  # the demo's two teams are its accounts
+        if wanted is not None or "demo_team" not in values:
+            chosen = _choose(DEMO_ACCOUNTS, wanted, values, env)
+            if chosen is None:
+                listed = _listed(DEMO_ACCOUNTS)
+                raise ConfigError(f"no account named {wanted!r} in the demo: {listed}")
+            settings.demo_team = DEMO_ACCOUNTS.index(chosen) + 1
+        settings.account = DEMO_ACCOUNTS[settings.demo_team - 1]
+        settings.accounts = DEMO_ACCOUNTS
+    elif wanted is not None:
+        raise ConfigError(f"no account named {wanted!r}: no [[accounts]] are configured in {path}")
     return settings
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return "the accounts are " + ", ".join(repr(name) for name in names)
+
+
+def _choose(
+    names: tuple[str, ...], wanted: str | None, values: Mapping[str, Any], env: Mapping[str, str]
+) -> str | None:
+    """The account asked for (by name, any case), else the one last used, else the first."""
+    if wanted is not None:
+        return next((name for name in names if name.casefold() == wanted.casefold()), None)
+    from tui.core.preferences import Preferences
+
+    folder = env.get(ENV_DATA_DIR) or values.get("data_dir")
+    last = Preferences(Path(folder) if isinstance(folder, str) else default_data_dir()).account
+    return last if last in names else names[0]
+
+
+def _account_entries(raw: object, problems: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The [[accounts]] tables, each checked as settings of its own (its problems named
+    `accounts.N.key`), with a unique name; the app's own settings are refused there."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not raw or not all(isinstance(e, Mapping) for e in raw):
+        problems.append(("accounts", "must be a list of tables ([[accounts]]), at least one"))
+        return []
+    seen: set[str] = set()
+    entries = []
+    for i, entry in enumerate(raw):
+        where = f"accounts.{i}."
+        name = entry.get("name")
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or len(name) > 40
+            or not name.isprintable()
+        ):
+            problems.append((where + "name", "needed: one line of 1 to 40 characters"))
+        elif name.strip().casefold() in seen:
+            problems.append((where + "name", f"{name!r} names another account too"))
+        else:
+            seen.add(name.strip().casefold())
+        variable = entry.get("api_key_env")
+        if variable is not None and not (
+            isinstance(variable, str) and variable.isidentifier() and variable.isascii()
+        ):
+            problems.append((where + "api_key_env", "must name an environment variable"))
+        if variable is not None and "api_key" in entry:
+            problems.append((where + "api_key", "set api_key or api_key_env, not both"))
+        for key in APP_WIDE:
+            if key in entry:
+                problems.append((where + key, "is the app's, not an account's: set it at the top"))
+        own = {k: v for k, v in entry.items() if k not in ("name", "api_key_env", *APP_WIDE)}
+        try:
+            read_settings(own, where=where)
+        except Problems as found:
+            problems.extend(found.found)
+        entries.append(
+            {
+                **own,
+                "name": name.strip() if isinstance(name, str) else name,
+                **({"api_key_env": variable} if variable is not None else {}),
+            }
+        )
+    return entries
 
 
 def config_warnings(config_path: Path | None = None) -> list[str]:

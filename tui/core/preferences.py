@@ -1,5 +1,5 @@
-"""What the app remembers between runs that is not a setting: the last theme chosen, and what
-each terminal answered when asked what it can draw."""
+"""What the app remembers between runs that is not a setting: the last theme chosen, the
+account last opened, and what each terminal answered when asked what it can draw."""
 
 from __future__ import annotations
 
@@ -35,6 +35,16 @@ class Preferences:
         if self._values.get("theme") == theme:
             return
         self._remember("theme", lambda _kept: theme)
+
+    @property
+    def account(self) -> str | None:
+        """The account last opened (see [[accounts]])."""
+        value = self._values.get("account")
+        return value if isinstance(value, str) else None
+
+    def remember_account(self, name: str) -> None:
+        if self._values.get("account") != name:
+            self._remember("account", lambda _kept: name)
 
     def terminal(self, identity: str) -> dict[str, Any] | None:
         """The answer kept for the terminal named `identity` (see tui/ui/pictures.py)."""

@@ -628,3 +628,34 @@ class SocketDrops:
             await send({"type": "http.response.body", "body": b'{"threads": [', "more_body": True})
             raise ConnectionAbortedError("demo fault: connection dropped")
         await self.app(scope, receive, send)
+
+
+class DemoTeams:
+    """Several demo teams on one socket (demo-server): a request goes to the team whose key
+    it carries (one without a known key to the first, which refuses it), and a media link to
+    the team whose message it names."""
+
+    def __init__(self, apis: Sequence[DemoApi]) -> None:
+        self.apis = list(apis)
+
+    def _for(self, scope: Scope) -> DemoApi:
+        path = scope.get("path", "")
+        if path.startswith("/media/"):
+            message_id = path.split("/")[2]
+            for api in self.apis:
+                if api.store.find_message(message_id) is not None:
+                    return api
+            return self.apis[0]
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                token = value.decode("latin-1").partition(" ")[2].strip()
+                for api in self.apis:
+                    if token in api.api_keys:
+                        return api
+        return self.apis[0]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.apis[0].asgi(scope, receive, send)  # (lifespan)
+            return
+        await self._for(scope).asgi(scope, receive, send)

@@ -273,26 +273,73 @@ COLORS = (
     ("pink", "#ec4899"),
     ("gray", "#6b7280"),
 )
-MEMBERS = (
-    ("Alex Chen", "alex@acmecorp.com", "owner"),
-    ("Priya Natarajan", "priya@acmecorp.com", "admin"),
-    ("Sam Okafor", "sam@acmecorp.com", "user"),
-)
-ACCOUNT_LINKS = (("Acme Corp", "acmecorp"), ("Jordan at Acme", "jordan_acme"))
 CAMPAIGNS = (("Q4 Founders outreach",), ("SDR hiring signal",))
 
 
+@dataclass(frozen=True)
+class Team:
+    """One demo team: who works there, the accounts it sends from, its labels. The demo has
+    two, each served under its own key (several accounts in one app, #38)."""
+
+    name: str
+    slug: str
+    members: tuple[tuple[str, str, str], ...]  # name, email, role
+    account_links: tuple[tuple[str, str], ...]  # display name, username (X)
+    paused_link: tuple[str, str, list[str]]  # display name, username, pause reasons
+    linkedin_link: tuple[str, str, str]  # display name, profile, platform
+    third_platform_link: tuple[str, str, str]
+    tags: tuple[tuple[str, str], ...]
+    currency: str = "USD"
+    seed_offset: int = 0  # added to the seed: another team, other people
+
+
+ACME = Team(
+    name="Acme Corp",
+    slug="acme-demo",
+    members=(
+        ("Alex Chen", "alex@acmecorp.com", "owner"),
+        ("Priya Natarajan", "priya@acmecorp.com", "admin"),
+        ("Sam Okafor", "sam@acmecorp.com", "user"),
+    ),
+    account_links=(("Acme Corp", "acmecorp"), ("Jordan at Acme", "jordan_acme")),
+    # A third account link, paused (the team's plan ran out for it): its few threads read
+    # fine, sending from it is refused.
+    paused_link=("Acme Support", "acme_support", ["billing"]),
+    # A fourth, on the second platform (LinkedIn): a person's own profile, as LinkedIn links
+    # are; a fifth on a third (Instagram).
+    linkedin_link=("Priya Natarajan", "priya-natarajan-acme", "linkedin"),
+    third_platform_link=("Acme Studio", "acme.studio", "instagram"),
+    tags=TAGS,
+)
+NORTHWIND = Team(
+    name="Northwind Labs",
+    slug="northwind-demo",
+    members=(
+        ("Maya Lindqvist", "maya@northwindlabs.io", "owner"),
+        ("Tomás Ribeiro", "tomas@northwindlabs.io", "user"),
+    ),
+    account_links=(("Northwind Labs", "northwindlabs"), ("Maya at Northwind", "maya_northwind")),
+    paused_link=("Northwind Events", "northwind_events", ["billing"]),
+    linkedin_link=("Maya Lindqvist", "maya-lindqvist-northwind", "linkedin"),
+    third_platform_link=("Northwind Studio", "northwind.studio", "instagram"),
+    tags=(
+        ("Design Partner", "#14b8a6"),
+        ("Pilot", "#6366f1"),
+        ("Agency", "#ec4899"),
+        ("Renewal", "#f59e0b"),
+    ),
+    currency="EUR",
+    seed_offset=1000,
+)
+TEAMS = (ACME, NORTHWIND)  # the demo's teams: team 1, team 2
+
+
 SYNCING_INDEX = 3
-# A third account link, paused (the team's plan ran out for it): its few threads read fine,
-# sending from it is refused. Drawn apart from the seed's other values, which stay put.
-PAUSED_LINK = ("Acme Support", "acme_support", ["billing"])
-PAUSED_EVERY = 40  # every 40th thread (from the 23rd) is on it
-# A fourth, on the second platform (LinkedIn): a person's own profile, as LinkedIn links are;
-# every 20th thread from the 8th talks through it.
-LINKEDIN_LINK = ("Priya Natarajan", "priya-natarajan-acme", "linkedin")
+# Threads on the paused link (drawn apart from the seed's other values, which stay put): every
+# 40th from the 23rd; on the LinkedIn link every 20th from the 8th; on the third platform's
+# every 40th from the 31st.
+PAUSED_EVERY = 40
 LINKEDIN_EVERY, LINKEDIN_FROM = 20, 8
-# A fifth, on a third (Instagram): every 40th thread from the 31st.
-THIRD_PLATFORM_LINK = ("Acme Studio", "acme.studio", "instagram")
 THIRD_PLATFORM_EVERY, THIRD_PLATFORM_FROM = 40, 31
 # What LinkedIn people add to their role in their headline.
 HEADLINE_TAILS = (
@@ -326,6 +373,7 @@ class SeedConfig:
     # Generate threads only as requests reach them (fast start for large demos); the answers
     # are the same as an eager store's.
     lazy: bool = False
+    team: Team = ACME  # whose inbox (the demo has two teams: TEAMS)
 
 
 @dataclass
@@ -345,7 +393,9 @@ class Seeder:
     def __init__(self, config: SeedConfig, anchor: datetime) -> None:
         self.config = config
         self.anchor = anchor
-        self.rng = random.Random(config.seed)
+        self.team = config.team
+        self.seed = config.seed + config.team.seed_offset
+        self.rng = random.Random(self.seed)
 
     def build(self) -> Seeded:
         """Everything at once."""
@@ -365,40 +415,46 @@ class Seeder:
 
     def build_directory(self) -> Seeded:
         """The team, members, account links, labels and campaigns; no threads yet."""
-        rng, anchor = self.rng, self.anchor
+        rng, anchor, team = self.rng, self.anchor, self.team
         founded = anchor - timedelta(days=400)
         members = [
             MemberRec(make_id(rng), make_id(rng), name, email, role, founded)
-            for name, email, role in MEMBERS
+            for name, email, role in team.members
         ]
         links = [
-            AccountLinkRec(make_id(rng), str(1_566_123_362_161_725_440 + i), name, user, founded)
-            for i, (name, user) in enumerate(ACCOUNT_LINKS)
+            AccountLinkRec(
+                make_id(rng),
+                str(1_566_123_362_161_725_440 + team.seed_offset + i),
+                name,
+                user,
+                founded,
+            )
+            for i, (name, user) in enumerate(team.account_links)
         ]
-        name, user, reasons = PAUSED_LINK
-        paused_id = make_id(random.Random(self.config.seed + 3))
-        paused_platform_id = str(1_566_123_362_161_725_440 + len(links))
+        name, user, reasons = team.paused_link
+        paused_id = make_id(random.Random(self.seed + 3))
+        paused_platform_id = str(1_566_123_362_161_725_440 + team.seed_offset + len(links))
         paused = AccountLinkRec(paused_id, paused_platform_id, name, user, founded, "paused")
         paused.pause_reasons = list(reasons)
-        name, user, platform = LINKEDIN_LINK
+        name, user, platform = team.linkedin_link
         linkedin = AccountLinkRec(
-            make_id(random.Random(self.config.seed + 6)),
-            linkedin_member_id(f"{self.config.seed}:{user}"),
+            make_id(random.Random(self.seed + 6)),
+            linkedin_member_id(f"{self.seed}:{user}"),
             name,
             user,
             founded,
             platform=platform,
         )
-        name, user, platform = THIRD_PLATFORM_LINK
+        name, user, platform = team.third_platform_link
         elsewhere = AccountLinkRec(
-            make_id(random.Random(self.config.seed + 5)),
-            str(17_841_400_000_000_000 + self.config.seed),
+            make_id(random.Random(self.seed + 5)),
+            str(17_841_400_000_000_000 + self.seed),
             name,
             user,
             founded,
             platform=platform,
         )
-        tags = [LabelRec(make_id(rng), n, c, founded) for n, c in TAGS]
+        tags = [LabelRec(make_id(rng), n, c, founded) for n, c in team.tags]
         statuses = [LabelRec(make_id(rng), n, c, founded) for n, c in STATUSES]
         campaign_ids = [make_id(rng) for _ in CAMPAIGNS]
         seeded = Seeded(

@@ -170,7 +170,7 @@ class DemoStore:
                 self._add_prospect(prospect)
             for thread in sorted(seeded.threads, key=_newest_first):
                 self._add_thread(thread)
-        self._rng = random.Random(self.config.seed + 1)
+        self._rng = random.Random(self.config.seed + self.config.team.seed_offset + 1)
         # The member a demo key acts as (messages sent through the API carry its userId).
         self.acting_member_id = seeded.members[0].id
         self._next_inbound: datetime | None = None
@@ -257,12 +257,12 @@ class DemoStore:
     def team_wire(self) -> dict[str, Any]:
         return {
             "id": self.team_id,
-            "name": "Acme Corp (demo)",
-            "slug": "acme-demo",
+            "name": f"{self.config.team.name} (demo)",
+            "slug": self.config.team.slug,
             "image": None,
             "createdAt": ts(self.seeded.members[0].created_at),
             "updatedAt": None,
-            "currency": "USD",
+            "currency": self.config.team.currency,
             "allowSupportAccess": False,
         }
 

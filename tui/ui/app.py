@@ -275,6 +275,8 @@ class InboxApp(App[None]):
         self._panes_held = True
 
     async def on_mount(self) -> None:
+        if self.settings.account:  # opened next time unless another is asked for
+            self.preferences.remember_account(self.settings.account)
         self._hold_widgets()
         self.thread_list.drafts = self.drafts.thread_ids()
         self.reminders.show_kept_out()
@@ -480,7 +482,10 @@ class InboxApp(App[None]):
         """Whose data this is (the team, or the demo) and which API version speaks for it."""
         client = getattr(self, "client", None)
         version = client.version if client is not None else self.settings.api_version
-        self.backend_badge.update(Text(f"{what} · API {version}" if what else f"API {version}"))
+        parts = [what] if what else []
+        if len(self.settings.accounts) > 1:  # which of several accounts is on screen
+            parts.insert(0, one_line(self.settings.account, 40))
+        self.backend_badge.update(Text(" · ".join([*parts, f"API {version}"])))
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
