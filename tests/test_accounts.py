@@ -161,7 +161,8 @@ async def test_each_demo_team_is_its_own_inbox_named_in_the_header(tmp_path: Pat
             assert badge.startswith(f"{name} · demo data")
             team = await app.client.get_team()
             links = set(app.directory.account_links)
-            seen[name] = (team.name, links, {t.prospect.display_name for t in app.thread_list.threads[:20]})
+            people = {t.prospect.display_name for t in app.thread_list.threads[:20]}
+            seen[name] = (team.name, links, people)
         # The one last opened is remembered (the next start opens it).
         assert Preferences(tmp_path / "data").account == name
     (acme_team, acme_links, acme_people), (beta_team, beta_links, beta_people) = seen.values()
@@ -215,7 +216,7 @@ def test_a_named_account_without_a_key_is_an_error_and_its_key_lives_in_the_keyr
     keyring.set_keyring(MemoryKeyring())
     try:
         # No key anywhere: an error that says how to give one, not the demo in its name.
-        with pytest.raises(ConfigError, match="'Solo' has no API key.*set-key --keyring"):
+        with pytest.raises(ConfigError, match=r"'Solo' has no API key.*set-key --keyring"):
             load_settings(path, env=env_for(tmp_path), overrides=Overrides(account="Solo"))
         # `set-key` itself may load it (it is how the key gets there).
         keyless = Overrides(account="Solo", key_needed=False)
