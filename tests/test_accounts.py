@@ -230,3 +230,103 @@ def test_a_named_account_without_a_key_is_an_error_and_its_key_lives_in_the_keyr
             load_settings(path, env=env_for(tmp_path), overrides=Overrides(account="Acme"))
     finally:
         keyring.set_keyring(previous)
+
+
+# --- the other accounts, watched ------------------------------------------------------------
+
+
+def watched_app(*others: str):  # type: ignore[no-untyped-def]
+    """The demo's Acme Corp on screen, and `others` configured beside it: each watched over a
+    demo team of its own, whose store the test drives."""
+    from tests.app_helpers import make_app
+    from tui.backend import demo_backend
+    from tui.core.config import Settings
+    from tui.demo import DemoApi, DemoStore, SeedConfig
+    from tui.demo.seed import NORTHWIND
+
+    app, _api = make_app(40, account="Acme Corp", accounts=("Acme Corp", *others))
+    apis = {name: DemoApi(DemoStore(SeedConfig(threads=30, team=NORTHWIND))) for name in others}
+    app.accounts.settings_of = lambda name: Settings(demo=True, account=name, demo_team=2)
+    app.accounts.connect = lambda settings: demo_backend(apis[settings.account])
+    return app, apis
+
+
+async def test_a_dm_in_another_account_notifies_and_is_counted_in_the_title() -> None:
+    app, apis = watched_app("Northwind Labs")
+    store = apis["Northwind Labs"].store
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        watched = app.accounts.watched["Northwind Labs"]
+        app.accounts.watch_due()  # the first read learns where its log ends: no news
+        await settle(pilot)
+        assert watched.seq is not None and watched.new == 0
+        thread = store.seeded.threads[3]
+        store.receive_message(thread, "Can we move our call to Friday?")
+        watched.next_at = 0
+        app.accounts.watch_due()
+        await settle(pilot)
+        assert watched.new == 1
+        assert app.window_title.text.endswith("Northwind Labs 1")
+        toasts = [(n.title, n.message) for n in app._notifications]
+        said = (
+            "Northwind Labs · another account",
+            f"{thread.prospect.display_name}: Can we move our call to Friday?",
+        )
+        assert said in toasts
+        assert any("Northwind Labs" in sent for sent in app.desktop_notice.sent) or (
+            "bell" in app.desktop_notice.sent
+        )
+        # Ours, sent from there, is not news; nor is a read with nothing new.
+        requests_before = len(apis["Northwind Labs"].request_log)
+        watched.next_at = 0
+        app.accounts.watch_due()
+        await settle(pilot)
+        assert watched.new == 1
+        assert len(apis["Northwind Labs"].request_log) - requests_before == 1  # the log only
+
+
+async def test_one_accounts_outage_leaves_the_others_watched() -> None:
+    from tui.demo import Fault
+
+    app, apis = watched_app("Northwind Labs", "Down Inc")
+    apis["Down Inc"].faults.add(Fault(status=503), times=1000)  # its service is down
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            for watched in app.accounts.watched.values():
+                watched.next_at = 0
+            app.accounts.watch_due()
+            await settle(pilot)
+        store = apis["Northwind Labs"].store
+        store.receive_message(store.seeded.threads[5], "Still on for tomorrow?")
+        for watched in app.accounts.watched.values():
+            watched.next_at = 0
+        app.accounts.watch_due()
+        await settle(pilot)
+        down, up = app.accounts.watched["Down Inc"], app.accounts.watched["Northwind Labs"]
+        assert up.new == 1 and down.failures >= 2 and down.next_at > 0
+        warnings = [n.message for n in app._notifications if "Down Inc" in n.message]
+        assert len(warnings) == 1  # said once, not at every try
+        assert "not being watched" in warnings[0]
+        assert app.status_line.text  # the account on screen is untouched
+
+
+def test_a_demo_team_nobody_has_listed_still_receives_dms() -> None:
+    """The watched demo team's store is lazy and its list is never read: DMs arrive anyway,
+    as they do at the service."""
+    from datetime import timedelta
+
+    from tests.conftest import ANCHOR
+    from tui.demo import DemoStore, SeedConfig
+    from tui.demo.seed import NORTHWIND
+
+    now = [ANCHOR]
+    store = DemoStore(
+        SeedConfig(threads=300, lazy=True, inbound_every=40.0, team=NORTHWIND, anchor=ANCHOR),
+        clock=lambda: now[0],
+    )
+    store.simulate_activity()  # the first call sets when the first DM is due
+    before = store.events.last_seq
+    now[0] += timedelta(seconds=41)
+    store.simulate_activity()
+    assert store.events.last_seq == before + 1

@@ -497,6 +497,24 @@ def load_settings(
     return settings
 
 
+def other_account(settings: Settings, name: str, env: Mapping[str, str] | None = None) -> Settings:
+    """Another of the accounts of `settings`, as the file says (and its own key variable): this
+    run's INBOX_API_* variables and flags were for the account it opened, not this one."""
+    env = dict(os.environ) if env is None else dict(env)
+    for variable in (ENV_API_KEY, ENV_API_URL, ENV_API_VERSION, ENV_ACCOUNT):
+        env.pop(variable, None)
+    if settings.data_dir is not None:
+        env[ENV_DATA_DIR] = str(settings.data_dir)
+    demo = settings.demo or (settings.use_demo and not settings.from_tables)
+    overrides = Overrides(
+        account=name,
+        demo=True if demo else None,
+        demo_threads=settings.demo_threads if demo else None,
+        demo_faults=settings.demo_faults if demo else None,
+    )
+    return load_settings(settings.config_path, env=env, overrides=overrides)
+
+
 def _listed(names: tuple[str, ...]) -> str:
     return "the accounts are " + ", ".join(repr(name) for name in names)
 

@@ -591,6 +591,8 @@ class DemoStore:
             self._next_inbound = now + timedelta(seconds=every)
             return
         while now >= self._next_inbound:
+            if len(self._order) < 40:
+                self._pull(40 - len(self._order))  # (a lazy store nobody has listed yet)
             candidates = [t for t in self._order[:40] if t.status == "active"]
             if candidates:
                 thread = self._rng.choice(candidates)

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static, Tabs
 
 from tui.core.cache import ViewCache
-from tui.core.config import Settings
+from tui.core.config import Settings, other_account
 from tui.core.directory import Directory
 from tui.core.disk_faults import fault_sentence
 from tui.core.drafts import DraftStore
@@ -35,6 +35,7 @@ from tui.core.writing import DRAFT, EDIT, REMINDER, WritingStore
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
 from tui.ui.desktop_notice import DesktopNotice
+from tui.ui.features.accounts import AccountsFeature
 from tui.ui.features.attachments import AttachmentsFeature
 from tui.ui.features.board import BoardFeature
 from tui.ui.features.conversations import ConversationsFeature
@@ -96,6 +97,13 @@ if TYPE_CHECKING:
     from tui.ui.widgets.message_view import MessageView
 
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
+
+
+def _connect(settings: Settings) -> Backend:
+    """A connection for another account (its watch): the API client, or a demo team's."""
+    from tui.backend import make_backend
+
+    return make_backend(settings)
 
 
 QUIT_AGAIN_WITHIN = 3.0  # seconds: a second ctrl+q under a dialog quits
@@ -231,6 +239,13 @@ class InboxApp(App[None]):
         self.snippets = SnippetsFeature(self)
         self.team = TeamFeature(self, threads=self.threads)
         self.saving = SavingFeature(self, store=self.writing, changed=self._written_elsewhere)
+        self.accounts = AccountsFeature(
+            self,
+            notice=self.desktop_notice,
+            window_title=self.window_title,
+            settings_of=lambda name: other_account(self.settings, name),
+            connect=_connect,
+        )
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())
         self._action_targets |= set(named)

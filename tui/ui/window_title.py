@@ -1,5 +1,7 @@
 """The terminal window's title (OSC 2): what waits, seen from another window or tab
-("inbox-tui · 4 waiting": the default view's unread threads and the reminders that are due)."""
+("inbox-tui · 4 waiting": the default view's unread threads and the reminders that are due;
+with several accounts, each one's: "inbox-tui · Acme 3 · Beta 1", the one on screen first and
+the others' new DMs since the app started)."""
 
 from __future__ import annotations
 
@@ -20,12 +22,28 @@ class WindowTitle:
         self.text = ""  # the title shown (also in a headless app, which writes nothing)
         self._pushed = False
         self._waiting: dict[str, int] = {}  # what waits on the user, by what counts it
+        self._account = ""  # the account on screen, where there are several
+        self._elsewhere: dict[str, int] = {}  # the others' new DMs, by account
 
     def count(self, what: str, amount: int) -> None:
         """`amount` of `what` (unread threads, due reminders) wait on the user."""
         self._waiting[what] = amount
+        self._show_counts()
+
+    def elsewhere(self, account: str, counts: dict[str, int]) -> None:
+        """New DMs in the accounts not on screen (`account` is)."""
+        self._account = account
+        self._elsewhere = dict(counts)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
         waiting = sum(self._waiting.values())
-        self.show(f"inbox-tui · {waiting} waiting" if waiting else "inbox-tui")
+        others = [(name, n) for name, n in self._elsewhere.items() if n]
+        if not others:
+            self.show(f"inbox-tui · {waiting} waiting" if waiting else "inbox-tui")
+            return
+        parts = [(self._account, waiting), *others] if waiting else others
+        self.show(" · ".join(["inbox-tui", *(f"{one_line(n, 24)} {k}" for n, k in parts)]))
 
     def show(self, text: str) -> None:
         text = one_line(text, 80)  # no control character reaches the terminal

@@ -1,0 +1,219 @@
+"""The other accounts, watched (#38): each configured account that is not on screen has its
+team's event log read at a low rate, through a connection of its own and within its own team's
+budget (one request a minute, and one a new message to learn who wrote). A new DM there is a
+notification naming the account, and is counted in the terminal's title per account
+(`inbox-tui · Acme 3 · Beta 1`). No mirror walk and no list for an account not on screen.
+
+One account failing (offline, refused, its key gone) is said once and backed off; the others
+go on. A refused key stops its watch for the session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from tui.api.errors import AuthError, Forbidden, InboxError, NotFound
+from tui.core.text import one_line
+from tui.ui.features.shared import AppShared, Feature
+
+if TYPE_CHECKING:
+    from tui.backend import Backend
+    from tui.core.config import Settings
+    from tui.ui.desktop_notice import DesktopNotice
+    from tui.ui.window_title import WindowTitle
+
+WATCH_EVERY = 60.0  # seconds between two reads of an account's event log
+WATCH_FIRST = 8.0  # after the start: the account on screen comes first
+WATCH_TICK = 5.0
+MAX_BACKOFF = 600.0  # an account that keeps failing is tried every 10 minutes at most
+SENDERS_A_READ = 3  # threads read a poll to name who wrote, at most
+
+
+@dataclass
+class News:
+    thread_id: str
+    sender: str
+    text: str
+
+
+@dataclass
+class Watched:
+    """One account not on screen, as its watch knows it."""
+
+    name: str
+    backend: Backend | None = None
+    link_ids: frozenset[str] = frozenset()
+    seq: int | None = None  # where its event log was read to (None: not learnt yet)
+    new: int = 0  # DMs that arrived there since the app started
+    failures: int = 0
+    next_at: float = 0.0
+    busy: bool = False
+    stopped: str | None = None  # why it is no longer watched
+    said: set[str] = field(default_factory=set)  # the failures already said
+
+
+class AccountNews(Message):
+    def __init__(self, name: str, news: list[News]) -> None:
+        super().__init__()
+        self.name = name
+        self.news = news
+
+
+class AccountWatchFailed(Message):
+    def __init__(self, name: str, error: InboxError) -> None:
+        super().__init__()
+        self.name = name
+        self.error = error
+
+
+class AccountsFeature(Feature):
+    def __init__(
+        self,
+        shell: AppShared,
+        *,
+        notice: DesktopNotice,
+        window_title: WindowTitle,
+        settings_of: Callable[[str], Settings],
+        connect: Callable[[Settings], Backend],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(shell)
+        self.notice = notice
+        self.window_title = window_title
+        self.settings_of = settings_of  # another account's settings, by name
+        self.connect = connect
+        self.clock = clock
+        here = shell.settings.account
+        self.watched = {
+            name: Watched(name) for name in shell.settings.accounts if name != here and name
+        }
+
+    def on_mount(self) -> None:
+        if self.watched:
+            self.set_timer(WATCH_FIRST, self._begin)
+
+    def _begin(self) -> None:
+        self.set_interval(WATCH_TICK, self.watch_due)
+        self.watch_due()
+
+    def watch_due(self) -> None:
+        now = self.clock()
+        for watched in self.watched.values():
+            if watched.stopped is None and not watched.busy and now >= watched.next_at:
+                watched.busy = True
+                self._read(watched)
+
+    @work(group="accounts", exit_on_error=False)
+    async def _read(self, watched: Watched) -> None:
+        try:
+            news = await self._poll(watched)
+        except InboxError as error:
+            self.post_message(AccountWatchFailed(watched.name, error))
+        except Exception as error:  # a bad config for it, a store: one account, said once
+            self.post_message(AccountWatchFailed(watched.name, InboxError(str(error))))
+        else:
+            self.post_message(AccountNews(watched.name, news))
+
+    async def _poll(self, watched: Watched) -> list[News]:
+        if watched.backend is None:
+            watched.backend = self.connect(self.settings_of(watched.name))
+            links = await watched.backend.client.list_account_links()
+            watched.link_ids = frozenset(link.id for link in links)
+        client = watched.backend.client
+        if watched.seq is None:  # where the log ends now: what came before is not news
+            seq = 0
+            while True:
+                page = await client.list_events(seq or None, limit=1000)
+                seq = page.last_seq or seq
+                if not page.has_more:
+                    watched.seq = seq
+                    return []
+        page = await client.list_events(watched.seq, limit=1000)
+        watched.seq = page.last_seq or watched.seq
+        threads: list[str] = []
+        for event in page.events:
+            data = event.data if isinstance(event.data, dict) else {}
+            thread_id = data.get("threadId")
+            if event.type != "message.created" or not isinstance(thread_id, str):
+                continue
+            if thread_id not in threads:
+                threads.append(thread_id)
+        news = []
+        for thread_id in threads[-SENDERS_A_READ:]:
+            try:
+                thread = await client.get_thread(thread_id)
+            except NotFound:
+                continue
+            last = thread.last_message
+            if last is None or last.is_outbound(watched.link_ids):
+                continue  # ours, sent from there: not news
+            name = thread.prospect.display_name or "someone"
+            news.append(News(thread_id, name, last.content))
+        return news
+
+    def on_account_news(self, event: AccountNews) -> None:
+        watched = self.watched.get(event.name)
+        if watched is None:
+            return
+        watched.busy = False
+        watched.failures = 0
+        watched.said.clear()
+        watched.next_at = self.clock() + WATCH_EVERY
+        if not event.news:
+            return
+        watched.new += len(event.news)
+        for item in event.news:
+            # One notice a thread a minute, as for the account on screen (DesktopNotice).
+            self.notice.new_message(
+                f"{event.name}/{item.thread_id}", f"{event.name} · {item.sender}", item.text
+            )
+        last = event.news[-1]
+        words = (last.text or "").strip().splitlines()
+        more = f" (and {len(event.news) - 1} more)" if len(event.news) > 1 else ""
+        self.notify(
+            f"{one_line(last.sender, 40)}: {one_line(words[0] if words else '', 80)}{more}",
+            title=f"{one_line(event.name, 40)} · another account",
+            timeout=10,
+            markup=False,
+        )
+        self.show_counts()
+
+    def on_account_watch_failed(self, event: AccountWatchFailed) -> None:
+        watched = self.watched.get(event.name)
+        if watched is None:
+            return
+        watched.busy = False
+        watched.failures += 1
+        error = event.error
+        if isinstance(error, AuthError | Forbidden):
+            watched.stopped = "its key was refused"
+        delay = min(MAX_BACKOFF, WATCH_EVERY * 2 ** min(watched.failures, 6))
+        watched.next_at = self.clock() + delay
+        kind = type(error).__name__
+        if kind in watched.said:
+            return
+        watched.said.add(kind)
+        why = watched.stopped or f"{error} (tried again in {round(delay / 60)} min)"
+        self.notify(
+            f"{one_line(event.name, 40)} is not being watched: {one_line(why, 160)}",
+            severity="warning",
+            timeout=8,
+            markup=False,
+        )
+
+    def show_counts(self) -> None:
+        self.window_title.elsewhere(
+            self.shell.settings.account,
+            {name: watched.new for name, watched in self.watched.items()},
+        )
+
+    async def on_unmount(self) -> None:
+        for watched in self.watched.values():
+            if watched.backend is not None:
+                await watched.backend.aclose()
