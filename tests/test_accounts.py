@@ -239,6 +239,7 @@ def watched_app(*others: str):  # type: ignore[no-untyped-def]
     """The demo's Acme Corp on screen, and `others` configured beside it: each watched over a
     demo team of its own, whose store the test drives."""
     from tests.app_helpers import make_app
+    from tui.api import RetryPolicy
     from tui.backend import demo_backend
     from tui.core.config import Settings
     from tui.demo import DemoApi, DemoStore, SeedConfig
@@ -247,7 +248,9 @@ def watched_app(*others: str):  # type: ignore[no-untyped-def]
     app, _api = make_app(40, account="Acme Corp", accounts=("Acme Corp", *others))
     apis = {name: DemoApi(DemoStore(SeedConfig(threads=30, team=NORTHWIND))) for name in others}
     app.accounts.settings_of = lambda name: Settings(demo=True, account=name, demo_team=2)
-    app.accounts.connect = lambda settings: demo_backend(apis[settings.account])
+    # (Retried at once: a watched account's outage is the point, not the client's patience.)
+    fast = RetryPolicy(base_delay=0.01, max_delay=0.05)
+    app.accounts.connect = lambda settings: demo_backend(apis[settings.account], retry=fast)
     return app, apis
 
 
@@ -289,7 +292,7 @@ async def test_one_accounts_outage_leaves_the_others_watched() -> None:
     from tui.demo import Fault
 
     app, apis = watched_app("Northwind Labs", "Down Inc")
-    apis["Down Inc"].faults.add(Fault(status=503), times=1000)  # its service is down
+    apis["Down Inc"].faults.add(Fault(status=500), times=1000)  # its service is down
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         for _ in range(2):
@@ -330,3 +333,44 @@ def test_a_demo_team_nobody_has_listed_still_receives_dms() -> None:
     now[0] += timedelta(seconds=41)
     store.simulate_activity()
     assert store.events.last_seq == before + 1
+
+
+async def test_drafts_and_reminders_never_cross_accounts(tmp_path: Path) -> None:
+    """Two accounts on one data folder (the demo's two teams): what is written in one is not
+    seen in the other, in the app or in its store, and is there again when it is reopened."""
+    from datetime import UTC, datetime, timedelta
+
+    from tui.core.reminders import Reminder
+
+    now = datetime.now(UTC)
+
+    env = env_for(tmp_path)
+
+    def settings_for(name: str):  # type: ignore[no-untyped-def]
+        settings = load_settings(
+            tmp_path / "none.toml", env=env, overrides=Overrides(demo=True, account=name)
+        )
+        settings.mirror = "off"
+        return settings
+
+    async def visit(name: str, write: bool) -> tuple[set[str], set[str]]:
+        settings = settings_for(name)
+        app = InboxApp(settings, backend=make_backend(settings))
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot)
+            seen = (app.drafts.thread_ids(), app.reminders.store.pending_ids())
+            if write:
+                top = app.thread_list.threads[0]
+                app.drafts.put(top.id, f"a draft in {name}")
+                app.reminders.store.put(
+                    Reminder(top.id, now + timedelta(days=30), now, name, "@x", None)
+                )
+        return seen
+
+    assert await visit("Acme Corp", write=True) == (set(), set())
+    assert await visit("Northwind Labs", write=False) == (set(), set())  # nothing of Acme's
+    assert await visit("Northwind Labs", write=True) == (set(), set())
+    acme_drafts, acme_reminders = await visit("Acme Corp", write=False)
+    assert len(acme_drafts) == 1 and len(acme_reminders) == 1  # its own, kept
+    stores = sorted(p.name for p in (tmp_path / "data" / "writing").glob("*.sqlite3"))
+    assert stores == ["demo-v2-300.sqlite3", "demo2-v2-300.sqlite3"]
