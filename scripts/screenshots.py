@@ -17,9 +17,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from tui.backend import demo_backend  # noqa: E402
-from tui.core.config import Settings  # noqa: E402
+from tui.core.config import DEMO_ACCOUNTS, Settings  # noqa: E402
 from tui.demo import DemoApi, DemoStore, SeedConfig  # noqa: E402
+from tui.demo.seed import TEAMS  # noqa: E402
 from tui.ui.app import InboxApp  # noqa: E402
+from tui.ui.features.accounts import AccountNews, News  # noqa: E402
 
 ANCHOR = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 OUT = REPO / "screenshots"
@@ -35,20 +37,32 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("snippets", (130, 36), ["enter", "r", "ctrl+t"]),
     ("follow-up", (130, 36), ["6"]),
     ("reminders", (130, 36), ["z", "down", "enter", "z", "ctrl+n", "down", "down", "enter", "7"]),
+    # The demo's second team on screen; a DM in the first arrives (its watch's result).
+    ("accounts", (130, 36), ["j", "enter", "news"]),
 ]
+ACCOUNT_SHOTS = {"accounts": 2}  # shot -> the demo team on screen
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
-    store = DemoStore(SeedConfig(anchor=ANCHOR), clock=lambda: ANCHOR)
+    team = ACCOUNT_SHOTS.get(name, 1)
+    store = DemoStore(SeedConfig(anchor=ANCHOR, team=TEAMS[team - 1]), clock=lambda: ANCHOR)
     # Its own data folder: what a shot saves (drafts, reminders) never reaches yours.
     settings = Settings(demo=True, data_dir=Path(tempfile.mkdtemp(prefix="inbox-shot-")))
+    if name in ACCOUNT_SHOTS:
+        settings.demo_team, settings.accounts = team, DEMO_ACCOUNTS
+        settings.account = DEMO_ACCOUNTS[team - 1]
     app = InboxApp(settings, backend=demo_backend(DemoApi(store)), clock=lambda: ANCHOR)
     app.crm.crm_match_delay = 0  # the sidebar's CRM section is filled before the picture
     app.targeting.sidebar_follow_delay = 0  # and the sidebar shows the thread under the cursor
     app.picture_protocol = "halfcell"  # pictures as a terminal without an image protocol
-    async with app.run_test(size=size) as pilot:
+    # (Toasts only where the shot is about one: the others show the screen as it rests.)
+    async with app.run_test(size=size, notifications=name in ACCOUNT_SHOTS) as pilot:
         for key in ["", *keys]:
-            if key:
+            if key == "news":
+                news = News("t1", "Viktor Duarte", "Our budget is approved: can we talk Monday?")
+                app.accounts.on_account_news(AccountNews(DEMO_ACCOUNTS[0], [news]))
+                await pilot.pause(0.5)  # the toast is mounted on the next refresh
+            elif key:
                 await pilot.press(key)
             for _ in range(3):
                 await app.workers.wait_for_complete()
