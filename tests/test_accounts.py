@@ -374,3 +374,173 @@ async def test_drafts_and_reminders_never_cross_accounts(tmp_path: Path) -> None
     assert len(acme_drafts) == 1 and len(acme_reminders) == 1  # its own, kept
     stores = sorted(p.name for p in (tmp_path / "data" / "writing").glob("*.sqlite3"))
     assert stores == ["demo-v2-300.sqlite3", "demo2-v2-300.sqlite3"]
+
+
+# --- switching ------------------------------------------------------------------------------
+
+
+def demo_account(tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
+    settings = load_settings(
+        tmp_path / "none.toml", env=env_for(tmp_path), overrides=Overrides(demo=True, account=name)
+    )
+    settings.mirror = "off"
+    return settings
+
+
+async def test_the_switch_key_leaves_for_the_other_account_and_comes_back_as_left(
+    tmp_path: Path,
+) -> None:
+    from tui.core.query import InboxView
+    from tui.ui.widgets.view_tabs import ViewTabs
+
+    acme = demo_account(tmp_path, "Acme Corp")
+    app = InboxApp(acme, backend=make_backend(acme))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")  # the No reply view
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")  # a conversation open
+        await settle(pilot)
+        opened = app.message_view.thread
+        assert opened is not None
+        app.thread_list.focus()
+        await pilot.press("A")  # two accounts: straight to the other
+        await settle(pilot)
+    assert app.switch_to == "Northwind Labs"
+    left = app.left_behind
+    assert left is not None and left.query.inbox is InboxView.NO_REPLY
+    assert left.cursor_id == opened.id == left.open_id
+
+    # (The command line opens Northwind Labs, then Acme Corp again with what it left.)
+    again = InboxApp(acme, backend=make_backend(acme), left=left)
+    async with again.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+        assert again.thread_query.inbox is InboxView.NO_REPLY
+        assert again.view_tabs.active == ViewTabs.tab_id(InboxView.NO_REPLY)
+        current = again.thread_list.current
+        assert current is not None and current.id == opened.id
+        assert again.message_view.thread is not None
+        assert again.message_view.thread.id == opened.id
+
+
+async def test_with_more_accounts_the_key_opens_a_picker_and_one_account_has_no_switch(
+    tmp_path: Path,
+) -> None:
+    from tests.app_helpers import make_app
+    from tui.ui.screens.pickers import PickerScreen
+
+    app, _ = make_app(40, account="Acme", accounts=("Acme", "Beta", "Gamma"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.accounts.watched["Gamma"].new = 2
+        app.thread_list.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        labels = [label.plain for _value, label in app.screen.options]
+        assert labels == ["Beta", "Gamma  (2 new)"]
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Switch to account: Beta" in commands and "Switch to account: Gamma" in commands
+    alone, _ = make_app(40)
+    async with alone.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        alone.thread_list.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert alone.switch_to is None and alone.is_running
+        commands = [c.title for c in alone.get_system_commands(alone.screen)]
+        assert not any(c.startswith("Switch to account") for c in commands)
+
+
+# --- after the review ---------------------------------------------------------------------
+
+
+def test_keys_meant_for_one_account_never_reach_another(tmp_path: Path) -> None:
+    """A top-level api_key, or INBOX_API_KEY left over from single-key days, would open (and
+    watch) another team under an account's name: refused, saying what to do."""
+    top = config(tmp_path, 'api_key = "old-single-key-0123"\n' + TWO)
+    with pytest.raises(ConfigError, match="api_key: with \\[\\[accounts\\]\\], each account"):
+        load_settings(top, env=env_for(tmp_path))
+    path = config(tmp_path, TWO)
+    env = env_for(tmp_path, INBOX_API_KEY="left-over-key-0123456")
+    with pytest.raises(ConfigError, match="INBOX_API_KEY: is set, and \\[\\[accounts\\]\\]"):
+        load_settings(path, env=env)
+    named = load_settings(path, env=env, overrides=Overrides(account="Acme"))  # meant for it
+    assert named.api_key is not None
+    assert named.api_key.get_secret_value() == "left-over-key-0123456"
+
+
+def test_an_accounts_own_demo_or_the_runs_demo(tmp_path: Path) -> None:
+    from tui.core.config import other_account
+
+    path = config(
+        tmp_path,
+        '[[accounts]]\nname = "Play"\ndemo = true\n\n'
+        '[[accounts]]\nname = "Real"\napi_key = "real-key-0123456789"\n',
+    )
+    play = load_settings(path, env=env_for(tmp_path), overrides=Overrides(account="Play"))
+    real = other_account(play, "Real", env=env_for(tmp_path))
+    assert play.use_demo and not real.use_demo  # its own demo is its own
+    # --demo with [[accounts]]: every account a demo, each with stores of its own.
+    run = load_settings(path, env=env_for(tmp_path), overrides=Overrides(demo=True))
+    other = other_account(run, "Real", env=env_for(tmp_path))
+    assert run.use_demo and other.use_demo
+    assert run.cache_scope != other.cache_scope
+
+
+def test_set_key_takes_the_account_after_the_command_too() -> None:
+    from tui.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["set-key", "--account", "Beta", "--keyring"]).account == "Beta"
+    assert parser.parse_args(["--account", "Beta", "set-key", "--keyring"]).account == "Beta"
+
+
+def test_a_config_file_holding_an_accounts_key_must_be_private(tmp_path: Path) -> None:
+    from tui.core.config import config_warnings
+
+    path = config(tmp_path, TWO)
+    path.chmod(0o644)
+    assert any("chmod 600" in warning for warning in config_warnings(path))
+
+
+async def test_v1_our_own_messages_are_never_news_even_after_a_failed_first_read() -> None:
+    """v1 says who wrote by author only: the account links are read again until known, and a
+    message sent from one of them (from the web app, say) is not a new DM."""
+    from tests.app_helpers import make_app
+    from tui.api import RetryPolicy
+    from tui.backend import demo_backend
+    from tui.core.config import Settings
+    from tui.demo import DemoApi, DemoStore, Fault, SeedConfig
+    from tui.demo.seed import NORTHWIND
+
+    app, _ = make_app(40, account="Acme Corp", accounts=("Acme Corp", "Northwind Labs"))
+    api = DemoApi(DemoStore(SeedConfig(threads=30, team=NORTHWIND)))
+    fast = RetryPolicy(max_attempts=1)
+    app.accounts.settings_of = lambda name: Settings(demo=True, account=name, demo_team=2)
+    app.accounts.connect = lambda _settings: demo_backend(api, "v1", retry=fast)
+    store = api.store
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        watched = app.accounts.watched["Northwind Labs"]
+
+        async def read() -> None:
+            watched.next_at = 0
+            app.accounts.watch_due()
+            await settle(pilot)
+
+        api.faults.add(Fault(status=500))  # the account links cannot be read, once
+        await read()
+        assert watched.failures == 1 and not watched.link_ids
+        await read()  # links, and where the log ends
+        assert watched.link_ids and watched.seq is not None
+        thread = next(t for t in store.seeded.threads if t.status == "active")
+        store.send_message(thread, "our reply, sent from the web app", None, None)
+        await read()
+        assert watched.new == 0
+        for n in range(5):  # five people write within the minute: all counted
+            store.receive_message(store.seeded.threads[5 + n], f"hello {n}")
+        await read()
+        assert watched.new == 5
+        assert app.window_title.text.endswith("Northwind Labs 5")

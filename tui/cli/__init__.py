@@ -133,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-check", action="store_true", help="store without checking the key against the API"
     )
     set_key.add_argument(
+        "--account",
+        metavar="NAME",
+        default=argparse.SUPPRESS,  # (else it would hide one given before `set-key`)
+        help="whose key: one of the [[accounts]] (stored in the keyring under its name)",
+    )
+    set_key.add_argument(
         "--keyring",
         action="store_true",
         help="store it in the OS keyring instead (needs the `keyring` package)",
@@ -234,7 +240,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
     guard_early_hangup()  # (the app watches the terminal from its first frame)
 
     pause_collection()  # until the first frame (see tui/ui/heap.py); the entry point paused it
-    from tui.ui.app import InboxApp  # Textual only when the app runs
+    from tui.ui.app import InboxApp, ViewLeft  # Textual only when the app runs
     from tui.ui.pictures import PictureSupport
 
     pictures = PictureSupport(None)
@@ -245,16 +251,31 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
         # Before the app takes the terminal over; asks it only where the environment names a
         # graphics terminal whose answer is not kept yet (see tui/ui/pictures.py).
         pictures = detect_protocol(Preferences(settings.resolved_data_dir()))
-    app = InboxApp(
-        settings,
-        startup_warnings=warnings,
-        freeze_heap=True,
-        picture_protocol=pictures.protocol,
-        picture_cell=pictures.cell,
-        typed_ahead=pictures.typed,
-    )
-    app.run()
-    return app.return_code or 0
+    # Switching accounts (#38) ends one app and starts the other's in this process; each
+    # account's view, cursor and open conversation are kept here for when it comes back.
+    from tui.core.config import other_account
+
+    opened = {settings.account: settings}  # as this run's flags and environment said
+    left: dict[str, ViewLeft] = {}
+    typed, first = pictures.typed, True
+    while True:
+        app = InboxApp(
+            settings,
+            startup_warnings=warnings if first else [],
+            freeze_heap=first,
+            picture_protocol=pictures.protocol,
+            picture_cell=pictures.cell,
+            typed_ahead=typed,
+            left=left.get(settings.account),
+        )
+        app.run()
+        if app.switch_to is None or app.return_code:
+            return app.return_code or 0
+        if app.left_behind is not None:
+            left[settings.account] = app.left_behind
+        name = app.switch_to
+        settings = opened.get(name) or opened.setdefault(name, other_account(settings, name))
+        typed, first = "", False
 
 
 def print_version(settings: Settings) -> int:

@@ -207,6 +207,7 @@ class Settings:
     account: str = ""
     accounts: tuple[str, ...] = ()
     from_tables: bool = False  # the accounts are the file's [[accounts]] (not the demo's teams)
+    run_demo: bool = False  # the demo was asked for by the run or the file's top: every account's
     _path: Path | None = field(default=None, repr=False, compare=False)  # the file read
 
     @property
@@ -245,7 +246,10 @@ class Settings:
         never the key) or one demo size, so a cache never shows another account's threads."""
         if self.use_demo:
             team = "" if self.demo_team == 1 else str(self.demo_team)
-            return f"demo{team}-{self.api_version}-{self.demo_threads}"
+            scope = f"demo{team}-{self.api_version}-{self.demo_threads}"
+            if self.from_tables:  # [[accounts]] run on the demo: each its own stores
+                scope += "-" + hashlib.sha256(self.account.encode()).hexdigest()[:8]
+            return scope
         key = self.api_key.get_secret_value() if self.api_key else ""
         account = f"{self.api_version}\n{self.api_url}\n{key}"
         return f"api-{self.api_version}-" + hashlib.sha256(account.encode()).hexdigest()[:16]
@@ -349,7 +353,7 @@ def read_settings(values: Mapping[str, Any], where: str = "") -> Settings:
     """Settings from the file's, environment's and flags' values, every field checked; raises
     Problems listing all that is wrong (each named `where` + its key)."""
     table = Table(values, where=where)
-    table.reject_unknown(_fields(Settings) - {"account", "accounts", "from_tables"})
+    table.reject_unknown(_fields(Settings) - {"account", "accounts", "from_tables", "run_demo"})
     default = Settings()
     version = table.take("api_version", _version, default.api_version)
     settings = Settings(
@@ -423,25 +427,50 @@ def load_settings(
     problems: list[tuple[str, str]] = []
     entries = _account_entries(values.pop("accounts", None), problems)
     demo_forced = bool(values.get("demo")) or bool(overrides and overrides.demo)
+    run_demo = demo_forced  # the demo asked for by the run or the file's top (not an account)
     wanted = (overrides.account if overrides else None) or env.get(ENV_ACCOUNT) or None
+    wanted = wanted.strip() if wanted else None
     names = tuple(str(entry["name"]) for entry in entries)
+    if names and "api_key" in values:
+        problems.append(("api_key", "with [[accounts]], each account has its own key: move it"))
+    if names and "account" in values:
+        problems.append(("account", "unknown setting"))
+    if names and not wanted and any(env.get(v) for v in (ENV_API_KEY, ENV_API_URL)):
+        # Left over from single-key days, it would open another team under this one's name.
+        problems.append(
+            (
+                ENV_API_KEY,
+                "is set, and [[accounts]] give each account its own key: unset it, or name "
+                "the account it is for (--account or INBOX_TUI_ACCOUNT)",
+            )
+        )
     if not problems and names:
         chosen = _choose(names, wanted, values, env)
         if chosen is None:
             problems.append(("account", f"no account named {wanted!r}: {_listed(names)}"))
         else:
-            entry = entries[names.index(chosen)]
+            index = names.index(chosen)
+            entry = entries[index]
             values = {
                 **values,
                 **{k: v for k, v in entry.items() if k not in ("name", "api_key_env")},
             }
+            demo_forced = demo_forced or bool(entry.get("demo"))
+            if run_demo:  # every account a demo team of its own, stores apart
+                values.setdefault("demo_team", index % len(DEMO_ACCOUNTS) + 1)
             variable = entry.get("api_key_env")
             if isinstance(variable, str) and variable:
                 if env.get(variable):
                     values["api_key"] = env[variable]
                 elif not demo_forced:
-                    where = f"accounts.{names.index(chosen)}.api_key_env"
-                    problems.append((where, f"the environment variable {variable} is not set"))
+                    # (Named only if it looks like a variable's name, not a pasted key.)
+                    named = variable if variable.isupper() and len(variable) <= 40 else "it names"
+                    problems.append(
+                        (
+                            f"accounts.{index}.api_key_env",
+                            f"the environment variable {named} is not set (or is empty)",
+                        )
+                    )
             values["account"] = chosen
     account = str(values.pop("account", ""))
     if (
@@ -476,12 +505,15 @@ def load_settings(
     if settings.crm.api_key is not None:
         register_secret(settings.crm.api_key.get_secret_value())
     settings._path = path
+    settings.run_demo = run_demo
     if names:
         settings.account, settings.accounts, settings.from_tables = account, names, True
         if settings.use_demo and not settings.demo and (overrides is None or overrides.key_needed):
+            import shlex
+
             raise ConfigError(
                 f"the account {account!r} has no API key: give it api_key or api_key_env in "
-                f"{path}, or run `inbox-tui set-key --keyring --account {account!r}`"
+                f"{path}, or run `inbox-tui --account {shlex.quote(account)} set-key --keyring`"
             )
     elif settings.use_demo:  # the demo's two teams are its accounts
         if wanted is not None or "demo_team" not in values:
@@ -505,7 +537,7 @@ def other_account(settings: Settings, name: str, env: Mapping[str, str] | None =
         env.pop(variable, None)
     if settings.data_dir is not None:
         env[ENV_DATA_DIR] = str(settings.data_dir)
-    demo = settings.demo or (settings.use_demo and not settings.from_tables)
+    demo = settings.run_demo or (settings.use_demo and not settings.from_tables)
     overrides = Overrides(
         account=name,
         demo=True if demo else None,
@@ -528,7 +560,8 @@ def _choose(
     from tui.core.preferences import Preferences
 
     folder = env.get(ENV_DATA_DIR) or values.get("data_dir")
-    last = Preferences(Path(folder) if isinstance(folder, str) else default_data_dir()).account
+    where = Path(folder).expanduser() if isinstance(folder, str) else default_data_dir()
+    last = Preferences(where).account
     return last if last in names else names[0]
 
 
@@ -586,8 +619,11 @@ def config_warnings(config_path: Path | None = None) -> list[str]:
     path = config_path or default_config_path()
     warnings = []
     values = read_toml(path) if path.exists() else {}
-    crm = values.get("crm")
-    holds_key = "api_key" in values or (isinstance(crm, dict) and "api_key" in crm)
+    tables = [values, *(e for e in values.get("accounts", []) if isinstance(e, dict))]
+    holds_key = any(
+        "api_key" in table or (isinstance(table.get("crm"), dict) and "api_key" in table["crm"])
+        for table in tables
+    )
     if holds_key and readable_by_others(path):
         warnings.append(
             f"the config file {path} holds an API key and other users can read it: "

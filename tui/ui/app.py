@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.text import Text
 from textual import events, on
@@ -99,6 +99,14 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 100  # below this the sidebar collapses unless the user asked for it
 
 
+class ViewLeft(NamedTuple):
+    """What an account showed when the user switched to another: shown again on return."""
+
+    query: ThreadQuery  # the view, filters and order
+    cursor_id: str | None
+    open_id: str | None  # the conversation open
+
+
 def _connect(settings: Settings) -> Backend:
     """A connection for another account (its watch): the API client, or a demo team's."""
     from tui.backend import make_backend
@@ -138,6 +146,7 @@ class InboxApp(App[None]):
         picture_protocol: str | None = None,
         picture_cell: tuple[int, int] | None = None,
         typed_ahead: str = "",
+        left: ViewLeft | None = None,
     ) -> None:
         super().__init__()
         # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not. And
@@ -152,6 +161,13 @@ class InboxApp(App[None]):
         self.backend: Backend | None = backend
         self.clock = clock or (lambda: datetime.now(UTC))
         self.thread_query = ThreadQuery(limit=self.settings.page_size)
+        # Switching accounts (#38): the account asked for (the command line opens it next), and
+        # what this one showed, to be shown again when it is switched back to.
+        self.switch_to: str | None = None
+        self.left_behind: ViewLeft | None = None
+        self._left = left
+        if left is not None:
+            self.thread_query = left.query
         self.directory = Directory()
         self.currency = "USD"
         self.generation = 0
@@ -245,6 +261,7 @@ class InboxApp(App[None]):
             window_title=self.window_title,
             settings_of=lambda name: other_account(self.settings, name),
             connect=_connect,
+            switch=self.switch_account,
         )
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())
@@ -264,7 +281,7 @@ class InboxApp(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("inbox-tui", id="brand")
-            yield ViewTabs(self.settings.api_version, id="views")
+            yield ViewTabs(self.settings.api_version, active=self.thread_query.inbox, id="views")
             yield Label("", id="link-alerts")  # account links that cannot send
             yield Label("", id="backend-badge")
         yield FilterChips("", id="filter-chips")
@@ -430,7 +447,41 @@ class InboxApp(App[None]):
     # --- workers ----------------------------------------------------------------------------
 
     def load_threads(self) -> None:
-        self.threads.load_threads()
+        left, self._left = self._left, None
+        if left is not None:  # the account switched back to: its cursor and conversation again
+            self._reopen = left.open_id
+        self.threads.load_threads(select=left.cursor_id if left is not None else None)
+
+    _reopen: str | None = None
+
+    def switch_account(self, name: str) -> None:
+        """Leave this account for `name`: what is typed is saved, what is shown is kept (the
+        command line opens the other, and this one as it was when it comes back)."""
+        from tui.core.config import ConfigError
+
+        try:
+            other_account(self.settings, name)  # what is wrong with it is said here, not after
+        except ConfigError as error:
+            self.notify(f"Cannot open {name}: {error}", severity="error", timeout=10)
+            return
+        self.reply.save_live_draft()
+        if self.writing.unsaved and not self.writing.retry():
+            self.notify(
+                f"Not switching: {self.writing.unsaved} draft(s) or reminder(s) are not saved "
+                "yet (the disk refused them) and would be lost; they are saved when it has room.",
+                severity="warning",
+                timeout=10,
+            )
+            return
+        current = self.thread_list.current if self._panes_held else None
+        shown = self.message_view.thread if self.panes_mounted else None
+        self.left_behind = ViewLeft(
+            self.thread_query,
+            current.id if current is not None else None,
+            shown.id if shown is not None else None,
+        )
+        self.switch_to = name
+        self.exit()
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         """(After the thread list has shown them.)"""
@@ -438,6 +489,10 @@ class InboxApp(App[None]):
             self.freeze_heap = False
             self.call_after_refresh(freeze_long_lived)
         self.startup.mount_pending_panes()  # a first launch: its rows are painted, the rest follows
+        reopen, self._reopen = self._reopen, None
+        thread = self.thread_list.threads.find(reopen) if reopen else None
+        if thread is not None:
+            self.open_thread(thread)
 
     def on_directory_loaded(self, message: DirectoryLoaded) -> None:
         """(After the team feature has applied it.)"""

@@ -133,6 +133,15 @@ KEYMAP: tuple[Key, ...] = (
     ),
     Key("export", "X", "export.export", "Export the current view to a CSV file", "app"),
     Key(
+        "accounts.switch",
+        "A",
+        "accounts.switch_account",
+        "Switch to another account (team)",
+        "app",
+        show=True,
+        short="Account",
+    ),
+    Key(
         "score.sort",
         "percent_sign",
         "ranking.sort_by_score",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from tui.core.text import one_line
 from tui.ui.keymap import effective
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
         else:
             callback = partial(app.run_action, key.action, app.message_view)
         yield SystemCommand(key.description, f"key: {key.display}", callback)
+    for name in app.accounts.others():
+        yield SystemCommand(
+            f"Switch to account: {one_line(name, 50)}",
+            "Its inbox, as you left it; this one is kept as it is (key: A)",
+            partial(app.switch_account, name),
+        )
     for index, view in enumerate(app.settings.views):
         yield SystemCommand(
             f"View: {view.name}",

@@ -10,6 +10,7 @@ go on. A refused key stops its watch for the session.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ WATCH_FIRST = 8.0  # after the start: the account on screen comes first
 WATCH_TICK = 5.0
 MAX_BACKOFF = 600.0  # an account that keeps failing is tried every 10 minutes at most
 SENDERS_A_READ = 3  # threads read a poll to name who wrote, at most
+LEARN_PAGES = 5  # event-log pages a poll reads while learning where the log ends
+QUIET_AFTER = 3  # reads in a row that worked before a failure is said again
 
 
 @dataclass
@@ -50,8 +53,10 @@ class Watched:
     backend: Backend | None = None
     link_ids: frozenset[str] = frozenset()
     seq: int | None = None  # where its event log was read to (None: not learnt yet)
+    learnt: int = 0  # how far a long log has been read while learning where it ends
     new: int = 0  # DMs that arrived there since the app started
     failures: int = 0
+    worked: int = 0  # reads in a row that worked
     next_at: float = 0.0
     busy: bool = False
     stopped: str | None = None  # why it is no longer watched
@@ -81,9 +86,11 @@ class AccountsFeature(Feature):
         window_title: WindowTitle,
         settings_of: Callable[[str], Settings],
         connect: Callable[[Settings], Backend],
+        switch: Callable[[str], None],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(shell)
+        self.switch = switch  # the app leaves this account for another
         self.notice = notice
         self.window_title = window_title
         self.settings_of = settings_of  # another account's settings, by name
@@ -93,6 +100,42 @@ class AccountsFeature(Feature):
         self.watched = {
             name: Watched(name) for name in shell.settings.accounts if name != here and name
         }
+
+    # --- switching ---------------------------------------------------------------------------
+
+    def others(self) -> list[str]:
+        here = self.shell.settings.account
+        return [name for name in self.shell.settings.accounts if name != here]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_account" and not self.others():
+            return False  # one account: nothing to switch to (off the footer and help)
+        return super().check_action(action, parameters)
+
+    def action_switch_account(self) -> None:
+        """Two accounts: the other one. More: a picker, each with its new DMs."""
+        others = self.others()
+        if len(others) == 1:
+            self.switch(others[0])
+            return
+        from rich.text import Text
+
+        from tui.ui.answers import PickResult
+        from tui.ui.screens.pickers import PickerScreen
+
+        def label(name: str) -> Text:
+            watched = self.watched.get(name)
+            new = watched.new if watched is not None else 0
+            return Text(one_line(name, 50) + (f"  ({new} new)" if new else ""))
+
+        def picked(result: PickResult | None) -> None:
+            if result is not None and result.values:
+                self.switch(result.values[0])
+
+        options = [(name, label(name)) for name in others]
+        self.shell.push_screen(PickerScreen("Switch to account", options), picked)
+
+    # --- watching ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         if self.watched:
@@ -119,61 +162,78 @@ class AccountsFeature(Feature):
             self.post_message(AccountWatchFailed(watched.name, InboxError(str(error))))
         else:
             self.post_message(AccountNews(watched.name, news))
+        finally:
+            watched.busy = False  # (cancelled too: the next tick may read it again)
 
     async def _poll(self, watched: Watched) -> list[News]:
         if watched.backend is None:
-            watched.backend = self.connect(self.settings_of(watched.name))
-            links = await watched.backend.client.list_account_links()
-            watched.link_ids = frozenset(link.id for link in links)
+            # Off the event loop: the file, and a keyring that may ask to be unlocked.
+            settings = await asyncio.to_thread(self.settings_of, watched.name)
+            watched.backend = self.connect(settings)
         client = watched.backend.client
+        if not watched.link_ids:  # which authors are us (v1 says so by author only)
+            links = await client.list_account_links()
+            watched.link_ids = frozenset(link.id for link in links)
         if watched.seq is None:  # where the log ends now: what came before is not news
-            seq = 0
-            while True:
+            seq = watched.learnt
+            for _ in range(LEARN_PAGES):
                 page = await client.list_events(seq or None, limit=1000)
-                seq = page.last_seq or seq
-                if not page.has_more:
-                    watched.seq = seq
+                if not page.has_more or not page.last_seq or page.last_seq <= seq:
+                    watched.seq = page.last_seq or seq
                     return []
+                seq = page.last_seq
+            watched.learnt = seq  # a long log: learnt on over the next reads
+            return []
         page = await client.list_events(watched.seq, limit=1000)
-        watched.seq = page.last_seq or watched.seq
-        threads: list[str] = []
+        if page.last_seq and page.last_seq > watched.seq:
+            watched.seq = page.last_seq
+        threads: list[str] = []  # where someone else wrote, oldest first
         for event in page.events:
             data = event.data if isinstance(event.data, dict) else {}
-            thread_id = data.get("threadId")
+            thread_id, author = data.get("threadId"), data.get("authorId")
             if event.type != "message.created" or not isinstance(thread_id, str):
                 continue
-            if thread_id not in threads:
-                threads.append(thread_id)
-        news = []
-        for thread_id in threads[-SENDERS_A_READ:]:
+            if author in watched.link_ids:
+                continue  # sent from one of its account links: not news
+            if thread_id in threads:
+                threads.remove(thread_id)
+            threads.append(thread_id)
+        news = [News(thread_id, "", "") for thread_id in threads]
+        for item in news[-SENDERS_A_READ:]:  # who wrote, for the latest few
             try:
-                thread = await client.get_thread(thread_id)
+                thread = await client.get_thread(item.thread_id)
             except NotFound:
                 continue
             last = thread.last_message
-            if last is None or last.is_outbound(watched.link_ids):
-                continue  # ours, sent from there: not news
-            name = thread.prospect.display_name or "someone"
-            news.append(News(thread_id, name, last.content))
+            if last is not None and last.is_outbound(watched.link_ids | {thread.account_link_id}):
+                news.remove(item)  # its last word is ours after all (sent from elsewhere)
+                continue
+            item.sender = thread.prospect.display_name or "someone"
+            item.text = last.content if last is not None else ""
         return news
 
     def on_account_news(self, event: AccountNews) -> None:
         watched = self.watched.get(event.name)
         if watched is None:
             return
-        watched.busy = False
         watched.failures = 0
-        watched.said.clear()
+        watched.worked += 1
+        if watched.worked >= QUIET_AFTER:  # working again for a while: a new failure is said
+            watched.said.clear()
         watched.next_at = self.clock() + WATCH_EVERY
         if not event.news:
             return
         watched.new += len(event.news)
-        for item in event.news:
+        for item in (item for item in event.news if item.sender):
             # One notice a thread a minute, as for the account on screen (DesktopNotice).
             self.notice.new_message(
                 f"{event.name}/{item.thread_id}", f"{event.name} · {item.sender}", item.text
             )
-        last = event.news[-1]
+        named = [item for item in event.news if item.sender]
+        if not named:
+            self.show_counts()
+            return
+        last = named[-1]
         words = (last.text or "").strip().splitlines()
         more = f" (and {len(event.news) - 1} more)" if len(event.news) > 1 else ""
         self.notify(
@@ -188,8 +248,8 @@ class AccountsFeature(Feature):
         watched = self.watched.get(event.name)
         if watched is None:
             return
-        watched.busy = False
         watched.failures += 1
+        watched.worked = 0
         error = event.error
         if isinstance(error, AuthError | Forbidden):
             watched.stopped = "its key was refused"
