@@ -44,6 +44,7 @@ from bench.probe import (
     settle,
     view_switch_latency,
 )
+from bench.switch import measure as switch_measure
 from tui.core.api_versions import ApiVersion
 from tui.core.edits import EditField, edit_for
 from tui.core.model import Thread
@@ -345,6 +346,8 @@ async def main() -> None:
                 Path(sys.executable), REPO, "rss", str(loaded), version
             )
     results.update(day_of_keys_apart())
+    with tmux_server():  # switching accounts, as a user sees it (bench/switch.py)
+        results.update(switch_measure())
     results.update(await mirror_figures(10_000))
     results.update(mirror_at_scale())  # 100,000 threads, 2,000,000 messages: ~6 minutes
     results["machine: pure-Python loop, 5M additions, at end (ms)"] = machine_reference()
