@@ -544,3 +544,34 @@ async def test_v1_our_own_messages_are_never_news_even_after_a_failed_first_read
         await read()
         assert watched.new == 5
         assert app.window_title.text.endswith("Northwind Labs 5")
+
+
+async def test_a_switch_carries_the_other_accounts_watch_over() -> None:
+    """Acme on screen watching Beta and Gamma; a DM in Gamma; a switch to Beta: Gamma's count
+    and its log's position go on (no new walk, still counted), Beta's is now on screen, and
+    Acme, just left, is watched from now on."""
+    app, apis = watched_app("Beta", "Gamma")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            for watched in app.accounts.watched.values():
+                watched.next_at = 0
+            app.accounts.watch_due()
+            await settle(pilot)
+            if _ == 0:
+                store = apis["Gamma"].store
+                store.receive_message(store.seeded.threads[4], "ping")
+        assert app.accounts.watched["Gamma"].new == 1
+        carried = app.accounts.watched
+    from tests.app_helpers import make_app
+
+    beta, _ = make_app(40, account="Beta", accounts=("Acme Corp", "Beta", "Gamma"))
+    # (what the command line does: the watch of the app before goes on in the next one)
+    beta2 = InboxApp(beta.settings, backend=beta.backend, watched=carried)
+    async with beta2.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        gamma, acme = beta2.accounts.watched["Gamma"], beta2.accounts.watched["Acme Corp"]
+        assert "Beta" not in beta2.accounts.watched
+        assert gamma.new == 1 and gamma.seq == carried["Gamma"].seq and gamma.backend is None
+        assert acme.seq is None and acme.new == 0
+        assert beta2.window_title.text.endswith("Gamma 1")

@@ -258,6 +258,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
     opened = {settings.account: settings}  # as this run's flags and environment said
     left: dict[str, ViewLeft] = {}
     typed, first = pictures.typed, True
+    watched = None
     while True:
         app = InboxApp(
             settings,
@@ -267,6 +268,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
             picture_cell=pictures.cell,
             typed_ahead=typed,
             left=left.get(settings.account),
+            watched=watched,
         )
         app.run()
         if app.switch_to is None or app.return_code:
@@ -274,6 +276,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
         if app.left_behind is not None:
             left[settings.account] = app.left_behind
         name = app.switch_to
+        watched = app.accounts.watched  # the others' watch goes on in the next app
         settings = opened.get(name) or opened.setdefault(name, other_account(settings, name))
         typed, first = "", False
 

@@ -35,7 +35,7 @@ from tui.core.writing import DRAFT, EDIT, REMINDER, WritingStore
 from tui.ui.crash import crash_report
 from tui.ui.describe import describe_error
 from tui.ui.desktop_notice import DesktopNotice
-from tui.ui.features.accounts import AccountsFeature
+from tui.ui.features.accounts import AccountsFeature, Watched
 from tui.ui.features.attachments import AttachmentsFeature
 from tui.ui.features.board import BoardFeature
 from tui.ui.features.conversations import ConversationsFeature
@@ -147,6 +147,7 @@ class InboxApp(App[None]):
         picture_cell: tuple[int, int] | None = None,
         typed_ahead: str = "",
         left: ViewLeft | None = None,
+        watched: dict[str, Watched] | None = None,
     ) -> None:
         super().__init__()
         # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not. And
@@ -166,6 +167,7 @@ class InboxApp(App[None]):
         self.switch_to: str | None = None
         self.left_behind: ViewLeft | None = None
         self._left = left
+        self._carried_watch = watched  # the other accounts' watch, from the app before a switch
         if left is not None:
             self.thread_query = left.query
         self.directory = Directory()
@@ -262,6 +264,7 @@ class InboxApp(App[None]):
             settings_of=lambda name: other_account(self.settings, name),
             connect=_connect,
             switch=self.switch_account,
+            carried=self._carried_watch,
         )
         named = {name: value for name, value in vars(self).items() if isinstance(value, Feature)}
         self.all_features = tuple(named.values())

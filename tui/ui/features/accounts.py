@@ -62,6 +62,17 @@ class Watched:
     stopped: str | None = None  # why it is no longer watched
     said: set[str] = field(default_factory=set)  # the failures already said
 
+    def carried(self) -> Watched:
+        """This watch as the next app takes it over: its connection was closed with the app."""
+        return Watched(
+            self.name,
+            link_ids=self.link_ids,
+            seq=self.seq,
+            learnt=self.learnt,
+            new=self.new,
+            stopped=self.stopped,
+        )
+
 
 class AccountNews(Message):
     def __init__(self, name: str, news: list[News]) -> None:
@@ -87,6 +98,7 @@ class AccountsFeature(Feature):
         settings_of: Callable[[str], Settings],
         connect: Callable[[Settings], Backend],
         switch: Callable[[str], None],
+        carried: dict[str, Watched] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(shell)
@@ -97,8 +109,13 @@ class AccountsFeature(Feature):
         self.connect = connect
         self.clock = clock
         here = shell.settings.account
+        # An account watched before a switch goes on where it was (its log's position, its new
+        # DMs); the one just left starts afresh (nothing in it is new to the user).
+        carried = carried or {}
         self.watched = {
-            name: Watched(name) for name in shell.settings.accounts if name != here and name
+            name: carried[name].carried() if name in carried else Watched(name)
+            for name in shell.settings.accounts
+            if name != here and name
         }
 
     # --- switching ---------------------------------------------------------------------------
@@ -140,6 +157,8 @@ class AccountsFeature(Feature):
     def on_mount(self) -> None:
         if self.watched:
             self.set_timer(WATCH_FIRST, self._begin)
+        if any(watched.new for watched in self.watched.values()):
+            self.show_counts()  # (carried over a switch)
 
     def _begin(self) -> None:
         self.set_interval(WATCH_TICK, self.watch_due)
