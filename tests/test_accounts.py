@@ -575,3 +575,36 @@ async def test_a_switch_carries_the_other_accounts_watch_over() -> None:
         assert gamma.new == 1 and gamma.seq == carried["Gamma"].seq and gamma.backend is None
         assert acme.seq is None and acme.new == 0
         assert beta2.window_title.text.endswith("Gamma 1")
+
+
+async def test_no_switch_while_a_message_is_leaving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Send, then A at once: the message would be left for the next visit (offered, not
+    sent). The switch waits, says why, and goes once it has left."""
+    from tests.app_helpers import make_app, until
+    from tests.test_actions import open_thread
+
+    app, api = make_app(
+        40, data_dir=tmp_path, send_delay=1, account="Acme", accounts=("Acme", "Beta")
+    )
+    # (Beta's settings: this run's, renamed; it is never connected to in this test.)
+    monkeypatch.setattr("tui.ui.app.other_account", lambda settings, name: settings)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await open_thread(pilot, lambda t: True)
+        await pilot.press("r", *"On my way", "ctrl+s", "escape")
+        app.thread_list.focus()
+        await pilot.press("A")
+        await pilot.pause()
+        assert app.switch_to is None and app.is_running
+        assert any("still leaving" in n.message for n in app._notifications)
+        sent = sum(1 for method, _ in api.request_log if method == "POST")
+        assert await until(
+            pilot, lambda: sum(1 for m, _ in api.request_log if m == "POST") > sent, 30
+        )
+        await settle(pilot)
+        app.thread_list.focus()
+        await pilot.press("A")
+        await settle(pilot)
+    assert app.switch_to == "Beta"

@@ -468,6 +468,16 @@ class InboxApp(App[None]):
             self.notify(f"Cannot open {name}: {error}", severity="error", timeout=10)
             return
         self.reply.save_live_draft()
+        if under_way := self.reply.sends_under_way():
+            # Leaving now would leave them for the next visit (offered, not sent): the user
+            # pressed send and expects them to go.
+            self.notify(
+                f"Not switching yet: {under_way} message(s) still leaving (u brings one back "
+                "while it waits). Switch once they have gone.",
+                severity="warning",
+                timeout=8,
+            )
+            return
         if self.writing.unsaved and not self.writing.retry():
             self.notify(
                 f"Not switching: {self.writing.unsaved} draft(s) or reminder(s) are not saved "
