@@ -37,6 +37,17 @@ def store_with(clock: Clock) -> DemoStore:
     return DemoStore(SeedConfig(threads=40, anchor=ANCHOR), clock=clock)
 
 
+async def _no_wait(_seconds: float) -> None:
+    return None
+
+
+def without_waits(app: InboxApp) -> InboxApp:
+    """The showcase's picture still processing is asked for again at once, not after 1.5 s,
+    3 s, ... (settle waits for every worker: those waits were most of a picture test)."""
+    app.attachments.sleep = _no_wait
+    return app
+
+
 async def open_showcase(pilot: Pilot[None]) -> InboxApp:
     """The top thread (its conversation has every kind of attachment), read, pane focused."""
     app = pilot.app
@@ -300,6 +311,7 @@ async def test_pictures_are_drawn_inline_and_a_broken_one_is_a_placeholder(
 ) -> None:
     app, api = make_app(40, data_dir=data_dir)
     app.picture_protocol = "halfcell"
+    without_waits(app)
     async with app.run_test(size=(150, 60)) as pilot:
         await settle(pilot)
         app = await open_showcase(pilot)
@@ -313,6 +325,7 @@ async def test_pictures_are_drawn_inline_and_a_broken_one_is_a_placeholder(
     # Read again in a new session: from the disk cache, no media request.
     app2, _ = make_app(api=api, data_dir=data_dir)
     app2.picture_protocol = "halfcell"
+    without_waits(app2)
     async with app2.run_test(size=(150, 60)) as pilot:
         await settle(pilot)
         await open_showcase(pilot)

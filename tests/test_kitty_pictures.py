@@ -295,12 +295,13 @@ async def test_a_conversation_with_more_pictures_than_the_limit_keeps_them_all_w
     """The demo's picture conversation, with a limit of one picture: every picture it shows
     stays in the terminal while it is open, a resize places them again without sending them,
     and once another conversation is open they count, and go."""
-    from tests.test_attachments import open_showcase
+    from tests.test_attachments import open_showcase, without_waits
 
     monkeypatch.setenv("COLORTERM", "truecolor")
     monkeypatch.delenv("NO_COLOR", raising=False)
     app, _api = make_app(40)
     app.picture_protocol = "tgp"
+    without_waits(app)
     terminal = Terminal()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
