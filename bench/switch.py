@@ -1,7 +1,8 @@
 """Switching accounts (#38): how long from pressing `A` until the other account's inbox is on
 screen, measured as a user sees it (the real command in a tmux pane, the demo's two teams).
 
-`python -m bench.switch` prints the figures; `--json` prints them as one JSON line (make bench).
+`make bench` measures it among the rest; `python -m bench.switch` prints it alone (`--json`: as
+one JSON line).
 """
 
 from __future__ import annotations

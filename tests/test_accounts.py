@@ -254,6 +254,15 @@ def watched_app(*others: str):  # type: ignore[no-untyped-def]
     return app, apis
 
 
+async def read_now(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Every watched account read now, not at its next minute."""
+    accounts = pilot.app.accounts
+    for watched in accounts.watched.values():
+        watched.next_at = 0
+    accounts.watch_due()
+    await settle(pilot)
+
+
 async def test_a_dm_in_another_account_notifies_and_is_counted_in_the_title() -> None:
     app, apis = watched_app("Northwind Labs")
     store = apis["Northwind Labs"].store
@@ -265,9 +274,7 @@ async def test_a_dm_in_another_account_notifies_and_is_counted_in_the_title() ->
         assert watched.seq is not None and watched.new == 0
         thread = store.seeded.threads[3]
         store.receive_message(thread, "Can we move our call to Friday?")
-        watched.next_at = 0
-        app.accounts.watch_due()
-        await settle(pilot)
+        await read_now(pilot)
         assert watched.new == 1
         assert app.window_title.text.endswith("Northwind Labs 1")
         toasts = [(n.title, n.message) for n in app._notifications]
@@ -281,9 +288,7 @@ async def test_a_dm_in_another_account_notifies_and_is_counted_in_the_title() ->
         )
         # Ours, sent from there, is not news; nor is a read with nothing new.
         requests_before = len(apis["Northwind Labs"].request_log)
-        watched.next_at = 0
-        app.accounts.watch_due()
-        await settle(pilot)
+        await read_now(pilot)
         assert watched.new == 1
         assert len(apis["Northwind Labs"].request_log) - requests_before == 1  # the log only
 
@@ -296,16 +301,10 @@ async def test_one_accounts_outage_leaves_the_others_watched() -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         for _ in range(2):
-            for watched in app.accounts.watched.values():
-                watched.next_at = 0
-            app.accounts.watch_due()
-            await settle(pilot)
+            await read_now(pilot)
         store = apis["Northwind Labs"].store
         store.receive_message(store.seeded.threads[5], "Still on for tomorrow?")
-        for watched in app.accounts.watched.values():
-            watched.next_at = 0
-        app.accounts.watch_due()
-        await settle(pilot)
+        await read_now(pilot)
         down, up = app.accounts.watched["Down Inc"], app.accounts.watched["Northwind Labs"]
         assert up.new == 1 and down.failures >= 2 and down.next_at > 0
         warnings = [n.message for n in app._notifications if "Down Inc" in n.message]
@@ -525,23 +524,18 @@ async def test_v1_our_own_messages_are_never_news_even_after_a_failed_first_read
         await settle(pilot)
         watched = app.accounts.watched["Northwind Labs"]
 
-        async def read() -> None:
-            watched.next_at = 0
-            app.accounts.watch_due()
-            await settle(pilot)
-
         api.faults.add(Fault(status=500))  # the account links cannot be read, once
-        await read()
+        await read_now(pilot)
         assert watched.failures == 1 and not watched.link_ids
-        await read()  # links, and where the log ends
+        await read_now(pilot)  # links, and where the log ends
         assert watched.link_ids and watched.seq is not None
         thread = next(t for t in store.seeded.threads if t.status == "active")
         store.send_message(thread, "our reply, sent from the web app", None, None)
-        await read()
+        await read_now(pilot)
         assert watched.new == 0
         for n in range(5):  # five people write within the minute: all counted
             store.receive_message(store.seeded.threads[5 + n], f"hello {n}")
-        await read()
+        await read_now(pilot)
         assert watched.new == 5
         assert app.window_title.text.endswith("Northwind Labs 5")
 
@@ -553,14 +547,10 @@ async def test_a_switch_carries_the_other_accounts_watch_over() -> None:
     app, apis = watched_app("Beta", "Gamma")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        for _ in range(2):
-            for watched in app.accounts.watched.values():
-                watched.next_at = 0
-            app.accounts.watch_due()
-            await settle(pilot)
-            if _ == 0:
-                store = apis["Gamma"].store
-                store.receive_message(store.seeded.threads[4], "ping")
+        await read_now(pilot)  # where each log ends
+        store = apis["Gamma"].store
+        store.receive_message(store.seeded.threads[4], "ping")
+        await read_now(pilot)
         assert app.accounts.watched["Gamma"].new == 1
         carried = app.accounts.watched
     from tests.app_helpers import make_app
@@ -577,9 +567,7 @@ async def test_a_switch_carries_the_other_accounts_watch_over() -> None:
         assert beta2.window_title.text.endswith("Gamma 1")
 
 
-async def test_no_switch_while_a_message_is_leaving(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_no_switch_while_a_message_is_leaving(tmp_path: Path) -> None:
     """Send, then A at once: the message would be left for the next visit (offered, not
     sent). The switch waits, says why, and goes once it has left."""
     from tests.app_helpers import make_app, until
@@ -588,8 +576,8 @@ async def test_no_switch_while_a_message_is_leaving(
     app, api = make_app(
         40, data_dir=tmp_path, send_delay=1, account="Acme", accounts=("Acme", "Beta")
     )
-    # (Beta's settings: this run's, renamed; it is never connected to in this test.)
-    monkeypatch.setattr("tui.ui.app.other_account", lambda settings, name: settings)
+    # (Beta's settings: this run's; it is never connected to in this test.)
+    app.account_settings = lambda name: app.settings
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await open_thread(pilot, lambda t: True)
@@ -608,3 +596,20 @@ async def test_no_switch_while_a_message_is_leaving(
         await pilot.press("A")
         await settle(pilot)
     assert app.switch_to == "Beta"
+
+
+def test_the_runs_accounts_keep_the_opened_ones_settings_and_read_the_others_once(
+    tmp_path: Path,
+) -> None:
+    """Opened with its key in INBOX_API_KEY (named with --account): switching back to it, or
+    watching it from another, uses that key, not the file's (which has none for it)."""
+    from tui.core.config import RunAccounts
+
+    path = config(tmp_path, TWO.replace('api_key = "acme-key-0123456789"\n', ""))
+    env = env_for(tmp_path, INBOX_API_KEY="acme-from-env-0123", BETA_INBOX_KEY="beta-key-0123456")
+    opened = load_settings(path, env=env, overrides=Overrides(account="Acme"))
+    accounts = RunAccounts(opened, env)
+    assert accounts("Acme") is opened
+    beta = accounts("Beta Agency")
+    assert beta.api_key is not None and beta.api_key.get_secret_value() == "beta-key-0123456"
+    assert accounts("Beta Agency") is beta  # read once

@@ -23,22 +23,15 @@ from pathlib import Path
 import pytest
 
 from tests.kitty_stream import commands, placeholder_cells, placeholder_ids, transmitted
-from tui.ui.pictures import GRAPHICS_VARIABLES
+from tests.test_terminal_query import ENV_NAMES as TERMINAL_NAMES
 
 # Timing-bound (a terminal answered on a timer): these share one worker, one at a time.
 pytestmark = pytest.mark.xdist_group("timing")
 
 REPO = Path(__file__).resolve().parent.parent
-# (And COLUMNS and LINES, which pytest may set: Textual would take them over the window size.)
-ENV_NAMES = (
-    "TERM",
-    "TERM_PROGRAM",
-    "TERM_PROGRAM_VERSION",
-    "TMUX",
-    "COLORTERM",
-    "COLUMNS",
-    "LINES",
-)
+# What names a terminal (as for the start's question), its colours, and COLUMNS and LINES, which
+# pytest may set: Textual would take them over the window size.
+ENV_NAMES = (*TERMINAL_NAMES, "COLORTERM", "COLUMNS", "LINES")
 KITTY = {"TERM": "xterm-kitty", "KITTY_WINDOW_ID": "1", "COLORTERM": "truecolor"}
 QUESTION_END = b"\x1b[c"  # DA1 closes the start's questions
 CELL = (10, 20)  # pixels a cell, as the window size says (kitty fills those fields)
@@ -59,11 +52,7 @@ class Terminal:
     def __init__(self, data_dir: Path, environ: dict[str, str], answer: bytes | None) -> None:
         self.main, secondary = pty.openpty()
         self.resize(160, 48)
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ENV_NAMES and k not in GRAPHICS_VARIABLES
-        }
+        env = {k: v for k, v in os.environ.items() if k not in ENV_NAMES}
         env.update(environ, INBOX_TUI_DATA_DIR=str(data_dir))
         env.pop("TEXTUAL", None)
         self.child = subprocess.Popen(

@@ -253,9 +253,9 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
         pictures = detect_protocol(Preferences(settings.resolved_data_dir()))
     # Switching accounts (#38) ends one app and starts the other's in this process; each
     # account's view, cursor and open conversation are kept here for when it comes back.
-    from tui.core.config import other_account
+    from tui.core.config import RunAccounts
 
-    opened = {settings.account: settings}  # as this run's flags and environment said
+    accounts = RunAccounts(settings)
     left: dict[str, ViewLeft] = {}
     typed, first = pictures.typed, True
     watched = None
@@ -269,15 +269,15 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
             typed_ahead=typed,
             left=left.get(settings.account),
             watched=watched,
+            account_settings=accounts,
         )
         app.run()
-        if app.switch_to is None or app.return_code:
+        if app.switch_settings is None or app.return_code:
             return app.return_code or 0
         if app.left_behind is not None:
             left[settings.account] = app.left_behind
-        name = app.switch_to
         watched = app.accounts.watched  # the others' watch goes on in the next app
-        settings = opened.get(name) or opened.setdefault(name, other_account(settings, name))
+        settings = app.switch_settings
         typed, first = "", False
 
 

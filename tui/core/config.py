@@ -547,6 +547,23 @@ def other_account(settings: Settings, name: str, env: Mapping[str, str] | None =
     return load_settings(settings.config_path, env=env, overrides=overrides)
 
 
+class RunAccounts:
+    """Each account's settings for this run, by name: the one the run opened as its flags and
+    environment said (switching back to it keeps them), the others as the file says, each read
+    once. What the app's switch, its watch of the others and the command line all ask."""
+
+    def __init__(self, opened: Settings, env: Mapping[str, str] | None = None) -> None:
+        self.opened = opened
+        self.env = env  # (None: this process's)
+        self._known = {opened.account: opened}
+
+    def __call__(self, name: str) -> Settings:
+        known = self._known.get(name)
+        if known is None:
+            known = self._known[name] = other_account(self.opened, name, self.env)
+        return known
+
+
 def _listed(names: tuple[str, ...]) -> str:
     return "the accounts are " + ", ".join(repr(name) for name in names)
 
@@ -578,17 +595,13 @@ def _account_entries(raw: object, problems: list[tuple[str, str]]) -> list[dict[
     for i, entry in enumerate(raw):
         where = f"accounts.{i}."
         name = entry.get("name")
-        if (
-            not isinstance(name, str)
-            or not name.strip()
-            or len(name) > 40
-            or not name.isprintable()
-        ):
+        name = name.strip() if isinstance(name, str) else name
+        if not isinstance(name, str) or not 1 <= len(name) <= 40 or not name.isprintable():
             problems.append((where + "name", "needed: one line of 1 to 40 characters"))
-        elif name.strip().casefold() in seen:
+        elif name.casefold() in seen:
             problems.append((where + "name", f"{name!r} names another account too"))
         else:
-            seen.add(name.strip().casefold())
+            seen.add(name.casefold())
         variable = entry.get("api_key_env")
         if variable is not None and not (
             isinstance(variable, str) and variable.isidentifier() and variable.isascii()
@@ -604,13 +617,7 @@ def _account_entries(raw: object, problems: list[tuple[str, str]]) -> list[dict[
             read_settings(own, where=where)
         except Problems as found:
             problems.extend(found.found)
-        entries.append(
-            {
-                **own,
-                "name": name.strip() if isinstance(name, str) else name,
-                **({"api_key_env": variable} if variable is not None else {}),
-            }
-        )
+        entries.append({**own, "name": name, "api_key_env": variable})
     return entries
 
 

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static, Tabs
 
 from tui.core.cache import ViewCache
-from tui.core.config import Settings, other_account
+from tui.core.config import RunAccounts, Settings
 from tui.core.directory import Directory
 from tui.core.disk_faults import fault_sentence
 from tui.core.drafts import DraftStore
@@ -148,6 +148,7 @@ class InboxApp(App[None]):
         typed_ahead: str = "",
         left: ViewLeft | None = None,
         watched: dict[str, Watched] | None = None,
+        account_settings: Callable[[str], Settings] | None = None,
     ) -> None:
         super().__init__()
         # How pictures are drawn in the message pane (see tui/ui/pictures.py); None: not. And
@@ -159,12 +160,16 @@ class InboxApp(App[None]):
         self.freeze_heap = freeze_heap
         self.startup_warnings = list(startup_warnings or [])
         self.settings = settings or Settings()
+        # Another account's settings, by name (the command line hands the run's, which keep
+        # those of the account it opened).
+        self.account_settings = account_settings or RunAccounts(self.settings)
         self.backend: Backend | None = backend
         self.clock = clock or (lambda: datetime.now(UTC))
         self.thread_query = ThreadQuery(limit=self.settings.page_size)
         # Switching accounts (#38): the account asked for (the command line opens it next), and
         # what this one showed, to be shown again when it is switched back to.
         self.switch_to: str | None = None
+        self.switch_settings: Settings | None = None  # the account asked for, its settings
         self.left_behind: ViewLeft | None = None
         self._left = left
         self._carried_watch = watched  # the other accounts' watch, from the app before a switch
@@ -261,7 +266,7 @@ class InboxApp(App[None]):
             self,
             notice=self.desktop_notice,
             window_title=self.window_title,
-            settings_of=lambda name: other_account(self.settings, name),
+            settings_of=self.account_settings,
             connect=_connect,
             switch=self.switch_account,
             carried=self._carried_watch,
@@ -463,9 +468,9 @@ class InboxApp(App[None]):
         from tui.core.config import ConfigError
 
         try:
-            other_account(self.settings, name)  # what is wrong with it is said here, not after
+            settings = self.account_settings(name)  # what is wrong with it is said here
         except ConfigError as error:
-            self.notify(f"Cannot open {name}: {error}", severity="error", timeout=10)
+            self.notify(f"Cannot open {name}: {error}", severity="error", timeout=10, markup=False)
             return
         self.reply.save_live_draft()
         if under_way := self.reply.sends_under_way():
@@ -476,6 +481,7 @@ class InboxApp(App[None]):
                 "while it waits). Switch once they have gone.",
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
             return
         if self.writing.unsaved and not self.writing.retry():
@@ -484,6 +490,7 @@ class InboxApp(App[None]):
                 "yet (the disk refused them) and would be lost; they are saved when it has room.",
                 severity="warning",
                 timeout=10,
+                markup=False,
             )
             return
         current = self.thread_list.current if self._panes_held else None
@@ -493,7 +500,7 @@ class InboxApp(App[None]):
             current.id if current is not None else None,
             shown.id if shown is not None else None,
         )
-        self.switch_to = name
+        self.switch_to, self.switch_settings = name, settings
         self.exit()
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:

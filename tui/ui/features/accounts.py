@@ -108,14 +108,12 @@ class AccountsFeature(Feature):
         self.settings_of = settings_of  # another account's settings, by name
         self.connect = connect
         self.clock = clock
-        here = shell.settings.account
         # An account watched before a switch goes on where it was (its log's position, its new
         # DMs); the one just left starts afresh (nothing in it is new to the user).
         carried = carried or {}
         self.watched = {
             name: carried[name].carried() if name in carried else Watched(name)
-            for name in shell.settings.accounts
-            if name != here and name
+            for name in self.others()
         }
 
     # --- switching ---------------------------------------------------------------------------
@@ -243,12 +241,12 @@ class AccountsFeature(Feature):
         if not event.news:
             return
         watched.new += len(event.news)
-        for item in (item for item in event.news if item.sender):
+        named = [item for item in event.news if item.sender]  # (the latest few are read)
+        for item in named:
             # One notice a thread a minute, as for the account on screen (DesktopNotice).
             self.notice.new_message(
                 f"{event.name}/{item.thread_id}", f"{event.name} · {item.sender}", item.text
             )
-        named = [item for item in event.news if item.sender]
         if not named:
             self.show_counts()
             return
