@@ -207,14 +207,14 @@ async def requests_per_action(version: ApiVersion = "v2") -> dict[str, int]:
 
         await count("switch view", "2")
         await count("clear to default view", "1")
-        app.thread_query = replace(
+        app.account.thread_query = replace(
             app.thread_query, tags=IdFilter((next(iter(app.directory.tags)),))
         )
         before = len(api.request_log)
         app.load_threads()
         await settle(pilot)
         counts["requests: apply a filter (minimum 1)"] = len(api.request_log) - before
-        app.thread_query = app.thread_query.cleared()
+        app.account.thread_query = app.thread_query.cleared()
         app.load_threads()
         await settle(pilot)
         await count("open a thread", "enter")

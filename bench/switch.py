@@ -1,5 +1,7 @@
 """Switching accounts (#38): how long from pressing `A` until the other account's inbox is on
-screen, measured as a user sees it (the real command in a tmux pane, the demo's two teams).
+screen, measured as a user sees it (the real command in a tmux pane, the demo's two teams): the
+first visit (the other account starts), then switching back and forth between accounts already
+visited (their screens are kept), which the issue wants under 100 ms at p95.
 
 `make bench` measures it among the rest; `python -m bench.switch` prints it alone (`--json`: as
 one JSON line).
@@ -69,13 +71,17 @@ def measure(switches: int = SWITCHES) -> dict[str, float]:
     try:
         wait_for(session, HEADER["Acme Corp"], FIRST_ROW)
         time.sleep(2.0)  # its start done
-        # Visit the second team once (its first start fills its view cache), then come back.
+        # The first switch starts the second team; every later one goes back to a team visited.
+        first_visit = 0.0
         times: list[float] = []
         target = "Northwind Labs"
-        for n in range(switches + 2):
+        for n in range(switches + 1):
             subprocess.run(["tmux", "send-keys", "-t", session, "A"], check=True)
             elapsed = wait_for(session, HEADER[target], FIRST_ROW)
-            if n >= 2:
+            if n == 0:
+                first_visit = elapsed
+                time.sleep(2.0)  # its start done
+            else:
                 times.append(elapsed)
             time.sleep(0.5)
             target = "Acme Corp" if target == "Northwind Labs" else "Northwind Labs"
@@ -83,9 +89,10 @@ def measure(switches: int = SWITCHES) -> dict[str, float]:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True, check=False)
     times.sort()
     return {
-        "switch account, key to the other inbox on screen, p50 (ms)": statistics.median(times)
+        "switch account, first visit, key to its inbox on screen (ms)": first_visit * 1000,
+        "switch account back, key to the other inbox on screen, p50 (ms)": statistics.median(times)
         * 1000,
-        "switch account, key to the other inbox on screen, p95 (ms)": times[
+        "switch account back, key to the other inbox on screen, p95 (ms)": times[
             max(0, round(0.95 * len(times)) - 1)
         ]
         * 1000,

@@ -245,8 +245,9 @@ def watched_app(*others: str):  # type: ignore[no-untyped-def]
     from tui.demo import DemoApi, DemoStore, SeedConfig
     from tui.demo.seed import NORTHWIND
 
-    app, _api = make_app(40, account="Acme Corp", accounts=("Acme Corp", *others))
+    app, acme = make_app(40, account="Acme Corp", accounts=("Acme Corp", *others))
     apis = {name: DemoApi(DemoStore(SeedConfig(threads=30, team=NORTHWIND))) for name in others}
+    apis["Acme Corp"] = acme  # (the one on screen)
     app.accounts.settings_of = lambda name: Settings(demo=True, account=name, demo_team=2)
     # (Retried at once: a watched account's outage is the point, not the client's patience.)
     fast = RetryPolicy(base_delay=0.01, max_delay=0.05)
@@ -389,6 +390,9 @@ def demo_account(tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
 async def test_the_switch_key_leaves_for_the_other_account_and_comes_back_as_left(
     tmp_path: Path,
 ) -> None:
+    """Acme: the No reply view, a conversation open, a reply half typed. A shows Northwind
+    Labs (its own inbox, named in the header); A again shows Acme exactly as it was: the same
+    screen, view, cursor, conversation and typed text."""
     from tui.core.query import InboxView
     from tui.ui.widgets.view_tabs import ViewTabs
 
@@ -402,25 +406,31 @@ async def test_the_switch_key_leaves_for_the_other_account_and_comes_back_as_lef
         await settle(pilot)
         opened = app.message_view.thread
         assert opened is not None
+        await pilot.press("r", *"half a thought")
+        acme_screen = app.account
+        await pilot.press("escape")
         app.thread_list.focus()
         await pilot.press("A")  # two accounts: straight to the other
         await settle(pilot)
-    assert app.switch_to == "Northwind Labs"
-    left = app.left_behind
-    assert left is not None and left.query.inbox is InboxView.NO_REPLY
-    assert left.cursor_id == opened.id == left.open_id
+        await settle(pilot)
+        assert app.account is not acme_screen and app.screen is app.account
+        assert app.account.settings.account == "Northwind Labs"
+        assert "Northwind Labs" in str(app.backend_badge.render())
+        northwind_ids = {t.id for t in app.thread_list.threads}
+        assert northwind_ids and opened.id not in northwind_ids
+        assert app.thread_query.inbox is InboxView.DEFAULT  # its own view, not Acme's
 
-    # (The command line opens Northwind Labs, then Acme Corp again with what it left.)
-    again = InboxApp(acme, backend=make_backend(acme), left=left)
-    async with again.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        await settle(pilot)
-        assert again.thread_query.inbox is InboxView.NO_REPLY
-        assert again.view_tabs.active == ViewTabs.tab_id(InboxView.NO_REPLY)
-        current = again.thread_list.current
+        app.thread_list.focus()
+        await pilot.press("A")  # back: the same screen, as it was left
+        await pilot.pause()
+        assert app.account is acme_screen and app.screen is acme_screen
+        assert app.thread_query.inbox is InboxView.NO_REPLY
+        assert app.view_tabs.active == ViewTabs.tab_id(InboxView.NO_REPLY)
+        current = app.thread_list.current
         assert current is not None and current.id == opened.id
-        assert again.message_view.thread is not None
-        assert again.message_view.thread.id == opened.id
+        assert app.message_view.thread is not None and app.message_view.thread.id == opened.id
+        assert app.composer.input.text == "half a thought"
+        assert "Acme Corp" in str(app.backend_badge.render())
 
 
 async def test_with_more_accounts_the_key_opens_a_picker_and_one_account_has_no_switch(
@@ -447,7 +457,7 @@ async def test_with_more_accounts_the_key_opens_a_picker_and_one_account_has_no_
         alone.thread_list.focus()
         await pilot.press("A")
         await settle(pilot)
-        assert alone.switch_to is None and alone.is_running
+        assert list(alone.visited) == [alone.account.settings.account] and alone.is_running
         commands = [c.title for c in alone.get_system_commands(alone.screen)]
         assert not any(c.startswith("Switch to account") for c in commands)
 
@@ -540,54 +550,100 @@ async def test_v1_our_own_messages_are_never_news_even_after_a_failed_first_read
         assert app.window_title.text.endswith("Northwind Labs 5")
 
 
-async def test_a_switch_carries_the_other_accounts_watch_over() -> None:
+async def test_a_switch_moves_the_watch_and_the_account_left_catches_up_on_return() -> None:
     """Acme on screen watching Beta and Gamma; a DM in Gamma; a switch to Beta: Gamma's count
-    and its log's position go on (no new walk, still counted), Beta's is now on screen, and
-    Acme, just left, is watched from now on."""
+    and its log's position go on, Beta is on screen over the watch's own connection (one
+    connection, one store), and Acme, just left, is watched from where its live updates were.
+    A DM in Acme meanwhile is said once, as another account's; back in Acme it is in the list,
+    without a second toast."""
+    from tests.app_helpers import until
+
     app, apis = watched_app("Beta", "Gamma")
+    app.account_settings = app.accounts.settings_of  # (Beta is opened over its demo team)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await read_now(pilot)  # where each log ends
-        store = apis["Gamma"].store
-        store.receive_message(store.seeded.threads[4], "ping")
+        app.account.live.poll_now()  # where Acme's log ends
+        await read_now(pilot)  # and each watched one's
+        gamma_store = apis["Gamma"].store
+        gamma_store.receive_message(gamma_store.seeded.threads[4], "ping")
         await read_now(pilot)
-        assert app.accounts.watched["Gamma"].new == 1
-        carried = app.accounts.watched
-    from tests.app_helpers import make_app
+        gamma = app.accounts.watched["Gamma"]
+        assert gamma.new == 1
+        beta_connection = app.accounts.watched["Beta"].backend
+        acme_seq = app.account.live.event_seq
+        assert beta_connection is not None and acme_seq is not None
+        acme_screen = app.account
 
-    beta, _ = make_app(40, account="Beta", accounts=("Acme Corp", "Beta", "Gamma"))
-    # (what the command line does: the watch of the app before goes on in the next one)
-    beta2 = InboxApp(beta.settings, backend=beta.backend, watched=carried)
-    async with beta2.run_test(size=(160, 40)) as pilot:
+        app.switch_account("Beta")
         await settle(pilot)
-        gamma, acme = beta2.accounts.watched["Gamma"], beta2.accounts.watched["Acme Corp"]
-        assert "Beta" not in beta2.accounts.watched
-        assert gamma.new == 1 and gamma.seq == carried["Gamma"].seq and gamma.backend is None
-        assert acme.seq is None and acme.new == 0
-        assert beta2.window_title.text.endswith("Gamma 1")
+        await settle(pilot)
+        assert app.account.settings.account == "Beta"
+        assert app.account.backend is beta_connection  # the watch's, handed over
+        assert "Beta" not in app.accounts.watched
+        assert app.accounts.watched["Gamma"] is gamma and gamma.new == 1
+        acme = app.accounts.watched["Acme Corp"]
+        assert acme.seq == acme_seq and acme.backend is acme_screen.backend and acme.borrowed
+        assert app.window_title.text.endswith("Gamma 1")
+
+        # Away, Acme's own polling and mirror walk rest: only the watch reads its log.
+        acme_log = apis["Acme Corp"].request_log
+        before = len(acme_log)
+        acme_screen.live._next_poll = 0
+        acme_screen.live._poll_tick()
+        assert not acme_screen.mirror.walk_step()
+        await settle(pilot)
+        assert len(acme_log) == before
+
+        # A DM in Acme, now not on screen: said once, naming the account.
+        acme_store = apis["Acme Corp"].store
+        thread = acme_store.seeded.threads[7]
+        acme_store.receive_message(thread, "are you there?")
+        await read_now(pilot)
+        assert acme.new == 1
+        said = [n for n in app._notifications if "Acme Corp · another account" in n.title]
+        assert len(said) == 1
+
+        app.thread_list.focus()
+        returned_at = len(acme_log)
+        await pilot.press("A")  # the picker: three accounts
+        await settle(pilot)
+        await pilot.press("enter")  # Acme Corp, first
+        assert await until(pilot, lambda: app.account is acme_screen)
+        await settle(pilot)
+        assert "Acme Corp" not in app.accounts.watched and "Beta" in app.accounts.watched
+        assert await until(pilot, lambda: len(acme_log) > returned_at)  # its own polling again
+        row = app.thread_list.threads.find(thread.id)
+        assert row is not None and row.last_message is not None
+        assert row.last_message.content == "are you there?"
+        toasts = [n for n in app._notifications if "are you there?" in n.message]
+        assert len(toasts) == 1  # the watch's; the catch-up said nothing more
 
 
-async def test_no_switch_while_a_message_is_leaving(tmp_path: Path) -> None:
-    """Send, then A at once: the message would be left for the next visit (offered, not
-    sent). The switch waits, says why, and goes once it has left."""
+async def test_a_message_leaving_goes_while_another_account_is_on_screen(
+    tmp_path: Path,
+) -> None:
+    """Send, then A at once (the message still waiting out its undo delay): the other account
+    is shown, the message leaves all the same, and is in the conversation on return."""
+    from dataclasses import replace
+
     from tests.app_helpers import make_app, until
     from tests.test_actions import open_thread
 
     app, api = make_app(
         40, data_dir=tmp_path, send_delay=1, account="Acme", accounts=("Acme", "Beta")
     )
-    # (Beta's settings: this run's; it is never connected to in this test.)
-    app.account_settings = lambda name: app.settings
+    app.account_settings = lambda name: replace(app.settings, account=name, demo_team=2)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await open_thread(pilot, lambda t: True)
+        opened = app.message_view.thread
+        assert opened is not None
+        sent = sum(1 for method, _ in api.request_log if method == "POST")
         await pilot.press("r", *"On my way", "ctrl+s", "escape")
         app.thread_list.focus()
         await pilot.press("A")
         await pilot.pause()
-        assert app.switch_to is None and app.is_running
-        assert any("still leaving" in n.message for n in app._notifications)
-        sent = sum(1 for method, _ in api.request_log if method == "POST")
+        assert app.account.settings.account == "Beta"
         assert await until(
             pilot, lambda: sum(1 for m, _ in api.request_log if m == "POST") > sent, 30
         )
@@ -595,7 +651,10 @@ async def test_no_switch_while_a_message_is_leaving(tmp_path: Path) -> None:
         app.thread_list.focus()
         await pilot.press("A")
         await settle(pilot)
-    assert app.switch_to == "Beta"
+        assert app.account.settings.account == "Acme"
+        assert app.message_view.thread is not None and app.message_view.thread.id == opened.id
+        shown = [m for m in app.message_view.messages if m.content == "On my way"]
+        assert len(shown) == 1
 
 
 def test_the_runs_accounts_keep_the_opened_ones_settings_and_read_the_others_once(

@@ -187,7 +187,7 @@ async def test_w_saves_with_progress_and_never_overwrites(data_dir: Path, tmp_pa
         message = await select_with(pilot, app, "proposal.pdf")
         statuses: list[str] = []
         original = app.set_status
-        app.set_status = lambda text, **kw: (statuses.append(text), original(text, **kw))[1]  # type: ignore[method-assign]
+        app.account.set_status = lambda text, **kw: (statuses.append(text), original(text, **kw))[1]  # type: ignore[method-assign]
         await pilot.press("w")
         await settle(pilot)
         saved = downloads / "proposal.pdf"

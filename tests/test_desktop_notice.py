@@ -84,17 +84,36 @@ async def test_one_notice_per_thread_a_minute_and_the_modes(data_dir: Path) -> N
         notice.new_message("t2", "Omar", "Hi")
         clock.now += 61
         notice.new_message("t1", "Nadia", "Later")
-        assert notice.sent == [
+        assert list(notice.sent) == [
             "\x1b]9;inbox-tui: Nadia: Hello\x07",
             "\x1b]9;inbox-tui: Omar: Hi\x07",
             "\x1b]9;inbox-tui: Nadia: Later\x07",
         ]
         bell = DesktopNotice(app, "bell", {"TERM_PROGRAM": "iTerm.app"}, clock)
         bell.new_message("t1", "Nadia", "Hello")
-        assert bell.sent == ["bell"]
+        assert list(bell.sent) == ["bell"]
         off = DesktopNotice(app, "off", {"TERM_PROGRAM": "iTerm.app"}, clock)
         off.new_message("t1", "Nadia", "Hello")
-        assert off.sent == []
+        assert not off.sent
+
+
+async def test_a_day_of_notices_keeps_memory_flat(data_dir: Path) -> None:
+    """Thousands of threads notified over a day: what is kept stays bounded, and the minute's
+    rule still holds for a thread notified just now."""
+    from tui.ui.desktop_notice import KEPT_SENT
+
+    app, _ = make_app(data_dir=data_dir)
+    async with app.run_test(size=(100, 30)):
+        clock = Clock()
+        notice = DesktopNotice(app, "desktop", {"TERM_PROGRAM": "iTerm.app"}, clock)
+        for n in range(5000):
+            clock.now += 20
+            notice.new_message(f"t{n}", "Someone", "Hi")
+        assert len(notice.sent) == KEPT_SENT
+        assert len(notice._last) <= 257
+        sent = len(notice.sent), notice.sent[-1]
+        notice.new_message("t4999", "Someone", "Again")  # within its minute: not again
+        assert (len(notice.sent), notice.sent[-1]) == sent
 
 
 async def test_an_arriving_message_notifies_unless_its_thread_is_open(data_dir: Path) -> None:
@@ -111,6 +130,6 @@ async def test_an_arriving_message_notifies_unless_its_thread_is_open(data_dir: 
         app.live.poll_now()
         await settle(pilot)
         name = one_line(far.prospect.display_name, 60)
-        assert app.desktop_notice.sent == [  # not for the open conversation
+        assert list(app.desktop_notice.sent) == [  # not for the open conversation
             f"\x1b]9;inbox-tui: {name}: Are you still there?\x07"
         ]

@@ -26,9 +26,9 @@ from textual.widgets import Input, TextArea
 from tests.app_helpers import make_app, painted_text, settle
 from tests.test_actions import open_thread, reader
 from tui.core.text import pasted
+from tui.ui.account import AccountScreen
 from tui.ui.app import InboxApp
 from tui.ui.paste import PasteParser, paste_safe
-from tui.ui.screens.main import MainScreen
 from tui.ui.screens.pickers import NotesScreen, ValuationScreen
 from tui.ui.startup import typed_events
 
@@ -184,7 +184,7 @@ async def test_a_paste_in_the_thread_list_runs_no_key(data_dir: Path) -> None:
         before = [t.id for t in app.thread_list.threads]
         for text in RUNS_KEYS:
             await paste(pilot, text)
-            assert isinstance(app.screen, MainScreen), f"{text!r} opened {app.screen}"
+            assert isinstance(app.screen, AccountScreen), f"{text!r} opened {app.screen}"
         assert [t.id for t in app.thread_list.threads] == before
         assert not any([(await reader(api).get_thread(id_)).done for id_ in before[:3]])
         assert app.focused is app.thread_list

@@ -237,12 +237,24 @@ async def test_keys_typed_while_the_terminal_was_asked_come_first(tmp_path: Path
         assert app.thread_list.current.id == cached[3]  # all three keys, none lost
 
 
-async def test_a_first_start_without_a_cache_connects_at_once(tmp_path: Path) -> None:
+async def test_a_first_start_without_a_cache_connects_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.ui.widgets.sidebar import ProspectSidebar
+
+    rows_when_filled: list[int] = []
+    fill = ProspectSidebar.fill
+
+    async def observed_fill(sidebar: ProspectSidebar) -> None:
+        rows_when_filled.append(len(sidebar.app.thread_list.threads))
+        await fill(sidebar)
+
+    monkeypatch.setattr(ProspectSidebar, "fill", observed_fill)
     app = InboxApp(demo_settings(tmp_path))
     async with app.run_test(size=(130, 40)) as pilot:
         assert app.connected  # nothing to paint first: no frame is spent waiting
-        assert not app.sidebar.filled  # its fields wait for the first page
         await settle(pilot)
+        assert rows_when_filled and rows_when_filled[0] > 0  # its fields waited for the page
         assert len(app.thread_list.threads) > 0
         # Mounted after the first page, they show the person it put under the cursor.
         current = app.thread_list.current
@@ -420,7 +432,7 @@ def record_status(app: InboxApp) -> list[str]:
         said.append(text)
         set_status(text, error=error, transient=transient)
 
-    app.set_status = observed  # type: ignore[method-assign]
+    app.account.set_status = observed  # type: ignore[method-assign]
     return said
 
 

@@ -348,7 +348,7 @@ async def test_a_directory_arriving_while_the_panes_mount_is_used_by_the_convers
 
     def directory_arrives_meanwhile(self: Startup) -> None:
         styles(self)
-        self.app.team.apply_directory(loaded)  # (as DirectoryLoaded would, mid-mount)
+        self.account.team.apply_directory(loaded)  # (as DirectoryLoaded would, mid-mount)
 
     monkeypatch.setattr(Startup, "read_later_styles", directory_arrives_meanwhile)
     # (That is its one arrival: the load the app starts is the one that came mid-mount.)
@@ -384,7 +384,7 @@ async def test_a_directory_arriving_before_the_panes_are_made_is_no_crash(
     mount_panes = Startup.mount_panes
 
     async def directory_first(self: Startup) -> None:
-        self.app.team.apply_directory(loaded)
+        self.account.team.apply_directory(loaded)
         await mount_panes(self)
 
     monkeypatch.setattr(Startup, "mount_panes", directory_first)

@@ -240,7 +240,7 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
     guard_early_hangup()  # (the app watches the terminal from its first frame)
 
     pause_collection()  # until the first frame (see tui/ui/heap.py); the entry point paused it
-    from tui.ui.app import InboxApp, ViewLeft  # Textual only when the app runs
+    from tui.ui.app import InboxApp  # Textual only when the app runs
     from tui.ui.pictures import PictureSupport
 
     pictures = PictureSupport(None)
@@ -251,34 +251,19 @@ def run_app(settings: Settings, warnings: list[str]) -> int:
         # Before the app takes the terminal over; asks it only where the environment names a
         # graphics terminal whose answer is not kept yet (see tui/ui/pictures.py).
         pictures = detect_protocol(Preferences(settings.resolved_data_dir()))
-    # Switching accounts (#38) ends one app and starts the other's in this process; each
-    # account's view, cursor and open conversation are kept here for when it comes back.
     from tui.core.config import RunAccounts
 
-    accounts = RunAccounts(settings)
-    left: dict[str, ViewLeft] = {}
-    typed, first = pictures.typed, True
-    watched = None
-    while True:
-        app = InboxApp(
-            settings,
-            startup_warnings=warnings if first else [],
-            freeze_heap=first,
-            picture_protocol=pictures.protocol,
-            picture_cell=pictures.cell,
-            typed_ahead=typed,
-            left=left.get(settings.account),
-            watched=watched,
-            account_settings=accounts,
-        )
-        app.run()
-        if app.switch_settings is None or app.return_code:
-            return app.return_code or 0
-        if app.left_behind is not None:
-            left[settings.account] = app.left_behind
-        watched = app.accounts.watched  # the others' watch goes on in the next app
-        settings = app.switch_settings
-        typed, first = "", False
+    app = InboxApp(
+        settings,
+        startup_warnings=warnings,
+        freeze_heap=True,
+        picture_protocol=pictures.protocol,
+        picture_cell=pictures.cell,
+        typed_ahead=pictures.typed,
+        account_settings=RunAccounts(settings),  # (the other accounts', read once a run)
+    )
+    app.run()
+    return app.return_code or 0
 
 
 def print_version(settings: Settings) -> int:

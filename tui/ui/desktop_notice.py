@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ from tui.core.text import one_line
 from tui.ui.terminal import write_sequence
 
 NOTICE_EVERY = 60.0  # seconds between two notices for one thread
+KEPT_SENT = 50  # the latest notices kept (for tests and the curious): a day of DMs stays flat
 NOTIFICATION_MODES = ("desktop", "bell", "off")
 
 
@@ -57,7 +59,8 @@ class DesktopNotice:
         self.env = env
         self.clock = clock
         self._last: dict[str, float] = {}  # thread ID -> when its last notice went
-        self.sent: list[str] = []  # what was asked of the terminal (a bell is "bell")
+        # What was asked of the terminal lately (a bell is "bell").
+        self.sent: deque[str] = deque(maxlen=KEPT_SENT)
 
     def new_message(self, thread_id: str, sender: str, text: str) -> None:
         if self.mode == "off":
@@ -65,6 +68,8 @@ class DesktopNotice:
         now = self.clock()
         if now - self._last.get(thread_id, -NOTICE_EVERY) < NOTICE_EVERY:
             return
+        if len(self._last) > 256:  # a day of DMs: the threads past their minute are let go
+            self._last = {key: at for key, at in self._last.items() if now - at < NOTICE_EVERY}
         self._last[thread_id] = now
         first_line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
         title = f"inbox-tui: {sender}"

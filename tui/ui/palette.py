@@ -13,19 +13,21 @@ from tui.core.text import one_line
 from tui.ui.keymap import effective
 
 if TYPE_CHECKING:
+    from tui.ui.account import AccountScreen
     from tui.ui.app import InboxApp
 
 
-def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
-    for key in effective(app.settings.keys):
+def inbox_commands(app: InboxApp, account: AccountScreen) -> Iterable[SystemCommand]:
+    """The account on screen's."""
+    for key in effective(account.settings.keys):
         if not key.palette:
             continue
         if key.scope == "app":
             callback = partial(app.run_action, key.action)
         elif key.scope == "list":
-            callback = partial(app.run_action, key.action, app.thread_list)
+            callback = partial(app.run_action, key.action, account.thread_list)
         else:
-            callback = partial(app.run_action, key.action, app.message_view)
+            callback = partial(app.run_action, key.action, account.message_view)
         yield SystemCommand(key.description, f"key: {key.display}", callback)
     for name in app.accounts.others():
         yield SystemCommand(
@@ -33,7 +35,7 @@ def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
             "Its inbox, as you left it; this one is kept as it is (key: A)",
             partial(app.switch_account, name),
         )
-    for index, view in enumerate(app.settings.views):
+    for index, view in enumerate(account.settings.views):
         yield SystemCommand(
             f"View: {view.name}",
             "Switch to this saved view" + (f" (key: {view.key})" if view.key else ""),
@@ -42,12 +44,12 @@ def inbox_commands(app: InboxApp) -> Iterable[SystemCommand]:
     yield SystemCommand(
         "Insert a snippet…",
         "A canned reply, filled from the open conversation (key: ctrl+t in the composer)",
-        app.snippets.pick,
+        account.snippets.pick,
     )
     yield SystemCommand(
         "Save the draft as a snippet…",
         "The composer's text, as a new [[snippets]] entry in the config file (ctrl+n there)",
-        app.snippets.save_draft_as_snippet,
+        account.snippets.save_draft_as_snippet,
     )
     yield SystemCommand(
         "Save the current view…",

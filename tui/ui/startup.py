@@ -1,8 +1,10 @@
-"""The app's start, in the order a user sees it: the first frame (the list, from the rows this
+"""An account's start, in the order a user sees it: the first frame (the list, from the rows this
 view showed last time when there are some), then the rest of the screen, the cached threads and
 the connection; or, on a first launch (nothing cached), the first page asked for at once and
 the rest mounted once it is on screen. Keys typed meanwhile wait and are handled in the order
-typed. Also what ends the app early: the terminal going away."""
+typed. Also what ends the app early: the terminal going away. The app's first account's start
+is the app's too (the theme, the terminal's watch, the heap's freeze, the later styles); one
+switched to later starts the same way in its own screen."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from tui.ui.heap import resume_collection
 from tui.ui.stylesheets import later_style_paths
 
 if TYPE_CHECKING:
-    from tui.ui.app import InboxApp
+    from tui.ui.account import AccountScreen
     from tui.ui.widgets.message_view import MessageView
 
 ENDING_WAIT = 2.0  # seconds a hung-up app waits for a pane mount under way before it exits
@@ -40,10 +42,11 @@ def typed_events(typed: str) -> list[events.Event]:
 
 
 class Startup:
-    """Runs the start of one app (see the module's docstring) and holds its input meanwhile."""
+    """Runs the start of one account (see the module's docstring) and holds its input
+    meanwhile."""
 
-    def __init__(self, app: InboxApp, typed_ahead: str = "") -> None:
-        self.app = app
+    def __init__(self, account: AccountScreen, typed_ahead: str = "") -> None:
+        self.account = account
         self.panes_pending = False  # a first launch mounts them after its first page
         self.panes_mounting = False  # the message pane, composer and footer are being mounted
         self.ending = False  # the terminal has gone: the app is on its way out
@@ -52,9 +55,10 @@ class Startup:
         self.restore_sighup: Callable[[], object] | None = None
 
     async def begin(self) -> None:
-        """From the app's mount, its first frame's widgets held."""
-        app = self.app
-        self.restore_theme()
+        """From the account's mount, its first frame's widgets held."""
+        app = self.account
+        if app.first:
+            self.restore_theme()
         if app.backend is None and self.show_startup_rows():
             # The rows this view showed last time are painted first; the rest of the screen,
             # the models (pydantic) and the connection (httpx, the API client, the demo) come
@@ -68,13 +72,13 @@ class Startup:
     def restore_theme(self) -> None:
         """The theme chosen last time (from the palette), else the config file's, is applied;
         a later choice is remembered."""
-        app = self.app
-        wanted = app.preferences.theme or app.settings.theme
+        app, settings = self.account.inbox, self.account.settings
+        wanted = app.preferences.theme or settings.theme
         if wanted and wanted in app.available_themes:
             app.theme = wanted
-        elif app.settings.theme and app.settings.theme not in app.available_themes:
+        elif settings.theme and settings.theme not in app.available_themes:
             app.notify(
-                f"Unknown theme {app.settings.theme!r}: choose one with ctrl+p → Change theme.",
+                f"Unknown theme {settings.theme!r}: choose one with ctrl+p → Change theme.",
                 severity="warning",
                 markup=False,
             )
@@ -104,26 +108,26 @@ class Startup:
         await self.prepare_panes(fill_sidebar=False)  # filled after the first page: see below
         self.connect(first_launch=True)
         self.panes_pending = True
-        self.app.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
+        self.account.set_timer(FIRST_PAGE_WAIT, self.mount_pending_panes)
 
     def mount_pending_panes(self) -> None:
         """The rest of a first launch's screen, once its first page is on screen (or has
         failed). Idempotent."""
         if self.panes_pending:
             self.panes_pending = False
-            self.app.call_after_refresh(self.mount_then_release)
+            self.account.call_after_refresh(self.mount_then_release)
 
     async def mount_then_release(self) -> None:
         if self.ending:
             return
         self.panes_mounting = True
         try:
-            await self.app.sidebar.fill()  # shows the person the first page put under the cursor
+            await self.account.sidebar.fill()  # the person the first page put under the cursor
             await self.mount_panes()
         finally:
             self.panes_mounting = False
         if self.ending:
-            self.app.exit(return_code=129)  # the terminal went while they were mounted
+            self.account.inbox.exit(return_code=129)  # the terminal went while they were mounted
             return
         self.release_input()
 
@@ -131,11 +135,12 @@ class Startup:
         """The sidebar's fields, and the cached threads. A first launch leaves the fields until
         its first page is on screen (mounting them held its request back; the sidebar shows
         the person under the cursor once they are there)."""
-        if self.app.freeze_heap:
-            resume_collection()  # paused by the command line until the first frame
-        self.watch_terminal()
+        if self.account.first:
+            if self.account.inbox.freeze_heap:
+                resume_collection()  # paused by the command line until the first frame
+            self.watch_terminal()
         if fill_sidebar:
-            await self.app.sidebar.fill()
+            await self.account.sidebar.fill()
         self.show_startup_cache()
 
     def use_picture_protocol(self, message_view: MessageView) -> None:
@@ -144,7 +149,7 @@ class Startup:
         cells."""
         from tui.ui.widgets.attachment_rows import PICTURE_COLUMNS, PICTURE_ROWS
 
-        app = self.app
+        app = self.account.inbox
         protocol = app.picture_protocol
         from textual.filter import ANSIToTruecolor  # (leaves 24-bit colours as they are)
 
@@ -153,17 +158,20 @@ class Startup:
         if protocol == "tgp" and (app.console.color_system != "truecolor" or filtered):
             protocol = "halfcell"
         message_view.picture_protocol = protocol
-        if protocol == "tgp":
+        if protocol == "tgp" and app.kitty is None:
+            # One for the terminal: every account's message pane places its pictures in it.
             from functools import partial
 
             from tui.ui.kitty_pictures import KittyPictures
             from tui.ui.terminal import write_sequence
 
-            message_view.kitty = KittyPictures(
+            app.kitty = KittyPictures(
                 partial(write_sequence, app),
                 cell=app.picture_cell or (10, 20),
                 max_box=(PICTURE_COLUMNS, PICTURE_ROWS),
             )
+        if protocol == "tgp":
+            message_view.kitty = app.kitty
 
     async def mount_panes(self) -> None:
         """The message pane, the composer and the footer, and the features the start does not
@@ -176,7 +184,7 @@ class Startup:
         from tui.ui.widgets.footer import KeyFooter
         from tui.ui.widgets.message_view import MessageView
 
-        app = self.app
+        app = self.account
         app.conversation_header = Static("", id="conversation-header", classes="-hidden")
         app.message_view = MessageView(id="message-view", clock=app.clock)
         self.use_picture_protocol(app.message_view)
@@ -188,30 +196,35 @@ class Startup:
             app.conversation_header, app.message_view, app.composer
         )
         await app.mount(KeyFooter())
-        await app.mount_all(feature for feature in app.all_features if not feature.at_start)
+        await app.mount_all(feature for feature in app.own_features if not feature.at_start)
         await app.query_one("#footer-slot").remove()
-        app.screen.refresh_bindings()  # focus was set before the footer was there to hear it
+        app.refresh_bindings()  # focus was set before the footer was there to hear it
         app.panes_mounted = True
         if app.message_view.directory is not app.directory:
             # The directory came while the panes were being mounted (after the pane took the
             # one it was made with, before it counted as mounted): direction and authors are
             # drawn again with it, not left as they were for the session.
             app.team.apply_directory(app.directory)
-        app.key_problems += app.saved_views.bind_saved_view_keys()
-        for warning in app.startup_warnings + app.key_problems:
-            app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
+        inbox = app.inbox
+        inbox.key_problems += app.saved_views.bind_saved_view_keys()
+        if app.first:
+            for warning in inbox.startup_warnings + inbox.key_problems:
+                app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
 
     def read_later_styles(self) -> None:
         """The styles of what the first frame does not show; they style only widgets mounted
         from now on (the message pane, the composer, the dialogs), so nothing is restyled."""
+        app = self.account.inbox
         later = later_style_paths()
-        self.app.stylesheet.read_all(later)
-        self.app.css_path = [*self.app.css_path, *later]
+        if later[0] in app.css_path:
+            return  # (read by the first account's start)
+        app.stylesheet.read_all(later)
+        app.css_path = [*app.css_path, *later]
 
     def show_startup_rows(self) -> bool:
         """The rows this view showed last time, as they were shown: read without the models.
         False when there are none."""
-        app = self.app
+        app = self.account
         rows = app.view_cache.load_rows(app.thread_query)
         if rows is None:
             return False
@@ -223,7 +236,7 @@ class Startup:
         """The threads this view showed last time (and the directory), until fresh ones come:
         they take the place of the rows painted first, or paint the list when there were
         none. Nothing when the view has no cache."""
-        app = self.app
+        app = self.account
         if app.backend is not None:
             return  # a backend given (tests, the bench): nothing is read from disk
         cached = app.view_cache.load_threads(app.thread_query)
@@ -243,7 +256,9 @@ class Startup:
         start live updates; input held until now is handled after. A first launch paints its
         first rows before anything else (see ThreadsFeature.load_first_rows), and handles input
         once its screen is complete."""
-        app = self.app
+        app = self.account
+        if app.backend is None and app.prepared is not None:
+            app.backend, app.prepared = app.prepared, None  # (the watch's, for this account)
         if app.backend is None:
             from tui.backend import make_backend
 
@@ -265,22 +280,22 @@ class Startup:
         """What the app loads after the view's first page: the team directory, live updates;
         then messages a restart stopped before they left, and replies written offline, are
         offered for sending."""
-        self.app.team.load_directory()
-        self.app.live.start_live_updates()
-        self.app.reminders.start()
-        self.app.reply.offer_unsent()
-        self.app.offline.offer()  # (what a past run could not send)
+        self.account.team.load_directory()
+        self.account.live.start_live_updates()
+        self.account.reminders.start()
+        self.account.reply.offer_unsent()
+        self.account.offline.offer()  # (what a past run could not send)
 
     def release_input(self) -> None:
         """Keys typed while the app was starting are handled now, in the order typed."""
         self.input_ready = True
         held, self.held_input = self.held_input, []
         for event in held:
-            self.app.post_message(event)
+            self.account.inbox.post_message(event)
 
     def watch_terminal(self) -> None:
         """Exit, drafts kept, when the terminal goes away (see tui/ui/hangup.py)."""
-        app = self.app
+        app = self.account.inbox
         if app.is_headless:
             return
         import sys
@@ -300,9 +315,8 @@ class Startup:
         app.set_interval(1.0, check, name="terminal watch")
 
     def terminal_lost(self) -> None:
-        app = self.app
-        if app.panes_mounted:
-            app.reply.save_live_draft()
+        app = self.account.inbox
+        app.save_typed()  # every account's
         self.ending = True
         if self.panes_mounting:
             # Exits once they are mounted (an exit midway fails their mount), or soon anyway.

@@ -17,17 +17,22 @@ POP_TITLE = "\x1b[23;0t"  # and put it back at exit; terminals without a stack i
 
 
 class WindowTitle:
-    def __init__(self, app: App[Any]) -> None:
+    def __init__(self, app: App[Any], account: str = "") -> None:
         self.app = app
         self.text = ""  # the title shown (also in a headless app, which writes nothing)
         self._pushed = False
-        self._waiting: dict[str, int] = {}  # what waits on the user, by what counts it
-        self._account = ""  # the account on screen, where there are several
+        # What waits on the user, by account and what counts it.
+        self._waiting: dict[tuple[str, str], int] = {}
+        self._account = account  # the account on screen
         self._elsewhere: dict[str, int] = {}  # the others' new DMs, by account
 
-    def count(self, what: str, amount: int) -> None:
-        """`amount` of `what` (unread threads, due reminders) wait on the user."""
-        self._waiting[what] = amount
+    def of(self, account: str) -> AccountTitle:
+        """What `account`'s features count in the title (its own while it is on screen)."""
+        return AccountTitle(self, account)
+
+    def count(self, what: str, amount: int, account: str = "") -> None:
+        """`amount` of `what` (unread threads, due reminders) wait on the user in `account`."""
+        self._waiting[account, what] = amount
         self._show_counts()
 
     def elsewhere(self, account: str, counts: dict[str, int]) -> None:
@@ -37,7 +42,7 @@ class WindowTitle:
         self._show_counts()
 
     def _show_counts(self) -> None:
-        waiting = sum(self._waiting.values())
+        waiting = sum(n for (account, _), n in self._waiting.items() if account == self._account)
         others = [(name, n) for name, n in self._elsewhere.items() if n]
         if not others:
             self.show(f"inbox-tui · {waiting} waiting" if waiting else "inbox-tui")
@@ -54,7 +59,26 @@ class WindowTitle:
             self._pushed = write_sequence(self.app, PUSH_TITLE)
         write_sequence(self.app, f"\x1b]2;{text}\x07")
 
+    def shown(self, account: str) -> None:
+        """`account` is on screen: its counts are the title's."""
+        self._account = account
+        self._show_counts()
+
     def restore(self) -> None:
         if self._pushed:
             write_sequence(self.app, POP_TITLE)
             self._pushed = False
+
+
+class AccountTitle:
+    """One account's side of the window's title."""
+
+    def __init__(self, title: WindowTitle, account: str) -> None:
+        self.title = title
+        self.account = account
+
+    def count(self, what: str, amount: int) -> None:
+        self.title.count(what, amount, self.account)
+
+    def shown(self) -> None:
+        self.title.shown(self.account)

@@ -1,8 +1,9 @@
 """The other accounts, watched (#38): each configured account that is not on screen has its
-team's event log read at a low rate, through a connection of its own and within its own team's
-budget (one request a minute, and one a new message to learn who wrote). A new DM there is a
-notification naming the account, and is counted in the terminal's title per account
-(`inbox-tui · Acme 3 · Beta 1`). No mirror walk and no list for an account not on screen.
+team's event log read at a low rate, through its own connection (the one its screen uses, once
+visited) and within its own team's budget (one request a minute, and one a new message to learn
+who wrote). A new DM there is a notification naming the account, and is counted in the
+terminal's title per account (`inbox-tui · Acme 3 · Beta 1`). No mirror walk and no list for
+an account not on screen.
 
 One account failing (offline, refused, its key gone) is said once and backed off; the others
 go on. A refused key stops its watch for the session.
@@ -51,6 +52,7 @@ class Watched:
 
     name: str
     backend: Backend | None = None
+    borrowed: bool = False  # the backend is its screen's (visited, then left): not closed here
     link_ids: frozenset[str] = frozenset()
     seq: int | None = None  # where its event log was read to (None: not learnt yet)
     learnt: int = 0  # how far a long log has been read while learning where it ends
@@ -61,17 +63,6 @@ class Watched:
     busy: bool = False
     stopped: str | None = None  # why it is no longer watched
     said: set[str] = field(default_factory=set)  # the failures already said
-
-    def carried(self) -> Watched:
-        """This watch as the next app takes it over: its connection was closed with the app."""
-        return Watched(
-            self.name,
-            link_ids=self.link_ids,
-            seq=self.seq,
-            learnt=self.learnt,
-            new=self.new,
-            stopped=self.stopped,
-        )
 
 
 class AccountNews(Message):
@@ -89,37 +80,69 @@ class AccountWatchFailed(Message):
 
 
 class AccountsFeature(Feature):
+    """The app's, one for all accounts (mounted on the first account's screen, which the app
+    keeps while it runs): `shell` is that screen, `on_screen` names the account shown."""
+
     def __init__(
         self,
         shell: AppShared,
         *,
+        on_screen: Callable[[], str],
         notice: DesktopNotice,
         window_title: WindowTitle,
         settings_of: Callable[[str], Settings],
         connect: Callable[[Settings], Backend],
         switch: Callable[[str], None],
-        carried: dict[str, Watched] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(shell)
-        self.switch = switch  # the app leaves this account for another
+        self.on_screen = on_screen
+        self.switch = switch  # the app shows another account
         self.notice = notice
         self.window_title = window_title
         self.settings_of = settings_of  # another account's settings, by name
         self.connect = connect
         self.clock = clock
-        # An account watched before a switch goes on where it was (its log's position, its new
-        # DMs); the one just left starts afresh (nothing in it is new to the user).
-        carried = carried or {}
-        self.watched = {
-            name: carried[name].carried() if name in carried else Watched(name)
-            for name in self.others()
-        }
+        self.watched = {name: Watched(name) for name in self.others()}
+
+    def now_on_screen(
+        self,
+        name: str,
+        left: str,
+        seq: int | None,
+        left_backend: Backend | None,
+        link_ids: frozenset[str],
+    ) -> None:
+        """`name` is shown, `left` is not any more: the one left is watched from where its own
+        live updates read its log to (nothing missed, nothing said twice), over its screen's
+        connection; the one shown is not (its screen's live updates read its log), and what
+        was new there has been seen."""
+        shown = self.watched.pop(name, None)
+        if shown is not None and shown.backend is not None and not shown.borrowed:
+            self.run_worker(shown.backend.aclose(), group="accounts-close")
+        self.watched[left] = Watched(
+            left,
+            backend=left_backend,
+            borrowed=left_backend is not None,
+            link_ids=link_ids,
+            seq=seq,
+            next_at=self.clock() + WATCH_EVERY,
+        )
+        self.show_counts()
+
+    def take_backend(self, name: str) -> Backend | None:
+        """The connection the watch made for an account now opened: its screen's from now on
+        (one connection to one team; for the demo, one team's store)."""
+        watched = self.watched.get(name)
+        if watched is None or watched.backend is None or watched.borrowed or watched.busy:
+            return None
+        backend, watched.backend = watched.backend, None
+        return backend
 
     # --- switching ---------------------------------------------------------------------------
 
     def others(self) -> list[str]:
-        here = self.shell.settings.account
+        here = self.on_screen()
         return [name for name in self.shell.settings.accounts if name != here]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -155,8 +178,6 @@ class AccountsFeature(Feature):
     def on_mount(self) -> None:
         if self.watched:
             self.set_timer(WATCH_FIRST, self._begin)
-        if any(watched.new for watched in self.watched.values()):
-            self.show_counts()  # (carried over a switch)
 
     def _begin(self) -> None:
         self.set_interval(WATCH_TICK, self.watch_due)
@@ -232,7 +253,7 @@ class AccountsFeature(Feature):
     def on_account_news(self, event: AccountNews) -> None:
         watched = self.watched.get(event.name)
         if watched is None:
-            return
+            return  # (on screen now: its own live updates have it)
         watched.failures = 0
         watched.worked += 1
         if watched.worked >= QUIET_AFTER:  # working again for a while: a new failure is said
@@ -286,11 +307,10 @@ class AccountsFeature(Feature):
 
     def show_counts(self) -> None:
         self.window_title.elsewhere(
-            self.shell.settings.account,
-            {name: watched.new for name, watched in self.watched.items()},
+            self.on_screen(), {name: watched.new for name, watched in self.watched.items()}
         )
 
     async def on_unmount(self) -> None:
         for watched in self.watched.values():
-            if watched.backend is not None:
+            if watched.backend is not None and not watched.borrowed:
                 await watched.backend.aclose()

@@ -92,6 +92,8 @@ class LiveFeature(Feature):
     # The app's own view (follow-up): each thread's last message on the last page read.
     _seen_last: dict[str, str | None]
     _seen_generation = -1
+    _paused = False  # another account is on screen: the app's watch reads this one's log
+    _quiet_once = False  # the first poll back: what it finds was said by the watch
 
     def __init__(
         self, shell: AppShared, notice: DesktopNotice, reminders: RemindersFeature
@@ -108,6 +110,27 @@ class LiveFeature(Feature):
         self._next_poll = time.monotonic() + self.shell.settings.poll_interval
         self.set_interval(1.0, self._poll_tick)
 
+    @property
+    def event_seq(self) -> int | None:
+        """Where this account's event log has been read to (None: not known)."""
+        return None if self._events_unavailable else self._event_seq
+
+    def pause(self) -> None:
+        """Another account is on screen (see AccountScreen.go_away)."""
+        self._paused = True
+
+    def resume(self) -> None:
+        """On screen again: what changed meanwhile is read within a second, and shown without
+        a toast or a notice (the watch gave them)."""
+        if not self._paused:
+            return
+        self._paused = False
+        self._quiet_once = True
+        self._last_input = time.monotonic()
+        self._backoff = 1.0
+        # At the next tick, within a second: after the switch's frame, which it would delay.
+        self._next_poll = time.monotonic()
+
     def note_input(self) -> None:
         """Someone pressed a key or clicked (the app's on_event says so): polling speeds up."""
         now = time.monotonic()
@@ -119,7 +142,7 @@ class LiveFeature(Feature):
 
     def _poll_tick(self) -> None:
         now = time.monotonic()
-        if self._polling_stopped or now < self._next_poll:
+        if self._polling_stopped or self._paused or now < self._next_poll:
             return
         idle = now - self._last_input > IDLE_AFTER
         if idle:
@@ -209,6 +232,7 @@ class LiveFeature(Feature):
         ):
             self._backoff = 1.0
         self._clear_live_status()
+        quiet, self._quiet_once = self._quiet_once, False
         if event.generation != self.shell.generation:
             return
         thread_list = self.shell.thread_list
@@ -258,6 +282,8 @@ class LiveFeature(Feature):
         else:
             thread_list.merge_page(event.threads)
         self.shell.refresh_target()
+        if quiet:
+            return  # (the first poll back from another account: the watch said these)
         reading = self.shell.message_view.thread if self.shell.panes_mounted else None
         for thread in fresh_inbound:
             words = thread.last_message.content if thread.last_message else ""

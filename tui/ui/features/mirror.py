@@ -136,6 +136,14 @@ class MirrorFeature(Feature):
     def note_input(self) -> None:
         self._last_input = time.monotonic()
 
+    paused = False  # another account is on screen: the walk rests (see AccountScreen.go_away)
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+
     # --- what the app reads -----------------------------------------------------------------
 
     def store_threads(self, threads: list[Thread]) -> None:
@@ -294,7 +302,7 @@ class MirrorFeature(Feature):
     def _may_walk(self) -> bool:
         shell = self.shell
         now = time.monotonic()
-        if self._busy or not shell.connected or not shell.directory.loaded:
+        if self._busy or self.paused or not shell.connected or not shell.directory.loaded:
             return False
         if now < self._paused_until or now - self._last_input < QUIET_AFTER_INPUT:
             return False

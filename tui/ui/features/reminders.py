@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tui.ui.desktop_notice import DesktopNotice
     from tui.ui.features.triage import TriageFeature
     from tui.ui.screens.reminders import ReminderAction, ReminderChoice
-    from tui.ui.window_title import WindowTitle
+    from tui.ui.window_title import AccountTitle
 
 CHECK_EVERY = 20.0  # seconds between looks for reminders whose time has come
 
@@ -57,7 +57,7 @@ class RemindersFeature(Feature):
         *,
         triage: TriageFeature,
         notice: DesktopNotice,
-        window_title: WindowTitle,
+        window_title: AccountTitle,
     ) -> None:
         super().__init__(shell)
         self.triage = triage  # whom `z` acts on: the marked threads, else the target

@@ -355,12 +355,6 @@ class ReplyFeature(Feature):
 
     # --- undo send --------------------------------------------------------------------------
 
-    def sends_under_way(self) -> int:
-        """Messages waiting out the undo delay or on their way (not yet confirmed)."""
-        view = self.shell.message_view if self.shell.panes_mounted else None
-        leaving = [p for p in view.pending if p.state in ("sending", "checking")] if view else []
-        return len(self._scheduled) + len(leaving)
-
     def _count_down(self) -> None:
         """Each second while a send waits: its countdown, and whether u undoes it."""
         view = self.shell.message_view

@@ -46,7 +46,7 @@ class SearchFeature(Feature):
         current = self.shell.thread_list.current
         self._origin = (self.shell.thread_query, current.id if current else None)
         self._bar = SearchBar(self.shell.thread_query.search, id="search-bar")
-        self.app.mount(self._bar, before="#panes")  # it takes the focus (see SearchBar)
+        self.screen.mount(self._bar, before="#panes")  # it takes the focus (see SearchBar)
 
     def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
         text = message.text.strip()

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 class AppShared(Protocol):
-    """The app as its features see it."""
+    """The app as its features see it: one account's (tui/ui/account.py's AccountScreen)."""
 
     # The connection and the team.
     settings: Settings
@@ -46,7 +46,10 @@ class AppShared(Protocol):
     client: InboxApi
     directory: Directory
     currency: str  # the team's, for valuations
-    clock: Callable[[], datetime]
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
     reloads: Reloads
     view_cache: ViewCache  # each view's first page, and the directory, for a start and offline
     connected: bool  # the backend is made and the first loads have started
@@ -159,6 +162,8 @@ class Needs(NamedTuple):
 def message_refusal(shell: AppShared, needs: Needs) -> str | None:
     """Why the open conversation's selected message does not allow the action (None: it
     does, or no conversation is open: the action then says what to do)."""
+    if not shell.panes_mounted:
+        return None  # (an account still starting: no conversation yet)
     view = shell.message_view
     if view.thread is None:
         return None

@@ -107,10 +107,10 @@ class ThreadsFeature(Feature):
             self.post_message(RequestFailed(LOADING_THREADS, error, generation))
             self._first_rows_done()
             return
-        # To the app, which hands it back (a FeatureRequest): a feature mounted with the first
-        # frame handles its own messages only once that frame is done (~60 ms later), and
-        # these rows are what the first frame waits for.
-        self.app.post_message(
+        # To the account's screen, which hands it back (a FeatureRequest): a feature mounted
+        # with the first frame handles its own messages only once that frame is done (~60 ms
+        # later), and these rows are what the first frame waits for.
+        self.screen.post_message(
             ThreadsFetched(generation, fetched, client.summarize_fetched(fetched))
         )
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tui.ui.features.threads import ThreadsFeature
     from tui.ui.features.triage import TriageFeature
     from tui.ui.widgets.thread_list import ThreadList, UnreadRow
-    from tui.ui.window_title import WindowTitle
+    from tui.ui.window_title import AccountTitle
 
 NEEDS_V2 = 'Unread needs API v2 (set api_version = "v2"): v1 has no unread state.'
 RETRY_NAME = "marking read"  # (its entry among what is done again when the API answers)
@@ -37,7 +37,7 @@ class UnreadFeature(Feature):
         *,
         triage: TriageFeature,
         threads: ThreadsFeature,
-        window_title: WindowTitle,
+        window_title: AccountTitle,
     ) -> None:
         super().__init__(shell)
         self.triage = triage  # marking is an edit: shown at once, rolled back, undoable
