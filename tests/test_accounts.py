@@ -15,6 +15,7 @@ from tui.backend import make_backend
 from tui.core.config import DEMO_ACCOUNTS, ConfigError, Overrides, load_settings
 from tui.core.preferences import Preferences
 from tui.ui.app import InboxApp
+from tui.ui.widgets.footer import KeyFooter
 
 TWO = """
 requests_per_minute = 120
@@ -451,15 +452,33 @@ async def test_with_more_accounts_the_key_opens_a_picker_and_one_account_has_no_
         assert labels == ["Beta", "Gamma  (2 new)"]
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Switch to account: Beta" in commands and "Switch to account: Gamma" in commands
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "Switch to another account" in help_text(app)
     alone, _ = make_app(40)
     async with alone.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         alone.thread_list.focus()
         await pilot.press("A")
         await settle(pilot)
-        assert list(alone.visited) == [alone.account.settings.account] and alone.is_running
+        assert alone.accounts.check_action("switch_account", ()) is False
+        assert "Account" not in str(alone.screen.query_one(KeyFooter).render_line(0).text)
         commands = [c.title for c in alone.get_system_commands(alone.screen)]
         assert not any(c.startswith("Switch to account") for c in commands)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = help_text(alone)
+        assert "Export the current view" in shown and "Switch to another account" not in shown
+
+
+def help_text(app: InboxApp) -> str:
+    """What the help screen on top lists."""
+    from tui.ui.screens.help import HelpScreen, KeymapTable
+
+    assert isinstance(app.screen, HelpScreen)
+    table = KeymapTable(app.screen.overrides, app.screen.refused, app.screen.absent)
+    return "".join(segment.text for segment in app.console.render(table))
 
 
 # --- after the review ---------------------------------------------------------------------
@@ -590,7 +609,8 @@ async def test_a_switch_moves_the_watch_and_the_account_left_catches_up_on_retur
         before = len(acme_log)
         acme_screen.live._next_poll = 0
         acme_screen.live._poll_tick()
-        assert not acme_screen.mirror.walk_step()
+        acme_screen.mirror._last_input = 0  # (long idle: only resting keeps the walk back)
+        assert acme_screen.mirror.paused and not acme_screen.mirror._may_walk()
         await settle(pilot)
         assert len(acme_log) == before
 
@@ -603,6 +623,10 @@ async def test_a_switch_moves_the_watch_and_the_account_left_catches_up_on_retur
         said = [n for n in app._notifications if "Acme Corp · another account" in n.title]
         assert len(said) == 1
 
+        # A second DM, which the watch has not read yet when Acme is shown again: its live
+        # updates say it (only what the watch said is not said again).
+        later = acme_store.seeded.threads[9]
+        acme_store.receive_message(later, "one more thing")
         app.thread_list.focus()
         returned_at = len(acme_log)
         await pilot.press("A")  # the picker: three accounts
@@ -617,6 +641,9 @@ async def test_a_switch_moves_the_watch_and_the_account_left_catches_up_on_retur
         assert row.last_message.content == "are you there?"
         toasts = [n for n in app._notifications if "are you there?" in n.message]
         assert len(toasts) == 1  # the watch's; the catch-up said nothing more
+        assert await until(
+            pilot, lambda: any("one more thing" in n.message for n in app._notifications)
+        )
 
 
 async def test_a_message_leaving_goes_while_another_account_is_on_screen(
@@ -672,3 +699,122 @@ def test_the_runs_accounts_keep_the_opened_ones_settings_and_read_the_others_onc
     beta = accounts("Beta Agency")
     assert beta.api_key is not None and beta.api_key.get_secret_value() == "beta-key-0123456"
     assert accounts("Beta Agency") is beta  # read once
+
+
+async def test_an_account_away_says_whose_its_toasts_are_and_keeps_its_dialogs(
+    tmp_path: Path,
+) -> None:
+    """A send that fails while another account is on screen: its toast names the account; a
+    dialog it opens meanwhile waits for it to be on screen (answered there, for it)."""
+    from dataclasses import replace
+
+    from tests.app_helpers import make_app, until
+    from tests.test_actions import open_thread
+    from tui.demo import Fault
+    from tui.ui.screens.pickers import ConfirmScreen
+
+    app, api = make_app(
+        40,
+        data_dir=tmp_path,
+        send_delay=1,
+        fast_retry=True,
+        account="Acme",
+        accounts=("Acme", "Beta"),
+    )
+    app.account_settings = lambda name: replace(app.settings, account=name, demo_team=2)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await open_thread(pilot, lambda t: True)
+        api.faults.add(Fault(status=400, method="POST", path_prefix="/messages"), times=5)
+        await pilot.press("r", *"This will fail", "ctrl+s", "escape")
+        acme = app.account
+        app.thread_list.focus()
+        await pilot.press("A")
+        await settle(pilot)
+        assert app.account.settings.account == "Beta"
+        assert await until(
+            pilot, lambda: any("Acme · another account" in n.title for n in app._notifications)
+        )
+        acme.push_screen(ConfirmScreen("Acme's question", "?", [("ok", "OK", "primary")]))
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)  # not over Beta's inbox
+        app.thread_list.focus()
+        await pilot.press("A")
+        await pilot.pause()
+        assert app.account is acme and isinstance(app.screen, ConfirmScreen)
+        assert app.screen_stack[0] is acme
+
+
+async def test_each_accounts_saved_view_keys_open_its_own_views(tmp_path: Path) -> None:
+    """Both accounts give ctrl+y a view of their own: in each, it opens that account's."""
+    from dataclasses import replace
+
+    from tests.app_helpers import make_app
+    from tui.core.query import InboxView
+    from tui.core.saved_views import ViewSpec
+
+    app, _ = make_app(
+        40,
+        data_dir=tmp_path,
+        account="Acme",
+        accounts=("Acme", "Beta"),
+        views=[ViewSpec(name="Acme waiting", view="no-reply", key="ctrl+y")],
+    )
+    beta_views = [ViewSpec(name="Beta requests", view="requests", key="ctrl+y")]
+    app.account_settings = lambda name: replace(
+        app.settings, account=name, demo_team=2, views=beta_views
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.thread_query.inbox is InboxView.NO_REPLY
+        app.switch_account("Beta")
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert app.account.settings.account == "Beta"
+        assert app.thread_query.inbox is InboxView.REQUESTS
+        assert app.saved_views.saved_view_shown() == "Beta requests"
+
+
+async def test_a_watch_read_begun_before_a_switch_is_dropped() -> None:
+    """A read of Beta's log still under way when Beta is shown (and left again) answers
+    late: it is not counted or said again by Beta's new watch."""
+    from tui.ui.features.accounts import AccountNews, News
+
+    app, _apis = watched_app("Beta")
+    app.account_settings = app.accounts.settings_of
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        old = app.accounts.watched["Beta"]
+        app.switch_account("Beta")
+        await settle(pilot)
+        app.switch_account("Acme Corp")
+        await settle(pilot)
+        new = app.accounts.watched["Beta"]
+        assert new is not old
+        stale = News("t1", "Someone", "said before")
+        app.accounts.post_message(AccountNews("Beta", [stale], old))
+        await settle(pilot)
+        assert new.new == 0
+        assert not any("said before" in n.message for n in app._notifications)
+        app.accounts.post_message(AccountNews("Beta", [stale], new))  # (the current one's)
+        await settle(pilot)
+        assert new.new == 1
+
+
+def test_notifications_are_the_apps_not_an_accounts(tmp_path: Path) -> None:
+    path = config(
+        tmp_path,
+        """
+        [[accounts]]
+        name = "Acme"
+        api_key = "k-acme-0123456789"
+        notifications = "off"
+        """,
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path, env=env_for(tmp_path))
+    assert "accounts.0.notifications" in str(raised.value)

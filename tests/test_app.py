@@ -425,7 +425,8 @@ async def test_lookup_finds_every_thread_or_says_none(version: str) -> None:
 async def test_help_lists_every_binding() -> None:
     from tui.ui.keymap import KEYMAP
 
-    app, _ = make_app()
+    # (Two accounts: with one, switching has nothing to do and help leaves its key out.)
+    app, _ = make_app(account="Acme", accounts=("Acme", "Beta"))
     async with app.run_test(size=(130, 50)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -443,7 +444,7 @@ async def test_help_keeps_its_descriptions_at_60_columns() -> None:
     column, made it 30 wide, and the ids kept theirs): the ids now go under them."""
     from tui.ui.keymap import KEYMAP
 
-    app, _ = make_app()
+    app, _ = make_app(account="Acme", accounts=("Acme", "Beta"))  # (every key applies)
     async with app.run_test(size=(60, 30)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")

@@ -43,7 +43,16 @@ ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
 ENV_ACCOUNT = "INBOX_TUI_ACCOUNT"
 
 # What belongs to the app, not to one team: set at the top of the file, never in [[accounts]].
-APP_WIDE = ("data_dir", "keys", "theme", "inline_images", "download_dir", "export_dir", "snippets")
+APP_WIDE = (
+    "data_dir",
+    "keys",
+    "theme",
+    "inline_images",
+    "download_dir",
+    "export_dir",
+    "snippets",
+    "notifications",  # (one terminal: its notices are the app's)
+)
 # The demo's teams, as accounts: `inbox-tui --demo` with no [[accounts]] offers both.
 DEMO_ACCOUNTS = ("Acme Corp", "Northwind Labs")
 

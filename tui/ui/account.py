@@ -136,6 +136,7 @@ class AccountScreen(Screen[None]):
         self.startup = Startup(self, typed_ahead)
         self.window_title = inbox.window_title.of(self.settings.account)
         self.away = False  # another account is on screen: this one's polling rests
+        self._waiting_dialogs: list[tuple[Any, Any]] = []  # opened while away (push_screen)
         self._wire_features()
 
     @property
@@ -311,19 +312,44 @@ class AccountScreen(Screen[None]):
         self.live.pause()
         self.mirror.pause()
 
-    def come_back(self) -> None:
-        """On screen again: what changed meanwhile is read at once (the watch has said it)."""
+    def come_back(self, announced: frozenset[str] = frozenset()) -> None:
+        """On screen again: what changed meanwhile is read within a second (the threads in
+        `announced`, the watch has said already); the dialogs that waited are shown."""
         self.away = False
-        self.live.resume()
+        self.live.resume(announced)
         self.mirror.resume()
         self.window_title.shown()
+        waiting, self._waiting_dialogs = self._waiting_dialogs, []
+        for screen, callback in waiting:
+            self.inbox.push_screen(screen, callback)
 
     @property
     def screen_stack(self) -> list[Screen[Any]]:
         return self.inbox.screen_stack
 
     def push_screen(self, screen: Any, callback: Any = None) -> Any:
+        """A dialog of this account's. Away, it waits until the account is on screen again:
+        over another account's inbox it would be answered there, for this one."""
+        if self.away:
+            self._waiting_dialogs.append((screen, callback))
+            return None
         return self.inbox.push_screen(screen, callback)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast of this account's; away, it says whose it is (a reminder come due, an
+        undo's "u undoes", a send that failed)."""
+        if self.away:
+            whose = f"{one_line(self.settings.account, 40)} · another account"
+            title = f"{whose} · {title}" if title else whose
+        self.inbox.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # --- results ----------------------------------------------------------------------------
 
@@ -362,9 +388,7 @@ class AccountScreen(Screen[None]):
             return
         text = message.describe()
         self.set_status(text, error=True)
-        # (Away, it says whose: a send that was still leaving when the user switched.)
-        title = f"{one_line(self.settings.account, 40)} · another account" if self.away else ""
-        self.notify(text, title=title, severity="error", timeout=6, markup=False)
+        self.notify(text, severity="error", timeout=6, markup=False)
 
     def on_action_failed(self, event: ActionFailed) -> None:
         text = f"{event.what}: {describe_error(event.error)}"
@@ -415,7 +439,12 @@ class AccountScreen(Screen[None]):
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.settings.keys, refused=self._refused_keys()))
+        # With one account there is nothing to switch to: its key is left out, as the footer
+        # leaves it out.
+        absent = frozenset() if self.inbox.accounts.others() else frozenset({"accounts.switch"})
+        self.push_screen(
+            HelpScreen(self.settings.keys, refused=self._refused_keys(), absent=absent)
+        )
 
     def _refused_keys(self) -> frozenset[str]:
         """The ids of the message pane's keys that the open conversation does not allow (its

@@ -202,7 +202,7 @@ class InboxApp(App[None]):
         self.account = screen
         screen.switched_back = screen.is_mounted
         self.switch_mode(self._modes_of[name])
-        self.accounts.now_on_screen(
+        announced = self.accounts.now_on_screen(
             name,
             left.settings.account,
             left.live.event_seq,
@@ -210,7 +210,7 @@ class InboxApp(App[None]):
             frozenset(left.directory.account_link_ids),
         )
         if screen.is_mounted:
-            screen.come_back()
+            screen.come_back(announced)
         self.preferences.remember_account(name)
 
     # --- quitting -------------------------------------------------------------------------

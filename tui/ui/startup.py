@@ -206,10 +206,10 @@ class Startup:
             # drawn again with it, not left as they were for the session.
             app.team.apply_directory(app.directory)
         inbox = app.inbox
-        inbox.key_problems += app.saved_views.bind_saved_view_keys()
-        if app.first:
-            for warning in inbox.startup_warnings + inbox.key_problems:
-                app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
+        problems = app.saved_views.bind_saved_view_keys()  # (this account's views)
+        warnings = inbox.startup_warnings + inbox.key_problems if app.first else []
+        for warning in warnings + problems:
+            app.notify(warning, title="Warning", severity="warning", timeout=15, markup=False)
 
     def read_later_styles(self) -> None:
         """The styles of what the first frame does not show; they style only widgets mounted

@@ -1,7 +1,7 @@
 """The terminal window's title (OSC 2): what waits, seen from another window or tab
 ("inbox-tui · 4 waiting": the default view's unread threads and the reminders that are due;
 with several accounts, each one's: "inbox-tui · Acme 3 · Beta 1", the one on screen first and
-the others' new DMs since the app started)."""
+the others' new DMs since the app started and their reminders come due)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,13 @@ class WindowTitle:
 
     def _show_counts(self) -> None:
         waiting = sum(n for (account, _), n in self._waiting.items() if account == self._account)
-        others = [(name, n) for name, n in self._elsewhere.items() if n]
+        # The others: their new DMs (the watch's), and the reminders come due in an account
+        # visited and left (its own count; its unread count rests with its polling).
+        elsewhere = dict(self._elsewhere)
+        for (account, what), n in self._waiting.items():
+            if account != self._account and what == "due":
+                elsewhere[account] = elsewhere.get(account, 0) + n
+        others = [(name, n) for name, n in elsewhere.items() if n]
         if not others:
             self.show(f"inbox-tui · {waiting} waiting" if waiting else "inbox-tui")
             return

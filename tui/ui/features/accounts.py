@@ -15,7 +15,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.message import Message
@@ -63,20 +63,23 @@ class Watched:
     busy: bool = False
     stopped: str | None = None  # why it is no longer watched
     said: set[str] = field(default_factory=set)  # the failures already said
+    announced: set[str] = field(default_factory=set)  # threads whose new DMs were said
 
 
 class AccountNews(Message):
-    def __init__(self, name: str, news: list[News]) -> None:
+    def __init__(self, name: str, news: list[News], watched: Watched | None = None) -> None:
         super().__init__()
         self.name = name
         self.news = news
+        self.watched = watched  # the watch that read it (None: the current one)
 
 
 class AccountWatchFailed(Message):
-    def __init__(self, name: str, error: InboxError) -> None:
+    def __init__(self, name: str, error: InboxError, watched: Watched | None = None) -> None:
         super().__init__()
         self.name = name
         self.error = error
+        self.watched = watched
 
 
 class AccountsFeature(Feature):
@@ -112,11 +115,12 @@ class AccountsFeature(Feature):
         seq: int | None,
         left_backend: Backend | None,
         link_ids: frozenset[str],
-    ) -> None:
+    ) -> frozenset[str]:
         """`name` is shown, `left` is not any more: the one left is watched from where its own
         live updates read its log to (nothing missed, nothing said twice), over its screen's
         connection; the one shown is not (its screen's live updates read its log), and what
-        was new there has been seen."""
+        was new there has been seen. Returns the threads whose DMs the watch said there (its
+        live updates need not say them again)."""
         shown = self.watched.pop(name, None)
         if shown is not None and shown.backend is not None and not shown.borrowed:
             self.run_worker(shown.backend.aclose(), group="accounts-close")
@@ -129,17 +133,32 @@ class AccountsFeature(Feature):
             next_at=self.clock() + WATCH_EVERY,
         )
         self.show_counts()
+        return frozenset(shown.announced) if shown is not None else frozenset()
 
     def take_backend(self, name: str) -> Backend | None:
         """The connection the watch made for an account now opened: its screen's from now on
         (one connection to one team; for the demo, one team's store)."""
         watched = self.watched.get(name)
-        if watched is None or watched.backend is None or watched.borrowed or watched.busy:
+        if watched is None or watched.backend is None or watched.borrowed:
             return None
+        # (A read under way goes on over it; its answer is dropped: see _current.)
         backend, watched.backend = watched.backend, None
         return backend
 
     # --- switching ---------------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """The app's toast: it names the account itself (its shell, the first account's
+        screen, would call it another account's while away)."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def others(self) -> list[str]:
         here = self.on_screen()
@@ -171,7 +190,8 @@ class AccountsFeature(Feature):
                 self.switch(result.values[0])
 
         options = [(name, label(name)) for name in others]
-        self.shell.push_screen(PickerScreen("Switch to account", options), picked)
+        # (The app's own: the first account's screen, this feature's shell, may be away.)
+        self.app.push_screen(PickerScreen("Switch to account", options), picked)
 
     # --- watching ------------------------------------------------------------------------------
 
@@ -195,11 +215,11 @@ class AccountsFeature(Feature):
         try:
             news = await self._poll(watched)
         except InboxError as error:
-            self.post_message(AccountWatchFailed(watched.name, error))
+            self.post_message(AccountWatchFailed(watched.name, error, watched))
         except Exception as error:  # a bad config for it, a store: one account, said once
-            self.post_message(AccountWatchFailed(watched.name, InboxError(str(error))))
+            self.post_message(AccountWatchFailed(watched.name, InboxError(str(error)), watched))
         else:
-            self.post_message(AccountNews(watched.name, news))
+            self.post_message(AccountNews(watched.name, news, watched))
         finally:
             watched.busy = False  # (cancelled too: the next tick may read it again)
 
@@ -250,10 +270,16 @@ class AccountsFeature(Feature):
             item.text = last.content if last is not None else ""
         return news
 
+    def _current(self, name: str, reader: Watched | None) -> Watched | None:
+        """The account's watch, if the answer is the current watch's: one that began before
+        the account was shown (and perhaps left again since) is dropped."""
+        watched = self.watched.get(name)
+        return watched if reader is None or reader is watched else None
+
     def on_account_news(self, event: AccountNews) -> None:
-        watched = self.watched.get(event.name)
+        watched = self._current(event.name, event.watched)
         if watched is None:
-            return  # (on screen now: its own live updates have it)
+            return  # (on screen now, or since: its own live updates have it)
         watched.failures = 0
         watched.worked += 1
         if watched.worked >= QUIET_AFTER:  # working again for a while: a new failure is said
@@ -262,6 +288,7 @@ class AccountsFeature(Feature):
         if not event.news:
             return
         watched.new += len(event.news)
+        watched.announced.update(item.thread_id for item in event.news)
         named = [item for item in event.news if item.sender]  # (the latest few are read)
         for item in named:
             # One notice a thread a minute, as for the account on screen (DesktopNotice).
@@ -283,7 +310,7 @@ class AccountsFeature(Feature):
         self.show_counts()
 
     def on_account_watch_failed(self, event: AccountWatchFailed) -> None:
-        watched = self.watched.get(event.name)
+        watched = self._current(event.name, event.watched)
         if watched is None:
             return
         watched.failures += 1

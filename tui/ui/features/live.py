@@ -93,7 +93,8 @@ class LiveFeature(Feature):
     _seen_last: dict[str, str | None]
     _seen_generation = -1
     _paused = False  # another account is on screen: the app's watch reads this one's log
-    _quiet_once = False  # the first poll back: what it finds was said by the watch
+    # The first good poll back from another account: the threads the watch said.
+    _announced: frozenset[str] = frozenset()
 
     def __init__(
         self, shell: AppShared, notice: DesktopNotice, reminders: RemindersFeature
@@ -119,13 +120,13 @@ class LiveFeature(Feature):
         """Another account is on screen (see AccountScreen.go_away)."""
         self._paused = True
 
-    def resume(self) -> None:
-        """On screen again: what changed meanwhile is read within a second, and shown without
-        a toast or a notice (the watch gave them)."""
+    def resume(self, announced: frozenset[str] = frozenset()) -> None:
+        """On screen again: what changed meanwhile is read within a second; the threads in
+        `announced` without a toast or a notice (the watch gave them), others as ever."""
         if not self._paused:
             return
         self._paused = False
-        self._quiet_once = True
+        self._announced = announced
         self._last_input = time.monotonic()
         self._backoff = 1.0
         # At the next tick, within a second: after the switch's frame, which it would delay.
@@ -232,7 +233,7 @@ class LiveFeature(Feature):
         ):
             self._backoff = 1.0
         self._clear_live_status()
-        quiet, self._quiet_once = self._quiet_once, False
+        announced, self._announced = self._announced, frozenset()
         if event.generation != self.shell.generation:
             return
         thread_list = self.shell.thread_list
@@ -282,8 +283,8 @@ class LiveFeature(Feature):
         else:
             thread_list.merge_page(event.threads)
         self.shell.refresh_target()
-        if quiet:
-            return  # (the first poll back from another account: the watch said these)
+        # (The first poll back from another account: what the watch said is not said again.)
+        fresh_inbound = [t for t in fresh_inbound if t.id not in announced]
         reading = self.shell.message_view.thread if self.shell.panes_mounted else None
         for thread in fresh_inbound:
             words = thread.last_message.content if thread.last_message else ""

@@ -41,17 +41,30 @@ class SavedViewsFeature(Feature):
         taken = {
             name for key in effective(self.shell.settings.keys) for name in key.keys.split(",")
         }
-        for index, spec in enumerate(self.shell.settings.views):
+        for spec in self.shell.settings.views:
             if not spec.key:
                 continue
             if spec.key in taken:
                 problems.append(f"view {spec.name!r}: the key {spec.key!r} is already used")
                 continue
+            # Bound on the app, by key, not index: each account's views are its own, and the
+            # key opens the view the account on screen gives it (see saved_view_key).
             self.app.bind(
-                spec.key, f"saved_views.saved_view({index})", description=spec.name, show=False
+                spec.key,
+                f"saved_views.saved_view_key({spec.key!r})",
+                description=spec.name,
+                show=False,
             )
             taken.add(spec.key)
         return problems
+
+    def action_saved_view_key(self, key: str) -> None:
+        """A saved view's own key: this account's view with that key, if it has one."""
+        for index, spec in enumerate(self.shell.settings.views):
+            if spec.key == key:
+                self.action_saved_view(index)
+                return
+        self.notify(f"No saved view has the key {key} in this account.", markup=False)
 
     def action_saved_view(self, index: int) -> None:
         if not 0 <= index < len(self.shell.settings.views):

@@ -74,6 +74,16 @@ class AppShared(Protocol):
 
     def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None: ...
+
     def target(self) -> Thread | None:
         """The thread every action acts on: the person the sidebar shows."""
 
@@ -144,8 +154,9 @@ class Feature(Widget):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Plain text, always (the app's notify neutralises what it shows)."""
-        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        """Plain text, always (the app's notify neutralises what it shows); the account's
+        toast (it says whose while another account is on screen)."""
+        self.shell.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
 
 class Needs(NamedTuple):

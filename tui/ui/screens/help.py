@@ -28,14 +28,17 @@ WIDE = 70
 Row = tuple[str, str, str]  # the keys, what they do, the binding id ("" when none)
 
 
-def _sections(overrides: dict[str, str], refused: frozenset[str]) -> list[tuple[str, list[Row]]]:
+def _sections(
+    overrides: dict[str, str], refused: frozenset[str], absent: frozenset[str] = frozenset()
+) -> list[tuple[str, list[Row]]]:
     """Every key (with the user's overrides) and the binding id to override it with; those in
-    `refused` (the open conversation does not allow them) are named apart, at their pane's end."""
+    `refused` (the open conversation does not allow them) are named apart, at their pane's end;
+    those in `absent` (nothing to do here: switching account with one account) are left out."""
     sections: list[tuple[str, list[Row]]] = []
     keys = effective(overrides)
     for scope, title in SCOPES:
         rows = [(k.display, k.description, k.id) for k in keys if k.scope == scope]
-        rows = [row for row in rows if row[2] not in refused]
+        rows = [row for row in rows if row[2] not in refused and row[2] not in absent]
         off = [key.display for key in keys if key.scope == scope and key.id in refused]
         if off:
             rows.append((", ".join(off), "Not in this conversation (it does not allow them)", ""))
@@ -60,11 +63,12 @@ def keymap_table(
     refused: frozenset[str] = frozenset(),
     *,
     narrow: bool = False,
+    absent: frozenset[str] = frozenset(),
 ) -> Group:
     """Every key by section; `narrow`: each binding id under its description, not beside it.
     The section titles are lines of their own (in the keys' column they made it as wide as the
     longest title), and every section's columns are as wide as every other's."""
-    sections = _sections(overrides or {}, refused)
+    sections = _sections(overrides or {}, refused, absent)
     rows = [row for _, section in sections for row in section]
     key_width = max(len(key) for key, _, _ in rows if ", " not in key)
     id_width = max(len(binding_id) for _, _, binding_id in rows)
@@ -91,12 +95,16 @@ def keymap_table(
 class KeymapTable:
     """The keys, laid out for the width the help screen gives them (see WIDE)."""
 
-    def __init__(self, overrides: dict[str, str], refused: frozenset[str]) -> None:
+    def __init__(
+        self, overrides: dict[str, str], refused: frozenset[str], absent: frozenset[str]
+    ) -> None:
         self.overrides = overrides
         self.refused = refused
+        self.absent = absent
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield keymap_table(self.overrides, self.refused, narrow=options.max_width < WIDE)
+        narrow = options.max_width < WIDE
+        yield keymap_table(self.overrides, self.refused, narrow=narrow, absent=self.absent)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -105,17 +113,22 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def __init__(
-        self, overrides: dict[str, str] | None = None, *, refused: frozenset[str] = frozenset()
+        self,
+        overrides: dict[str, str] | None = None,
+        *,
+        refused: frozenset[str] = frozenset(),
+        absent: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.overrides = overrides or {}
         self.refused = refused
+        self.absent = absent
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Label("Keys  (esc closes)", id="help-title")
             with VerticalScroll(id="help-body"):
-                yield Static(KeymapTable(self.overrides, self.refused))
+                yield Static(KeymapTable(self.overrides, self.refused, self.absent))
 
     def action_close(self) -> None:
         self.dismiss(None)
