@@ -64,6 +64,16 @@ class RateLimitInfo:
             return False
         return self.remaining <= max(5, self.limit // 10)
 
+    @property
+    def scarce(self) -> bool:
+        """Under a third of the window left: background work waits (the mirror's walk) or
+        slows (live updates), leaving the rest to the people and tools of the team. The
+        headers name no window (the tightest one's): an hour's or a day's limit shows here as
+        a limit of 10,000 or 100,000."""
+        if not self.limit or self.remaining is None:
+            return False
+        return self.remaining < self.limit / 3
+
     def describe(self) -> str:
         return f"API budget low: {self.remaining} of {self.limit} requests left this minute"
 

@@ -48,31 +48,90 @@ def error_response(
 
 
 class RateWindow:
-    """The service's per-team limit: a sliding window of request start times."""
+    """One of the service's per-team limits: a sliding window of admitted request starts."""
 
-    def __init__(self, limit: int | None, window: float = 60.0) -> None:
+    def __init__(self, name: str, limit: int, window: float) -> None:
+        self.name = name  # "minute", "hour" or "day" (v2's rateLimited details say which)
         self.limit = limit
         self.window = window
         self._starts: deque[float] = deque()
 
-    def admit(self) -> tuple[bool, dict[str, str]]:
-        now = time.monotonic()
+    def remaining(self, now: float) -> int:
         while self._starts and now - self._starts[0] >= self.window:
             self._starts.popleft()
-        limit = self.limit if self.limit is not None else 1_000_000
-        admitted = len(self._starts) < limit
+        return max(0, self.limit - len(self._starts))
+
+    def wait(self, now: float) -> float:
+        """Seconds until this window has room again (0: it has)."""
+        if self.remaining(now) > 0 or not self._starts:
+            return 0.0
+        return max(0.0, self._starts[0] + self.window - now)
+
+    def take(self, now: float) -> None:
+        self._starts.append(now)
+
+
+# The service's limits per team (docs 04): sliding windows of a minute, an hour and a day.
+TEAM_LIMITS = (("minute", 60.0, 300), ("hour", 3600.0, 10_000), ("day", 86400.0, 100_000))
+
+
+class TeamLimits:
+    """The team's budget as the service keeps it: a request is admitted when each of the three
+    windows has room. The headers do not say which window they describe (docs 04): they give
+    the one with the least left. `per_minute` None: no limit at all; a smaller one (tests) keeps
+    the hour's and the day's as documented. `clock`: seconds (a simulated day runs faster)."""
+
+    def __init__(
+        self,
+        per_minute: int | None = 300,
+        *,
+        per_hour: int = 10_000,
+        per_day: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.limit = per_minute
+        self.clock = clock
+        self.wall = wall  # the unix time X-RateLimit-Reset counts from
+        limits = {"minute": per_minute, "hour": per_hour, "day": per_day}
+        self.windows = (
+            []
+            if per_minute is None
+            else [
+                RateWindow(name, limits[name] or size, seconds)
+                for name, seconds, size in TEAM_LIMITS
+            ]
+        )
+        self.refused_by = ""  # the window the last refusal came from
+
+    def admit(self) -> tuple[bool, dict[str, str]]:
+        now = self.clock()
+        if not self.windows:
+            return True, {
+                "X-RateLimit-Limit": "1000000",
+                "X-RateLimit-Remaining": "1000000",
+                "X-RateLimit-Reset": str(math.ceil(self.wall())),
+            }
+        full = [w for w in self.windows if w.remaining(now) == 0]
+        admitted = not full
         if admitted:
-            self._starts.append(now)
-        oldest = self._starts[0] if self._starts else now
-        wait = max(0.0, oldest + self.window - now)
+            for window in self.windows:
+                window.take(now)
+        tightest = min(self.windows, key=lambda w: (w.remaining(now), -w.window))
+        wait = max((w.wait(now) for w in full), default=tightest.wait(now))
         headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(0, limit - len(self._starts))),
-            "X-RateLimit-Reset": str(math.ceil(time.time() + wait)),
+            "X-RateLimit-Limit": str(tightest.limit),
+            "X-RateLimit-Remaining": str(tightest.remaining(now)),
+            "X-RateLimit-Reset": str(math.ceil(self.wall() + wait)),
         }
         if not admitted:
+            binding = max(full, key=lambda w: w.wait(now))
+            self.refused_by = binding.name
             headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return admitted, headers
+
+    def window_named(self, name: str) -> RateWindow | None:
+        return next((w for w in self.windows if w.name == name), None)
 
 
 class DemoApi:
@@ -88,7 +147,7 @@ class DemoApi:
     ) -> None:
         self.store = store or DemoStore()
         self.api_keys = frozenset(api_keys)
-        self.rate = RateWindow(rate_limit)
+        self.rate = TeamLimits(rate_limit)
         self.faults = faults if faults is not None else FaultPlan()
         self.request_log: list[tuple[str, str]] = []
         self._request_ids = 0
@@ -179,7 +238,9 @@ class DemoApi:
 
     def _rate_details(self, headers: dict[str, str]) -> dict[str, Any]:
         reset = datetime.fromtimestamp(int(headers["X-RateLimit-Reset"]), UTC)
-        return {"window": "minute", "limit": self.rate.limit or 1_000_000, "resetAt": ts(reset)}
+        window = self.rate.window_named(self.rate.refused_by or "minute")
+        limit = window.limit if window is not None else 1_000_000
+        return {"window": self.rate.refused_by or "minute", "limit": limit, "resetAt": ts(reset)}
 
     # --- the wrapper every endpoint goes through --------------------------------------------
 
@@ -205,7 +266,7 @@ class DemoApi:
                     v2,
                     429,
                     "rateLimited" if v2 else "RATE_LIMITED",
-                    "Too many requests: 300 a minute per team",
+                    f"Too many requests: the team's limit for the {self.rate.refused_by} is used",
                     headers,
                     details,
                 )

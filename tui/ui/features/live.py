@@ -148,7 +148,12 @@ class LiveFeature(Feature):
         idle = now - self._last_input > IDLE_AFTER
         if idle:
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
-        self._next_poll = now + self.shell.settings.poll_interval * self._backoff
+        backoff = self._backoff
+        if self.shell.client.rate_limit.scarce:
+            # The team's hour or day is two-thirds spent (a team of many clients): as slow
+            # as when idle, whatever the user does, so what is left stays the people's.
+            backoff = MAX_BACKOFF
+        self._next_poll = now + self.shell.settings.poll_interval * backoff
         self.poll_now()
 
     def poll_now(self) -> None:

@@ -309,7 +309,7 @@ class MirrorFeature(Feature):
         if not shell.view_cache.store.writable:
             return False  # (a full disk, a read-only folder, a damaged file: nothing to spend)
         rate = shell.client.rate_limit
-        return not (rate.limit and rate.remaining is not None and rate.remaining < rate.limit / 3)
+        return not rate.scarce  # (the rest is the people's and the team's other tools')
 
     def _tick(self) -> None:
         self.walk_step()
