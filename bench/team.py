@@ -16,7 +16,9 @@ follows the app's own schedule, read from the app's constants rather than copied
 - the mirror (tui/ui/features/mirror.py, on by default with API v2): its walk at
   `mirror_share` of the minute's budget, resting QUIET_AFTER_INPUT after a key, one request a
   page of threads and one a thread's messages; once walked, the event log every EVENTS_EVERY
-  and the threads the service is still importing every SYNCING_RETRY;
+  and the threads the service is still importing after SYNCING_RETRY, doubling each time;
+- what the headers of a client's last answer say (RateLimitInfo.scarce: under a third of the
+  tightest window left): the walk and the log wait, live updates slow to their idle pace;
 - a refusal (429) is waited out as the client does (Retry-After); a person's action that meets
   one is counted, with the wait it added.
 
@@ -42,7 +44,12 @@ from tui.api.http import RateLimitInfo, RetryPolicy
 from tui.core.config import Settings
 from tui.demo.app import TEAM_LIMITS, TeamLimits
 from tui.ui.features.live import IDLE_AFTER, MAX_BACKOFF
-from tui.ui.features.mirror import EVENTS_EVERY, QUIET_AFTER_INPUT, SYNCING_RETRY
+from tui.ui.features.mirror import (
+    EVENTS_EVERY,
+    QUIET_AFTER_INPUT,
+    SYNCING_RETRY,
+    SYNCING_RETRY_MAX,
+)
 
 HOUR = 3600.0
 RETRY = RetryPolicy()  # the API client's, for a person's action
@@ -252,9 +259,20 @@ class Team:
                     client.walked_at = self.now
             self.at(self.now + self.walk_every, lambda: self.mirror(client))
             return
-        # Walked: the log every EVENTS_EVERY, the importing threads every SYNCING_RETRY.
+        # Walked: the log every EVENTS_EVERY; the threads still importing after SYNCING_RETRY,
+        # twice as long each time they still are (up to SYNCING_RETRY_MAX).
         self.at(self.now, lambda: self.kept_current(client, EVENTS_EVERY, 1))
-        self.at(self.now, lambda: self.kept_current(client, SYNCING_RETRY, IMPORTING))
+        self.at(self.now, lambda: self.importing(client, 0))
+
+    def importing(self, client: Client, tries: int) -> None:
+        if self.now >= client.day.stop or not IMPORTING:
+            return
+        if not client.rate.scarce:
+            for _ in range(IMPORTING):
+                self.ask(client)
+            tries += 1
+        wait = min(SYNCING_RETRY_MAX, SYNCING_RETRY * 2 ** max(0, tries - 1))
+        self.at(self.now + wait, lambda: self.importing(client, tries))
 
     def kept_current(self, client: Client, every: float, requests: int) -> None:
         if self.now >= client.day.stop:

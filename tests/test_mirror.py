@@ -562,3 +562,31 @@ async def test_where_the_log_ends_is_learned_without_applying_what_came_before(
         assert mirror.get_state("event_seq") == str(api.store.events.last_seq)
         assert mirror.get_state("events_learning") is None
         assert mirror.thread_wire("gone2499") is None  # (not applied: no such thread held)
+
+
+async def test_a_thread_that_stays_importing_is_read_again_less_and_less_often(
+    data_dir: Path,
+) -> None:
+    """#39: a thread the service never finishes importing was read every 30 s for as long
+    as the app ran. Each read that finds it still importing doubles the wait (up to an hour);
+    one that finds it done forgets it."""
+    import time
+
+    from tui.core.mirror import WalkItem
+    from tui.ui.features.mirror import SYNCING_RETRY, SYNCING_RETRY_MAX, MirrorRead
+
+    app, api = make_app(20, data_dir=data_dir, mirror="on", poll_interval=3600)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        thread_id = api.store._order[0].id
+        item = WalkItem(thread_id, None, "none")
+        waits = []
+        for _ in range(9):
+            app.mirror.on_mirror_read(MirrorRead("messages", item=item, syncing=True))
+            waits.append(app.mirror._retry_after[thread_id] - time.monotonic())
+        assert [round(w / SYNCING_RETRY) for w in waits[:4]] == [1, 2, 4, 8]
+        assert max(waits) <= SYNCING_RETRY_MAX and waits[-1] > SYNCING_RETRY_MAX - 5
+        app.mirror.on_mirror_read(MirrorRead("messages", item=item, syncing=False))
+        assert thread_id not in app.mirror._retry_after
+        app.mirror.on_mirror_read(MirrorRead("messages", item=item, syncing=True))
+        assert app.mirror._retry_after[thread_id] - time.monotonic() <= SYNCING_RETRY + 1

@@ -370,7 +370,7 @@ class AccountScreen(Screen[None]):
         """(After the thread list has shown them.)"""
         if self.first and self.inbox.freeze_heap:
             self.inbox.freeze_heap = False
-            self.call_after_refresh(freeze_long_lived)
+            self.inbox.call_after_refresh(freeze_long_lived)
         self.startup.mount_pending_panes()  # a first launch: its rows are painted, the rest follows
 
     def on_directory_loaded(self, message: DirectoryLoaded) -> None:

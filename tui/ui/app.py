@@ -170,9 +170,10 @@ class InboxApp(App[None]):
 
     @on(FeatureRequest)
     def _to_account(self, request: FeatureRequest) -> None:
-        """A request from a dialog (whose screen is the app's, not the account's), or one a
-        feature posted to the app: the account on screen's features take it."""
-        self.account.hand_to_feature(request)
+        """A request from a dialog (whose screen is the app's, not the account's): the account
+        on screen's features take it; one a feature posted to the app, its account's."""
+        account = request.for_account
+        (account if isinstance(account, AccountScreen) else self.account).hand_to_feature(request)
 
     # --- accounts (#38) -----------------------------------------------------------------------
 

@@ -3,7 +3,7 @@ superseded answer (the user has moved on) is recognised and dropped, never paint
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
@@ -22,6 +22,10 @@ class FeatureRequest(Message):
     """A pane or a dialog asks for something a feature does (send a reply, edit a field, load
     a page of the board): the app hands it to the feature with a handler of its name. (A
     first launch's first rows come back this way too: see ThreadsFeature._fetch_first_rows.)"""
+
+    # The account (its screen) the request is for, when it may not be the one on screen by
+    # the time it is handled; None: the one on screen (a dialog's, a pane's).
+    for_account: Any = None
 
 
 class DirectoryLoaded(Message):

@@ -63,7 +63,9 @@ class Startup:
             # The rows this view showed last time are painted first; the rest of the screen,
             # the models (pydantic) and the connection (httpx, the API client, the demo) come
             # after that frame. Input that arrives meanwhile waits for them (see holds).
-            app.call_after_refresh(self.complete)
+            # (The app's refresh, not the screen's: the screen's comes before the frame is
+            # written, and the rest would hold the first frame back.)
+            app.inbox.call_after_refresh(self.complete)
         elif app.backend is None and not app.view_cache.has_threads(app.thread_query):
             await self.first_launch()
         else:
@@ -115,7 +117,7 @@ class Startup:
         failed). Idempotent."""
         if self.panes_pending:
             self.panes_pending = False
-            self.account.call_after_refresh(self.mount_then_release)
+            self.account.inbox.call_after_refresh(self.mount_then_release)
 
     async def mount_then_release(self) -> None:
         if self.ending:

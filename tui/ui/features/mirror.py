@@ -42,7 +42,8 @@ RECHECK_EVERY = 60.0  # with no event log: seconds between looks at what changed
 OFFLINE_SCAN = 5000  # offline: the newest stored threads a view is looked for in
 OFFLINE_ROWS = 500  # offline: at most this many of a view's threads are shown
 LOG_KEPT = 7 * 86400.0  # seconds the service keeps events: a longer absence is a gap
-SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this
+SYNCING_RETRY = 30.0  # a thread the service is still importing: walked again after this,
+SYNCING_RETRY_MAX = 3600.0  # then twice as long each time it still is, up to an hour
 NOTICE_EVERY = 2.0  # seconds between looks at what happened to the store (said once)
 # Seconds between counts of the mirror for the status line: counting a large one blocks the
 # app (~90 ms at 2,000,000 messages), so it is done only after writes, and not often.
@@ -89,6 +90,7 @@ class MirrorFeature(Feature):
         self._busy = False  # a request of the walk is under way
         self._last_input = 0.0
         self._retry_after: dict[str, float] = {}  # thread ID -> monotonic time
+        self._still_importing: dict[str, int] = {}  # thread ID -> reads that found it so
         self._rechecking = False  # reading the newest pages for what changed
         self._recheck_cursor: Cursor | None = None
         self._next_recheck = 0.0
@@ -530,7 +532,15 @@ class MirrorFeature(Feature):
             thread_id, message.messages, links, older=message.next_cursor, syncing=message.syncing
         )
         if message.syncing and message.next_cursor is None:
-            self._retry_after[thread_id] = time.monotonic() + SYNCING_RETRY
+            # Read again later, and later each time it still is: a thread the service never
+            # finishes importing cost two requests a minute for as long as the app ran.
+            tries = self._still_importing.get(thread_id, 0)
+            self._still_importing[thread_id] = tries + 1
+            wait = min(SYNCING_RETRY_MAX, SYNCING_RETRY * 2**tries)
+            self._retry_after[thread_id] = time.monotonic() + wait
+        else:
+            self._still_importing.pop(thread_id, None)
+            self._retry_after.pop(thread_id, None)
 
     def on_mirror_failed(self, message: MirrorFailed) -> None:
         self._busy = False

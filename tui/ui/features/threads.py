@@ -107,12 +107,13 @@ class ThreadsFeature(Feature):
             self.post_message(RequestFailed(LOADING_THREADS, error, generation))
             self._first_rows_done()
             return
-        # To the account's screen, which hands it back (a FeatureRequest): a feature mounted
-        # with the first frame handles its own messages only once that frame is done (~60 ms
-        # later), and these rows are what the first frame waits for.
-        self.screen.post_message(
-            ThreadsFetched(generation, fetched, client.summarize_fetched(fetched))
-        )
+        # To the app, which hands it back (a FeatureRequest) to this account: a feature (and
+        # a screen) mounted with the first frame handles its own messages only once that
+        # frame is done (~60 ms later, measured: 534 ms to the first rows, 407 by the app),
+        # and these rows are what the first frame waits for.
+        fetched_rows = ThreadsFetched(generation, fetched, client.summarize_fetched(fetched))
+        fetched_rows.for_account = self.screen
+        self.app.post_message(fetched_rows)
 
     def on_threads_fetched(self, message: ThreadsFetched) -> None:
         if message.generation != self.shell.generation:
