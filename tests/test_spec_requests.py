@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from starlette.routing import Match, Mount, Route
@@ -123,6 +123,9 @@ def _values(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 def test_our_schema_checks_agree_with_jsonschema(data: st.DataObject) -> None:
     where, schema = data.draw(st.sampled_from(SCHEMAS))
     value = data.draw(_values(schema))
+    # (A pattern's `$` is ECMA-262's, as JSON Schema says: it does not match before a final
+    # newline. jsonschema uses Python's re, whose `$` does: "a\n" would pass there alone.)
+    assume(not (isinstance(value, str) and value.endswith("\n") and "pattern" in str(schema)))
     ours = not spec_for("v2").schemas.issues(schema, value, ())
     theirs = Draft202012Validator(_closed(schema)).is_valid(value)
     assert ours == theirs, f"{where}: {value!r}: ours {ours}, jsonschema {theirs}"
