@@ -17,6 +17,8 @@ follows the app's own schedule, read from the app's constants rather than copied
   `mirror_share` of the minute's budget, resting QUIET_AFTER_INPUT after a key, one request a
   page of threads and one a thread's messages; once walked, the event log every EVENTS_EVERY
   and the threads the service is still importing after SYNCING_RETRY, doubling each time;
+- the mirror's own budget (tui/api/pacing.py's BackgroundBudget): its share of the team's
+  minute, and a fifth of the hour and of the day;
 - what the headers of a client's last answer say (RateLimitInfo.scarce: under a third of the
   tightest window left): the walk and the log wait, live updates slow to their idle pace;
 - a refusal (429) is waited out as the client does (Retry-After); a person's action that meets
@@ -41,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from tui.api.http import RateLimitInfo, RetryPolicy
+from tui.api.pacing import BackgroundBudget
 from tui.core.config import Settings
 from tui.demo.app import TEAM_LIMITS, TeamLimits
 from tui.ui.features.live import IDLE_AFTER, MAX_BACKOFF
@@ -95,6 +98,7 @@ class Client:
     paused_until: float = 0.0  # the mirror, after a refusal
     # What the last answer's headers said of the team's budget (the tightest window's).
     rate: RateLimitInfo = field(default_factory=RateLimitInfo)
+    budget: BackgroundBudget | None = None  # the mirror's share of the minute, hour and day
 
 
 @dataclass
@@ -129,6 +133,7 @@ class Team:
         ]
         self.rngs = [random.Random(seed * 7919 + i) for i in range(size)]
         for client in self.clients:
+            client.budget = BackgroundBudget(self.settings.mirror_share, clock=lambda: self.now)
             self.at(client.day.start, partial(self.start, client))
 
     # --- the clock ---------------------------------------------------------------------------
@@ -247,7 +252,8 @@ class Team:
         if client.walk_left > 0:
             quiet = self.now - client.last_input < QUIET_AFTER_INPUT
             leaves = client.rate.scarce
-            if quiet or leaves or self.now < client.paused_until:
+            spent = client.budget is not None and not client.budget.try_acquire()
+            if quiet or leaves or spent or self.now < client.paused_until:
                 self.at(max(self.now + 1.0, client.paused_until), lambda: self.mirror(client))
                 return
             wait = self.ask(client)
@@ -267,7 +273,7 @@ class Team:
     def importing(self, client: Client, tries: int) -> None:
         if self.now >= client.day.stop or not IMPORTING:
             return
-        if not client.rate.scarce:
+        if not client.rate.scarce and (client.budget is None or client.budget.try_acquire()):
             for _ in range(IMPORTING):
                 self.ask(client)
             tries += 1
@@ -277,9 +283,9 @@ class Team:
     def kept_current(self, client: Client, every: float, requests: int) -> None:
         if self.now >= client.day.stop:
             return
-        if client.rate.scarce:  # (as the walk's steps)
+        if client.rate.scarce or (client.budget and not client.budget.try_acquire()):
             self.at(self.now + every, lambda: self.kept_current(client, every, requests))
-            return
+            return  # (as the walk's steps)
         waited = max([self.ask(client) for _ in range(requests)], default=0.0)
         self.at(self.now + max(every, waited), lambda: self.kept_current(client, every, requests))
 

@@ -69,3 +69,21 @@ def test_no_window_ever_holds_more_than_the_limit(gaps: list[float], limit: int)
 def test_invalid_budget() -> None:
     with pytest.raises(ValueError):
         RequestBudget(0)
+
+
+def test_background_work_keeps_within_its_share_of_the_hour_and_the_day() -> None:
+    """#39: a tenth of the minute (30) kept up all day would be 43,200 requests, 43% of the
+    team's day; the background budget holds it to a fifth of the hour and of the day."""
+    from tui.api.pacing import BackgroundBudget
+
+    now = [0.0]
+    budget = BackgroundBudget(0.1, clock=lambda: now[0])
+    taken: list[float] = []
+    while now[0] < 86400:
+        if budget.try_acquire():
+            taken.append(now[0])
+        now[0] += 1.0
+    assert len(taken) == 20_000  # the day's fifth, then nothing more that day
+    assert max(sum(1 for t in taken if s <= t < s + 60) for s in range(0, 7200, 60)) == 30
+    assert sum(1 for t in taken if t < 3600) == 1_800  # the minute's pace, under the hour's 2,000
+    assert taken[-1] < 12 * 3600  # spent by the afternoon when walked flat out

@@ -69,3 +69,41 @@ class RequestBudget:
             while (wait := self.delay()) > 0:
                 await asyncio.sleep(wait)
             self._starts.append(self._clock())
+
+
+# The service's limits per team (docs 04): 300 a minute, 10,000 an hour, 100,000 a day.
+TEAM_MINUTE, TEAM_HOUR, TEAM_DAY = 300, 10_000, 100_000
+
+
+class BackgroundBudget:
+    """What one client's background work (the mirror's walk, its log, its re-reads) may spend:
+    a share of each of the team's three windows, from the documented limits (a client sees
+    only the tightest window in the headers, and the others' spending not at all). The
+    minute's share paces it; the hour's and the day's keep a walk kept up all day within a
+    known part of the team's hour and day: a tenth of the minute is 1,800 an hour, so the hour
+    and the day get twice the share (a fifth: 2,000 an hour, 20,000 a day)."""
+
+    def __init__(self, share: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = max(1, int(TEAM_MINUTE * share))
+        self.windows = (
+            RequestBudget(self.per_minute, 60.0, clock=clock),
+            RequestBudget(max(1, int(TEAM_HOUR * 2 * share)), 3600.0, clock=clock),
+            RequestBudget(max(1, int(TEAM_DAY * 2 * share)), 86400.0, clock=clock),
+        )
+
+    @property
+    def max_requests(self) -> int:
+        return self.per_minute
+
+    @property
+    def used(self) -> int:
+        """In the last minute."""
+        return self.windows[0].used
+
+    def try_acquire(self) -> bool:
+        """A slot in each window if each has one now; never waits."""
+        if any(window.delay() > 0 for window in self.windows):
+            return False
+        for window in self.windows:
+            window.try_acquire()
+        return True

@@ -24,7 +24,7 @@ from textual import work
 from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
-from tui.api.pacing import RequestBudget
+from tui.api.pacing import BackgroundBudget
 from tui.core.query import MAX_LIMIT, InboxView, SortOrder, ThreadQuery
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
@@ -101,8 +101,8 @@ class MirrorFeature(Feature):
         self.progress = ""  # the status line's word on the walk
         self._counted_at = -RECOUNT_EVERY  # when the progress was last counted (monotonic)
         self._written = False  # the walk wrote since that count
-        share = shell.settings.mirror_share
-        self.budget = RequestBudget(max(1, int(300 * share)), 60.0)
+        # Its share of the team's minute, hour and day (tui/api/pacing.py).
+        self.budget = BackgroundBudget(shell.settings.mirror_share)
 
     @property
     def enabled(self) -> bool:
