@@ -1,7 +1,8 @@
 """AccountScreen: one account's inbox (#38). Its panes, its connection, its stores and its
-features, wired; the app (tui/ui/app.py) keeps one for each account visited, each in its own
-Textual mode, so switching back to one shows it at once, exactly as it was left: view, filters,
-cursor, open conversation, what the composer holds, what is still leaving.
+features, wired; the app (tui/ui/app.py) keeps one for each account visited (installed: Textual
+keeps it when another account's replaces it), so switching back to one shows it at once,
+exactly as it was left: view, filters, cursor, open conversation, what the composer holds,
+what is still leaving.
 
 Data flows one way: widgets post messages, features call the client in workers, results come
 back as messages (tui/ui/messages.py) and update the widgets.

@@ -177,8 +177,8 @@ class ProspectSidebar(VerticalScroll, can_focus=True):
     def show_crm(self, lines: list[str] | None) -> None:
         """CRM prospects matching this one (None: no CRM configured, the section hides).
         Nothing while the fields are not mounted yet: the next show fills them."""
-        if not self.filled:
-            return
+        if not self.filled or len(self.query("#sb-crm-heading, #sb-crm")) < 2:
+            return  # (or the app is closing: its fields are gone before a late answer)
         for widget_id in ("sb-crm-heading", "sb-crm"):
             self.query_one(f"#{widget_id}").set_class(lines is None, "-hidden")
         if lines is not None:
