@@ -252,8 +252,10 @@ class Team:
         if client.walk_left > 0:
             quiet = self.now - client.last_input < QUIET_AFTER_INPUT
             leaves = client.rate.scarce
-            spent = client.budget is not None and not client.budget.try_acquire()
-            if quiet or leaves or spent or self.now < client.paused_until:
+            resting = quiet or leaves or self.now < client.paused_until
+            # (A slot is taken only by a step that goes: as MirrorFeature.walk_step.)
+            spent = not resting and client.budget is not None and not client.budget.try_acquire()
+            if resting or spent:
                 self.at(max(self.now + 1.0, client.paused_until), lambda: self.mirror(client))
                 return
             wait = self.ask(client)

@@ -87,3 +87,13 @@ def test_background_work_keeps_within_its_share_of_the_hour_and_the_day() -> Non
     assert max(sum(1 for t in taken if s <= t < s + 60) for s in range(0, 7200, 60)) == 30
     assert sum(1 for t in taken if t < 3600) == 1_800  # the minute's pace, under the hour's 2,000
     assert taken[-1] < 12 * 3600  # spent by the afternoon when walked flat out
+
+
+def test_background_work_never_takes_more_than_a_fifth_of_the_hour_or_the_day() -> None:
+    from tui.api.pacing import BackgroundBudget
+
+    for share in (0.01, 0.1, 0.3, 0.5):
+        budget = BackgroundBudget(share)
+        minute, hour, day = (window.max_requests for window in budget.windows)
+        assert minute == max(1, int(300 * share))
+        assert hour <= 2_000 and day <= 20_000

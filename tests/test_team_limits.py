@@ -107,3 +107,30 @@ async def test_live_updates_slow_down_when_the_teams_hour_is_two_thirds_spent() 
         live._poll_tick()
         assert live._next_poll - time.monotonic() > interval * MAX_BACKOFF - 1
         assert not app.mirror._may_walk()
+
+
+def test_the_headers_name_the_window_with_the_smallest_share_left_and_when_it_empties() -> None:
+    """An hour two-thirds spent is tighter than a minute half spent, though it has more left:
+    the headers describe the hour (so a client sees it coming), and Reset says when its oldest
+    request leaves it."""
+    clock = Clock()
+    limits = TeamLimits(300, per_hour=600, clock=clock, wall=lambda: 1_000_000.0 + clock.now)
+    for _ in range(400):  # 400 of the hour's 600 over seven minutes
+        clock.now += 1.0
+        assert limits.admit()[0]
+    clock.now += 60.0  # the minute is empty again
+    ok, headers = limits.admit()
+    assert ok and headers["X-RateLimit-Limit"] == "600"
+    assert headers["X-RateLimit-Remaining"] == "199"
+    assert int(headers["X-RateLimit-Reset"]) == 1_000_000 + 1 + 3600
+
+
+def test_the_status_line_names_the_window_and_polling_stops_only_near_its_end() -> None:
+    from tui.api.http import RateLimitInfo
+
+    hour = RateLimitInfo(limit=10_000, remaining=199)
+    assert "199 of 10000 requests left this hour" in hour.describe()
+    assert hour.scarce and not hour.low  # slower, not stopped, with 199 left
+    assert RateLimitInfo(limit=10_000, remaining=25).low
+    assert "left this minute" in RateLimitInfo(limit=300, remaining=20).describe()
+    assert "left today" in RateLimitInfo(limit=100_000, remaining=20).describe()

@@ -19,13 +19,13 @@ def test_one_client_walks_at_the_mirrors_share_and_never_meets_a_429() -> None:
     assert sum(tally.per_hour) == tally.requests
 
 
-def test_twenty_clients_fill_the_hour_yet_their_people_never_meet_a_429() -> None:
+def test_twenty_clients_leave_a_third_of_the_hour_to_their_people() -> None:
     """#39's rule for clients on their own: background work (the walk, the log, live updates)
-    leaves the last third of the tightest window to the people (RateLimitInfo.scarce), so
-    with twenty clients walking the hour is full and not one action is refused."""
+    leaves the last third of the tightest window to the people (RateLimitInfo.scarce): with
+    twenty clients walking, the hour fills to about two-thirds and stays there, and not one
+    action is refused."""
     row = simulate(20, threads=3000)
-    assert row["busiest hour (% of 10,000)"] >= 95
-    assert row["requests in the busiest hour"] <= 10_000  # the window holds, never more
+    assert 60 <= row["busiest hour (% of 10,000)"] <= 80
     assert row["people's actions"] > 4000
     assert row["actions that met a 429"] == 0
-    assert row["requests in the day"] <= 100_000
+    assert row["refused (429) in the day"] == 0

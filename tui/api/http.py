@@ -62,7 +62,9 @@ class RateLimitInfo:
         """Few requests left in the window: background work should wait for the reset."""
         if self.limit is None or self.remaining is None:
             return False
-        return self.remaining <= max(5, self.limit // 10)
+        # (A tenth of the minute's; of an hour's or a day's, a tenth would stop polling for
+        # the rest of it while a thousand requests were still left.)
+        return self.remaining <= max(5, min(self.limit // 10, 30))
 
     @property
     def scarce(self) -> bool:
@@ -75,7 +77,11 @@ class RateLimitInfo:
         return self.remaining < self.limit / 3
 
     def describe(self) -> str:
-        return f"API budget low: {self.remaining} of {self.limit} requests left this minute"
+        """In words, naming the window by its documented limit (the headers name none)."""
+        window = {300: "this minute", 10_000: "this hour", 100_000: "today"}.get(
+            self.limit or 0, "in this window"
+        )
+        return f"API budget low: {self.remaining} of {self.limit} requests left {window}"
 
 
 def encode_segment(value: str) -> str:

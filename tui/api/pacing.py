@@ -73,6 +73,7 @@ class RequestBudget:
 
 # The service's limits per team (docs 04): 300 a minute, 10,000 an hour, 100,000 a day.
 TEAM_MINUTE, TEAM_HOUR, TEAM_DAY = 300, 10_000, 100_000
+MAX_LONGER_SHARE = 0.2  # of the hour and the day, whatever the minute's share
 
 
 class BackgroundBudget:
@@ -81,14 +82,16 @@ class BackgroundBudget:
     only the tightest window in the headers, and the others' spending not at all). The
     minute's share paces it; the hour's and the day's keep a walk kept up all day within a
     known part of the team's hour and day: a tenth of the minute is 1,800 an hour, so the hour
-    and the day get twice the share (a fifth: 2,000 an hour, 20,000 a day)."""
+    and the day get twice the share, and never more than a fifth (2,000 an hour, 20,000 a
+    day)."""
 
     def __init__(self, share: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = max(1, int(TEAM_MINUTE * share))
+        longer = min(MAX_LONGER_SHARE, 2 * share)  # (mirror_share may be up to a half)
         self.windows = (
             RequestBudget(self.per_minute, 60.0, clock=clock),
-            RequestBudget(max(1, int(TEAM_HOUR * 2 * share)), 3600.0, clock=clock),
-            RequestBudget(max(1, int(TEAM_DAY * 2 * share)), 86400.0, clock=clock),
+            RequestBudget(max(1, int(TEAM_HOUR * longer)), 3600.0, clock=clock),
+            RequestBudget(max(1, int(TEAM_DAY * longer)), 86400.0, clock=clock),
         )
 
     @property

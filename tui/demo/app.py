@@ -70,6 +70,14 @@ class RateWindow:
     def take(self, now: float) -> None:
         self._starts.append(now)
 
+    def reset_in(self, now: float) -> float:
+        """Seconds until the oldest request in the window leaves it (0: the window is empty)."""
+        self.remaining(now)
+        return max(0.0, self._starts[0] + self.window - now) if self._starts else 0.0
+
+    def share_left(self, now: float) -> float:
+        return self.remaining(now) / self.limit
+
 
 # The service's limits per team (docs 04): sliding windows of a minute, an hour and a day.
 TEAM_LIMITS = (("minute", 60.0, 300), ("hour", 3600.0, 10_000), ("day", 86400.0, 100_000))
@@ -78,8 +86,9 @@ TEAM_LIMITS = (("minute", 60.0, 300), ("hour", 3600.0, 10_000), ("day", 86400.0,
 class TeamLimits:
     """The team's budget as the service keeps it: a request is admitted when each of the three
     windows has room. The headers do not say which window they describe (docs 04): they give
-    the one with the least left. `per_minute` None: no limit at all; a smaller one (tests) keeps
-    the hour's and the day's as documented. `clock`: seconds (a simulated day runs faster)."""
+    the one with the smallest share left, and when it empties (Reset). `per_minute` None: no
+    limit at all; a smaller one (tests) keeps the hour's and the day's as documented. `clock`:
+    seconds (a simulated day runs faster)."""
 
     def __init__(
         self,
@@ -117,12 +126,14 @@ class TeamLimits:
         if admitted:
             for window in self.windows:
                 window.take(now)
-        tightest = min(self.windows, key=lambda w: (w.remaining(now), -w.window))
-        wait = max((w.wait(now) for w in full), default=tightest.wait(now))
+        # The window with the smallest share left (an hour two-thirds spent is tighter than a
+        # minute half spent, though it has more left): what a client budgets by.
+        tightest = min(self.windows, key=lambda w: (w.share_left(now), -w.window))
+        wait = max((w.wait(now) for w in full), default=0.0)
         headers = {
             "X-RateLimit-Limit": str(tightest.limit),
             "X-RateLimit-Remaining": str(tightest.remaining(now)),
-            "X-RateLimit-Reset": str(math.ceil(self.wall() + wait)),
+            "X-RateLimit-Reset": str(math.ceil(self.wall() + tightest.reset_in(now))),
         }
         if not admitted:
             binding = max(full, key=lambda w: w.wait(now))

@@ -187,6 +187,12 @@ class InboxApp(App[None]):
             # the switch follows it. (The key is off under a dialog.)
             if not retried:
                 self.call_after_refresh(self.switch_account, name, True)
+            else:
+                self.notify(
+                    f"Close the dialog to switch to {one_line(name, 40)}.",
+                    severity="warning",
+                    markup=False,
+                )
             return
         screen = self.visited.get(name)
         if screen is None:
