@@ -134,3 +134,41 @@ def test_the_status_line_names_the_window_and_polling_stops_only_near_its_end() 
     assert RateLimitInfo(limit=10_000, remaining=25).low
     assert "left this minute" in RateLimitInfo(limit=300, remaining=20).describe()
     assert "left today" in RateLimitInfo(limit=100_000, remaining=20).describe()
+
+
+async def test_background_work_does_not_wait_out_a_429_but_a_persons_request_does() -> None:
+    """A walk's request that meets a 429 is raised at once (the mirror pauses): retrying it
+    spent up to four requests of the team's busiest window. A person's request still waits
+    it out and tries again."""
+    import asyncio
+
+    from tui.api import RetryPolicy
+    from tui.api.errors import RateLimited
+    from tui.api.http import in_background
+    from tui.backend import demo_backend
+    from tui.demo import Fault
+
+    api = DemoApi(DemoStore(SeedConfig(threads=5)))
+    backend = demo_backend(api, retry=RetryPolicy(base_delay=0.01, max_delay=0.02))
+    client = backend.client
+
+    async def walk_step() -> None:
+        in_background()
+        await client.list_events(None, limit=10)
+
+    try:
+        api.faults.add(Fault(status=429, retry_after=0.01, path_prefix="/events"), times=1)
+        before = len(api.request_log)
+        try:
+            await asyncio.create_task(walk_step())
+        except RateLimited:
+            pass
+        else:
+            raise AssertionError("the walk's 429 was retried")
+        assert len(api.request_log) - before == 1
+        api.faults.add(Fault(status=429, retry_after=0.01, path_prefix="/events"), times=1)
+        before = len(api.request_log)
+        await client.list_events(None, limit=10)  # (a person's: this task is not background)
+        assert len(api.request_log) - before == 2
+    finally:
+        await backend.aclose()

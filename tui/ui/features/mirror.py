@@ -24,6 +24,7 @@ from textual import work
 from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
+from tui.api.http import in_background
 from tui.api.pacing import BackgroundBudget
 from tui.core.query import MAX_LIMIT, InboxView, SortOrder, ThreadQuery
 from tui.ui.describe import describe_error
@@ -365,6 +366,7 @@ class MirrorFeature(Feature):
 
     @work(group="mirror", exclusive=True)
     async def _read_events(self, after: int | None) -> None:
+        in_background()  # (a 429 pauses the walk: see on_mirror_failed)
         try:
             page = await self.shell.client.list_events(after, limit=1000)
         except NotFound:
@@ -383,6 +385,7 @@ class MirrorFeature(Feature):
 
     @work(group="mirror", exclusive=True)
     async def _read_thread(self, item: WalkItem) -> None:
+        in_background()  # (a 429 pauses the walk: see on_mirror_failed)
         try:
             thread = await self.shell.client.get_thread(item.thread_id)
         except InboxError as error:
@@ -392,6 +395,7 @@ class MirrorFeature(Feature):
 
     @work(group="mirror", exclusive=True)
     async def _read_threads(self, query: ThreadQuery) -> None:
+        in_background()  # (a 429 pauses the walk: see on_mirror_failed)
         try:
             page = await self.shell.client.list_threads(query)
         except InboxError as error:
@@ -404,6 +408,7 @@ class MirrorFeature(Feature):
     async def _read_messages(self, item: WalkItem) -> None:
         from tui.core.model import Cursor
 
+        in_background()  # (a 429 pauses the walk: see on_mirror_failed)
         if item.reads_newest:  # newest first, down to what the mirror holds
             cursor = self._newest_cursors.get(item.thread_id)
         elif item.cursor is not None:
