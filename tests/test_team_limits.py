@@ -144,7 +144,7 @@ async def test_background_work_does_not_wait_out_a_429_but_a_persons_request_doe
 
     from tui.api import RetryPolicy
     from tui.api.errors import RateLimited
-    from tui.api.http import in_background
+    from tui.api.pacing import in_background
     from tui.backend import demo_backend
     from tui.demo import Fault
 

@@ -11,7 +11,6 @@ import asyncio
 import json
 import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 from urllib.parse import quote
@@ -19,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from tui.api.errors import InboxError, NotText, RateLimited, TransportError
-from tui.api.pacing import RequestBudget
+from tui.api.pacing import RequestBudget, is_background
 from tui.api.service import UNSET
 from tui.core.text import broken_strings, unsendable
 
@@ -48,17 +47,6 @@ class RetryPolicy:
         """Full jitter: a random delay up to base * 2^attempt, capped."""
         ceiling = min(self.max_delay, self.base_delay * (2**attempt))
         return rng.uniform(ceiling / 2, ceiling)
-
-
-# Background work (the mirror's walk): its task says so, and a 429 is not waited out and
-# retried for it (one more request on the team's busiest window); it pauses instead.
-_BACKGROUND: ContextVar[bool] = ContextVar("inbox_background", default=False)
-
-
-def in_background() -> None:
-    """The requests this task makes from now on are background work (call it at a worker's
-    start: each task has its own context): a 429 is raised at once, not retried."""
-    _BACKGROUND.set(True)
 
 
 @dataclass
@@ -293,7 +281,7 @@ class HttpCore:
             except InboxError as exc:
                 if attempt + 1 >= self.retry.max_attempts or not may_retry(exc):
                     raise
-                if isinstance(exc, RateLimited) and _BACKGROUND.get():
+                if isinstance(exc, RateLimited) and is_background():
                     raise
                 delay = self.retry.backoff(attempt, self._rng)
                 if exc.retry_after is not None:

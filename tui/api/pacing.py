@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 
 
 class RequestBudget:
@@ -110,3 +111,19 @@ class BackgroundBudget:
         for window in self.windows:
             window.try_acquire()
         return True
+
+
+# Background work (the mirror's walk): its task says so, and a 429 is not waited out and
+# retried for it (one more request on the team's busiest window); it pauses instead. (Here,
+# not in tui/api/http.py: the first frame's path imports this module, never httpx.)
+_BACKGROUND: ContextVar[bool] = ContextVar("inbox_background", default=False)
+
+
+def in_background() -> None:
+    """The requests this task makes from now on are background work (call it at a worker's
+    start: each task has its own context): a 429 is raised at once, not retried."""
+    _BACKGROUND.set(True)
+
+
+def is_background() -> bool:
+    return _BACKGROUND.get()

@@ -24,8 +24,7 @@ from textual import work
 from textual.message import Message
 
 from tui.api.errors import ApiError, AuthError, InboxError, NotFound, RateLimited
-from tui.api.http import in_background
-from tui.api.pacing import BackgroundBudget
+from tui.api.pacing import BackgroundBudget, in_background
 from tui.core.query import MAX_LIMIT, InboxView, SortOrder, ThreadQuery
 from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
