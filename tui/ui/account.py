@@ -222,7 +222,7 @@ class AccountScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("inbox-tui", id="brand")
-            yield ViewTabs(self.settings.api_version, active=self.thread_query.inbox, id="views")
+            yield ViewTabs(self.settings.api_version, id="views")
             yield Label("", id="link-alerts")  # account links that cannot send
             yield Label("", id="backend-badge")
         yield FilterChips("", id="filter-chips")

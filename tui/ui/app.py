@@ -101,7 +101,7 @@ class InboxApp(App[None]):
         keymap, self.key_problems = key_overrides(settings.keys)
         if keymap:
             self.set_keymap(keymap)
-        # The account on screen, and each one visited (by name), with its mode.
+        # The account on screen, and each one visited (by name).
         self.account = AccountScreen(self, settings, backend=backend, typed_ahead=typed_ahead)
         self.visited: dict[str, AccountScreen] = {settings.account: self.account}
         # The others' watch and the switch (its key is "accounts.switch_account").
@@ -304,7 +304,8 @@ class InboxApp(App[None]):
         self.notify(message, title="Do you want to quit?", markup=False)
 
     async def on_unmount(self) -> None:
-        self.visited[next(iter(self.visited))].startup.end()
+        for account in self.visited.values():
+            account.startup.end()  # (the first account's start watched the terminal)
         self.window_title.restore()
         for account in self.visited.values():
             await account.close()

@@ -15,7 +15,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
@@ -146,19 +146,6 @@ class AccountsFeature(Feature):
         return backend
 
     # --- switching ---------------------------------------------------------------------------
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """The app's toast: it names the account itself (its shell, the first account's
-        screen, would call it another account's while away)."""
-        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def others(self) -> list[str]:
         here = self.on_screen()
@@ -301,7 +288,7 @@ class AccountsFeature(Feature):
         last = named[-1]
         words = (last.text or "").strip().splitlines()
         more = f" (and {len(event.news) - 1} more)" if len(event.news) > 1 else ""
-        self.notify(
+        self.app.notify(  # (the app's, naming the account itself: see on_account_watch_failed)
             f"{one_line(last.sender, 40)}: {one_line(words[0] if words else '', 80)}{more}",
             title=f"{one_line(event.name, 40)} · another account",
             timeout=10,
@@ -325,7 +312,7 @@ class AccountsFeature(Feature):
             return
         watched.said.add(kind)
         why = watched.stopped or f"{error} (tried again in {round(delay / 60)} min)"
-        self.notify(
+        self.app.notify(  # (the app's: this feature's shell, the first screen, may be away)
             f"{one_line(event.name, 40)} is not being watched: {one_line(why, 160)}",
             severity="warning",
             timeout=8,

@@ -9,13 +9,7 @@ from tui.core.query import InboxView
 
 
 class ViewTabs(Tabs):
-    def __init__(
-        self,
-        api_version: ApiVersion,
-        *,
-        active: InboxView = InboxView.DEFAULT,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, api_version: ApiVersion, *, id: str | None = None) -> None:
         super().__init__(
             *(
                 Tab(self.label_of(view), id=self.tab_id(view))
@@ -23,7 +17,6 @@ class ViewTabs(Tabs):
                 # The All view is v2's folder=all: v1 has no such view.
                 if view is not InboxView.ALL or api_version != "v1"
             ),
-            active=self.tab_id(active),  # (the view shown: an account switched back to's)
             id=id,
         )
 
