@@ -224,3 +224,48 @@ async def v2(demo_api: DemoApi, sleeps: SleepRecorder) -> AsyncIterator[V2Api]:
     assert isinstance(api_client, V2Api)
     yield api_client
     await api_client.aclose()
+
+
+# --- PostgreSQL, for the relay's tests: a real server, started from the installed programs in
+# a folder of its own, once per worker that needs it; each test gets a database of its own.
+REQUIRE_POSTGRES = "INBOX_TUI_REQUIRE_POSTGRES"  # set by .ci/run: missing is a failure
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    from tui.relay.local_pg import LocalPostgres, server_programs
+
+    if server_programs() is None:
+        why = "PostgreSQL's server programs (initdb, pg_ctl) are not installed"
+        if os.environ.get(REQUIRE_POSTGRES):
+            pytest.fail(f"{why}, and {REQUIRE_POSTGRES} says the relay's tests must run")
+        pytest.skip(f"{why}: the relay's tests did not run")
+    with tempfile.TemporaryDirectory(prefix="inbox-pg-") as folder:
+        server = LocalPostgres(Path(folder))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+_databases = 0
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: object) -> Iterator[str]:
+    """A new, empty database on the worker's server."""
+    import psycopg
+
+    from tui.relay.local_pg import LocalPostgres
+
+    assert isinstance(postgres_server, LocalPostgres)
+    global _databases
+    _databases += 1
+    name = f"t{os.getpid()}_{_databases}"
+    admin = postgres_server.dsn.replace("dbname=inbox_relay", "dbname=postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield postgres_server.dsn.replace("dbname=inbox_relay", f"dbname={name}")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -97,3 +97,18 @@ def test_background_work_never_takes_more_than_a_fifth_of_the_hour_or_the_day() 
         minute, hour, day = (window.max_requests for window in budget.windows)
         assert minute == max(1, int(300 * share))
         assert hour <= 2_000 and day <= 20_000
+
+
+def test_a_longer_share_is_the_hour_and_the_days_as_given() -> None:
+    """The team relay's budget: its share of the minute, and the same of the hour and the day
+    (past the clients' fifth); without `longer`, as before."""
+    from tui.api.pacing import BackgroundBudget
+
+    windows = BackgroundBudget(0.3, longer=0.3).windows
+    assert [window.max_requests for window in windows] == [90, 3_000, 30_000]
+    assert [w.max_requests for w in BackgroundBudget(0.3).windows] == [90, 2_000, 20_000]
+    assert [w.max_requests for w in BackgroundBudget(0.1, longer=None).windows] == [
+        30,
+        2_000,
+        20_000,
+    ]

@@ -84,11 +84,19 @@ class BackgroundBudget:
     minute's share paces it; the hour's and the day's keep a walk kept up all day within a
     known part of the team's hour and day: a tenth of the minute is 1,800 an hour, so the hour
     and the day get twice the share, and never more than a fifth (2,000 an hour, 20,000 a
-    day)."""
+    day). `longer`: this share of the hour and of the day instead, as given (the team relay's,
+    the team's one background reader: tui/relay/schedule.py's RELAY_SHARE of all three)."""
 
-    def __init__(self, share: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        share: float,
+        *,
+        longer: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_minute = max(1, int(TEAM_MINUTE * share))
-        longer = min(MAX_LONGER_SHARE, 2 * share)  # (mirror_share may be up to a half)
+        if longer is None:
+            longer = min(MAX_LONGER_SHARE, 2 * share)  # (mirror_share may be up to a half)
         self.windows = (
             RequestBudget(self.per_minute, 60.0, clock=clock),
             RequestBudget(max(1, int(TEAM_HOUR * longer)), 3600.0, clock=clock),

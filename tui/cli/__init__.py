@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
         "429=0.1,5xx=0.1,slow=0.1,drop=0.05,malformed=0.05,401after=500 "
         "(also slow_seconds=, retry_after=, seed=)",
     )
+    from tui.relay.command import add_relay_parser
+
+    add_relay_parser(sub)
     set_key = sub.add_parser(
         "set-key",
         help="store the API key in the config file (asked without echo)",
@@ -190,6 +193,10 @@ def _command(argv: Sequence[str] | None) -> int | tuple[Settings, list[str]]:
         resume_collection()
     if args.command == "demo-server":
         return run_demo_server(args)
+    if args.command == "relay":
+        from tui.relay.command import run_relay
+
+        return run_relay(args)
     named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)
     if named is not None and not named.is_file():
         # A config file asked for by name must be there: silently running without it would

@@ -5,11 +5,11 @@ from __future__ import annotations
 # Of the team's minute; the hour and the day get the same share (the relay is the team's one
 # background reader: 90 a minute, 3,000 an hour, 30,000 a day).
 RELAY_SHARE = 0.3
-# The event log is read this often while webhooks arrive (a gap or a lost delivery shows in
-# it), and this often when none have come for WEBHOOKS_QUIET seconds (or none are set up).
+# The event log is read this often when webhooks are set up (a lost delivery shows in it;
+# a gap in the deliveries' seq is read at once), and this often when they are not. A quiet
+# evening brings no webhooks, and that is no reason to poll harder.
 LOG_EVERY_WITH_WEBHOOKS = 120.0
 LOG_EVERY = 15.0
-WEBHOOKS_QUIET = 600.0
 # A thread the service is still importing is read again after this, doubling up to the most.
 SYNCING_RETRY = 30.0
 SYNCING_RETRY_MAX = 3600.0

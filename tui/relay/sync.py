@@ -1,0 +1,338 @@
+"""The relay's reading of the service: the team's data walked once, then kept current.
+
+- The walk: the directory, the event log's end (so nothing changed during the walk is
+  missed), every thread (100 a page, folder `all`, profile and contact embedded), then each
+  thread's messages, newest threads first. Where it stands is stored, so a restarted relay
+  goes on from there.
+- Keeping current: events, from webhooks (checked and handed in by the server) or from the
+  event log (read every LOG_EVERY_WITH_WEBHOOKS when webhooks are set up, LOG_EVERY when not,
+  and at once for a gap in the webhooks' seq or after a write). Each event's object is read
+  again once per batch, however many events name it; then the events go in the relay's log,
+  announced.
+- Its budget: RELAY_SHARE of each of the team's windows, and it waits while the headers say
+  the team's tightest window is scarce. Its 429s are not retried (background work).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from tui.api.errors import InboxError, NotFound
+from tui.api.pacing import BackgroundBudget, in_background
+from tui.relay.schedule import (
+    LOG_EVERY,
+    LOG_EVERY_WITH_WEBHOOKS,
+    RELAY_SHARE,
+    SYNCING_RETRY,
+    SYNCING_RETRY_MAX,
+)
+
+if TYPE_CHECKING:
+    from tui.api.http import HttpCore, RateLimitInfo
+    from tui.relay.store import RelayStore
+
+log = logging.getLogger("inbox_tui.relay")
+
+# The directory: each kind's path, and the name it is kept under.
+DIRECTORY = {
+    "team": "/team",
+    "member": "/members",
+    "accountLink": "/account-links",
+    "tag": "/tags",
+    "status": "/statuses",
+    "color": "/colors",
+    "platform": "/platforms",
+}
+WHOLE = ("team", "tag", "status", "color", "platform")  # answered whole, not by pages
+THREAD_EMBEDS = [("expand", "profile"), ("expand", "contact")]
+
+
+class Syncer:
+    def __init__(
+        self,
+        store: RelayStore,
+        upstream: HttpCore,
+        *,
+        share: float = RELAY_SHARE,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.store = store
+        self.upstream = upstream
+        self.budget = BackgroundBudget(share, longer=share, clock=clock)
+        self._clock = clock
+        self._wall = wall
+        self._sleep = sleep
+        self._heeded: RateLimitInfo | None = None  # the scarce headers already waited out
+        self._wake = asyncio.Event()
+        self._pending: dict[int, dict[str, Any]] = {}  # webhooks' events, by seq
+        self.webhooks_set_up = False  # the server says, when it has a webhook secret
+        self._syncing_due: dict[str, tuple[float, float]] = {}  # thread -> (due, wait)
+        self._lock = asyncio.Lock()  # one catch-up at a time
+        self.walked = False
+        self.errors = 0
+
+    # --- spending ---------------------------------------------------------------------------
+
+    async def _get(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
+        while True:
+            headers = self.upstream.rate_limit
+            if headers.scarce and self._heeded != headers:
+                # The team's tightest window is scarce: wait until it resets (the headers'
+                # time, else a minute), then ask again; the answer's headers say what now.
+                self._heeded = headers
+                wait = 60.0
+                if headers.reset is not None:
+                    wait = min(3600.0, max(1.0, headers.reset - self._wall()))
+                await self._sleep(wait)
+                continue
+            if self.budget.try_acquire():
+                return await self.upstream.send_once("GET", path, params)
+            await self._sleep(1.0)
+
+    async def _every(self, path: str, params: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Every item of a collection, page after page."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = await self._get(path, params + ([("cursor", cursor)] if cursor else []))
+            if not isinstance(page, dict):
+                return items
+            items += page.get("data") or []
+            cursor = page.get("nextCursor")
+            if not cursor:
+                return items
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Walks (or goes on walking), then keeps current, until cancelled."""
+        in_background()
+        follower = asyncio.create_task(self.follow())
+        try:
+            await self.walk()
+            await follower
+        finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await follower
+
+    async def walk(self) -> None:
+        while True:
+            try:
+                await self._walk()
+                return
+            except InboxError as error:
+                self.errors += 1
+                log.warning("walk paused: %s", error)
+                await self._sleep(min(300.0, 5.0 * 2 ** min(self.errors, 6)))
+
+    async def _walk(self) -> None:
+        store = self.store
+        if await store.last_seq() is None:
+            await self.store.set_state("last_seq", await self._log_end())
+        if not await store.get_state("directory_read", False):
+            await self.read_directory()
+            await store.set_state("directory_read", True)
+        while not await store.get_state("threads_walked", False):
+            cursor = await store.get_state("threads_cursor")
+            params = [("folder", "all"), ("limit", "100"), *THREAD_EMBEDS]
+            page = await self._get("/threads", params + ([("cursor", cursor)] if cursor else []))
+            await store.put_threads(page.get("data") or [])
+            if page.get("nextCursor"):
+                await store.set_state("threads_cursor", page["nextCursor"])
+            else:
+                await store.set_state("threads_walked", True)
+        self.walked = True
+        self._wake.set()
+        while batch := await store.threads_to_walk(20):
+            for thread_id, cursor in batch:
+                await self.read_messages(thread_id, cursor)
+        log.info("walk done: every thread and message of the team is stored")
+
+    async def _log_end(self) -> int:
+        """The event log's last seq now (0 when it is empty)."""
+        last = 0
+        while True:
+            page = await self._get("/events", [("afterSeq", str(last)), ("limit", "1000")])
+            if page.get("lastSeq") is not None:
+                last = int(page["lastSeq"])
+            if not page.get("hasMore"):
+                return last
+
+    async def read_directory(self, kinds: list[str] | None = None) -> None:
+        for kind in kinds or list(DIRECTORY):
+            path = DIRECTORY[kind]
+            if kind in WHOLE:
+                # Served again exactly as sent, to a request with no parameters.
+                body = await self._get(path)
+                await self.store.set_state(f"body:{path}", body)
+                items = body.get("data") if isinstance(body, dict) and kind != "team" else body
+                items = items if isinstance(items, list) else [items]
+            else:
+                items = await self._every(path, [("limit", "100")])
+            await self.store.put_directory(kind, items or [])
+            await self.store.set_state(f"directory:{kind}", True)
+
+    async def read_messages(self, thread_id: str, cursor: str | None = None) -> None:
+        """One thread's messages, page after page, from where its walk stopped."""
+        while True:
+            params = [("limit", "100")] + ([("cursor", cursor)] if cursor else [])
+            try:
+                page = await self._get(f"/threads/{thread_id}/messages", params)
+            except NotFound:
+                await self.store.delete("threads", thread_id)
+                return
+            cursor = page.get("nextCursor")
+            await self.store.put_messages(
+                thread_id, page.get("data") or [], cursor=cursor, complete=cursor is None
+            )
+            if cursor is None:
+                return
+
+    # --- keeping current --------------------------------------------------------------------
+
+    def webhook(self, event: dict[str, Any]) -> None:
+        """A checked delivery: applied by the follower in seq order (a gap is read from the
+        log first)."""
+        self._pending[int(event["seq"])] = event
+        self._wake.set()
+
+    def poke(self) -> None:
+        """Something changed at the service (a write went through the relay): read now."""
+        self._wake.set()
+
+    def _log_every(self) -> float:
+        return LOG_EVERY_WITH_WEBHOOKS if self.webhooks_set_up else LOG_EVERY
+
+    async def follow(self) -> None:
+        in_background()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._log_every())
+            self._wake.clear()
+            try:
+                await self.catch_up()
+                await self._recheck_syncing()
+            except InboxError as error:
+                self.errors += 1
+                log.warning("keeping current paused: %s", error)
+                await self._sleep(min(60.0, 2.0 * 2 ** min(self.errors, 5)))
+
+    async def catch_up(self) -> int:
+        """Applies what happened since the relay's last seq: the webhooks' events if they
+        follow on, else the log's. Gives how many events were applied."""
+        async with self._lock:
+            last = await self.store.last_seq()
+            if last is None:
+                return 0  # the walk has not marked the log's end yet
+            for seq in [s for s in self._pending if s <= last]:
+                del self._pending[seq]  # already applied (from the log)
+            applied = 0
+            while True:
+                run: list[dict[str, Any]] = []
+                while last + len(run) + 1 in self._pending:
+                    run.append(self._pending.pop(last + len(run) + 1))
+                if run:
+                    await self.apply(run)
+                    applied += len(run)
+                    last = int(run[-1]["seq"])
+                    continue
+                if not self._pending and applied:
+                    return applied
+                page = await self._get("/events", [("afterSeq", str(last)), ("limit", "1000")])
+                events = page.get("data") or []
+                if events:
+                    await self.apply(events)
+                    applied += len(events)
+                    last = int(events[-1]["seq"])
+                if not page.get("hasMore"):
+                    # Webhooks announced past the log's end are the log's next read's.
+                    for seq in [s for s in self._pending if s <= last]:
+                        del self._pending[seq]
+                    return applied
+
+    async def apply(self, events: list[dict[str, Any]]) -> None:
+        """Each named object read once, then the events logged and announced."""
+        threads: set[str] = set()
+        messages: dict[str, str] = {}
+        contacts: set[str] = set()
+        gone_threads: set[str] = set()
+        directory: set[str] = set()
+        for event in events:
+            kind = str(event.get("type", ""))
+            obj = event.get("object") or {}
+            data = event.get("data") or {}
+            object_type, object_id = obj.get("type"), obj.get("id")
+            if kind == "thread.typing":
+                continue
+            if kind == "thread.deleted" and object_id:
+                gone_threads.add(object_id)
+            elif object_type == "thread" and object_id:
+                threads.add(object_id)
+            elif object_type == "message" and object_id:
+                messages[object_id] = data.get("threadId") or ""
+                if data.get("threadId"):
+                    threads.add(data["threadId"])
+            elif object_type == "contact" and object_id:
+                contacts.add(object_id)
+            elif kind.split(".")[0] in ("tag", "status"):
+                directory.add(kind.split(".")[0])
+            elif isinstance(data, dict) and data.get("threadId"):
+                threads.add(data["threadId"])
+        for thread_id in gone_threads:
+            await self.store.delete("threads", thread_id)
+        if directory:
+            await self.read_directory(sorted(directory))
+        for contact_id in contacts:
+            await self._refresh_contact(contact_id)
+        for message_id, thread_id in messages.items():
+            await self._refresh_message(message_id, thread_id)
+        for thread_id in threads - gone_threads:
+            await self.refresh_thread(thread_id)
+        await self.store.put_events(events)
+
+    async def refresh_thread(self, thread_id: str) -> None:
+        try:
+            wire = await self._get(f"/threads/{thread_id}", list(THREAD_EMBEDS))
+        except NotFound:
+            await self.store.delete("threads", thread_id)
+            return
+        await self.store.put_threads([wire])
+        if wire.get("syncing") and thread_id not in self._syncing_due:
+            self._syncing_due[thread_id] = (self._clock() + SYNCING_RETRY, SYNCING_RETRY)
+
+    async def _refresh_contact(self, contact_id: str) -> None:
+        try:
+            contact = await self._get(f"/contacts/{contact_id}")
+        except NotFound:
+            await self.store.delete("contacts", contact_id)
+            return
+        await self.store.put_contact(contact)
+
+    async def _refresh_message(self, message_id: str, thread_id: str) -> None:
+        try:
+            message = await self._get(f"/messages/{message_id}")
+        except NotFound:
+            await self.store.delete("messages", message_id)
+            return
+        await self.store.put_messages(message.get("threadId") or thread_id, [message])
+
+    async def _recheck_syncing(self) -> None:
+        """Threads the service is still importing: read again, each wait twice the last."""
+        now = self._clock()
+        for thread_id, (due, wait) in list(self._syncing_due.items()):
+            if due > now:
+                continue
+            del self._syncing_due[thread_id]
+            await self.refresh_thread(thread_id)
+            await self.read_messages(thread_id)
+            if thread_id in self._syncing_due:  # still importing
+                longer = min(SYNCING_RETRY_MAX, wait * 2)
+                self._syncing_due[thread_id] = (now + longer, longer)
