@@ -3,6 +3,7 @@ either, all in-process over ASGI (tests/test_relay.py; a real socket where a str
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ SECRET = "whsec_test"
 
 
 async def no_wait(seconds: float) -> None:
-    return None
+    await asyncio.sleep(0)  # (hands the loop on: the in-process transport never waits)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,8 @@ class Backend:
     # Where attachments are fetched through (the demo serves its own media in-process).
     media_transport: httpx.AsyncBaseTransport | None = None
     timeout: float = 30.0
+    # Through the team's relay: its pushed changes (each one's seq), read by live updates.
+    changes: Callable[[], AsyncIterator[int]] | None = None
     _crm: CrmClient | None = field(default=None, init=False, repr=False)
     _media: MediaClient | None = field(default=None, init=False, repr=False)
 
@@ -115,6 +117,8 @@ def make_backend(settings: Settings) -> Backend:
         # The demo's campaigns are named as a user would name theirs in the config file.
         backend.campaign_names.update(settings.campaigns)
         return attach_crm(backend, settings)
+    if settings.relay_url:
+        return attach_crm(relay_backend(settings, budget), settings)
     assert settings.api_key is not None
     client = connect(
         settings.api_version,
@@ -130,6 +134,34 @@ def make_backend(settings: Settings) -> Backend:
         timeout=max(30.0, settings.timeout),
     )
     return attach_crm(backend, settings)
+
+
+def relay_backend(
+    settings: Settings,
+    budget: RequestBudget | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Backend:
+    """Reads and writes through the team's relay, with this person's relay token: API v2 at
+    the relay's /api/v2, and its stream of changes."""
+    from tui.api.relay_stream import relay_changes
+
+    assert settings.relay_token is not None
+    token = settings.relay_token.get_secret_value()
+    client = connect(
+        "v2",
+        token,
+        base_url=f"{settings.relay_url}/api/v2",
+        budget=budget,
+        timeout=settings.timeout,
+        transport=transport,
+    )
+    return Backend(
+        client,
+        is_demo=False,
+        campaign_names=dict(settings.campaigns),
+        timeout=max(30.0, settings.timeout),
+        changes=partial(relay_changes, settings.relay_url, token, transport=transport),
+    )
 
 
 def demo_backend(api: DemoApi, version: ApiVersion = DEFAULT_API_VERSION, **kwargs: Any) -> Backend:

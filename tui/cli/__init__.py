@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli.export import add_export_parser
 from tui.cli.mirror import add_mirror_parsers
@@ -25,6 +26,9 @@ from tui.core.config import (
     load_settings,
 )
 from tui.ui.heap import pause_collection, resume_collection
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
 
 EPILOG = f"""\
 environment variables:
@@ -122,6 +126,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="inject faults: rates per request, e.g. "
         "429=0.1,5xx=0.1,slow=0.1,drop=0.05,malformed=0.05,401after=500 "
         "(also slow_seconds=, retry_after=, seed=)",
+    )
+    server.add_argument(
+        "--webhook",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="POST the first team's events to URL as the service's v2 webhooks, signed "
+        "(repeatable); simulated DMs then arrive every 40 s with no request needed",
+    )
+    server.add_argument(
+        "--webhook-secret",
+        metavar="SECRET",
+        help="the webhooks' signing secret (or $INBOX_DEMO_WEBHOOK_SECRET, which keeps it out "
+        "of the process list; default: the demo's own, demo-webhook-secret)",
     )
     from tui.relay.command import add_relay_parser
 
@@ -356,6 +374,20 @@ def run_demo_server(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print("inbox-tui: --port must be between 0 and 65535", file=sys.stderr)
         return 2
+    from tui.demo.webhooks import DEMO_SECRET, ENV_SECRET, INBOUND_EVERY, check_url
+
+    for url in args.webhook:
+        try:
+            check_url(url)
+        except ValueError as exc:
+            print(f"inbox-tui: --webhook: {exc}", file=sys.stderr)
+            return 2
+    secret = args.webhook_secret
+    if secret is None:
+        secret = os.environ.get(ENV_SECRET) or DEMO_SECRET
+    if not secret:
+        print("inbox-tui: --webhook-secret cannot be empty", file=sys.stderr)
+        return 2
     import uvicorn
 
     from tui.demo import DemoApi, DemoStore, FaultPlan, FaultRates, SeedConfig
@@ -372,9 +404,14 @@ def run_demo_server(args: argparse.Namespace) -> int:
     # The demo's two teams, each under a key of its own: "demo" (or --key) and "demo-2".
     keys = (args.key, f"{args.key}-2")
     apis = []
-    for team, key in zip(TEAMS, keys, strict=True):
+    for at, (team, key) in enumerate(zip(TEAMS, keys, strict=True)):
+        # With webhooks, the first team's DMs arrive on their own (tui/demo/webhooks.py ticks).
+        inbound = INBOUND_EVERY if args.webhook and at == 0 else None
+        seeded = SeedConfig(
+            threads=args.threads, seed=args.seed, lazy=True, team=team, inbound_every=inbound
+        )
         api = DemoApi(
-            DemoStore(SeedConfig(threads=args.threads, seed=args.seed, lazy=True, team=team)),
+            DemoStore(seeded),
             api_keys=(key,),
             rate_limit=args.rate_limit or None,
             faults=FaultPlan(rates),
@@ -389,8 +426,20 @@ def run_demo_server(args: argparse.Namespace) -> int:
         f"demo Inbox API on http://{args.host}:{args.port}/api/v2 and /api/v1 (API keys: {shown})",
         file=sys.stderr,
     )
-    teams = DemoTeams(apis)
-    uvicorn.run(teams, host=args.host, port=args.port, log_level="warning")
+    app: ASGIApp = DemoTeams(apis)
+    if args.webhook:
+        from tui.demo.webhooks import Endpoint, WebhookSender, WithWebhooks
+
+        sender = WebhookSender(apis[0].store, [Endpoint(url, secret) for url in args.webhook])
+        app = WithWebhooks(app, [sender])
+        # Like the API key: the demo's own secret is printed, one given is not.
+        signed = f"the demo's secret {DEMO_SECRET}" if secret == DEMO_SECRET else "the secret given"
+        for endpoint in sender.endpoints:
+            print(
+                f"webhooks of {TEAMS[0].name} to {endpoint.shown} (signed with {signed})",
+                file=sys.stderr,
+            )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

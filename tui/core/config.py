@@ -41,6 +41,8 @@ ENV_API_VERSION = "INBOX_API_VERSION"
 ENV_CONFIG = "INBOX_TUI_CONFIG"
 ENV_DATA_DIR = "INBOX_TUI_DATA_DIR"
 ENV_ACCOUNT = "INBOX_TUI_ACCOUNT"
+ENV_RELAY_URL = "INBOX_TUI_RELAY_URL"
+ENV_RELAY_TOKEN = "INBOX_TUI_RELAY_TOKEN"
 
 # What belongs to the app, not to one team: set at the top of the file, never in [[accounts]].
 APP_WIDE = (
@@ -157,6 +159,11 @@ class Settings:
     # follows it unless api_url says otherwise.
     api_version: ApiVersion = DEFAULT_API_VERSION
     api_url: str = default_base_url(DEFAULT_API_VERSION)
+    # The team's relay (`inbox-tui relay`) and this person's token for it: with them, the app
+    # reads and writes through the relay (API v2), needs no API key, and spends none of the
+    # team's budget to read.
+    relay_url: str = ""
+    relay_token: Secret | None = None
     demo: bool = False
     demo_threads: int = 300  # 1 to 100,000
     demo_team: int = 1  # which of the demo's teams: 1 (Acme Corp) or 2 (Northwind Labs)
@@ -247,7 +254,11 @@ class Settings:
 
     @property
     def use_demo(self) -> bool:
-        return self.demo or self.api_key is None or not self.api_key.get_secret_value()
+        if self.demo:
+            return True
+        if self.relay_url:
+            return False
+        return self.api_key is None or not self.api_key.get_secret_value()
 
     @property
     def cache_scope(self) -> str:
@@ -259,6 +270,10 @@ class Settings:
             if self.from_tables:  # [[accounts]] run on the demo: each its own stores
                 scope += "-" + hashlib.sha256(self.account.encode()).hexdigest()[:8]
             return scope
+        if self.relay_url:  # the relay's copy of the team, as this person reads it
+            token = self.relay_token.get_secret_value() if self.relay_token else ""
+            digest = hashlib.sha256(f"{self.relay_url}\n{token}".encode()).hexdigest()[:16]
+            return f"relay-v2-{digest}"
         key = self.api_key.get_secret_value() if self.api_key else ""
         account = f"{self.api_version}\n{self.api_url}\n{key}"
         return f"api-{self.api_version}-" + hashlib.sha256(account.encode()).hexdigest()[:16]
@@ -369,6 +384,8 @@ def read_settings(values: Mapping[str, Any], where: str = "") -> Settings:
         api_key=table.take("api_key", optional(_secret), None),
         api_version=version,
         api_url=table.take("api_url", _url, "") or default_base_url(version),
+        relay_url=table.take("relay_url", _url, ""),
+        relay_token=table.take("relay_token", optional(_secret), None),
         demo=table.take("demo", flag, default.demo),
         demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),
         demo_team=table.take("demo_team", whole(1, len(DEMO_ACCOUNTS)), default.demo_team),
@@ -403,6 +420,12 @@ def read_settings(values: Mapping[str, Any], where: str = "") -> Settings:
         export_dir=table.take("export_dir", optional(path), None),
         demo_faults=table.take("demo_faults", _faults, default.demo_faults),
     )
+    if settings.relay_url and settings.api_version != "v2":
+        table.problems.append(("relay_url", "the relay speaks API v2: leave api_version unset"))
+    if settings.relay_url and settings.relay_token is None:
+        table.problems.append(
+            ("relay_token", f"relay_url needs a relay token (relay_token or ${ENV_RELAY_TOKEN})")
+        )
     table.raise_problems()
     return settings
 
@@ -497,6 +520,10 @@ def load_settings(
         values["api_version"] = env[ENV_API_VERSION]
     if env.get(ENV_DATA_DIR):
         values["data_dir"] = env[ENV_DATA_DIR]
+    if env.get(ENV_RELAY_URL):
+        values["relay_url"] = env[ENV_RELAY_URL]
+    if env.get(ENV_RELAY_TOKEN):
+        values["relay_token"] = env[ENV_RELAY_TOKEN]
     if overrides is not None:
         for key in ("demo", "api_url", "api_version", "demo_threads", "demo_faults"):
             value = getattr(overrides, key)
@@ -513,6 +540,8 @@ def load_settings(
         register_secret(settings.api_key.get_secret_value())
     if settings.crm.api_key is not None:
         register_secret(settings.crm.api_key.get_secret_value())
+    if settings.relay_token is not None:
+        register_secret(settings.relay_token.get_secret_value())
     settings._path = path
     settings.run_demo = run_demo
     if names:
@@ -542,7 +571,14 @@ def other_account(settings: Settings, name: str, env: Mapping[str, str] | None =
     """Another of the accounts of `settings`, as the file says (and its own key variable): this
     run's INBOX_API_* variables and flags were for the account it opened, not this one."""
     env = dict(os.environ) if env is None else dict(env)
-    for variable in (ENV_API_KEY, ENV_API_URL, ENV_API_VERSION, ENV_ACCOUNT):
+    for variable in (
+        ENV_API_KEY,
+        ENV_API_URL,
+        ENV_API_VERSION,
+        ENV_ACCOUNT,
+        ENV_RELAY_URL,
+        ENV_RELAY_TOKEN,
+    ):
         env.pop(variable, None)
     if settings.data_dir is not None:
         env[ENV_DATA_DIR] = str(settings.data_dir)

@@ -19,24 +19,28 @@ class EventLog:
         self._clock = clock
         self._events: deque[dict[str, Any]] = deque()
         self.last_seq = 0
+        # Called with each event as it is recorded (the raw, v1-named form), inside the change
+        # that made it: the webhooks' sender queues it there (tui/demo/webhooks.py).
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
 
     def record(self, kind: str, **data: Any) -> None:
         now = self._clock()
         self.last_seq += 1
-        self._events.append(
-            {
-                "id": f"evt_{self.team_id[:8]}_{self.last_seq}",
-                "seq": self.last_seq,
-                "teamId": self.team_id,
-                "type": kind,
-                "timestamp": ts(now),
-                "version": "1.0",
-                "data": data,
-                "_at": now,
-            }
-        )
+        event = {
+            "id": f"evt_{self.team_id[:8]}_{self.last_seq}",
+            "seq": self.last_seq,
+            "teamId": self.team_id,
+            "type": kind,
+            "timestamp": ts(now),
+            "version": "1.0",
+            "data": data,
+            "_at": now,
+        }
+        self._events.append(event)
         while self._events and now - self._events[0]["_at"] > RETENTION:
             self._events.popleft()
+        for listener in self.listeners:
+            listener(event)
 
     def page(self, after_seq: int, limit: int) -> dict[str, Any]:
         """Events with seq > after_seq, oldest first; seq numbers past the retention are gone

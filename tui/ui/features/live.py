@@ -3,10 +3,14 @@
 Polling spends its own small budget (a share of the service's 300 requests a minute), backs off
 when the user is idle, when rate-limited and when offline, and resumes at once on input. New
 rows merge into the list without moving the user's selection.
+
+Through a team relay, the relay pushes each change (its stream) and the poll follows at once;
+while the stream is up, the interval is only a safety net (MAX_BACKOFF times the usual).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -72,6 +76,15 @@ class Polled(Message):
         self.events = events or []
 
 
+class RelayPushed(Message):
+    """The relay's stream: a change (its seq), or the stream is down (`seq` None)."""
+
+    def __init__(self, seq: int | None, why: str = "") -> None:
+        super().__init__()
+        self.seq = seq
+        self.why = why
+
+
 class PollFailed(Message):
     def __init__(self, error: InboxError) -> None:
         super().__init__()
@@ -95,6 +108,7 @@ class LiveFeature(Feature):
     _paused = False  # another account is on screen: the app's watch reads this one's log
     # The first good poll back from another account: the threads the watch said.
     _announced: frozenset[str] = frozenset()
+    _pushed = False  # the relay's stream is up: changes come without asking
 
     def __init__(
         self, shell: AppShared, notice: DesktopNotice, reminders: RemindersFeature
@@ -110,6 +124,35 @@ class LiveFeature(Feature):
         self._last_input = time.monotonic()
         self._next_poll = time.monotonic() + self.shell.settings.poll_interval
         self.set_interval(1.0, self._poll_tick)
+        backend = self.shell.backend
+        if backend is not None and backend.changes is not None:
+            self._listen_to_relay()
+
+    @work(group="relay-stream", exclusive=True)
+    async def _listen_to_relay(self) -> None:
+        """The relay's pushed changes, for as long as the account is open; a broken stream
+        is opened again (2 s, doubling to a minute), polling going on at its pace meanwhile."""
+        backend = self.shell.backend
+        wait = 2.0
+        while backend is not None and backend.changes is not None:
+            try:
+                async for seq in backend.changes():
+                    wait = 2.0
+                    self.post_message(RelayPushed(seq))
+            except AuthError as error:
+                self.post_message(RelayPushed(None, str(error)))
+                return  # a refused token stays refused: polling says so on its own
+            except InboxError as error:
+                self.post_message(RelayPushed(None, str(error)))
+            await asyncio.sleep(wait)
+            wait = min(60.0, wait * 2)
+
+    def on_relay_pushed(self, message: RelayPushed) -> None:
+        self._pushed = message.seq is not None
+        if message.seq is None or self._paused or self._polling_stopped:
+            return
+        if self._event_seq is None or message.seq > self._event_seq:
+            self._next_poll = time.monotonic()  # read at the next tick, within a second
 
     @property
     def event_seq(self) -> int | None:
@@ -149,7 +192,9 @@ class LiveFeature(Feature):
         if idle:
             self._backoff = min(MAX_BACKOFF, self._backoff * 2)
         backoff = self._backoff
-        if self.shell.client.rate_limit.scarce:
+        if self._pushed:
+            backoff = MAX_BACKOFF  # the relay says when something changed
+        elif self.shell.client.rate_limit.scarce:
             # The team's hour or day is two-thirds spent (a team of many clients): as slow
             # as when idle, whatever the user does, so what is left stays the people's.
             backoff = MAX_BACKOFF

@@ -102,7 +102,12 @@ class MirrorFeature(Feature):
         self._counted_at = -RECOUNT_EVERY  # when the progress was last counted (monotonic)
         self._written = False  # the walk wrote since that count
         # Its share of the team's minute, hour and day (tui/api/pacing.py).
-        self.budget = BackgroundBudget(shell.settings.mirror_share)
+        if shell.settings.relay_url:
+            # The relay answers the walk from its own copy: none of the team's budget, so
+            # the whole minute's pace (the copy is there if the relay goes away).
+            self.budget = BackgroundBudget(1.0, longer=1.0)
+        else:
+            self.budget = BackgroundBudget(shell.settings.mirror_share)
 
     @property
     def enabled(self) -> bool:
