@@ -240,13 +240,34 @@ def postgres_server() -> Iterator[object]:
         if os.environ.get(REQUIRE_POSTGRES):
             pytest.fail(f"{why}, and {REQUIRE_POSTGRES} says the relay's tests must run")
         pytest.skip(f"{why}: the relay's tests did not run")
+    _stop_orphans()
     with tempfile.TemporaryDirectory(prefix="inbox-pg-") as folder:
+        (Path(folder) / "owner").write_text(str(os.getpid()))
         server = LocalPostgres(Path(folder))
         server.start()
         try:
             yield server
         finally:
             server.stop()
+
+
+def _stop_orphans() -> None:
+    """Servers of earlier runs whose worker was killed (a teardown that never ran): stopped,
+    and their folders removed, so they do not pile up."""
+    import shutil
+
+    from tui.relay.local_pg import LocalPostgres
+
+    for owner in Path(tempfile.gettempdir()).glob("inbox-pg-*/owner"):
+        try:
+            os.kill(int(owner.read_text()), 0)
+            continue  # its run goes on
+        except ProcessLookupError:
+            pass
+        except (ValueError, OSError):
+            continue
+        LocalPostgres(owner.parent).stop()
+        shutil.rmtree(owner.parent, ignore_errors=True)
 
 
 _databases = 0

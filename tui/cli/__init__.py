@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the webhooks' signing secret (or $INBOX_DEMO_WEBHOOK_SECRET, which keeps it out "
         "of the process list; default: the demo's own, demo-webhook-secret)",
     )
-    from tui.relay.command import add_relay_parser
+    from tui.cli.relay import add_relay_parser
 
     add_relay_parser(sub)
     set_key = sub.add_parser(
@@ -212,7 +212,7 @@ def _command(argv: Sequence[str] | None) -> int | tuple[Settings, list[str]]:
     if args.command == "demo-server":
         return run_demo_server(args)
     if args.command == "relay":
-        from tui.relay.command import run_relay
+        from tui.cli.relay import run_relay
 
         return run_relay(args)
     named = args.config or (Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else None)

@@ -84,6 +84,8 @@ class LocalPostgres:
         if programs is None:
             raise PostgresMissing("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
         initdb, pg_ctl = programs
+        if self.running():
+            return self.dsn  # left running by a run that was killed: carry on with it
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         self._own()
         fresh = not (self.data / "PG_VERSION").exists()
@@ -106,6 +108,18 @@ class LocalPostgres:
         admin = f"host={self.socket_dir} dbname=postgres user={self.role}"
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {DATABASE}")
+
+    def running(self) -> bool:
+        programs = server_programs()
+        if programs is None or not (self.data / "postmaster.pid").exists():
+            return False
+        status = subprocess.run(
+            [programs[1], "-D", str(self.data), "status"],
+            capture_output=True,
+            check=False,
+            user=self.user,
+        )
+        return status.returncode == 0
 
     def stop(self) -> None:
         programs = server_programs()

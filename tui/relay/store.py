@@ -164,14 +164,15 @@ class RelayStore:
 
     @classmethod
     async def open(cls, dsn: str, *, size: int = 8) -> RelayStore:
+        # One connection first: a database that is not there fails at once (a pool would
+        # keep trying for its whole timeout), and the schema is made on it.
+        async with await AsyncConnection.connect(dsn, autocommit=True, connect_timeout=10) as conn:
+            await conn.execute(SCHEMA)
         pool: AsyncConnectionPool[AsyncConnection[Any]] = AsyncConnectionPool(
             dsn, min_size=1, max_size=size, open=False, kwargs={"autocommit": True}
         )
         await pool.open(wait=True, timeout=15)
-        store = cls(pool, dsn)
-        async with pool.connection() as conn:
-            await conn.execute(SCHEMA)
-        return store
+        return cls(pool, dsn)
 
     async def close(self) -> None:
         await self.pool.close()

@@ -22,6 +22,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from psycopg import Error as PsycopgError
+
 from tui.api.errors import InboxError, NotFound
 from tui.api.pacing import BackgroundBudget, in_background
 from tui.relay.schedule import (
@@ -37,6 +39,15 @@ if TYPE_CHECKING:
     from tui.relay.store import RelayStore
 
 log = logging.getLogger("inbox_tui.relay")
+
+
+def describe(error: BaseException) -> str:
+    """What went wrong, in a line: the service's errors say it themselves; the database's are
+    named by kind (their text may hold the connection string)."""
+    if isinstance(error, InboxError):
+        return str(error)
+    return f"{type(error).__name__} (the database or the network)"
+
 
 # The directory: each kind's path, and the name it is kept under.
 DIRECTORY = {
@@ -128,9 +139,9 @@ class Syncer:
             try:
                 await self._walk()
                 return
-            except InboxError as error:
+            except (InboxError, OSError, PsycopgError) as error:  # the service or the database
                 self.errors += 1
-                log.warning("walk paused: %s", error)
+                log.warning("walk paused: %s", describe(error))
                 await self._sleep(min(300.0, 5.0 * 2 ** min(self.errors, 6)))
 
     async def _walk(self) -> None:
@@ -220,9 +231,9 @@ class Syncer:
             try:
                 await self.catch_up()
                 await self._recheck_syncing()
-            except InboxError as error:
+            except (InboxError, OSError, PsycopgError) as error:
                 self.errors += 1
-                log.warning("keeping current paused: %s", error)
+                log.warning("keeping current paused: %s", describe(error))
                 await self._sleep(min(60.0, 2.0 * 2 ** min(self.errors, 5)))
 
     async def catch_up(self) -> int:

@@ -433,6 +433,8 @@ class AccountScreen(Screen[None]):
         client = getattr(self, "client", None)
         version = client.version if client is not None else self.settings.api_version
         parts = [what] if what else []
+        if self.settings.relay_url:  # the team's copy, not the service: say so
+            parts.append("via relay")
         if len(self.settings.accounts) > 1:  # which of several accounts is on screen
             parts.insert(0, one_line(self.settings.account, 40))
         self.backend_badge.update(Text(" · ".join([*parts, f"API {version}"])))

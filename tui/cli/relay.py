@@ -1,4 +1,5 @@
-"""`inbox-tui relay`: run the team relay, and say who may use it.
+"""`inbox-tui relay`: run the team relay, and say who may use it; `--demo` puts it in front of
+the embedded demo service (one process: the demo's webhooks go to it in-process), for trying.
 
 Configured by the environment, as a container is:
 - INBOX_API_KEY: the team's API key (the relay's alone);
@@ -14,6 +15,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,15 @@ def add_relay_parser(sub: Any) -> None:
     )
     relay.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     relay.add_argument("--port", type=int, default=8790, help="port (default 8790)")
+    relay.add_argument(
+        "--demo",
+        action="store_true",
+        help="in front of the embedded demo service (its first team, its webhooks), not the "
+        f"service: no {ENV_KEY} needed",
+    )
+    relay.add_argument(
+        "--threads", type=int, default=300, help="with --demo: threads to seed (default 300)"
+    )
     relay.add_argument(
         "--local-db",
         metavar="FOLDER",
@@ -66,6 +77,10 @@ def add_relay_parser(sub: Any) -> None:
     )
 
 
+def _hang_up(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _fail(message: str) -> int:
     print(f"inbox-tui relay: {message}", file=sys.stderr)
     return 2
@@ -74,10 +89,12 @@ def _fail(message: str) -> int:
 def run_relay(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         return _fail("--port must be between 0 and 65535")
+    if not 1 <= args.threads <= 100_000:
+        return _fail("--threads must be between 1 and 100000")
     key = os.environ.get(ENV_KEY, "").strip()
     database = next((os.environ[n] for n in ENV_DATABASE if os.environ.get(n)), "")
-    if not key and not args.people_only:
-        return _fail(f"set {ENV_KEY} to the team's API key")
+    if not key and not args.people_only and not args.demo:
+        return _fail(f"set {ENV_KEY} to the team's API key (or try it with --demo)")
     local = None
     if args.local_db is not None:
         from tui.relay.local_pg import LocalPostgres
@@ -89,6 +106,8 @@ def run_relay(args: argparse.Namespace) -> int:
             return _fail(f"cannot start PostgreSQL in {args.local_db}: {error}")
     elif not database:
         return _fail(f"set {ENV_DATABASE[0]} (or {ENV_DATABASE[1]}), or give --local-db FOLDER")
+    # A closed terminal ends the relay as Ctrl-C does: its PostgreSQL is stopped below.
+    signal.signal(signal.SIGHUP, _hang_up)
     try:
         return asyncio.run(_serve(args, key, database))
     except KeyboardInterrupt:
@@ -128,6 +147,7 @@ async def _serve(args: argparse.Namespace, key: str, database: str) -> int:
 
 
 async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
+    import httpx
     import uvicorn
 
     from tui.api.connect import raw_v2
@@ -135,17 +155,69 @@ async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
     from tui.relay.sync import Syncer
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # (a line per request otherwise)
     upstream = os.environ.get(ENV_URL, "").strip().rstrip("/") or default_base_url("v2")
     secret = os.environ.get(ENV_SECRET, "").strip() or None
-    syncer = Syncer(store, raw_v2(key, base_url=upstream))
-    relay = Relay(store, syncer, upstream_url=upstream, api_key=key, webhook_secret=secret)
+    transport: httpx.AsyncBaseTransport | None = None
+    demo = None
+    if args.demo:
+        from tui.demo import DEMO_API_KEY, DEMO_ROOT, DemoApi, DemoStore, SeedConfig
+        from tui.demo import demo_transport as in_process
+        from tui.demo.webhooks import DEMO_SECRET, INBOUND_EVERY
+
+        seeded = SeedConfig(threads=args.threads, lazy=True, inbound_every=INBOUND_EVERY)
+        demo = DemoApi(DemoStore(seeded))
+        key, upstream, secret = DEMO_API_KEY, f"{DEMO_ROOT}/v2", DEMO_SECRET
+        transport = in_process(demo)
+    syncer = Syncer(store, raw_v2(key, base_url=upstream, transport=transport))
+    relay = Relay(
+        store,
+        syncer,
+        upstream_url=upstream,
+        api_key=key,
+        webhook_secret=secret,
+        transport=transport,
+    )
     hooks = "webhooks checked" if secret else f"no {ENV_SECRET}: the event log is polled"
+    service = "the demo service (its first team)" if demo else upstream
     print(
-        f"relay on http://{args.host}:{args.port} for {upstream} ({hooks}); "
+        f"relay on http://{args.host}:{args.port} for {service} ({hooks}); "
         f"people: {', '.join(await store.people()) or 'none yet (--add-person NAME)'}",
         file=sys.stderr,
     )
     config = uvicorn.Config(relay.starlette, host=args.host, port=args.port, log_level="warning")
-    await uvicorn.Server(config).serve()
-    await syncer.upstream.aclose()
+    beside = [] if demo is None else _demo_service_beside(demo, relay, secret or "")
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        for task in beside:
+            task.cancel()
+        await syncer.upstream.aclose()
     return 0
+
+
+def _demo_service_beside(demo: Any, relay: Any, secret: str) -> list[asyncio.Task[None]]:
+    """The demo service's part: its webhooks to the relay (in-process), and its DMs arriving
+    on their own (a request would bring them; the relay asks nothing while idle)."""
+    import httpx
+
+    from tui.demo.webhooks import Endpoint, WebhookSender
+
+    hooks = httpx.ASGITransport(app=relay.starlette)
+    sender = WebhookSender(
+        demo.store, [Endpoint("http://relay/relay/webhooks", secret)], transport=hooks
+    )
+    sender.start()
+
+    async def deliver() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await sender.aclose()
+
+    async def dms_arrive() -> None:
+        while True:
+            await asyncio.sleep(5.0)
+            demo.store.simulate_activity()
+
+    return [asyncio.create_task(deliver()), asyncio.create_task(dms_arrive())]
