@@ -318,3 +318,71 @@ async def test_the_stream_pushes_each_change_over_a_real_socket(postgres_dsn: st
         finally:
             server.should_exit = True
             await serving
+
+
+async def test_after_any_edits_through_it_the_relays_lists_are_the_services(
+    postgres_dsn: str,
+) -> None:
+    """The rule, over seeded runs of edits of every kind (tags, status, assignee on the contact
+    and on the thread, archive, a reply): once the log is read, every list is the service's."""
+    import random
+
+    async with relay_parts(postgres_dsn, threads=40) as parts:
+        all_active(parts)
+        async with parts.service() as service:
+            tags = (await service.get("/tags")).json()["data"]
+            statuses = (await service.get("/statuses")).json()["data"]
+            members = (await service.get("/members")).json()["data"]
+        rng = random.Random(39)
+        async with parts.client() as relay:
+            for _ in range(4):
+                for _ in range(8):
+                    listed = (await relay.get("/api/v2/threads", params={"folder": "all"})).json()
+                    thread = rng.choice(listed["data"])
+                    contact = f"/api/v2/contacts/{thread['contactId']}"
+                    edit = rng.randrange(6)
+                    if edit == 0:
+                        answer = await relay.put(f"{contact}/tags/{rng.choice(tags)['id']}")
+                    elif edit == 1:
+                        status = rng.choice([*statuses, None])
+                        answer = await relay.patch(
+                            contact, json={"status": status["id"] if status else None}
+                        )
+                    elif edit == 2:
+                        who = rng.choice([*members, None])
+                        answer = await relay.patch(
+                            contact, json={"assigneeId": who["id"] if who else None}
+                        )
+                    elif edit == 3:
+                        who = rng.choice([*members, None])
+                        answer = await relay.patch(
+                            f"/api/v2/threads/{thread['id']}",
+                            json={"assigneeId": who["id"] if who else None},
+                        )
+                    elif edit == 4:
+                        answer = await relay.patch(
+                            f"/api/v2/threads/{thread['id']}",
+                            json={"archived": not thread["archived"]},
+                        )
+                    else:
+                        body = {
+                            "target": {"type": "thread", "threadId": thread["id"]},
+                            "content": f"reply {rng.random():.6f}",
+                        }
+                        answer = await relay.post("/api/v2/messages", json=body)
+                    paused = answer.status_code == 409  # (a reply on a paused account)
+                    assert answer.status_code < 300 or paused, answer.text
+                await parts.syncer.catch_up()
+                async with parts.service() as service:
+                    for query in (
+                        [("folder", "all")],
+                        [("folder", "archived")],
+                        [("folder", "noReply")],
+                        [("folder", "all"), ("unassigned", "true")],
+                        *([("folder", "all"), ("assigneeId", m["id"])] for m in members[:3]),
+                        *([("folder", "all"), ("tag", t["id"])] for t in tags[:3]),
+                        *([("folder", "all"), ("status", s["id"])] for s in statuses[:3]),
+                    ):
+                        got = await every_page(relay, "/api/v2/threads", [*query, ("limit", "100")])
+                        expected = await every_page(service, "/threads", [*query, ("limit", "100")])
+                        assert got == expected, query

@@ -7,8 +7,8 @@ answered from PostgreSQL where its copy can answer, and passed on to the service
   cursors), a thread, a walked thread's messages, a contact, the directory, the event log.
   Anything else (writes, and reads the copy cannot answer yet) goes to the service with the
   team's key, its answer handed back as it came; what a read brings back is kept.
-- After a write, the relay reads the service's event log at once, so the change reaches every
-  client's copy and stream.
+- After a write, its webhook brings the change to the copy and every client's stream (without
+  webhooks set up, the relay reads the service's event log at once).
 - `GET /relay/stream`: server-sent events, one `change` per applied batch (`{"lastSeq": N}`),
   heard through PostgreSQL's LISTEN, so several relay processes on one database all push.
 - `POST /relay/webhooks`: the service's deliveries, checked (signature, 300 s tolerance) and
@@ -23,8 +23,10 @@ import json
 import logging
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -336,17 +338,13 @@ class Relay:
             q=q,
             ascending=order == "asc",
         )
-        limit = _limit(params, 50, 100)
-        digest = flt.digest()
-        after = None
-        if cursor is not None:
-            after = decode_cursor(cursor, "threads", digest)
-            if after is None:
-                return v2_cursor_error()
-        threads, next_key = await self.store.list_threads(flt, limit, after)
-        threads = await self.store.expanded(threads, _expand(request))
-        next_cursor = encode_cursor("threads", digest, *next_key) if next_key else None
-        return {"data": threads, "nextCursor": next_cursor}
+        expand = _expand(request)
+
+        async def read(limit: int, after: Position | None) -> tuple[list[Any], Position | None]:
+            threads, next_key = await self.store.list_threads(flt, limit, after)
+            return await self.store.expanded(threads, expand), next_key
+
+        return await _keyset_page("threads", flt.digest(), cursor, _limit(params, 50, 100), read)
 
     async def _label_ids(self, kind: str, refs: list[str]) -> tuple[str, ...]:
         """Tags or statuses by ID or by name (case and accents ignored; an ID wins)."""
@@ -369,16 +367,9 @@ class Relay:
             return None
         if not await self.store.messages_complete(thread_id):
             return None  # read through the service, and kept (see _keep)
+        read = partial(self.store.list_messages, thread_id)
         limit = _limit(params, 50, 100)
-        digest = f"m:{thread_id}"
-        before = None
-        if cursor is not None:
-            before = decode_cursor(cursor, "messages", digest)
-            if before is None:
-                return v2_cursor_error()
-        messages, next_key = await self.store.list_messages(thread_id, limit, before)
-        next_cursor = encode_cursor("messages", digest, *next_key) if next_key else None
-        return {"data": messages, "nextCursor": next_cursor}
+        return await _keyset_page("messages", f"m:{thread_id}", cursor, limit, read)
 
     # --- the service's answers --------------------------------------------------------------
 
@@ -408,7 +399,8 @@ class Relay:
     async def _keep(self, request: Request, path: str, answer: httpx.Response) -> None:
         """What a read brought back goes in the copy; a write is followed by the log."""
         if request.method != "GET":
-            self.syncer.poke()
+            if not self.syncer.webhooks_set_up:  # (else the write's webhook comes on its own)
+                self.syncer.poke()
             return
         parts = path.strip("/").split("/")
         body = answer.json()
@@ -433,8 +425,28 @@ class _Invalid(ValueError):
         self.code = code
 
 
-def v2_cursor_error() -> dict[str, Any]:
-    raise _Invalid("The cursor is damaged, or was issued for other filters", "invalidCursor")
+Position = tuple[datetime, str]  # where a keyset page ends: (its time, its ID)
+
+
+async def _keyset_page(
+    kind: str,
+    digest: str,
+    cursor: str | None,
+    limit: int,
+    read: Callable[[int, Position | None], Awaitable[tuple[list[Any], Position | None]]],
+) -> dict[str, Any]:
+    """A page of the copy, `{data, nextCursor}`, from where the cursor (the relay's own, for
+    these filters) says."""
+    position = None
+    if cursor is not None:
+        position = decode_cursor(cursor, kind, digest)
+        if position is None:
+            raise _Invalid(
+                "The cursor is damaged, or was issued for other filters", "invalidCursor"
+            )
+    items, next_key = await read(limit, position)
+    next_cursor = encode_cursor(kind, digest, *next_key) if next_key else None
+    return {"data": items, "nextCursor": next_cursor}
 
 
 def _limit(params: Any, default: int, most: int) -> int:

@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS events (
     seq bigint PRIMARY KEY, id text UNIQUE NOT NULL, type text NOT NULL, body jsonb NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX IF NOT EXISTS events_received ON events (received_at);
 CREATE TABLE IF NOT EXISTS people (
     name text PRIMARY KEY, digest text UNIQUE NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
@@ -600,6 +601,21 @@ class RelayStore:
                 sql.SQL("SELECT pg_notify({}, %s)").format(sql.Literal(CHANNEL)), (str(last),)
             )
         return last
+
+    async def prune_events(self, days: int = 7) -> int:
+        """The log keeps what the service's keeps (7 days): a client further behind sees the
+        gap and lists again, as it would at the service."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "DELETE FROM events WHERE received_at < now() - make_interval(days => %s)",
+                (days,),
+            )
+            return cur.rowcount
+
+    async def threads_of_contact(self, contact_id: str) -> list[str]:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT id FROM threads WHERE contact_id = %s", (contact_id,))
+            return [r[0] for r in await cur.fetchall()]
 
     async def last_seq(self) -> int | None:
         value = await self.get_state("last_seq")

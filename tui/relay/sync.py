@@ -59,6 +59,8 @@ DIRECTORY = {
     "color": "/colors",
     "platform": "/platforms",
 }
+PRUNE_EVERY = 3600.0  # seconds between prunings of the relay's event log
+MAX_PENDING = 10_000  # webhooks' events waiting to be applied, at most
 WHOLE = ("team", "tag", "status", "color", "platform")  # answered whole, not by pages
 THREAD_EMBEDS = [("expand", "profile"), ("expand", "contact")]
 
@@ -212,6 +214,10 @@ class Syncer:
     def webhook(self, event: dict[str, Any]) -> None:
         """A checked delivery: applied by the follower in seq order (a gap is read from the
         log first)."""
+        if len(self._pending) >= MAX_PENDING:
+            # Not applied for a long while (the service or the database away): the log has
+            # them all, and is read from the last applied seq when either is back.
+            self._pending.clear()
         self._pending[int(event["seq"])] = event
         self._wake.set()
 
@@ -224,7 +230,12 @@ class Syncer:
 
     async def follow(self) -> None:
         in_background()
+        pruned = -PRUNE_EVERY
         while True:
+            if self._clock() - pruned >= PRUNE_EVERY:
+                pruned = self._clock()
+                with contextlib.suppress(PsycopgError):
+                    await self.store.prune_events()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._log_every())
             self._wake.clear()
@@ -293,6 +304,9 @@ class Syncer:
                     threads.add(data["threadId"])
             elif object_type == "contact" and object_id:
                 contacts.add(object_id)
+                if kind == "contact.assigneeChanged":
+                    # A thread's assigneeId is its own, else its contact's: its threads too.
+                    threads.update(await self.store.threads_of_contact(object_id))
             elif kind.split(".")[0] in ("tag", "status"):
                 directory.add(kind.split(".")[0])
             elif isinstance(data, dict) and data.get("threadId"):
