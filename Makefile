@@ -38,7 +38,7 @@ endif
 relay: bytecode
 	mkdir -p $(RELAY_DIR)
 	$(VENV)/bin/inbox-tui relay --demo --local-db $(RELAY_DIR)/pg --port 8790 \
-		--add-person you --token-file $(RELAY_DIR)/token
+		$(if $(wildcard $(RELAY_DIR)/token),,--add-person you --token-file $(RELAY_DIR)/token)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check tui tests bench scripts

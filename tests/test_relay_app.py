@@ -145,3 +145,17 @@ async def test_with_the_relay_gone_the_app_stays_on_what_it_has(
             await listed(pilot, app)
             assert await until(pilot, lambda: bool(app.thread_list.threads), 5)
             assert [t.id for t in app.thread_list.threads] == shown
+
+
+async def test_a_refused_relay_token_is_said_as_the_relays(
+    postgres_dsn: str, tmp_path: Path
+) -> None:
+    async with relay_parts(postgres_dsn, threads=5) as parts, served(parts) as url:
+        app = relay_app(url, "irt_not_a_token_of_this_relay", tmp_path)
+        async with app.run_test(size=(140, 40)) as pilot:
+            said = await until(
+                pilot, lambda: "relay refused your relay token" in app.status_text, 8
+            )
+            assert said, app.status_text
+            assert "irt_not_a_token" not in app.status_text
+            assert "set-key" not in app.status_text  # not the service's key

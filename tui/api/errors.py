@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# The team relay's 401 (tui/relay/server.py): its token, not the service's key, was refused.
+RELAY_TOKEN_REFUSED = "relayTokenRefused"
+
 
 class InboxError(Exception):
     """Base of every error the client raises."""

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from tui.api.errors import AuthError, TransportError
+from tui.api.errors import RELAY_TOKEN_REFUSED, AuthError, TransportError
 
 
 async def relay_changes(
@@ -31,7 +31,9 @@ async def relay_changes(
             http.stream("GET", url, headers=headers) as answer,
         ):
             if answer.status_code == 401:
-                raise AuthError("the relay refused the relay token", status=401)
+                raise AuthError(
+                    "the relay refused the relay token", status=401, code=RELAY_TOKEN_REFUSED
+                )
             if answer.status_code != 200:
                 raise TransportError(f"the relay's stream answered {answer.status_code}")
             kind = ""

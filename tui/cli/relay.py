@@ -141,6 +141,8 @@ async def _serve(args: argparse.Namespace, key: str, database: str) -> int:
                 print(f"{name}: {token}")
         if args.people_only:
             return 0
+        if args.demo:
+            await store.forget_copy()  # a new demo service, whose log starts again at 1
         return await _run(args, key, store)
     finally:
         await store.close()
@@ -185,7 +187,14 @@ async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
         f"people: {', '.join(await store.people()) or 'none yet (--add-person NAME)'}",
         file=sys.stderr,
     )
-    config = uvicorn.Config(relay.starlette, host=args.host, port=args.port, log_level="warning")
+    # Open streams never end on their own: a stop waits 2 s for them, no longer.
+    config = uvicorn.Config(
+        relay.starlette,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
     beside = [] if demo is None else _demo_service_beside(demo, relay, secret or "")
     try:
         await uvicorn.Server(config).serve()

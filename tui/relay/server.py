@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from tui.api.errors import RELAY_TOKEN_REFUSED
 from tui.core.webhook_signature import HEADER, TOLERANCE, BadSignature, verify
 from tui.relay.store import (
     ThreadFilter,
@@ -182,7 +183,7 @@ class Relay:
 
     async def stream(self, request: Request) -> Response:
         if await self._person(request) is None:
-            return v2_error(401, "unauthorized", "Missing or unknown relay token")
+            return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
         queue: asyncio.Queue[int] = asyncio.Queue(maxsize=1)
         self._streams.add(queue)
         last = await self.store.last_seq()
@@ -253,7 +254,7 @@ class Relay:
 
     async def api(self, request: Request) -> Response:
         if await self._person(request) is None:
-            return v2_error(401, "unauthorized", "Missing or unknown relay token")
+            return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
         path = "/" + request.path_params["path"]
         if request.method == "GET":
             try:

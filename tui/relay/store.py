@@ -488,6 +488,14 @@ class RelayStore:
             out.append(t)
         return out
 
+    async def forget_copy(self) -> None:
+        """Everything but the people: the next walk starts from nothing (the demo service is
+        a new one, with a new log, at each start)."""
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "TRUNCATE relay_state, directory, profiles, contacts, threads, messages, events"
+            )
+
     async def thread_count(self) -> int:
         async with self.pool.connection() as conn:
             cur = await conn.execute("SELECT count(*) FROM threads")

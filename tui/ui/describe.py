@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.api.errors import AuthError, InboxError, RateLimited, TransportError
-from tui.core.config import ENV_API_KEY
+from tui.api.errors import RELAY_TOKEN_REFUSED, AuthError, InboxError, RateLimited, TransportError
+from tui.core.config import ENV_API_KEY, ENV_RELAY_TOKEN
 from tui.core.permissions import CAPABILITY_WORDS
 from tui.core.text import one_line
 from tui.core.timestamps import parse_timestamp
@@ -47,6 +47,12 @@ def _by_code(error: InboxError) -> str | None:
 
 def describe_error(error: InboxError) -> str:
     """What went wrong, in the user's terms, with what to do about it."""
+    if isinstance(error, AuthError) and error.code == RELAY_TOKEN_REFUSED:
+        return (
+            "The relay refused your relay token: ask whoever runs the relay for a new one "
+            f"(`inbox-tui relay --add-person NAME`) and set relay_token (or {ENV_RELAY_TOKEN}), "
+            "then start the app again."
+        )
     if isinstance(error, AuthError):
         return (
             "The API key was refused: store a new one with `inbox-tui set-key` (or set "

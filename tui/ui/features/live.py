@@ -23,6 +23,7 @@ from tui.api.pacing import RequestBudget
 from tui.core.edits import EditField, apply_locally, edit_for
 from tui.core.query import InboxView, SortOrder
 from tui.core.text import one_line
+from tui.ui.describe import describe_error
 from tui.ui.features.shared import AppShared, Feature
 
 if TYPE_CHECKING:
@@ -375,10 +376,7 @@ class LiveFeature(Feature):
         now = time.monotonic()
         if isinstance(error, AuthError):
             self._polling_stopped = True
-            self._set_live_status(
-                "The API key was refused: store a new one with `inbox-tui set-key` (or set "
-                "INBOX_API_KEY), then start again. Live updates paused."
-            )
+            self._set_live_status(describe_error(error) + " Live updates paused.")
             return
         if isinstance(error, RateLimited):
             wait = error.retry_after or self.shell.settings.poll_interval * 2
