@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 
 from tui.api.connect import raw_v2
+from tui.api.pacing import RequestBudget
 from tui.demo import DEMO_API_KEY, DemoApi, DemoStore, SeedConfig, demo_transport
 from tui.relay.server import Relay
 from tui.relay.store import RelayStore
@@ -65,8 +66,11 @@ async def relay_parts(
     api = DemoApi(DemoStore(SeedConfig(threads=threads)), rate_limit=rate_limit)
     store = await RelayStore.open(dsn, size=4)
     transport = demo_transport(api)
-    upstream = raw_v2(DEMO_API_KEY, base_url=SERVICE, transport=transport)
-    syncer = Syncer(store, upstream, share=1.0, sleep=no_wait)
+    upstream = raw_v2(
+        DEMO_API_KEY, base_url=SERVICE, transport=transport, budget=RequestBudget(10**6)
+    )
+    # Ten times the team's windows: the tests' walks never wait (a wait with no_wait spins).
+    syncer = Syncer(store, upstream, share=10.0, sleep=no_wait)
     relay = Relay(
         store,
         syncer,

@@ -265,12 +265,12 @@ async def test_the_walk_goes_on_where_a_stopped_relay_left_it(postgres_dsn: str)
         real_put = parts.store.put_threads
         pages = 0
 
-        async def put_then_stop(threads: Any) -> int:
+        async def put_then_stop(threads: Any, **options: Any) -> int:
             nonlocal pages
             pages += 1
             if pages == 2:
                 raise asyncio.CancelledError  # the relay stopped mid-walk
-            return await real_put(threads)
+            return await real_put(threads, **options)
 
         parts.store.put_threads = put_then_stop  # type: ignore[method-assign]
         with pytest.raises(asyncio.CancelledError):
@@ -386,3 +386,99 @@ async def test_after_any_edits_through_it_the_relays_lists_are_the_services(
                         got = await every_page(relay, "/api/v2/threads", [*query, ("limit", "100")])
                         expected = await every_page(service, "/threads", [*query, ("limit", "100")])
                         assert got == expected, query
+
+
+async def test_only_version_2s_own_paths_go_on_with_the_teams_key(postgres_dsn: str) -> None:
+    async with relay_parts(postgres_dsn, threads=5) as parts:
+        before = parts.service_requests()
+        async with parts.client() as relay:
+            for path in (
+                "/api/v2/%2e%2e/v1/threads",
+                "/api/v2/threads/..%2F..%2Fv1%2Fteam",
+                "/api/v2/threads/%2e%2e",
+                "/api/v2/admin/keys",
+                "/api/v2//threads",
+            ):
+                answer = await relay.get(path)
+                assert answer.status_code == 404, path
+            ok = await relay.get("/api/v2/threads", params={"folder": "all", "campaignId": "x"})
+        assert ok.status_code in (200, 400)  # (the service's to answer: forwarded)
+        assert parts.service_requests() == before + 1
+        async with parts.client(token="none") as stranger:
+            health = (await stranger.get("/relay/health")).json()
+        assert health == {"ok": True, "walked": True}  # no figures without a token
+
+
+async def test_a_thread_still_importing_is_read_again_until_it_is_whole(
+    postgres_dsn: str,
+) -> None:
+    async with relay_parts(postgres_dsn, threads=60) as parts:
+        store = parts.api.store
+        importing = [t for t in store.threads.values() if t.sync_seconds > 0]
+        assert importing, "the demo seeds a thread still importing"
+        thread = importing[0]
+        assert not await parts.store.messages_complete(thread.id)
+        thread.sync_seconds = 0.0  # the service has it all now
+        parts.syncer._syncing_due = {k: (0.0, w) for k, (_, w) in parts.syncer._syncing_due.items()}
+        assert thread.id in parts.syncer._syncing_due
+        await parts.syncer._recheck_syncing()
+        assert await parts.store.messages_complete(thread.id)
+        async with parts.client() as relay, parts.service() as service:
+            path = f"/threads/{thread.id}/messages"
+            got = await every_page(relay, "/api/v2" + path, [("limit", "100")])
+            expected = await every_page(service, path, [("limit", "100")])
+        assert got == expected and len(got) > 3
+
+
+async def test_a_gap_in_the_services_log_lists_every_thread_again(postgres_dsn: str) -> None:
+    async with relay_parts(postgres_dsn, threads=40) as parts:
+        all_active(parts)
+        store = parts.api.store
+        threads = list(store.threads.values())
+        for thread in threads[:4]:
+            store.receive_message(thread, f"while the relay was away {thread.id}")
+        for _ in range(3):  # the log no longer reaches back to the relay's last seq
+            store.events._events.popleft()
+        await parts.syncer.catch_up()
+        assert parts.syncer._walk_task is not None
+        await parts.syncer._walk_task
+        async with parts.client() as relay, parts.service() as service:
+            params = [("folder", "all"), ("limit", "100")]
+            assert await every_page(relay, "/api/v2/threads", params) == await every_page(
+                service, "/threads", params
+            )
+            for thread in threads[:4]:
+                path = f"/threads/{thread.id}/messages"
+                got = await every_page(relay, "/api/v2" + path, [("limit", "100")])
+                assert got == await every_page(service, path, [("limit", "100")])
+
+
+async def test_a_write_is_in_the_copy_when_its_answer_comes_back(postgres_dsn: str) -> None:
+    async with relay_parts(postgres_dsn, threads=10) as parts:
+        async with parts.client() as relay:
+            thread = (await relay.get("/api/v2/threads")).json()["data"][0]
+            patched = await relay.patch(f"/api/v2/threads/{thread['id']}", json={"archived": True})
+            assert patched.status_code == 200
+            before = parts.service_requests()
+            read = (await relay.get(f"/api/v2/threads/{thread['id']}")).json()
+            archived = await every_page(relay, "/api/v2/threads", [("folder", "archived")])
+        assert read["archived"] is True and thread["id"] in archived
+        assert parts.service_requests() == before  # from the copy, no catch-up needed
+
+
+async def test_a_deleted_tag_leaves_every_contact_in_the_copy(postgres_dsn: str) -> None:
+    async with relay_parts(postgres_dsn, threads=40) as parts:
+        async with parts.client() as relay:
+            tags = (await relay.get("/api/v2/tags")).json()["data"]
+            tagged = await every_page(
+                relay, "/api/v2/threads", [("folder", "all"), ("tag", tags[0]["id"])]
+            )
+            assert tagged
+            gone = await relay.delete(f"/api/v2/tags/{tags[0]['id']}")
+            assert gone.status_code < 300, gone.text
+            await parts.syncer.catch_up()
+            contact_id = (await relay.get(f"/api/v2/threads/{tagged[0]}")).json()["contactId"]
+            contact = (await relay.get(f"/api/v2/contacts/{contact_id}")).json()
+            left = (await relay.get("/api/v2/tags")).json()["data"]
+        assert tags[0]["id"] not in contact["tagIds"]
+        assert tags[0]["id"] not in [t["id"] for t in left]

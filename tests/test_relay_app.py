@@ -31,10 +31,16 @@ pytestmark = pytest.mark.xdist_group("postgres")
 
 
 @asynccontextmanager
-async def served(parts: Parts) -> AsyncIterator[str]:
+async def served(parts: Parts, port: int = 0) -> AsyncIterator[str]:
     """The relay on a real socket (its stream is pushed, not answered whole), following."""
     server = uvicorn.Server(
-        uvicorn.Config(parts.relay.starlette, host="127.0.0.1", port=0, log_level="error")
+        uvicorn.Config(
+            parts.relay.starlette,
+            host="127.0.0.1",
+            port=port,
+            log_level="error",
+            timeout_graceful_shutdown=1,
+        )
     )
     serving = asyncio.create_task(server.serve())
     following = asyncio.create_task(parts.syncer.follow())
@@ -128,7 +134,7 @@ async def test_a_reply_through_the_relay_reaches_the_service(
             assert posts.count("/messages") == 1
 
 
-async def test_with_the_relay_gone_the_app_stays_on_what_it_has(
+async def test_with_the_relay_gone_the_app_stays_on_what_it_has_and_comes_back(
     postgres_dsn: str, tmp_path: Path
 ) -> None:
     async with relay_parts(postgres_dsn, threads=20) as parts:
@@ -137,14 +143,23 @@ async def test_with_the_relay_gone_the_app_stays_on_what_it_has(
             async with app.run_test(size=(140, 40)) as pilot:
                 await listed(pilot, app)
                 shown = [t.id for t in app.thread_list.threads]
-                assert shown
-        # (the socket is closed now) The same person starts again: the cache is on screen
-        # and the status line says the relay cannot be reached, not a traceback.
+                assert await until(pilot, lambda: parts.relay.streams == 1, 5)
+        # The relay is gone: the same person starts again, on the cache, said offline.
+        port = int(url.rsplit(":", 1)[1])
         app = relay_app(url, parts.token, tmp_path)
         async with app.run_test(size=(140, 40)) as pilot:
             await listed(pilot, app)
-            assert await until(pilot, lambda: bool(app.thread_list.threads), 5)
             assert [t.id for t in app.thread_list.threads] == shown
+            assert await until(pilot, lambda: "Offline" in app.status_text, 5), app.status_text
+            # The relay comes back where it was: the app's stream opens again on its own.
+            async with served(parts, port):
+                assert await until(pilot, lambda: parts.relay.streams == 1, 10)
+                thread = parts.api.store.threads[shown[-1]]
+                parts.api.store.receive_message(thread, "After the relay came back")
+                parts.syncer.poke()
+                assert await until(pilot, lambda: app.thread_list.threads[0].id == thread.id, 10), (
+                    "a change reached the list over the reopened stream"
+                )
 
 
 async def test_a_refused_relay_token_is_said_as_the_relays(

@@ -112,9 +112,13 @@ class BackgroundBudget:
         """In the last minute."""
         return self.windows[0].used
 
-    def try_acquire(self) -> bool:
-        """A slot in each window if each has one now; never waits."""
-        if any(window.delay() > 0 for window in self.windows):
+    def try_acquire(self, keep: float = 0.0) -> bool:
+        """A slot in each window if each has one now, and more than `keep` of it left (a
+        share, kept for more urgent work); never waits."""
+        if any(
+            window.delay() > 0 or window.remaining <= window.max_requests * keep
+            for window in self.windows
+        ):
             return False
         for window in self.windows:
             window.try_acquire()

@@ -134,8 +134,11 @@ async def _serve(args: argparse.Namespace, key: str, database: str) -> int:
         for i, name in enumerate(args.add_person):
             token = await store.add_person(name)
             if i == 0 and args.token_file is not None:
-                args.token_file.touch(mode=0o600)
-                args.token_file.write_text(token + "\n")
+                # Readable by its owner only, whether new or there before.
+                fd = os.open(args.token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.fchmod(fd, 0o600)
+                with os.fdopen(fd, "w") as out:
+                    out.write(token + "\n")
                 print(f"{name}: token written to {args.token_file}", file=sys.stderr)
             else:
                 print(f"{name}: {token}")

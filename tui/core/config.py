@@ -270,9 +270,10 @@ class Settings:
             if self.from_tables:  # [[accounts]] run on the demo: each its own stores
                 scope += "-" + hashlib.sha256(self.account.encode()).hexdigest()[:8]
             return scope
-        if self.relay_url:  # the relay's copy of the team, as this person reads it
-            token = self.relay_token.get_secret_value() if self.relay_token else ""
-            digest = hashlib.sha256(f"{self.relay_url}\n{token}".encode()).hexdigest()[:16]
+        if self.relay_url:
+            # The relay's copy of the team, whoever reads it: a new token (the relay's
+            # person given again) keeps the mirror, drafts and replies written offline.
+            digest = hashlib.sha256(self.relay_url.encode()).hexdigest()[:16]
             return f"relay-v2-{digest}"
         key = self.api_key.get_secret_value() if self.api_key else ""
         account = f"{self.api_version}\n{self.api_url}\n{key}"
@@ -384,7 +385,7 @@ def read_settings(values: Mapping[str, Any], where: str = "") -> Settings:
         api_key=table.take("api_key", optional(_secret), None),
         api_version=version,
         api_url=table.take("api_url", _url, "") or default_base_url(version),
-        relay_url=table.take("relay_url", _url, ""),
+        relay_url=table.take("relay_url", _url, "").removesuffix("/api/v2"),
         relay_token=table.take("relay_token", optional(_secret), None),
         demo=table.take("demo", flag, default.demo),
         demo_threads=table.take("demo_threads", whole(1, 100_000), default.demo_threads),

@@ -25,7 +25,7 @@ import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from tui.relay.store import (
     encode_cursor,
     is_relay_cursor,
 )
+from tui.relay.sync import describe
 
 if TYPE_CHECKING:
     from tui.relay.store import RelayStore
@@ -195,6 +196,8 @@ class Relay:
                     try:
                         seq = await asyncio.wait_for(queue.get(), KEEP_ALIVE)
                     except TimeoutError:
+                        if await self._person(request) is None:
+                            return  # the person's token was revoked: their stream ends
                         yield ": keep-alive\n\n"
                         continue
                     yield f"event: change\ndata: {json.dumps({'lastSeq': seq})}\n\n"
@@ -226,7 +229,7 @@ class Relay:
             event = json.loads(body)
             event_id, seq = str(event["id"]), int(event["seq"])
             str(event["type"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError):
             return JSONResponse({"error": "not an event (id, seq and type)"}, 400)
         # Deliveries are at least once: one already applied, or on its way, is acknowledged
         # and changes nothing (a replay can only come within the tolerance: see verify).
@@ -241,9 +244,14 @@ class Relay:
         return JSONResponse({"received": event_id})
 
     async def health(self, request: Request) -> Response:
+        """Up, and walked: for a load balancer, without a token; the figures with one."""
+        walked = bool(await self.store.get_state("threads_walked", False))
+        if await self._person(request) is None:
+            return JSONResponse({"ok": True, "walked": walked})
         return JSONResponse(
             {
-                "walked": bool(await self.store.get_state("threads_walked", False)),
+                "ok": True,
+                "walked": walked,
                 "threads": await self.store.thread_count(),
                 "lastSeq": await self.store.last_seq(),
                 "streams": self.streams,
@@ -256,6 +264,12 @@ class Relay:
         if await self._person(request) is None:
             return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
         path = "/" + request.path_params["path"]
+        # As sent (still percent-encoded): what is checked, and what goes on.
+        raw = request.scope.get("raw_path", b"").decode("latin-1").removeprefix("/api/v2")
+        if not _an_operation(raw):
+            # Only version 2's own resources go on with the team's key: never `..` (the
+            # service's other paths), never another host.
+            return v2_error(404, "invalidRequest", "No such operation")
         if request.method == "GET":
             try:
                 answered = await self._answer(path, request)
@@ -263,7 +277,7 @@ class Relay:
                 return v2_error(400, problem.code, str(problem))
             if answered is not None:
                 return JSONResponse(answered)
-        return await self._forward(path, request)
+        return await self._forward(raw, path, request)
 
     async def _answer(self, path: str, request: Request) -> Any:
         """The copy's answer to a read, or None: the service's to answer."""
@@ -374,12 +388,13 @@ class Relay:
 
     # --- the service's answers --------------------------------------------------------------
 
-    async def _forward(self, path: str, request: Request) -> Response:
+    async def _forward(self, raw: str, path: str, request: Request) -> Response:
         query = request.scope.get("query_string", b"").decode("latin-1")
-        url = path + (f"?{query}" if query else "")
+        url = raw + (f"?{query}" if query else "")
         headers = {k: v for k in PASSED_ON if (v := request.headers.get(k)) is not None}
         body = await request.body()
         self.forwarded += 1
+        asked = datetime.now(UTC)
         try:
             answer = await self._service.request(
                 request.method, url, content=body or None, headers=headers
@@ -393,20 +408,31 @@ class Relay:
             )
         passed = {k: v for k in PASSED_BACK if (v := answer.headers.get(k)) is not None}
         if answer.is_success:
-            with contextlib.suppress(Exception):  # keeping a copy never fails the answer
-                await self._keep(request, path, answer)
+            try:
+                await self._keep(request, path, answer, asked)
+            except Exception as error:  # keeping a copy never fails the answer
+                log.warning(
+                    "not kept in the copy: %s %s (%s)", request.method, path, describe(error)
+                )
         return Response(answer.content, status_code=answer.status_code, headers=passed)
 
-    async def _keep(self, request: Request, path: str, answer: httpx.Response) -> None:
-        """What a read brought back goes in the copy; a write is followed by the log."""
+    async def _keep(
+        self, request: Request, path: str, answer: httpx.Response, asked: datetime
+    ) -> None:
+        """What the service answered goes in the copy: a read's, and a write's own answer at
+        once (the person who wrote reads it back next; its event brings the rest)."""
+        parts = path.strip("/").split("/")
+        body = answer.json() if answer.content else None
         if request.method != "GET":
+            if isinstance(body, dict):
+                await self._keep_written(request.method, parts, body, asked)
             if not self.syncer.webhooks_set_up:  # (else the write's webhook comes on its own)
                 self.syncer.poke()
             return
-        parts = path.strip("/").split("/")
-        body = answer.json()
-        if len(parts) == 2 and parts[0] == "threads" and isinstance(body, dict):
-            await self.store.put_threads([body])
+        if not isinstance(body, dict):
+            return
+        if len(parts) == 2 and parts[0] == "threads":
+            await self.store.put_threads([body], fetched_at=asked)
         elif len(parts) == 3 and parts[0] == "threads" and parts[2] == "messages":
             first_page = "cursor" not in request.query_params
             whole = first_page and body.get("nextCursor") is None
@@ -414,8 +440,21 @@ class Relay:
             await self.store.put_messages(
                 parts[1], body.get("data") or [], complete=True if whole else None
             )
-        elif len(parts) == 2 and parts[0] == "contacts" and isinstance(body, dict):
-            await self.store.put_contact(body)
+        elif len(parts) == 2 and parts[0] == "contacts":
+            await self.store.put_contact(body, fetched_at=asked)
+
+    async def _keep_written(
+        self, method: str, parts: list[str], body: dict[str, Any], asked: datetime
+    ) -> None:
+        if parts[0] == "threads" and len(parts) == 2 and method == "PATCH" and "id" in body:
+            await self.store.put_threads([body], fetched_at=asked)
+        elif parts[0] == "contacts" and "id" in body and "tagIds" in body:
+            await self.store.put_contact(body, fetched_at=asked)  # (fields, tags added...)
+        elif parts == ["messages"] and isinstance(body.get("message"), dict):
+            message = body["message"]
+            await self.store.put_messages(str(message.get("threadId")), [message])
+        elif parts[0] == "messages" and len(parts) == 2 and "threadId" in body:
+            await self.store.put_messages(str(body["threadId"]), [body])  # an edit
 
 
 class _Invalid(ValueError):
@@ -448,6 +487,28 @@ async def _keyset_page(
     items, next_key = await read(limit, position)
     next_cursor = encode_cursor(kind, digest, *next_key) if next_key else None
     return {"data": items, "nextCursor": next_cursor}
+
+
+# Version 2's resources (07-inbox-v2-openapi.json's paths, by their first segment).
+RESOURCES = frozenset(
+    {"platforms", "team", "members", "account-links", "contacts", "threads", "messages",
+     "tags", "statuses", "colors", "events"}
+)  # fmt: skip
+
+
+def _an_operation(path: str) -> bool:
+    """A path under one of v2's resources, each segment a plain one: no `.` or `..` (even
+    encoded), no empty segment, no backslash."""
+    from urllib.parse import unquote
+
+    segments = path.strip("/").split("/")
+    if segments[0] not in RESOURCES or path.endswith("//"):
+        return False
+    for segment in segments:
+        plain = unquote(segment)
+        if plain in ("", ".", "..") or "\\" in plain or "/" in plain:
+            return False
+    return True
 
 
 def _limit(params: Any, default: int, most: int) -> int:

@@ -1,8 +1,10 @@
 """The relay's copy of the team's data, in PostgreSQL (psycopg 3).
 
 What is stored is what the service sent (its v2 JSON, `jsonb`), beside the columns the thread
-list's filters and order need. Search is PostgreSQL's own: a `tsvector` of each thread's names
-and preview and of each message's text, under GIN indexes, matched by prefix. Every change
+list's filters and order need. Search is the service's (a substring of the person's names or
+the preview, case and accents ignored) and more: PostgreSQL's full-text search over every
+message's text (a `tsvector` under a GIN index, the query's words as a phrase, the last a
+prefix). Every change
 applied is announced with `NOTIFY inbox_events, '<seq>'`, so every relay process (and each of
 their clients' pushed streams) hears of it.
 """
@@ -17,7 +19,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from psycopg import AsyncConnection, sql
@@ -38,23 +40,28 @@ CREATE TABLE IF NOT EXISTS directory (
 );
 CREATE TABLE IF NOT EXISTS profiles (id text PRIMARY KEY, body jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS contacts (
-    id text PRIMARY KEY, body jsonb NOT NULL,
+    id text PRIMARY KEY, body jsonb NOT NULL, fetched_at timestamptz NOT NULL DEFAULT now(),
     tag_ids text[] NOT NULL DEFAULT '{}', status_id text
 );
+-- Case and accents ignored, as the service matches names (the same function on both sides).
+CREATE OR REPLACE FUNCTION relay_fold(t text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
+    SELECT translate(lower(t), 'áàâäãåāăąéèêëēėęěíìîïīįóòôöõøōőúùûüūůűųñńçćčýÿžźżšśşřďťľłğ',
+                               'aaaaaaaaaeeeeeeeeiiiiiioooooooouuuuuuuunncccyyzzzsssrdtllg')
+$$;
 CREATE TABLE IF NOT EXISTS threads (
-    id text PRIMARY KEY, body jsonb NOT NULL,
+    id text PRIMARY KEY, body jsonb NOT NULL, fetched_at timestamptz NOT NULL DEFAULT now(),
+    names text NOT NULL DEFAULT '',
     account_link_id text, platform text, contact_id text, assignee_id text,
     archived boolean NOT NULL, is_request boolean NOT NULL, inbound_last boolean NOT NULL,
     sort_at timestamptz NOT NULL,
     syncing boolean NOT NULL DEFAULT false,
     messages_complete boolean NOT NULL DEFAULT false,
-    messages_cursor text,
-    search tsvector NOT NULL
+    messages_cursor text
 );
 CREATE INDEX IF NOT EXISTS threads_order ON threads (sort_at, id);
-CREATE INDEX IF NOT EXISTS threads_search ON threads USING gin (search);
 CREATE INDEX IF NOT EXISTS threads_contact ON threads (contact_id);
 CREATE INDEX IF NOT EXISTS threads_to_walk ON threads (id) WHERE NOT messages_complete;
+CREATE INDEX IF NOT EXISTS threads_syncing ON threads (id) WHERE syncing;
 CREATE TABLE IF NOT EXISTS messages (
     id text PRIMARY KEY, thread_id text NOT NULL, created_at timestamptz NOT NULL,
     body jsonb NOT NULL, search tsvector NOT NULL
@@ -73,17 +80,25 @@ CREATE TABLE IF NOT EXISTS people (
 """
 
 # A word of a search, as `to_tsquery` reads it: letters, digits and the joiners inside a name.
-_WORD = re.compile(r"[\w@.+-]+")
+_WORD = re.compile(r"[\w@.+'-]+")
 
 
 def search_query(text: str) -> str | None:
-    """`q` as a prefix tsquery: every word must start a word of the thread (names, preview,
-    messages). None when nothing searchable is left."""
-    words = [w.strip(".+-@") for w in _WORD.findall(text.lower())]
-    words = [w for w in words if w]
+    """`q` as a phrase tsquery over a conversation's words: its words one after another, the
+    last one a prefix ("budget appro" finds "budget approved"). None when no word is left."""
+    words = [w.strip(".+-@'") for w in _WORD.findall(text.lower())]
+    words = [w.replace("'", "") for w in words if w.strip("'")]
     if not words:
         return None
-    return " & ".join(f"'{w.replace(chr(39), '')}':*" for w in words)
+    quoted = [f"'{w}'" for w in words]
+    quoted[-1] += ":*"
+    return " <-> ".join(quoted)
+
+
+def like_pattern(text: str) -> str:
+    """`q` as a LIKE pattern of a substring (its % and _ taken literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def token_digest(token: str) -> str:
@@ -270,32 +285,46 @@ class RelayStore:
 
     # --- threads, contacts and profiles ---------------------------------------------------
 
-    async def put_threads(self, threads: Iterable[dict[str, Any]]) -> int:
-        """Threads as GET /threads sent them (their embedded profile and contact kept too)."""
+    async def put_threads(
+        self,
+        threads: Iterable[dict[str, Any]],
+        *,
+        fetched_at: datetime | None = None,
+        recheck: bool = False,
+    ) -> int:
+        """Threads as the service sent them (their embedded profile and contact kept too),
+        asked for at `fetched_at` (default: now): a row read later is not overwritten by this
+        older one. `recheck`: a thread whose activity moved has its messages read again."""
+        fetched_at = fetched_at or datetime.now(UTC)
         rows, profiles, contacts = [], [], []
         for wire in threads:
-            rows.append(_thread_row(wire))
+            rows.append((*_thread_row(wire), fetched_at))
             if isinstance(wire.get("profile"), dict):
                 profiles.append(wire["profile"])
             if isinstance(wire.get("contact"), dict):
                 contacts.append(wire["contact"])
         async with self._tx() as conn:
             await self._put_profiles(conn, profiles)
-            await self._put_contacts(conn, contacts)
+            await self._put_contacts(conn, contacts, fetched_at)
+            moved = "threads.sort_at <> excluded.sort_at" if recheck else "false"
             async with conn.cursor() as cur:
                 await cur.executemany(
-                    """
+                    f"""
                     INSERT INTO threads (id, body, account_link_id, platform, contact_id,
-                        assignee_id, archived, is_request, inbound_last, sort_at, syncing, search)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                        to_tsvector('simple', %s))
+                        assignee_id, archived, is_request, inbound_last, sort_at, syncing,
+                        names, fetched_at)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (id) DO UPDATE SET body = excluded.body,
                         account_link_id = excluded.account_link_id,
                         platform = excluded.platform, contact_id = excluded.contact_id,
                         assignee_id = excluded.assignee_id, archived = excluded.archived,
                         is_request = excluded.is_request, inbound_last = excluded.inbound_last,
                         sort_at = excluded.sort_at, syncing = excluded.syncing,
-                        search = excluded.search
+                        names = excluded.names, fetched_at = excluded.fetched_at,
+                        messages_complete = threads.messages_complete AND NOT ({moved}),
+                        messages_cursor = CASE WHEN {moved} THEN NULL
+                            ELSE threads.messages_cursor END
+                    WHERE threads.fetched_at <= excluded.fetched_at
                     """,
                     rows,
                 )
@@ -315,8 +344,12 @@ class RelayStore:
             )
 
     async def _put_contacts(
-        self, conn: AsyncConnection[Any], contacts: Sequence[dict[str, Any]]
+        self,
+        conn: AsyncConnection[Any],
+        contacts: Sequence[dict[str, Any]],
+        fetched_at: datetime | None = None,
     ) -> None:
+        fetched_at = fetched_at or datetime.now(UTC)
         if not contacts:
             return
         await self._put_profiles(
@@ -324,11 +357,14 @@ class RelayStore:
         )
         async with conn.cursor() as cur:
             await cur.executemany(
-                "INSERT INTO contacts (id, body, tag_ids, status_id) VALUES (%s, %s, %s, %s) "
+                "INSERT INTO contacts (id, body, tag_ids, status_id, fetched_at) "
+                "VALUES (%s, %s, %s, %s, %s) "
                 "ON CONFLICT (id) DO UPDATE SET body = excluded.body, "
-                "tag_ids = excluded.tag_ids, status_id = excluded.status_id",
+                "tag_ids = excluded.tag_ids, status_id = excluded.status_id, "
+                "fetched_at = excluded.fetched_at "
+                "WHERE contacts.fetched_at <= excluded.fetched_at",
                 [
-                    (c["id"], Jsonb(c), list(c.get("tagIds") or []), c.get("statusId"))
+                    (c["id"], Jsonb(c), list(c.get("tagIds") or []), c.get("statusId"), fetched_at)
                     for c in contacts
                     if "id" in c
                 ],
@@ -340,19 +376,21 @@ class RelayStore:
             return
         await conn.execute(
             """
-            UPDATE threads t SET search = to_tsvector('simple',
+            UPDATE threads t SET names =
                 coalesce(t.body #>> '{activity,preview}', '') || ' ' ||
                 coalesce(p.body ->> 'displayName', '') || ' ' ||
                 coalesce(p.body ->> 'username', '') || ' ' ||
-                coalesce(p.body ->> 'handle', ''))
+                coalesce(p.body ->> 'handle', '')
             FROM profiles p WHERE p.id = t.body ->> 'profileId' AND t.id = ANY(%s)
             """,
             (list(thread_ids),),
         )
 
-    async def put_contact(self, contact: dict[str, Any]) -> None:
+    async def put_contact(
+        self, contact: dict[str, Any], *, fetched_at: datetime | None = None
+    ) -> None:
         async with self._tx() as conn:
-            await self._put_contacts(conn, [contact])
+            await self._put_contacts(conn, [contact], fetched_at)
             cur = await conn.execute(
                 "SELECT id FROM threads WHERE contact_id = %s", (contact["id"],)
             )
@@ -416,16 +454,18 @@ class RelayStore:
             where.append(sql.SQL("c.status_id = ANY(%s)"))
             args.append(list(flt.status_ids))
         if flt.q is not None:
+            # The service's search (names and the preview, a substring, case and accents
+            # ignored), and the relay's own: the words inside every message.
+            clause = "relay_fold(t.names) LIKE relay_fold(%s)"
+            args.append(like_pattern(flt.q))
             tsq = search_query(flt.q)
-            if tsq is None:
-                return [], None
-            where.append(
-                sql.SQL(
-                    "(t.search @@ to_tsquery('simple', %s) OR EXISTS (SELECT 1 FROM messages m "
-                    "WHERE m.thread_id = t.id AND m.search @@ to_tsquery('simple', %s)))"
+            if tsq is not None:
+                clause += (
+                    " OR EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id"
+                    " AND m.search @@ to_tsquery('simple', %s))"
                 )
-            )
-            args += [tsq, tsq]
+                args.append(tsq)
+            where.append(sql.SQL("(" + clause + ")"))
         direction = sql.SQL("ASC" if flt.ascending else "DESC")
         if after is not None:
             op = sql.SQL(">" if flt.ascending else "<")
@@ -488,6 +528,34 @@ class RelayStore:
             out.append(t)
         return out
 
+    async def restart_log(self, end: int) -> None:
+        """The service's log starts again (at `end`): the relay's log too, from there."""
+        async with self._tx() as conn:
+            await conn.execute("TRUNCATE events")
+            await conn.execute(
+                "INSERT INTO relay_state VALUES ('last_seq', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (Jsonb(end),),
+            )
+
+    async def label_deleted(self, kind: str, label_id: str) -> None:
+        """A deleted tag or status leaves every contact that had it (the service's contacts
+        no longer name it; no contact event says so)."""
+        async with self._tx() as conn:
+            if kind == "tag":
+                await conn.execute(
+                    "UPDATE contacts SET tag_ids = array_remove(tag_ids, %s), "
+                    "body = jsonb_set(body, '{tagIds}', "
+                    "to_jsonb(array_remove(tag_ids, %s))) WHERE %s = ANY(tag_ids)",
+                    (label_id, label_id, label_id),
+                )
+            else:
+                await conn.execute(
+                    "UPDATE contacts SET status_id = NULL, "
+                    "body = jsonb_set(body, '{statusId}', 'null') WHERE status_id = %s",
+                    (label_id,),
+                )
+
     async def forget_copy(self) -> None:
         """Everything but the people: the next walk starts from nothing (the demo service is
         a new one, with a new log, at each start)."""
@@ -530,8 +598,11 @@ class RelayStore:
                         rows,
                     )
             if complete is not None:
+                # A thread the service is still importing is never complete: its older
+                # messages come later (the relay reads it again, see Syncer).
                 await conn.execute(
-                    "UPDATE threads SET messages_complete = %s, messages_cursor = %s WHERE id = %s",
+                    "UPDATE threads SET messages_complete = %s AND NOT syncing, "
+                    "messages_cursor = %s WHERE id = %s",
                     (complete, cursor, thread_id),
                 )
 
@@ -569,7 +640,7 @@ class RelayStore:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT id, messages_cursor FROM threads WHERE NOT messages_complete "
-                "ORDER BY sort_at DESC LIMIT %s",
+                "AND NOT syncing ORDER BY sort_at DESC LIMIT %s",
                 (limit,),
             )
             return [(r[0], r[1]) for r in await cur.fetchall()]

@@ -20,6 +20,8 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from psycopg import Error as PsycopgError
@@ -46,7 +48,9 @@ def describe(error: BaseException) -> str:
     named by kind (their text may hold the connection string)."""
     if isinstance(error, InboxError):
         return str(error)
-    return f"{type(error).__name__} (the database or the network)"
+    if isinstance(error, PsycopgError | OSError):
+        return f"{type(error).__name__} (the database or the network)"
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 # The directory: each kind's path, and the name it is kept under.
@@ -59,8 +63,15 @@ DIRECTORY = {
     "color": "/colors",
     "platform": "/platforms",
 }
-PRUNE_EVERY = 3600.0  # seconds between prunings of the relay's event log
-MAX_PENDING = 10_000  # webhooks' events waiting to be applied, at most
+HOURLY = 3600.0  # the log pruned, the directory read again, importing threads noted
+MAX_PENDING = 10_000
+# The walk leaves this share of each window of the relay's budget to events: a change is
+# applied within seconds even while the walk (hours on a large team) goes on.
+WALK_LEAVES = 0.2
+# Set in the task applying events: its requests are urgent (see _get).
+_URGENT: ContextVar[bool] = ContextVar(
+    "relay_urgent", default=False
+)  # webhooks' events waiting to be applied, at most
 WHOLE = ("team", "tag", "status", "color", "platform")  # answered whole, not by pages
 THREAD_EMBEDS = [("expand", "profile"), ("expand", "contact")]
 
@@ -88,12 +99,16 @@ class Syncer:
         self.webhooks_set_up = False  # the server says, when it has a webhook secret
         self._syncing_due: dict[str, tuple[float, float]] = {}  # thread -> (due, wait)
         self._lock = asyncio.Lock()  # one catch-up at a time
+        self._walk_task: asyncio.Task[None] | None = None
         self.walked = False
         self.errors = 0
 
     # --- spending ---------------------------------------------------------------------------
 
     async def _get(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
+        urgent = _URGENT.get()
+        while not urgent and (self._pending or self._lock.locked()):
+            await self._sleep(0.2)  # events first: the walk waits for them
         while True:
             headers = self.upstream.rate_limit
             if headers.scarce and self._heeded != headers:
@@ -105,7 +120,7 @@ class Syncer:
                     wait = min(3600.0, max(1.0, headers.reset - self._wall()))
                 await self._sleep(wait)
                 continue
-            if self.budget.try_acquire():
+            if self.budget.try_acquire(keep=0.0 if urgent else WALK_LEAVES):
                 return await self.upstream.send_once("GET", path, params)
             await self._sleep(1.0)
 
@@ -141,7 +156,7 @@ class Syncer:
             try:
                 await self._walk()
                 return
-            except (InboxError, OSError, PsycopgError) as error:  # the service or the database
+            except Exception as error:  # the service, the database, or an answer it cannot read
                 self.errors += 1
                 log.warning("walk paused: %s", describe(error))
                 await self._sleep(min(300.0, 5.0 * 2 ** min(self.errors, 6)))
@@ -153,21 +168,37 @@ class Syncer:
         if not await store.get_state("directory_read", False):
             await self.read_directory()
             await store.set_state("directory_read", True)
-        while not await store.get_state("threads_walked", False):
-            cursor = await store.get_state("threads_cursor")
-            params = [("folder", "all"), ("limit", "100"), *THREAD_EMBEDS]
-            page = await self._get("/threads", params + ([("cursor", cursor)] if cursor else []))
-            await store.put_threads(page.get("data") or [])
-            if page.get("nextCursor"):
-                await store.set_state("threads_cursor", page["nextCursor"])
-            else:
-                await store.set_state("threads_walked", True)
-        self.walked = True
-        self._wake.set()
-        while batch := await store.threads_to_walk(20):
+        while True:
+            await self._list_threads()
+            self.walked = True
+            await self._note_syncing()
+            self._wake.set()
+            batch = await store.threads_to_walk(20)
+            if not batch and not await store.get_state("recheck", False):
+                break
             for thread_id, cursor in batch:
                 await self.read_messages(thread_id, cursor)
         log.info("walk done: every thread and message of the team is stored")
+
+    async def _list_threads(self) -> None:
+        """Every thread, 100 a page, from where the listing stopped: the walk's first, or a
+        re-check's (`recheck`: a thread whose activity moved has its messages read again)."""
+        store = self.store
+        while True:
+            recheck = bool(await store.get_state("recheck", False))
+            if await store.get_state("threads_walked", False) and not recheck:
+                return
+            cursor = await store.get_state("threads_cursor")
+            params = [("folder", "all"), ("limit", "100"), *THREAD_EMBEDS]
+            asked = datetime.now(UTC)
+            page = await self._get("/threads", params + ([("cursor", cursor)] if cursor else []))
+            await store.put_threads(page.get("data") or [], fetched_at=asked, recheck=recheck)
+            if page.get("nextCursor"):
+                await store.set_state("threads_cursor", page["nextCursor"])
+            else:
+                await store.set_state("threads_cursor", None)
+                await store.set_state("threads_walked", True)
+                await store.set_state("recheck", False)
 
     async def _log_end(self) -> int:
         """The event log's last seq now (0 when it is empty)."""
@@ -230,19 +261,18 @@ class Syncer:
 
     async def follow(self) -> None:
         in_background()
-        pruned = -PRUNE_EVERY
+        hourly = self._clock()  # (the walk has just read the directory and noted imports)
         while True:
-            if self._clock() - pruned >= PRUNE_EVERY:
-                pruned = self._clock()
-                with contextlib.suppress(PsycopgError):
-                    await self.store.prune_events()
+            if self._clock() - hourly >= HOURLY:
+                hourly = self._clock()
+                await self._hourly()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._log_every())
             self._wake.clear()
             try:
                 await self.catch_up()
                 await self._recheck_syncing()
-            except (InboxError, OSError, PsycopgError) as error:
+            except Exception as error:
                 self.errors += 1
                 log.warning("keeping current paused: %s", describe(error))
                 await self._sleep(min(60.0, 2.0 * 2 ** min(self.errors, 5)))
@@ -251,34 +281,61 @@ class Syncer:
         """Applies what happened since the relay's last seq: the webhooks' events if they
         follow on, else the log's. Gives how many events were applied."""
         async with self._lock:
-            last = await self.store.last_seq()
-            if last is None:
-                return 0  # the walk has not marked the log's end yet
-            for seq in [s for s in self._pending if s <= last]:
-                del self._pending[seq]  # already applied (from the log)
-            applied = 0
-            while True:
-                run: list[dict[str, Any]] = []
-                while last + len(run) + 1 in self._pending:
-                    run.append(self._pending.pop(last + len(run) + 1))
-                if run:
-                    await self.apply(run)
-                    applied += len(run)
-                    last = int(run[-1]["seq"])
-                    continue
-                if not self._pending and applied:
-                    return applied
-                page = await self._get("/events", [("afterSeq", str(last)), ("limit", "1000")])
-                events = page.get("data") or []
-                if events:
-                    await self.apply(events)
-                    applied += len(events)
-                    last = int(events[-1]["seq"])
-                if not page.get("hasMore"):
-                    # Webhooks announced past the log's end are the log's next read's.
-                    for seq in [s for s in self._pending if s <= last]:
-                        del self._pending[seq]
-                    return applied
+            token = _URGENT.set(True)
+            try:
+                return await self._catch_up()
+            finally:
+                _URGENT.reset(token)
+
+    async def _catch_up(self) -> int:
+        last = await self.store.last_seq()
+        if last is None:
+            return 0  # the walk has not marked the log's end yet
+        for seq in [s for s in self._pending if s <= last]:
+            del self._pending[seq]  # already applied (from the log)
+        applied = 0
+        while True:
+            run: list[dict[str, Any]] = []
+            while last + len(run) + 1 in self._pending:
+                run.append(self._pending.pop(last + len(run) + 1))
+            if run:
+                await self.apply(run)
+                applied += len(run)
+                last = int(run[-1]["seq"])
+                continue
+            if not self._pending and applied:
+                return applied
+            page = await self._get("/events", [("afterSeq", str(last)), ("limit", "1000")])
+            events = page.get("data") or []
+            end = page.get("lastSeq")
+            if events and int(events[0]["seq"]) != last + 1:
+                # The log no longer reaches back to the copy's last seq (it keeps 7 days):
+                # what changed in between is unknown, so every thread is listed again.
+                await self.recheck_everything(f"the event log skips from {last}")
+            elif not events and isinstance(end, int) and end < last:
+                # A log that starts again below the copy's seq: a new log, a new copy.
+                await self.store.restart_log(end)
+                await self.recheck_everything(f"the event log restarted at {end}")
+                self._pending.clear()
+                return applied
+            if events:
+                await self.apply(events)
+                applied += len(events)
+                last = int(events[-1]["seq"])
+            if not page.get("hasMore"):
+                # The log is the authority: a delivery not in it yet comes with its next read
+                # (and one far ahead of it is no event of this log).
+                self._pending.clear()
+                return applied
+
+    async def recheck_everything(self, why: str) -> None:
+        """Every thread listed again (a thread whose activity moved has its messages read
+        again); the walk goes on beside the events, the copy answering meanwhile."""
+        log.warning("%s: listing every thread again", why)
+        await self.store.set_state("threads_cursor", None)
+        await self.store.set_state("recheck", True)
+        if self._walk_task is None or self._walk_task.done():
+            self._walk_task = asyncio.create_task(self.walk())
 
     async def apply(self, events: list[dict[str, Any]]) -> None:
         """Each named object read once, then the events logged and announced."""
@@ -309,6 +366,8 @@ class Syncer:
                     threads.update(await self.store.threads_of_contact(object_id))
             elif kind.split(".")[0] in ("tag", "status"):
                 directory.add(kind.split(".")[0])
+                if kind.endswith(".deleted") and object_id:
+                    await self.store.label_deleted(kind.split(".")[0], object_id)
             elif isinstance(data, dict) and data.get("threadId"):
                 threads.add(data["threadId"])
         for thread_id in gone_threads:
@@ -324,22 +383,24 @@ class Syncer:
         await self.store.put_events(events)
 
     async def refresh_thread(self, thread_id: str) -> None:
+        asked = datetime.now(UTC)
         try:
             wire = await self._get(f"/threads/{thread_id}", list(THREAD_EMBEDS))
         except NotFound:
             await self.store.delete("threads", thread_id)
             return
-        await self.store.put_threads([wire])
+        await self.store.put_threads([wire], fetched_at=asked)
         if wire.get("syncing") and thread_id not in self._syncing_due:
             self._syncing_due[thread_id] = (self._clock() + SYNCING_RETRY, SYNCING_RETRY)
 
     async def _refresh_contact(self, contact_id: str) -> None:
+        asked = datetime.now(UTC)
         try:
             contact = await self._get(f"/contacts/{contact_id}")
         except NotFound:
             await self.store.delete("contacts", contact_id)
             return
-        await self.store.put_contact(contact)
+        await self.store.put_contact(contact, fetched_at=asked)
 
     async def _refresh_message(self, message_id: str, thread_id: str) -> None:
         try:
@@ -348,6 +409,23 @@ class Syncer:
             await self.store.delete("messages", message_id)
             return
         await self.store.put_messages(message.get("threadId") or thread_id, [message])
+
+    async def _hourly(self) -> None:
+        """The relay's log back to the service's 7 days; the directory read again (members and
+        account links have no webhook); threads a restart left importing, noted."""
+        try:
+            await self.store.prune_events()
+            if await self.store.get_state("directory_read", False):
+                await self.read_directory()
+            await self._note_syncing()
+        except Exception as error:  # tried again in an hour; the rest goes on
+            log.warning("the hourly upkeep failed: %s", describe(error))
+
+    async def _note_syncing(self) -> None:
+        """Threads the copy has as still importing (the walk's, or a restart's): read again."""
+        for thread_id in await self.store.syncing_threads():
+            if thread_id not in self._syncing_due:
+                self._syncing_due[thread_id] = (self._clock() + SYNCING_RETRY, SYNCING_RETRY)
 
     async def _recheck_syncing(self) -> None:
         """Threads the service is still importing: read again, each wait twice the last."""
