@@ -198,7 +198,17 @@ async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
         log_level="warning",
         timeout_graceful_shutdown=2,
     )
-    beside = [] if demo is None else _demo_service_beside(demo, relay, secret or "")
+    beside = []
+    if demo is not None:
+        beside = _demo_service_beside(demo, relay, secret or "")
+        # The demo's attachments: its media host is this relay's address (the demo serves
+        # them in-process; at the service they come from its own media host).
+        from starlette.routing import Route
+
+        demo.store.media.origin = f"http://{args.host}:{args.port}"
+        relay.starlette.router.routes.append(
+            Route("/media/{message_id}/{index:int}", demo.media, methods=["GET"])
+        )
     try:
         await uvicorn.Server(config).serve()
     finally:
