@@ -70,6 +70,7 @@ from tui.relay.schedule import (
     LOG_EVERY_WITH_WEBHOOKS,
     REFRESH_REQUESTS,
     RELAY_SHARE,
+    WALK_LEAVES,
 )
 from tui.relay.schedule import SYNCING_RETRY as RELAY_SYNCING_RETRY
 from tui.relay.schedule import SYNCING_RETRY_MAX as RELAY_SYNCING_RETRY_MAX
@@ -415,7 +416,9 @@ class Team:
         held = self.relay_holds_back(relay)
         if not held:
             held = max(window.delay() for window in relay.budget.windows)
-        if held or not relay.budget.try_acquire():
+        # The walk leaves WALK_LEAVES of each window to the refreshes (tui/relay/sync.py).
+        keep = 0.0 if relay.owed else WALK_LEAVES
+        if held or not relay.budget.try_acquire(keep=keep):
             self.at(self.now + max(held, 0.01), self.relay_step)
             return
         wait = self.relay_request(relay)

@@ -42,13 +42,14 @@ def test_twenty_clients_leave_a_third_of_the_hour_to_their_people() -> None:
 def test_a_relay_walks_once_for_the_team_within_its_share_of_each_window() -> None:
     """#39's relay: with fifty clients the team spends a fraction of what fifty clients on
     their own do, the relay's own requests never pass RELAY_SHARE of the minute, the hour or
-    the day, its walk (everyone's search) is done the same morning, and not one of the
+    the day, its walk (everyone's search) is done by mid-afternoon, and not one of the
     people's actions (their writes, forwarded) meets a 429."""
     team = Team(50, threads=10_000, relay=True)
     tally = team.run()
     relay = team.relay
     assert relay is not None and relay.walked_at is not None
-    assert relay.walked_at < 13 * HOUR  # (from 9:00, at 3,000 an hour)
+    # From 9:00 at 2,400 an hour (the walk leaves a fifth of the relay's 3,000 to events).
+    assert relay.walked_at < 15 * HOUR
     spent = relay.spent
     for seconds, limit in ((60, 300), (3600, 10_000), (86400, 100_000)):
         most = max(bisect.bisect_left(spent, t + seconds) - i for i, t in enumerate(spent))
@@ -63,7 +64,7 @@ def test_a_relay_walks_once_for_the_team_within_its_share_of_each_window() -> No
     assert int(with_relay["busiest hour (% of 10,000)"]) <= 40
     assert with_relay["actions that met a 429"] == 0
     assert with_relay["people's actions"] == alone["people's actions"]  # the same day's script
-    assert float(with_relay["search complete for all, after (h)"]) < 4
+    assert float(with_relay["search complete for all, after (h)"]) < 6
     assert str(alone["search complete for all, after (h)"]).startswith("no")
 
 

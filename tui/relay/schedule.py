@@ -5,6 +5,9 @@ from __future__ import annotations
 # Of the team's minute; the hour and the day get the same share (the relay is the team's one
 # background reader: 90 a minute, 3,000 an hour, 30,000 a day).
 RELAY_SHARE = 0.3
+# The walk leaves this share of each window of the relay's budget to events: a change is
+# applied within seconds even while the walk (hours on a large team) goes on.
+WALK_LEAVES = 0.2
 # The event log is read this often when webhooks are set up (a lost delivery shows in it;
 # a gap in the deliveries' seq is read at once), and this often when they are not. A quiet
 # evening brings no webhooks, and that is no reason to poll harder.

@@ -34,6 +34,7 @@ from tui.relay.schedule import (
     RELAY_SHARE,
     SYNCING_RETRY,
     SYNCING_RETRY_MAX,
+    WALK_LEAVES,
 )
 
 if TYPE_CHECKING:
@@ -65,9 +66,6 @@ DIRECTORY = {
 }
 HOURLY = 3600.0  # the log pruned, the directory read again, importing threads noted
 MAX_PENDING = 10_000
-# The walk leaves this share of each window of the relay's budget to events: a change is
-# applied within seconds even while the walk (hours on a large team) goes on.
-WALK_LEAVES = 0.2
 # Set in the task applying events: its requests are urgent (see _get).
 _URGENT: ContextVar[bool] = ContextVar(
     "relay_urgent", default=False
