@@ -431,26 +431,117 @@ async def test_a_thread_still_importing_is_read_again_until_it_is_whole(
 
 
 async def test_a_gap_in_the_services_log_lists_every_thread_again(postgres_dsn: str) -> None:
+    """Events lost to the log's retention: every thread is listed again, those with activity
+    since the copy's last event have their messages read again (even when a later event
+    already moved them), and a thread deleted meanwhile leaves the copy."""
     async with relay_parts(postgres_dsn, threads=40) as parts:
         all_active(parts)
         store = parts.api.store
         threads = list(store.threads.values())
-        for thread in threads[:4]:
-            store.receive_message(thread, f"while the relay was away {thread.id}")
-        for _ in range(3):  # the log no longer reaches back to the relay's last seq
-            store.events._events.popleft()
+        lost_count = len(store.events._events)
+        store.receive_message(threads[0], "LOST in the gap")
+        store.receive_message(threads[1], "LOST in the gap too")
+        store.delete_thread(threads[2])
+        lost = len(store.events._events) - lost_count
+        await asyncio.sleep(0.01)  # (a later millisecond: ties are ordered by ID, see README)
+        store.receive_message(threads[0], "after the gap")  # its event is read
+        for _ in range(lost):  # the log no longer reaches back to the relay's last seq
+            del store.events._events[lost_count]
         await parts.syncer.catch_up()
         assert parts.syncer._walk_task is not None
         await parts.syncer._walk_task
         async with parts.client() as relay, parts.service() as service:
             params = [("folder", "all"), ("limit", "100")]
-            assert await every_page(relay, "/api/v2/threads", params) == await every_page(
-                service, "/threads", params
-            )
-            for thread in threads[:4]:
+            listed = await every_page(relay, "/api/v2/threads", params)
+            assert listed == await every_page(service, "/threads", params)
+            assert threads[2].id not in listed
+            gone = await relay.get(f"/api/v2/threads/{threads[2].id}")
+            assert gone.status_code == 404
+            for thread in threads[:2]:
                 path = f"/threads/{thread.id}/messages"
                 got = await every_page(relay, "/api/v2" + path, [("limit", "100")])
                 assert got == await every_page(service, path, [("limit", "100")])
+
+
+async def test_a_new_log_at_the_service_is_noticed_and_the_copy_listed_again(
+    postgres_dsn: str,
+) -> None:
+    from tui.demo.events import EventLog
+
+    async with relay_parts(postgres_dsn, threads=20) as parts:
+        store = parts.api.store
+        thread = next(iter(store.threads.values()))
+        store.receive_message(thread, "in the old log")
+        await parts.syncer.catch_up()
+        old_last = await parts.store.last_seq()
+        assert old_last
+        store.events = EventLog("a-new-log", store.now)  # the service's log starts again
+        store.receive_message(thread, "in the new log")
+        await parts.syncer._check_log_start()
+        assert parts.syncer._walk_task is not None
+        await parts.syncer._walk_task
+        assert await parts.store.last_seq() == store.events.last_seq
+        async with parts.client() as relay:
+            messages = (await relay.get(f"/api/v2/threads/{thread.id}/messages")).json()
+        assert messages["data"][0]["content"] == "in the new log"
+
+
+async def test_a_place_the_service_no_longer_takes_starts_that_listing_over(
+    postgres_dsn: str,
+) -> None:
+    async with relay_parts(postgres_dsn, threads=150, walk=False) as parts:
+        await parts.store.set_state("threads_cursor", "a-cursor-from-another-life")
+        await asyncio.wait_for(parts.syncer.walk(), 20)
+        assert await parts.store.thread_count() == 150
+
+
+async def test_a_nul_in_a_request_is_refused_not_a_500(postgres_dsn: str) -> None:
+    async with relay_parts(postgres_dsn, threads=5) as parts, parts.client() as relay:
+        for path, params in (
+            ("/api/v2/threads", {"q": "\x00"}),
+            ("/api/v2/threads", {"contactId": "a\x00"}),
+            ("/api/v2/threads/%00", {}),
+            ("/api/v2/contacts/%00", {}),
+            ("/api/v2/threads/x%00/messages", {}),
+        ):
+            answer = await relay.get(path, params=params)
+            assert answer.status_code == 400, (path, answer.status_code)
+
+
+async def test_the_follower_applies_a_delivery_that_came_during_its_other_reads(
+    postgres_dsn: str,
+) -> None:
+    """A webhook arriving while the follower re-reads an importing thread: it is applied (a
+    request of the follower's that waited for pending events waited for itself)."""
+    async with relay_parts(postgres_dsn, threads=60) as parts:
+        store = parts.api.store
+        importing = next(t for t in store.threads.values() if t.sync_seconds > 0)
+        other = next(t for t in store.threads.values() if t.sync_seconds <= 0)
+        real_get = parts.syncer._get
+        delivered: list[int] = []
+
+        async def get(path: str, params: Any = None) -> Any:
+            if path == f"/threads/{importing.id}" and not delivered:
+                # A DM, and its webhook, while this request is out.
+                last = await parts.store.last_seq() or 0
+                store.receive_message(other, "delivered mid-read")
+                (event,) = await service_events(parts, last)
+                delivered.append(int(event["seq"]))
+                parts.syncer.webhook(event)
+            return await real_get(path, params)
+
+        parts.syncer._get = get  # type: ignore[method-assign]
+        parts.syncer._syncing_due = {importing.id: (0.0, 30.0)}
+        follower = asyncio.create_task(parts.syncer.follow())
+        try:
+            for _ in range(100):
+                parts.syncer.poke()
+                await asyncio.sleep(0.05)
+                if delivered and await parts.store.last_seq() == delivered[0]:
+                    break
+            assert delivered and await parts.store.last_seq() == delivered[0]
+        finally:
+            follower.cancel()
 
 
 async def test_a_write_is_in_the_copy_when_its_answer_comes_back(postgres_dsn: str) -> None:

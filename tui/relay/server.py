@@ -22,7 +22,6 @@ import contextlib
 import json
 import logging
 import time
-import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ from tui.relay.store import (
     ThreadFilter,
     decode_cursor,
     encode_cursor,
+    fold,
     is_relay_cursor,
 )
 from tui.relay.sync import describe
@@ -61,12 +61,6 @@ LIST_KEYS = {
 }  # fmt: skip
 WHOLE_PATHS = ("/team", "/tags", "/statuses", "/colors", "/platforms")
 PAGED_PATHS = {"/members": "member", "/account-links": "accountLink"}
-
-
-def fold(text: str) -> str:
-    """Case and accents ignored, as the service matches a tag's or status's name."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def v2_error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
@@ -266,6 +260,8 @@ class Relay:
         path = "/" + request.path_params["path"]
         # As sent (still percent-encoded): what is checked, and what goes on.
         raw = request.scope.get("raw_path", b"").decode("latin-1").removeprefix("/api/v2")
+        if "\x00" in path or any("\x00" in v for _, v in request.query_params.multi_items()):
+            return v2_error(400, "invalidRequest", "A NUL character is no part of any value")
         if not _an_operation(raw):
             # Only version 2's own resources go on with the team's key: never `..` (the
             # service's other paths), never another host.
@@ -506,8 +502,8 @@ def _an_operation(path: str) -> bool:
         return False
     for segment in segments:
         plain = unquote(segment)
-        if plain in ("", ".", "..") or "\\" in plain or "/" in plain:
-            return False
+        if plain in ("", ".", "..") or any(c in plain for c in "\\/;%"):
+            return False  # (';': path parameters; '%': encoded twice)
     return True
 
 

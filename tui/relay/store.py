@@ -16,10 +16,11 @@ import hashlib
 import json
 import re
 import secrets
+import unicodedata
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psycopg import AsyncConnection, sql
@@ -38,19 +39,16 @@ CREATE TABLE IF NOT EXISTS directory (
     kind text NOT NULL, id text NOT NULL, position int NOT NULL DEFAULT 0, body jsonb NOT NULL,
     PRIMARY KEY (kind, id)
 );
-CREATE TABLE IF NOT EXISTS profiles (id text PRIMARY KEY, body jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS profiles (
+    id text PRIMARY KEY, body jsonb NOT NULL, fetched_at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE IF NOT EXISTS contacts (
     id text PRIMARY KEY, body jsonb NOT NULL, fetched_at timestamptz NOT NULL DEFAULT now(),
     tag_ids text[] NOT NULL DEFAULT '{}', status_id text
 );
--- Case and accents ignored, as the service matches names (the same function on both sides).
-CREATE OR REPLACE FUNCTION relay_fold(t text) RETURNS text IMMUTABLE LANGUAGE sql AS $$
-    SELECT translate(lower(t), 'áàâäãåāăąéèêëēėęěíìîïīįóòôöõøōőúùûüūůűųñńçćčýÿžźżšśşřďťľłğ',
-                               'aaaaaaaaaeeeeeeeeiiiiiioooooooouuuuuuuunncccyyzzzsssrdtllg')
-$$;
 CREATE TABLE IF NOT EXISTS threads (
     id text PRIMARY KEY, body jsonb NOT NULL, fetched_at timestamptz NOT NULL DEFAULT now(),
-    names text NOT NULL DEFAULT '',
+    names text NOT NULL DEFAULT '', listed_gen integer NOT NULL DEFAULT 0,
     account_link_id text, platform text, contact_id text, assignee_id text,
     archived boolean NOT NULL, is_request boolean NOT NULL, inbound_last boolean NOT NULL,
     sort_at timestamptz NOT NULL,
@@ -93,6 +91,21 @@ def search_query(text: str) -> str | None:
     quoted = [f"'{w}'" for w in words]
     quoted[-1] += ":*"
     return " <-> ".join(quoted)
+
+
+SEPARATOR = "\x1f"  # between the searched fields: a substring never spans two
+
+
+def fold(text: str) -> str:
+    """Case and accents ignored, as the service matches names (in Python, so the database's
+    locale plays no part)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def searched(*fields: str | None) -> str:
+    """The fields the service's q searches, folded, each apart."""
+    return SEPARATOR.join(fold(f or "") for f in fields)
 
 
 def like_pattern(text: str) -> str:
@@ -167,7 +180,7 @@ def _thread_row(wire: dict[str, Any]) -> tuple[Any, ...]:
         activity.get("direction") == "inbound",
         sort_at,
         bool(wire.get("syncing")),
-        activity.get("preview") or "",
+        searched(activity.get("preview")),
     )
 
 
@@ -290,30 +303,35 @@ class RelayStore:
         threads: Iterable[dict[str, Any]],
         *,
         fetched_at: datetime | None = None,
-        recheck: bool = False,
+        moved_since: datetime | None = None,
+        generation: int | None = None,
     ) -> int:
         """Threads as the service sent them (their embedded profile and contact kept too),
         asked for at `fetched_at` (default: now): a row read later is not overwritten by this
-        older one. `recheck`: a thread whose activity moved has its messages read again."""
+        older one. `moved_since`: a thread with activity after it has its messages read again
+        (a re-check after a gap). `generation`: the listing these rows come from."""
         fetched_at = fetched_at or datetime.now(UTC)
         rows, profiles, contacts = [], [], []
         for wire in threads:
-            rows.append((*_thread_row(wire), fetched_at))
+            # (moved_since four times: the two places the update asks whether it moved)
+            rows.append((*_thread_row(wire), fetched_at, generation or 0, *[moved_since] * 4))
             if isinstance(wire.get("profile"), dict):
                 profiles.append(wire["profile"])
             if isinstance(wire.get("contact"), dict):
                 contacts.append(wire["contact"])
         async with self._tx() as conn:
-            await self._put_profiles(conn, profiles)
+            await self._put_profiles(conn, profiles, fetched_at)
             await self._put_contacts(conn, contacts, fetched_at)
-            moved = "threads.sort_at <> excluded.sort_at" if recheck else "false"
+            # (the moment after which a thread counts as moved: a re-check's, else none)
+            moved = "(%s::timestamptz IS NOT NULL AND excluded.sort_at > %s::timestamptz)"
+            listed = "excluded.listed_gen" if generation is not None else "threads.listed_gen"
             async with conn.cursor() as cur:
                 await cur.executemany(
                     f"""
                     INSERT INTO threads (id, body, account_link_id, platform, contact_id,
                         assignee_id, archived, is_request, inbound_last, sort_at, syncing,
-                        names, fetched_at)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                        names, fetched_at, listed_gen)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (id) DO UPDATE SET body = excluded.body,
                         account_link_id = excluded.account_link_id,
                         platform = excluded.platform, contact_id = excluded.contact_id,
@@ -321,6 +339,7 @@ class RelayStore:
                         is_request = excluded.is_request, inbound_last = excluded.inbound_last,
                         sort_at = excluded.sort_at, syncing = excluded.syncing,
                         names = excluded.names, fetched_at = excluded.fetched_at,
+                        listed_gen = {listed},
                         messages_complete = threads.messages_complete AND NOT ({moved}),
                         messages_cursor = CASE WHEN {moved} THEN NULL
                             ELSE threads.messages_cursor END
@@ -332,15 +351,20 @@ class RelayStore:
         return len(rows)
 
     async def _put_profiles(
-        self, conn: AsyncConnection[Any], profiles: Sequence[dict[str, Any]]
+        self,
+        conn: AsyncConnection[Any],
+        profiles: Sequence[dict[str, Any]],
+        fetched_at: datetime | None = None,
     ) -> None:
         if not profiles:
             return
+        fetched_at = fetched_at or datetime.now(UTC)
         async with conn.cursor() as cur:
             await cur.executemany(
-                "INSERT INTO profiles VALUES (%s, %s) "
-                "ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-                [(p["id"], Jsonb(p)) for p in profiles if "id" in p],
+                "INSERT INTO profiles (id, body, fetched_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (id) DO UPDATE SET body = excluded.body, "
+                "fetched_at = excluded.fetched_at WHERE profiles.fetched_at <= excluded.fetched_at",
+                [(p["id"], Jsonb(p), fetched_at) for p in profiles if "id" in p],
             )
 
     async def _put_contacts(
@@ -353,7 +377,9 @@ class RelayStore:
         if not contacts:
             return
         await self._put_profiles(
-            conn, [p for c in contacts for p in c.get("profiles") or [] if isinstance(p, dict)]
+            conn,
+            [p for c in contacts for p in c.get("profiles") or [] if isinstance(p, dict)],
+            fetched_at,
         )
         async with conn.cursor() as cur:
             await cur.executemany(
@@ -371,20 +397,21 @@ class RelayStore:
             )
 
     async def _index_names(self, conn: AsyncConnection[Any], thread_ids: Sequence[str]) -> None:
-        """The threads' search: their preview (set on write) and their person's names."""
+        """What the service's q searches, per thread: its preview and its person's names."""
         if not thread_ids:
             return
-        await conn.execute(
+        cur = await conn.execute(
             """
-            UPDATE threads t SET names =
-                coalesce(t.body #>> '{activity,preview}', '') || ' ' ||
-                coalesce(p.body ->> 'displayName', '') || ' ' ||
-                coalesce(p.body ->> 'username', '') || ' ' ||
-                coalesce(p.body ->> 'handle', '')
-            FROM profiles p WHERE p.id = t.body ->> 'profileId' AND t.id = ANY(%s)
+            SELECT t.id, t.body #>> '{activity,preview}', p.body ->> 'displayName',
+                p.body ->> 'username'
+            FROM threads t LEFT JOIN profiles p ON p.id = t.body ->> 'profileId'
+            WHERE t.id = ANY(%s)
             """,
             (list(thread_ids),),
         )
+        rows = [(searched(*r[1:]), r[0]) for r in await cur.fetchall()]
+        async with conn.cursor() as update:
+            await update.executemany("UPDATE threads SET names = %s WHERE id = %s", rows)
 
     async def put_contact(
         self, contact: dict[str, Any], *, fetched_at: datetime | None = None
@@ -456,8 +483,8 @@ class RelayStore:
         if flt.q is not None:
             # The service's search (names and the preview, a substring, case and accents
             # ignored), and the relay's own: the words inside every message.
-            clause = "relay_fold(t.names) LIKE relay_fold(%s)"
-            args.append(like_pattern(flt.q))
+            clause = "t.names LIKE %s"
+            args.append(like_pattern(fold(flt.q).replace(SEPARATOR, "")))
             tsq = search_query(flt.q)
             if tsq is not None:
                 clause += (
@@ -527,6 +554,34 @@ class RelayStore:
                 t["assignee"] = members[t["assigneeId"]]
             out.append(t)
         return out
+
+    async def drop_unlisted(self, generation: int, started: datetime) -> int:
+        """Threads a re-check's listing did not list (and no event read since it began)."""
+        async with self._tx() as conn:
+            cur = await conn.execute(
+                "DELETE FROM threads WHERE listed_gen < %s AND fetched_at < %s RETURNING id",
+                (generation, started),
+            )
+            gone = [r[0] for r in await cur.fetchall()]
+            if gone:
+                await conn.execute("DELETE FROM messages WHERE thread_id = ANY(%s)", (gone,))
+        return len(gone)
+
+    async def last_event_time(self) -> datetime:
+        """When the copy's newest event happened (else a week ago: as far as a log goes)."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT body ->> 'createdAt' FROM events ORDER BY seq DESC LIMIT 1"
+            )
+            row = await cur.fetchone()
+        at = parse_timestamp(row[0]) if row and row[0] else None
+        return at if isinstance(at, datetime) else datetime.now(UTC) - timedelta(days=7)
+
+    async def clear_message_cursors(self) -> None:
+        async with self.pool.connection() as conn:
+            await conn.execute(
+                "UPDATE threads SET messages_cursor = NULL WHERE NOT messages_complete"
+            )
 
     async def restart_log(self, end: int) -> None:
         """The service's log starts again (at `end`): the relay's log too, from there."""
@@ -695,6 +750,12 @@ class RelayStore:
         async with self.pool.connection() as conn:
             cur = await conn.execute("SELECT id FROM threads WHERE contact_id = %s", (contact_id,))
             return [r[0] for r in await cur.fetchall()]
+
+    async def event_id_at(self, seq: int) -> str | None:
+        async with self.pool.connection() as conn:
+            cur = await conn.execute("SELECT id FROM events WHERE seq = %s", (seq,))
+            row = await cur.fetchone()
+        return None if row is None else str(row[0])
 
     async def last_seq(self) -> int | None:
         value = await self.get_state("last_seq")

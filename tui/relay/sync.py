@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from psycopg import Error as PsycopgError
 
-from tui.api.errors import InboxError, NotFound
+from tui.api.errors import ApiError, InboxError, NotFound
 from tui.api.pacing import BackgroundBudget, in_background
 from tui.relay.schedule import (
     LOG_EVERY,
@@ -141,23 +142,43 @@ class Syncer:
         """Walks (or goes on walking), then keeps current, until cancelled."""
         in_background()
         follower = asyncio.create_task(self.follow())
+        self._start_walk()
         try:
-            await self.walk()
             await follower
         finally:
-            follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await follower
+            for task in (follower, self._walk_task):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+
+    def _start_walk(self) -> None:
+        """The one walk (a re-check's too), in a task of its own, never urgent: it waits for
+        the events (a task copies its starter's context, and the follower's is urgent)."""
+        if self._walk_task is None or self._walk_task.done():
+            self._walk_task = asyncio.create_task(self.walk(), context=contextvars.Context())
 
     async def walk(self) -> None:
+        in_background()
+        failures = 0
         while True:
             try:
                 await self._walk()
                 return
-            except Exception as error:  # the service, the database, or an answer it cannot read
+            except ApiError as error:
+                if error.code == "invalidCursor" or error.status == 400:
+                    # A stored place the service no longer takes: that listing starts over.
+                    await self.store.set_state("threads_cursor", None)
+                    await self.store.clear_message_cursors()
+                failures += 1
                 self.errors += 1
                 log.warning("walk paused: %s", describe(error))
-                await self._sleep(min(300.0, 5.0 * 2 ** min(self.errors, 6)))
+                await self._sleep(min(300.0, 5.0 * 2 ** min(failures, 6)))
+            except Exception as error:  # the service, the database, or an answer it cannot read
+                failures += 1
+                self.errors += 1
+                log.warning("walk paused: %s", describe(error))
+                await self._sleep(min(300.0, 5.0 * 2 ** min(failures, 6)))
 
     async def _walk(self) -> None:
         store = self.store
@@ -186,17 +207,32 @@ class Syncer:
             recheck = bool(await store.get_state("recheck", False))
             if await store.get_state("threads_walked", False) and not recheck:
                 return
+            generation = int(await store.get_state("list_gen", 0))
+            since = await store.get_state("recheck_since") if recheck else None
             cursor = await store.get_state("threads_cursor")
             params = [("folder", "all"), ("limit", "100"), *THREAD_EMBEDS]
             asked = datetime.now(UTC)
             page = await self._get("/threads", params + ([("cursor", cursor)] if cursor else []))
-            await store.put_threads(page.get("data") or [], fetched_at=asked, recheck=recheck)
+            await store.put_threads(
+                page.get("data") or [],
+                fetched_at=asked,
+                moved_since=datetime.fromisoformat(since) if since else None,
+                generation=generation,
+            )
+            if int(await store.get_state("list_gen", 0)) != generation:
+                continue  # a re-check began meanwhile: its listing starts from the first page
             if page.get("nextCursor"):
                 await store.set_state("threads_cursor", page["nextCursor"])
-            else:
-                await store.set_state("threads_cursor", None)
-                await store.set_state("threads_walked", True)
-                await store.set_state("recheck", False)
+                continue
+            await store.set_state("threads_cursor", None)
+            await store.set_state("threads_walked", True)
+            if recheck:
+                # Listed again from the first page: a thread not listed is gone (deleted in
+                # the gap), unless an event brought it after the listing began.
+                started = await store.get_state("recheck_started")
+                gone = await store.drop_unlisted(generation, datetime.fromisoformat(started))
+                log.info("re-check done: %d threads gone", gone)
+            await store.set_state("recheck", False)
 
     async def _log_end(self) -> int:
         """The event log's last seq now (0 when it is empty)."""
@@ -259,6 +295,9 @@ class Syncer:
 
     async def follow(self) -> None:
         in_background()
+        # Everything the follower asks is urgent: the walk waits for it, never it for the walk
+        # (a non-urgent request here would wait for the pending events only it applies).
+        _URGENT.set(True)
         hourly = self._clock()  # (the walk has just read the directory and noted imports)
         while True:
             if self._clock() - hourly >= HOURLY:
@@ -305,17 +344,10 @@ class Syncer:
                 return applied
             page = await self._get("/events", [("afterSeq", str(last)), ("limit", "1000")])
             events = page.get("data") or []
-            end = page.get("lastSeq")
             if events and int(events[0]["seq"]) != last + 1:
                 # The log no longer reaches back to the copy's last seq (it keeps 7 days):
                 # what changed in between is unknown, so every thread is listed again.
                 await self.recheck_everything(f"the event log skips from {last}")
-            elif not events and isinstance(end, int) and end < last:
-                # A log that starts again below the copy's seq: a new log, a new copy.
-                await self.store.restart_log(end)
-                await self.recheck_everything(f"the event log restarted at {end}")
-                self._pending.clear()
-                return applied
             if events:
                 await self.apply(events)
                 applied += len(events)
@@ -327,13 +359,18 @@ class Syncer:
                 return applied
 
     async def recheck_everything(self, why: str) -> None:
-        """Every thread listed again (a thread whose activity moved has its messages read
-        again); the walk goes on beside the events, the copy answering meanwhile."""
+        """Every thread listed again: a thread whose activity is later than the copy's last
+        event has its messages read again, and one no longer listed is gone. The walk goes on
+        beside the events, the copy answering meanwhile."""
         log.warning("%s: listing every thread again", why)
-        await self.store.set_state("threads_cursor", None)
-        await self.store.set_state("recheck", True)
-        if self._walk_task is None or self._walk_task.done():
-            self._walk_task = asyncio.create_task(self.walk())
+        store = self.store
+        since = await store.last_event_time()
+        await store.set_state("list_gen", int(await store.get_state("list_gen", 0)) + 1)
+        await store.set_state("recheck_since", since.isoformat())
+        await store.set_state("recheck_started", datetime.now(UTC).isoformat())
+        await store.set_state("threads_cursor", None)
+        await store.set_state("recheck", True)
+        self._start_walk()
 
     async def apply(self, events: list[dict[str, Any]]) -> None:
         """Each named object read once, then the events logged and announced."""
@@ -412,12 +449,34 @@ class Syncer:
         """The relay's log back to the service's 7 days; the directory read again (members and
         account links have no webhook); threads a restart left importing, noted."""
         try:
+            await self._check_log_start()
             await self.store.prune_events()
             if await self.store.get_state("directory_read", False):
                 await self.read_directory()
             await self._note_syncing()
         except Exception as error:  # tried again in an hour; the rest goes on
             log.warning("the hourly upkeep failed: %s", describe(error))
+
+    async def _check_log_start(self) -> None:
+        """The service's oldest event, against the copy's log: one past the copy's last seq
+        means events were lost while the relay was away (the log keeps 7 days); the copy's seq
+        there with another event means a new log. Either way the copy is listed again. (A read
+        after the copy's seq cannot tell: it is empty in both cases.)"""
+        last = await self.store.last_seq()
+        if last is None:
+            return
+        page = await self._get("/events", [("limit", "1")])
+        first = (page.get("data") or [None])[0]
+        if not isinstance(first, dict):
+            return
+        seq = int(first["seq"])
+        if seq > last + 1:
+            await self.recheck_everything(f"the event log now starts at {seq}, after {last}")
+        elif seq <= last and await self.store.event_id_at(seq) not in (None, first["id"]):
+            end = await self._log_end()
+            await self.store.restart_log(end)
+            self._pending.clear()
+            await self.recheck_everything(f"the event log was started again (now at {end})")
 
     async def _note_syncing(self) -> None:
         """Threads the copy has as still importing (the walk's, or a restart's): read again."""
