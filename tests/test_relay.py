@@ -573,3 +573,31 @@ async def test_a_deleted_tag_leaves_every_contact_in_the_copy(postgres_dsn: str)
             left = (await relay.get("/api/v2/tags")).json()["data"]
         assert tags[0]["id"] not in contact["tagIds"]
         assert tags[0]["id"] not in [t["id"] for t in left]
+
+
+async def test_an_older_read_never_brings_back_or_overwrites_what_is_newer(
+    postgres_dsn: str,
+) -> None:
+    """A walk's page or a forwarded read asked for before an event's refresh, written after
+    it: the refresh wins (a deleted thread or message stays deleted; an edit stays)."""
+    from datetime import UTC, datetime, timedelta
+
+    async with relay_parts(postgres_dsn, threads=10) as parts:
+        async with parts.service() as service:
+            stale = (await service.get("/threads", params={"expand": "profile"})).json()["data"]
+            thread_id = stale[0]["id"]
+            old_messages = (await service.get(f"/threads/{thread_id}/messages")).json()["data"]
+        before = datetime.now(UTC) - timedelta(minutes=5)
+        await parts.store.delete("threads", thread_id)
+        await parts.store.put_threads(stale, fetched_at=before)
+        await parts.store.put_messages(thread_id, old_messages, fetched_at=before)
+        assert await parts.store.thread(thread_id) is None
+        async with parts.client() as relay:
+            listed = await every_page(relay, "/api/v2/threads", [("folder", "all")])
+        assert thread_id not in listed
+        other = stale[1]
+        newer = {**other, "archived": not other["archived"]}
+        await parts.store.put_threads([newer])
+        await parts.store.put_threads([other], fetched_at=before)
+        kept = await parts.store.thread(other["id"])
+        assert kept is not None and kept["archived"] is newer["archived"]

@@ -194,6 +194,8 @@ class Relay:
                             return  # the person's token was revoked: their stream ends
                         yield ": keep-alive\n\n"
                         continue
+                    if await self._person(request) is None:
+                        return  # revoked (its name is remembered for 30 s at most)
                     yield f"event: change\ndata: {json.dumps({'lastSeq': seq})}\n\n"
             finally:
                 self._streams.discard(queue)
@@ -434,7 +436,7 @@ class Relay:
             whole = first_page and body.get("nextCursor") is None
             # A thread read through: its newest page is kept, and its walk comes first.
             await self.store.put_messages(
-                parts[1], body.get("data") or [], complete=True if whole else None
+                parts[1], body.get("data") or [], complete=True if whole else None, fetched_at=asked
             )
         elif len(parts) == 2 and parts[0] == "contacts":
             await self.store.put_contact(body, fetched_at=asked)

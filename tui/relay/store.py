@@ -62,8 +62,11 @@ CREATE INDEX IF NOT EXISTS threads_to_walk ON threads (id) WHERE NOT messages_co
 CREATE INDEX IF NOT EXISTS threads_syncing ON threads (id) WHERE syncing;
 CREATE TABLE IF NOT EXISTS messages (
     id text PRIMARY KEY, thread_id text NOT NULL, created_at timestamptz NOT NULL,
-    body jsonb NOT NULL, search tsvector NOT NULL
+    body jsonb NOT NULL, search tsvector NOT NULL,
+    fetched_at timestamptz NOT NULL DEFAULT now()
 );
+-- What was deleted, and when: a read asked for before that cannot bring it back.
+CREATE TABLE IF NOT EXISTS deleted (id text PRIMARY KEY, deleted_at timestamptz NOT NULL);
 CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_id, created_at, id);
 CREATE INDEX IF NOT EXISTS messages_search ON messages USING gin (search);
 CREATE TABLE IF NOT EXISTS events (
@@ -347,7 +350,13 @@ class RelayStore:
                     """,
                     rows,
                 )
-            await self._index_names(conn, [r[0] for r in rows])
+            ids = [r[0] for r in rows]
+            await conn.execute(
+                "DELETE FROM threads t USING deleted d WHERE t.id = d.id "
+                "AND t.id = ANY(%s) AND d.deleted_at > t.fetched_at",
+                (ids,),
+            )
+            await self._index_names(conn, ids)
         return len(rows)
 
     async def _put_profiles(
@@ -432,6 +441,11 @@ class RelayStore:
             )
             if table == "threads":
                 await conn.execute("DELETE FROM messages WHERE thread_id = %s", (row_id,))
+            await conn.execute(
+                "INSERT INTO deleted VALUES (%s, now()) "
+                "ON CONFLICT (id) DO UPDATE SET deleted_at = excluded.deleted_at",
+                (row_id,),
+            )
 
     async def contact(self, contact_id: str) -> dict[str, Any] | None:
         async with self.pool.connection() as conn:
@@ -634,24 +648,35 @@ class RelayStore:
         *,
         cursor: str | None = None,
         complete: bool | None = None,
+        fetched_at: datetime | None = None,
     ) -> None:
-        """Messages of one thread; `cursor`: where its walk goes on (older ones), `complete`:
-        every message is stored."""
+        """Messages of one thread, asked for at `fetched_at` (default: now; an older read
+        never overwrites a newer one, nor brings a deleted one back); `cursor`: where its walk
+        goes on (older ones), `complete`: every message is stored."""
+        fetched_at = fetched_at or datetime.now(UTC)
         rows = []
         for m in messages:
             at = parse_timestamp(m.get("createdAt", ""))
             if isinstance(at, datetime):
-                rows.append((m["id"], thread_id, at, Jsonb(m), m.get("content") or ""))
+                content = m.get("content") or ""
+                rows.append((m["id"], thread_id, at, Jsonb(m), content, fetched_at))
         async with self._tx() as conn:
             if rows:
                 async with conn.cursor() as cur:
                     await cur.executemany(
-                        "INSERT INTO messages (id, thread_id, created_at, body, search) "
-                        "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s)) "
+                        "INSERT INTO messages "
+                        "(id, thread_id, created_at, body, search, fetched_at) "
+                        "VALUES (%s, %s, %s, %s, to_tsvector('simple', %s), %s) "
                         "ON CONFLICT (id) DO UPDATE SET body = excluded.body, "
-                        "search = excluded.search",
+                        "search = excluded.search, fetched_at = excluded.fetched_at "
+                        "WHERE messages.fetched_at <= excluded.fetched_at",
                         rows,
                     )
+                await conn.execute(
+                    "DELETE FROM messages m USING deleted d WHERE m.id = d.id "
+                    "AND m.thread_id = %s AND d.deleted_at > m.fetched_at",
+                    (thread_id,),
+                )
             if complete is not None:
                 # A thread the service is still importing is never complete: its older
                 # messages come later (the relay reads it again, see Syncer).
@@ -742,6 +767,10 @@ class RelayStore:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "DELETE FROM events WHERE received_at < now() - make_interval(days => %s)",
+                (days,),
+            )
+            await conn.execute(
+                "DELETE FROM deleted WHERE deleted_at < now() - make_interval(days => %s)",
                 (days,),
             )
             return cur.rowcount

@@ -262,6 +262,7 @@ class Syncer:
         """One thread's messages, page after page, from where its walk stopped."""
         while True:
             params = [("limit", "100")] + ([("cursor", cursor)] if cursor else [])
+            asked = datetime.now(UTC)
             try:
                 page = await self._get(f"/threads/{thread_id}/messages", params)
             except NotFound:
@@ -269,7 +270,11 @@ class Syncer:
                 return
             cursor = page.get("nextCursor")
             await self.store.put_messages(
-                thread_id, page.get("data") or [], cursor=cursor, complete=cursor is None
+                thread_id,
+                page.get("data") or [],
+                cursor=cursor,
+                complete=cursor is None,
+                fetched_at=asked,
             )
             if cursor is None:
                 return
@@ -438,12 +443,15 @@ class Syncer:
         await self.store.put_contact(contact, fetched_at=asked)
 
     async def _refresh_message(self, message_id: str, thread_id: str) -> None:
+        asked = datetime.now(UTC)
         try:
             message = await self._get(f"/messages/{message_id}")
         except NotFound:
             await self.store.delete("messages", message_id)
             return
-        await self.store.put_messages(message.get("threadId") or thread_id, [message])
+        await self.store.put_messages(
+            message.get("threadId") or thread_id, [message], fetched_at=asked
+        )
 
     async def _hourly(self) -> None:
         """The relay's log back to the service's 7 days; the directory read again (members and
