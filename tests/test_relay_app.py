@@ -151,6 +151,7 @@ async def test_with_the_relay_gone_the_app_stays_on_what_it_has_and_comes_back(
             await listed(pilot, app)
             assert [t.id for t in app.thread_list.threads] == shown
             assert await until(pilot, lambda: "Offline" in app.status_text, 5), app.status_text
+            assert "Inbox API" not in app.status_text  # (it is the relay that is away)
             # The relay comes back where it was: the app's stream opens again on its own.
             async with served(parts, port):
                 assert await until(pilot, lambda: parts.relay.streams == 1, 10)

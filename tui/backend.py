@@ -143,6 +143,7 @@ def relay_backend(
 ) -> Backend:
     """Reads and writes through the team's relay, with this person's relay token: API v2 at
     the relay's /api/v2, and its stream of changes."""
+    from tui.api.errors import RELAY
     from tui.api.relay_stream import relay_changes
 
     assert settings.relay_token is not None
@@ -154,6 +155,7 @@ def relay_backend(
         budget=budget,
         timeout=settings.timeout,
         transport=transport,
+        service=RELAY,
     )
     return Backend(
         client,

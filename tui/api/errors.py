@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+SERVICE = "the Inbox API"  # what a client talks to, unless it talks to the team's relay
+RELAY = "the relay"
+
 # The team relay's 401 (tui/relay/server.py): its token, not the service's key, was refused.
 RELAY_TOKEN_REFUSED = "relayTokenRefused"
 
@@ -79,9 +82,10 @@ class TransportError(InboxError):
     a send in that state must never be retried blindly.
     """
 
-    def __init__(self, message: str, *, maybe_sent: bool = True):
+    def __init__(self, message: str, *, maybe_sent: bool = True, service: str = SERVICE):
         super().__init__(message)
         self.maybe_sent = maybe_sent
+        self.service = service  # what could not be reached, as the user names it
 
 
 class NotText(InboxError):

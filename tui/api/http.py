@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import httpx
 
-from tui.api.errors import InboxError, NotText, RateLimited, TransportError
+from tui.api.errors import SERVICE, InboxError, NotText, RateLimited, TransportError
 from tui.api.pacing import RequestBudget, is_background
 from tui.api.service import UNSET
 from tui.core.text import broken_strings, unsendable
@@ -180,8 +180,10 @@ class HttpCore:
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
+        service: str = SERVICE,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.service = service  # what its failures say could not be reached
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             headers={
@@ -227,13 +229,18 @@ class HttpCore:
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise TransportError(
-                f"cannot reach the Inbox API ({type(exc).__name__})", maybe_sent=False
+                f"cannot reach {self.service} ({type(exc).__name__})",
+                maybe_sent=False,
+                service=self.service,
             ) from None
         except httpx.TimeoutException as exc:
-            raise TransportError(f"the Inbox API timed out ({type(exc).__name__})") from None
+            raise TransportError(
+                f"{self.service} timed out ({type(exc).__name__})", service=self.service
+            ) from None
         except httpx.TransportError as exc:
             raise TransportError(
-                f"connection to the Inbox API failed ({type(exc).__name__})"
+                f"connection to {self.service} failed ({type(exc).__name__})",
+                service=self.service,
             ) from None
         self._note_rate_limit(response)
         try:
@@ -302,6 +309,7 @@ class ClientOptions(TypedDict, total=False):
     retry: RetryPolicy | None
     sleep: Callable[[float], Awaitable[None]]
     rng: random.Random | None
+    service: str
 
 
 class HttpClient:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from tui.api.errors import RELAY_TOKEN_REFUSED, AuthError, TransportError
+from tui.api.errors import RELAY, RELAY_TOKEN_REFUSED, AuthError, TransportError
 
 
 async def relay_changes(
@@ -35,7 +35,9 @@ async def relay_changes(
                     "the relay refused the relay token", status=401, code=RELAY_TOKEN_REFUSED
                 )
             if answer.status_code != 200:
-                raise TransportError(f"the relay's stream answered {answer.status_code}")
+                raise TransportError(
+                    f"the relay's stream answered {answer.status_code}", service=RELAY
+                )
             kind = ""
             async for line in answer.aiter_lines():
                 if line.startswith("event:"):
@@ -50,5 +52,7 @@ async def relay_changes(
                 elif not line:
                     kind = ""
     except httpx.HTTPError as error:
-        raise TransportError(f"the relay's stream broke ({type(error).__name__})") from None
-    raise TransportError("the relay closed its stream")
+        raise TransportError(
+            f"the relay's stream broke ({type(error).__name__})", service=RELAY
+        ) from None
+    raise TransportError("the relay closed its stream", service=RELAY)

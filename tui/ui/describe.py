@@ -62,7 +62,7 @@ def describe_error(error: InboxError) -> str:
         wait = f" Retry in {error.retry_after:.0f} s." if error.retry_after else ""
         return f"Rate-limited by the Inbox API.{wait}"
     if isinstance(error, TransportError):
-        return "Offline: cannot reach the Inbox API."
+        return f"Offline: cannot reach {error.service}."
     # The service's request ID (v2) goes with it: what support asks for.
     request = f" (request {one_line(error.request_id, 40)})" if error.request_id else ""
     explained = _by_code(error)

@@ -210,7 +210,7 @@ class ConversationsFeature(Feature):
         except TransportError as error:
             if not error.maybe_sent:
                 return ConversationReady(
-                    None, "Not sent: cannot reach the Inbox API.", retry=wanted
+                    None, f"Not sent: cannot reach {error.service}.", retry=wanted
                 )
             thread = await client.lookup_thread(link_id, external_platform_id=platform_id)
             if thread is not None and await self._arrived(thread, wanted.text):

@@ -555,7 +555,7 @@ class ReplyFeature(Feature):
         except TransportError as error:
             if not error.maybe_sent:
                 self.post_message(
-                    SendSettled(pending, None, "cannot reach the Inbox API", offline=True)
+                    SendSettled(pending, None, f"cannot reach {error.service}", offline=True)
                 )
                 return
             pending.state = "checking"
