@@ -9,6 +9,7 @@ the user sees. Every such character becomes a visible stand-in; nothing is inter
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +35,13 @@ _TABLE_ONE_LINE = {**_TABLE, 0x0A: " ", 0x09: " ", 0x0D: " "}
 _TABLE_MULTI_LINE = {**_TABLE, 0x09: "    ", 0x0D: None}
 _TABLE_PASTED = {**_TABLE, 0x0D: "\n"}  # newlines and tabs kept: the field shows them
 _SPACES = re.compile(r" {2,}")
+
+
+def fold(text: str) -> str:
+    """Case and accents ignored, as the service matches names (tags', statuses', people's):
+    the demo answers by it, and the relay's copy searches by it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def inert(text: str | None) -> str:

@@ -35,12 +35,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from tui.api.errors import RELAY_TOKEN_REFUSED
+from tui.core.text import fold
 from tui.core.webhook_signature import HEADER, TOLERANCE, BadSignature, verify
 from tui.relay.store import (
     ThreadFilter,
     decode_cursor,
     encode_cursor,
-    fold,
     is_relay_cursor,
 )
 from tui.relay.sync import describe

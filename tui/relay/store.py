@@ -16,7 +16,6 @@ import hashlib
 import json
 import re
 import secrets
-import unicodedata
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from psycopg.rows import tuple_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
+from tui.core.text import fold
 from tui.core.timestamps import parse_timestamp
 
 CHANNEL = "inbox_events"
@@ -99,15 +99,9 @@ def search_query(text: str) -> str | None:
 SEPARATOR = "\x1f"  # between the searched fields: a substring never spans two
 
 
-def fold(text: str) -> str:
-    """Case and accents ignored, as the service matches names (in Python, so the database's
-    locale plays no part)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def searched(*fields: str | None) -> str:
-    """The fields the service's q searches, folded, each apart."""
+    """The fields the service's q searches, folded (in Python, so the database's locale plays
+    no part), each apart."""
     return SEPARATOR.join(fold(f or "") for f in fields)
 
 

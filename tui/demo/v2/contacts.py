@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from tui.core.text import fold
 from tui.demo.records import ProspectRec
 from tui.demo.v2.answers import NO_CONTENT, V2Error, invalid, json_object, member_or_none
 from tui.demo.v2.handlers import Handlers, Route
-from tui.demo.v2.query import Query, fold
+from tui.demo.v2.query import Query
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from tui.core.text import fold
 from tui.demo.records import LabelRec, ProspectRec
 from tui.demo.store import DemoError, DemoStore
 from tui.demo.v2.answers import CUID, V2Error, from_demo_error, invalid
-from tui.demo.v2.query import Query, decode_cursor, encode_cursor, fold
+from tui.demo.v2.query import Query, decode_cursor, encode_cursor
 from tui.demo.v2.shapes import Shapes
 
 if TYPE_CHECKING:

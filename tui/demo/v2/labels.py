@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from tui.core.text import fold
 from tui.demo import params as qp
 from tui.demo.store import color_hex
 from tui.demo.v2.answers import NO_CONTENT, Created, invalid, json_object
 from tui.demo.v2.handlers import Handlers, Route
-from tui.demo.v2.query import fold
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute

@@ -7,24 +7,18 @@ import base64
 import binascii
 import hashlib
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
 
+from tui.core.text import fold
 from tui.core.timestamps import parse_timestamp
 from tui.demo.records import ThreadRec
 from tui.demo.v2.answers import V2Error
 
 DEFAULT_LIMIT = 50
-
-
-def fold(text: str) -> str:
-    """Names match ignoring case and accents."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 # --- the query string, strictly ------------------------------------------------------------
