@@ -66,11 +66,9 @@ DIRECTORY = {
     "platform": "/platforms",
 }
 HOURLY = 3600.0  # the log pruned, the directory read again, importing threads noted
-MAX_PENDING = 10_000
+MAX_PENDING = 10_000  # webhooks' events waiting to be applied, at most
 # Set in the task applying events: its requests are urgent (see _get).
-_URGENT: ContextVar[bool] = ContextVar(
-    "relay_urgent", default=False
-)  # webhooks' events waiting to be applied, at most
+_URGENT: ContextVar[bool] = ContextVar("relay_urgent", default=False)
 WHOLE = ("team", "tag", "status", "color", "platform")  # answered whole, not by pages
 THREAD_EMBEDS = [("expand", "profile"), ("expand", "contact")]
 
@@ -99,8 +97,6 @@ class Syncer:
         self._syncing_due: dict[str, tuple[float, float]] = {}  # thread -> (due, wait)
         self._lock = asyncio.Lock()  # one catch-up at a time
         self._walk_task: asyncio.Task[None] | None = None
-        self.walked = False
-        self.errors = 0
 
     # --- spending ---------------------------------------------------------------------------
 
@@ -165,18 +161,14 @@ class Syncer:
             try:
                 await self._walk()
                 return
-            except ApiError as error:
-                if error.code == "invalidCursor" or error.status == 400:
+            except Exception as error:  # the service, the database, or an answer it cannot read
+                if isinstance(error, ApiError) and (
+                    error.code == "invalidCursor" or error.status == 400
+                ):
                     # A stored place the service no longer takes: that listing starts over.
                     await self.store.set_state("threads_cursor", None)
                     await self.store.clear_message_cursors()
                 failures += 1
-                self.errors += 1
-                log.warning("walk paused: %s", describe(error))
-                await self._sleep(min(300.0, 5.0 * 2 ** min(failures, 6)))
-            except Exception as error:  # the service, the database, or an answer it cannot read
-                failures += 1
-                self.errors += 1
                 log.warning("walk paused: %s", describe(error))
                 await self._sleep(min(300.0, 5.0 * 2 ** min(failures, 6)))
 
@@ -189,7 +181,6 @@ class Syncer:
             await store.set_state("directory_read", True)
         while True:
             await self._list_threads()
-            self.walked = True
             await self._note_syncing()
             self._wake.set()
             batch = await store.threads_to_walk(20)
@@ -258,16 +249,26 @@ class Syncer:
             await self.store.put_directory(kind, items or [])
             await self.store.set_state(f"directory:{kind}", True)
 
+    async def _current(
+        self, path: str, gone: tuple[str, str], params: list[tuple[str, str]] | None = None
+    ) -> tuple[Any, datetime] | None:
+        """What the service has at `path` now, and when it was asked for; None when it has it
+        no longer (404), and then `gone` (a table, an ID) leaves the copy."""
+        asked = datetime.now(UTC)
+        try:
+            return await self._get(path, params), asked
+        except NotFound:
+            await self.store.delete(*gone)
+            return None
+
     async def read_messages(self, thread_id: str, cursor: str | None = None) -> None:
         """One thread's messages, page after page, from where its walk stopped."""
         while True:
             params = [("limit", "100")] + ([("cursor", cursor)] if cursor else [])
-            asked = datetime.now(UTC)
-            try:
-                page = await self._get(f"/threads/{thread_id}/messages", params)
-            except NotFound:
-                await self.store.delete("threads", thread_id)
+            path = f"/threads/{thread_id}/messages"
+            if (read := await self._current(path, ("threads", thread_id), params)) is None:
                 return
+            page, asked = read
             cursor = page.get("nextCursor")
             await self.store.put_messages(
                 thread_id,
@@ -304,6 +305,7 @@ class Syncer:
         # (a non-urgent request here would wait for the pending events only it applies).
         _URGENT.set(True)
         hourly = self._clock()  # (the walk has just read the directory and noted imports)
+        failures = 0  # in a row
         while True:
             if self._clock() - hourly >= HOURLY:
                 hourly = self._clock()
@@ -314,10 +316,11 @@ class Syncer:
             try:
                 await self.catch_up()
                 await self._recheck_syncing()
+                failures = 0
             except Exception as error:
-                self.errors += 1
+                failures += 1
                 log.warning("keeping current paused: %s", describe(error))
-                await self._sleep(min(60.0, 2.0 * 2 ** min(self.errors, 5)))
+                await self._sleep(min(60.0, 2.0 * 2 ** min(failures, 5)))
 
     async def catch_up(self) -> int:
         """Applies what happened since the relay's last seq: the webhooks' events if they
@@ -423,35 +426,26 @@ class Syncer:
         await self.store.put_events(events)
 
     async def refresh_thread(self, thread_id: str) -> None:
-        asked = datetime.now(UTC)
-        try:
-            wire = await self._get(f"/threads/{thread_id}", list(THREAD_EMBEDS))
-        except NotFound:
-            await self.store.delete("threads", thread_id)
+        path, embeds = f"/threads/{thread_id}", list(THREAD_EMBEDS)
+        if (read := await self._current(path, ("threads", thread_id), embeds)) is None:
             return
+        wire, asked = read
         await self.store.put_threads([wire], fetched_at=asked)
         if wire.get("syncing") and thread_id not in self._syncing_due:
             self._syncing_due[thread_id] = (self._clock() + SYNCING_RETRY, SYNCING_RETRY)
 
     async def _refresh_contact(self, contact_id: str) -> None:
-        asked = datetime.now(UTC)
-        try:
-            contact = await self._get(f"/contacts/{contact_id}")
-        except NotFound:
-            await self.store.delete("contacts", contact_id)
-            return
-        await self.store.put_contact(contact, fetched_at=asked)
+        read = await self._current(f"/contacts/{contact_id}", ("contacts", contact_id))
+        if read is not None:
+            await self.store.put_contact(read[0], fetched_at=read[1])
 
     async def _refresh_message(self, message_id: str, thread_id: str) -> None:
-        asked = datetime.now(UTC)
-        try:
-            message = await self._get(f"/messages/{message_id}")
-        except NotFound:
-            await self.store.delete("messages", message_id)
-            return
-        await self.store.put_messages(
-            message.get("threadId") or thread_id, [message], fetched_at=asked
-        )
+        read = await self._current(f"/messages/{message_id}", ("messages", message_id))
+        if read is not None:
+            message, asked = read
+            await self.store.put_messages(
+                message.get("threadId") or thread_id, [message], fetched_at=asked
+            )
 
     async def _hourly(self) -> None:
         """The relay's log back to the service's 7 days; the directory read again (members and
