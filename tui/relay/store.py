@@ -4,9 +4,8 @@ What is stored is what the service sent (its v2 JSON, `jsonb`), beside the colum
 list's filters and order need. Search is the service's (a substring of the person's names or
 the preview, case and accents ignored) and more: PostgreSQL's full-text search over every
 message's text (a `tsvector` under a GIN index, the query's words as a phrase, the last a
-prefix). Every change
-applied is announced with `NOTIFY inbox_events, '<seq>'`, so every relay process (and each of
-their clients' pushed streams) hears of it.
+prefix). Every change applied is announced with `NOTIFY inbox_events, '<seq>'`, so every relay
+process (and each of their clients' pushed streams) hears of it.
 """
 
 from __future__ import annotations
@@ -177,7 +176,14 @@ def _thread_row(wire: dict[str, Any]) -> tuple[Any, ...]:
         activity.get("direction") == "inbound",
         sort_at,
         bool(wire.get("syncing")),
-        searched(activity.get("preview")),
+    )
+
+
+async def _put_state(conn: AsyncConnection[Any], key: str, value: Any) -> None:
+    await conn.execute(
+        "INSERT INTO relay_state VALUES (%s, %s) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, Jsonb(value)),
     )
 
 
@@ -218,11 +224,7 @@ class RelayStore:
 
     async def set_state(self, key: str, value: Any) -> None:
         async with self.pool.connection() as conn:
-            await conn.execute(
-                "INSERT INTO relay_state VALUES (%s, %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, Jsonb(value)),
-            )
+            await _put_state(conn, key, value)
 
     # --- people (who may read through the relay) -----------------------------------------
 
@@ -327,15 +329,15 @@ class RelayStore:
                     f"""
                     INSERT INTO threads (id, body, account_link_id, platform, contact_id,
                         assignee_id, archived, is_request, inbound_last, sort_at, syncing,
-                        names, fetched_at, listed_gen)
-                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                        fetched_at, listed_gen)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (id) DO UPDATE SET body = excluded.body,
                         account_link_id = excluded.account_link_id,
                         platform = excluded.platform, contact_id = excluded.contact_id,
                         assignee_id = excluded.assignee_id, archived = excluded.archived,
                         is_request = excluded.is_request, inbound_last = excluded.inbound_last,
                         sort_at = excluded.sort_at, syncing = excluded.syncing,
-                        names = excluded.names, fetched_at = excluded.fetched_at,
+                        fetched_at = excluded.fetched_at,
                         listed_gen = {listed},
                         messages_complete = threads.messages_complete AND NOT ({moved}),
                         messages_cursor = CASE WHEN {moved} THEN NULL
@@ -350,7 +352,7 @@ class RelayStore:
                 "AND t.id = ANY(%s) AND d.deleted_at > t.fetched_at",
                 (ids,),
             )
-            await self._index_names(conn, ids)
+            await self._index_names(conn, ids)  # (the names: from the profiles, just stored)
         return len(rows)
 
     async def _put_profiles(
@@ -453,7 +455,7 @@ class RelayStore:
             row = await cur.fetchone()
         if row is None:
             return None
-        return (await self._expanded([dict(row[0])], set(expand)))[0]
+        return (await self.expanded([dict(row[0])], set(expand)))[0]
 
     async def list_threads(
         self, flt: ThreadFilter, limit: int, after: tuple[datetime, str] | None
@@ -528,11 +530,6 @@ class RelayStore:
     async def expanded(
         self, threads: list[dict[str, Any]], expand: set[str]
     ) -> list[dict[str, Any]]:
-        return await self._expanded(threads, expand)
-
-    async def _expanded(
-        self, threads: list[dict[str, Any]], expand: set[str]
-    ) -> list[dict[str, Any]]:
         """Threads with the resources `expand` names embedded, as the service embeds them."""
         if not expand or not threads:
             return threads
@@ -547,8 +544,11 @@ class RelayStore:
                 ids = [t.get("contactId") for t in threads]
                 cur = await conn.execute("SELECT id, body FROM contacts WHERE id = ANY(%s)", (ids,))
                 contacts = {r[0]: r[1] for r in await cur.fetchall()}
-        links = {i["id"]: i for i in await self.directory("accountLink") or []}
-        members = {i["id"]: i for i in await self.directory("member") or []}
+        links, members = {}, {}
+        if "accountLink" in expand:
+            links = {i["id"]: i for i in await self.directory("accountLink") or []}
+        if "assignee" in expand:
+            members = {i["id"]: i for i in await self.directory("member") or []}
         out = []
         for t in threads:
             t = dict(t)
@@ -595,11 +595,7 @@ class RelayStore:
         """The service's log starts again (at `end`): the relay's log too, from there."""
         async with self._tx() as conn:
             await conn.execute("TRUNCATE events")
-            await conn.execute(
-                "INSERT INTO relay_state VALUES ('last_seq', %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (Jsonb(end),),
-            )
+            await _put_state(conn, "last_seq", end)
 
     async def label_deleted(self, kind: str, label_id: str) -> None:
         """A deleted tag or status leaves every contact that had it (the service's contacts
@@ -624,7 +620,8 @@ class RelayStore:
         a new one, with a new log, at each start)."""
         async with self.pool.connection() as conn:
             await conn.execute(
-                "TRUNCATE relay_state, directory, profiles, contacts, threads, messages, events"
+                "TRUNCATE relay_state, directory, profiles, contacts, threads, messages, events, "
+                "deleted"
             )
 
     async def thread_count(self) -> int:
