@@ -27,6 +27,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import httpx
 from starlette.applications import Starlette
@@ -38,12 +39,13 @@ from tui.api.errors import RELAY_TOKEN_REFUSED
 from tui.core.text import fold
 from tui.core.webhook_signature import HEADER, TOLERANCE, BadSignature, verify
 from tui.relay.store import (
+    EMBEDS,
     ThreadFilter,
     decode_cursor,
     encode_cursor,
     is_relay_cursor,
 )
-from tui.relay.sync import describe
+from tui.relay.sync import DIRECTORY, WHOLE, describe
 
 if TYPE_CHECKING:
     from tui.relay.store import RelayStore
@@ -59,13 +61,18 @@ LIST_KEYS = {
     "folder", "accountLinkId", "platform", "contactId", "tag", "status", "assigneeId",
     "unassigned", "q", "order", "expand", "limit", "cursor",
 }  # fmt: skip
-WHOLE_PATHS = ("/team", "/tags", "/statuses", "/colors", "/platforms")
-PAGED_PATHS = {"/members": "member", "/account-links": "accountLink"}
+# The directory as the syncer reads it: answered whole, or by pages (path -> kind).
+WHOLE_PATHS = tuple(DIRECTORY[kind] for kind in WHOLE)
+PAGED_PATHS = {path: kind for kind, path in DIRECTORY.items() if kind not in WHOLE}
 
 
 def v2_error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
     body = {"code": code, "message": message, "details": details, "requestId": None}
     return JSONResponse(body, status_code=status)
+
+
+def token_refused() -> JSONResponse:
+    return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
 
 
 class Relay:
@@ -97,7 +104,6 @@ class Relay:
         self._streams: set[asyncio.Queue[int]] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._seen_webhooks: dict[str, float] = {}  # event ID -> when (replays in flight)
-        self.forwarded = 0
         self.starlette = Starlette(
             routes=[
                 Route("/relay/health", self.health, methods=["GET"]),
@@ -178,7 +184,7 @@ class Relay:
 
     async def stream(self, request: Request) -> Response:
         if await self._person(request) is None:
-            return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
+            return token_refused()
         queue: asyncio.Queue[int] = asyncio.Queue(maxsize=1)
         self._streams.add(queue)
         last = await self.store.last_seq()
@@ -187,16 +193,15 @@ class Relay:
             try:
                 yield f"event: ready\ndata: {json.dumps({'lastSeq': last})}\n\n"
                 while True:
-                    try:
+                    seq: int | None = None
+                    with contextlib.suppress(TimeoutError):
                         seq = await asyncio.wait_for(queue.get(), KEEP_ALIVE)
-                    except TimeoutError:
-                        if await self._person(request) is None:
-                            return  # the person's token was revoked: their stream ends
-                        yield ": keep-alive\n\n"
-                        continue
                     if await self._person(request) is None:
-                        return  # revoked (its name is remembered for 30 s at most)
-                    yield f"event: change\ndata: {json.dumps({'lastSeq': seq})}\n\n"
+                        return  # revoked: the stream ends (a name is remembered 30 s at most)
+                    if seq is None:
+                        yield ": keep-alive\n\n"
+                    else:
+                        yield f"event: change\ndata: {json.dumps({'lastSeq': seq})}\n\n"
             finally:
                 self._streams.discard(queue)
 
@@ -258,7 +263,7 @@ class Relay:
 
     async def api(self, request: Request) -> Response:
         if await self._person(request) is None:
-            return v2_error(401, RELAY_TOKEN_REFUSED, "Missing or unknown relay token")
+            return token_refused()
         path = "/" + request.path_params["path"]
         # As sent (still percent-encoded): what is checked, and what goes on.
         raw = request.scope.get("raw_path", b"").decode("latin-1").removeprefix("/api/v2")
@@ -288,9 +293,8 @@ class Relay:
             if items is not None and len(items) <= _limit(params, 50, 100):
                 return {"data": items, "nextCursor": None}
             return None
-        if len(parts) == 2 and parts[0] in ("members", "account-links") and not params:
-            kind = "member" if parts[0] == "members" else "accountLink"
-            return await self.store.directory_item(kind, parts[1])
+        if len(parts) == 2 and f"/{parts[0]}" in PAGED_PATHS and not params:
+            return await self.store.directory_item(PAGED_PATHS[f"/{parts[0]}"], parts[1])
         if path == "/events":
             return await self._events(request)
         if path == "/threads":
@@ -391,7 +395,6 @@ class Relay:
         url = raw + (f"?{query}" if query else "")
         headers = {k: v for k in PASSED_ON if (v := request.headers.get(k)) is not None}
         body = await request.body()
-        self.forwarded += 1
         asked = datetime.now(UTC)
         try:
             answer = await self._service.request(
@@ -417,42 +420,36 @@ class Relay:
     async def _keep(
         self, request: Request, path: str, answer: httpx.Response, asked: datetime
     ) -> None:
-        """What the service answered goes in the copy: a read's, and a write's own answer at
-        once (the person who wrote reads it back next; its event brings the rest)."""
-        parts = path.strip("/").split("/")
+        """What the service answered goes in the copy, a read's or a write's alike (the person
+        who wrote reads it back next; its event brings the rest)."""
         body = answer.json() if answer.content else None
-        if request.method != "GET":
-            if isinstance(body, dict):
-                await self._keep_written(request.method, parts, body, asked)
-            if not self.syncer.webhooks_set_up:  # (else the write's webhook comes on its own)
-                self.syncer.poke()
-            return
-        if not isinstance(body, dict):
-            return
-        if len(parts) == 2 and parts[0] == "threads":
-            await self.store.put_threads([body], fetched_at=asked)
-        elif len(parts) == 3 and parts[0] == "threads" and parts[2] == "messages":
+        if isinstance(body, dict):
+            await self._keep_answer(path.strip("/").split("/"), request, body, asked)
+        if request.method != "GET" and not self.syncer.webhooks_set_up:
+            self.syncer.poke()  # (with webhooks, the write's own webhook comes)
+
+    async def _keep_answer(
+        self, parts: list[str], request: Request, body: dict[str, Any], asked: datetime
+    ) -> None:
+        store = self.store
+        if parts[0] == "threads" and len(parts) == 2 and "id" in body:  # read, or changed
+            await store.put_threads([body], fetched_at=asked)
+        elif parts[0] == "contacts" and "id" in body and "tagIds" in body:  # (or its tags)
+            await store.put_contact(body, fetched_at=asked)
+        elif parts[0] == "threads" and len(parts) == 3 and parts[2] == "messages":
+            if request.method != "GET":
+                return
             first_page = "cursor" not in request.query_params
             whole = first_page and body.get("nextCursor") is None
             # A thread read through: its newest page is kept, and its walk comes first.
-            await self.store.put_messages(
+            await store.put_messages(
                 parts[1], body.get("data") or [], complete=True if whole else None, fetched_at=asked
             )
-        elif len(parts) == 2 and parts[0] == "contacts":
-            await self.store.put_contact(body, fetched_at=asked)
-
-    async def _keep_written(
-        self, method: str, parts: list[str], body: dict[str, Any], asked: datetime
-    ) -> None:
-        if parts[0] == "threads" and len(parts) == 2 and method == "PATCH" and "id" in body:
-            await self.store.put_threads([body], fetched_at=asked)
-        elif parts[0] == "contacts" and "id" in body and "tagIds" in body:
-            await self.store.put_contact(body, fetched_at=asked)  # (fields, tags added...)
-        elif parts == ["messages"] and isinstance(body.get("message"), dict):
+        elif parts == ["messages"] and isinstance(body.get("message"), dict):  # sent
             message = body["message"]
-            await self.store.put_messages(str(message.get("threadId")), [message])
-        elif parts[0] == "messages" and len(parts) == 2 and "threadId" in body:
-            await self.store.put_messages(str(body["threadId"]), [body])  # an edit
+            await store.put_messages(str(message.get("threadId")), [message], fetched_at=asked)
+        elif parts[0] == "messages" and len(parts) == 2 and {"id", "threadId"} <= set(body):
+            await store.put_messages(str(body["threadId"]), [body], fetched_at=asked)  # edited
 
 
 class _Invalid(ValueError):
@@ -497,8 +494,6 @@ RESOURCES = frozenset(
 def _an_operation(path: str) -> bool:
     """A path under one of v2's resources, each segment a plain one: no `.` or `..` (even
     encoded), no empty segment, no backslash."""
-    from urllib.parse import unquote
-
     segments = path.strip("/").split("/")
     if segments[0] not in RESOURCES or path.endswith("//"):
         return False
@@ -524,7 +519,7 @@ def _limit(params: Any, default: int, most: int) -> int:
 
 def _expand(request: Request) -> set[str]:
     paths = set(request.query_params.getlist("expand"))
-    unknown = paths - {"profile", "contact", "accountLink", "assignee"}
+    unknown = paths - set(EMBEDS)
     if unknown:
         raise _Invalid(f"expand: no such path {sorted(unknown)[0]!r}")
     return paths
