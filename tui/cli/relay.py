@@ -18,9 +18,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.api_versions import default_base_url
+
+if TYPE_CHECKING:
+    from tui.demo.webhooks import DemoActivity
 
 ENV_KEY = "INBOX_API_KEY"
 ENV_DATABASE = ("INBOX_RELAY_DATABASE_URL", "DATABASE_URL")
@@ -198,9 +201,10 @@ async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
         log_level="warning",
         timeout_graceful_shutdown=2,
     )
-    beside = []
+    activity = None
     if demo is not None:
-        beside = _demo_service_beside(demo, relay, secret or "")
+        activity = _demo_service_beside(demo, relay, secret or "")
+        activity.startup()
         # The demo's attachments: its media host is this relay's address (the demo serves
         # them in-process; at the service they come from its own media host).
         from starlette.routing import Route
@@ -212,34 +216,20 @@ async def _run(args: argparse.Namespace, key: str, store: Any) -> int:
     try:
         await uvicorn.Server(config).serve()
     finally:
-        for task in beside:
-            task.cancel()
+        if activity is not None:
+            await activity.shutdown()
         await syncer.upstream.aclose()
     return 0
 
 
-def _demo_service_beside(demo: Any, relay: Any, secret: str) -> list[asyncio.Task[None]]:
-    """The demo service's part: its webhooks to the relay (in-process), and its DMs arriving
-    on their own (a request would bring them; the relay asks nothing while idle)."""
+def _demo_service_beside(demo: Any, relay: Any, secret: str) -> DemoActivity:
+    """The demo service's part, as demo-server runs it: its webhooks, to the relay (in-process),
+    and its DMs arriving on their own (a request would bring them; the relay asks nothing while
+    idle)."""
     import httpx
 
-    from tui.demo.webhooks import Endpoint, WebhookSender
+    from tui.demo.webhooks import DemoActivity, Endpoint, WebhookSender
 
     hooks = httpx.ASGITransport(app=relay.starlette)
-    sender = WebhookSender(
-        demo.store, [Endpoint("http://relay/relay/webhooks", secret)], transport=hooks
-    )
-    sender.start()
-
-    async def deliver() -> None:
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await sender.aclose()
-
-    async def dms_arrive() -> None:
-        while True:
-            await asyncio.sleep(5.0)
-            demo.store.simulate_activity()
-
-    return [asyncio.create_task(deliver()), asyncio.create_task(dms_arrive())]
+    endpoint = Endpoint("http://relay/relay/webhooks", secret)
+    return DemoActivity([WebhookSender(demo.store, [endpoint], transport=hooks)])

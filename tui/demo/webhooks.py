@@ -245,39 +245,22 @@ class WebhookSender:
             return type(exc).__name__
 
 
-class WithWebhooks:
-    """ASGI middleware for the demo-server: in the server's own event loop (its lifespan), starts
-    the senders and a ticker that lets their teams' simulated DMs arrive while no request comes
-    in (the store otherwise moves only when asked: tui/demo/app.py); stops them at shutdown.
-    The demo's apps have no lifespan work of their own, so this one answers it."""
+class DemoActivity:
+    """The demo service's own life while nobody asks it anything: its senders delivering, and
+    a ticker letting its teams' simulated DMs arrive (the store otherwise moves only when a
+    request comes in: tui/demo/app.py). Started and stopped in the server's event loop."""
 
     def __init__(
         self,
-        app: ASGIApp,
         senders: Sequence[WebhookSender],
         *,
         tick_every: float = TICK_EVERY,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self.app = app
         self.senders = list(senders)
         self.tick_every = tick_every
         self._sleep = sleep
         self._tickers: list[asyncio.Task[None]] = []
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
-            return
-        while True:
-            message: Message = await receive()
-            if message["type"] == "lifespan.startup":
-                self.startup()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.shutdown()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
     def startup(self) -> None:
         loop = asyncio.get_running_loop()
@@ -303,3 +286,38 @@ class WithWebhooks:
                 store.simulate_activity()
             except Exception:  # (a bad tick is logged; the next one may do better)
                 log.exception("the demo's simulated activity failed")
+
+
+class WithWebhooks:
+    """ASGI middleware for the demo-server: its DemoActivity, started at the server's lifespan
+    start and stopped at its end. The demo's apps have no lifespan work of their own, so this
+    one answers it."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        senders: Sequence[WebhookSender],
+        *,
+        tick_every: float = TICK_EVERY,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.app = app
+        self.activity = DemoActivity(senders, tick_every=tick_every, sleep=sleep)
+
+    @property
+    def senders(self) -> list[WebhookSender]:
+        return self.activity.senders
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        while True:
+            message: Message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.activity.startup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.activity.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return

@@ -80,10 +80,9 @@ class Polled(Message):
 class RelayPushed(Message):
     """The relay's stream: a change (its seq), or the stream is down (`seq` None)."""
 
-    def __init__(self, seq: int | None, why: str = "") -> None:
+    def __init__(self, seq: int | None) -> None:
         super().__init__()
         self.seq = seq
-        self.why = why
 
 
 class PollFailed(Message):
@@ -134,17 +133,17 @@ class LiveFeature(Feature):
         """The relay's pushed changes, for as long as the account is open; a broken stream
         is opened again (2 s, doubling to a minute), polling going on at its pace meanwhile."""
         backend = self.shell.backend
+        changes = backend.changes if backend is not None else None
         wait = 2.0
-        while backend is not None and backend.changes is not None:
+        while changes is not None:
             try:
-                async for seq in backend.changes():
+                async for seq in changes():
                     wait = 2.0
                     self.post_message(RelayPushed(seq))
-            except AuthError as error:
-                self.post_message(RelayPushed(None, str(error)))
-                return  # a refused token stays refused: polling says so on its own
             except InboxError as error:
-                self.post_message(RelayPushed(None, str(error)))
+                self.post_message(RelayPushed(None))
+                if isinstance(error, AuthError):
+                    return  # a refused token stays refused: polling says so on its own
             await asyncio.sleep(wait)
             wait = min(60.0, wait * 2)
 
